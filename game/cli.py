@@ -1,0 +1,95 @@
+"""The `backchannel` command: one entry point, sub-commands that call into the packages.
+
+Each command imports its module lazily, so `backchannel --help` stays fast and a
+command never pays for pygame or shapely unless it needs them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Backchannel: a game of secret diplomacy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+scenario_app = typer.Typer(help="Check, build and preview scenario files.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("validate")
+def scenario_validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+) -> None:
+    """Check scenario files; print every problem with file, line and field. Exit 1 if any is invalid."""
+    from game.scenario.loader import validate_files
+
+    raise typer.Exit(validate_files(files))
+
+
+@scenario_app.command("schema")
+def scenario_schema() -> None:
+    """Print the JSON Schema of scenario files (for editors)."""
+    from game.scenario.schema import schema_text
+
+    typer.echo(schema_text(), nl=False)
+
+
+@scenario_app.command("build-map")
+def scenario_build_map(
+    spec: Annotated[Path, typer.Argument(help="Map spec (YAML), e.g. scenarios/maps/july-1914.yaml.")],
+    into: Annotated[Path, typer.Option("--into", help="Scenario file whose map section is (re)written.")],
+) -> None:
+    """Build a scenario's map from real geography and write it into the scenario file."""
+    from game.scenario.mapbuild.command import build_map_command
+
+    raise typer.Exit(build_map_command(spec, into))
+
+
+@scenario_app.command("preview")
+def scenario_preview(
+    file: Annotated[Path, typer.Argument(help="Scenario file.")],
+    out: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path("map.png"),
+    width: Annotated[int, typer.Option(help="Image width in pixels.")] = 1400,
+) -> None:
+    """Draw a scenario's map to a PNG file, headless."""
+    from game.scenario.preview import preview_command
+
+    raise typer.Exit(preview_command(file, out, width))
+
+
+@app.command("simulate")
+def simulate(
+    scenario: Annotated[str, typer.Option(help="Bundled scenario id or path to a scenario file.")] = "july-1914",
+    seed: Annotated[int, typer.Option(help="Seed of the game's random generator.")] = 1,
+    turns: Annotated[int, typer.Option(help="Movement turns to play.")] = 10,
+    out: Annotated[Path, typer.Option(help="Folder for record.json.")] = Path("out"),
+) -> None:
+    """Play a whole game headless with a bot in every seat; write DIR/record.json and print a summary."""
+    from game.simulate import simulate_command
+
+    raise typer.Exit(simulate_command(scenario, seed, turns, out))
+
+
+@app.command("adjudicate")
+def adjudicate(
+    scenario: Annotated[str, typer.Argument(help="Bundled scenario id or path to a scenario file.")],
+    units: Annotated[Path, typer.Option("--units", help='UNITS.json: {STATE: [{"type": ..., "at": ...}]}.')],
+    orders: Annotated[Path, typer.Option("--orders", help="ORDERS.txt: one order a line, e.g. `A par - bur`.")],
+) -> None:
+    """Adjudicate one movement phase of a given situation and print the results as JSON."""
+    from game.sandbox_command import adjudicate_command
+
+    raise typer.Exit(adjudicate_command(scenario, units, orders))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

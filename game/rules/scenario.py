@@ -1,0 +1,269 @@
+"""The scenario model: what a scenario file holds, validated by pydantic.
+
+These models are the one definition of the scenario format.  The loader in
+``game.scenario`` reads YAML into them (adding file and line to every error),
+the JSON Schema for editors is exported from them, and the rules compile a
+``Scenario`` into a ``Board`` (``game.rules.board``).  Every field carries a
+description because the schema and docs/scenario-format.md are built from them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCENARIO_FORMAT = "backchannel-scenario/1"
+
+ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+"""Ids are short lower-case words, so orders stay readable (`A par - bur`)."""
+
+Id = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, description="A short lower-case id: a letter, then letters, digits or _."),
+]
+Point = Annotated[
+    tuple[float, float],
+    Field(description="A point [x, y] on the scenario's canvas; x grows to the right, y downwards."),
+]
+Ring = Annotated[
+    list[Point],
+    Field(min_length=3, description="A closed ring of points; the last point is not repeated."),
+]
+UnitType = Literal["army", "fleet"]
+TerritoryKind = Literal["land", "sea", "coast"]
+Regime = Literal["democracy", "constitutional_monarchy", "autocracy", "theocracy", "junta", "other"]
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class Model(BaseModel):
+    """Base for every scenario model: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Coast(Model):
+    """A named coast of a territory that touches two separate seas (e.g. Spain's north coast).
+
+    A fleet in such a territory is on one of its coasts and moves only along it.
+    """
+
+    id: Id = Field(description="Coast id, used in orders after a slash: `F spa/nc - mao` (e.g. nc, sc, ec).")
+    name: str = Field(min_length=1, max_length=60, description="Display name, e.g. 'north coast'.")
+    neighbours: list[str] = Field(
+        min_length=1,
+        description="Locations a fleet on this coast can reach: sea territory ids, coastal territory ids, "
+        "or `territory/coast` for a neighbour's named coast.",
+    )
+
+
+class Territory(Model):
+    """One territory of the map."""
+
+    id: Id = Field(description="Territory id used in orders and references, e.g. `par`.")
+    name: str = Field(min_length=1, max_length=60, description="Display name, e.g. 'Paris'.")
+    kind: TerritoryKind = Field(
+        description="land (armies only), sea (fleets only) or coast (land touching the sea: armies and fleets)."
+    )
+    supply: bool = Field(False, description="A supply territory: each one held supports one unit.")
+    value: int = Field(
+        0, ge=0, le=100, description="Income into the holder's treasury each year, and its weight in the score."
+    )
+    home: Id | None = Field(None, description="State whose home territory this is: it may build here.")
+    holder: Id | None = Field(None, description="State that holds the territory when the game starts.")
+    polygons: list[Ring] = Field(
+        default_factory=list,
+        description="Outline on the canvas, one ring per part (an island is its own part). Written by the "
+        "map builder; neighbours are derived from the edges territories share.",
+    )
+    holes: list[Ring] = Field(default_factory=list, description="Rings cut out of the polygons (e.g. a lake).")
+    label: Point | None = Field(None, description="Where the territory's name is drawn; inside the territory.")
+    coasts: list[Coast] = Field(
+        default_factory=list,
+        description="Named coasts, only for a coast territory touching separate seas; otherwise empty.",
+    )
+
+    @model_validator(mode="after")
+    def _coasts_only_on_coast(self) -> Territory:
+        if self.coasts and self.kind != "coast":
+            raise ValueError(f"territory {self.id!r} is {self.kind} and cannot have named coasts")
+        if self.kind == "sea" and (self.supply and self.home):
+            raise ValueError(f"sea territory {self.id!r} cannot be a home territory")
+        return self
+
+
+class Link(Model):
+    """A link between two territories that overrides what their polygons say (a strait, a pass)."""
+
+    between: tuple[str, str] = Field(
+        description="Two locations: territory ids, or `territory/coast` for a fleet link to a named coast."
+    )
+    units: list[UnitType] = Field(
+        default_factory=lambda: ["army", "fleet"],
+        description="Which units the link is for: army, fleet or both.",
+    )
+
+
+class Projection(Model):
+    """How the map builder turned longitude and latitude into canvas coordinates (informative)."""
+
+    name: str = Field(description="Projection name, e.g. lambert_conformal_conic.")
+    bounds: tuple[float, float, float, float] = Field(
+        description="Region of play as [west, south, east, north] in degrees."
+    )
+    parameters: dict[str, float] = Field(default_factory=dict, description="Projection parameters.")
+
+
+class MapSection(Model):
+    """The map: a canvas, its territories and any links that override the polygons."""
+
+    width: float = Field(gt=0, description="Canvas width in scenario units.")
+    height: float = Field(gt=0, description="Canvas height in scenario units.")
+    projection: Projection | None = Field(None, description="Set by the map builder; not used by the rules.")
+    territories: list[Territory] = Field(min_length=2, description="Every territory of the map.")
+    add_links: list[Link] = Field(default_factory=list, description="Links to add to those the polygons give.")
+    remove_links: list[Link] = Field(
+        default_factory=list, description="Links to remove from those the polygons give."
+    )
+
+
+class UnitStart(Model):
+    """A unit on the board when the game starts."""
+
+    type: UnitType = Field(description="army or fleet.")
+    at: str = Field(description="Where it stands: a territory id, or `territory/coast` for a fleet on a named coast.")
+
+
+class HoldObjective(Model):
+    """Hold these territories at the end of the game."""
+
+    kind: Literal["hold"] = "hold"
+    territories: list[str] = Field(min_length=1, description="Territory ids to hold.")
+    points: int = Field(1, ge=0, le=100, description="Points for each territory held at the end.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
+class SupplyObjective(Model):
+    """Hold at least this many supply territories at the end."""
+
+    kind: Literal["supply"] = "supply"
+    count: int = Field(ge=1, description="Number of supply territories to hold.")
+    points: int = Field(5, ge=0, le=100, description="Points if met.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
+class SurviveObjective(Model):
+    """Still hold at least one home territory at the end."""
+
+    kind: Literal["survive"] = "survive"
+    points: int = Field(3, ge=0, le=100, description="Points if met.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
+class PreventObjective(Model):
+    """Keep a territory out of another state's hands at the end of the game."""
+
+    kind: Literal["deny"] = "deny"
+    territories: list[str] = Field(min_length=1, description="Territory ids that `rival` must not hold.")
+    rival: Id = Field(description="The state that must not hold them.")
+    points: int = Field(1, ge=0, le=100, description="Points for each territory the rival does not hold.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
+Objective = Annotated[
+    HoldObjective | SupplyObjective | SurviveObjective | PreventObjective,
+    Field(discriminator="kind"),
+]
+
+
+class State(Model):
+    """A state (power) of the scenario."""
+
+    id: Id = Field(description="State id, e.g. `fra`.")
+    name: str = Field(min_length=1, max_length=60, description="Display name, e.g. 'France'.")
+    adjective: str = Field("", max_length=60, description="e.g. 'French'; used in reports.")
+    colour: str = Field(description="Map colour as #rrggbb; a colour-blind-safe palette is advised.")
+    regime: Regime = Field("other", description="Form of government; it changes how leaks hurt the state.")
+    legitimacy: int = Field(60, ge=0, le=100, description="Starting domestic legitimacy, 0 to 100.")
+    legitimacy_threshold: int = Field(
+        20, ge=0, le=100, description="Below this the government falls and its secret agreements lapse."
+    )
+    treasury: int = Field(0, ge=0, description="Starting treasury.")
+    playable: bool = Field(True, description="Whether a person may take this state; minor states are usually not.")
+    controller: Literal["player", "bot", "none"] = Field(
+        "player",
+        description="Who plays it by default: a player's seat, a bot, or nobody (its units hold).",
+    )
+    units: list[UnitStart] = Field(default_factory=list, description="Units on the board at the start.")
+    objectives: list[Objective] = Field(default_factory=list, description="What this state is trying to achieve.")
+    briefing: str = Field("", max_length=4000, description="The state's own briefing: its situation and aims.")
+
+    @field_validator("colour")
+    @classmethod
+    def _colour_is_hex(cls, value: str) -> str:
+        if not _COLOUR.match(value):
+            raise ValueError(f"colour must look like #1f77b4, not {value!r}")
+        return value.lower()
+
+
+class Calendar(Model):
+    """When the game starts, how a year divides into turns and when it ends."""
+
+    start_year: int = Field(description="Year of the first turn.")
+    seasons: list[str] = Field(
+        default_factory=lambda: ["spring", "autumn"],
+        min_length=1,
+        max_length=12,
+        description="Movement turns of one year, in order; adjustments come after the last.",
+    )
+    end_year: int | None = Field(None, description="The game ends after this year's adjustments; none: no limit.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Calendar:
+        if self.end_year is not None and self.end_year < self.start_year:
+            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
+        return self
+
+
+class Victory(Model):
+    """How the game is won outright, if it is."""
+
+    supply_fraction: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="A state holding more than this fraction of all supply territories wins outright.",
+    )
+    description: str = Field("", max_length=1000, description="What victory means in this scenario.")
+
+
+class Source(Model):
+    """A source the scenario's history draws on."""
+
+    title: str = Field(min_length=1, max_length=300)
+    author: str = Field("", max_length=200)
+    year: int | None = None
+    url: str = Field("", max_length=500)
+
+
+class Scenario(Model):
+    """A whole scenario file."""
+
+    format: Literal["backchannel-scenario/1"] = Field(description="File format and version.")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Scenario id, e.g. `july-1914`.")
+    title: str = Field(min_length=1, max_length=120, description="Title shown to players.")
+    briefing: str = Field("", max_length=8000, description="A short briefing read before play.")
+    history: str = Field("", max_length=8000, description="What happened in history, for the debrief.")
+    sources: list[Source] = Field(default_factory=list, description="Sources for the history.")
+    calendar: Calendar = Field(description="Turns and years.")
+    victory: Victory = Field(default_factory=Victory, description="Outright victory condition.")
+    states: list[State] = Field(min_length=1, description="Every state, playable or not.")
+    map: MapSection = Field(description="The map. Built by `backchannel scenario build-map`.")
+
+    def state(self, state_id: str) -> State:
+        for state in self.states:
+            if state.id == state_id:
+                return state
+        raise KeyError(state_id)
