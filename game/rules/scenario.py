@@ -101,7 +101,7 @@ class Link(Model):
         description="Two locations: territory ids, or `territory/coast` for a fleet link to a named coast."
     )
     units: list[UnitType] = Field(
-        default_factory=lambda: ["army", "fleet"],
+        default_factory=lambda: list[UnitType](["army", "fleet"]),
         description="Which units the link is for: army, fleet or both.",
     )
 
