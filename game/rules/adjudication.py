@@ -95,6 +95,9 @@ class _Phase:
         self.reason: list[str] = [""] * n
         self.void: list[str] = [""] * n  # void reason for the order the unit was given
         self.given: list[int] = [-1] * n  # index into results of the order used
+        self.route_seas: dict[tuple[str, str], set[str]] = {}
+        self.components: dict[str, set[str]] = {}  # fleet sea -> its connected group of fleet seas
+        self.reachable: dict[str, set[str]] = {}  # coast -> fleet seas reachable from it
 
 
 def adjudicate(
@@ -154,8 +157,7 @@ def _check_owner(ph: _Phase, state: str, order: Order) -> tuple[int, str]:
         return -1, f"the unit at {territory} belongs to {unit.state}, not {state}"
     if unit.type != order.unit_type:
         return -1, f"the unit at {territory} is {'an army' if unit.type == 'army' else 'a fleet'}"
-    if "/" in order.location and order.location != unit.location:
-        return -1, f"the fleet at {territory} is at {unit.location}, not {order.location}"
+    # A wrong coast for the ordered unit itself is ignored: the unit is known by its territory (DATC 4.B.5).
     return idx, ""
 
 
@@ -224,7 +226,16 @@ def _validate(ph: _Phase, i: int, order: MovementOrder) -> str:
             return "a move must go somewhere else"
         if not board.can_reach(unit.type, unit.location, dest_t):
             return f"{unit.text} cannot reach {dest_t}, so cannot support a move there"
+        mover = ph.units[t_idx]
+        if (
+            mover.type == "army"
+            and board.is_sea(unit.territory)
+            and dest_t not in board.army_adj[mover.location]
+            and not _convoy_possible(ph, mover.territory, dest_t, without=unit.territory)
+        ):
+            return f"the move to {dest_t} could only be convoyed through {unit.territory}, which cannot also support it"
         ph.kind[i], ph.dest[i], ph.target[i] = SUPPORT_MOVE, dest_t, t_idx
+        ph.dest_loc[i] = f"{dest_t}/{order.dest_coast}" if order.dest_coast else ""
         return ""
     if isinstance(order, Convoy):
         if unit.type != "fleet" or board.territories[unit.territory].kind != "sea":
@@ -236,34 +247,110 @@ def _validate(ph: _Phase, i: int, order: MovementOrder) -> str:
             return "only armies can be convoyed"
         if order.dest not in board.territories:
             return f"unknown territory {order.dest!r}"
+        if not _on_convoy_route(ph, unit.territory, order.army_at, order.dest):
+            return f"{unit.territory} is on no convoy route from {order.army_at} to {order.dest}"
         ph.kind[i], ph.dest[i], ph.target[i] = CONVOY, order.dest, a_idx
         return ""
     return "not a movement order"
 
 
-def _convoy_possible(ph: _Phase, src: str, dest: str) -> bool:
+def _fleet_seas_reachable(ph: _Phase, start: str, without: str = "") -> set[str]:
+    """Seas holding a fleet that can be reached from a coast through seas holding fleets."""
+    board = ph.board
+    if not without:
+        cached = ph.reachable.get(start)
+        if cached is not None:
+            return cached
+
+    def fleet_sea(t: str) -> bool:
+        return t != without and board.territories[t].kind == "sea" and t in ph.at and ph.units[ph.at[t]].type == "fleet"
+
+    seen: set[str] = set()
+    for first in board.neighbours[start]:
+        if first in seen or not fleet_sea(first):
+            continue
+        component = ph.components.get(first) if not without else None
+        if component is None:
+            component = set()
+            frontier = [first]
+            while frontier:
+                sea = frontier.pop()
+                if sea in component:
+                    continue
+                component.add(sea)
+                frontier.extend(t for t in board.neighbours[sea] if t not in component and fleet_sea(t))
+            if not without:
+                for sea in component:
+                    ph.components[sea] = component
+        seen |= component
+    if not without:
+        ph.reachable[start] = seen
+    return seen
+
+
+def _convoy_possible(ph: _Phase, src: str, dest: str, without: str = "") -> bool:
     """Whether fleets now at sea could carry an army from src to dest (the test for a legal convoy move)."""
     board = ph.board
     if board.territories[src].kind != "coast" or board.territories[dest].kind != "coast":
         return False
-    seen: set[str] = set()
-    frontier = [
-        t
-        for t in board.neighbours[src]
-        if board.territories[t].kind == "sea" and t in ph.at and ph.units[ph.at[t]].type == "fleet"
-    ]
-    while frontier:
-        sea = frontier.pop()
-        if sea in seen:
-            continue
-        seen.add(sea)
-        for t in board.neighbours[sea]:
-            if t == dest:
-                return True
-            if t not in seen and board.territories[t].kind == "sea" and t in ph.at:
-                if ph.units[ph.at[t]].type == "fleet":
-                    frontier.append(t)
-    return False
+    reached = _fleet_seas_reachable(ph, src, without)
+    return any(dest in board.neighbours[sea] for sea in reached)
+
+
+def _on_convoy_route(ph: _Phase, sea: str, src: str, dest: str) -> bool:
+    """Whether a fleet is needed on some convoy route from src to dest (DATC 6.G.19: a fleet that
+    only lengthens a route is not on one).  Routes are chordless chains of fleets at sea."""
+    board = ph.board
+    if board.territories[src].kind != "coast" or board.territories[dest].kind != "coast":
+        return False
+    key = (src, dest)
+    needed = ph.route_seas.get(key)
+    if needed is None:
+        needed = _necessary_seas(ph, src, dest)
+        ph.route_seas[key] = needed
+    return sea in needed
+
+
+def _necessary_seas(ph: _Phase, src: str, dest: str, budget: int = 4_000) -> set[str]:
+    board = ph.board
+    reachable = _fleet_seas_reachable(ph, src) & _fleet_seas_reachable(ph, dest)
+    needed: set[str] = set()
+    steps = 0
+    path: list[str] = []
+    near: dict[str, int] = {}  # territory -> how many path members (or src) touch it
+
+    def touch(t: str, delta: int) -> None:
+        for n in board.neighbours[t]:
+            near[n] = near.get(n, 0) + delta
+
+    def extend(last: str) -> None:
+        nonlocal steps
+        for s in board.neighbours[last]:
+            steps += 1
+            if steps > budget:
+                return
+            if s not in reachable or s in path:
+                continue
+            # Chordless: s touches only the last member of the route (or src, when it is the first).
+            if near.get(s, 0) != 1:
+                continue
+            if dest in board.neighbours[s]:
+                needed.update(path)
+                needed.add(s)
+                continue
+            if any(dest in board.neighbours[p] for p in path):
+                continue
+            path.append(s)
+            touch(s, 1)
+            extend(s)
+            touch(s, -1)
+            path.pop()
+
+    touch(src, 1)
+    extend(src)
+    if steps > budget:  # a huge sea of fleets: accept any fleet that can reach both ends
+        return reachable
+    return needed
 
 
 def _decide_convoy_moves(ph: _Phase, chosen: list[MovementOrder | None]) -> None:
@@ -297,6 +384,9 @@ def _match(ph: _Phase, chosen: list[MovementOrder | None]) -> None:
             if ph.kind[t] != MOVE or ph.dest[t] != ph.dest[i]:
                 ph.kind[i] = HOLD
                 ph.void[i] = f"the unit at {ph.units[t].territory} was not ordered to move to {ph.dest[i]}"
+            elif ph.dest_loc[i] and ph.dest_loc[i] != ph.dest_loc[t]:
+                ph.kind[i] = HOLD
+                ph.void[i] = f"the unit at {ph.units[t].territory} moves to {ph.dest_loc[t]}, not {ph.dest_loc[i]}"
             else:
                 ph.supports[t].append(i)
         elif k == CONVOY:
@@ -360,27 +450,26 @@ def _resolve(ph: _Phase, i: int) -> bool:
 
 
 def _backup_rule(ph: _Phase, old: int) -> None:
-    """No single consistent answer: circular movement succeeds; a convoy paradox fails the
-    convoyed armies of the cycle (Szykman)."""
+    """No single consistent answer.  A cycle of moves only is circular movement: all succeed.
+    Otherwise it is a convoy paradox: the convoyed armies of the cycle fail (Szykman rule)."""
     cycle = ph.deps[old:]
     del ph.deps[old:]
-    convoy_involved = any(ph.kind[j] == CONVOY or (ph.kind[j] == MOVE and ph.convoy_move[j]) for j in cycle)
-    if not convoy_involved:
+    if all(ph.kind[j] == MOVE for j in cycle):
         for j in cycle:
-            if ph.kind[j] == MOVE:
-                ph.res[j] = True
-                ph.state[j] = _RESOLVED
-            else:
-                ph.state[j] = _UNRESOLVED
-        return
-    for j in cycle:
-        if ph.kind[j] == MOVE and ph.convoy_move[j]:
-            ph.paradox_failed[j] = True
-            ph.res[j] = False
+            ph.res[j] = True
             ph.state[j] = _RESOLVED
-            ph.reason[j] = "convoy paradox: the convoyed army's move fails (Szykman rule)"
-        else:
-            ph.state[j] = _UNRESOLVED
+        return
+    armies = {j for j in cycle if ph.kind[j] == MOVE and ph.convoy_move[j]}
+    armies.update(ph.target[j] for j in cycle if ph.kind[j] == CONVOY)
+    for j in cycle:
+        ph.state[j] = _UNRESOLVED
+    if not armies:  # not expected in these rules; fail the moves rather than loop
+        armies = {j for j in cycle if ph.kind[j] == MOVE}
+    for j in armies:
+        ph.paradox_failed[j] = True
+        ph.res[j] = False
+        ph.state[j] = _RESOLVED
+        ph.reason[j] = "convoy paradox: the convoyed army's move fails (Szykman rule)"
 
 
 def _adjudicate(ph: _Phase, i: int) -> bool:
@@ -534,11 +623,13 @@ def _outcome(
             new_units.setdefault(unit.territory, unit)
         if ph.kind[i] == MOVE and not moved[i]:
             bounces.append((unit, ph.dest[i]))
-    standoffs = frozenset(
-        t
-        for t, movers in ph.moves_into.items()
-        if t not in new_units and any(not moved[j] and _path_known(ph, j) for j in movers)
-    )
+    def contests(j: int, t: str) -> bool:
+        if moved[j] or not _path_known(ph, j):
+            return False
+        beaten = dislodged.get(ph.units[j].territory)
+        return beaten is None or beaten.attacker_from != t
+
+    standoffs = frozenset(t for t, movers in ph.moves_into.items() if t not in new_units and any(contests(j, t) for j in movers))
     results: list[OrderResult] = []
     for state, order, idx, why in given:
         text = order.text
@@ -590,4 +681,6 @@ def _result_of(
         return OrderResult(state, text, unit.location, FAILS, "support cut")
     if k == CONVOY and not ph.res[i]:
         return OrderResult(state, text, unit.location, FAILS, "convoy disrupted")
+    if k == CONVOY and ph.paradox_failed[ph.target[i]]:
+        return OrderResult(state, text, unit.location, FAILS, "convoy paradox: the convoy has no effect (Szykman rule)")
     return OrderResult(state, text, unit.location, SUCCEEDS, "")

@@ -396,7 +396,7 @@ class _Checker:
             elif territory.polygons and not _inside(label, territory.polygons, territory.holes):
                 self.warning(
                     (*path, "label"),
-                    f"label [{label[0]:g}, {label[1]:g}] is outside {territory.id!r}'s polygons; its name "
+                    f"label [{label[0]:g}, {label[1]:g}] is outside the polygons of {territory.id!r}; its name "
                     "would be drawn elsewhere",
                 )
 

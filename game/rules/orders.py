@@ -20,10 +20,6 @@ UNIT_LETTER = {"army": "A", "fleet": "F"}
 LETTER_UNIT = {"a": "army", "f": "fleet"}
 
 
-def _loc_text(location: str) -> str:
-    return location
-
-
 @dataclass(frozen=True, slots=True)
 class Hold:
     unit_type: str
@@ -56,11 +52,13 @@ class Support:
     target: str
     dest: str | None = None
     target_type: str | None = None
+    dest_coast: str | None = None
 
     @property
     def text(self) -> str:
         letter = f"{UNIT_LETTER[self.target_type]} " if self.target_type else ""
-        tail = f" - {self.dest}" if self.dest is not None else ""
+        coast = f"/{self.dest_coast}" if self.dest_coast else ""
+        tail = f" - {self.dest}{coast}" if self.dest is not None else ""
         return f"{UNIT_LETTER[self.unit_type]} {self.location} S {letter}{self.target}{tail}"
 
 
@@ -180,9 +178,9 @@ def parse_order(text: str, phase: str = "movement") -> Order:
         target = _RE_TARGET.match(body)
         if target is None:
             raise OrderSyntaxError(f"{line!r}: a support names a unit and, for a move, where it goes: 'S A bur - ruh'")
-        t_word, t_terr, _t_coast, d_terr, _d_coast = target.groups()
+        t_word, t_terr, _t_coast, d_terr, d_coast = target.groups()
         t_type = LETTER_UNIT[t_word[0]] if t_word else None
-        return Support(unit_type, location, t_terr, d_terr, t_type)
+        return Support(unit_type, location, t_terr, d_terr, t_type, d_coast if d_terr else None)
     if rest.startswith(("c ", "convoy ", "convoys ")):
         body = rest.split(" ", 1)[1].strip()
         convoy = _RE_CONVOY.match(body)
@@ -201,6 +199,9 @@ def _parse_retreat(unit_type: str, location: str, rest: str, line: str) -> Retre
     if rest in ("d", "disband", "disbands"):
         return Disband(unit_type, location)
     m = re.match(rf"^(?:r|retreat|retreats|-|->)\s*{_LOC}$", rest)
+    if m is None and rest.startswith(("s ", "support", "c ", "convoy", "h")):
+        # A movement order in a retreat phase is well-formed but void; the rules say why.
+        return parse_order(line, "movement")  # type: ignore[return-value]
     if m is None:
         raise OrderSyntaxError(f"{line!r}: a retreat is 'A bur R par' (or 'A bur - par'), or 'A bur D' to disband")
     return Retreat(unit_type, location, _norm_loc(m.group(1), m.group(2)))
@@ -222,7 +223,3 @@ def _parse_adjustment(low: str, line: str) -> AdjustmentOrder:
     if verb in ("build", "b"):
         return Build(unit_type, location)
     return Remove(unit_type, location)
-
-
-def order_location(order: Order) -> str:
-    return order.location

@@ -67,7 +67,8 @@ class Territory(Model):
     kind: TerritoryKind = Field(
         description="land (armies only), sea (fleets only) or coast (land touching the sea: armies and fleets)."
     )
-    supply: bool = Field(False, description="A supply territory: each one held supports one unit.")
+    # strict: only true and false are booleans; pydantic would otherwise read "yes" or "no" as one.
+    supply: bool = Field(False, strict=True, description="A supply territory: each one held supports one unit.")
     value: int = Field(
         0, ge=0, le=100, description="Income into the holder's treasury each year, and its weight in the score."
     )
@@ -139,7 +140,7 @@ class UnitStart(Model):
 class HoldObjective(Model):
     """Hold these territories at the end of the game."""
 
-    kind: Literal["hold"] = "hold"
+    kind: Literal["hold"] = Field("hold", description="`hold`: which kind of objective this is.")
     territories: list[str] = Field(min_length=1, description="Territory ids to hold.")
     points: int = Field(1, ge=0, le=100, description="Points for each territory held at the end.")
     description: str = Field("", max_length=300, description="The objective in the state's own words.")
@@ -148,7 +149,7 @@ class HoldObjective(Model):
 class SupplyObjective(Model):
     """Hold at least this many supply territories at the end."""
 
-    kind: Literal["supply"] = "supply"
+    kind: Literal["supply"] = Field("supply", description="`supply`: which kind of objective this is.")
     count: int = Field(ge=1, description="Number of supply territories to hold.")
     points: int = Field(5, ge=0, le=100, description="Points if met.")
     description: str = Field("", max_length=300, description="The objective in the state's own words.")
@@ -157,7 +158,7 @@ class SupplyObjective(Model):
 class SurviveObjective(Model):
     """Still hold at least one home territory at the end."""
 
-    kind: Literal["survive"] = "survive"
+    kind: Literal["survive"] = Field("survive", description="`survive`: which kind of objective this is.")
     points: int = Field(3, ge=0, le=100, description="Points if met.")
     description: str = Field("", max_length=300, description="The objective in the state's own words.")
 
@@ -165,7 +166,7 @@ class SurviveObjective(Model):
 class PreventObjective(Model):
     """Keep a territory out of another state's hands at the end of the game."""
 
-    kind: Literal["deny"] = "deny"
+    kind: Literal["deny"] = Field("deny", description="`deny`: which kind of objective this is.")
     territories: list[str] = Field(min_length=1, description="Territory ids that `rival` must not hold.")
     rival: Id = Field(description="The state that must not hold them.")
     points: int = Field(1, ge=0, le=100, description="Points for each territory the rival does not hold.")
@@ -184,14 +185,19 @@ class State(Model):
     id: Id = Field(description="State id, e.g. `fra`.")
     name: str = Field(min_length=1, max_length=60, description="Display name, e.g. 'France'.")
     adjective: str = Field("", max_length=60, description="e.g. 'French'; used in reports.")
-    colour: str = Field(description="Map colour as #rrggbb; a colour-blind-safe palette is advised.")
+    colour: str = Field(
+        description="Map colour as #rrggbb; a colour-blind-safe palette is advised.",
+        json_schema_extra={"pattern": _COLOUR.pattern},  # for editors; the validator below checks it
+    )
     regime: Regime = Field("other", description="Form of government; it changes how leaks hurt the state.")
     legitimacy: int = Field(60, ge=0, le=100, description="Starting domestic legitimacy, 0 to 100.")
     legitimacy_threshold: int = Field(
         20, ge=0, le=100, description="Below this the government falls and its secret agreements lapse."
     )
     treasury: int = Field(0, ge=0, description="Starting treasury.")
-    playable: bool = Field(True, description="Whether a person may take this state; minor states are usually not.")
+    playable: bool = Field(
+        True, strict=True, description="Whether a person may take this state; minor states are usually not."
+    )
     controller: Literal["player", "bot", "none"] = Field(
         "player",
         description="Who plays it by default: a player's seat, a bot, or nobody (its units hold).",
@@ -242,10 +248,10 @@ class Victory(Model):
 class Source(Model):
     """A source the scenario's history draws on."""
 
-    title: str = Field(min_length=1, max_length=300)
-    author: str = Field("", max_length=200)
-    year: int | None = None
-    url: str = Field("", max_length=500)
+    title: str = Field(min_length=1, max_length=300, description="Title of the book, article or archive.")
+    author: str = Field("", max_length=200, description="Author or editor.")
+    year: int | None = Field(None, description="Year of publication.")
+    url: str = Field("", max_length=500, description="Where to find it online, if anywhere.")
 
 
 class Scenario(Model):

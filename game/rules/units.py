@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from game.rules.board import territory_of
 
@@ -16,10 +16,11 @@ class Unit:
     state: str
     type: str
     location: str
+    territory: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def territory(self) -> str:
-        return territory_of(self.location)
+    def __post_init__(self) -> None:
+        # Read on every step of adjudication, so computed once.
+        object.__setattr__(self, "territory", territory_of(self.location))
 
     @property
     def letter(self) -> str:
