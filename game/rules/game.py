@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from game.rules.adjudication import VOID, Dislodgement, OrderResult, adjudicate
 from game.rules.adjustments import adjustment_balance, resolve_adjustments, supply_counts
-from game.rules.board import Board, territory_of
+from game.rules.board import Board
 from game.rules.commands import Phase, Resolve, SubmitOrders, command_json, parse_command
 from game.rules.errors import CommandError, OrderSyntaxError
 from game.rules.orders import Order, parse_order
@@ -160,6 +160,7 @@ class Game:
         return self.turns[-1]
 
     def _resolve(self) -> list[Event]:
+        record = self._record()  # the phase's events belong to this turn even if a new one begins
         if self.phase == "movement":
             events = self._resolve_movement()
         elif self.phase == "retreat":
@@ -167,7 +168,7 @@ class Game:
         else:
             events = self._resolve_adjustments()
         self.pending = {}
-        self._record().events.extend(events)
+        record.events.extend(events)
         return events
 
     def _resolve_movement(self) -> list[Event]:
@@ -321,7 +322,3 @@ def replay(scenario: Scenario, seed: int, commands: Sequence[Mapping[str, Any]])
     for command in commands:
         game.apply(command)
     return game
-
-
-def location_territory(location: str) -> str:
-    return territory_of(location)
