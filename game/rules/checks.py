@@ -276,7 +276,8 @@ class _Checker:
         for unit, reason in reasons.items():
             if reason is not None and (explicit or all(r is not None for r in reasons.values())):
                 where = (*path, "units") if explicit else (*path, "between")
-                self.error(where, f"an {unit} cannot use this link: {reason}")
+                article = "an" if unit == "army" else "a"
+                self.error(where, f"{article} {unit} cannot use this link: {reason}")
 
     def units(self) -> None:
         occupied: dict[str, FieldPath] = {}
@@ -310,8 +311,9 @@ class _Checker:
             if len(state.units) > supply_held:
                 self.warning(
                     ("states", i, "units"),
-                    f"{state.id!r} starts with {len(state.units)} units but holds {supply_held} supply "
-                    "territories; it will have to disband at the first adjustment",
+                    f"{state.id!r} starts with {_count(len(state.units), 'unit')} but holds "
+                    f"{_count(supply_held, 'supply territory', 'supply territories')}; it will have to disband "
+                    "at the first adjustment",
                 )
 
     def objectives(self) -> None:
@@ -399,6 +401,10 @@ class _Checker:
                     f"label [{label[0]:g}, {label[1]:g}] is outside the polygons of {territory.id!r}; its name "
                     "would be drawn elsewhere",
                 )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _area(ring: Sequence[tuple[float, float]]) -> float:

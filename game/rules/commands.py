@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from game.rules.clauses import Clause
+
 Phase = Literal["movement", "retreat", "adjustment"]
 
 
@@ -37,14 +39,96 @@ class Resolve(CommandModel):
     phase: Phase
 
 
-Command = Annotated[SubmitOrders | Resolve, Field(discriminator="kind")]
-_COMMAND = TypeAdapter(Command)
+StateId = Annotated[str, Field(max_length=32)]
+AgreementRef = Annotated[str, Field(pattern=r"^agr-[0-9]{4,6}$", description="An agreement id, e.g. agr-0007.")]
 
 
-def parse_command(data: Any) -> SubmitOrders | Resolve:
+class Propose(CommandModel):
+    """Propose an agreement; the proposer signs it at once.  `annex` only on a public agreement."""
+
+    kind: Literal["propose"] = "propose"
+    state: StateId
+    parties: list[StateId] = Field(min_length=2, max_length=12)
+    title: str = Field("", max_length=120)
+    visibility: Literal["public", "secret"] = "secret"
+    clauses: list[Clause] = Field(min_length=1, max_length=20)
+    annex: list[Clause] = Field(default_factory=list, max_length=20)
+    duration: int | None = Field(None, ge=1, le=200)
+    intermediary: StateId | None = None
+
+
+class Counter(CommandModel):
+    """Answer a proposal with another: the old one is superseded, the new one signed by its proposer."""
+
+    kind: Literal["counter"] = "counter"
+    state: StateId
+    agreement: AgreementRef
+    title: str = Field("", max_length=120)
+    visibility: Literal["public", "secret"] = "secret"
+    clauses: list[Clause] = Field(min_length=1, max_length=20)
+    annex: list[Clause] = Field(default_factory=list, max_length=20)
+    duration: int | None = Field(None, ge=1, le=200)
+
+
+class AgreementAct(CommandModel):
+    """sign, reject, renounce, ratify (make a secret one public: every party must ratify), leak
+    (a party deliberately leaks it, or a state that discovered it exposes it), deny (publicly deny a
+    rumour), justify (publicly justify an exposed agreement)."""
+
+    kind: Literal["sign", "reject", "renounce", "ratify", "leak", "deny", "justify"]
+    state: StateId
+    agreement: AgreementRef
+
+
+class DeclareBreach(CommandModel):
+    """A party declares a free-text clause breached (the only way such a clause is breached)."""
+
+    kind: Literal["declare_breach"] = "declare_breach"
+    state: StateId
+    agreement: AgreementRef
+    clause: int = Field(ge=0, le=40, description="Index of the clause (annex clauses follow the main ones).")
+    breaker: StateId
+
+
+class Press(CommandModel):
+    """A private message to some states, or (no recipients) a public statement.  `sincerity` is the
+    sender's private mark, shown only in the debrief."""
+
+    kind: Literal["press"] = "press"
+    state: StateId
+    to: list[StateId] = Field(default_factory=list, max_length=12)
+    text: str = Field(min_length=1, max_length=2000)
+    sincerity: Literal["sincere", "deceptive"] | None = None
+
+
+class Action(CommandModel):
+    """An action carried out at the turn's resolution, paid from the treasury: investigate a state
+    (chance to discover a secret agreement), intercept its messages, or run propaganda at home."""
+
+    kind: Literal["investigate", "intercept", "propaganda"]
+    state: StateId
+    target: StateId | None = None
+
+
+class Pay(CommandModel):
+    """Pay money to another state at once (tribute, bribes, subsidies)."""
+
+    kind: Literal["pay"] = "pay"
+    state: StateId
+    to: StateId
+    amount: int = Field(ge=1, le=100_000)
+
+
+DiplomacyCommand = Propose | Counter | AgreementAct | DeclareBreach | Press | Action | Pay
+AnyCommand = SubmitOrders | Resolve | DiplomacyCommand
+Command = Annotated[AnyCommand, Field(discriminator="kind")]
+_COMMAND: TypeAdapter[AnyCommand] = TypeAdapter(Command)
+
+
+def parse_command(data: Any) -> AnyCommand:
     """Validate a command given as JSON-like data."""
     return _COMMAND.validate_python(data)
 
 
-def command_json(command: SubmitOrders | Resolve) -> dict[str, Any]:
-    return command.model_dump(mode="json")
+def command_json(command: AnyCommand) -> dict[str, Any]:
+    return command.model_dump(mode="json", exclude_defaults=False)

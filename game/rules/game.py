@@ -16,9 +16,13 @@ from pydantic import ValidationError
 
 from game.rules.adjudication import VOID, Dislodgement, OrderResult, adjudicate
 from game.rules.adjustments import adjustment_balance, resolve_adjustments, supply_counts
+from game.rules.agreements import agreement_view
 from game.rules.board import Board
-from game.rules.commands import Phase, Resolve, SubmitOrders, command_json, parse_command
+from game.rules.breaches import TurnFacts
+from game.rules.commands import AnyCommand, Phase, Resolve, SubmitOrders, command_json, parse_command
+from game.rules.diplomacy import Diplomacy
 from game.rules.errors import CommandError, OrderSyntaxError
+from game.rules.knowledge import UMPIRE
 from game.rules.orders import Order, parse_order
 from game.rules.retreats import resolve_retreats, retreat_options
 from game.rules.scenario import Scenario
@@ -70,6 +74,24 @@ class Game:
         self.commands: list[dict[str, Any]] = []
         self.turns: list[TurnRecord] = [TurnRecord(1, self.year, self.seasons[0])]
         self.last_results: list[OrderResult] = []
+        self.diplomacy = Diplomacy(scenario, self.board, seed)
+        self.turns[0].events.extend(
+            {k: v for k, v in e.items()} for a in self.diplomacy.agreements.values() for e in self._starting_events(a.id)
+        )
+
+    def _starting_events(self, ref: str) -> list[Event]:
+        a = self.diplomacy.agreements[ref]
+        return [
+            {
+                "kind": "agreement_signed",
+                "agreement": a.id,
+                "parties": list(a.parties),
+                "visibility": a.visibility,
+                "title": a.title,
+                "at_start": True,
+                "audience": a.event_audience(),
+            }
+        ]
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -106,19 +128,26 @@ class Game:
         return retreat_options(self.board, self.units, self.dislodged[territory], self.standoffs)
 
     def scores(self) -> dict[str, int]:
-        return scores(self.scenario, self.board, self.owners, self.units)
+        return scores(self.scenario, self.board, self.owners, self.units, self.diplomacy)
 
     # --- changing ----------------------------------------------------------------------------
 
-    def apply(self, command: SubmitOrders | Resolve | Mapping[str, Any]) -> list[Event]:
+    def apply(self, command: AnyCommand | Mapping[str, Any]) -> list[Event]:
         """Apply one command; raise CommandError (nothing changed) if it cannot be applied now."""
-        if not isinstance(command, SubmitOrders | Resolve):
+        if isinstance(command, Mapping):
             try:
                 command = parse_command(command)
             except ValidationError as exc:
-                raise CommandError(f"invalid command: {exc.errors()[0]['msg']}") from None
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise CommandError(f"invalid command: {where}: {first['msg']}") from None
         if self.phase is None:
             raise CommandError("the game is over")
+        if not isinstance(command, SubmitOrders | Resolve):
+            events = self.diplomacy.apply(command, self.turn, self.phase, self.treasury)
+            self.commands.append(command_json(command))
+            self._record().events.extend(events)
+            return events
         if command.turn != self.turn or command.phase != self.phase:
             raise CommandError(
                 f"this is turn {self.turn}, {self.phase} phase; the command is for turn {command.turn}, {command.phase}"
@@ -172,6 +201,7 @@ class Game:
         return events
 
     def _resolve_movement(self) -> list[Event]:
+        units_before = self.units
         result = adjudicate(self.board, self.units, self._given())
         self.last_results = result.results
         events: list[Event] = [_void_event(r, "movement") for r in result.results if r.result == VOID]
@@ -194,6 +224,12 @@ class Game:
         self.units = result.units
         self.dislodged = dict(result.dislodged)
         self.standoffs = result.standoffs
+        facts = TurnFacts.collect(self.board, self.turn, units_before, self.owners, result)
+        diplomacy = self.diplomacy
+        events += diplomacy.check_breaches(facts)
+        events += diplomacy.intelligence(self.turn, self.treasury)
+        events += diplomacy.leaks(self.turn)
+        events += diplomacy.expire(self.turn)
         if self.dislodged:
             self.phase = "retreat"
             return events
@@ -241,6 +277,7 @@ class Game:
     def _year_end(self) -> list[Event]:
         events: list[Event] = []
         index = self.board.index
+        supply_before = supply_counts(self.board, self.owners)
         for territory in sorted(self.units, key=index.__getitem__):
             unit = self.units[territory]
             if territory in self.owners and self.owners[territory] != unit.state:
@@ -263,6 +300,7 @@ class Game:
                 events.append({"kind": "income", "state": s, "amount": income, "treasury": self.treasury[s]})
         total = len(self.board.supply)
         counts = supply_counts(self.board, self.owners)
+        events += self.diplomacy.year_end(self.turn, supply_before, counts)
         fraction = self.scenario.victory.supply_fraction
         leaders = [s for s in self.state_ids if total and counts.get(s, 0) > fraction * total]
         end_year = self.scenario.calendar.end_year
@@ -302,7 +340,16 @@ class Game:
                 "winner": self.winner,
                 "year": self.year,
                 "turn": self.turn,
+                "trust": {a: dict(row) for a, row in self.diplomacy.trust.items()},
+                "legitimacy": dict(self.diplomacy.legitimacy),
+                "reputation": {s: self.diplomacy.reputation(s) for s in self.state_ids},
+                "treasury": dict(self.treasury),
             },
+            "agreements": [agreement_view(a, UMPIRE) for a in self.diplomacy.agreements.values()],
+            "messages": [
+                {**m, "audience": m["audience"], "sincerity": self.diplomacy.marks.get(m["id"])}
+                for m in self.diplomacy.messages
+            ],
         }
 
 

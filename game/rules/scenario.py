@@ -12,7 +12,17 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from game.rules.clauses import Clause
 
 SCENARIO_FORMAT = "backchannel-scenario/1"
 
@@ -27,9 +37,44 @@ Point = Annotated[
     tuple[float, float],
     Field(description="A point [x, y] on the scenario's canvas; x grows to the right, y downwards."),
 ]
+
+
+def _parse_ring(value: object) -> object:
+    """A ring may be written compactly as one string `"x,y x,y x,y"`: the map builder writes rings so,
+    because a YAML parser reads one long scalar far faster than hundreds of tiny lists."""
+    if not isinstance(value, str):
+        return value
+    points = []
+    for pair in value.split():
+        x, sep, y = pair.partition(",")
+        if not sep:
+            raise ValueError(f"a ring string is 'x,y x,y ...'; {pair!r} has no comma")
+        try:
+            points.append((float(x), float(y)))
+        except ValueError:
+            raise ValueError(f"{pair!r} is not a point 'x,y' of two numbers") from None
+    return points
+
+
+def format_ring(ring: list[tuple[float, float]]) -> str:
+    """The compact string form of a ring, with coordinates to one decimal."""
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in ring)
+
+
+_RING_SCHEMA = {
+    "anyOf": [
+        {"type": "array", "minItems": 3, "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}}},
+        {"type": "string", "pattern": r"^\s*-?[0-9.]+,-?[0-9.]+(\s+-?[0-9.]+,-?[0-9.]+){2,}\s*$"},
+    ],
+    "description": "A closed ring of at least three points, as [[x, y], ...] or as one string 'x,y x,y x,y'; "
+    "the last point is not repeated.",
+}
+
 Ring = Annotated[
     list[Point],
+    BeforeValidator(_parse_ring),
     Field(min_length=3, description="A closed ring of points; the last point is not repeated."),
+    WithJsonSchema(_RING_SCHEMA),
 ]
 UnitType = Literal["army", "fleet"]
 TerritoryKind = Literal["land", "sea", "coast"]
@@ -173,8 +218,54 @@ class PreventObjective(Model):
     description: str = Field("", max_length=300, description="The objective in the state's own words.")
 
 
+class KeepSecretObjective(Model):
+    """Keep one of the scenario's secret agreements from being exposed until the end."""
+
+    kind: Literal["keep_secret"] = "keep_secret"
+    agreement: Id = Field(description="Id of an agreement in the scenario's `agreements`.")
+    points: int = Field(3, ge=0, le=100, description="Points if it is never exposed.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
+class ObtainAgreementObjective(Model):
+    """End the game with an active agreement with a state that holds a clause of a given kind
+    (e.g. a British guarantee: mutual defence with gbr)."""
+
+    kind: Literal["obtain_agreement"] = "obtain_agreement"
+    partner: Id = Field(description="The state the agreement must be with.")
+    clause: str = Field(description="Clause kind it must hold, e.g. mutual_defence, non_aggression, neutrality.")
+    public: bool | None = Field(None, description="true: it must be public; false: secret; none: either.")
+    points: int = Field(3, ge=0, le=100, description="Points if met.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
+class LegitimacyObjective(Model):
+    """End with domestic legitimacy at or above a level."""
+
+    kind: Literal["legitimacy"] = "legitimacy"
+    above: int = Field(ge=0, le=100, description="Legitimacy to reach or keep.")
+    points: int = Field(2, ge=0, le=100, description="Points if met.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
+class PreventWarObjective(Model):
+    """No attack between two states during the whole game."""
+
+    kind: Literal["prevent_war"] = "prevent_war"
+    between: tuple[Id, Id] = Field(description="The two states that must not fight.")
+    points: int = Field(3, ge=0, le=100, description="Points if no unit of either ever attacked the other.")
+    description: str = Field("", max_length=300, description="The objective in the state's own words.")
+
+
 Objective = Annotated[
-    HoldObjective | SupplyObjective | SurviveObjective | PreventObjective,
+    HoldObjective
+    | SupplyObjective
+    | SurviveObjective
+    | PreventObjective
+    | KeepSecretObjective
+    | ObtainAgreementObjective
+    | LegitimacyObjective
+    | PreventWarObjective,
     Field(discriminator="kind"),
 ]
 
@@ -254,6 +345,94 @@ class Source(Model):
     url: str = Field("", max_length=500, description="Where to find it online, if anywhere.")
 
 
+class LeakConstants(Model):
+    """Constants of the leak formula (docs/rules.md, "Leaks").  Each turn a secret agreement leaks with
+    chance  min(maximum, (base + per_extra_party·(parties − 2) + per_democracy·democracies
+    + per_turn_of_age·age + per_investigation·investigations) × (intermediary_factor if negotiated
+    through an intermediary)); an agreement already rumoured is exposed with that chance plus
+    `rumour_bonus`."""
+
+    base: float = Field(0.03, ge=0, le=1, description="Chance for a two-party secret among autocracies, new.")
+    per_extra_party: float = Field(0.03, ge=0, le=1, description="Added for each party beyond two.")
+    per_democracy: float = Field(0.03, ge=0, le=1, description="Added for each democratic party (press, parliament).")
+    per_turn_of_age: float = Field(0.005, ge=0, le=1, description="Added for each turn since signature.")
+    per_investigation: float = Field(0.06, ge=0, le=1, description="Added for each investigation of a party this turn.")
+    intermediary_factor: float = Field(0.6, ge=0, le=1, description="Multiplies the chance when an intermediary was used.")
+    rumour_bonus: float = Field(0.08, ge=0, le=1, description="Added when the agreement is already rumoured.")
+    maximum: float = Field(0.5, ge=0, le=1, description="The chance never exceeds this.")
+
+
+class IntelligenceConstants(Model):
+    """Costs and chances of intelligence actions."""
+
+    investigate_cost: int = Field(2, ge=0, description="Treasury cost of investigating a state.")
+    investigate_chance: float = Field(0.35, ge=0, le=1, description="Chance to discover one of its secret agreements.")
+    intercept_cost: int = Field(1, ge=0, description="Treasury cost of intercepting a state's messages.")
+    intercept_chance: float = Field(0.4, ge=0, le=1, description="Chance to read some of its private messages of the turn.")
+    intercept_messages: int = Field(2, ge=1, le=20, description="At most this many messages are read.")
+    propaganda_cost: int = Field(2, ge=0, description="Treasury cost of a propaganda campaign at home.")
+    propaganda_gain: int = Field(4, ge=0, le=100, description="Legitimacy a propaganda campaign brings.")
+
+
+class ConsequenceConstants(Model):
+    """How trust and legitimacy move."""
+
+    trust_start: int = Field(50, ge=0, le=100, description="Trust between states at the start, unless `relations` says.")
+    trust_breach_victim: int = Field(25, ge=0, le=100, description="Trust the protected state loses in the breaker.")
+    trust_breach_witness: int = Field(8, ge=0, le=100, description="Trust others who know the agreement lose in the breaker.")
+    trust_kept: int = Field(6, ge=0, le=100, description="Trust parties gain in each other when an agreement is kept to its end.")
+    trust_exposed_target: int = Field(15, ge=0, le=100, description="Trust a targeted state loses in each party of an exposed secret.")
+    trust_attack: int = Field(4, ge=0, le=100, description="Trust a state loses in one that dislodges its unit or takes its territory.")
+    trust_cut_across: int = Field(10, ge=0, le=100, description="Trust a secret partner loses when a partner signs a public agreement that cuts across theirs.")
+    legitimacy_exposure: int = Field(8, ge=0, le=100, description="Legitimacy an exposed party loses at a credibility gap of 1.")
+    legitimacy_breach: int = Field(3, ge=0, le=100, description="Legitimacy lost by a state whose breach becomes public.")
+    legitimacy_ratify: int = Field(3, ge=0, le=100, description="Legitimacy gained by ratifying a secret agreement in public.")
+    legitimacy_supply_gain: int = Field(1, ge=0, le=100, description="Legitimacy per supply territory captured.")
+    legitimacy_supply_loss: int = Field(2, ge=0, le=100, description="Legitimacy per supply territory lost.")
+    justification_factor: float = Field(0.5, ge=0, le=1, description="Share of the domestic backlash left after a public justification.")
+    regime_factor: dict[str, float] = Field(
+        default_factory=lambda: {
+            "democracy": 1.5,
+            "constitutional_monarchy": 1.0,
+            "autocracy": 0.6,
+            "theocracy": 0.8,
+            "junta": 0.5,
+            "other": 1.0,
+        },
+        description="How much an exposure hurts each regime at home.",
+    )
+
+
+class RuleConstants(Model):
+    """Constants of the diplomatic rules a scenario may override."""
+
+    leaks: LeakConstants = Field(default_factory=LeakConstants)
+    intelligence: IntelligenceConstants = Field(default_factory=IntelligenceConstants)
+    consequences: ConsequenceConstants = Field(default_factory=ConsequenceConstants)
+
+
+class Relation(Model):
+    """Starting trust between two states (both ways)."""
+
+    between: tuple[Id, Id]
+    trust: int = Field(ge=0, le=100)
+
+
+class AgreementStart(Model):
+    """An agreement in force when the game starts (an alliance of history, public or secret)."""
+
+    id: Id = Field(description="Scenario id of the agreement, used by objectives (e.g. `blank_cheque`).")
+    title: str = Field(min_length=1, max_length=120, description="Its name, e.g. 'The Triple Alliance'.")
+    parties: list[Id] = Field(min_length=2, max_length=12, description="The states bound by it.")
+    visibility: Literal["public", "secret"] = Field(description="public, or secret (known only to those who know).")
+    clauses: list[Clause] = Field(min_length=1, max_length=20, description="Its clauses.")
+    annex: list[Clause] = Field(default_factory=list, max_length=20, description="Secret annex of a public agreement.")
+    duration: int | None = Field(None, ge=1, description="Movement turns it lasts; none: until renounced.")
+    intermediary: Id | None = Field(None, description="A third state through which it was negotiated.")
+    known_by: list[Id] = Field(default_factory=list, description="Other states that know of a secret one at the start.")
+    note: str = Field("", max_length=1000, description="Its history, for the debrief.")
+
+
 class Scenario(Model):
     """A whole scenario file."""
 
@@ -266,6 +445,9 @@ class Scenario(Model):
     calendar: Calendar = Field(description="Turns and years.")
     victory: Victory = Field(default_factory=Victory, description="Outright victory condition.")
     states: list[State] = Field(min_length=1, description="Every state, playable or not.")
+    agreements: list[AgreementStart] = Field(default_factory=list, description="Agreements in force at the start.")
+    relations: list[Relation] = Field(default_factory=list, description="Starting trust between pairs of states.")
+    rules: RuleConstants = Field(default_factory=RuleConstants, description="Constants of the diplomatic rules.")
     map: MapSection = Field(description="The map. Built by `backchannel scenario build-map`.")
 
     def state(self, state_id: str) -> State:

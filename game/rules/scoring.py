@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from game.rules.board import Board
+from game.rules.diplomacy import Diplomacy
 from game.rules.scenario import HoldObjective, PreventObjective, Scenario, SupplyObjective, SurviveObjective
 from game.rules.units import Unit
 
@@ -33,11 +34,23 @@ def objective_points(
 
 
 def scores(
-    scenario: Scenario, board: Board, owners: Mapping[str, str | None], units: Mapping[str, Unit]
+    scenario: Scenario,
+    board: Board,
+    owners: Mapping[str, str | None],
+    units: Mapping[str, Unit],
+    diplomacy: Diplomacy | None = None,
 ) -> dict[str, int]:
-    """Score of every state, in scenario order."""
+    """Score of every state, in scenario order: supply held, map objectives and diplomatic ones."""
     result: dict[str, int] = {}
     for state in scenario.states:
         supply = sum(1 for t in board.supply if owners.get(t) == state.id)
-        result[state.id] = supply + objective_points(scenario, board, owners, state.id)
+        points = supply + objective_points(scenario, board, owners, state.id)
+        if diplomacy is not None:
+            for objective in state.objectives:
+                if objective.kind in DIPLOMATIC and diplomacy.objective_met(objective.kind, state.id, objective, diplomacy.by_name):
+                    points += objective.points
+        result[state.id] = points
     return result
+
+
+DIPLOMATIC = frozenset({"keep_secret", "obtain_agreement", "legitimacy", "prevent_war"})

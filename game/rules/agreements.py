@@ -1,0 +1,152 @@
+"""Agreements: parties, clauses, secrecy, lifecycle, and who knows what of each.
+
+An agreement is proposed (the proposer signs at once), signed by every party to become
+active, and then kept, breached, renounced, ratified (a secret one made public) or leaked
+until it expires.  Its knowledge has three layers, each with its own audience: that it
+exists and who its parties are; its terms (the main clauses); and its secret annex.
+
+Ids look like `agr-0007`: unique in a game and never produced by accident in other text,
+so a view can be searched for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from game.rules.clauses import ClauseModel, clause_states
+from game.rules.knowledge import ALL, UMPIRE, Audience, audience_of, visible
+
+PROPOSED, ACTIVE, FULFILLED, EXPIRED, BREACHED, RENOUNCED, REJECTED, SUPERSEDED, LAPSED = (
+    "proposed",
+    "active",
+    "fulfilled",
+    "expired",
+    "breached",
+    "renounced",
+    "rejected",
+    "superseded",
+    "lapsed",
+)
+ENDED = frozenset({FULFILLED, EXPIRED, BREACHED, RENOUNCED, REJECTED, SUPERSEDED, LAPSED})
+NONE, RUMOUR, EXPOSED = "none", "rumour", "exposed"
+
+
+def agreement_id(number: int) -> str:
+    return f"agr-{number:04d}"
+
+
+@dataclass(slots=True)
+class Agreement:
+    id: str
+    title: str
+    proposer: str
+    parties: tuple[str, ...]
+    clauses: tuple[ClauseModel, ...]
+    annex: tuple[ClauseModel, ...]
+    visibility: str  # public | secret
+    duration: int | None
+    intermediary: str | None
+    proposed_turn: int
+    name: str = ""  # the scenario's id for a starting agreement
+    status: str = PROPOSED
+    signed: list[str] = field(default_factory=list)
+    ratified_by: list[str] = field(default_factory=list)
+    start_turn: int | None = None
+    end_turn: int | None = None
+    counter_of: str | None = None
+    known_by: set[str] = field(default_factory=set)  # know it exists and its terms (secret) / its draft
+    annex_known_by: set[str] = field(default_factory=set)
+    leak_level: str = NONE
+    denied_by: list[str] = field(default_factory=list)
+    justified_by: list[str] = field(default_factory=list)
+    breaches: list[dict[str, Any]] = field(default_factory=list)
+    investigations: int = 0  # investigations against its parties this turn
+
+    @property
+    def secret(self) -> bool:
+        return self.visibility == "secret"
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    def all_clauses(self) -> list[tuple[int, ClauseModel, bool]]:
+        """(index, clause, in_annex); annex clauses are numbered after the main ones."""
+        main = [(i, c, False) for i, c in enumerate(self.clauses)]
+        return main + [(len(self.clauses) + i, c, True) for i, c in enumerate(self.annex)]
+
+    def targets(self) -> set[str]:
+        """States the agreement is aimed at: named in its clauses but not parties to it."""
+        named: set[str] = set()
+        for _, clause, _ in self.all_clauses():
+            named |= clause_states(clause)
+        return named - set(self.parties)
+
+    # --- audiences -----------------------------------------------------------------------------
+
+    def existence_audience(self) -> Audience:
+        """Who may know that it exists and who its parties are."""
+        if self.status == PROPOSED or self.status in (REJECTED, SUPERSEDED):
+            return audience_of(self.known_by)
+        if not self.secret or self.leak_level != NONE:
+            return ALL
+        return audience_of(self.known_by)
+
+    def terms_audience(self) -> Audience:
+        """Who may read its main clauses."""
+        if self.status == PROPOSED or self.status in (REJECTED, SUPERSEDED):
+            return audience_of(self.known_by)
+        if not self.secret or self.leak_level == EXPOSED:
+            return ALL
+        return audience_of(self.known_by)
+
+    def annex_audience(self) -> Audience:
+        """Who may read its secret annex."""
+        if self.leak_level == EXPOSED and self.status not in (PROPOSED, REJECTED, SUPERSEDED):
+            return ALL
+        return audience_of(self.annex_known_by)
+
+    def event_audience(self) -> Audience:
+        """The audience of events about it (signature, renunciation, ...): who knows its terms."""
+        return self.terms_audience()
+
+
+def agreement_view(agreement: Agreement, viewer: str) -> dict[str, Any] | None:
+    """What `viewer` may see of an agreement, or None; every layer passes the audience filter."""
+    if not visible(agreement.existence_audience(), viewer):
+        return None
+    view: dict[str, Any] = {
+        "id": agreement.id,
+        "parties": list(agreement.parties),
+        "status": agreement.status,
+        "leak_level": agreement.leak_level,
+    }
+    if not visible(agreement.terms_audience(), viewer):
+        view["rumour"] = True
+        return view
+    view.update(
+        {
+            "title": agreement.title,
+            "visibility": agreement.visibility,
+            "proposer": agreement.proposer,
+            "clauses": [c.model_dump(mode="json") for c in agreement.clauses],
+            "duration": agreement.duration,
+            "intermediary": agreement.intermediary,
+            "signed": list(agreement.signed),
+            "proposed_turn": agreement.proposed_turn,
+            "start_turn": agreement.start_turn,
+            "end_turn": agreement.end_turn,
+            "counter_of": agreement.counter_of,
+            "denied_by": list(agreement.denied_by),
+            "justified_by": list(agreement.justified_by),
+        }
+    )
+    # A secret annex shows only to its audience; to others not even its existence shows.
+    if agreement.annex and visible(agreement.annex_audience(), viewer):
+        view["annex"] = [c.model_dump(mode="json") for c in agreement.annex]
+    if viewer == UMPIRE:
+        view["known_by"] = sorted(agreement.known_by)
+        view["annex_known_by"] = sorted(agreement.annex_known_by)
+        view["name"] = agreement.name
+    return view

@@ -1,0 +1,256 @@
+"""Breach detection: every active agreement's clauses against the turn's orders and results.
+
+A breach is evidence: which order (or result, or missing order) broke which clause, who
+broke it and whom the clause protected.  The facts of a movement turn are indexed once
+(`TurnFacts`), so checking thousands of agreements costs little more than the turn itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from game.rules.adjudication import MovementResult
+from game.rules.board import Board
+from game.rules.clauses import (
+    Cession,
+    ClauseModel,
+    DemilitarisedZone,
+    MutualDefence,
+    Neutrality,
+    NonAggression,
+    SpheresOfInfluence,
+    SupportPromise,
+)
+from game.rules.orders import Move, Support
+from game.rules.units import Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Attack:
+    """A move by `attacker` into a territory that `victim` held or occupied at the start of the turn."""
+
+    attacker: str
+    victim: str
+    source: str
+    dest: str
+    order: str
+    succeeded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    breaker: str
+    protected: tuple[str, ...]
+    evidence: str
+    order: str | None = None
+
+
+@dataclass(slots=True)
+class TurnFacts:
+    """The movement turn's orders and results, indexed for the clause checks."""
+
+    board: Board
+    turn: int
+    units_before: Mapping[str, Unit]
+    owners: Mapping[str, str | None]
+    result: MovementResult
+    attacks_by_pair: dict[tuple[str, str], list[Attack]] = field(default_factory=dict)
+    attacks_on: dict[str, list[Attack]] = field(default_factory=dict)  # victim -> attacks
+    attacks_by: dict[str, list[Attack]] = field(default_factory=dict)  # attacker -> attacks
+    aid_to_attack: dict[str, list[tuple[str, Attack, str]]] = field(default_factory=dict)  # supporter -> (state, attack, order)
+    supports_by: dict[str, list[tuple[str, str, Support]]] = field(default_factory=dict)  # supporter -> (territory, supported state, order)
+    moves_by: dict[str, list[tuple[str, Move, bool]]] = field(default_factory=dict)  # state -> (from, order, succeeded)
+    moved: set[str] = field(default_factory=set)
+
+    @classmethod
+    def collect(
+        cls,
+        board: Board,
+        turn: int,
+        units_before: Mapping[str, Unit],
+        owners: Mapping[str, str | None],
+        result: MovementResult,
+    ) -> TurnFacts:
+        facts = cls(board, turn, units_before, owners, result)
+        succeeded = {unit.territory for unit, _ in result.moves}
+        facts.moved = succeeded
+        attack_from: dict[str, Attack] = {}
+        orders = result.final_orders
+        for territory in sorted(orders, key=board.index.__getitem__):
+            order = orders[territory]
+            state = units_before[territory].state
+            if isinstance(order, Move):
+                dest = order.dest.split("/")[0]
+                facts.moves_by.setdefault(state, []).append((territory, order, territory in succeeded))
+                occupant = units_before.get(dest)
+                victim = occupant.state if occupant is not None else owners.get(dest)
+                if victim is not None and victim != state:
+                    attack = Attack(state, victim, territory, dest, order.text, territory in succeeded)
+                    attack_from[territory] = attack
+                    facts.attacks_by_pair.setdefault((state, victim), []).append(attack)
+                    facts.attacks_on.setdefault(victim, []).append(attack)
+                    facts.attacks_by.setdefault(state, []).append(attack)
+        for territory in sorted(orders, key=board.index.__getitem__):
+            order = orders[territory]
+            if not isinstance(order, Support):
+                continue
+            state = units_before[territory].state
+            target = units_before.get(order.target)
+            supported = target.state if target is not None else ""
+            facts.supports_by.setdefault(state, []).append((territory, supported, order))
+            if order.dest is not None:
+                aided = attack_from.get(order.target)
+                if aided is not None and aided.dest == order.dest:
+                    facts.aid_to_attack.setdefault(state, []).append((state, aided, order.text))
+        return facts
+
+
+def check_clause(
+    clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, active_since: int
+) -> list[Breach]:
+    """Breaches of one clause this movement turn."""
+    if isinstance(clause, NonAggression):
+        return _non_aggression(tuple(clause.between) or parties, facts)
+    if isinstance(clause, MutualDefence):
+        return _mutual_defence(tuple(clause.members) or parties, facts)
+    if isinstance(clause, SupportPromise):
+        return _support_promise(clause, facts, active_since)
+    if isinstance(clause, Cession):
+        return _cession(clause, parties, facts)
+    if isinstance(clause, DemilitarisedZone):
+        return _demilitarised(clause, parties, facts, active_since)
+    if isinstance(clause, SpheresOfInfluence):
+        return _spheres(clause, parties, facts)
+    if isinstance(clause, Neutrality):
+        neutral = tuple(clause.neutral) or tuple(p for p in parties if p not in clause.conflict)
+        return _neutrality(clause.conflict, neutral, facts)
+    return []  # tribute and intelligence sharing are checked where they happen; free text by declaration
+
+
+def _non_aggression(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
+    breaches = []
+    for a in members:
+        for b in members:
+            if a == b:
+                continue
+            for attack in facts.attacks_by_pair.get((a, b), ()):
+                result = "and took it" if attack.succeeded else "(it failed)"
+                breaches.append(Breach(a, (b,), f"{a} attacked {b} at {attack.dest}: {attack.order} {result}", attack.order))
+        for _, attack, order in facts.aid_to_attack.get(a, ()):
+            if attack.victim in members and attack.victim != a:
+                breaches.append(
+                    Breach(a, (attack.victim,), f"{a} supported {attack.attacker}'s attack on {attack.victim}: {order}", order)
+                )
+    return breaches
+
+
+def _mutual_defence(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
+    breaches = []
+    board = facts.board
+    for member in members:
+        for attack in facts.attacks_on.get(member, ()):
+            if attack.attacker in members or not attack.succeeded:
+                continue
+            for ally in members:
+                if ally == member:
+                    continue
+                helped = any(
+                    supported == member for _, supported, _ in facts.supports_by.get(ally, ())
+                ) or any(a.victim == attack.attacker for a in facts.attacks_by.get(ally, ()))
+                able = [
+                    u.territory
+                    for u in facts.units_before.values()
+                    if u.state == ally and board.can_reach(u.type, u.location, attack.dest)
+                ]
+                if able and not helped:
+                    breaches.append(
+                        Breach(
+                            ally,
+                            (member,),
+                            f"{attack.attacker} attacked {member} at {attack.dest} ({attack.order}); {ally}'s units at "
+                            f"{', '.join(able)} could have helped and did not",
+                        )
+                    )
+        for ally in members:
+            for _, attack, order in facts.aid_to_attack.get(ally, ()):
+                if attack.victim in members and attack.attacker not in members:
+                    breaches.append(
+                        Breach(ally, (attack.victim,), f"{ally} supported {attack.attacker} against its ally {attack.victim}: {order}", order)
+                    )
+    return breaches
+
+
+def _support_promise(clause: SupportPromise, facts: TurnFacts, active_since: int) -> list[Breach]:
+    due = clause.turn if clause.turn is not None else active_since
+    if facts.turn != due:
+        return []
+    target = facts.units_before.get(clause.target)
+    protected = (target.state,) if target is not None and target.state != clause.by else ()
+    order = facts.result.final_orders.get(clause.unit_at)
+    unit = facts.units_before.get(clause.unit_at)
+    if unit is None or unit.state != clause.by:
+        return [Breach(clause.by, protected, f"{clause.by} has no unit at {clause.unit_at} to give the promised support")]
+    kept = (
+        isinstance(order, Support)
+        and order.target == clause.target
+        and (order.dest or None) == (clause.dest or None)
+    )
+    if kept:
+        return []
+    given = order.text if order is not None else f"{unit.text} with no valid order (it held)"
+    wanted = f"S {clause.target} - {clause.dest}" if clause.dest else f"S {clause.target}"
+    return [Breach(clause.by, protected, f"promised {unit.text} {wanted}; ordered {given}", given)]
+
+
+def _cession(clause: Cession, parties: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
+    if facts.turn != clause.by_turn:
+        return []
+    after = facts.result.units.get(clause.territory)
+    if (after is not None and after.state == clause.to) or facts.owners.get(clause.territory) == clause.to:
+        return []
+    holder = after.state if after is not None else facts.owners.get(clause.territory)
+    if holder is None or holder not in parties or holder == clause.to:
+        return []
+    return [Breach(holder, (clause.to,), f"{clause.territory} was to pass to {clause.to} by turn {clause.by_turn}; {holder} still holds it")]
+
+
+def _demilitarised(clause: DemilitarisedZone, parties: tuple[str, ...], facts: TurnFacts, active_since: int) -> list[Breach]:
+    breaches = []
+    for territory in clause.territories:
+        unit = facts.result.units.get(territory)
+        if unit is None or unit.state not in parties:
+            continue
+        entered = territory not in facts.units_before or facts.units_before[territory].state != unit.state
+        if entered or facts.turn > active_since:
+            others = tuple(p for p in parties if p != unit.state)
+            how = "moved into" if entered else "kept a unit in"
+            breaches.append(Breach(unit.state, others, f"{unit.state} {how} the demilitarised {territory}"))
+    return breaches
+
+
+def _spheres(clause: SpheresOfInfluence, parties: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
+    owner_of = {t: s.state for s in clause.spheres for t in s.territories}
+    breaches = []
+    for state in parties:
+        for _source, order, ok in facts.moves_by.get(state, ()):
+            dest = order.dest.split("/")[0]
+            sphere = owner_of.get(dest)
+            if sphere is not None and sphere != state:
+                result = "" if ok else " (it failed)"
+                breaches.append(Breach(state, (sphere,), f"{state} entered {sphere}'s sphere: {order.text}{result}", order.text))
+    return breaches
+
+
+def _neutrality(conflict: tuple[str, str], neutral: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
+    breaches = []
+    a, b = conflict
+    for state in neutral:
+        for attack in facts.attacks_by.get(state, ()):
+            if attack.victim in conflict:
+                breaches.append(Breach(state, (attack.victim,), f"neutral {state} attacked {attack.victim}: {attack.order}", attack.order))
+        for _, attack, order in facts.aid_to_attack.get(state, ()):
+            harmed = attack.victim if attack.victim in conflict else (b if attack.attacker == a else a if attack.attacker == b else None)
+            if harmed is not None and (attack.attacker in conflict or attack.victim in conflict):
+                breaches.append(Breach(state, (harmed,), f"neutral {state} took a side: {order}", order))
+    return breaches

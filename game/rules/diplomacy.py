@@ -1,0 +1,751 @@
+"""The diplomatic half of a game: agreements, press, intelligence, leaks, trust and legitimacy.
+
+`Diplomacy` holds that state and applies the diplomatic commands; `Game` calls its
+resolution steps in the order of DESIGN.md: after the units are adjudicated come
+betrayal (breaches), intelligence, leaks, consequences and expiry.  Every fact it
+produces carries an audience (`game.rules.knowledge`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from game.rules.agreements import (
+    ACTIVE,
+    BREACHED,
+    EXPIRED,
+    EXPOSED,
+    LAPSED,
+    NONE,
+    PROPOSED,
+    REJECTED,
+    RENOUNCED,
+    RUMOUR,
+    SUPERSEDED,
+    Agreement,
+    agreement_id,
+)
+from game.rules.board import Board
+from game.rules.breaches import Breach, TurnFacts, check_clause
+from game.rules.clauses import (
+    ClauseModel,
+    FreeText,
+    IntelligenceSharing,
+    SupportPromise,
+    Tribute,
+    clause_states,
+    clause_territories,
+    describe,
+)
+from game.rules.commands import (
+    Action,
+    AgreementAct,
+    Counter,
+    DeclareBreach,
+    DiplomacyCommand,
+    Pay,
+    Press,
+    Propose,
+)
+from game.rules.errors import CommandError
+from game.rules.knowledge import ALL, Audience, audience_of
+from game.rules.leaks import credibility_gap, leak_chance
+from game.rules.rng import Rng
+from game.rules.scenario import Scenario
+
+Event = dict[str, Any]
+
+
+def _clamp(value: float) -> int:
+    return max(0, min(100, round(value)))
+
+
+class Diplomacy:
+    """Agreements, messages, intelligence and standing of every state in one game."""
+
+    def __init__(self, scenario: Scenario, board: Board, seed: int) -> None:
+        self.scenario = scenario
+        self.board = board
+        self.seed = seed
+        self.constants = scenario.rules
+        self.states = tuple(s.id for s in scenario.states)
+        self.regimes = {s.id: s.regime for s in scenario.states}
+        self.thresholds = {s.id: s.legitimacy_threshold for s in scenario.states}
+        self.agreements: dict[str, Agreement] = {}
+        self.messages: list[dict[str, Any]] = []
+        self.marks: dict[str, str] = {}  # message id -> sincere | deceptive (debrief only)
+        start = self.constants.consequences.trust_start
+        self.trust: dict[str, dict[str, int]] = {a: {b: start for b in self.states if b != a} for a in self.states}
+        for relation in scenario.relations:
+            a, b = relation.between
+            if a in self.trust and b in self.trust[a]:
+                self.trust[a][b] = self.trust[b][a] = relation.trust
+        self.legitimacy: dict[str, int] = {s.id: s.legitimacy for s in scenario.states}
+        self.record: dict[str, dict[str, int]] = {
+            s: {"kept": 0, "breached": 0, "exposed": 0, "renounced": 0} for s in self.states
+        }
+        self.actions: list[tuple[str, str, str | None]] = []  # kind, state, target (this turn)
+        self.deliberate_leaks: list[tuple[str, str]] = []  # state, agreement id (this turn)
+        self.paid: dict[tuple[str, str], int] = {}  # payer, payee -> paid this year
+        self.exposure_loss: dict[tuple[str, str], int] = {}  # agreement, party -> legitimacy lost
+        self.wars: set[tuple[str, str]] = set()  # pairs that fought (sorted)
+        self.fallen: list[tuple[int, str]] = []
+        for start_agreement in scenario.agreements:
+            agreement = self._new(
+                proposer=start_agreement.parties[0],
+                parties=tuple(start_agreement.parties),
+                clauses=tuple(start_agreement.clauses),
+                annex=tuple(start_agreement.annex),
+                visibility=start_agreement.visibility,
+                duration=start_agreement.duration,
+                intermediary=start_agreement.intermediary,
+                turn=1,
+                title=start_agreement.title,
+            )
+            agreement.name = start_agreement.id
+            agreement.known_by |= set(start_agreement.known_by)
+            agreement.signed = list(agreement.parties)
+            self._activate(agreement, 1)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def reputation(self, state: str) -> int:
+        """What everyone can see of a state's record: kept and broken public word, exposed secrets."""
+        r = self.record[state]
+        return _clamp(50 + 4 * r["kept"] - 12 * r["breached"] - 6 * r["exposed"] - 3 * r["renounced"])
+
+    def agreements_of(self, state: str) -> list[Agreement]:
+        return [a for a in self.agreements.values() if state in a.parties]
+
+    def treasury_cost(self, state: str) -> int:
+        """What the actions a state has ordered this turn will cost."""
+        costs = self.constants.intelligence
+        price = {"investigate": costs.investigate_cost, "intercept": costs.intercept_cost, "propaganda": costs.propaganda_cost}
+        return sum(price[k] for k, s, _ in self.actions if s == state)
+
+    # --- commands ---------------------------------------------------------------------------------
+
+    def apply(self, command: DiplomacyCommand, turn: int, phase: str | None, treasury: dict[str, int]) -> list[Event]:
+        """Apply a diplomatic command; raise CommandError (nothing changed) if it cannot be applied."""
+        self._known_state(command.state)
+        if isinstance(command, Propose):
+            return self._propose(command, turn)
+        if isinstance(command, Counter):
+            return self._counter(command, turn)
+        if isinstance(command, AgreementAct):
+            return self._act(command, turn)
+        if isinstance(command, DeclareBreach):
+            return self._declare(command, turn)
+        if isinstance(command, Press):
+            return self._press(command, turn)
+        if isinstance(command, Action):
+            return self._action(command, phase, treasury)
+        if isinstance(command, Pay):
+            return self._pay(command, treasury)
+        raise CommandError(f"unknown command {command.kind!r}")
+
+    def _known_state(self, state: str) -> None:
+        if state not in self.trust:
+            raise CommandError(f"unknown state {state!r}")
+
+    def _get(self, ref: str, state: str) -> Agreement:
+        agreement = self.agreements.get(ref)
+        if agreement is None or state not in agreement.known_by:
+            # The same answer whether it does not exist or the state does not know it: no oracle.
+            raise CommandError(f"no agreement {ref} known to {state}")
+        return agreement
+
+    def _check_terms(
+        self, proposer: str, parties: tuple[str, ...], clauses: tuple[ClauseModel, ...], annex: tuple[ClauseModel, ...],
+        visibility: str, intermediary: str | None,
+    ) -> None:
+        if len(set(parties)) != len(parties):
+            raise CommandError("a party is named twice")
+        for p in parties:
+            self._known_state(p)
+        if proposer not in parties:
+            raise CommandError(f"the proposer {proposer} must be a party")
+        if intermediary is not None:
+            self._known_state(intermediary)
+            if intermediary in parties:
+                raise CommandError("the intermediary cannot be a party")
+        if annex and visibility != "public":
+            raise CommandError("only a public agreement has a secret annex; make the whole agreement secret instead")
+        for clause in (*clauses, *annex):
+            for s in clause_states(clause):
+                if s not in self.trust:
+                    raise CommandError(f"{describe(clause)}: unknown state {s!r}")
+            for t in clause_territories(clause):
+                if t not in self.board.territories:
+                    raise CommandError(f"{describe(clause)}: unknown territory {t!r}")
+            if isinstance(clause, SupportPromise) and clause.by not in parties:
+                raise CommandError(f"{describe(clause)}: only a party can promise support")
+            if isinstance(clause, Tribute) and (clause.payer not in parties or clause.payee == clause.payer):
+                raise CommandError(f"{describe(clause)}: the payer must be a party paying another state")
+
+    def _new(
+        self, proposer: str, parties: tuple[str, ...], clauses: tuple[ClauseModel, ...], annex: tuple[ClauseModel, ...],
+        visibility: str, duration: int | None, intermediary: str | None, turn: int, title: str,
+    ) -> Agreement:
+        number = len(self.agreements) + 1
+        agreement = Agreement(
+            id=agreement_id(number),
+            title=title or f"Agreement {number}",
+            proposer=proposer,
+            parties=parties,
+            clauses=clauses,
+            annex=annex,
+            visibility=visibility,
+            duration=duration,
+            intermediary=intermediary,
+            proposed_turn=turn,
+            signed=[proposer],
+        )
+        insiders = set(parties) | ({intermediary} if intermediary else set())
+        agreement.known_by = set(insiders)
+        agreement.annex_known_by = set(insiders)
+        self.agreements[agreement.id] = agreement
+        return agreement
+
+    def _proposal_event(self, agreement: Agreement) -> Event:
+        return {
+            "kind": "agreement_proposed",
+            "agreement": agreement.id,
+            "by": agreement.proposer,
+            "parties": list(agreement.parties),
+            "visibility": agreement.visibility,
+            "counter_of": agreement.counter_of,
+            "audience": audience_of(agreement.known_by),
+        }
+
+    def _propose(self, command: Propose, turn: int) -> list[Event]:
+        parties = tuple(command.parties)
+        self._check_terms(command.state, parties, tuple(command.clauses), tuple(command.annex), command.visibility, command.intermediary)
+        agreement = self._new(
+            command.state, parties, tuple(command.clauses), tuple(command.annex), command.visibility,
+            command.duration, command.intermediary, turn, command.title,
+        )
+        return [self._proposal_event(agreement)]
+
+    def _counter(self, command: Counter, turn: int) -> list[Event]:
+        old = self._get(command.agreement, command.state)
+        if old.status != PROPOSED:
+            raise CommandError(f"{old.id} is {old.status}, not a proposal")
+        if command.state not in old.parties:
+            raise CommandError(f"{command.state} is not a party to {old.id}")
+        self._check_terms(command.state, old.parties, tuple(command.clauses), tuple(command.annex), command.visibility, old.intermediary)
+        new = self._new(
+            command.state, old.parties, tuple(command.clauses), tuple(command.annex), command.visibility,
+            command.duration, old.intermediary, turn, command.title or old.title,
+        )
+        new.counter_of = old.id
+        old.status = SUPERSEDED
+        return [self._proposal_event(new)]
+
+    def _act(self, command: AgreementAct, turn: int) -> list[Event]:
+        state = command.state
+        a = self._get(command.agreement, state)
+        party = state in a.parties
+        kind = command.kind
+        if kind in ("sign", "reject", "renounce", "ratify", "deny", "justify") and not party:
+            raise CommandError(f"only a party to {a.id} can {kind} it")
+        if kind == "sign":
+            if a.status != PROPOSED:
+                raise CommandError(f"{a.id} is {a.status}; only a proposal can be signed")
+            if state in a.signed:
+                raise CommandError(f"{state} has already signed {a.id}")
+            a.signed.append(state)
+            if set(a.signed) == set(a.parties):
+                return self._activate(a, turn)
+            return [{"kind": "agreement_signature", "agreement": a.id, "state": state, "audience": audience_of(a.known_by)}]
+        if kind == "reject":
+            if a.status != PROPOSED:
+                raise CommandError(f"{a.id} is {a.status}; only a proposal can be rejected")
+            a.status = REJECTED
+            return [{"kind": "agreement_rejected", "agreement": a.id, "state": state, "audience": audience_of(a.known_by)}]
+        if kind == "renounce":
+            if a.status != ACTIVE:
+                raise CommandError(f"{a.id} is {a.status}; only an active agreement can be renounced")
+            a.status = RENOUNCED
+            a.end_turn = turn
+            public = a.event_audience() == ALL
+            if public:
+                self.record[state]["renounced"] += 1
+            for other in a.parties:
+                if other != state:
+                    self._trust(other, state, -5)
+            return [{"kind": "agreement_renounced", "agreement": a.id, "state": state, "audience": a.event_audience()}]
+        if kind == "ratify":
+            if a.status != ACTIVE or (not a.secret and not (a.annex and a.leak_level != EXPOSED)):
+                raise CommandError(f"{a.id} has nothing secret to ratify in public")
+            if state in a.ratified_by:
+                raise CommandError(f"{state} has already ratified {a.id}")
+            a.ratified_by.append(state)
+            if set(a.ratified_by) != set(a.parties):
+                return [{"kind": "agreement_ratification", "agreement": a.id, "state": state, "audience": audience_of(a.known_by)}]
+            a.visibility = "public"
+            a.annex_known_by = set(self.states)
+            gain = self.constants.consequences.legitimacy_ratify
+            for p in a.parties:
+                self.legitimacy[p] = _clamp(self.legitimacy[p] + gain)
+            return [{"kind": "agreement_ratified", "agreement": a.id, "parties": list(a.parties), "clauses": self._clauses_json(a, True), "audience": ALL}]
+        if kind == "leak":
+            if a.status != ACTIVE or not self._has_secret(a):
+                raise CommandError(f"{a.id} has no secret left to leak")
+            if (state, a.id) in self.deliberate_leaks:
+                raise CommandError(f"{state} is already leaking {a.id} this turn")
+            self.deliberate_leaks.append((state, a.id))
+            return [{"kind": "leak_planned", "agreement": a.id, "state": state, "audience": (state,)}]
+        if kind == "deny":
+            if a.leak_level != RUMOUR:
+                raise CommandError(f"{a.id} is not a rumour; there is nothing public to deny")
+            a.denied_by.append(state)
+            return [{"kind": "denial", "agreement": a.id, "state": state, "parties": list(a.parties), "audience": ALL}]
+        # justify
+        if a.leak_level != EXPOSED:
+            raise CommandError(f"{a.id} has not been exposed; there is nothing to justify")
+        if state in a.justified_by:
+            raise CommandError(f"{state} has already justified {a.id}")
+        a.justified_by.append(state)
+        lost = self.exposure_loss.get((a.id, state), 0)
+        regained = round(lost * (1 - self.constants.consequences.justification_factor))
+        self.legitimacy[state] = _clamp(self.legitimacy[state] + regained)
+        return [{"kind": "justification", "agreement": a.id, "state": state, "legitimacy_regained": regained, "audience": ALL}]
+
+    def _has_secret(self, a: Agreement) -> bool:
+        return (a.secret and a.leak_level != EXPOSED) or (bool(a.annex) and a.annex_audience() != ALL)
+
+    def _activate(self, a: Agreement, turn: int) -> list[Event]:
+        a.status = ACTIVE
+        a.start_turn = turn
+        a.end_turn = turn + a.duration - 1 if a.duration else None
+        events: list[Event] = [
+            {
+                "kind": "agreement_signed",
+                "agreement": a.id,
+                "parties": list(a.parties),
+                "visibility": a.visibility,
+                "title": a.title,
+                "clauses": self._clauses_json(a, False),
+                "audience": a.event_audience(),
+            }
+        ]
+        if a.annex:
+            events.append(
+                {"kind": "annex_signed", "agreement": a.id, "annex": self._clauses_json(a, True)[len(a.clauses):],
+                 "audience": a.annex_audience()}
+            )
+        if not a.secret:
+            events.extend(self._cut_across(a))
+        return events
+
+    def _clauses_json(self, a: Agreement, with_annex: bool) -> list[dict[str, Any]]:
+        clauses = list(a.clauses) + (list(a.annex) if with_annex else [])
+        return [c.model_dump(mode="json") for c in clauses]
+
+    def _cut_across(self, public: Agreement) -> list[Event]:
+        """A secret partner loses trust when its partner signs, in public, with a state their secret targets."""
+        events: list[Event] = []
+        loss = self.constants.consequences.trust_cut_across
+        for secret in self.agreements.values():
+            if secret is public or secret.status != ACTIVE or not secret.secret:
+                continue
+            aimed = secret.targets()
+            for partner in public.parties:
+                if partner not in secret.parties or not (aimed & set(public.parties)):
+                    continue
+                for other in secret.parties:
+                    if other != partner and other not in public.parties:
+                        self._trust(other, partner, -loss)
+                        events.append(
+                            {"kind": "trust_shaken", "agreement": secret.id, "state": other, "in": partner,
+                             "because": public.id, "audience": (other,)}
+                        )
+        return events
+
+    def _declare(self, command: DeclareBreach, turn: int) -> list[Event]:
+        a = self._get(command.agreement, command.state)
+        if command.state not in a.parties or a.status != ACTIVE:
+            raise CommandError(f"only a party to an active agreement can declare it breached; {a.id} is {a.status}")
+        clauses = a.all_clauses()
+        if command.clause >= len(clauses):
+            raise CommandError(f"{a.id} has no clause {command.clause}")
+        _, clause, in_annex = clauses[command.clause]
+        if not isinstance(clause, FreeText):
+            raise CommandError("only a free-text clause is breached by declaration; the others are checked by the umpire")
+        if command.breaker not in a.parties:
+            raise CommandError(f"{command.breaker} is not a party to {a.id}")
+        others = tuple(p for p in a.parties if p != command.breaker)
+        breach = Breach(command.breaker, others, f"declared by {command.state}: {clause.text}")
+        return self._breach(a, command.clause, in_annex, breach, turn)
+
+    def _press(self, command: Press, turn: int) -> list[Event]:
+        for s in command.to:
+            self._known_state(s)
+            if s == command.state:
+                raise CommandError("a message cannot be sent to oneself")
+        if len(set(command.to)) != len(command.to):
+            raise CommandError("a recipient is named twice")
+        mid = f"msg-{len(self.messages) + 1:06d}"
+        audience: Audience = audience_of([command.state, *command.to]) if command.to else ALL
+        message = {
+            "id": mid,
+            "turn": turn,
+            "from": command.state,
+            "to": sorted(command.to) if command.to else ALL,
+            "text": command.text,
+            "audience": audience,
+        }
+        self.messages.append(message)
+        if command.sincerity is not None:
+            self.marks[mid] = command.sincerity
+        return []
+
+    def _action(self, command: Action, phase: str | None, treasury: dict[str, int]) -> list[Event]:
+        if phase != "movement":
+            raise CommandError("actions are ordered in the movement phase")
+        if command.kind in ("investigate", "intercept"):
+            if command.target is None:
+                raise CommandError(f"{command.kind} needs a target state")
+            self._known_state(command.target)
+            if command.target == command.state:
+                raise CommandError(f"a state cannot {command.kind} itself")
+        elif command.target is not None:
+            raise CommandError("propaganda has no target")
+        if (command.kind, command.state, command.target) in self.actions:
+            raise CommandError(f"{command.state} has already ordered that {command.kind} this turn")
+        costs = self.constants.intelligence
+        cost = {"investigate": costs.investigate_cost, "intercept": costs.intercept_cost, "propaganda": costs.propaganda_cost}[command.kind]
+        if self.treasury_cost(command.state) + cost > treasury[command.state]:
+            raise CommandError(f"{command.kind} costs {cost}; {command.state}'s treasury cannot pay for it")
+        self.actions.append((command.kind, command.state, command.target))
+        return []
+
+    def _pay(self, command: Pay, treasury: dict[str, int]) -> list[Event]:
+        self._known_state(command.to)
+        if command.to == command.state:
+            raise CommandError("a state cannot pay itself")
+        if command.amount + self.treasury_cost(command.state) > treasury[command.state]:
+            raise CommandError(f"{command.state}'s treasury holds {treasury[command.state]}, not enough to pay {command.amount}")
+        treasury[command.state] -= command.amount
+        treasury[command.to] += command.amount
+        key = (command.state, command.to)
+        self.paid[key] = self.paid.get(key, 0) + command.amount
+        return [{"kind": "payment", "state": command.state, "to": command.to, "amount": command.amount,
+                 "audience": audience_of([command.state, command.to])}]
+
+    # --- resolution steps ---------------------------------------------------------------------------
+
+    def check_breaches(self, facts: TurnFacts) -> list[Event]:
+        """Step 2: every active agreement against the turn's orders and results; attacks move trust."""
+        events: list[Event] = []
+        loss = self.constants.consequences.trust_attack
+        for (attacker, victim), attacks in sorted(facts.attacks_by_pair.items()):
+            if any(a.succeeded for a in attacks):
+                self._trust(victim, attacker, -loss)
+            if attacker in self.trust and victim in self.trust:
+                pair = (attacker, victim) if attacker < victim else (victim, attacker)
+                self.wars.add(pair)
+        for a in list(self.agreements.values()):
+            if a.status != ACTIVE:
+                continue
+            for index, clause, in_annex in a.all_clauses():
+                found = check_clause(clause, a.parties, facts, a.start_turn or facts.turn)
+                if found:
+                    events.extend(self._breach(a, index, in_annex, found[0], facts.turn, more=found[1:]))
+                    break
+        return events
+
+    def _breach(self, a: Agreement, index: int, in_annex: bool, breach: Breach, turn: int, more: list[Breach] | None = None) -> list[Event]:
+        a.status = BREACHED
+        a.end_turn = turn
+        clause = a.all_clauses()[index][1]
+        for p in breach.protected:  # the protected state always learns of the breach, and so of the agreement
+            a.known_by.add(p)
+            if in_annex:
+                a.annex_known_by.add(p)
+        audience = a.annex_audience() if in_annex else a.event_audience()
+        if audience != ALL:
+            audience = audience_of([*audience, *breach.protected])
+        record = {
+            "kind": "agreement_breached",
+            "agreement": a.id,
+            "breaker": breach.breaker,
+            "protected": list(breach.protected),
+            "clause": index,
+            "clause_kind": clause.model_dump()["kind"],
+            "evidence": breach.evidence,
+            "order": breach.order,
+            "more": [m.evidence for m in (more or [])],
+            "audience": audience,
+        }
+        a.breaches.append(record)
+        c = self.constants.consequences
+        for p in breach.protected:
+            self._trust(p, breach.breaker, -c.trust_breach_victim)
+        for s in self.states:
+            if s != breach.breaker and s not in breach.protected and (audience == ALL or s in audience):
+                self._trust(s, breach.breaker, -c.trust_breach_witness)
+        if audience == ALL:
+            self.record[breach.breaker]["breached"] += 1
+            self.legitimacy[breach.breaker] = _clamp(self.legitimacy[breach.breaker] - c.legitimacy_breach)
+        return [record]
+
+    def intelligence(self, turn: int, treasury: dict[str, int]) -> list[Event]:
+        """Step 3: investigations, intercepts and propaganda ordered this turn, paid now."""
+        events: list[Event] = []
+        costs = self.constants.intelligence
+        for number, (kind, state, target) in enumerate(self.actions):
+            cost = {"investigate": costs.investigate_cost, "intercept": costs.intercept_cost, "propaganda": costs.propaganda_cost}[kind]
+            if treasury[state] < cost:
+                events.append({"kind": "action_failed", "state": state, "action": kind, "reason": "treasury empty", "audience": (state,)})
+                continue
+            treasury[state] -= cost
+            if kind == "propaganda":
+                self.legitimacy[state] = _clamp(self.legitimacy[state] + costs.propaganda_gain)
+                events.append({"kind": "propaganda", "state": state, "legitimacy": self.legitimacy[state], "audience": ALL})
+                continue
+            assert target is not None
+            events.extend(self._spied_on_partner(state, target, turn))
+            rng = Rng(self.seed, turn, f"{kind}/{state}/{target}/{number}")
+            if kind == "investigate":
+                events.extend(self._investigate(state, target, rng))
+            else:
+                events.extend(self._intercept(state, target, turn, rng))
+        return events
+
+    def _sharing_partners(self, state: str) -> set[str]:
+        partners: set[str] = set()
+        for a in self.agreements.values():
+            if a.status == ACTIVE and state in a.parties and any(isinstance(c, IntelligenceSharing) for _, c, _ in a.all_clauses()):
+                partners |= set(a.parties)
+        partners.discard(state)
+        return partners
+
+    def _spied_on_partner(self, state: str, target: str, turn: int) -> list[Event]:
+        for a in list(self.agreements.values()):
+            if a.status != ACTIVE or state not in a.parties or target not in a.parties:
+                continue
+            for index, clause, in_annex in a.all_clauses():
+                if isinstance(clause, IntelligenceSharing):
+                    breach = Breach(state, (target,), f"{state} spied on its intelligence partner {target}")
+                    return self._breach(a, index, in_annex, breach, turn)
+        return []
+
+    def _investigate(self, state: str, target: str, rng: Rng) -> list[Event]:
+        for a in self.agreements.values():
+            if a.status == ACTIVE and target in a.parties and self._has_secret(a):
+                a.investigations += 1
+        if not rng.chance(self.constants.intelligence.investigate_chance):
+            return [{"kind": "investigation", "state": state, "target": target, "found": False, "audience": (state,)}]
+        hidden = [
+            a for a in self.agreements.values()
+            if a.status == ACTIVE and target in a.parties and state not in a.parties
+            and (state not in a.known_by or (a.annex and state not in a.annex_known_by))
+            and self._has_secret(a)
+        ]
+        if not hidden:
+            return [{"kind": "investigation", "state": state, "target": target, "found": False, "audience": (state,)}]
+        found = rng.choice(hidden)
+        learners = {state} | self._sharing_partners(state)
+        found.known_by |= learners
+        found.annex_known_by |= learners
+        return [
+            {"kind": "agreement_discovered", "agreement": found.id, "by": state, "target": target,
+             "parties": list(found.parties), "clauses": self._clauses_json(found, True), "audience": audience_of(learners)}
+        ]
+
+    def _intercept(self, state: str, target: str, turn: int, rng: Rng) -> list[Event]:
+        if not rng.chance(self.constants.intelligence.intercept_chance):
+            return [{"kind": "interception", "state": state, "target": target, "read": 0, "audience": (state,)}]
+        candidates = [
+            m for m in self.messages
+            if m["turn"] == turn and m["audience"] != ALL and target in m["audience"] and state not in m["audience"]
+        ]
+        rng.shuffle(candidates)
+        learners = {state} | self._sharing_partners(state)
+        events: list[Event] = []
+        for m in candidates[: self.constants.intelligence.intercept_messages]:
+            m["audience"] = audience_of([*m["audience"], *learners])
+            events.append(
+                {"kind": "message_intercepted", "by": state, "target": target, "message": m["id"],
+                 "from": m["from"], "to": m["to"], "text": m["text"], "audience": audience_of(learners)}
+            )
+        if not events:
+            events.append({"kind": "interception", "state": state, "target": target, "read": 0, "audience": (state,)})
+        return events
+
+    def leaks(self, turn: int) -> list[Event]:
+        """Step 4: deliberate leaks, then the seeded roll for every secret still kept."""
+        events: list[Event] = []
+        exposed_now: list[Agreement] = []
+        for state, ref in self.deliberate_leaks:
+            a = self.agreements[ref]
+            if a.status == ACTIVE and self._has_secret(a):
+                events.append(self._expose(a, "deliberate"))
+                events.append({"kind": "leak_done", "agreement": a.id, "state": state, "audience": (state,)})
+                exposed_now.append(a)
+        constants = self.constants.leaks
+        for a in self.agreements.values():
+            if a.status != ACTIVE or not self._has_secret(a) or a in exposed_now:
+                continue
+            p = leak_chance(a, self.regimes, turn, constants)
+            if Rng(self.seed, turn, f"leak/{a.id}").chance(p):
+                if a.secret and a.leak_level == NONE:
+                    a.leak_level = RUMOUR
+                    events.append(
+                        {"kind": "agreement_leaked", "agreement": a.id, "level": RUMOUR, "parties": list(a.parties),
+                         "chance": round(p, 4), "audience": ALL}
+                    )
+                else:
+                    events.append(self._expose(a, "leak", p))
+                    exposed_now.append(a)
+        for a in self.agreements.values():
+            a.investigations = 0
+        self.deliberate_leaks = []
+        self.actions = []
+        return events + self._consequences(exposed_now, turn)
+
+    def _expose(self, a: Agreement, how: str, chance: float | None = None) -> Event:
+        a.leak_level = EXPOSED
+        event: Event = {
+            "kind": "agreement_leaked",
+            "agreement": a.id,
+            "level": EXPOSED,
+            "parties": list(a.parties),
+            "visibility": a.visibility,
+            "clauses": self._clauses_json(a, True),
+            "how": how,
+            "audience": ALL,
+        }
+        if chance is not None:
+            event["chance"] = round(chance, 4)
+        return event
+
+    def _consequences(self, exposed: list[Agreement], turn: int) -> list[Event]:
+        """Step 5: legitimacy by credibility gap, trust of the targeted states, falling governments."""
+        events: list[Event] = []
+        c = self.constants.consequences
+        for a in exposed:
+            targets = a.targets()
+            for party in a.parties:
+                public_partners = {
+                    p for other in self.agreements.values()
+                    if other.status == ACTIVE and not other.secret and party in other.parties
+                    for p in other.parties
+                }
+                statements = sum(
+                    1 for m in self.messages
+                    if m["from"] == party and m["audience"] == ALL
+                    and any(t in m["text"].lower() or self._name(t) in m["text"].lower() for t in targets)
+                )
+                gap = credibility_gap(a, party, public_partners, statements)
+                loss = round(c.legitimacy_exposure * c.regime_factor.get(self.regimes[party], 1.0) * gap)
+                self.legitimacy[party] = _clamp(self.legitimacy[party] - loss)
+                self.exposure_loss[(a.id, party)] = loss
+                self.record[party]["exposed"] += 1
+                events.append(
+                    {"kind": "backlash", "agreement": a.id, "state": party, "credibility_gap": round(gap, 2),
+                     "legitimacy_lost": loss, "legitimacy": self.legitimacy[party], "audience": ALL}
+                )
+                for t in sorted(targets):
+                    self._trust(t, party, -c.trust_exposed_target)
+        for state in self.states:
+            if self.legitimacy[state] < self.thresholds[state]:
+                events.extend(self._fall(state, turn))
+        return events
+
+    def _name(self, state: str) -> str:
+        return self.scenario.state(state).name.lower()
+
+    def _fall(self, state: str, turn: int) -> list[Event]:
+        lapsed = []
+        for a in self.agreements.values():
+            if a.status in (ACTIVE, PROPOSED) and state in a.parties and a.secret:
+                a.status = LAPSED
+                a.end_turn = turn
+                lapsed.append(a.id)
+        self.legitimacy[state] = _clamp(self.thresholds[state] + 25)
+        self.fallen.append((turn, state))
+        events: list[Event] = [{"kind": "government_fell", "state": state, "legitimacy": self.legitimacy[state], "audience": ALL}]
+        for ref in lapsed:
+            events.append({"kind": "agreement_lapsed", "agreement": ref, "state": state, "audience": self.agreements[ref].event_audience()})
+        return events
+
+    def expire(self, turn: int) -> list[Event]:
+        """Step 6: agreements whose time is up end as kept."""
+        events: list[Event] = []
+        gain = self.constants.consequences.trust_kept
+        for a in self.agreements.values():
+            if a.status == ACTIVE and a.end_turn is not None and a.end_turn <= turn:
+                a.status = EXPIRED
+                for p in a.parties:
+                    for q in a.parties:
+                        if p != q:
+                            self._trust(p, q, gain)
+                    if a.event_audience() == ALL:
+                        self.record[p]["kept"] += 1
+                events.append({"kind": "agreement_expired", "agreement": a.id, "kept": True, "audience": a.event_audience()})
+            elif a.status == PROPOSED and turn - a.proposed_turn >= 2:
+                a.status = REJECTED  # a proposal left unsigned for two turns lapses
+                events.append({"kind": "agreement_rejected", "agreement": a.id, "state": None, "audience": audience_of(a.known_by)})
+        return events
+
+    def year_end(self, turn: int, supply_before: Mapping[str, int], supply_after: Mapping[str, int]) -> list[Event]:
+        """Tribute due, legitimacy from the year's war results."""
+        events: list[Event] = []
+        c = self.constants.consequences
+        for state in self.states:
+            change = supply_after.get(state, 0) - supply_before.get(state, 0)
+            if change:
+                delta = change * (c.legitimacy_supply_gain if change > 0 else c.legitimacy_supply_loss)
+                self.legitimacy[state] = _clamp(self.legitimacy[state] + delta)
+        for a in list(self.agreements.values()):
+            if a.status != ACTIVE:
+                continue
+            for index, clause, in_annex in a.all_clauses():
+                if isinstance(clause, Tribute) and self.paid.get((clause.payer, clause.payee), 0) < clause.amount:
+                    paid = self.paid.get((clause.payer, clause.payee), 0)
+                    breach = Breach(clause.payer, (clause.payee,), f"{clause.payer} paid {clause.payee} {paid} of the {clause.amount} due this year")
+                    events.extend(self._breach(a, index, in_annex, breach, turn))
+                    break
+        self.paid = {}
+        for state in self.states:
+            if self.legitimacy[state] < self.thresholds[state]:
+                events.extend(self._fall(state, turn))
+        return events
+
+    def _trust(self, truster: str, trusted: str, delta: int) -> None:
+        if truster in self.trust and trusted in self.trust[truster]:
+            self.trust[truster][trusted] = _clamp(self.trust[truster][trusted] + delta)
+
+    # --- scoring -------------------------------------------------------------------------------------
+
+    def objective_met(self, kind: str, state: str, spec: Any, by_name: Callable[[str], Agreement | None]) -> bool:
+        """Whether a diplomatic objective is met now (scoring calls it at the end)."""
+        if kind == "keep_secret":
+            a = by_name(spec.agreement)
+            return a is not None and a.leak_level != EXPOSED and a.visibility == "secret"
+        if kind == "obtain_agreement":
+            return any(
+                a.status == ACTIVE and state in a.parties and spec.partner in a.parties
+                and any(c.model_dump()["kind"] == spec.clause for _, c, _ in a.all_clauses())
+                and (spec.public is None or spec.public == (not a.secret))
+                for a in self.agreements.values()
+            )
+        if kind == "legitimacy":
+            return bool(self.legitimacy[state] >= spec.above)
+        if kind == "prevent_war":
+            a, b = spec.between
+            return ((a, b) if a < b else (b, a)) not in self.wars
+        return False
+
+    def by_name(self, name: str) -> Agreement | None:
+        for a in self.agreements.values():
+            if a.name == name:
+                return a
+        return None
+
+
+__all__ = ["EXPIRED", "REJECTED", "RENOUNCED", "SUPERSEDED", "Diplomacy"]

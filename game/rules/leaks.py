@@ -1,0 +1,70 @@
+"""Leaks of secret agreements and the credibility gap.
+
+The chance that a secret agreement leaks in a turn (docs/rules.md, "Leaks"):
+
+    p = min(maximum, (base + per_extra_party·(parties − 2) + per_democracy·democracies
+                      + per_turn_of_age·age + per_investigation·investigations)
+                     × (intermediary_factor if it was negotiated through an intermediary))
+
+A first leak is a rumour (everyone learns that the parties have a secret agreement); a leak
+of a rumoured agreement is an exposé (everyone learns its clauses), with chance p +
+rumour_bonus.  A public agreement's secret annex leaks the same way, straight to an exposé
+of the annex.
+
+When an agreement is exposed, each party's legitimacy falls by
+
+    legitimacy_exposure × regime_factor[regime] × gap
+
+where the credibility gap, 0 to 1, measures how far the agreement contradicts what the
+party said in public:
+
+    gap = min(1, 0.3 + 0.3·denials + 0.25·(public agreement with a targeted state)
+                 + 0.1·(public statements naming a targeted state, at most 3))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from game.rules.agreements import RUMOUR, Agreement
+from game.rules.scenario import LeakConstants
+
+
+def leak_chance(
+    agreement: Agreement,
+    regimes: Mapping[str, str],
+    turn: int,
+    constants: LeakConstants,
+) -> float:
+    """Chance that this secret agreement (or the annex of a public one) leaks this turn."""
+    parties = len(agreement.parties)
+    democracies = sum(1 for p in agreement.parties if regimes.get(p) == "democracy")
+    age = max(0, turn - (agreement.start_turn or turn))
+    p = (
+        constants.base
+        + constants.per_extra_party * max(0, parties - 2)
+        + constants.per_democracy * democracies
+        + constants.per_turn_of_age * age
+        + constants.per_investigation * agreement.investigations
+    )
+    if agreement.intermediary is not None:
+        p *= constants.intermediary_factor
+    if agreement.leak_level == RUMOUR:
+        p += constants.rumour_bonus
+    return max(0.0, min(constants.maximum, p))
+
+
+def credibility_gap(
+    agreement: Agreement,
+    party: str,
+    public_partners: Iterable[str],
+    statements_naming_targets: int,
+) -> float:
+    """How far the exposed agreement contradicts `party`'s public word (0 to 1)."""
+    targets = agreement.targets()
+    gap = 0.3
+    gap += 0.3 * agreement.denied_by.count(party)
+    if targets & set(public_partners):
+        gap += 0.25
+    gap += 0.1 * min(3, statements_naming_targets)
+    return min(1.0, gap)

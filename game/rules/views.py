@@ -1,0 +1,103 @@
+"""What each viewer may know of a game: a state's view, an observer's, the umpire's.
+
+These are the only functions that turn a game into something a player receives, and
+each fact in them passes the one audience filter (`game.rules.knowledge.visible`):
+agreements layer by layer, messages, and events.  The map itself is public: every unit
+and holder is seen by everyone, as an attack is seen by everyone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from game.rules.agreements import agreement_view
+from game.rules.knowledge import OBSERVER, UMPIRE, visible, visible_events
+
+if TYPE_CHECKING:
+    from game.rules.game import Game
+
+
+def _messages(game: Game, viewer: str, turn: int | None = None) -> list[dict[str, Any]]:
+    out = []
+    for m in game.diplomacy.messages:
+        if (turn is None or m["turn"] == turn) and visible(m["audience"], viewer):
+            message = {k: v for k, v in m.items() if k != "audience"}
+            if viewer == UMPIRE:
+                message["audience"] = m["audience"]
+                message["sincerity"] = game.diplomacy.marks.get(m["id"])
+            elif viewer == m["from"] and m["id"] in game.diplomacy.marks:
+                message["sincerity"] = game.diplomacy.marks[m["id"]]  # the sender's own mark
+            out.append(message)
+    return out
+
+
+def view_for(game: Game, viewer: str) -> dict[str, Any]:
+    """Everything `viewer` (a state id, OBSERVER or UMPIRE) may know of the game now."""
+    d = game.diplomacy
+    index = game.board.index
+    view: dict[str, Any] = {
+        "viewer": viewer,
+        "scenario": game.scenario.id,
+        "turn": game.turn,
+        "year": game.year,
+        "season": game.season,
+        "phase": game.phase,
+        "winner": game.winner,
+        "map": {
+            "units": [u.to_json() for u in sorted(game.units.values(), key=lambda u: index[u.territory])],
+            "owners": {t: game.owners[t] for t in sorted(game.owners, key=index.__getitem__)},
+            "dislodged": sorted(game.dislodged, key=index.__getitem__),
+        },
+        "states": [
+            {
+                "id": s,
+                "name": game.scenario.state(s).name,
+                "supply": game.supply_count(s),
+                "units": sum(1 for u in game.units.values() if u.state == s),
+                "legitimacy": d.legitimacy[s],
+                "reputation": d.reputation(s),
+                "record": dict(d.record[s]),
+            }
+            for s in game.state_ids
+        ],
+        "agreements": [v for a in d.agreements.values() if (v := agreement_view(a, viewer)) is not None],
+        "messages": _messages(game, viewer),
+        "events": [
+            {"turn": t.turn, "events": visible_events(t.events, viewer)} for t in game.turns if t.events
+        ],
+    }
+    if viewer == UMPIRE:
+        view["trust"] = {a: dict(row) for a, row in d.trust.items()}
+        view["treasury"] = dict(game.treasury)
+    elif viewer != OBSERVER:
+        view["me"] = {
+            "state": viewer,
+            "treasury": game.treasury[viewer],
+            "trust": dict(d.trust[viewer]),
+            "orders": [o.text for o in game.pending.get(viewer, ())],
+            "actions": [{"kind": k, "target": t} for k, s, t in d.actions if s == viewer],
+        }
+    return view
+
+
+def observer_view(game: Game) -> dict[str, Any]:
+    """What an observer may know: public facts only."""
+    return view_for(game, OBSERVER)
+
+
+def umpire_view(game: Game) -> dict[str, Any]:
+    return view_for(game, UMPIRE)
+
+
+def turn_report(game: Game, viewer: str, turn: int) -> dict[str, Any]:
+    """One viewer's report of one turn: the events and messages of that turn it may know."""
+    events: list[dict[str, Any]] = []
+    for record in game.turns:
+        if record.turn == turn:
+            events = visible_events(record.events, viewer)
+    return {
+        "viewer": viewer,
+        "turn": turn,
+        "events": events,
+        "messages": _messages(game, viewer, turn),
+    }
