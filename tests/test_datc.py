@@ -214,6 +214,6 @@ def test_classic_board_fixture() -> None:
     assert units("fin", "stp/sc") == {"fleet"} and units("fin", "stp/nc") == set()
     assert units("por", "spa/nc") == units("por", "spa/sc") == {"fleet"}
     # Not neighbours at all (a fleet link to Bulgaria goes to one of its coasts).
-    for pair in ["cly iri", "lon bel", "nth pic", "bul bla", "ven rom/nc"]:
+    for pair in ["cly iri", "lon bel", "nth pic", "bul bla", "swe lvn"]:
         assert units(*pair.split()) == set(), pair
     assert units("lvp", "nao") == units("lvp", "iri") == {"fleet"}
