@@ -62,6 +62,12 @@ class Agreement:
     justified_by: list[str] = field(default_factory=list)
     breaches: list[dict[str, Any]] = field(default_factory=list)
     investigations: int = 0  # investigations against its parties this turn
+    _numbered: tuple[tuple[int, ClauseModel, bool], ...] | None = None
+    leak_static: float | None = None  # the part of its leak chance that never changes
+
+    @property
+    def number(self) -> int:
+        return int(self.id[4:])
 
     @property
     def secret(self) -> bool:
@@ -71,10 +77,17 @@ class Agreement:
     def active(self) -> bool:
         return self.status == ACTIVE
 
-    def all_clauses(self) -> list[tuple[int, ClauseModel, bool]]:
+    @property
+    def ratified(self) -> bool:
+        """Every party has ratified it in public: nothing of it (annex included) is secret any more."""
+        return bool(self.ratified_by) and set(self.ratified_by) == set(self.parties)
+
+    def all_clauses(self) -> tuple[tuple[int, ClauseModel, bool], ...]:
         """(index, clause, in_annex); annex clauses are numbered after the main ones."""
-        main = [(i, c, False) for i, c in enumerate(self.clauses)]
-        return main + [(len(self.clauses) + i, c, True) for i, c in enumerate(self.annex)]
+        if self._numbered is None:
+            main = [(i, c, False) for i, c in enumerate(self.clauses)]
+            self._numbered = tuple(main + [(len(self.clauses) + i, c, True) for i, c in enumerate(self.annex)])
+        return self._numbered
 
     def targets(self) -> set[str]:
         """States the agreement is aimed at: named in its clauses but not parties to it."""
@@ -103,7 +116,7 @@ class Agreement:
 
     def annex_audience(self) -> Audience:
         """Who may read its secret annex."""
-        if self.leak_level == EXPOSED and self.status not in (PROPOSED, REJECTED, SUPERSEDED):
+        if (self.leak_level == EXPOSED or self.ratified) and self.status not in (PROPOSED, REJECTED, SUPERSEDED):
             return ALL
         return audience_of(self.annex_known_by)
 

@@ -7,8 +7,9 @@ broke it and whom the clause protected.  The facts of a movement turn are indexe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from game.rules.adjudication import MovementResult
 from game.rules.board import Board
@@ -62,6 +63,10 @@ class TurnFacts:
     supports_by: dict[str, list[tuple[str, str, Support]]] = field(default_factory=dict)  # supporter -> (territory, supported state, order)
     moves_by: dict[str, list[tuple[str, Move, bool]]] = field(default_factory=dict)  # state -> (from, order, succeeded)
     moved: set[str] = field(default_factory=set)
+    units_by_state: dict[str, list[Unit]] = field(default_factory=dict)
+    moves_into: dict[str, list[tuple[str, Move, bool]]] = field(default_factory=dict)  # dest -> (state, order, succeeded)
+    helpers: dict[str, set[str]] = field(default_factory=dict)  # state -> states whose units it supported
+    keys: set[tuple[str, ...]] = field(default_factory=set)  # what happened, as watch keys (see watch_keys)
 
     @classmethod
     def collect(
@@ -73,6 +78,8 @@ class TurnFacts:
         result: MovementResult,
     ) -> TurnFacts:
         facts = cls(board, turn, units_before, owners, result)
+        for unit in units_before.values():
+            facts.units_by_state.setdefault(unit.state, []).append(unit)
         succeeded = {unit.territory for unit, _ in result.moves}
         facts.moved = succeeded
         attack_from: dict[str, Attack] = {}
@@ -83,6 +90,7 @@ class TurnFacts:
             if isinstance(order, Move):
                 dest = order.dest.split("/")[0]
                 facts.moves_by.setdefault(state, []).append((territory, order, territory in succeeded))
+                facts.moves_into.setdefault(dest, []).append((state, order, territory in succeeded))
                 occupant = units_before.get(dest)
                 victim = occupant.state if occupant is not None else owners.get(dest)
                 if victim is not None and victim != state:
@@ -99,33 +107,55 @@ class TurnFacts:
             target = units_before.get(order.target)
             supported = target.state if target is not None else ""
             facts.supports_by.setdefault(state, []).append((territory, supported, order))
+            facts.helpers.setdefault(state, set()).add(supported)
             if order.dest is not None:
                 aided = attack_from.get(order.target)
                 if aided is not None and aided.dest == order.dest:
                     facts.aid_to_attack.setdefault(state, []).append((state, aided, order.text))
+        keys = facts.keys
+        keys.add(("turn", str(turn)))
+        for (attacker, victim), attacks in facts.attacks_by_pair.items():
+            keys.add(("hostile", attacker, victim))
+            if any(a.succeeded for a in attacks):
+                keys.add(("hit", victim))
+        for aider, aids in facts.aid_to_attack.items():
+            for _, attack, _ in aids:
+                keys.add(("hostile", aider, attack.victim))
+                keys.add(("aid", aider, attack.attacker))
+        keys.update(("in", t, u.state) for t, u in result.units.items())
+        keys.update(("entered", t, state) for t, moves in facts.moves_into.items() for state, _, _ in moves)
         return facts
+
+
+def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int) -> list[tuple[str, ...]]:
+    """The facts that could breach a clause: it is checked only in a turn where one of them happened,
+    so thousands of agreements cost little when little happens to them."""
+    if isinstance(clause, NonAggression):
+        members = tuple(clause.between) or parties
+        return [("hostile", a, b) for a in members for b in members if a != b]
+    if isinstance(clause, MutualDefence):
+        members = tuple(clause.members) or parties
+        return [("hit", m) for m in members] + [("hostile", a, b) for a in members for b in members if a != b]
+    if isinstance(clause, SupportPromise):
+        return [("turn", str(clause.turn if clause.turn is not None else active_since))]
+    if isinstance(clause, Cession):
+        return [("turn", str(clause.by_turn))]
+    if isinstance(clause, DemilitarisedZone):
+        return [("in", t, p) for t in clause.territories for p in parties]
+    if isinstance(clause, SpheresOfInfluence):
+        return [("entered", t, p) for s in clause.spheres for t in s.territories for p in parties if p != s.state]
+    if isinstance(clause, Neutrality):
+        neutral = tuple(clause.neutral) or tuple(p for p in parties if p not in clause.conflict)
+        return [(k, n, side) for n in neutral for side in clause.conflict for k in ("hostile", "aid")]
+    return []
 
 
 def check_clause(
     clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, active_since: int
 ) -> list[Breach]:
     """Breaches of one clause this movement turn."""
-    if isinstance(clause, NonAggression):
-        return _non_aggression(tuple(clause.between) or parties, facts)
-    if isinstance(clause, MutualDefence):
-        return _mutual_defence(tuple(clause.members) or parties, facts)
-    if isinstance(clause, SupportPromise):
-        return _support_promise(clause, facts, active_since)
-    if isinstance(clause, Cession):
-        return _cession(clause, parties, facts)
-    if isinstance(clause, DemilitarisedZone):
-        return _demilitarised(clause, parties, facts, active_since)
-    if isinstance(clause, SpheresOfInfluence):
-        return _spheres(clause, parties, facts)
-    if isinstance(clause, Neutrality):
-        neutral = tuple(clause.neutral) or tuple(p for p in parties if p not in clause.conflict)
-        return _neutrality(clause.conflict, neutral, facts)
-    return []  # tribute and intelligence sharing are checked where they happen; free text by declaration
+    check = _CHECKS.get(type(clause))
+    return check(clause, parties, facts, active_since) if check is not None else []
 
 
 def _non_aggression(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
@@ -148,22 +178,24 @@ def _non_aggression(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
 def _mutual_defence(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
     breaches = []
     board = facts.board
+    units = facts.units_before
     for member in members:
         for attack in facts.attacks_on.get(member, ()):
-            if attack.attacker in members or not attack.succeeded:
+            if not attack.succeeded or attack.attacker in members:
                 continue
             for ally in members:
                 if ally == member:
                     continue
-                helped = any(
-                    supported == member for _, supported, _ in facts.supports_by.get(ally, ())
-                ) or any(a.victim == attack.attacker for a in facts.attacks_by.get(ally, ()))
+                if member in facts.helpers.get(ally, ()):
+                    continue
+                if any(a.victim == attack.attacker for a in facts.attacks_by.get(ally, ())):
+                    continue
                 able = [
-                    u.territory
-                    for u in facts.units_before.values()
-                    if u.state == ally and board.can_reach(u.type, u.location, attack.dest)
+                    n
+                    for n in board.neighbours[attack.dest]
+                    if (u := units.get(n)) is not None and u.state == ally and board.can_reach(u.type, u.location, attack.dest)
                 ]
-                if able and not helped:
+                if able:
                     breaches.append(
                         Breach(
                             ally,
@@ -230,15 +262,13 @@ def _demilitarised(clause: DemilitarisedZone, parties: tuple[str, ...], facts: T
 
 
 def _spheres(clause: SpheresOfInfluence, parties: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
-    owner_of = {t: s.state for s in clause.spheres for t in s.territories}
     breaches = []
-    for state in parties:
-        for _source, order, ok in facts.moves_by.get(state, ()):
-            dest = order.dest.split("/")[0]
-            sphere = owner_of.get(dest)
-            if sphere is not None and sphere != state:
-                result = "" if ok else " (it failed)"
-                breaches.append(Breach(state, (sphere,), f"{state} entered {sphere}'s sphere: {order.text}{result}", order.text))
+    for sphere in clause.spheres:
+        for territory in sphere.territories:
+            for state, order, ok in facts.moves_into.get(territory, ()):
+                if state != sphere.state and state in parties:
+                    result = "" if ok else " (it failed)"
+                    breaches.append(Breach(state, (sphere.state,), f"{state} entered {sphere.state}'s sphere: {order.text}{result}", order.text))
     return breaches
 
 
@@ -254,3 +284,32 @@ def _neutrality(conflict: tuple[str, str], neutral: tuple[str, ...], facts: Turn
             if harmed is not None and (attack.attacker in conflict or attack.victim in conflict):
                 breaches.append(Breach(state, (harmed,), f"neutral {state} took a side: {order}", order))
     return breaches
+
+
+def _na(clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, since: int) -> list[Breach]:
+    assert isinstance(clause, NonAggression)
+    return _non_aggression(tuple(clause.between) or parties, facts)
+
+
+def _md(clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, since: int) -> list[Breach]:
+    assert isinstance(clause, MutualDefence)
+    return _mutual_defence(tuple(clause.members) or parties, facts)
+
+
+def _neutral(clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, since: int) -> list[Breach]:
+    assert isinstance(clause, Neutrality)
+    neutral = tuple(clause.neutral) or tuple(p for p in parties if p not in clause.conflict)
+    return _neutrality(clause.conflict, neutral, facts)
+
+
+# Tribute and intelligence sharing are checked where they happen (year end, intelligence);
+# free text only by a party's declaration.
+_CHECKS: dict[type, Callable[[Any, tuple[str, ...], TurnFacts, int], list[Breach]]] = {
+    NonAggression: _na,
+    MutualDefence: _md,
+    SupportPromise: lambda c, p, f, since: _support_promise(c, f, since),
+    Cession: lambda c, p, f, since: _cession(c, p, f),
+    DemilitarisedZone: _demilitarised,
+    SpheresOfInfluence: lambda c, p, f, since: _spheres(c, p, f),
+    Neutrality: _neutral,
+}

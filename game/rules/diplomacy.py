@@ -27,7 +27,7 @@ from game.rules.agreements import (
     agreement_id,
 )
 from game.rules.board import Board
-from game.rules.breaches import Breach, TurnFacts, check_clause
+from game.rules.breaches import Breach, TurnFacts, check_clause, watch_keys
 from game.rules.clauses import (
     ClauseModel,
     FreeText,
@@ -51,14 +51,15 @@ from game.rules.commands import (
 from game.rules.errors import CommandError
 from game.rules.knowledge import ALL, Audience, audience_of
 from game.rules.leaks import credibility_gap, leak_chance
-from game.rules.rng import Rng
+from game.rules.rng import Rng, roll_table
 from game.rules.scenario import Scenario
 
 Event = dict[str, Any]
 
 
 def _clamp(value: float) -> int:
-    return max(0, min(100, round(value)))
+    value = round(value)
+    return 0 if value < 0 else 100 if value > 100 else value
 
 
 class Diplomacy:
@@ -73,6 +74,7 @@ class Diplomacy:
         self.regimes = {s.id: s.regime for s in scenario.states}
         self.thresholds = {s.id: s.legitimacy_threshold for s in scenario.states}
         self.agreements: dict[str, Agreement] = {}
+        self.by_party: dict[str, list[Agreement]] = {s: [] for s in self.states}
         self.messages: list[dict[str, Any]] = []
         self.marks: dict[str, str] = {}  # message id -> sincere | deceptive (debrief only)
         start = self.constants.consequences.trust_start
@@ -91,6 +93,9 @@ class Diplomacy:
         self.exposure_loss: dict[tuple[str, str], int] = {}  # agreement, party -> legitimacy lost
         self.wars: set[tuple[str, str]] = set()  # pairs that fought (sorted)
         self.fallen: list[tuple[int, str]] = []
+        # watch key -> (agreement number, clause index, agreement): the clauses a fact could breach
+        self.watch: dict[tuple[str, ...], list[tuple[int, int, Agreement]]] = {}
+        self.secret_bearing: list[Agreement] = []  # active agreements with something secret: they roll for leaks
         for start_agreement in scenario.agreements:
             agreement = self._new(
                 proposer=start_agreement.parties[0],
@@ -116,7 +121,7 @@ class Diplomacy:
         return _clamp(50 + 4 * r["kept"] - 12 * r["breached"] - 6 * r["exposed"] - 3 * r["renounced"])
 
     def agreements_of(self, state: str) -> list[Agreement]:
-        return [a for a in self.agreements.values() if state in a.parties]
+        return list(self.by_party[state])
 
     def treasury_cost(self, state: str) -> int:
         """What the actions a state has ordered this turn will cost."""
@@ -206,6 +211,8 @@ class Diplomacy:
         agreement.known_by = set(insiders)
         agreement.annex_known_by = set(insiders)
         self.agreements[agreement.id] = agreement
+        for p in parties:
+            self.by_party[p].append(agreement)
         return agreement
 
     def _proposal_event(self, agreement: Agreement) -> Event:
@@ -320,6 +327,13 @@ class Diplomacy:
         a.status = ACTIVE
         a.start_turn = turn
         a.end_turn = turn + a.duration - 1 if a.duration else None
+        number = a.number
+        if a.secret or a.annex:
+            self.secret_bearing.append(a)
+            leak_chance(a, self.regimes, turn, self.constants.leaks)  # fixes its unchanging part now
+        for index, clause, _ in a.all_clauses():
+            for key in watch_keys(clause, a.parties, turn):
+                self.watch.setdefault(key, []).append((number, index, a))
         events: list[Event] = [
             {
                 "kind": "agreement_signed",
@@ -348,12 +362,11 @@ class Diplomacy:
         """A secret partner loses trust when its partner signs, in public, with a state their secret targets."""
         events: list[Event] = []
         loss = self.constants.consequences.trust_cut_across
-        for secret in self.agreements.values():
-            if secret is public or secret.status != ACTIVE or not secret.secret:
-                continue
-            aimed = secret.targets()
-            for partner in public.parties:
-                if partner not in secret.parties or not (aimed & set(public.parties)):
+        for partner in public.parties:
+            for secret in self.by_party[partner]:
+                if secret is public or secret.status != ACTIVE or not secret.secret:
+                    continue
+                if not (secret.targets() & set(public.parties)):
                     continue
                 for other in secret.parties:
                     if other != partner and other not in public.parties:
@@ -447,20 +460,34 @@ class Diplomacy:
             if attacker in self.trust and victim in self.trust:
                 pair = (attacker, victim) if attacker < victim else (victim, attacker)
                 self.wars.add(pair)
-        for a in list(self.agreements.values()):
+        candidates: set[tuple[int, int]] = set()
+        by_number: dict[int, Agreement] = {}
+        for key in facts.keys:
+            for number, index, a in self.watch.get(key, ()):
+                if a.status == ACTIVE:
+                    candidates.add((number, index))
+                    by_number[number] = a
+        for number, index in sorted(candidates):
+            a = by_number[number]
             if a.status != ACTIVE:
-                continue
-            for index, clause, in_annex in a.all_clauses():
-                found = check_clause(clause, a.parties, facts, a.start_turn or facts.turn)
-                if found:
-                    events.extend(self._breach(a, index, in_annex, found[0], facts.turn, more=found[1:]))
-                    break
+                continue  # already breached by an earlier clause this turn
+            _, clause, in_annex = a.all_clauses()[index]
+            found = check_clause(clause, a.parties, facts, a.start_turn or facts.turn)
+            if found:
+                events.extend(self._breach(a, index, in_annex, found[0], facts.turn, more=found[1:]))
+        if len(self.watch) > 4 * len(self.agreements) + 1000:
+            self._prune_watch()
         return events
+
+    def _prune_watch(self) -> None:
+        """Drop watch entries of agreements that have ended."""
+        self.watch = {k: kept for k, v in self.watch.items() if (kept := [e for e in v if e[2].status == ACTIVE])}
 
     def _breach(self, a: Agreement, index: int, in_annex: bool, breach: Breach, turn: int, more: list[Breach] | None = None) -> list[Event]:
         a.status = BREACHED
         a.end_turn = turn
         clause = a.all_clauses()[index][1]
+        kind: str = getattr(clause, "kind", "clause")
         for p in breach.protected:  # the protected state always learns of the breach, and so of the agreement
             a.known_by.add(p)
             if in_annex:
@@ -474,7 +501,7 @@ class Diplomacy:
             "breaker": breach.breaker,
             "protected": list(breach.protected),
             "clause": index,
-            "clause_kind": clause.model_dump()["kind"],
+            "clause_kind": kind,
             "evidence": breach.evidence,
             "order": breach.order,
             "more": [m.evidence for m in (more or [])],
@@ -484,9 +511,12 @@ class Diplomacy:
         c = self.constants.consequences
         for p in breach.protected:
             self._trust(p, breach.breaker, -c.trust_breach_victim)
-        for s in self.states:
-            if s != breach.breaker and s not in breach.protected and (audience == ALL or s in audience):
-                self._trust(s, breach.breaker, -c.trust_breach_witness)
+        witnesses = self.states if audience == ALL else audience
+        loss = c.trust_breach_witness
+        for s in witnesses:
+            if s != breach.breaker and s not in breach.protected:
+                row = self.trust[s]
+                row[breach.breaker] = max(0, row[breach.breaker] - loss)
         if audience == ALL:
             self.record[breach.breaker]["breached"] += 1
             self.legitimacy[breach.breaker] = _clamp(self.legitimacy[breach.breaker] - c.legitimacy_breach)
@@ -587,11 +617,16 @@ class Diplomacy:
                 events.append({"kind": "leak_done", "agreement": a.id, "state": state, "audience": (state,)})
                 exposed_now.append(a)
         constants = self.constants.leaks
-        for a in self.agreements.values():
-            if a.status != ACTIVE or not self._has_secret(a) or a in exposed_now:
+        rolls = roll_table(self.seed, turn, "leaks", len(self.agreements) + 1)
+        done = {a.id for a in exposed_now}
+        self.secret_bearing = [a for a in self.secret_bearing if a.status == ACTIVE and self._has_secret(a)]
+        for a in list(self.secret_bearing):
+            if a.id in done:
                 continue
             p = leak_chance(a, self.regimes, turn, constants)
-            if Rng(self.seed, turn, f"leak/{a.id}").chance(p):
+            # Each agreement's roll has its own stream, derived from its number: adding or removing
+            # another agreement never changes it.
+            if rolls[a.number] < p:
                 if a.secret and a.leak_level == NONE:
                     a.leak_level = RUMOUR
                     events.append(
@@ -601,7 +636,7 @@ class Diplomacy:
                 else:
                     events.append(self._expose(a, "leak", p))
                     exposed_now.append(a)
-        for a in self.agreements.values():
+        for a in self.secret_bearing:
             a.investigations = 0
         self.deliberate_leaks = []
         self.actions = []
@@ -627,14 +662,16 @@ class Diplomacy:
         """Step 5: legitimacy by credibility gap, trust of the targeted states, falling governments."""
         events: list[Event] = []
         c = self.constants.consequences
+        partners: dict[str, set[str]] = {}
+        if exposed:
+            for other in self.agreements.values():
+                if other.status == ACTIVE and not other.secret:
+                    for p in other.parties:
+                        partners.setdefault(p, set()).update(other.parties)
         for a in exposed:
             targets = a.targets()
             for party in a.parties:
-                public_partners = {
-                    p for other in self.agreements.values()
-                    if other.status == ACTIVE and not other.secret and party in other.parties
-                    for p in other.parties
-                }
+                public_partners = partners.get(party, set())
                 statements = sum(
                     1 for m in self.messages
                     if m["from"] == party and m["audience"] == ALL
@@ -661,8 +698,8 @@ class Diplomacy:
 
     def _fall(self, state: str, turn: int) -> list[Event]:
         lapsed = []
-        for a in self.agreements.values():
-            if a.status in (ACTIVE, PROPOSED) and state in a.parties and a.secret:
+        for a in self.by_party[state]:
+            if a.status in (ACTIVE, PROPOSED) and a.secret:
                 a.status = LAPSED
                 a.end_turn = turn
                 lapsed.append(a.id)
@@ -687,8 +724,9 @@ class Diplomacy:
                     if a.event_audience() == ALL:
                         self.record[p]["kept"] += 1
                 events.append({"kind": "agreement_expired", "agreement": a.id, "kept": True, "audience": a.event_audience()})
-            elif a.status == PROPOSED and turn - a.proposed_turn >= 2:
-                a.status = REJECTED  # a proposal left unsigned for two turns lapses
+            elif a.status == PROPOSED and turn - a.proposed_turn >= 1:
+                # A proposal left unsigned for two turns (the one it was made in and the next) lapses.
+                a.status = REJECTED
                 events.append({"kind": "agreement_rejected", "agreement": a.id, "state": None, "audience": audience_of(a.known_by)})
         return events
 
@@ -730,7 +768,7 @@ class Diplomacy:
         if kind == "obtain_agreement":
             return any(
                 a.status == ACTIVE and state in a.parties and spec.partner in a.parties
-                and any(c.model_dump()["kind"] == spec.clause for _, c, _ in a.all_clauses())
+                and any(getattr(c, "kind", "") == spec.clause for _, c, _ in a.all_clauses())
                 and (spec.public is None or spec.public == (not a.secret))
                 for a in self.agreements.values()
             )

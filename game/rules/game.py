@@ -297,7 +297,10 @@ class Game:
             )
             if income:
                 self.treasury[s] += income
-                events.append({"kind": "income", "state": s, "amount": income, "treasury": self.treasury[s]})
+                # A treasury is its state's own business: others could tell from it who paid whom.
+                events.append(
+                    {"kind": "income", "state": s, "amount": income, "treasury": self.treasury[s], "audience": (s,)}
+                )
         total = len(self.board.supply)
         counts = supply_counts(self.board, self.owners)
         events += self.diplomacy.year_end(self.turn, supply_before, counts)

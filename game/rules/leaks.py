@@ -37,21 +37,22 @@ def leak_chance(
     constants: LeakConstants,
 ) -> float:
     """Chance that this secret agreement (or the annex of a public one) leaks this turn."""
-    parties = len(agreement.parties)
-    democracies = sum(1 for p in agreement.parties if regimes.get(p) == "democracy")
-    age = max(0, turn - (agreement.start_turn or turn))
-    p = (
-        constants.base
-        + constants.per_extra_party * max(0, parties - 2)
-        + constants.per_democracy * democracies
-        + constants.per_turn_of_age * age
-        + constants.per_investigation * agreement.investigations
-    )
+    static = agreement.leak_static
+    if static is None:  # what does not change over its life, computed once
+        democracies = sum(1 for party in agreement.parties if regimes.get(party) == "democracy")
+        static = (
+            constants.base
+            + constants.per_extra_party * max(0, len(agreement.parties) - 2)
+            + constants.per_democracy * democracies
+        )
+        agreement.leak_static = static
+    age = turn - agreement.start_turn if agreement.start_turn is not None and turn > agreement.start_turn else 0
+    p = static + constants.per_turn_of_age * age + constants.per_investigation * agreement.investigations
     if agreement.intermediary is not None:
         p *= constants.intermediary_factor
     if agreement.leak_level == RUMOUR:
         p += constants.rumour_bonus
-    return max(0.0, min(constants.maximum, p))
+    return 0.0 if p < 0 else min(constants.maximum, p)
 
 
 def credibility_gap(

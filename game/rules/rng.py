@@ -9,6 +9,7 @@ drawing one more number never changes what a leak roll gives.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import MutableSequence, Sequence
 from typing import TypeVar
 
@@ -62,6 +63,18 @@ class Rng:
         for i in range(len(items) - 1, 0, -1):
             j = self.randrange(i + 1)
             items[i], items[j] = items[j], items[i]
+
+
+def roll_table(seed: int, turn: int, purpose: str, count: int) -> tuple[float, ...]:
+    """`count` independent uniform numbers in [0, 1) for (seed, turn, purpose), one per numbered
+    item (e.g. one leak roll per agreement number), from SHAKE-256 in one call: item k's roll never
+    depends on how many other items there are."""
+    if count <= 0:
+        return ()
+    key = f"backchannel-table/{seed}/{turn}/{purpose}".encode()
+    words = struct.unpack(f">{count}Q", hashlib.shake_256(key).digest(8 * count))
+    scale = 1.0 / float(1 << 53)
+    return tuple((w >> 11) * scale for w in words)
 
 
 def split(seed: int, turn: int, purpose: str) -> Rng:

@@ -47,6 +47,12 @@ def view_for(game: Game, viewer: str) -> dict[str, Any]:
             "units": [u.to_json() for u in sorted(game.units.values(), key=lambda u: index[u.territory])],
             "owners": {t: game.owners[t] for t in sorted(game.owners, key=index.__getitem__)},
             "dislodged": sorted(game.dislodged, key=index.__getitem__),
+            # A dislodged unit and where it may go are as public as the attack that dislodged it;
+            # a player needs them to order a retreat.
+            "retreats": [
+                {"unit": game.dislodged[t].unit.to_json(), "options": list(game.retreat_options(t))}
+                for t in sorted(game.dislodged, key=index.__getitem__)
+            ],
         },
         "states": [
             {
