@@ -68,11 +68,29 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Seed of the game's random generator.")] = 1,
     turns: Annotated[int, typer.Option(help="Movement turns to play.")] = 10,
     out: Annotated[Path, typer.Option(help="Folder for record.json.")] = Path("out"),
+    bots: Annotated[
+        str | None,
+        typer.Option(
+            help="Bot personalities, one per seat in the scenario's state order (states nobody plays are "
+            "skipped): loyal, opportunist or schemer, e.g. loyal,schemer,opportunist. Default: a mix set by the seed."
+        ),
+    ] = None,
+    views: Annotated[
+        Path | None,
+        typer.Option(help="Folder for every state's view after each turn: DIR/turn-N/STATE.json and observer.json."),
+    ] = None,
+    stats: Annotated[
+        int,
+        typer.Option(
+            help="Play this many games (seeds from --seed on) and print how many agreements were signed, kept, "
+            "breached and leaked; writes DIR/stats.json instead of a record."
+        ),
+    ] = 0,
 ) -> None:
     """Play a whole game headless with a bot in every seat; write DIR/record.json and print a summary."""
     from game.simulate import simulate_command
 
-    raise typer.Exit(simulate_command(scenario, seed, turns, out))
+    raise typer.Exit(simulate_command(scenario, seed, turns, out, bots, views, stats))
 
 
 @app.command("adjudicate")

@@ -1,59 +1,197 @@
-"""`backchannel simulate`: a whole game headless, a bot in every seat.
+"""`backchannel simulate`: a whole game headless, a diplomat bot in every seat.
 
-The bots' chance comes from the game's seed, split by (turn, purpose), so one seed
-gives one record.json, byte for byte, and another seed another game.
+Each bot sees only its own view (`view_for`) and acts only through commands, as a person
+at a client would.  The bots' chance comes from the game's seed, split by (turn, purpose),
+so one seed gives one record.json, byte for byte, and another seed another game.
+
+Each movement turn: every bot opens (renounces, leaks, spies, proposes, speaks), then
+answers the proposals addressed to it in two rounds (so a counter-proposal can be signed the
+same turn), then settles what it owes, then orders.  Retreats and adjustments follow.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from game.bots.map_bot import MapBot, Position
-from game.rules.errors import RulesError
+from game.bots.diplomat import Diplomat
+from game.bots.personality import PERSONALITIES, BotsError, default_mix, parse_bots
+from game.bots.situation import Table
+from game.rules.clauses import (
+    ClauseModel,
+    MutualDefence,
+    Neutrality,
+    NonAggression,
+    SpheresOfInfluence,
+    SupportPromise,
+    Tribute,
+)
+from game.rules.commands import DiplomacyCommand
 from game.rules.game import Game
-from game.rules.rng import Rng
+from game.rules.knowledge import OBSERVER
 from game.rules.scenario import Scenario
+from game.rules.views import view_for
+
+ANSWER_ROUNDS = 2
 
 
-def play(scenario: Scenario, seed: int, turns: int) -> Game:
-    """Play `turns` movement turns (with their retreats and adjustments) with bots in every seat."""
+def seats(scenario: Scenario) -> list[str]:
+    """The states someone plays (a bot here), in scenario order; states with controller none only hold."""
+    return [s.id for s in scenario.states if s.controller != "none"]
+
+
+def play(
+    scenario: Scenario,
+    seed: int,
+    turns: int,
+    bots: Mapping[str, str] | None = None,
+    views: Path | None = None,
+) -> Game:
+    """Play `turns` movement turns (with their retreats and adjustments) with a bot in every seat.
+
+    `bots` maps each seat to a personality (default: `default_mix`); `views` is a folder that
+    receives every state's view, and the observer's, after each turn."""
     game = Game(scenario, seed)
-    bots = {s.id: MapBot(s.id) for s in scenario.states if s.controller != "none"}
+    return run(game, diplomats_for(game, bots), turns, views)
+
+
+def diplomats_for(game: Game, bots: Mapping[str, str] | None = None) -> dict[str, Diplomat]:
+    """A diplomat bot for every seat of the game's scenario."""
+    table = Table.from_scenario(game.scenario, game.board)
+    mix = dict(bots) if bots is not None else default_mix(seats(game.scenario), game.seed)
+    return {s: Diplomat(s, PERSONALITIES[mix[s]], table, game.seed) for s in seats(game.scenario) if s in mix}
+
+
+def run(game: Game, diplomats: Mapping[str, Diplomat], turns: int, views: Path | None = None) -> Game:
+    """Play a game on, from wherever it stands, until movement turn `turns` is resolved or it ends."""
     while not game.over and game.turn <= turns:
+        turn = game.turn
+        if game.phase == "movement":
+            negotiate(game, diplomats)
         for state in game.states_to_order():
-            bot = bots.get(state)
+            bot = diplomats.get(state)
             if bot is None:
                 continue
-            rng = Rng(seed, game.turn, f"bot/{state}/{game.phase}")
-            orders = bot_orders(game, bot, rng)
+            orders = bot.orders(view_for(game, state))
             if orders:
                 game.submit(state, orders)
         game.resolve()
+        if views is not None and (game.over or game.turn != turn):
+            write_views(game, views, turn)
     return game
 
 
-def bot_orders(game: Game, bot: MapBot, rng: Rng) -> list[str]:
-    pos = Position(game.board, game.units, game.owners, game.season_index == len(game.seasons) - 1)
-    if game.phase == "movement":
-        return bot.movement_orders(pos, rng)
-    if game.phase == "retreat":
-        dislodged = [(d.unit, game.retreat_options(t)) for t, d in game.dislodged.items()]
-        return bot.retreat_orders(pos, dislodged, rng)
-    balance = game.adjustment_balance().get(bot.state, 0)
-    from game.rules.adjustments import build_sites
+def negotiate(game: Game, diplomats: Mapping[str, Diplomat]) -> None:
+    """The diplomacy of one movement turn, each bot in scenario order, every command through `apply`.
 
-    sites = build_sites(game.board, game.units, game.owners, bot.state)
-    return bot.adjustment_orders(pos, balance, sites, rng)
+    As a server tells a client that a proposal awaits it, the shell wakes a bot to answer only
+    when one does, and to settle its dues only in the year's last season."""
+    order = [s for s in game.state_ids if s in diplomats]
+
+    def run(state: str, commands: Sequence[DiplomacyCommand]) -> None:
+        for command in commands:
+            game.apply(command)
+
+    for state in order:
+        run(state, diplomats[state].open_turn(view_for(game, state)))
+    for round_ in range(1, ANSWER_ROUNDS + 1):
+        for state in order:
+            if _awaited(game, state):
+                run(state, diplomats[state].answer(view_for(game, state), round_))
+    if game.season_index == len(game.seasons) - 1:
+        for state in order:
+            run(state, diplomats[state].close_turn(view_for(game, state)))
+
+
+def _awaited(game: Game, state: str) -> bool:
+    """Whether a proposal waits for `state`'s answer."""
+    return any(
+        a.status == "proposed" and state not in a.signed for a in game.diplomacy.agreements_of(state)
+    )
+
+
+def write_views(game: Game, folder: Path, turn: int) -> None:
+    """DIR/turn-N/STATE.json for every state and DIR/turn-N/observer.json: what each may know now."""
+    where = folder / f"turn-{turn}"
+    where.mkdir(parents=True, exist_ok=True)
+    for state in game.state_ids:
+        (where / f"{state}.json").write_text(_json(view_for(game, state)), encoding="utf-8")
+    (where / "observer.json").write_text(_json(view_for(game, OBSERVER)), encoding="utf-8")
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def record_text(game: Game) -> str:
-    return json.dumps(game.record(), indent=1, ensure_ascii=False) + "\n"
+    return _json(game.record())
 
 
-def summary_rows(game: Game, start: Game) -> list[dict[str, Any]]:
-    """Per state: supply territories at the start and end, units, captures, score."""
+# --- measuring ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Tally:
+    """A state's agreements: signed (became active), kept (expired without breach), breached by it,
+    leaked (rumoured or exposed); `binding`: those that asked something of it (a promise of support
+    binds only the supporter, neutrality only the neutral), the ones it could break."""
+
+    signed: int = 0
+    kept: int = 0
+    breached: int = 0
+    leaked: int = 0
+    binding: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.signed += other.signed
+        self.kept += other.kept
+        self.breached += other.breached
+        self.leaked += other.leaked
+        self.binding += other.binding
+
+
+def tallies(game: Game) -> dict[str, Tally]:
+    """Each state's agreements, from the umpire's record (the simulation is the umpire)."""
+    out = {s: Tally() for s in game.state_ids}
+    for a in game.diplomacy.agreements.values():
+        if a.start_turn is None:
+            continue  # never signed by all
+        bound = bound_states(a.parties, [c for _, c, _ in a.all_clauses()])
+        for p in a.parties:
+            t = out[p]
+            t.signed += 1
+            t.kept += a.status == "expired"
+            t.leaked += a.leak_level != "none"
+            t.binding += p in bound
+        if a.breaches:
+            out[a.breaches[0]["breaker"]].breached += 1
+    return out
+
+
+def bound_states(parties: Sequence[str], clauses: Sequence[ClauseModel]) -> set[str]:
+    """The parties an agreement's clauses ask something of."""
+    bound: set[str] = set()
+    for c in clauses:
+        if isinstance(c, NonAggression | MutualDefence):
+            bound |= set((c.between if isinstance(c, NonAggression) else c.members) or parties)
+        elif isinstance(c, SupportPromise):
+            bound.add(c.by)
+        elif isinstance(c, Tribute):
+            bound.add(c.payer)
+        elif isinstance(c, Neutrality):
+            bound |= set(c.neutral or [p for p in parties if p not in c.conflict])
+        elif isinstance(c, SpheresOfInfluence):
+            bound |= {p for p in parties if any(s.state != p for s in c.spheres)}
+        else:  # demilitarised zones, cession, intelligence sharing, free text: every party
+            bound |= set(parties)
+    return bound & set(parties)
+
+
+def summary_rows(game: Game, start: Game, bots: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Per state: supply at the start and end, units, captures, agreements, legitimacy, reputation, score."""
     scores = game.scores()
     captures: dict[str, int] = {}
     battles: dict[str, int] = {}
@@ -63,25 +201,89 @@ def summary_rows(game: Game, start: Game) -> list[dict[str, Any]]:
                 captures[event["state"]] = captures.get(event["state"], 0) + 1
             if event["kind"] == "dislodged" and event["by"]:
                 battles[event["by"]] = battles.get(event["by"], 0) + 1
+    counts = tallies(game)
+    d = game.diplomacy
     return [
         {
             "state": s.id,
             "name": s.name,
+            "bot": (bots or {}).get(s.id, "-"),
             "supply_start": start.supply_count(s.id),
             "supply_end": game.supply_count(s.id),
             "units": len(game.units_of(s.id)),
             "captures": captures.get(s.id, 0),
             "dislodged_others": battles.get(s.id, 0),
+            "signed": counts[s.id].signed,
+            "kept": counts[s.id].kept,
+            "breached": counts[s.id].breached,
+            "leaked": counts[s.id].leaked,
+            "legitimacy": d.legitimacy[s.id],
+            "reputation": d.reputation(s.id),
             "score": scores[s.id],
         }
         for s in game.scenario.states
     ]
 
 
-def simulate_command(scenario_ref: str, seed: int, turns: int, out: Path) -> int:
-    from rich.console import Console
-    from rich.table import Table
+def stats(scenario: Scenario, seeds: Sequence[int], turns: int, bots: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Play one game per seed; count agreements per game, and per personality the share broken."""
+    games = []
+    by_bot: dict[str, Tally] = {name: Tally() for name in PERSONALITIES}
+    by_kind: dict[str, list[int]] = {}  # kind of its first clause -> [signed, breached]
+    for seed in seeds:
+        mix = dict(bots) if bots is not None else default_mix(seats(scenario), seed)
+        game = play(scenario, seed, turns, mix)
+        counts = tallies(game)
+        agreements = [a for a in game.diplomacy.agreements.values() if a.start_turn is not None]
+        games.append(
+            {
+                "seed": seed,
+                "signed": len(agreements),
+                "kept": sum(a.status == "expired" for a in agreements),
+                "breached": sum(a.status == "breached" for a in agreements),
+                "leaked": sum(a.leak_level != "none" for a in agreements),
+                "renounced": sum(a.status == "renounced" for a in agreements),
+            }
+        )
+        for state, name in mix.items():
+            by_bot[name].add(counts[state])
+        for a in agreements:
+            row = by_kind.setdefault(str(getattr(a.clauses[0], "kind", "")), [0, 0])
+            row[0] += 1
+            row[1] += a.status == "breached"
+    return {
+        "scenario": scenario.id,
+        "turns": turns,
+        "games": games,
+        "personalities": {
+            name: {
+                "signed": t.signed, "binding": t.binding, "kept": t.kept, "breached": t.breached, "leaked": t.leaked,
+                "breach_rate": round(t.breached / t.binding, 3) if t.binding else 0.0,
+            }
+            for name, t in by_bot.items()
+        },
+        "kinds": {
+            kind: {"signed": n, "breached": b, "breach_rate": round(b / n, 3) if n else 0.0}
+            for kind, (n, b) in sorted(by_kind.items())
+        },
+    }
 
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def simulate_command(
+    scenario_ref: str,
+    seed: int,
+    turns: int,
+    out: Path,
+    bots: str | None = None,
+    views: Path | None = None,
+    games: int = 0,
+) -> int:
+    from rich.console import Console
+
+    from game.rules.errors import RulesError
     from game.scenario.loader import ScenarioError, find_scenario, load_scenario
 
     console = Console()
@@ -94,28 +296,77 @@ def simulate_command(scenario_ref: str, seed: int, turns: int, out: Path) -> int
         console.print("[red]error:[/red] --turns must be at least 1")
         return 1
     try:
-        game = play(scenario, seed, turns)
+        mix = parse_bots(bots, seats(scenario)) if bots is not None else None
+    except BotsError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 1
+    try:
+        if games > 0:
+            result = stats(scenario, range(seed, seed + games), turns, mix)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "stats.json").write_text(_json(result), encoding="utf-8")
+            _print_stats(console, result)
+            return 0
+        game = play(scenario, seed, turns, mix, views)
     except RulesError as exc:  # a bot bug must not pass silently
         console.print(f"[red]error:[/red] {exc}")
         return 1
     out.mkdir(parents=True, exist_ok=True)
     path = out / "record.json"
     path.write_text(record_text(game), encoding="utf-8")
-    table = Table(title=f"{scenario.title} — seed {seed}, {turns} turns, ended {game.season} {game.year}")
-    for column in ("state", "supply start", "supply end", "units", "captures", "dislodged others", "score"):
-        table.add_column(column, justify="left" if column == "state" else "right")
-    for row in summary_rows(game, Game(scenario, seed, game.board)):
-        table.add_row(
-            row["name"],
-            str(row["supply_start"]),
-            str(row["supply_end"]),
-            str(row["units"]),
-            str(row["captures"]),
-            str(row["dislodged_others"]),
-            str(row["score"]),
-        )
-    console.print(table)
+    _print_summary(console, game, scenario, seed, turns, mix or default_mix(seats(scenario), seed))
+    console.print(f"Record written to {path}")
+    if views is not None:
+        console.print(f"Views written to {views}")
+    return 0
+
+
+def _print_summary(console: Any, game: Game, scenario: Scenario, seed: int, turns: int, mix: Mapping[str, str]) -> None:
+    from rich.table import Table as RichTable
+
+    rows = summary_rows(game, Game(scenario, seed, game.board), mix)
+    for row in rows:
+        row["supply"] = f"{row['supply_start']} → {row['supply_end']}"
+    board = RichTable(title=f"{scenario.title} — seed {seed}, {turns} turns, ended {game.season} {game.year}")
+    words = RichTable(title="Agreements, legitimacy and reputation")
+    for table, columns in (
+        (board, (("state", "name"), ("bot", "bot"), ("supply", "supply"), ("units", "units"),
+                 ("captures", "captures"), ("dislodged", "dislodged_others"), ("score", "score"))),
+        (words, (("state", "name"), ("signed", "signed"), ("kept", "kept"), ("breached", "breached"),
+                 ("leaked", "leaked"), ("legitimacy", "legitimacy"), ("reputation", "reputation"))),
+    ):
+        for title, _ in columns:
+            left = title in ("state", "bot")
+            table.add_column(title, justify="left" if left else "right", no_wrap=left)
+        for row in rows:
+            table.add_row(*(str(row[key]) for _, key in columns))
+        console.print(table)
     if game.winner:
         console.print(f"Winner: {scenario.state(game.winner).name}")
-    console.print(f"Record written to {path}")
-    return 0
+
+
+def _print_stats(console: Any, result: Mapping[str, Any]) -> None:
+    from rich.table import Table as RichTable
+
+    games = RichTable(title=f"{result['scenario']} — {len(result['games'])} games of {result['turns']} turns")
+    for column in ("seed", "signed", "kept", "breached", "leaked", "renounced"):
+        games.add_column(column, justify="right")
+    for g in result["games"]:
+        games.add_row(*(str(g[k]) for k in ("seed", "signed", "kept", "breached", "leaked", "renounced")))
+    n = len(result["games"]) or 1
+    games.add_row("mean", *(f"{sum(g[k] for g in result['games']) / n:.1f}"
+                            for k in ("signed", "kept", "breached", "leaked", "renounced")))
+    console.print(games)
+    bots = RichTable(title="By personality (each party counts the agreement; the rate is of those binding it)")
+    for column in ("bot", "signed", "binding it", "kept", "breached by it", "leaked", "breach rate"):
+        bots.add_column(column, justify="left" if column == "bot" else "right")
+    for name, t in result["personalities"].items():
+        bots.add_row(name, str(t["signed"]), str(t["binding"]), str(t["kept"]), str(t["breached"]), str(t["leaked"]),
+                     f"{100 * t['breach_rate']:.0f}%")
+    console.print(bots)
+    kinds = RichTable(title="By kind of agreement (its first clause)")
+    for column in ("kind", "signed", "breached", "breach rate"):
+        kinds.add_column(column, justify="left" if column == "kind" else "right")
+    for kind, k in result["kinds"].items():
+        kinds.add_row(kind, str(k["signed"]), str(k["breached"]), f"{100 * k['breach_rate']:.0f}%")
+    console.print(kinds)

@@ -150,7 +150,8 @@ def agreement_view(agreement: Agreement, viewer: str) -> dict[str, Any] | None:
             "proposed_turn": agreement.proposed_turn,
             "start_turn": agreement.start_turn,
             "end_turn": agreement.end_turn,
-            "counter_of": agreement.counter_of,
+            # The proposal it answered stays known only to those who negotiated it.
+            "counter_of": agreement.counter_of if _negotiator(agreement, viewer) else None,
             "denied_by": list(agreement.denied_by),
             "justified_by": list(agreement.justified_by),
         }
@@ -163,3 +164,8 @@ def agreement_view(agreement: Agreement, viewer: str) -> dict[str, Any] | None:
         view["annex_known_by"] = sorted(agreement.annex_known_by)
         view["name"] = agreement.name
     return view
+
+
+def _negotiator(agreement: Agreement, viewer: str) -> bool:
+    """The umpire, a party or the intermediary: those who saw every proposal of the negotiation."""
+    return viewer == UMPIRE or viewer in agreement.parties or viewer == agreement.intermediary

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.rules.adjudication import MovementResult
-from game.rules.board import Board
+from game.rules.board import Board, territory_of
 from game.rules.clauses import (
     Cession,
     ClauseModel,
@@ -23,7 +23,8 @@ from game.rules.clauses import (
     SpheresOfInfluence,
     SupportPromise,
 )
-from game.rules.orders import Move, Support
+from game.rules.errors import OrderSyntaxError
+from game.rules.orders import Move, Support, parse_order
 from game.rules.units import Unit
 
 
@@ -228,11 +229,32 @@ def _support_promise(clause: SupportPromise, facts: TurnFacts, active_since: int
         and order.target == clause.target
         and (order.dest or None) == (clause.dest or None)
     )
-    if kept:
+    if kept or (order is None and _given_as_promised(clause, facts, unit)):
         return []
     given = order.text if order is not None else f"{unit.text} with no valid order (it held)"
     wanted = f"S {clause.target} - {clause.dest}" if clause.dest else f"S {clause.target}"
     return [Breach(clause.by, protected, f"promised {unit.text} {wanted}; ordered {given}", given)]
+
+
+def _given_as_promised(clause: SupportPromise, facts: TurnFacts, unit: Unit) -> bool:
+    """The support was ordered as promised and is void only because the supported unit did something
+    else (it did not make that move, or it moved away): the promise was kept; the other side changed plans."""
+    given = None
+    for r in facts.result.results:
+        if r.state == clause.by and territory_of(r.unit_location) == clause.unit_at:
+            given = r.order  # the last order given to the unit is the one that counts
+    try:
+        order = parse_order(given, "movement") if given is not None else None
+    except OrderSyntaxError:
+        return False
+    if not (isinstance(order, Support) and order.target == clause.target and (order.dest or None) == (clause.dest or None)):
+        return False
+    if not facts.board.can_reach(unit.type, unit.location, clause.dest or clause.target):
+        return False
+    supported = facts.result.final_orders.get(clause.target)
+    if clause.dest:
+        return not (isinstance(supported, Move) and territory_of(supported.dest) == clause.dest)
+    return isinstance(supported, Move) or clause.target not in facts.units_before
 
 
 def _cession(clause: Cession, parties: tuple[str, ...], facts: TurnFacts) -> list[Breach]:

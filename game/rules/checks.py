@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from game.rules.clauses import CLAUSE_KINDS, clause_states, clause_territories
 from game.rules.scenario import Link, Scenario, Territory
 
 Severity = Literal["error", "warning"]
@@ -90,6 +91,9 @@ class _Checker:
         self.links()
         self.units()
         self.objectives()
+        self.diplomatic_objectives()
+        self.agreements()
+        self.relations()
         self.states()
         self.calendar()
         self.geometry()
@@ -339,6 +343,69 @@ class _Checker:
                         (*path, "count"),
                         f"needs {objective.count} supply territories but the map has only {total_supply}",
                     )
+
+    def diplomatic_objectives(self) -> None:
+        agreement_ids = {a.id for a in self.s.agreements}
+        for i, state in enumerate(self.s.states):
+            for j, objective in enumerate(state.objectives):
+                path: FieldPath = ("states", i, "objectives", j)
+                if objective.kind == "keep_secret":
+                    if objective.agreement not in agreement_ids:
+                        self.error(
+                            (*path, "agreement"),
+                            f"unknown agreement {objective.agreement!r}"
+                            f"{suggest(objective.agreement, agreement_ids, 'agreements')}",
+                        )
+                elif objective.kind == "obtain_agreement":
+                    if self.state_ref((*path, "partner"), objective.partner) and objective.partner == state.id:
+                        self.error((*path, "partner"), "an agreement needs another state")
+                    if objective.clause not in CLAUSE_KINDS:
+                        self.error(
+                            (*path, "clause"),
+                            f"unknown clause kind {objective.clause!r}; must be one of {', '.join(CLAUSE_KINDS)}",
+                        )
+                elif objective.kind == "prevent_war":
+                    for k, other in enumerate(objective.between):
+                        self.state_ref((*path, "between", k), other)
+                    if objective.between[0] == objective.between[1]:
+                        self.error((*path, "between"), "name two different states")
+
+    def agreements(self) -> None:
+        seen: set[str] = set()
+        for i, agreement in enumerate(self.s.agreements):
+            path: FieldPath = ("agreements", i)
+            if agreement.id in seen:
+                self.error((*path, "id"), f"duplicate agreement id {agreement.id!r}")
+            seen.add(agreement.id)
+            parties = set()
+            for k, party in enumerate(agreement.parties):
+                if self.state_ref((*path, "parties", k), party) and party in parties:
+                    self.error((*path, "parties", k), f"{party!r} is named twice")
+                parties.add(party)
+            if agreement.intermediary is not None:
+                if self.state_ref((*path, "intermediary"), agreement.intermediary) and agreement.intermediary in parties:
+                    self.error((*path, "intermediary"), "the intermediary cannot be a party")
+            for k, known in enumerate(agreement.known_by):
+                self.state_ref((*path, "known_by", k), known)
+            if agreement.annex and agreement.visibility != "public":
+                self.error((*path, "annex"), "only a public agreement has a secret annex; the whole agreement is secret")
+            for section in ("clauses", "annex"):
+                for k, clause in enumerate(getattr(agreement, section)):
+                    where: FieldPath = (*path, section, k)
+                    for named in sorted(clause_states(clause)):
+                        self.state_ref(where, named)
+                    for territory in sorted(clause_territories(clause)):
+                        self.territory_ref(where, territory)
+                    by = getattr(clause, "by", None) or getattr(clause, "payer", None)
+                    if by is not None and by not in parties:
+                        self.error(where, f"{by!r} is not a party, so it cannot promise this")
+
+    def relations(self) -> None:
+        for i, relation in enumerate(self.s.relations):
+            for k, state_id in enumerate(relation.between):
+                self.state_ref(("relations", i, "between", k), state_id)
+            if relation.between[0] == relation.between[1]:
+                self.error(("relations", i, "between"), "name two different states")
 
     def states(self) -> None:
         if not any(state.playable for state in self.s.states):

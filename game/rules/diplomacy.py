@@ -526,7 +526,8 @@ class Diplomacy:
         """Step 3: investigations, intercepts and propaganda ordered this turn, paid now."""
         events: list[Event] = []
         costs = self.constants.intelligence
-        for number, (kind, state, target) in enumerate(self.actions):
+        # In a fixed order, each with its own roll: the outcome never depends on who ordered first.
+        for kind, state, target in sorted(self.actions, key=lambda action: (action[0], action[1], action[2] or "")):
             cost = {"investigate": costs.investigate_cost, "intercept": costs.intercept_cost, "propaganda": costs.propaganda_cost}[kind]
             if treasury[state] < cost:
                 events.append({"kind": "action_failed", "state": state, "action": kind, "reason": "treasury empty", "audience": (state,)})
@@ -538,7 +539,7 @@ class Diplomacy:
                 continue
             assert target is not None
             events.extend(self._spied_on_partner(state, target, turn))
-            rng = Rng(self.seed, turn, f"{kind}/{state}/{target}/{number}")
+            rng = Rng(self.seed, turn, f"{kind}/{state}/{target}")
             if kind == "investigate":
                 events.extend(self._investigate(state, target, rng))
             else:

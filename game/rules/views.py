@@ -68,8 +68,10 @@ def view_for(game: Game, viewer: str) -> dict[str, Any]:
         ],
         "agreements": [v for a in d.agreements.values() if (v := agreement_view(a, viewer)) is not None],
         "messages": _messages(game, viewer),
+        # A turn shows only if the viewer may see one of its events: an empty entry would tell it
+        # that something it may not know has happened.
         "events": [
-            {"turn": t.turn, "events": visible_events(t.events, viewer)} for t in game.turns if t.events
+            {"turn": t.turn, "events": seen} for t in game.turns if (seen := visible_events(t.events, viewer))
         ],
     }
     if viewer == UMPIRE:
