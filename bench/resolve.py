@@ -117,11 +117,16 @@ def agreement_commands(game: Game, count: int, rng: Rng) -> list[list[dict[str, 
     return out
 
 
-def apply_agreements(game: Game, agreements: list[list[dict[str, object]]]) -> None:
+def apply_agreements(game: Game, agreements: list[list[dict[str, object]]]) -> list[str]:
+    """Propose and sign each agreement; return their ids in order."""
+    refs = []
     for commands in agreements:
-        ref = f"agr-{len(game.diplomacy.agreements) + 1:04d}"
-        for command in commands:
-            game.apply({**command, "agreement": ref} if command["kind"] == "sign" else command)
+        (proposed,) = game.apply(commands[0])
+        ref = str(proposed["agreement"])
+        refs.append(ref)
+        for command in commands[1:]:
+            game.apply({**command, "agreement": ref})
+    return refs
 
 
 def realistic_agreements(
@@ -132,11 +137,12 @@ def realistic_agreements(
     scratch = Game(scenario, seed, board)
     rng = Rng(seed, 0, "bench-agreements")
     candidates = agreement_commands(scratch, int(count * 1.6), rng)
-    apply_agreements(scratch, candidates)
+    refs = apply_agreements(scratch, candidates)
     for state, lines in orders.items():
         scratch.submit(state, lines)
     events = scratch.resolve()
-    broken = {int(str(e["agreement"])[4:]) - 1 for e in events if e["kind"] == "agreement_breached"}
+    breached = {e["agreement"] for e in events if e["kind"] == "agreement_breached"}
+    broken = {i for i, ref in enumerate(refs) if ref in breached}
     keep = [c for i, c in enumerate(candidates) if i not in broken or rng.random() < breach_rate]
     return keep[:count]
 

@@ -156,7 +156,10 @@ def test_a_loyal_bot_keeps_its_pact_to_the_end(classic: Scenario) -> None:
 
 
 def test_schemers_turn_on_their_partners(classic: Scenario) -> None:
-    ended = [pact(classic, "schemer", seed)[0].diplomacy.agreements["agr-0001"].status for seed in (1, 2, 3)]
+    ended = []
+    for seed in (1, 2, 3):
+        game, ref = pact(classic, "schemer", seed)
+        ended.append(game.diplomacy.agreements[ref].status)
     assert "breached" in ended
 
 

@@ -574,4 +574,4 @@ def test_evidence_names_orders_not_unrelated_secrets(game: Game) -> None:
     events = play(game, {"ita": ["A ven - tri"]})
     text = json.dumps(breaches(events, ref))
     assert other not in text and "OTHER-SECRET" not in text
-    assert re.search(r"agr-[0-9]{4}", text.replace(ref, "")) is None
+    assert re.search(r"agr-[0-9]+", text.replace(ref, "")) is None

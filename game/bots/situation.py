@@ -95,7 +95,8 @@ class Deal:
     @classmethod
     def read(cls, data: Mapping[str, Any]) -> Deal:
         if data.get("rumour"):
-            return cls(data["id"], tuple(data["parties"]), data["status"], data["leak_level"], True)
+            # A rumour shows no status: the bot can only assume the rumoured deal is still in force.
+            return cls(data["id"], tuple(data["parties"]), "active", data["leak_level"], True)
         return cls(
             id=data["id"],
             parties=tuple(data["parties"]),
@@ -161,7 +162,7 @@ class Situation:
             trust=dict(me["trust"]),
             treasury=me["treasury"],
             # Ended agreements live on in the events; a bot weighs only what is in force or on the table.
-            deals=[Deal.read(a) for a in view["agreements"] if a["status"] in ("active", "proposed")],
+            deals=[Deal.read(a) for a in view["agreements"] if a.get("status", "active") in ("active", "proposed")],
             events=[(t["turn"], e) for t in view["events"] for e in t["events"]],
             retreats=[
                 (Unit(r["unit"]["state"], r["unit"]["type"], r["unit"]["location"]), tuple(r["options"]))

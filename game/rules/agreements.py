@@ -5,8 +5,9 @@ active, and then kept, breached, renounced, ratified (a secret one made public) 
 until it expires.  Its knowledge has three layers, each with its own audience: that it
 exists and who its parties are; its terms (the main clauses); and its secret annex.
 
-Ids look like `agr-0007`: unique in a game and never produced by accident in other text,
-so a view can be searched for them.
+Ids look like `agr-40718263`: unique in a game, never produced by accident in other text
+(so a view can be searched for them), and drawn at random from the proposer's own seeded
+stream, so that an id says nothing about how many agreements others have made.
 """
 
 from __future__ import annotations
@@ -32,10 +33,6 @@ ENDED = frozenset({FULFILLED, EXPIRED, BREACHED, RENOUNCED, REJECTED, SUPERSEDED
 NONE, RUMOUR, EXPOSED = "none", "rumour", "exposed"
 
 
-def agreement_id(number: int) -> str:
-    return f"agr-{number:04d}"
-
-
 @dataclass(slots=True)
 class Agreement:
     id: str
@@ -48,6 +45,7 @@ class Agreement:
     duration: int | None
     intermediary: str | None
     proposed_turn: int
+    seq: int = 0  # creation order, for the rules' own bookkeeping; never shown to a player
     name: str = ""  # the scenario's id for a starting agreement
     status: str = PROPOSED
     signed: list[str] = field(default_factory=list)
@@ -67,7 +65,7 @@ class Agreement:
 
     @property
     def number(self) -> int:
-        return int(self.id[4:])
+        return self.seq
 
     @property
     def secret(self) -> bool:
@@ -132,14 +130,16 @@ def agreement_view(agreement: Agreement, viewer: str) -> dict[str, Any] | None:
     view: dict[str, Any] = {
         "id": agreement.id,
         "parties": list(agreement.parties),
-        "status": agreement.status,
         "leak_level": agreement.leak_level,
     }
     if not visible(agreement.terms_audience(), viewer):
+        # A rumour tells who the parties are, nothing more: not even whether it was since breached
+        # or renounced, which only those who know it may learn.
         view["rumour"] = True
         return view
     view.update(
         {
+            "status": agreement.status,
             "title": agreement.title,
             "visibility": agreement.visibility,
             "proposer": agreement.proposer,

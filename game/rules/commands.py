@@ -40,7 +40,7 @@ class Resolve(CommandModel):
 
 
 StateId = Annotated[str, Field(max_length=32)]
-AgreementRef = Annotated[str, Field(pattern=r"^agr-[0-9]{4,6}$", description="An agreement id, e.g. agr-0007.")]
+AgreementRef = Annotated[str, Field(pattern=r"^agr-[0-9]{8}$", description="An agreement id, e.g. agr-40718263.")]
 
 
 class Propose(CommandModel):

@@ -24,7 +24,6 @@ from game.rules.agreements import (
     RUMOUR,
     SUPERSEDED,
     Agreement,
-    agreement_id,
 )
 from game.rules.board import Board
 from game.rules.breaches import Breach, TurnFacts, check_clause, watch_keys
@@ -95,6 +94,8 @@ class Diplomacy:
         self.fallen: list[tuple[int, str]] = []
         # watch key -> (agreement number, clause index, agreement): the clauses a fact could breach
         self.watch: dict[tuple[str, ...], list[tuple[int, int, Agreement]]] = {}
+        self._id_streams: dict[tuple[str, str], Rng] = {}
+        self._used_ids: set[str] = set()
         self.secret_bearing: list[Agreement] = []  # active agreements with something secret: they roll for leaks
         for start_agreement in scenario.agreements:
             agreement = self._new(
@@ -112,6 +113,18 @@ class Diplomacy:
             agreement.known_by |= set(start_agreement.known_by)
             agreement.signed = list(agreement.parties)
             self._activate(agreement, 1)
+
+    def _fresh_id(self, prefix: str, author: str) -> str:
+        """An id drawn from the author's own seeded stream: unique, replayable, and telling nothing
+        of what others have done (a counter would tell how many secrets exist)."""
+        stream = self._id_streams.get((prefix, author))
+        if stream is None:
+            stream = self._id_streams[(prefix, author)] = Rng(self.seed, 0, f"ids/{prefix}/{author}")
+        while True:
+            ref = f"{prefix}-{stream.randrange(10**8):08d}"
+            if ref not in self._used_ids:
+                self._used_ids.add(ref)
+                return ref
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -193,10 +206,11 @@ class Diplomacy:
         self, proposer: str, parties: tuple[str, ...], clauses: tuple[ClauseModel, ...], annex: tuple[ClauseModel, ...],
         visibility: str, duration: int | None, intermediary: str | None, turn: int, title: str,
     ) -> Agreement:
-        number = len(self.agreements) + 1
+        ref = self._fresh_id("agr", proposer)
         agreement = Agreement(
-            id=agreement_id(number),
-            title=title or f"Agreement {number}",
+            id=ref,
+            seq=len(self.agreements) + 1,
+            title=title or "Untitled agreement",
             proposer=proposer,
             parties=parties,
             clauses=clauses,
@@ -400,7 +414,7 @@ class Diplomacy:
                 raise CommandError("a message cannot be sent to oneself")
         if len(set(command.to)) != len(command.to):
             raise CommandError("a recipient is named twice")
-        mid = f"msg-{len(self.messages) + 1:06d}"
+        mid = self._fresh_id("msg", command.state)
         audience: Audience = audience_of([command.state, *command.to]) if command.to else ALL
         message = {
             "id": mid,
