@@ -62,6 +62,7 @@ class Agreement:
     investigations: int = 0  # investigations against its parties this turn
     _numbered: tuple[tuple[int, ClauseModel, bool], ...] | None = None
     leak_static: float | None = None  # the part of its leak chance that never changes
+    outside_status: str | None = None  # the status those who cannot read its annex still see
 
     @property
     def number(self) -> int:
@@ -156,9 +157,13 @@ def agreement_view(agreement: Agreement, viewer: str) -> dict[str, Any] | None:
             "justified_by": list(agreement.justified_by),
         }
     )
-    # A secret annex shows only to its audience; to others not even its existence shows.
+    # A secret annex shows only to its audience; to others not even its existence shows, nor the
+    # end of the agreement when it was its annex that was broken.
     if agreement.annex and visible(agreement.annex_audience(), viewer):
         view["annex"] = [c.model_dump(mode="json") for c in agreement.annex]
+    elif agreement.outside_status is not None:
+        view["status"] = agreement.outside_status
+        view["end_turn"] = None
     if viewer == UMPIRE:
         view["known_by"] = sorted(agreement.known_by)
         view["annex_known_by"] = sorted(agreement.annex_known_by)

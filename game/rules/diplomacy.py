@@ -314,6 +314,8 @@ class Diplomacy:
         if kind == "leak":
             if a.status != ACTIVE or not self._has_secret(a):
                 raise CommandError(f"{a.id} has no secret left to leak")
+            if not a.secret and state not in a.annex_known_by:
+                raise CommandError(f"{state} knows no secret of {a.id} to leak")
             if (state, a.id) in self.deliberate_leaks:
                 raise CommandError(f"{state} is already leaking {a.id} this turn")
             self.deliberate_leaks.append((state, a.id))
@@ -498,6 +500,10 @@ class Diplomacy:
         self.watch = {k: kept for k, v in self.watch.items() if (kept := [e for e in v if e[2].status == ACTIVE])}
 
     def _breach(self, a: Agreement, index: int, in_annex: bool, breach: Breach, turn: int, more: list[Breach] | None = None) -> list[Event]:
+        if in_annex and a.annex_audience() != ALL and a.outside_status is None:
+            # Broken through its secret annex: to those who do not know the annex, the public
+            # agreement has not visibly changed.
+            a.outside_status = a.status
         a.status = BREACHED
         a.end_turn = turn
         clause = a.all_clauses()[index][1]
