@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from game.cli import app
@@ -61,13 +62,14 @@ def test_same_seed_same_bytes_other_seed_other_game(tmp_path: Path) -> None:
     assert first != other
 
 
-def test_record_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scenario", [CLASSIC, "july-1914"])
+def test_record_does_not_depend_on_hash_seed(tmp_path: Path, scenario: str) -> None:
     records = []
     for hash_seed in ("0", "12345"):
         out = tmp_path / hash_seed
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         subprocess.run(
-            [sys.executable, "-m", "game.cli", "simulate", "--scenario", CLASSIC, "--seed", "3", "--turns", "8",
+            [sys.executable, "-m", "game.cli", "simulate", "--scenario", scenario, "--seed", "3", "--turns", "8",
              "--out", str(out)],
             check=True, env=env, capture_output=True, cwd=ROOT,
         )
