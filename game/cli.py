@@ -105,6 +105,21 @@ def adjudicate(
     raise typer.Exit(adjudicate_command(scenario, units, orders))
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port, printed on start).")] = 8765,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the games database (default: the user data directory)."),
+    ] = None,
+) -> None:
+    """Run the game server: lobby, seats, clocks and durable games over websockets (msgpack frames)."""
+    from server.app import serve_command
+
+    raise typer.Exit(serve_command(host, port, data))
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,158 @@
+"""Frames to messages and back: one msgpack map per binary websocket frame.
+
+Decoding is defensive because every byte comes from an untrusted peer: msgpack is read with
+tight limits (no binary or extension values, bounded strings, arrays and maps), nesting is
+bounded, the top level must be a map with a known ``type``, and then the strict pydantic
+model decides.  Every failure is a :class:`ProtocolError` with a code and a readable reason
+that never repeats the offending input back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgpack
+from pydantic import BaseModel, ValidationError
+
+from game.protocol.messages import CLIENT_MESSAGE, CLIENT_TYPES, SERVER_MESSAGE, ClientMessage, ServerMessage
+from game.protocol.version import MAX_ARRAY, MAX_DEPTH, MAX_MAP, MAX_STRING
+
+# Error codes (docs/protocol.md, "Errors").
+BAD_FRAME = "bad_frame"  # not one well-formed msgpack value within the limits
+BINARY_REQUIRED = "binary_required"  # a text frame
+NOT_A_MAP = "not_a_map"  # the value is not a map
+UNKNOWN_TYPE = "unknown_type"  # no "type", or one the protocol does not have
+BAD_MESSAGE = "bad_message"  # a known type whose fields are wrong
+
+
+class ProtocolError(ValueError):
+    """A frame or message the peer should not have sent; ``code`` is one of the error codes."""
+
+    def __init__(self, code: str, message: str, ref: str | int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.ref = ref
+
+
+def pack(data: Mapping[str, Any]) -> bytes:
+    """One message as a frame (a msgpack map); lists and tuples both become arrays."""
+    return msgpack.packb(data, use_bin_type=True)  # type: ignore[no-any-return]
+
+
+def encode(message: BaseModel | Mapping[str, Any]) -> bytes:
+    if isinstance(message, BaseModel):
+        return pack(message.model_dump(mode="python"))
+    return pack(message)
+
+
+def unpack(frame: bytes) -> Any:
+    """One msgpack value from a frame, read within the protocol's limits."""
+    try:
+        value = msgpack.unpackb(
+            frame,
+            raw=False,
+            use_list=True,
+            strict_map_key=True,
+            max_str_len=MAX_STRING,
+            max_bin_len=0,
+            max_ext_len=0,
+            max_array_len=MAX_ARRAY,
+            max_map_len=MAX_MAP,
+        )
+    except msgpack.ExtraData:
+        raise ProtocolError(BAD_FRAME, "a frame holds exactly one msgpack value; this one has bytes after it") from None
+    except msgpack.StackError:
+        raise ProtocolError(BAD_FRAME, f"nested too deeply (at most {MAX_DEPTH} levels)") from None
+    except UnicodeDecodeError:
+        raise ProtocolError(BAD_FRAME, "a string is not valid UTF-8") from None
+    except ValueError as exc:  # incomplete data, limits, bad keys (msgpack raises ValueError subclasses)
+        text = str(exc)
+        if "exceeds max" in text:
+            reason = "a string, array or map is longer than the protocol allows (binary and extension values are not used)"
+        elif "map key" in text:
+            reason = "map keys must be strings"
+        elif "incomplete" in text.lower() or "unpack(b) received extra data" in text:
+            reason = "the msgpack value is truncated"
+        else:
+            reason = "not valid msgpack"
+        raise ProtocolError(BAD_FRAME, reason) from None
+    except Exception:  # FormatError, TypeError for unhashable keys...: all malformed input
+        raise ProtocolError(BAD_FRAME, "not valid msgpack") from None
+    if _depth_exceeds(value, MAX_DEPTH):
+        raise ProtocolError(BAD_FRAME, f"nested too deeply (at most {MAX_DEPTH} levels)")
+    return value
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _ref(data: Mapping[str, Any]) -> str | int | None:
+    ref = data.get("id")
+    if isinstance(ref, str) and 0 < len(ref) <= 64:
+        return ref
+    if isinstance(ref, int) and not isinstance(ref, bool) and 0 <= ref <= 2**53:
+        return ref
+    return None
+
+
+def describe(error: ValidationError, tagged: bool = True) -> str:
+    """A readable reason from a validation error: where and what, never the input itself."""
+    parts = []
+    for item in error.errors(include_input=False, include_url=False)[:3]:
+        loc = list(item["loc"])
+        if tagged and loc and isinstance(loc[0], str) and loc[0] in CLIENT_TYPES:
+            loc = loc[1:]  # the discriminator's tag is the message type, already known
+        where = ".".join(str(p) for p in loc) or "message"
+        parts.append(f"{where}: {item['msg']}")
+    more = error.error_count() - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def decode_client(frame: bytes | str) -> ClientMessage:
+    """A client's frame as a message; raises ProtocolError saying what is wrong."""
+    if isinstance(frame, str):
+        raise ProtocolError(BINARY_REQUIRED, "send binary frames holding msgpack, not text frames")
+    data = unpack(frame)
+    if not isinstance(data, dict):
+        raise ProtocolError(NOT_A_MAP, f"a message is a msgpack map with a 'type' key, not a {_kind(data)}")
+    ref = _ref(data)
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in CLIENT_TYPES:
+        known = ", ".join(sorted(CLIENT_TYPES))
+        what = "has no 'type'" if kind is None else "has a 'type' this protocol does not know"
+        raise ProtocolError(UNKNOWN_TYPE, f"the message {what}; the types are {known}", ref)
+    try:
+        return CLIENT_MESSAGE.validate_python(data)
+    except ValidationError as exc:
+        raise ProtocolError(BAD_MESSAGE, f"{kind}: {describe(exc)}", ref) from None
+
+
+def decode_server(frame: bytes) -> ServerMessage:
+    """A server's frame as a message (for clients, bots and tests)."""
+    data = unpack(frame)
+    if not isinstance(data, dict):
+        raise ProtocolError(NOT_A_MAP, f"a message is a msgpack map, not a {_kind(data)}")
+    try:
+        return SERVER_MESSAGE.validate_python(data)
+    except ValidationError as exc:
+        raise ProtocolError(BAD_MESSAGE, describe(exc, tagged=False)) from None
+
+
+def _kind(value: Any) -> str:
+    return {list: "array", str: "string", int: "integer", float: "float", bool: "boolean", type(None): "nil"}.get(
+        type(value), type(value).__name__
+    )

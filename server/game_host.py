@@ -1,0 +1,266 @@
+"""One game in the running server: the asyncio shell around its `Session`.
+
+Every request for a game runs the same sequence, one at a time under the game's lock
+(as boardgame.io's master does): answer a resent command id with its first reply; validate
+and apply (the session); make the entries durable (the store); reply to the sender; fan the
+events out, each viewer's own, to that viewer's connections.  Nothing leaves the server
+before its commit, so an acknowledged command survives kill -9.
+
+The clock is a timer per game.  Resolving a phase (bots, adjudication, the next phase's
+bots) runs in a worker thread so that a big turn does not stall the other games.
+
+If applying fails unexpectedly, or the store refuses a write, the game in memory is thrown
+away and rebuilt from its durable log: a failure never leaves a game half-changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from game.protocol.codec import pack
+from server import logs
+from server.connection import Connection
+from server.seats import Member
+from server.session import Session, SessionError, Step
+from server.store import Entry, Store
+
+log = logging.getLogger("backchannel.server")
+
+INTERNAL = "internal"
+UNAVAILABLE = "unavailable"
+
+
+class GameHost:
+    """One game: its session, its connections, its clock timer."""
+
+    def __init__(self, factory: Callable[[], Session], store: Store, members: list[Member], entries: list[Entry]) -> None:
+        self._factory = factory
+        self.store = store
+        self.members = list(members)  # durable
+        self.entries = list(entries)  # durable
+        self.broken = False
+        self.session = self._rebuild()
+        self.id = self.session.id
+        self.lock = asyncio.Lock()
+        self.connections: dict[str, set[Connection]] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._advancing: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closed = False
+
+    def _rebuild(self) -> Session:
+        session = self._factory()
+        session.replay(self.members, self.entries)
+        return session
+
+    def _fail(self, what: str, exc: BaseException) -> None:
+        # The exception's text could quote game content: its type at error level, the trace at debug.
+        log.error("game %s: %s failed (%s); rebuilding it from its log", self.session.id, what, type(exc).__name__)
+        log.debug("game %s: %s failed", self.session.id, what, exc_info=exc)
+        try:
+            self.session = self._rebuild()
+        except Exception as again:
+            self.broken = True
+            log.critical("game %s cannot be rebuilt (%s); it is unavailable", self.session.id, type(again).__name__)
+
+    async def _guarded(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run a critical section to its end even if the caller is cancelled (a closing connection)."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        await asyncio.shield(task)
+
+    # --- connections ---------------------------------------------------------------------------
+
+    async def attach(self, conn: Connection, member: Member, v: int | None) -> None:
+        """A connection takes its member's seat: it gets what it missed after `v`, then the view."""
+        async with self.lock:
+            conn.host, conn.member = self, member
+            events, _ = self.session.catch_up(member, v)
+            for event in events:
+                conn.send_message(event)
+            conn.send_message(self.session.view_message(member))
+            self.connections.setdefault(member.viewer, set()).add(conn)
+
+    def detach(self, conn: Connection) -> None:
+        if conn.member is not None:
+            self.connections.get(conn.member.viewer, set()).discard(conn)
+
+    async def sync(self, conn: Connection, member: Member, ref: str | int, v: int | None) -> None:
+        async with self.lock:
+            events, full = self.session.catch_up(member, v)
+            for event in events:
+                conn.send_message(event)
+            if full:
+                conn.send_message(self.session.view_message(member))
+            version = self.session.streams[member.viewer].version
+            conn.send_message({"type": "ack", "ref": ref, "v": version, "result": {"events": len(events), "view": full}})
+
+    # --- requests ------------------------------------------------------------------------------
+
+    async def command(
+        self, conn: Connection, member: Member, ref: str | int, kind: str, make: Callable[[Session], Step],
+        offload: bool = False,
+    ) -> None:
+        """A seat's command: answered once, applied once, durable before anything is sent."""
+        await self._guarded(self._command(conn, member, ref, kind, make, offload))
+        self._schedule()
+
+    async def _command(
+        self, conn: Connection, member: Member, ref: str | int, kind: str, make: Callable[[Session], Step],
+        offload: bool,
+    ) -> None:
+        fields = {"game": self.id, "member": member.id, "ref": ref}
+        async with self.lock:
+            if self.broken:
+                conn.error(UNAVAILABLE, "this game is unavailable after a server fault", ref)
+                return
+            session = self.session
+            again = session.answered(member, ref)
+            if again is not None:
+                conn.send_message(again)
+                logs.command("resent", conn.id, kind, **fields)
+                return
+            try:
+                step = await asyncio.to_thread(make, session) if offload else make(session)
+            except SessionError as exc:
+                conn.send_message(session.refuse(member, ref, exc))
+                logs.command("refused", conn.id, kind, code=exc.code, **fields)
+                log.debug("refused %s for %s: %s", kind, member.id, exc.message)
+                return
+            except Exception as exc:
+                self._fail(kind, exc)
+                conn.error(INTERNAL, "the server could not apply this command; nothing changed", ref)
+                return
+            if not await self._persist(step):
+                conn.error(INTERNAL, "the command could not be stored; nothing changed", ref)
+                return
+            self._deliver(conn, step)
+            logs.command("applied", conn.id, kind, **fields)
+
+    async def join(self, conn: Connection, make: Callable[[Session], Step]) -> Member | None:
+        """A new member (the lobby checked the code); None if refused (the error is sent)."""
+        result: list[Member] = []
+
+        async def run() -> None:
+            async with self.lock:
+                session = self.session
+                try:
+                    step = make(session)
+                except SessionError as exc:
+                    conn.error(exc.code, exc.message)
+                    return
+                except Exception as exc:
+                    self._fail("join", exc)
+                    conn.error(INTERNAL, "the server could not seat you; nothing changed")
+                    return
+                if not await self._persist(step):
+                    conn.error(INTERNAL, "the seat could not be stored; nothing changed")
+                    return
+                result.extend(step.members)
+                self._deliver(None, step)
+
+        await self._guarded(run())
+        return result[0] if result else None
+
+    async def _persist(self, step: Step) -> bool:
+        if not step.entries and not step.members:
+            return True
+        session = self.session
+        try:
+            await self.store.append(
+                self.id, len(self.entries) + 1, step.entries, members=step.members,
+                clock=session.clock.to_json(), status=session.status,
+            )
+        except Exception as exc:
+            self._fail("storing", exc)
+            return False
+        self.entries.extend(step.entries)
+        self.members.extend(step.members)
+        return True
+
+    def _deliver(self, conn: Connection | None, step: Step) -> None:
+        """The reply to the sender, then each event to the connections of the viewer it is for."""
+        if step.reply is not None and conn is not None:
+            conn.send_message(step.reply)
+        connections = self.connections
+        for viewer, message in step.events:
+            targets = connections.get(viewer)
+            if targets:
+                frame = pack(message)
+                for target in targets:
+                    target.send(frame)
+        if step.new_phase:
+            self.push_views()
+
+    def push_views(self) -> None:
+        """A fresh view to every connection (after a phase change), computed once per viewer."""
+        for targets in self.connections.values():
+            if not targets:
+                continue
+            member = next(iter(targets)).member
+            assert member is not None
+            frame = pack(self.session.view_message(member))
+            for target in targets:
+                target.send(frame)
+
+    # --- the clock -----------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        """Resolve now if due, or set the timer for the deadline."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._closed or self.broken:
+            return
+        session = self.session
+        now = time.time()
+        if session.wants_advance(now):
+            self._kick()
+        elif session.status == "running" and session.clock.deadline is not None and not session.clock.paused:
+            delay = max(0.0, session.clock.deadline - now) + 0.001
+            self._timer = asyncio.get_running_loop().call_later(delay, self._kick)
+
+    def start_clock(self) -> None:
+        """After a restart: a deadline that passed while the server was down resolves at once."""
+        self._schedule()
+
+    def _kick(self) -> None:
+        if self._closed or (self._advancing is not None and not self._advancing.done()):
+            return  # the running resolution reschedules when it ends
+        self._advancing = asyncio.get_running_loop().create_task(self._advance())
+
+    async def _advance(self) -> None:
+        try:
+            await self._guarded(self._resolve())
+        finally:
+            self._advancing = None
+            self._schedule()
+
+    async def _resolve(self) -> None:
+        async with self.lock:
+            session = self.session
+            now = time.time()
+            if self.broken or not session.wants_advance(now):
+                return
+            by = "deadline" if session.clock.due(now) else "ready"
+            turn, phase = session.game.turn, session.game.phase
+            try:
+                step = await asyncio.to_thread(session.advance, now, by)
+            except Exception as exc:
+                self._fail("resolution", exc)
+                return
+            if await self._persist(step):
+                self._deliver(None, step)
+                logs.game("resolved", self.id, turn=turn, phase=phase, by=by, entries=len(step.entries))
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)

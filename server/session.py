@@ -1,0 +1,564 @@
+"""One game on the server, without I/O: the Sans-I/O core that `GameHost` drives.
+
+A session holds the rules' `Game`, the seats and members, the clock, the ready flags, and
+one event stream per viewer (each state, the observers, the umpire).  Every change is an
+*entry* — a command, a join, the start, a ready flag, a clock change, a phase start — applied
+by one function, `_apply`, both live and when a restarted server replays the log.  So the
+game, the streams and their versions after a replay are exactly what they were.
+
+Each entry's facts carry an audience; `_emit` passes every fact through the rules' one
+audience filter (`visible_events`) for each viewer and appends what the viewer may see to
+that viewer's own stream.  A viewer's versions count only the facts it may see: the
+sequence is gapless without placeholders, so it cannot tell that something it may not know
+has happened (what a placeholder would give away: when, and how often, others talk).
+
+A method returns a `Step`: the entries to make durable, the reply for the requester and the
+events for each viewer.  The host persists the entries and only then sends anything.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from game.protocol.codec import describe
+from game.protocol.messages import command_for
+from game.rules.board import Board
+from game.rules.commands import (
+    Action,
+    AnyCommand,
+    Counter,
+    Press,
+    Propose,
+    Resolve,
+    SubmitOrders,
+    command_json,
+    parse_command,
+)
+from game.rules.errors import CommandError
+from game.rules.game import Game
+from game.rules.knowledge import ALL, OBSERVER, UMPIRE, visible_events
+from game.rules.scenario import Scenario
+from game.rules.views import view_for
+from server.bot_seats import ANSWER_ROUNDS, Bot, make_bots
+from server.clock import Clock
+from server.seats import Member
+from server.store import Entry, GameRecord
+
+Event = dict[str, Any]
+
+STREAM_KEEP = 2048
+"""Events a stream keeps for resuming; a client further behind gets the whole view instead."""
+REPLIES_KEPT = 256
+"""Replies remembered per member, to answer a resent command id with its first result."""
+
+# Error codes of the session (docs/protocol.md, "Errors").
+NOT_STARTED = "not_started"
+ALREADY_STARTED = "already_started"
+GAME_OVER = "game_over"
+NOT_ALLOWED = "not_allowed"
+NOT_YOUR_SEAT = "not_your_seat"
+UMPIRE_ONLY = "umpire_only"
+INVALID_COMMAND = "invalid_command"
+REJECTED = "rejected"
+SEAT_UNAVAILABLE = "seat_unavailable"
+
+
+class SessionError(Exception):
+    """A request refused; nothing changed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(slots=True)
+class Step:
+    """What one request changed: entries to persist, then a reply and events to send."""
+
+    entries: list[Entry] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    reply: dict[str, Any] | None = None
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """(viewer, event message) in order: each goes to that viewer's connections."""
+    new_phase: bool = False
+    """A phase began: every connection gets a fresh view after its events."""
+    outcome: str = "ok"
+    """For the log: what happened, in words that carry no secret."""
+
+
+class Stream:
+    """One viewer's gapless sequence of events, the last `STREAM_KEEP` kept for resuming."""
+
+    __slots__ = ("base", "items")
+
+    def __init__(self) -> None:
+        self.base = 0
+        self.items: list[Event] = []
+
+    @property
+    def version(self) -> int:
+        return self.base + len(self.items)
+
+    def append(self, event: Event) -> int:
+        self.items.append(event)
+        if len(self.items) > 2 * STREAM_KEEP:
+            drop = len(self.items) - STREAM_KEEP
+            del self.items[:drop]
+            self.base += drop
+        return self.version
+
+    def since(self, v: int) -> list[tuple[int, Event]] | None:
+        """The events after version `v`, or None when they are no longer kept (or `v` is unknown)."""
+        if v < self.base or v > self.version:
+            return None
+        return [(self.base + i + 1, e) for i, e in enumerate(self.items[v - self.base :], start=v - self.base)]
+
+
+class Session:
+    """The server's side of one game."""
+
+    def __init__(self, record: GameRecord, scenario: Scenario, board: Board) -> None:
+        self.id = record.id
+        self.record = record
+        self.settings = record.settings
+        self.scenario = scenario
+        self.board = board
+        self.game = Game(scenario, record.seed, board)
+        self.status = "lobby"
+        self.seats: dict[str, str] = dict(self.settings["seats"])  # state -> human | bot | none
+        self.clock = Clock(self.settings["deadline"])
+        self.members: dict[str, Member] = {}
+        self.humans: dict[str, int] = {}  # state -> members who joined it
+        self.ready: set[str] = set()
+        self.bots: dict[str, Bot] = {}
+        self.viewers: tuple[str, ...] = (*self.game.state_ids, OBSERVER, UMPIRE)
+        self.streams: dict[str, Stream] = {v: Stream() for v in self.viewers}
+        self.replies: dict[str, OrderedDict[str | int, dict[str, Any]]] = {}
+        self.logged = 0  # entries applied (and, outside a step, durable)
+        self._step: Step | None = None
+
+    # --- the one way an entry changes the session ------------------------------------------------
+
+    def _apply(self, entry: Entry, command: AnyCommand | None = None) -> list[Event]:
+        """Apply one entry and return its facts, each with its audience.  Raises CommandError
+        (nothing changed) for a command the rules refuse."""
+        kind = entry["k"]
+        if kind == "cmd":
+            cmd = command if command is not None else parse_command(entry["cmd"])
+            facts = self.game.apply(cmd)
+            return self._command_facts(cmd, facts)
+        if kind == "join":
+            member = self.members[entry["m"]]
+            if member.role != "player" or member.state is None:
+                return []
+            self.humans[member.state] = self.humans.get(member.state, 0) + 1
+            if self.humans[member.state] > 1:
+                return []
+            return [{"kind": "seat", "state": member.state, "player": "human", "audience": ALL}]
+        if kind == "start":
+            self.status = "running"
+            assignment: dict[str, str] = entry["bots"]
+            for state in assignment:
+                self.seats[state] = "bot"
+            self.bots = make_bots(self.scenario, self.board, self.record.seed, assignment)
+            return [{"kind": "started", "bots": sorted(assignment, key=self.game.state_ids.index), "audience": ALL}]
+        if kind == "phase":
+            self.clock = Clock.from_json(entry["clock"])
+            self.ready.clear()
+            game = self.game
+            if game.over:
+                self.status = "over"
+            return [
+                {
+                    "kind": "phase", "turn": game.turn, "year": game.year, "season": game.season,
+                    "phase": game.phase, "deadline": self.clock.deadline, "audience": ALL,
+                }
+            ]
+        if kind == "ready":
+            state = entry["state"]
+            if entry["ready"]:
+                self.ready.add(state)
+            else:
+                self.ready.discard(state)
+            return [{"kind": "ready", "state": state, "ready": entry["ready"], "audience": ALL}]
+        if kind == "clock":
+            self.clock = Clock.from_json(entry["clock"])
+            return [{"kind": "clock", "change": entry["op"], **self.clock.to_json(), "audience": ALL}]
+        raise ValueError(f"unknown log entry {kind!r}")
+
+    def _command_facts(self, command: AnyCommand, facts: list[Event]) -> list[Event]:
+        """The rules' facts of a command, and those it leaves in the game's state: a message, orders."""
+        out = list(facts)
+        if isinstance(command, Press):
+            m = self.game.diplomacy.messages[-1]
+            out.append(
+                {"kind": "message", "id": m["id"], "turn": m["turn"], "from": m["from"], "to": m["to"],
+                 "text": m["text"], "audience": m["audience"]}
+            )
+            if command.sincerity is not None:  # the sender's private mark, for the debrief
+                out.append({"kind": "message_mark", "message": m["id"], "sincerity": command.sincerity,
+                            "audience": (command.state,)})
+        elif isinstance(command, SubmitOrders):
+            given = [o.text for o in self.game.pending.get(command.state, ())]
+            out.append({"kind": "orders_submitted", "state": command.state, "turn": command.turn,
+                        "phase": command.phase, "orders": given, "audience": (command.state,)})
+        elif isinstance(command, Action):
+            out.append({"kind": "action_ordered", "state": command.state, "action": command.kind,
+                        "target": command.target, "audience": (command.state,)})
+        return out
+
+    def _emit(self, facts: list[Event]) -> None:
+        """Each fact to the stream of every viewer in its audience (the rules' one filter)."""
+        step = self._step
+        gid = self.id
+        for viewer in self.viewers:
+            stream = self.streams[viewer]
+            for event in visible_events(facts, viewer):
+                v = stream.append(event)
+                if step is not None:
+                    step.events.append((viewer, {"type": "event", "game": gid, "v": v, "event": event}))
+
+    def _record(self, entry: Entry, command: AnyCommand | None = None) -> list[Event]:
+        """Apply a new entry live, emit its facts and add it to the current step."""
+        assert self._step is not None
+        facts = self._apply(entry, command)
+        self.logged += 1
+        self._step.entries.append(entry)
+        self._emit(facts)
+        return facts
+
+    def replay(self, members: list[Member], entries: list[Entry]) -> None:
+        """Rebuild the session from its log after a restart: the same game, streams and replies."""
+        for member in members:
+            self.members[member.id] = member
+            self.replies.setdefault(member.id, OrderedDict())
+        for entry in entries:
+            facts = self._apply(entry)
+            self.logged += 1
+            self._emit(facts)
+            m, c = entry.get("m"), entry.get("c")
+            if m in self.members and c is not None:
+                member = self.members[m]
+                self._remember(member, c, self._ack(member, c, self._result(entry, facts)))
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def seat(self, member: Member) -> dict[str, Any]:
+        return {"game": self.id, "role": member.role, "state": member.state}
+
+    def table(self, member: Member) -> dict[str, Any]:
+        clock = self.clock.to_json()
+        table: dict[str, Any] = {
+            "game": self.id,
+            "status": self.status,
+            "scenario": self.scenario.id,
+            "title": self.scenario.title,
+            "seats": {
+                s: {"player": kind, "taken": kind == "bot" or self.humans.get(s, 0) > 0}
+                for s, kind in self.seats.items()
+            },
+            "clock": clock,
+            "ready": sorted(self.ready, key=self.game.state_ids.index),
+            "you": self.seat(member),
+        }
+        if member.role == "umpire":
+            table["codes"] = self.settings["codes"]
+        return table
+
+    def view_message(self, member: Member) -> dict[str, Any]:
+        viewer = member.viewer
+        return {
+            "type": "view",
+            "game": self.id,
+            "v": self.streams[viewer].version,
+            "view": view_for(self.game, viewer),
+            "table": self.table(member),
+        }
+
+    def catch_up(self, member: Member, v: int | None) -> tuple[list[dict[str, Any]], bool]:
+        """What a (re)connecting member missed after version `v`: the events, if still kept, and
+        (`True`) whether a full view is needed because they are not."""
+        if v is None:
+            return [], True
+        missed = self.streams[member.viewer].since(v)
+        if missed is None:
+            return [], True
+        return [{"type": "event", "game": self.id, "v": n, "event": e} for n, e in missed], False
+
+    def required(self) -> set[str]:
+        """The states whose players must be ready before the phase may resolve early."""
+        if self.status != "running" or self.game.over:
+            return set()
+        return {s for s in self.game.states_to_order() if self.seats.get(s) == "human"}
+
+    def wants_advance(self, now: float) -> bool:
+        """Whether the phase should resolve now: its deadline passed, or everyone needed is ready."""
+        if self.status != "running" or self.game.over or self.clock.paused:
+            return False
+        if self.clock.due(now):
+            return True
+        required = self.required()
+        if required:
+            return required <= self.ready
+        # Nobody must act: a retreat or adjustment only bots order resolves at once; a movement
+        # phase keeps its deadline if it has one.
+        return self.game.phase != "movement" or self.clock.seconds is None
+
+    # --- replies and resent commands -----------------------------------------------------------
+
+    def _ack(self, member: Member, ref: str | int, result: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "ack", "ref": ref, "v": self.streams[member.viewer].version, "result": result}
+
+    def _remember(self, member: Member, ref: str | int, reply: dict[str, Any]) -> None:
+        kept = self.replies.setdefault(member.id, OrderedDict())
+        kept[ref] = reply
+        while len(kept) > REPLIES_KEPT:
+            kept.popitem(last=False)
+
+    def answered(self, member: Member, ref: str | int) -> dict[str, Any] | None:
+        """The reply already given to this member's command `ref`, if any: a resent command is not applied again."""
+        return self.replies.get(member.id, {}).get(ref)
+
+    def refuse(self, member: Member, ref: str | int, error: SessionError) -> dict[str, Any]:
+        """The error reply to a command, remembered so that a resend gets the same answer."""
+        reply = {"type": "error", "code": error.code, "message": error.message, "ref": ref}
+        self._remember(member, ref, reply)
+        return reply
+
+    def _result(self, entry: Entry, facts: list[Event]) -> dict[str, Any]:
+        """What a command made, for the sender's ack."""
+        kind = entry["k"]
+        if kind == "cmd":
+            cmd = entry["cmd"]
+            if cmd["kind"] == "press":
+                return {"message": next(f["id"] for f in facts if f["kind"] == "message")}
+            if cmd["kind"] in (Propose.model_fields["kind"].default, Counter.model_fields["kind"].default):
+                return {"agreement": next(f["agreement"] for f in facts if f["kind"] == "agreement_proposed")}
+            if cmd["kind"] == "orders":
+                return {"orders": len(cmd["orders"])}
+            if cmd["kind"] == "resolve":
+                return {"turn": cmd["turn"], "phase": cmd["phase"]}
+            return {}
+        if kind == "start":
+            return {"bots": sorted(entry["bots"])}
+        if kind == "ready":
+            return {"ready": entry["ready"]}
+        if kind == "clock":
+            return {"clock": entry["clock"]}
+        return {}
+
+    # --- changing: requests --------------------------------------------------------------------------
+
+    def _begin(self) -> Step:
+        assert self._step is None, "one step at a time"
+        self._step = Step()
+        return self._step
+
+    def _end(self) -> Step:
+        step = self._step
+        assert step is not None
+        self._step = None
+        return step
+
+    def _player(self, member: Member, what: str) -> str:
+        if member.role == "observer":
+            raise SessionError(NOT_ALLOWED, f"an observer cannot {what}")
+        if member.role == "umpire":
+            raise SessionError(NOT_ALLOWED, f"the umpire does not play a state and cannot {what}")
+        assert member.state is not None
+        return member.state
+
+    def _running(self) -> None:
+        if self.status == "lobby":
+            raise SessionError(NOT_STARTED, "the game has not started yet; the umpire starts it")
+        if self.status == "over" or self.game.over:
+            raise SessionError(GAME_OVER, "the game is over")
+
+    def act(self, member: Member, ref: str | int, data: Mapping[str, Any]) -> Step:
+        """A rules command from a player, for the player's own state."""
+        state = self._player(member, "give orders or commands")
+        self._running()
+        kind = data.get("kind")
+        if kind == "resolve":
+            raise SessionError(NOT_ALLOWED, "phases are resolved by the server, at the deadline or when all are ready")
+        given = data.get("state", state)
+        if given != state:
+            raise SessionError(NOT_YOUR_SEAT, f"this seat plays {state}; a command for another state is refused")
+        try:
+            command = command_for(state, dict(data))
+        except ValidationError as exc:
+            raise SessionError(INVALID_COMMAND, f"invalid command: {describe(exc, tagged=False)}") from None
+        entry: Entry = {"k": "cmd", "m": member.id, "c": ref, "cmd": command_json(command)}
+        step = self._begin()
+        try:
+            facts = self._record(entry, command)
+        except CommandError as exc:
+            self._end()
+            # The rules' reasons are about the sender's own command and what it may know.
+            raise SessionError(REJECTED, str(exc)) from None
+        step.reply = self._ack(member, ref, self._result(entry, facts))
+        step.outcome = f"applied {command.kind}"
+        self._remember(member, ref, step.reply)
+        return self._end()
+
+    def set_ready(self, member: Member, ref: str | int, ready: bool) -> Step:
+        state = self._player(member, "be ready")
+        self._running()
+        step = self._begin()
+        entry: Entry = {"k": "ready", "m": member.id, "c": ref, "state": state, "ready": ready}
+        self._record(entry)
+        step.reply = self._ack(member, ref, self._result(entry, []))
+        step.outcome = "ready" if ready else "not ready"
+        self._remember(member, ref, step.reply)
+        return self._end()
+
+    def change_clock(self, member: Member, ref: str | int, op: str, now: float, seconds: int = 0) -> Step:
+        """The umpire pauses, resumes or extends the clock."""
+        if member.role != "umpire":
+            raise SessionError(UMPIRE_ONLY, f"only the umpire can {op} the clock")
+        self._running()
+        clock = Clock.from_json(self.clock.to_json())
+        try:
+            if op == "pause":
+                clock.pause(now)
+            elif op == "resume":
+                clock.resume(now)
+            else:
+                clock.extend(seconds)
+        except ValueError as exc:
+            raise SessionError(REJECTED, str(exc)) from None
+        step = self._begin()
+        entry: Entry = {"k": "clock", "m": member.id, "c": ref, "op": op, "clock": clock.to_json()}
+        self._record(entry)
+        step.reply = self._ack(member, ref, self._result(entry, []))
+        step.outcome = f"clock {op}"
+        self._remember(member, ref, step.reply)
+        return self._end()
+
+    def join(self, member: Member) -> Step:
+        """A new member takes its seat (the lobby checked its code)."""
+        if member.role == "player":
+            assert member.state is not None
+            if self.seats.get(member.state) != "human":
+                raise SessionError(SEAT_UNAVAILABLE, f"{member.state} is not a seat for a person in this game")
+        step = self._begin()
+        self.members[member.id] = member
+        self.replies[member.id] = OrderedDict()
+        step.members.append(member)
+        self._record({"k": "join", "m": member.id, "role": member.role, "state": member.state})
+        step.outcome = f"joined as {member.role}"
+        return self._end()
+
+    def start(self, member: Member, ref: str | int, fill_bots: bool, now: float) -> Step:
+        if member.role != "umpire":
+            raise SessionError(UMPIRE_ONLY, "only the umpire starts the game")
+        if self.status != "lobby":
+            raise SessionError(ALREADY_STARTED, "the game has already started")
+        personalities: dict[str, str] = self.settings["personalities"]
+        assignment = {
+            s: personalities[s]
+            for s in self.game.state_ids
+            if self.seats.get(s) == "bot" or (fill_bots and self.seats.get(s) == "human" and not self.humans.get(s))
+        }
+        step = self._begin()
+        entry: Entry = {"k": "start", "m": member.id, "c": ref, "bots": assignment}
+        self._record(entry)
+        step.reply = self._ack(member, ref, self._result(entry, []))
+        self._remember(member, ref, step.reply)
+        self._phase_start(now)
+        step.outcome = f"started with {len(assignment)} bots"
+        return self._end()
+
+    # --- changing: the turn --------------------------------------------------------------------------
+
+    def advance(self, now: float, by: str, member: Member | None = None, ref: str | int | None = None) -> Step:
+        """Resolve the current phase (its deadline passed, all were ready, or the umpire said so):
+        the bots answer and order, the rules resolve, the next phase starts and its bots open.
+        A retreat or adjustment phase that no person has to order resolves at once, in the same step."""
+        if member is not None and member.role != "umpire":
+            raise SessionError(UMPIRE_ONLY, "only the umpire can resolve a phase early")
+        self._running()
+        step = self._begin()
+        first = (self.game.turn, self.game.phase)
+        asker = member if ref is not None else None
+        for _ in range(4):
+            self._bots_close()
+            assert self.game.phase is not None
+            entry: Entry = {
+                "k": "cmd", "m": asker.id if asker else None, "c": ref if asker else None, "by": by,
+                "cmd": command_json(Resolve(turn=self.game.turn, phase=self.game.phase)),
+            }
+            facts = self._record(entry)
+            if asker is not None and ref is not None:
+                step.reply = self._ack(asker, ref, self._result(entry, facts))
+                self._remember(asker, ref, step.reply)
+                asker = None
+            self._phase_start(now)
+            if self.game.over or self.game.phase == "movement" or self.required():
+                break
+        step.new_phase = True
+        step.outcome = f"resolved turn {first[0]} {first[1]} ({by})"
+        return self._end()
+
+    def _phase_start(self, now: float) -> None:
+        clock = Clock.from_json(self.clock.to_json())
+        if self.game.over:
+            clock.stop()
+        else:
+            clock.start_phase(now)
+        self._record({"k": "phase", "clock": clock.to_json()})
+        self._bots_open()
+
+    def _bot_commands(self, state: str, decide: str, *args: Any) -> None:
+        """Apply what one bot decides; a command the rules refuse is dropped, as a client's would be."""
+        bot = self.bots[state]
+        try:
+            commands = getattr(bot, decide)(view_for(self.game, state), *args)
+        except Exception:  # a faulty bot must not stop the game: its state simply does nothing
+            return
+        for command in commands:
+            entry: Entry = {"k": "cmd", "m": "bot", "c": None, "cmd": command_json(command)}
+            try:
+                self._record(entry, command)
+            except CommandError:
+                continue
+
+    def _bots_open(self) -> None:
+        if self.game.phase == "movement":
+            for state in self._bot_states():
+                self._bot_commands(state, "open_turn")
+
+    def _bots_close(self) -> None:
+        game = self.game
+        if game.phase == "movement":
+            for round_ in range(1, ANSWER_ROUNDS + 1):
+                for state in self._bot_states():
+                    if any(a.status == "proposed" and state not in a.signed for a in game.diplomacy.agreements_of(state)):
+                        self._bot_commands(state, "answer", round_)
+            if game.season_index == len(game.seasons) - 1:
+                for state in self._bot_states():
+                    self._bot_commands(state, "close_turn")
+        to_order = set(game.states_to_order())
+        for state in self._bot_states():
+            if state not in to_order:
+                continue
+            try:
+                orders = self.bots[state].orders(view_for(game, state))
+            except Exception:
+                continue
+            if not orders or game.phase is None:
+                continue
+            command = SubmitOrders(state=state, turn=game.turn, phase=game.phase, orders=orders)
+            try:
+                self._record({"k": "cmd", "m": "bot", "c": None, "cmd": command_json(command)}, command)
+            except CommandError:
+                continue
+
+    def _bot_states(self) -> list[str]:
+        return [s for s in self.game.state_ids if s in self.bots]
