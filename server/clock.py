@@ -7,7 +7,7 @@ taking ``now``; the host schedules a timer for it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -59,7 +59,7 @@ class Clock:
         return not self.paused and self.deadline is not None and now >= self.deadline
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"seconds": self.seconds, "deadline": self.deadline, "paused": self.paused, "remaining": self.remaining}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Clock:

@@ -1,10 +1,11 @@
-"""One client connection: its seat, its rate limit and its own send queue.
+"""One client connection: its seat, its rate limit, and how frames reach it.
 
-Every frame for a connection goes through its queue and one writer task, so a slow client
-delays only itself: a game's fan-out puts a frame in each queue and moves on.  A client that
-lets its queue grow past `MAX_BACKLOG` is disconnected (1008); it can reconnect and resume
-from the last version it saw.  Frames are per viewer, never broadcast: each seat gets its
-own view of the game.
+Frames go out with websockets' `broadcast`, which writes to the socket at once without
+waiting: a game's fan-out writes each viewer's frame to that viewer's connections and moves
+on, so a slow client delays only itself.  The kernel and the transport buffer what the client
+has not read yet; a client that lets more than `MAX_BACKLOG_BYTES` pile up is disconnected
+(1008) and may reconnect and resume from the last version it saw.  Frames are per viewer,
+never one frame for all: each seat gets its own view of the game.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
-from websockets.asyncio.server import ServerConnection
+from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from game.protocol.codec import pack
@@ -24,10 +25,8 @@ from server.seats import Member
 if TYPE_CHECKING:
     from server.game_host import GameHost
 
-MAX_BACKLOG = 4096
-"""Frames waiting for one client before it is dropped as too slow."""
-CLOSE_GRACE = 2.0
-"""Seconds a closing connection has to read what was queued before it."""
+MAX_BACKLOG_BYTES = 4 << 20
+"""Bytes waiting for one client before it is dropped as too slow to read."""
 MAX_REFUSED_IN_A_ROW = 200
 """Frames refused for rate in a row before the connection is closed (1008)."""
 
@@ -69,10 +68,7 @@ class Connection:
         self.host: GameHost | None = None
         self.member: Member | None = None
         self.closing = False
-        self._close_with: tuple[int, str] | None = None
         self._closer: asyncio.Task[None] | None = None
-        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
-        self._writer = asyncio.create_task(self._write(), name=f"conn-{number}-writer")
 
     def allow(self) -> bool:
         """Whether the rate limit lets one more frame in."""
@@ -85,12 +81,13 @@ class Connection:
         return False
 
     def send(self, frame: bytes) -> None:
+        """Write a frame now (never waits); drop a client that does not read what it is sent."""
         if self.closing:
             return
-        if self._queue.qsize() >= MAX_BACKLOG:
+        broadcast((self.ws,), frame)
+        transport = self.ws.transport
+        if transport is not None and transport.get_write_buffer_size() > MAX_BACKLOG_BYTES:
             self.close(1008, "too slow to read; reconnect and resume")
-            return
-        self._queue.put_nowait(frame)
 
     def send_message(self, message: dict[str, Any]) -> None:
         self.send(pack(message))
@@ -102,41 +99,19 @@ class Connection:
         self.send_message(error)
 
     def close(self, code: int, reason: str) -> None:
-        """Close after the frames already queued (the error that explains why goes first); a client
-        that does not read them within `CLOSE_GRACE` seconds is closed regardless."""
+        """Close after the frames already written (the error that explains why goes first)."""
         if self.closing:
             return
         self.closing = True
-        self._close_with = (code, reason)
-        self._queue.put_nowait(None)
-        self._closer = asyncio.create_task(self._close_soon(code, reason))
+        self._closer = asyncio.create_task(self._close(code, reason))
 
-    async def _close_soon(self, code: int, reason: str) -> None:
-        done, _ = await asyncio.wait({self._writer}, timeout=CLOSE_GRACE)
-        if not done:
-            self._writer.cancel()
-            with contextlib.suppress(ConnectionClosed, asyncio.CancelledError):
-                await self.ws.close(code, reason)  # itself gives up and drops the TCP connection after a timeout
-
-    async def _write(self) -> None:
-        try:
-            while True:
-                frame = await self._queue.get()
-                if frame is None:
-                    break
-                await self.ws.send(frame)
-        except ConnectionClosed:
-            return
-        if self._close_with is not None:
-            with contextlib.suppress(ConnectionClosed):
-                await self.ws.close(*self._close_with)
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await self.ws.close(code, reason)  # gives up and drops the TCP connection after its timeout
 
     async def finish(self) -> None:
-        """The connection is over: stop the writer."""
-        if not self.closing:
-            self.closing = True
-            self._queue.put_nowait(None)
-        if not self._writer.done():
-            self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
-            await self._writer
+        """The connection is over."""
+        self.closing = True
+        if self._closer is not None:
+            with contextlib.suppress(ConnectionClosed, asyncio.CancelledError):
+                await self._closer

@@ -13,11 +13,11 @@ from typing import Any
 
 import msgpack
 import pytest
+from test_server_support import Client, hold_orders, new_game, running_server
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from game.rules.knowledge import OBSERVER
-from test_server_support import Client, hold_orders, new_game, running_server
 
 LEAK_KINDS = {"agreement_leaked", "agreement_discovered", "leak_done", "agreement_ratified"}
 
@@ -215,7 +215,7 @@ async def test_the_deadline_resolves_the_phase_with_missing_orders_as_holds(tmp_
 async def test_reconnect_with_the_token_resumes_the_seat_with_what_was_missed(tmp_path: Path) -> None:
     async with running_server(tmp_path) as (_, url):
         umpire, created = await new_game(url)
-        (a_client, a), (b_client, b) = await seat_players(url, created, 2)
+        (a_client, a), (b_client, _b) = await seat_players(url, created, 2)
         await umpire.request("start")
         await a_client.event("phase")
         seen = a_client.v
@@ -264,7 +264,7 @@ async def test_a_wrong_token_is_refused(tmp_path: Path) -> None:
 async def test_a_resent_command_is_applied_once(tmp_path: Path) -> None:
     async with running_server(tmp_path) as (_, url):
         umpire, created = await new_game(url)
-        (a_client, a), (b_client, b) = await seat_players(url, created, 2)
+        (a_client, _a), (b_client, b) = await seat_players(url, created, 2)
         await umpire.request("start")
         text = marker("ONCE")
         command = {"type": "act", "id": "same-id", "command": {"kind": "press", "to": [b], "text": text}}

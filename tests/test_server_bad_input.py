@@ -9,9 +9,8 @@ from typing import Any
 
 import msgpack
 import pytest
-from websockets.exceptions import ConnectionClosed
-
 from test_server_support import FIXTURES, Client, new_game, running_server
+from websockets.exceptions import ConnectionClosed
 
 CORPUS = json.loads((FIXTURES / "protocol" / "bad_frames.json").read_text())["frames"]
 

@@ -15,9 +15,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from websockets.exceptions import ConnectionClosed
-
 from test_server_support import Client, hold_orders, new_game
+from websockets.exceptions import ConnectionClosed
 
 REPO = Path(__file__).resolve().parent.parent
 
