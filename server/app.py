@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import resource
 import signal
+import sys
 import time
 from http import HTTPStatus
 from pathlib import Path
@@ -262,7 +264,7 @@ class BackchannelServer:
 
     async def _join(self, conn: Connection, join: Join) -> None:
         try:
-            joined = await self.lobby.join(conn, join.code)
+            joined = await self.lobby.join(conn, join.code, join.id)
         except LobbyError as exc:
             conn.error(exc.code, exc.message, join.id)
             logs.connection("join refused", conn.id, code=exc.code)
@@ -300,6 +302,12 @@ async def run(host: str, port: int, data: Path) -> None:
     store = SqliteStore(data / DB_FILE)
     server = BackchannelServer(store)
     bound = await server.start(host, port)
+    # What a restart loaded (scenarios, boards, games) lives as long as the process: out of the
+    # collector's sight.  And fewer, larger young collections: most objects die young by reference
+    # counting, and a full collection of a big heap stalls every game for a moment.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(5000, 20, 20)
     print(f"listening on ws://{host}:{bound}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -308,10 +316,14 @@ async def run(host: str, port: int, data: Path) -> None:
     await stop.wait()
     log.info("shutting down")
     await server.close()
+    logs.flush()
 
 
 def serve_command(host: str, port: int, data: Path | None) -> int:
     logs.setup()
+    # The store's writer thread needs the GIL for a moment after each fsync; with the default 5 ms
+    # switch interval a busy event loop would make every commit wait that long, several times.
+    sys.setswitchinterval(0.0005)
     limit = raise_open_files_limit()
     if limit < 2048:
         log.warning("only %d open files allowed: at most about %d connections", limit, limit - 64)

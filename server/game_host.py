@@ -18,10 +18,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any
 
-from game.protocol.codec import pack
+from game.protocol.codec import event_frame, pack
 from server import logs
 from server.connection import Connection
 from server.seats import Member
@@ -41,21 +41,30 @@ class GameHost:
         self._factory = factory
         self.store = store
         self.members = list(members)  # durable
-        self.entries = list(entries)  # durable
         self.broken = False
-        self.session = self._rebuild()
+        self.session = self._build(members, entries)
         self.id = self.session.id
         self.lock = asyncio.Lock()
         self.connections: dict[str, set[Connection]] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._advancing: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self._stored_clock: dict[str, Any] | None = self.session.clock.to_json()
+        self._stored_status = self.session.status
+
+    def _build(self, members: list[Member], entries: list[Entry]) -> Session:
+        session = self._factory()
+        session.replay(members, entries)
+        return session
 
     def _rebuild(self) -> Session:
-        session = self._factory()
-        session.replay(self.members, self.entries)
-        return session
+        """The game as its durable log has it (the log is read back from the store: failures are rare,
+        and a copy kept in memory would be one more heap of objects for the garbage collector)."""
+        stored = self.store.load_game(self.session.id)
+        if stored is None:
+            raise RuntimeError("the game is not in the store")
+        self.members = list(stored.members)
+        return self._build(stored.members, stored.entries)
 
     def _fail(self, what: str, exc: BaseException) -> None:
         # The exception's text could quote game content: its type at error level, the trace at debug.
@@ -67,13 +76,6 @@ class GameHost:
             self.broken = True
             log.critical("game %s cannot be rebuilt (%s); it is unavailable", self.session.id, type(again).__name__)
 
-    async def _guarded(self, coro: Coroutine[Any, Any, None]) -> None:
-        """Run a critical section to its end even if the caller is cancelled (a closing connection)."""
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        await asyncio.shield(task)
-
     # --- connections ---------------------------------------------------------------------------
 
     async def attach(self, conn: Connection, member: Member, v: int | None) -> None:
@@ -81,8 +83,8 @@ class GameHost:
         async with self.lock:
             conn.host, conn.member = self, member
             events, _ = self.session.catch_up(member, v)
-            for event in events:
-                conn.send_message(event)
+            for frame in events:
+                conn.send(frame)
             conn.send_message(self.session.view_message(member))
             self.connections.setdefault(member.viewer, set()).add(conn)
 
@@ -93,8 +95,8 @@ class GameHost:
     async def sync(self, conn: Connection, member: Member, ref: str | int, v: int | None) -> None:
         async with self.lock:
             events, full = self.session.catch_up(member, v)
-            for event in events:
-                conn.send_message(event)
+            for frame in events:
+                conn.send(frame)
             if full:
                 conn.send_message(self.session.view_message(member))
             version = self.session.streams[member.viewer].version
@@ -107,7 +109,7 @@ class GameHost:
         offload: bool = False,
     ) -> None:
         """A seat's command: answered once, applied once, durable before anything is sent."""
-        await self._guarded(self._command(conn, member, ref, kind, make, offload))
+        await self._command(conn, member, ref, kind, make, offload)
         self._schedule()
 
     async def _command(
@@ -122,7 +124,7 @@ class GameHost:
             session = self.session
             again = session.answered(member, ref)
             if again is not None:
-                conn.send_message(again)
+                conn.send(again)
                 logs.command("resent", conn.id, kind, **fields)
                 return
             try:
@@ -142,7 +144,7 @@ class GameHost:
             self._deliver(conn, step)
             logs.command("applied", conn.id, kind, **fields)
 
-    async def join(self, conn: Connection, make: Callable[[Session], Step]) -> Member | None:
+    async def join(self, conn: Connection, make: Callable[[Session], Step], ref: str | int | None = None) -> Member | None:
         """A new member (the lobby checked the code); None if refused (the error is sent)."""
         result: list[Member] = []
 
@@ -152,35 +154,50 @@ class GameHost:
                 try:
                     step = make(session)
                 except SessionError as exc:
-                    conn.error(exc.code, exc.message)
+                    conn.error(exc.code, exc.message, ref)
                     return
                 except Exception as exc:
                     self._fail("join", exc)
-                    conn.error(INTERNAL, "the server could not seat you; nothing changed")
+                    conn.error(INTERNAL, "the server could not seat you; nothing changed", ref)
                     return
                 if not await self._persist(step):
-                    conn.error(INTERNAL, "the seat could not be stored; nothing changed")
+                    conn.error(INTERNAL, "the seat could not be stored; nothing changed", ref)
                     return
                 result.extend(step.members)
                 self._deliver(None, step)
 
-        await self._guarded(run())
+        await run()
         return result[0] if result else None
 
     async def _persist(self, step: Step) -> bool:
+        """Make a step durable.  Its bookkeeping runs when the write lands, even if the caller was
+        cancelled meanwhile (a closing connection): memory and disk never disagree."""
         if not step.entries and not step.members:
             return True
         session = self.session
+        clock, status = session.clock.to_json(), session.status
+        written = self.store.append(
+            self.id, session.logged - len(step.entries) + 1, step.entries, members=step.members,
+            clock=clock if clock != self._stored_clock else None,
+            status=status if status != self._stored_status else None,
+        )
+        self._stored_clock, self._stored_status = clock, status
+
+        def landed(future: asyncio.Future[None]) -> None:
+            error = future.exception() if not future.cancelled() else asyncio.CancelledError()
+            if error is not None:
+                self._fail("storing", error)
+                self._stored_clock, self._stored_status = None, ""
+            else:
+                self.members.extend(step.members)
+
+        written.add_done_callback(landed)
         try:
-            await self.store.append(
-                self.id, len(self.entries) + 1, step.entries, members=step.members,
-                clock=session.clock.to_json(), status=session.status,
-            )
-        except Exception as exc:
-            self._fail("storing", exc)
+            await asyncio.shield(written)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
             return False
-        self.entries.extend(step.entries)
-        self.members.extend(step.members)
         return True
 
     def _deliver(self, conn: Connection | None, step: Step) -> None:
@@ -188,10 +205,11 @@ class GameHost:
         if step.reply is not None and conn is not None:
             conn.send_message(step.reply)
         connections = self.connections
-        for viewer, message in step.events:
+        game = self.id
+        for viewer, v, event in step.events:
             targets = connections.get(viewer)
             if targets:
-                frame = pack(message)
+                frame = event_frame(game, v, event)
                 for target in targets:
                     target.send(frame)
         if step.new_phase:
@@ -236,7 +254,7 @@ class GameHost:
 
     async def _advance(self) -> None:
         try:
-            await self._guarded(self._resolve())
+            await self._resolve()
         finally:
             self._advancing = None
             self._schedule()
@@ -250,7 +268,12 @@ class GameHost:
             by = "deadline" if session.clock.due(now) else "ready"
             turn, phase = session.game.turn, session.game.phase
             try:
-                step = await asyncio.to_thread(session.advance, now, by)
+                # Bots think for tens of milliseconds a turn: in a worker thread, so that other games go on.
+                # A turn without bots resolves in about a millisecond: at once, without a thread hand-off.
+                if session.bots:
+                    step = await asyncio.to_thread(session.advance, now, by)
+                else:
+                    step = session.advance(now, by)
             except Exception as exc:
                 self._fail("resolution", exc)
                 return
@@ -262,5 +285,7 @@ class GameHost:
         self._closed = True
         if self._timer is not None:
             self._timer.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._advancing is not None:
+            await asyncio.gather(self._advancing, return_exceptions=True)
+        async with self.lock:  # the last command in progress, if any, finishes first
+            pass

@@ -158,7 +158,7 @@ class Lobby:
         logs.game("created", game_id, scenario=scenario.id, seats=sum(1 for k in seats.values() if k == "human"))
         return host, creator, token
 
-    async def join(self, conn: Connection, code: str) -> tuple[GameHost, Member, str] | None:
+    async def join(self, conn: Connection, code: str, ref: str | int | None = None) -> tuple[GameHost, Member, str] | None:
         """Join with a code; None (and an error sent) if the seat refuses."""
         target = self.codes.get(normalise_code(code))
         if target is None or target.game not in self.games:
@@ -171,7 +171,7 @@ class Lobby:
             member = Member(f"m{len(session.members) + 1}", host.id, target.role, target.state, digest)
             return session.join(member)
 
-        member = await host.join(conn, make)
+        member = await host.join(conn, make, ref)
         if member is None:
             return None
         self.tokens.add(member)

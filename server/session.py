@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from game.protocol.codec import describe
+from game.protocol.codec import describe, event_frame, pack
 from game.protocol.messages import command_for
 from game.rules.board import Board
 from game.rules.commands import (
@@ -41,7 +41,7 @@ from game.rules.commands import (
 )
 from game.rules.errors import CommandError
 from game.rules.game import Game
-from game.rules.knowledge import ALL, OBSERVER, UMPIRE, visible_events
+from game.rules.knowledge import ALL, OBSERVER, UMPIRE, visible
 from game.rules.scenario import Scenario
 from game.rules.views import view_for
 from server.bot_seats import ANSWER_ROUNDS, Bot, make_bots
@@ -84,28 +84,29 @@ class Step:
     entries: list[Entry] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
     reply: dict[str, Any] | None = None
-    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    """(viewer, event message) in order: each goes to that viewer's connections."""
+    events: list[tuple[str, int, bytes]] = field(default_factory=list)
+    """(viewer, version, packed event) in order: each goes to that viewer's connections."""
     new_phase: bool = False
     """A phase began: every connection gets a fresh view after its events."""
-    outcome: str = "ok"
-    """For the log: what happened, in words that carry no secret."""
 
 
 class Stream:
-    """One viewer's gapless sequence of events, the last `STREAM_KEEP` kept for resuming."""
+    """One viewer's gapless sequence of events, the last `STREAM_KEEP` kept for resuming.
+
+    Events are kept packed (msgpack bytes): that is what is sent again, it is compact, and bytes
+    are nothing for the garbage collector to scan in a server holding thousands of them."""
 
     __slots__ = ("base", "items")
 
     def __init__(self) -> None:
         self.base = 0
-        self.items: list[Event] = []
+        self.items: list[bytes] = []
 
     @property
     def version(self) -> int:
         return self.base + len(self.items)
 
-    def append(self, event: Event) -> int:
+    def append(self, event: bytes) -> int:
         self.items.append(event)
         if len(self.items) > 2 * STREAM_KEEP:
             drop = len(self.items) - STREAM_KEEP
@@ -113,7 +114,7 @@ class Stream:
             self.base += drop
         return self.version
 
-    def since(self, v: int) -> list[tuple[int, Event]] | None:
+    def since(self, v: int) -> list[tuple[int, bytes]] | None:
         """The events after version `v`, or None when they are no longer kept (or `v` is unknown)."""
         if v < self.base or v > self.version:
             return None
@@ -139,9 +140,10 @@ class Session:
         self.bots: dict[str, Bot] = {}
         self.viewers: tuple[str, ...] = (*self.game.state_ids, OBSERVER, UMPIRE)
         self.streams: dict[str, Stream] = {v: Stream() for v in self.viewers}
-        self.replies: dict[str, OrderedDict[str | int, dict[str, Any]]] = {}
+        self.replies: dict[str, OrderedDict[str | int, bytes]] = {}  # packed: sent again as they are
         self.logged = 0  # entries applied (and, outside a step, durable)
         self._step: Step | None = None
+        self._required: tuple[tuple[int, str | None], frozenset[str]] = ((0, None), frozenset())
 
     # --- the one way an entry changes the session ------------------------------------------------
 
@@ -214,15 +216,20 @@ class Session:
         return out
 
     def _emit(self, facts: list[Event]) -> None:
-        """Each fact to the stream of every viewer in its audience (the rules' one filter)."""
+        """Each fact to the stream of every viewer in its audience, decided by the rules' one filter
+        (`visible`).  Like `visible_events`, only the umpire is told who else may see a fact."""
         step = self._step
-        gid = self.id
-        for viewer in self.viewers:
-            stream = self.streams[viewer]
-            for event in visible_events(facts, viewer):
-                v = stream.append(event)
-                if step is not None:
-                    step.events.append((viewer, {"type": "event", "game": gid, "v": v, "event": event}))
+        streams = self.streams
+        for fact in facts:
+            audience = fact.get("audience", ALL)
+            # Packed once for every viewer who may see it; the umpire's copy keeps the audience.
+            hidden = pack({k: v for k, v in fact.items() if k != "audience"})
+            for viewer in self.viewers:
+                if visible(audience, viewer):
+                    event = pack(fact) if viewer == UMPIRE else hidden
+                    v = streams[viewer].append(event)
+                    if step is not None:
+                        step.events.append((viewer, v, event))
 
     def _record(self, entry: Entry, command: AnyCommand | None = None) -> list[Event]:
         """Apply a new entry live, emit its facts and add it to the current step."""
@@ -281,7 +288,7 @@ class Session:
             "table": self.table(member),
         }
 
-    def catch_up(self, member: Member, v: int | None) -> tuple[list[dict[str, Any]], bool]:
+    def catch_up(self, member: Member, v: int | None) -> tuple[list[bytes], bool]:
         """What a (re)connecting member missed after version `v`: the events, if still kept, and
         (`True`) whether a full view is needed because they are not."""
         if v is None:
@@ -289,13 +296,17 @@ class Session:
         missed = self.streams[member.viewer].since(v)
         if missed is None:
             return [], True
-        return [{"type": "event", "game": self.id, "v": n, "event": e} for n, e in missed], False
+        return [event_frame(self.id, n, e) for n, e in missed], False
 
-    def required(self) -> set[str]:
+    def required(self) -> frozenset[str]:
         """The states whose players must be ready before the phase may resolve early."""
         if self.status != "running" or self.game.over:
-            return set()
-        return {s for s in self.game.states_to_order() if self.seats.get(s) == "human"}
+            return frozenset()
+        # Who has something to order changes only when a phase resolves: asked after every command, so cached.
+        key = (self.game.turn, self.game.phase)
+        if self._required[0] != key:
+            self._required = (key, frozenset(s for s in self.game.states_to_order() if self.seats.get(s) == "human"))
+        return self._required[1]
 
     def wants_advance(self, now: float) -> bool:
         """Whether the phase should resolve now: its deadline passed, or everyone needed is ready."""
@@ -317,13 +328,14 @@ class Session:
 
     def _remember(self, member: Member, ref: str | int, reply: dict[str, Any]) -> None:
         kept = self.replies.setdefault(member.id, OrderedDict())
-        kept[ref] = reply
+        kept[ref] = pack(reply)
         while len(kept) > REPLIES_KEPT:
             kept.popitem(last=False)
 
-    def answered(self, member: Member, ref: str | int) -> dict[str, Any] | None:
+    def answered(self, member: Member, ref: str | int) -> bytes | None:
         """The reply already given to this member's command `ref`, if any: a resent command is not applied again."""
-        return self.replies.get(member.id, {}).get(ref)
+        kept = self.replies.get(member.id)
+        return kept.get(ref) if kept is not None else None
 
     def refuse(self, member: Member, ref: str | int, error: SessionError) -> dict[str, Any]:
         """The error reply to a command, remembered so that a resend gets the same answer."""
@@ -403,7 +415,6 @@ class Session:
             # The rules' reasons are about the sender's own command and what it may know.
             raise SessionError(REJECTED, str(exc)) from None
         step.reply = self._ack(member, ref, self._result(entry, facts))
-        step.outcome = f"applied {command.kind}"
         self._remember(member, ref, step.reply)
         return self._end()
 
@@ -414,7 +425,6 @@ class Session:
         entry: Entry = {"k": "ready", "m": member.id, "c": ref, "state": state, "ready": ready}
         self._record(entry)
         step.reply = self._ack(member, ref, self._result(entry, []))
-        step.outcome = "ready" if ready else "not ready"
         self._remember(member, ref, step.reply)
         return self._end()
 
@@ -437,7 +447,6 @@ class Session:
         entry: Entry = {"k": "clock", "m": member.id, "c": ref, "op": op, "clock": clock.to_json()}
         self._record(entry)
         step.reply = self._ack(member, ref, self._result(entry, []))
-        step.outcome = f"clock {op}"
         self._remember(member, ref, step.reply)
         return self._end()
 
@@ -452,7 +461,6 @@ class Session:
         self.replies[member.id] = OrderedDict()
         step.members.append(member)
         self._record({"k": "join", "m": member.id, "role": member.role, "state": member.state})
-        step.outcome = f"joined as {member.role}"
         return self._end()
 
     def start(self, member: Member, ref: str | int, fill_bots: bool, now: float) -> Step:
@@ -472,7 +480,6 @@ class Session:
         step.reply = self._ack(member, ref, self._result(entry, []))
         self._remember(member, ref, step.reply)
         self._phase_start(now)
-        step.outcome = f"started with {len(assignment)} bots"
         return self._end()
 
     # --- changing: the turn --------------------------------------------------------------------------
@@ -485,7 +492,6 @@ class Session:
             raise SessionError(UMPIRE_ONLY, "only the umpire can resolve a phase early")
         self._running()
         step = self._begin()
-        first = (self.game.turn, self.game.phase)
         asker = member if ref is not None else None
         for _ in range(4):
             self._bots_close()
@@ -503,7 +509,6 @@ class Session:
             if self.game.over or self.game.phase == "movement" or self.required():
                 break
         step.new_phase = True
-        step.outcome = f"resolved turn {first[0]} {first[1]} ({by})"
         return self._end()
 
     def _phase_start(self, now: float) -> None:

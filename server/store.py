@@ -28,8 +28,9 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ class Store(ABC):
         """Store a new game with its first members and entries, durably."""
 
     @abstractmethod
-    async def append(
+    def append(
         self,
         game_id: str,
         first_seq: int,
@@ -106,13 +107,17 @@ class Store(ABC):
         members: Sequence[Member] = (),
         clock: dict[str, Any] | None = None,
         status: str | None = None,
-    ) -> None:
-        """Append entries (numbered from `first_seq`), new members and the new clock/status, atomically
-        and durably."""
+    ) -> asyncio.Future[None]:
+        """Append entries (numbered from `first_seq`), new members and the new clock/status (None: unchanged),
+        atomically.  The future completes once they are durable; the write goes on even if nobody waits."""
 
     @abstractmethod
     def load(self) -> list[StoredGame]:
         """Every stored game with its members and log, for a restart."""
+
+    @abstractmethod
+    def load_game(self, game_id: str) -> StoredGame | None:
+        """One game as it is stored (to rebuild it after a fault)."""
 
     @abstractmethod
     async def close(self) -> None:
@@ -123,16 +128,40 @@ class Store(ABC):
         return []
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def _dumps(data: Any) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(data)
 
 
 @dataclass(slots=True)
 class _Write:
-    apply: Callable[[sqlite3.Connection], None]
+    """One write, its rows serialised on the event loop so that the writer thread barely needs the GIL."""
+
+    games: list[tuple[Any, ...]]
+    log: list[str]
+    """Each entry as a JSON array [game id, seq, entry's JSON text]."""
+    members: list[tuple[Any, ...]]
+    update: tuple[str, str] | None
+    """(game id, JSON array [game id, clock's JSON text or null, status or null, time])."""
     future: asyncio.Future[None]
     loop: asyncio.AbstractEventLoop
     queued: float
+
+
+_INSERT_GAME = (
+    "insert into games (id, created, scenario_ref, scenario_text, seed, settings, status, clock, updated)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# One statement for a whole batch, whatever its size: the sqlite3 module lets go of the GIL around
+# every step, and a busy event loop makes each hand-back slow, so the writer takes as few as it can.
+_INSERT_LOG = "insert into log (game_id, seq, entry) select value ->> 0, value ->> 1, value ->> 2 from json_each(?)"
+_INSERT_MEMBER = "insert into members (game_id, member_id, role, state, token_sha256) values (?, ?, ?, ?, ?)"
+_UPDATE_GAME = (
+    "update games set clock = coalesce(u.value ->> 1, games.clock), status = coalesce(u.value ->> 2, games.status),"
+    " updated = u.value ->> 3 from json_each(?) as u where games.id = u.value ->> 0"
+)
 
 
 class SqliteStore(Store):
@@ -163,13 +192,20 @@ class SqliteStore(Store):
 
     # --- writing -----------------------------------------------------------------------------
 
-    async def _write(self, apply: Callable[[sqlite3.Connection], None]) -> None:
-        if self._closed:
-            raise StoreError("the store is closed")
+    def _write(
+        self,
+        games: list[tuple[Any, ...]],
+        log: list[str],
+        members: list[tuple[Any, ...]],
+        update: tuple[str, str] | None,
+    ) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._queue.put(_Write(apply, future, loop, time.perf_counter()))
-        await future
+        if self._closed:
+            future.set_exception(StoreError("the store is closed"))
+        else:
+            self._queue.put(_Write(games, log, members, update, future, loop, time.perf_counter()))
+        return future
 
     def _run(self) -> None:
         conn = self._connect()
@@ -204,20 +240,42 @@ class SqliteStore(Store):
             conn.close()
 
     @staticmethod
-    def _commit(conn: sqlite3.Connection, batch: list[_Write]) -> list[BaseException | None]:
-        outcomes: list[BaseException | None] = []
+    def _apply(conn: sqlite3.Connection, writes: list[_Write]) -> None:
+        """All the writes' rows, a few statements for the whole batch (each statement costs GIL hand-offs)."""
+        games = [row for w in writes for row in w.games]
+        if games:
+            conn.executemany(_INSERT_GAME, games)
+        members = [row for w in writes for row in w.members]
+        if members:
+            conn.executemany(_INSERT_MEMBER, members)
+        conn.execute(_INSERT_LOG, ("[" + ",".join(row for w in writes for row in w.log) + "]",))
+        latest = {w.update[0]: w.update[1] for w in writes if w.update is not None}  # a game's last state wins
+        if latest:
+            conn.execute(_UPDATE_GAME, ("[" + ",".join(latest.values()) + "]",))
+
+    @classmethod
+    def _commit(cls, conn: sqlite3.Connection, batch: list[_Write]) -> list[BaseException | None]:
+        outcomes: list[BaseException | None]
         try:
             conn.execute("begin immediate")
-            for write in batch:
-                conn.execute("savepoint one")
-                try:
-                    write.apply(conn)
-                except Exception as exc:  # this write only; the others still commit
-                    conn.execute("rollback to one")
-                    outcomes.append(StoreError(f"write refused: {type(exc).__name__}: {exc}"))
-                else:
-                    outcomes.append(None)
-                conn.execute("release one")
+            try:
+                cls._apply(conn, batch)
+                outcomes = [None] * len(batch)
+            except sqlite3.Error:
+                # Some write cannot apply (a bug: a duplicate entry...): write one by one, refusing only it.
+                conn.execute("rollback")
+                conn.execute("begin immediate")
+                outcomes = []
+                for write in batch:
+                    conn.execute("savepoint one")
+                    try:
+                        cls._apply(conn, [write])
+                    except sqlite3.Error as exc:
+                        conn.execute("rollback to one")
+                        outcomes.append(StoreError(f"write refused: {type(exc).__name__}: {exc}"))
+                    else:
+                        outcomes.append(None)
+                    conn.execute("release one")
             conn.execute("commit")
         except Exception as exc:  # the commit itself failed: nothing in the batch is durable
             with contextlib.suppress(sqlite3.Error):
@@ -227,22 +285,13 @@ class SqliteStore(Store):
         return outcomes
 
     async def create(self, record: GameRecord, members: Sequence[Member], entries: Sequence[Entry]) -> None:
-        now = time.time()
+        row = (
+            record.id, record.created, record.scenario_ref, record.scenario_text, record.seed,
+            _dumps(record.settings), record.status, _dumps(record.clock), time.time(),
+        )
+        await self._write([row], _log_rows(record.id, 1, entries), _member_rows(record.id, members), None)
 
-        def apply(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "insert into games (id, created, scenario_ref, scenario_text, seed, settings, status, clock, updated)"
-                " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.id, record.created, record.scenario_ref, record.scenario_text, record.seed,
-                    _dumps(record.settings), record.status, _dumps(record.clock), now,
-                ),
-            )
-            _insert(conn, record.id, 1, entries, members)
-
-        await self._write(apply)
-
-    async def append(
+    def append(
         self,
         game_id: str,
         first_seq: int,
@@ -251,18 +300,10 @@ class SqliteStore(Store):
         members: Sequence[Member] = (),
         clock: dict[str, Any] | None = None,
         status: str | None = None,
-    ) -> None:
-        now = time.time()
-        clock_text = _dumps(clock) if clock is not None else None
-
-        def apply(conn: sqlite3.Connection) -> None:
-            _insert(conn, game_id, first_seq, entries, members)
-            conn.execute(
-                "update games set clock = coalesce(?, clock), status = coalesce(?, status), updated = ? where id = ?",
-                (clock_text, status, now, game_id),
-            )
-
-        await self._write(apply)
+    ) -> asyncio.Future[None]:
+        clock_text = encode_basestring(_dumps(clock)) if clock is not None else "null"
+        update = (game_id, f"[{encode_basestring(game_id)},{clock_text},{encode_basestring(status) if status else 'null'},{time.time()!r}]")
+        return self._write([], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update)
 
     async def close(self) -> None:
         if self._closed:
@@ -277,11 +318,21 @@ class SqliteStore(Store):
     # --- reading -----------------------------------------------------------------------------
 
     def load(self) -> list[StoredGame]:
+        return self._read(None)
+
+    def load_game(self, game_id: str) -> StoredGame | None:
+        found = self._read(game_id)
+        return found[0] if found else None
+
+    def _read(self, only: str | None) -> list[StoredGame]:
         conn = self._connect()
+        where, args = (" where id = ?", (only,)) if only is not None else ("", ())
+        member_where, log_where = (" where game_id = ?", " where game_id = ?") if only is not None else ("", "")
         try:
             games: dict[str, StoredGame] = {}
             for row in conn.execute(
-                "select id, created, scenario_ref, scenario_text, seed, settings, status, clock from games order by created"
+                "select id, created, scenario_ref, scenario_text, seed, settings, status, clock from games"
+                f"{where} order by created", args
             ):
                 record = GameRecord(
                     id=row[0], created=row[1], scenario_ref=row[2], scenario_text=row[3], seed=row[4],
@@ -289,11 +340,11 @@ class SqliteStore(Store):
                 )
                 games[record.id] = StoredGame(record)
             for game_id, member_id, role, state, digest in conn.execute(
-                "select game_id, member_id, role, state, token_sha256 from members order by game_id, rowid"
+                f"select game_id, member_id, role, state, token_sha256 from members{member_where} order by game_id, rowid", args
             ):
                 if game_id in games:
                     games[game_id].members.append(Member(member_id, game_id, role, state, bytes(digest)))
-            for game_id, _seq, text in conn.execute("select game_id, seq, entry from log order by game_id, seq"):
+            for game_id, _seq, text in conn.execute(f"select game_id, seq, entry from log{log_where} order by game_id, seq", args):
                 if game_id in games:
                     games[game_id].entries.append(json.loads(text))
             return list(games.values())
@@ -301,15 +352,13 @@ class SqliteStore(Store):
             conn.close()
 
 
-def _insert(conn: sqlite3.Connection, game_id: str, first_seq: int, entries: Sequence[Entry], members: Sequence[Member]) -> None:
-    conn.executemany(
-        "insert into log (game_id, seq, entry) values (?, ?, ?)",
-        [(game_id, first_seq + i, _dumps(e)) for i, e in enumerate(entries)],
-    )
-    conn.executemany(
-        "insert into members (game_id, member_id, role, state, token_sha256) values (?, ?, ?, ?, ?)",
-        [(game_id, m.id, m.role, m.state, m.digest) for m in members],
-    )
+def _log_rows(game_id: str, first_seq: int, entries: Sequence[Entry]) -> list[str]:
+    gid = encode_basestring(game_id)
+    return [f"[{gid},{first_seq + i},{encode_basestring(_dumps(e))}]" for i, e in enumerate(entries)]
+
+
+def _member_rows(game_id: str, members: Sequence[Member]) -> list[tuple[Any, ...]]:
+    return [(game_id, m.id, m.role, m.state, m.digest) for m in members]
 
 
 def _settle(settled: list[tuple[asyncio.Future[None], BaseException | None]]) -> None:
@@ -331,7 +380,7 @@ class MemoryStore(Store):
     async def create(self, record: GameRecord, members: Sequence[Member], entries: Sequence[Entry]) -> None:
         self.games[record.id] = StoredGame(record, list(members), [json.loads(_dumps(e)) for e in entries])
 
-    async def append(
+    def append(
         self,
         game_id: str,
         first_seq: int,
@@ -340,19 +389,26 @@ class MemoryStore(Store):
         members: Sequence[Member] = (),
         clock: dict[str, Any] | None = None,
         status: str | None = None,
-    ) -> None:
+    ) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         game = self.games[game_id]
         if first_seq != len(game.entries) + 1:
-            raise StoreError(f"{game_id}: entry {first_seq} does not follow {len(game.entries)}")
+            future.set_exception(StoreError(f"{game_id}: entry {first_seq} does not follow {len(game.entries)}"))
+            return future
+        future.set_result(None)
         game.entries.extend(json.loads(_dumps(e)) for e in entries)
         game.members.extend(members)
         if clock is not None:
             game.record.clock = clock
         if status is not None:
             game.record.status = status
+        return future
 
     def load(self) -> list[StoredGame]:
         return list(self.games.values())
+
+    def load_game(self, game_id: str) -> StoredGame | None:
+        return self.games.get(game_id)
 
     async def close(self) -> None:
         return None

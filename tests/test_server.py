@@ -7,6 +7,7 @@ waits for the messages it expects (timeouts are only a safety net).
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from game.rules.knowledge import OBSERVER
+from server.store import StoreError
 
 LEAK_KINDS = {"agreement_leaked", "agreement_discovered", "leak_done", "agreement_ratified"}
 
@@ -52,6 +54,11 @@ async def test_whole_game_each_client_gets_only_its_own_facts(tmp_path: Path) ->
         assert started["type"] == "ack"
         for client in everyone:
             await client.event("phase", lambda e: e["turn"] == 1)
+        late = await Client.open(url, "late")
+        botted = started["result"]["bots"][0]
+        if botted in created["codes"]["states"]:  # a person's seat that a bot took at the start
+            assert (await late.request("join", code=created["codes"]["states"][botted]))["code"] == "seat_unavailable"
+        await late.close()
 
         # Press: private A -> B (marked deceptive, a debrief-only mark), public from C.
         private = marker("PRIVATE")
@@ -316,3 +323,53 @@ async def test_health_check_and_token_in_url_refused(tmp_path: Path) -> None:
             assert not ws.protocol.extensions
             await ws.send(msgpack.packb({"type": "hello", "protocol": 1}))
             assert msgpack.unpackb(await asyncio.wait_for(ws.recv(), 5))["type"] == "welcome"
+
+
+async def test_logs_carry_no_secret_content(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="backchannel")
+    async with running_server(tmp_path) as (_, url):
+        umpire, created = await new_game(url)
+        (a_client, a), (b_client, b) = await seat_players(url, created, 2)
+        await umpire.request("start")
+        text, title = marker("LOGGED-TEXT"), marker("LOGGED-TITLE")
+        await a_client.act(kind="press", to=[b], text=text)
+        proposed = await a_client.act(kind="propose", parties=[a, b], title=title, clauses=[{"kind": "free_text", "text": text}])
+        refused = await b_client.act(kind="sign", agreement="agr-12345678")
+        assert refused["code"] == "rejected"
+        for client in (a_client, b_client, umpire):
+            await client.close()
+    logged = caplog.text
+    assert "cmd applied" in logged and "cmd refused" in logged and "conn open" in logged
+    for secret in (text, title, proposed["result"]["agreement"], refused["message"], a_client.token, created["token"]):
+        assert secret not in logged
+
+
+async def test_a_store_fault_changes_nothing_and_the_game_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with running_server(tmp_path) as (server, url):
+        umpire, created = await new_game(url)
+        (a_client, _), (b_client, b) = await seat_players(url, created, 2)
+        await umpire.request("start")
+        await a_client.event("phase")
+        store = server.store
+        real_append = store.append
+
+        def failing_append(*args: Any, **kwargs: Any) -> asyncio.Future[None]:
+            monkeypatch.setattr(store, "append", real_append)  # fails once
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            future.set_exception(StoreError("disk full"))
+            return future
+
+        monkeypatch.setattr(store, "append", failing_append)
+        lost = marker("LOST")
+        failed = await a_client.act(kind="press", to=[b], text=lost)
+        assert failed["type"] == "error" and failed["code"] == "internal" and "disk" not in failed["message"]
+        kept = marker("KEPT")
+        assert (await a_client.act(kind="press", to=[b], text=kept))["type"] == "ack"
+        await b_client.event("message", lambda e: e["text"] == kept)
+        await b_client.request("sync")
+        view = await b_client.expect("view")
+        texts = [m["text"] for m in view["view"]["messages"]]
+        assert kept in texts and lost not in texts
+        assert not b_client.received(lost)
+        for client in (a_client, b_client, umpire):
+            await client.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import msgpack
+import msgpack  # type: ignore[import-untyped]
 from pydantic import BaseModel, ValidationError
 
 from game.protocol.messages import CLIENT_MESSAGE, CLIENT_TYPES, SERVER_MESSAGE, ClientMessage, ServerMessage
@@ -39,6 +39,17 @@ class ProtocolError(ValueError):
 def pack(data: Mapping[str, Any]) -> bytes:
     """One message as a frame (a msgpack map); lists and tuples both become arrays."""
     return msgpack.packb(data, use_bin_type=True)  # type: ignore[no-any-return]
+
+
+_EVENT_HEAD = b"\x84" + msgpack.packb("type") + msgpack.packb("event") + msgpack.packb("game")
+_V_KEY = msgpack.packb("v")
+_EVENT_KEY = msgpack.packb("event")
+
+
+def event_frame(game: str, v: int, packed_event: bytes) -> bytes:
+    """The frame of an `event` message around an event already packed: the same bytes as
+    ``pack({"type": "event", "game": game, "v": v, "event": event})``, without packing the event again."""
+    return b"".join((_EVENT_HEAD, msgpack.packb(game), _V_KEY, msgpack.packb(v), _EVENT_KEY, packed_event))
 
 
 def encode(message: BaseModel | Mapping[str, Any]) -> bytes:

@@ -1,0 +1,281 @@
+"""The protocol and the server's core without sockets: codec, messages, clock, rate limit,
+event streams, the session (Sans-I/O) and the store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import msgpack
+import pytest
+from pydantic import ValidationError
+
+from game.protocol.codec import ProtocolError, decode_client, decode_server, encode, event_frame, pack
+from game.protocol.messages import CLIENT_MESSAGE, SERVER_MESSAGE, Error, Hello, Welcome, command_for
+from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION
+from game.rules.knowledge import OBSERVER, UMPIRE
+from server.clock import Clock
+from server.connection import TokenBucket
+from server.lobby import BOOK
+from server.seats import CODE_ALPHABET, Member, Tokens, new_code, new_token, normalise_code, token_digest
+from server.session import Session, SessionError, Stream
+from server.store import GameRecord, SqliteStore, StoreError
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = json.loads((FIXTURES / "protocol" / "bad_frames.json").read_text())["frames"]
+CODEC_CODES = {"bad_frame", "not_a_map", "unknown_type", "bad_message"}
+
+
+# --- codec and messages -------------------------------------------------------------------------
+
+
+def test_event_frames_are_the_messages_packed() -> None:
+    event = {"kind": "message", "id": "msg-1", "text": "hé", "to": ["fra"]}
+    assert event_frame("g-1", 300, pack(event)) == pack({"type": "event", "game": "g-1", "v": 300, "event": event})
+
+
+def test_the_smallest_hello_is_valid() -> None:
+    message = decode_client(pack({"type": "hello", "protocol": 1}))
+    assert message == Hello(type="hello", protocol=PROTOCOL_VERSION)
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=[e["name"] for e in CORPUS])
+def test_bad_frames_are_refused_by_the_codec_or_pass_to_the_server(entry: dict[str, Any]) -> None:
+    frame = bytes.fromhex(entry["hex"])
+    if entry["code"] in CODEC_CODES:
+        with pytest.raises(ProtocolError) as refused:
+            decode_client(frame)
+        assert refused.value.code == entry["code"]
+        assert "\\x" not in refused.value.message  # the reason never repeats raw input
+    else:
+        decode_client(frame)  # well-formed: the server refuses it later, for its place or content
+
+
+def test_refusals_name_the_command_id_when_it_can_be_read() -> None:
+    with pytest.raises(ProtocolError) as refused:
+        decode_client(pack({"type": "ready", "id": "r7", "ready": "yes"}))
+    assert refused.value.ref == "r7" and "ready" in refused.value.message
+    with pytest.raises(ProtocolError) as unknown:
+        decode_client(pack({"type": "nope", "id": 9}))
+    assert unknown.value.ref == 9
+
+
+def test_models_are_strict_and_closed() -> None:
+    for data in (
+        {"type": "hello", "protocol": "1"},
+        {"type": "hello", "protocol": True},
+        {"type": "hello", "protocol": 1, "extra": 1},
+        {"type": "extend", "id": "x", "seconds": 1.0},
+    ):
+        with pytest.raises(ValidationError):
+            CLIENT_MESSAGE.validate_python(data)
+
+
+def test_commands_are_validated_strictly_for_the_seat() -> None:
+    command = command_for("fra", {"kind": "press", "to": ["ger"], "text": "hi"})
+    assert command.state == "fra"  # type: ignore[union-attr]
+    with pytest.raises(ValidationError):
+        command_for("fra", {"kind": "orders", "turn": "1", "phase": "movement", "orders": []})
+
+
+def test_server_messages_round_trip() -> None:
+    welcome = Welcome(server="test", limits={"max_frame": MAX_FRAME_BYTES, "rate": 1.0, "burst": 2})  # type: ignore[arg-type]
+    assert decode_server(encode(welcome)) == welcome
+    error = Error(code="bad_frame", message="why", ref=None)
+    assert msgpack.unpackb(encode(error)) == {"type": "error", "code": "bad_frame", "message": "why", "ref": None, "problems": None}
+
+
+def test_every_example_in_the_protocol_doc_is_a_valid_message() -> None:
+    """docs/protocol.md shows each message as JSON; each example must validate, and every type appear."""
+    text = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
+    client_types = {"hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "ping"}
+    server_types = {"welcome", "created", "joined", "ack", "event", "view", "error", "pong"}
+    seen: dict[str, set[str]] = {"client": set(), "server": set()}
+    for example in examples:
+        if not isinstance(example, dict) or "type" not in example:
+            continue
+        if example["type"] in server_types:
+            SERVER_MESSAGE.validate_python(example)
+            seen["server"].add(example["type"])
+        else:
+            CLIENT_MESSAGE.validate_python(example)
+            seen["client"].add(example["type"])
+    assert seen == {"client": client_types, "server": server_types}
+
+
+# --- seats, clock, rate ------------------------------------------------------------------------------
+
+
+def test_codes_are_short_and_unambiguous_and_tokens_long() -> None:
+    codes = {new_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(c) == 8 and set(c) <= set(CODE_ALPHABET) for c in codes)
+    assert not set("01OIL") & set(CODE_ALPHABET)
+    assert normalise_code("abcd-efgh ") == "ABCDEFGH"
+    token = new_token()
+    assert len(token) >= 43  # 256 bits, url-safe base64
+    tokens = Tokens()
+    member = Member("m1", "g", "player", "fra", token_digest(token))
+    tokens.add(member)
+    assert tokens.find(token) == member
+    assert tokens.find(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+
+
+def test_clock_pause_resume_extend() -> None:
+    clock = Clock(60)
+    clock.start_phase(1000.0)
+    assert clock.deadline == 1060.0 and not clock.due(1059.9) and clock.due(1060.0)
+    clock.pause(1010.0)
+    assert clock.remaining == 50.0 and clock.deadline is None and not clock.due(5000.0)
+    clock.extend(30)
+    clock.resume(2000.0)
+    assert clock.deadline == 2080.0
+    with pytest.raises(ValueError):
+        clock.resume(2000.0)
+    ready_only = Clock(None)
+    ready_only.start_phase(0.0)
+    assert ready_only.deadline is None
+    with pytest.raises(ValueError):
+        ready_only.extend(10)
+    assert Clock.from_json(clock.to_json()) == clock
+
+
+def test_token_bucket() -> None:
+    bucket = TokenBucket(rate=2.0, burst=3, now=0.0)
+    assert [bucket.take(0.0) for _ in range(4)] == [True, True, True, False]
+    assert bucket.take(0.5) and not bucket.take(0.5)
+    assert [bucket.take(100.0) for _ in range(4)] == [True, True, True, False]
+
+
+def test_stream_versions_and_resume_window() -> None:
+    stream = Stream()
+    for i in range(5):
+        assert stream.append({"i": i}) == i + 1
+    assert [v for v, _ in stream.since(2) or []] == [3, 4, 5]
+    assert stream.since(5) == [] and stream.since(6) is None
+
+
+# --- the session, without I/O --------------------------------------------------------------------------
+
+
+def classic_session(seats: dict[str, str] | None = None, deadline: int | None = None) -> tuple[Session, dict[str, Member]]:
+    scenario, board = BOOK.load((FIXTURES / "classic_board.yaml").read_text(), "classic")
+    states = [s.id for s in scenario.states]
+    all_seats = {s: "human" for s in states} | (seats or {})
+    record = GameRecord(
+        id="g-test", created=0.0, scenario_ref=None, scenario_text="", seed=11,
+        settings={"deadline": deadline, "seats": all_seats, "personalities": dict.fromkeys(states, "loyal"),
+                  "codes": {"states": {}, "observer": "O", "umpire": "U"}},
+        status="lobby", clock=Clock(deadline).to_json(),
+    )
+    session = Session(record, scenario, board)
+    members = {"umpire": Member("m1", "g-test", "umpire", None, b"1"), "observer": Member("m2", "g-test", "observer", None, b"2")}
+    for i, state in enumerate(("eng", "fra", "ger"), start=3):
+        members[state] = Member(f"m{i}", "g-test", "player", state, bytes([i]))
+    for member in members.values():
+        session.join(member)
+    return session, members
+
+
+def test_a_viewer_versions_count_only_what_it_may_see() -> None:
+    session, m = classic_session()
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+    before = {v: session.streams[v].version for v in ("eng", "fra", "ger", OBSERVER, UMPIRE)}
+    step = session.act(m["eng"], 1, {"kind": "press", "to": ["fra"], "text": "between us"})
+    after = {v: session.streams[v].version for v in before}
+    assert after["eng"] == before["eng"] + 1 and after["fra"] == before["fra"] + 1 and after[UMPIRE] == before[UMPIRE] + 1
+    assert after["ger"] == before["ger"] and after[OBSERVER] == before[OBSERVER]
+    assert {viewer for viewer, _, _ in step.events} == {"eng", "fra", UMPIRE}
+    assert step.reply is not None and step.reply["type"] == "ack"
+
+
+def test_a_refused_command_changes_nothing() -> None:
+    session, m = classic_session()
+    session.start(m["umpire"], "s", fill_bots=False, now=0.0)
+    logged, versions = session.logged, {v: s.version for v, s in session.streams.items()}
+    for data in ({"kind": "sign", "agreement": "agr-12345678"}, {"kind": "press", "to": ["eng"], "text": "me"},
+                 {"kind": "orders", "turn": 3, "phase": "movement", "orders": []}):
+        with pytest.raises(SessionError):
+            session.act(m["eng"], "x", data)
+    assert session.logged == logged and {v: s.version for v, s in session.streams.items()} == versions
+    assert session.game.diplomacy.messages == []
+
+
+def test_replaying_the_log_rebuilds_the_same_session() -> None:
+    session, m = classic_session()
+    log: list[dict[str, Any]] = []
+    for step in (
+        session.start(m["umpire"], "s", fill_bots=True, now=0.0),
+        session.act(m["eng"], 1, {"kind": "press", "to": ["fra"], "text": "psst"}),
+        session.act(m["fra"], 2, {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}),
+        session.set_ready(m["eng"], 3, True),
+        session.advance(0.0, "umpire", m["umpire"], 4),
+    ):
+        log.extend(step.entries)
+    again, _ = classic_session()
+    fresh = Session(again.record, again.scenario, again.board)
+    entries = [json.loads(json.dumps(e)) for e in _joins(m) + log]
+    fresh.replay(list(m.values()), entries)
+    assert fresh.game.record() == session.game.record()
+    for viewer, stream in session.streams.items():
+        assert fresh.streams[viewer].items == stream.items, viewer
+    assert fresh.answered(m["eng"], 1) == session.answered(m["eng"], 1)
+
+
+def _joins(members: dict[str, Member]) -> list[dict[str, Any]]:
+    return [{"k": "join", "m": mm.id, "role": mm.role, "state": mm.state} for mm in members.values()]
+
+
+def test_a_faulty_bot_does_not_stop_the_game() -> None:
+    session, m = classic_session()
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+
+    class Broken:
+        def __getattr__(self, name: str) -> Any:
+            raise RuntimeError("bot fault")
+
+    session.bots["ita"] = Broken()  # type: ignore[assignment]
+    step = session.advance(0.0, "deadline")
+    assert step.new_phase and session.game.turn == 2
+
+
+def test_roles_in_the_session() -> None:
+    session, m = classic_session(deadline=60)
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+    with pytest.raises(SessionError) as observer:
+        session.act(m["observer"], 1, {"kind": "orders", "turn": 1, "phase": "movement", "orders": []})
+    assert observer.value.code == "not_allowed"
+    with pytest.raises(SessionError) as player:
+        session.change_clock(m["eng"], 2, "pause", 0.0)
+    assert player.value.code == "umpire_only"
+    with pytest.raises(SessionError) as other:
+        session.act(m["eng"], 3, {"kind": "press", "state": "fra", "text": "as France"})
+    assert other.value.code == "not_your_seat"
+    assert session.wants_advance(61.0) and not session.wants_advance(1.0)
+
+
+# --- the store -------------------------------------------------------------------------------------
+
+
+def test_sqlite_store_group_commit_and_reload(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = SqliteStore(tmp_path / "db.sqlite3")
+        record = GameRecord("g-1", 0.0, None, "text", 1, {"a": 1}, "lobby", {"seconds": None})
+        member = Member("m1", "g-1", "umpire", None, token_digest("t"))
+        await store.create(record, [member], [{"k": "join", "m": "m1"}])
+        # Many writes at once share commits; each still lands in order.
+        await asyncio.gather(*(store.append("g-1", 2 + i, [{"k": "n", "i": i}], clock={"seconds": i}) for i in range(20)))
+        with pytest.raises(StoreError):  # a write that cannot apply is refused alone
+            await store.append("g-1", 2, [{"k": "dup"}])
+        await store.close()
+        games = SqliteStore(tmp_path / "db.sqlite3").load()
+        assert len(games) == 1 and games[0].members == [member]
+        assert [e.get("i") for e in games[0].entries] == [None, *range(20)]
+        assert games[0].record.clock == {"seconds": 19}
+
+    asyncio.run(scenario())
