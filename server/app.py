@@ -35,6 +35,7 @@ from game.protocol.messages import (
     ClientMessage,
     Create,
     Extend,
+    GetScenario,
     Hello,
     Join,
     Pause,
@@ -200,6 +201,9 @@ class BackchannelServer:
         now = time.time()
         if isinstance(message, Sync):
             await host.sync(conn, member, ref, message.v)
+        elif isinstance(message, GetScenario):
+            conn.send_message(host.session.scenario_message(member, ref))
+            logs.command("answered", conn.id, "get_scenario")
         elif isinstance(message, Act):
             command = message.command
             await host.command(conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command))

@@ -43,7 +43,7 @@ from game.rules.errors import CommandError
 from game.rules.game import Game
 from game.rules.knowledge import ALL, OBSERVER, UMPIRE, visible
 from game.rules.scenario import Scenario
-from game.rules.views import view_for
+from game.rules.views import scenario_for, view_for
 from server.bot_seats import ANSWER_ROUNDS, Bot, make_bots
 from server.clock import Clock
 from server.seats import Member
@@ -286,6 +286,14 @@ class Session:
             "v": self.streams[viewer].version,
             "view": view_for(self.game, viewer),
             "table": self.table(member),
+        }
+
+    def scenario_message(self, member: Member, ref: str | int) -> dict[str, Any]:
+        """The scenario as this member may read it (the rules decide what of it is whose)."""
+        over = self.status == "over" or self.game.over
+        return {
+            "type": "scenario", "ref": ref, "game": self.id,
+            "scenario": scenario_for(self.scenario, member.viewer, debrief=over),
         }
 
     def catch_up(self, member: Member, v: int | None) -> tuple[list[bytes], bool]:

@@ -93,8 +93,8 @@ def test_every_example_in_the_protocol_doc_is_a_valid_message() -> None:
     """docs/protocol.md shows each message as JSON; each example must validate, and every type appear."""
     text = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
     examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
-    client_types = {"hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "ping"}
-    server_types = {"welcome", "created", "joined", "ack", "event", "view", "error", "pong"}
+    client_types = {"hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "get_scenario", "ping"}
+    server_types = {"welcome", "created", "joined", "ack", "event", "view", "error", "scenario", "pong"}
     seen: dict[str, set[str]] = {"client": set(), "server": set()}
     for example in examples:
         if not isinstance(example, dict) or "type" not in example:

@@ -373,3 +373,29 @@ async def test_a_store_fault_changes_nothing_and_the_game_goes_on(tmp_path: Path
         assert not b_client.received(lost)
         for client in (a_client, b_client, umpire):
             await client.close()
+
+
+async def test_each_seat_reads_the_scenario_as_it_may(tmp_path: Path) -> None:
+    """get_scenario: the map for everyone; objectives and briefings only to their own state;
+    the starting secret agreements only to the umpire."""
+    async with running_server(tmp_path) as (_, url):
+        umpire, created = await new_game(url, scenario="july-1914", seed=3)
+        player = await Client.open(url, "fra")
+        await player.join(created["codes"]["states"]["fra"])
+        observer = await Client.open(url, "observer")
+        await observer.join(created["codes"]["observer"])
+        got = {c.name: (await c.request("get_scenario"))["scenario"] for c in (umpire, player, observer)}
+        for scenario in got.values():
+            assert scenario["id"] == "july-1914" and len(scenario["map"]["territories"]) == 97
+        states = {name: {s["id"]: s for s in scenario["states"]} for name, scenario in got.items()}
+        assert states["fra"]["fra"]["objectives"] and states["fra"]["fra"]["briefing"]
+        assert not any(s["objectives"] or s["briefing"] for sid, s in states["fra"].items() if sid != "fra")
+        assert not any(s["objectives"] or s["briefing"] for s in states["observer"].values())
+        assert any(s["objectives"] for sid, s in states["umpire"].items() if sid != "fra")
+        assert {a["id"] for a in got["umpire"]["agreements"]} >= {"blank_cheque"}
+        assert got["fra"]["agreements"] == [] and got["observer"]["agreements"] == []
+        assert b"blank_cheque" not in b"".join(player.raw) and b"blank_cheque" not in b"".join(observer.raw)
+        lobby = await Client.open(url, "nobody")
+        assert (await lobby.request("get_scenario"))["code"] == "no_seat"
+        for client in (umpire, player, observer, lobby):
+            await client.close()

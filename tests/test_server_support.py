@@ -124,7 +124,7 @@ class Client:
 
     async def expect_reply(self, ref: str | int) -> Message:
         """The reply to command `ref`: ack, created, joined, pong or error."""
-        return await self.expect_any(("ack", "created", "joined", "error", "pong"), lambda m: m.get("ref") == ref)
+        return await self.expect_any(("ack", "created", "joined", "error", "pong", "scenario"), lambda m: m.get("ref") == ref)
 
     async def expect_any(self, types: tuple[str, ...], where: Callable[[Message], bool] = lambda m: True) -> Message:
         for i, message in enumerate(self.inbox):

@@ -137,19 +137,26 @@ class ResolveNow(Message):
     id: ClientId
 
 
+class GetScenario(Message):
+    """Ask for the game's scenario text, to draw its map (a client may not have the file)."""
+
+    type: Literal["get_scenario"]
+    id: ClientId
+
+
 class Ping(Message):
     type: Literal["ping"]
     id: ClientId | None = None
 
 
 ClientMessage = Annotated[
-    Hello | Create | Join | Start | Act | Ready | Sync | Pause | Resume | Extend | ResolveNow | Ping,
+    Hello | Create | Join | Start | Act | Ready | Sync | Pause | Resume | Extend | ResolveNow | GetScenario | Ping,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 CLIENT_TYPES: frozenset[str] = frozenset(
     m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
-    for m in (Hello, Create, Join, Start, Act, Ready, Sync, Pause, Resume, Extend, ResolveNow, Ping)
+    for m in (Hello, Create, Join, Start, Act, Ready, Sync, Pause, Resume, Extend, ResolveNow, GetScenario, Ping)
 )
 UMPIRE_TYPES: frozenset[str] = frozenset({"start", "pause", "resume", "extend", "resolve"})
 
@@ -289,6 +296,16 @@ class Error(Message):
     problems: list[str] | None = None
 
 
+class ScenarioText(Message):
+    """The game's scenario as the seat may read it (the rules' `scenario_for`): the map, the
+    states, the general briefing, and the seat's own objectives and briefing."""
+
+    type: Literal["scenario"] = "scenario"
+    ref: ClientId
+    game: str
+    scenario: dict[str, Any]
+
+
 class Pong(Message):
     type: Literal["pong"] = "pong"
     ref: ClientId | None = None
@@ -296,7 +313,7 @@ class Pong(Message):
 
 
 ServerMessage = Annotated[
-    Welcome | Created | Joined | Ack | Event | View | Error | Pong,
+    Welcome | Created | Joined | Ack | Event | View | Error | ScenarioText | Pong,
     Field(discriminator="type"),
 ]
 SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

@@ -15,6 +15,7 @@ from game.rules.knowledge import OBSERVER, UMPIRE, visible, visible_events
 
 if TYPE_CHECKING:
     from game.rules.game import Game
+    from game.rules.scenario import Scenario
 
 
 def _messages(game: Game, viewer: str, turn: int | None = None) -> list[dict[str, Any]]:
@@ -109,3 +110,23 @@ def turn_report(game: Game, viewer: str, turn: int) -> dict[str, Any]:
         "events": events,
         "messages": _messages(game, viewer, turn),
     }
+
+
+def scenario_for(scenario: Scenario, viewer: str, *, debrief: bool = False) -> dict[str, Any]:
+    """The scenario as a viewer may read it, to draw the map and read the briefings.
+
+    The map, calendar, states' public standing, rules and sources are public.  A state's
+    objectives and briefing are its own (audience: that state); the starting agreements and
+    relations are left out except for the umpire (each viewer learns of those it knows through
+    its view); what happened in history is for the umpire, or for everyone in the debrief."""
+    data = scenario.model_dump(mode="json")
+    for state in data["states"]:
+        if not visible((state["id"],), viewer):
+            state["objectives"] = []
+            state["briefing"] = ""
+    if viewer != UMPIRE:
+        data["agreements"] = []
+        data["relations"] = []
+        if not debrief:
+            data["history"] = ""
+    return data
