@@ -312,6 +312,7 @@ async def run(host: str, port: int, data: Path) -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(5000, 20, 20)
+    logs.flush()  # what the restart restored is in the log before anyone is told the server is up
     print(f"listening on ws://{host}:{bound}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

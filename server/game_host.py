@@ -22,10 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 from game.protocol.codec import event_frame, pack
-from server import logs
+from server import logs, snapshots
 from server.connection import Connection
 from server.seats import Member
 from server.session import Session, SessionError, Step
+from server.snapshots import Snapshot
 from server.store import Entry, Store
 
 log = logging.getLogger("backchannel.server")
@@ -37,12 +38,16 @@ UNAVAILABLE = "unavailable"
 class GameHost:
     """One game: its session, its connections, its clock timer."""
 
-    def __init__(self, factory: Callable[[], Session], store: Store, members: list[Member], entries: list[Entry]) -> None:
+    def __init__(
+        self, factory: Callable[[], Session], store: Store, members: list[Member], entries: list[Entry],
+        snapshot: Snapshot | None = None,
+    ) -> None:
         self._factory = factory
         self.store = store
         self.members = list(members)  # durable
         self.broken = False
-        self.session = self._build(members, entries)
+        self.session = self._build(members, entries, snapshot)
+        self._snapshot_seq = snapshot.seq if snapshot is not None and self.restored_from_snapshot else 0
         self.id = self.session.id
         self.lock = asyncio.Lock()
         self.connections: dict[str, set[Connection]] = {}
@@ -52,10 +57,18 @@ class GameHost:
         self._stored_clock: dict[str, Any] | None = self.session.clock.to_json()
         self._stored_status = self.session.status
 
-    def _build(self, members: list[Member], entries: list[Entry]) -> Session:
-        session = self._factory()
-        session.replay(members, entries)
-        return session
+    def _build(self, members: list[Member], entries: list[Entry], snapshot: Snapshot | None = None) -> Session:
+        """The session from its snapshot and the log after it, or from the whole log."""
+        fresh = self._factory()
+        self.restored_from_snapshot = False
+        if snapshot is not None and snapshot.seq <= len(entries):
+            session = snapshots.restore(snapshot, fresh)
+            if session is not None:
+                session.replay(members, entries[snapshot.seq :])
+                self.restored_from_snapshot = True
+                return session
+        fresh.replay(members, entries)
+        return fresh
 
     def _rebuild(self) -> Session:
         """The game as its durable log has it (the log is read back from the store: failures are rare,
@@ -64,7 +77,7 @@ class GameHost:
         if stored is None:
             raise RuntimeError("the game is not in the store")
         self.members = list(stored.members)
-        return self._build(stored.members, stored.entries)
+        return self._build(stored.members, stored.entries, stored.snapshot)
 
     def _fail(self, what: str, exc: BaseException) -> None:
         # The exception's text could quote game content: its type at error level, the trace at debug.
@@ -214,6 +227,24 @@ class GameHost:
                     target.send(frame)
         if step.new_phase:
             self.push_views()
+            if self.session.logged - self._snapshot_seq >= snapshots.EVERY_ENTRIES:
+                self._snapshot()
+
+    def _snapshot(self) -> None:
+        """Keep a snapshot of the session (between two commands, so it is whole); a failure only
+        means a longer replay at the next restart."""
+        try:
+            snapshot = snapshots.take(self.session)
+        except Exception as exc:
+            log.warning("game %s: no snapshot (%s)", self.id, type(exc).__name__)
+            return
+        self._snapshot_seq = snapshot.seq
+
+        def landed(future: asyncio.Future[None]) -> None:
+            if not future.cancelled() and future.exception() is not None:
+                log.warning("game %s: snapshot not stored (%s)", self.id, type(future.exception()).__name__)
+
+        self.store.save_snapshot(self.id, snapshot).add_done_callback(landed)
 
     def push_views(self) -> None:
         """A fresh view to every connection (after a phase change), computed once per viewer."""

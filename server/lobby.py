@@ -24,6 +24,7 @@ from server.connection import Connection
 from server.game_host import GameHost
 from server.seats import Member, Role, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
 from server.session import Session, Step
+from server.snapshots import Snapshot
 from server.store import Entry, GameRecord, Store
 
 UNKNOWN_SCENARIO = "unknown_scenario"
@@ -96,8 +97,11 @@ class Lobby:
         for member in host.members:
             self.tokens.add(member)
 
-    def _host(self, record: GameRecord, scenario: Scenario, board: Board, members: list[Member], entries: list[Entry]) -> GameHost:
-        return GameHost(lambda: Session(record, scenario, board), self.store, members, entries)
+    def _host(
+        self, record: GameRecord, scenario: Scenario, board: Board, members: list[Member], entries: list[Entry],
+        snapshot: Snapshot | None = None,
+    ) -> GameHost:
+        return GameHost(lambda: Session(record, scenario, board), self.store, members, entries, snapshot)
 
     async def create(self, request: Create) -> tuple[GameHost, Member, str]:
         """A new game from the request; its creator is its first umpire.  Returns the creator's token."""
@@ -190,13 +194,16 @@ class Lobby:
             record = stored.record
             try:
                 scenario, board = self.book.load(record.scenario_text, record.scenario_ref or "upload")
-                host = self._host(record, scenario, board, stored.members, stored.entries)
+                host = self._host(record, scenario, board, stored.members, stored.entries, stored.snapshot)
             except Exception as exc:
                 logs.log.error("game %s cannot be restored (%s); left out", record.id, type(exc).__name__)
                 continue
             self._register(host)
             count += 1
-            logs.game("restored", record.id, entries=len(stored.entries), status=host.session.status)
+            logs.game(
+                "restored", record.id, entries=len(stored.entries), status=host.session.status,
+                snapshot=stored.snapshot.seq if host.restored_from_snapshot and stored.snapshot else None,
+            )
         return count
 
     def start_clocks(self) -> None:

@@ -488,6 +488,7 @@ class Session:
         step.reply = self._ack(member, ref, self._result(entry, []))
         self._remember(member, ref, step.reply)
         self._phase_start(now)
+        step.new_phase = True  # everyone's view changes: the game is running
         return self._end()
 
     # --- changing: the turn --------------------------------------------------------------------------

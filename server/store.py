@@ -3,8 +3,9 @@
 A game is a row (scenario text, seed, settings, status, clock with its absolute deadline),
 its members (seat token digests, never tokens) and an append-only log of entries: every
 accepted command and every server decision (joins, start, ready flags, clock changes, phase
-starts), in order.  Replaying the log through the rules rebuilds the game exactly, so no
-snapshot is needed: replay is fast.
+starts), in order.  Replaying the log through the rules rebuilds the game exactly; a snapshot
+of the session every few hundred entries (server/snapshots.py) spares a restart most of that
+replay.  The log is never shortened: it is the record of the game, and the snapshot only a cache.
 
 `append` returns only once the entries are committed (WAL, synchronous=FULL: fsynced), and
 the server acknowledges a command only after that.  Writes from every game go through one
@@ -13,7 +14,7 @@ commit costs one fsync however many commands it holds, so throughput does not st
 disk's fsync rate, and the event loop never waits on the disk.
 
 Another backend (a networked database shared by several server processes) implements the
-same four methods.
+same methods.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from server.seats import Member
+from server.snapshots import Snapshot
 
 Entry = dict[str, Any]
 
@@ -64,6 +66,12 @@ create table if not exists log (
     entry text not null,
     primary key (game_id, seq)
 ) without rowid;
+create table if not exists snapshots (
+    game_id text primary key references games(id),
+    seq integer not null,
+    version text not null,
+    data blob not null
+);
 """
 
 
@@ -84,6 +92,8 @@ class StoredGame:
     record: GameRecord
     members: list[Member] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    snapshot: Snapshot | None = None
+    """The latest snapshot, if any: the session after its first `seq` entries."""
 
 
 class StoreError(RuntimeError):
@@ -110,6 +120,10 @@ class Store(ABC):
     ) -> asyncio.Future[None]:
         """Append entries (numbered from `first_seq`), new members and the new clock/status (None: unchanged),
         atomically.  The future completes once they are durable; the write goes on even if nobody waits."""
+
+    @abstractmethod
+    def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
+        """Keep this snapshot as the game's latest (replacing the one before)."""
 
     @abstractmethod
     def load(self) -> list[StoredGame]:
@@ -145,6 +159,7 @@ class _Write:
     members: list[tuple[Any, ...]]
     update: tuple[str, str] | None
     """(game id, JSON array [game id, clock's JSON text or null, status or null, time])."""
+    snapshots: list[tuple[str, int, str, bytes]]
     future: asyncio.Future[None]
     loop: asyncio.AbstractEventLoop
     queued: float
@@ -157,6 +172,7 @@ _INSERT_GAME = (
 # One statement for a whole batch, whatever its size: the sqlite3 module lets go of the GIL around
 # every step, and a busy event loop makes each hand-back slow, so the writer takes as few as it can.
 _INSERT_LOG = "insert into log (game_id, seq, entry) select value ->> 0, value ->> 1, value ->> 2 from json_each(?)"
+_SAVE_SNAPSHOT = "insert or replace into snapshots (game_id, seq, version, data) values (?, ?, ?, ?)"
 _INSERT_MEMBER = "insert into members (game_id, member_id, role, state, token_sha256) values (?, ?, ?, ?, ?)"
 _UPDATE_GAME = (
     "update games set clock = coalesce(u.value ->> 1, games.clock), status = coalesce(u.value ->> 2, games.status),"
@@ -198,13 +214,14 @@ class SqliteStore(Store):
         log: list[str],
         members: list[tuple[Any, ...]],
         update: tuple[str, str] | None,
+        snapshots: list[tuple[str, int, str, bytes]] | None = None,
     ) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         if self._closed:
             future.set_exception(StoreError("the store is closed"))
         else:
-            self._queue.put(_Write(games, log, members, update, future, loop, time.perf_counter()))
+            self._queue.put(_Write(games, log, members, update, snapshots or [], future, loop, time.perf_counter()))
         return future
 
     def _run(self) -> None:
@@ -248,7 +265,12 @@ class SqliteStore(Store):
         members = [row for w in writes for row in w.members]
         if members:
             conn.executemany(_INSERT_MEMBER, members)
-        conn.execute(_INSERT_LOG, ("[" + ",".join(row for w in writes for row in w.log) + "]",))
+        rows = [row for w in writes for row in w.log]
+        if rows:
+            conn.execute(_INSERT_LOG, ("[" + ",".join(rows) + "]",))
+        snapshots = {row[0]: row for w in writes for row in w.snapshots}  # a game's latest wins
+        if snapshots:
+            conn.executemany(_SAVE_SNAPSHOT, list(snapshots.values()))
         latest = {w.update[0]: w.update[1] for w in writes if w.update is not None}  # a game's last state wins
         if latest:
             conn.execute(_UPDATE_GAME, ("[" + ",".join(latest.values()) + "]",))
@@ -305,6 +327,9 @@ class SqliteStore(Store):
         update = (game_id, f"[{encode_basestring(game_id)},{clock_text},{encode_basestring(status) if status else 'null'},{time.time()!r}]")
         return self._write([], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update)
 
+    def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
+        return self._write([], [], [], None, [(game_id, snapshot.seq, snapshot.version, snapshot.data)])
+
     async def close(self) -> None:
         if self._closed:
             return
@@ -344,6 +369,11 @@ class SqliteStore(Store):
             ):
                 if game_id in games:
                     games[game_id].members.append(Member(member_id, game_id, role, state, bytes(digest)))
+            for game_id, seq, version, data in conn.execute(
+                f"select game_id, seq, version, data from snapshots{log_where}", args
+            ):
+                if game_id in games:
+                    games[game_id].snapshot = Snapshot(seq, version, bytes(data))
             for game_id, _seq, text in conn.execute(f"select game_id, seq, entry from log{log_where} order by game_id, seq", args):
                 if game_id in games:
                     games[game_id].entries.append(json.loads(text))
@@ -402,6 +432,12 @@ class MemoryStore(Store):
             game.record.clock = clock
         if status is not None:
             game.record.status = status
+        return future
+
+    def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.games[game_id].snapshot = snapshot
+        future.set_result(None)
         return future
 
     def load(self) -> list[StoredGame]:

@@ -283,7 +283,7 @@ async def test_a_resent_command_is_applied_once(tmp_path: Path) -> None:
         # The teammate's own id space is separate: the same id is a new command from another member.
         await a_client.request("sync")
         await b_client.request("sync")
-        view = await b_client.expect("view")
+        view = await b_client.expect("view", lambda m: any(x["text"] == text for x in m["view"]["messages"]))
         assert [m["text"] for m in view["view"]["messages"]].count(text) == 1
         refused = {"type": "act", "id": 41, "command": {"kind": "sign", "agreement": "agr-87654321"}}
         await a_client.send(refused)
@@ -367,7 +367,7 @@ async def test_a_store_fault_changes_nothing_and_the_game_goes_on(tmp_path: Path
         assert (await a_client.act(kind="press", to=[b], text=kept))["type"] == "ack"
         await b_client.event("message", lambda e: e["text"] == kept)
         await b_client.request("sync")
-        view = await b_client.expect("view")
+        view = await b_client.expect("view", lambda m: any(x["text"] == kept for x in m["view"]["messages"]))
         texts = [m["text"] for m in view["view"]["messages"]]
         assert kept in texts and lost not in texts
         assert not b_client.received(lost)

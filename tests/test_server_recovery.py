@@ -23,7 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 @asynccontextmanager
 async def server_process(data: Path, log: Path) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # A snapshot at every phase: the restart below rebuilds from one plus the log after it.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BACKCHANNEL_SNAPSHOT_EVERY": "1"}
     with log.open("ab") as err:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "game.cli", "serve", "--port", "0", "--data", str(data),
@@ -71,6 +72,8 @@ async def test_kill_9_mid_turn_loses_no_acknowledged_command(tmp_path: Path) -> 
         await proc.wait()
 
     async with server_process(data, log) as (proc, url):
+        restored = [line for line in log.read_text().splitlines() if "restored" in line]
+        assert restored and "snapshot=" in restored[-1] and "snapshot=None" not in restored[-1], restored
         back = await Client.open(url, "a-again", token=a_client.token, v=seen)
         view = await back.expect("view")
         assert back.seat == {"game": created["game"], "role": "player", "state": a}
