@@ -1,0 +1,133 @@
+"""The game's scenario, for drawing the map: parsed once, then kept in memory and on disk.
+
+The client learns its game's scenario from the server (`get_scenario`, answered with the
+scenario as the seat may read it), since a joined game may use a scenario this machine does
+not have.  The title screen, before any game exists, reads the bundled scenario files
+instead.  Parsing YAML and validating a big map takes a noticeable fraction of a second,
+while reading back the validated model's JSON takes milliseconds, so both kinds are cached
+on disk under the SHA-256 of their source, in a folder keyed by the scenario model's own
+source so that a new version of the model never reads a stale cache.
+
+Cache folder: ``$BACKCHANNEL_HOME/cache/scenarios`` when BACKCHANNEL_HOME is set, else the
+user cache directory (platformdirs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+import game.rules.scenario as scenario_model
+from game.rules.scenario import Scenario
+
+log = logging.getLogger("backchannel.client.scenario")
+
+HOME_ENV = "BACKCHANNEL_HOME"
+BUNDLED_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios"
+
+
+def cache_dir() -> Path:
+    """Where parsed scenarios are kept between runs."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        return Path(home) / "cache" / "scenarios"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("backchannel")) / "scenarios"
+
+
+def _model_version() -> str:
+    """A fingerprint of the scenario model's source: a changed model starts a fresh cache."""
+    source = Path(scenario_model.__file__).read_bytes()
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
+def wire_text(data: dict[str, Any]) -> str:
+    """A scenario received from the server as canonical JSON text (the key of its cache entry)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class ScenarioCache:
+    """Scenarios by the SHA-256 of their source, in memory and on disk."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = (directory if directory is not None else cache_dir()) / _model_version()
+        self._memory: dict[str, Scenario] = {}
+
+    def from_wire(self, data: dict[str, Any]) -> Scenario:
+        """The scenario of a server's `scenario` message (its ``scenario`` field)."""
+        text = wire_text(data)
+        return self._cached(text, lambda: Scenario.model_validate(data))
+
+    def from_message(self, message: dict[str, Any]) -> Scenario:
+        """The scenario of a whole `scenario` message."""
+        return self.from_wire(message["scenario"])
+
+    def bundled(self, scenario_id: str) -> Scenario:
+        """A scenario bundled with the game (scenarios/ID.yaml), read without asking any server.
+
+        Raises KeyError for an unknown id.  The file is parsed by the scenario loader (YAML with
+        located errors) the first time only."""
+        path = BUNDLED_DIR / f"{scenario_id}.yaml"
+        if "/" in scenario_id or "\\" in scenario_id or not path.is_file():
+            raise KeyError(scenario_id)
+        text = path.read_text(encoding="utf-8")
+
+        def parse() -> Scenario:
+            # The loader reads YAML (ruamel.yaml) with located errors; imported only on a cache miss.
+            from game.scenario.loader import load_scenario_text
+
+            return load_scenario_text(text, path.name)
+
+        return self._cached(text, parse)
+
+    @staticmethod
+    def bundled_ids() -> list[str]:
+        """Ids of the bundled scenarios, e.g. ``["july-1914"]``."""
+        if not BUNDLED_DIR.is_dir():
+            return []
+        return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml") if not p.stem.startswith("."))
+
+    def _cached(self, source: str, parse: Callable[[], Scenario]) -> Scenario:
+        key = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        found = self._memory.get(key)
+        if found is not None:
+            return found
+        found = self._read(key)
+        if found is None:
+            found = parse()
+            self._write(key, found)
+        self._memory[key] = found
+        return found
+
+    def _read(self, key: str) -> Scenario | None:
+        path = self.directory / f"{key}.json"
+        try:
+            return Scenario.model_validate_json(path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValidationError, ValueError) as exc:  # a damaged entry is parsed again
+            log.debug("scenario cache entry %s unreadable: %s", path, exc)
+            return None
+
+    def _write(self, key: str, scenario: Scenario) -> None:
+        """Write atomically: a half-written file is never read back.  A cache that cannot be
+        written (read-only home) only costs time."""
+        path = self.directory / f"{key}.json"
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial.write_text(scenario.model_dump_json(), encoding="utf-8")
+            os.replace(partial, path)
+        except OSError as exc:
+            log.debug("scenario cache not written: %s", exc)
+            with contextlib.suppress(OSError):
+                partial.unlink()

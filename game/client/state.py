@@ -1,0 +1,267 @@
+"""What the client knows of its game, built only from what the server sent.
+
+The server is the umpire and the only source of truth: each `view` it sends replaces the
+whole picture, and the events that follow are news on top of it.  Between two views (a
+turn's diplomacy can last long) the public, trivial parts of events — ready flags, the
+clock, a new phase, seats taken, my own messages and orders — are applied to the picture
+so the status bar and the panels stay current; anything that needs the rules (a resolved
+turn, an agreement's new status) waits for the full view the server sends after it.
+
+`revision` counts changes so the UI redraws only when something changed.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from typing import Any
+
+Message = dict[str, Any]
+
+NEWS_LIMIT = 2000
+REPLIES_LIMIT = 256
+REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "scenario"})
+
+
+class ClientState:
+    """The client's picture of its game: feed it every message the link polls, in order."""
+
+    def __init__(self) -> None:
+        self.seat: Message | None = None
+        """``{"game", "role", "state"}`` once seated."""
+        self.token: str | None = None
+        self.view: Message | None = None
+        """The latest view's ``view`` (the rules' view_for), kept current between views where trivial."""
+        self.table: Message | None = None
+        """The latest view's ``table``: status, seats, clock, ready flags, you, codes."""
+        self.v = 0
+        self.events: list[Message] = []
+        """Events received since the latest view, in order: news on top of the picture."""
+        self.news: deque[Message] = deque(maxlen=NEWS_LIMIT)
+        """Every event of this session as ``{"turn", "phase", "v", "event"}``: the turn and phase it arrived in."""
+        self.connection = "offline"
+        self.connection_detail = ""
+        self.errors: list[Message] = []
+        """Error replies not yet shown; the UI pops them."""
+        self.replies: OrderedDict[str | int, Message] = OrderedDict()
+        self.codes: Message | None = None
+        """Join codes (umpire only): ``{"states": {state: code}, "observer", "umpire"}``."""
+        self.revision = 0
+        self.scenario_id: str | None = None
+        self.scenario_text: str | None = None
+
+    # --- feeding -----------------------------------------------------------------------------------
+
+    def apply(self, message: Message) -> None:
+        """Take one message from the server (or a `link` message from the link) into the picture."""
+        kind = message.get("type")
+        handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
+        if handler is not None:
+            handler(self, message)
+        ref = message.get("ref")
+        if kind in REPLY_TYPES and ref is not None:
+            self.replies[ref] = message
+            while len(self.replies) > REPLIES_LIMIT:
+                self.replies.popitem(last=False)
+        self.revision += 1
+
+    def apply_all(self, messages: list[Message]) -> None:
+        for message in messages:
+            self.apply(message)
+
+    def _link(self, message: Message) -> None:
+        self.connection = str(message.get("state", self.connection))
+        self.connection_detail = str(message.get("detail", ""))
+
+    def _welcome(self, message: Message) -> None:
+        if message.get("seat") is not None:
+            self.seat = message["seat"]
+
+    def _seated(self, message: Message) -> None:
+        self.token = message.get("token", self.token)
+        self.seat = message.get("seat", self.seat)
+        if message.get("codes") is not None:
+            self.codes = message["codes"]
+
+    def _error(self, message: Message) -> None:
+        self.errors.append(message)
+
+    def _scenario(self, message: Message) -> None:
+        self.scenario_id = message.get("scenario", self.scenario_id)
+        self.scenario_text = message.get("text", self.scenario_text)
+
+    def _view(self, message: Message) -> None:
+        self.view = message.get("view")
+        self.table = message.get("table")
+        self.v = int(message.get("v", self.v))
+        self.events = []
+        if self.table is not None:
+            self.seat = self.table.get("you", self.seat)
+            if self.table.get("codes") is not None:
+                self.codes = self.table["codes"]
+        if self.view is not None and self.scenario_id is None:
+            self.scenario_id = self.view.get("scenario")
+
+    def _event(self, message: Message) -> None:
+        v = message.get("v")
+        if isinstance(v, int):
+            if v <= self.v and self.view is not None:
+                return  # already in the picture (a resend after a resume)
+            self.v = v
+        event = message.get("event")
+        if not isinstance(event, dict):
+            return
+        self.events.append(event)
+        self.news.append({"turn": self.turn, "phase": self.phase, "v": v, "event": event})
+        public = _PUBLIC_UPDATES.get(event.get("kind", ""))
+        if public is not None:
+            public(self, event)
+
+    # --- events applied to the picture between views ---------------------------------------
+
+    def _on_ready(self, event: Message) -> None:
+        if self.table is None:
+            return
+        ready = [s for s in self.table.get("ready", []) if s != event.get("state")]
+        if event.get("ready"):
+            ready.append(event["state"])
+        self.table["ready"] = ready
+
+    def _on_clock(self, event: Message) -> None:
+        if self.table is not None:
+            self.table["clock"] = {k: event.get(k) for k in ("seconds", "deadline", "paused", "remaining")}
+
+    def _on_phase(self, event: Message) -> None:
+        if self.view is not None:
+            for key in ("turn", "year", "season", "phase"):
+                if key in event:
+                    self.view[key] = event[key]
+            if self.view.get("me") is not None:
+                self.view["me"]["orders"] = []  # orders belong to the phase that ended
+        if self.table is not None:
+            self.table["ready"] = []
+            clock = dict(self.table.get("clock") or {})
+            clock["deadline"] = event.get("deadline")
+            self.table["clock"] = clock
+            if event.get("phase") is None:
+                self.table["status"] = "over"
+
+    def _on_started(self, event: Message) -> None:
+        if self.table is None:
+            return
+        self.table["status"] = "running"
+        seats = self.table.setdefault("seats", {})
+        for state in event.get("bots", []):
+            seats[state] = {"player": "bot", "taken": True}
+
+    def _on_seat(self, event: Message) -> None:
+        if self.table is not None:
+            self.table.setdefault("seats", {})[event["state"]] = {"player": event.get("player", "human"), "taken": True}
+
+    def _on_message(self, event: Message) -> None:
+        if self.view is None:
+            return
+        messages = self.view.setdefault("messages", [])
+        if any(m.get("id") == event.get("id") for m in messages):
+            return
+        messages.append({k: event[k] for k in ("id", "turn", "from", "to", "text") if k in event})
+
+    def _on_message_mark(self, event: Message) -> None:
+        if self.view is None:
+            return
+        for m in self.view.get("messages", []):
+            if m.get("id") == event.get("message"):
+                m["sincerity"] = event.get("sincerity")
+
+    def _on_orders(self, event: Message) -> None:
+        me = self._me()
+        if me is not None and event.get("state") == me.get("state") and (event.get("turn"), event.get("phase")) == (
+            self.turn,
+            self.phase,
+        ):
+            me["orders"] = list(event.get("orders", []))
+
+    def _on_action(self, event: Message) -> None:
+        me = self._me()
+        if me is not None and event.get("state") == me.get("state"):
+            me.setdefault("actions", []).append({"kind": event.get("action"), "target": event.get("target")})
+
+    # --- what the UI asks --------------------------------------------------------------------------
+
+    def _me(self) -> Message | None:
+        return self.view.get("me") if self.view is not None else None
+
+    @property
+    def my_state(self) -> str | None:
+        """The state this seat plays (None for an observer, the umpire, or before joining)."""
+        if self.seat is not None and self.seat.get("state"):
+            return str(self.seat["state"])
+        me = self._me()
+        return str(me["state"]) if me and me.get("state") else None
+
+    @property
+    def role(self) -> str | None:
+        return str(self.seat["role"]) if self.seat is not None and self.seat.get("role") else None
+
+    @property
+    def phase(self) -> str | None:
+        """movement, retreat or adjustment; None before the first view and when the game is over."""
+        return self.view.get("phase") if self.view is not None else None
+
+    @property
+    def turn(self) -> int | None:
+        return self.view.get("turn") if self.view is not None else None
+
+    @property
+    def status(self) -> str | None:
+        """lobby, running or over (the table's)."""
+        return self.table.get("status") if self.table is not None else None
+
+    def deadline_remaining(self, now: float) -> float | None:
+        """Seconds left in this phase (the time kept while paused); None without a deadline."""
+        clock = self.table.get("clock") if self.table is not None else None
+        if not clock:
+            return None
+        if clock.get("paused"):
+            remaining = clock.get("remaining")
+            return float(remaining) if remaining is not None else None
+        deadline = clock.get("deadline")
+        return max(0.0, float(deadline) - now) if deadline is not None else None
+
+    def is_ready(self, state: str | None = None) -> bool:
+        """Whether `state` (default: mine) is ready for this phase."""
+        state = state if state is not None else self.my_state
+        return self.table is not None and state in self.table.get("ready", [])
+
+    def my_orders(self) -> list[str]:
+        """My orders for this phase as the server holds them (notation of docs/rules.md)."""
+        me = self._me()
+        return list(me.get("orders", [])) if me is not None else []
+
+    def pop_errors(self) -> list[Message]:
+        """The error replies not yet shown, oldest first; the list is emptied."""
+        errors, self.errors = self.errors, []
+        return errors
+
+
+_HANDLERS = {
+    "link": ClientState._link,
+    "welcome": ClientState._welcome,
+    "created": ClientState._seated,
+    "joined": ClientState._seated,
+    "error": ClientState._error,
+    "scenario": ClientState._scenario,
+    "view": ClientState._view,
+    "event": ClientState._event,
+}
+
+_PUBLIC_UPDATES = {
+    "ready": ClientState._on_ready,
+    "clock": ClientState._on_clock,
+    "phase": ClientState._on_phase,
+    "started": ClientState._on_started,
+    "seat": ClientState._on_seat,
+    "message": ClientState._on_message,
+    "message_mark": ClientState._on_message_mark,
+    "orders_submitted": ClientState._on_orders,
+    "action_ordered": ClientState._on_action,
+}

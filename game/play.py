@@ -1,0 +1,435 @@
+"""Local play: an embedded server on loopback, the games played on it, and how to start one.
+
+`backchannel play` needs no server of its own: it runs the real server in a thread of this
+process, on 127.0.0.1, with its games in the user's data folder, and the client talks to it
+over a websocket like to any other server (DESIGN.md: the client never imports the server).
+A small registry remembers each local game — its seat token above all — so an unfinished
+game can be continued after the program closed.
+
+Where things live: ``$BACKCHANNEL_HOME/local`` when BACKCHANNEL_HOME is set (tests always set
+it), else ``platformdirs.user_data_dir("backchannel")/local``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from game.client.link import OFFLINE, ONLINE, ServerLink
+
+log = logging.getLogger("backchannel.play")
+
+HOME_ENV = "BACKCHANNEL_HOME"
+REGISTRY_FILE = "games.json"
+START_TIMEOUT = 30.0
+"""Starting the server restores every stored game; a reply to a lobby request comes in well under this."""
+STOP_TIMEOUT = 10.0
+
+
+class LocalPlayError(RuntimeError):
+    """A local game could not be set up; the message says why, for the player; ``code`` is the
+    server's error code when the server refused."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def home() -> Path:
+    """The base folder of the player's Backchannel data."""
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("backchannel"))
+
+
+def local_dir() -> Path:
+    """The embedded server's database and the registry of local games."""
+    return home() / "local"
+
+
+# --- the embedded server ----------------------------------------------------------------------
+
+
+class EmbeddedServer:
+    """The real game server (`server.app.BackchannelServer` on SQLite) in a daemon thread.
+
+    Its asyncio loop is its own, so the UI thread never runs server work; resolution and bots
+    run off that loop too (server/game_host.py)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = 0
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._started = threading.Event()
+        self._failure: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, port: int | None = None) -> str:
+        """Start serving (on `port`, default any free one) and return the ws:// URL."""
+        if self.running:
+            return self.url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._started.clear()
+        self._failure = None
+        self._thread = threading.Thread(
+            target=self._run, args=(self.port if port is None else port,), name="backchannel-server", daemon=True
+        )
+        self._thread.start()
+        if not self._started.wait(START_TIMEOUT):
+            raise LocalPlayError("the embedded server did not start in time")
+        if self._failure is not None:
+            self._thread.join(STOP_TIMEOUT)
+            self._thread = None
+            raise LocalPlayError(f"the embedded server could not start: {self._failure}") from self._failure
+        return self.url
+
+    def stop(self) -> None:
+        """Close every connection (1001), finish the games' work, close the store; wait a bounded time."""
+        thread, loop, stop = self._thread, self._loop, self._stop
+        if thread is None:
+            return
+        if loop is not None and stop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
+                loop.call_soon_threadsafe(stop.set)
+        thread.join(STOP_TIMEOUT)
+        if thread.is_alive():
+            log.warning("the embedded server did not stop within %.0f s", STOP_TIMEOUT)
+        self._thread = None
+
+    def restart(self) -> str:
+        """Stop, then serve the same data again on the same port if it is still free (else any)."""
+        port = self.port
+        self.stop()
+        try:
+            return self.start(port)
+        except LocalPlayError:
+            if port == 0:
+                raise
+            return self.start(0)
+
+    def _run(self, port: int) -> None:
+        from server.app import DB_FILE, BackchannelServer
+        from server.store import SqliteStore
+
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+
+        async def serve() -> None:
+            self._stop = asyncio.Event()
+            server = BackchannelServer(SqliteStore(self.data_dir / DB_FILE))
+            try:
+                self.port = await server.start("127.0.0.1", port)
+            except BaseException:
+                await server.store.close()
+                raise
+            self._started.set()
+            try:
+                await self._stop.wait()
+            finally:
+                await server.close()
+
+        try:
+            loop.run_until_complete(serve())
+        except BaseException as exc:
+            self._failure = exc
+            log.debug("embedded server stopped with an error", exc_info=exc)
+        finally:
+            self._started.set()
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+
+
+_servers: dict[Path, EmbeddedServer] = {}
+_servers_lock = threading.Lock()
+
+
+def embedded_server(data_dir: Path | None = None) -> EmbeddedServer:
+    """The process's embedded server for this data folder, started (one per folder: SQLite wants one writer)."""
+    folder = (data_dir if data_dir is not None else local_dir()).resolve()
+    with _servers_lock:
+        server = _servers.get(folder)
+        if server is None:
+            server = _servers[folder] = EmbeddedServer(folder)
+        if not server.running:
+            server.start()
+        return server
+
+
+def stop_embedded_servers() -> None:
+    """Stop every embedded server this process started (at exit, and in tests)."""
+    with _servers_lock:
+        servers = list(_servers.values())
+        _servers.clear()
+    for server in servers:
+        server.stop()
+
+
+# --- the registry of local games ---------------------------------------------------------------
+
+Status = Literal["lobby", "running", "over"]
+
+
+class SavedGame(BaseModel):
+    """One local game as the registry keeps it: enough to resume the player's seat."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    game: str
+    scenario: str
+    state: str
+    token: str = Field(repr=False)
+    umpire_token: str = Field(repr=False)
+    """The creator's seat: it can start a game that was created but never started."""
+    seed: int | None = None
+    status: Status = "running"
+    created: float
+    last_played: float
+
+
+class _RegistryFile(BaseModel):
+    format: Literal["backchannel-local/1"] = "backchannel-local/1"
+    games: list[SavedGame] = Field(default_factory=list)
+
+
+class LocalGames:
+    """The local games, in a JSON file beside the embedded server's database.
+
+    The file holds seat tokens, so it is written readable by its owner only, and atomically."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory if directory is not None else local_dir()
+        self.path = self.directory / REGISTRY_FILE
+        self._lock = threading.Lock()
+
+    def all(self) -> list[SavedGame]:
+        """Every local game, the most recently played first."""
+        return sorted(self._read().games, key=lambda g: g.last_played, reverse=True)
+
+    def unfinished(self) -> list[SavedGame]:
+        return [g for g in self.all() if g.status != "over"]
+
+    def latest_unfinished(self) -> SavedGame | None:
+        games = self.unfinished()
+        return games[0] if games else None
+
+    def get(self, game: str) -> SavedGame | None:
+        return next((g for g in self._read().games if g.game == game), None)
+
+    def save(self, entry: SavedGame) -> None:
+        """Add the game, or replace the entry of the same game."""
+        with self._lock:
+            data = self._read()
+            data.games = [g for g in data.games if g.game != entry.game] + [entry]
+            self._write(data)
+
+    def update(self, game: str, *, status: Status | None = None, played: float | None = None) -> SavedGame | None:
+        """Record progress: the game's status and when it was last played."""
+        with self._lock:
+            data = self._read()
+            for i, entry in enumerate(data.games):
+                if entry.game == game:
+                    changes: dict[str, object] = {"last_played": played if played is not None else time.time()}
+                    if status is not None:
+                        changes["status"] = status
+                    data.games[i] = entry.model_copy(update=changes)
+                    self._write(data)
+                    return data.games[i]
+        return None
+
+    def remove(self, game: str) -> None:
+        with self._lock:
+            data = self._read()
+            data.games = [g for g in data.games if g.game != game]
+            self._write(data)
+
+    def _read(self) -> _RegistryFile:
+        try:
+            return _RegistryFile.model_validate_json(self.path.read_bytes())
+        except FileNotFoundError:
+            return _RegistryFile()
+        except ValueError as exc:  # a damaged file: keep it aside rather than lose the tokens silently
+            log.warning("the local games registry %s is unreadable (%s); starting a new one", self.path, exc)
+            with contextlib.suppress(OSError):
+                os.replace(self.path, self.path.with_suffix(".damaged.json"))
+            return _RegistryFile()
+
+    def _write(self, data: _RegistryFile) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(data.model_dump_json(indent=2))
+        os.replace(partial, self.path)
+
+
+# --- starting and continuing a local game ----------------------------------------------------------
+
+
+@dataclass
+class LocalGame:
+    """A local game being played: the embedded server, the player's seated link, its registry entry.
+
+    The UI polls `link` (a `ServerLink` already connected and seated) like any other."""
+
+    server: EmbeddedServer
+    link: ServerLink
+    entry: SavedGame
+    registry: LocalGames
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def token(self) -> str:
+        return self.entry.token
+
+    @property
+    def state(self) -> str:
+        return self.entry.state
+
+    def record(self, status: Status | None = None) -> None:
+        """Note in the registry that the game was played now (and its status, e.g. over)."""
+        updated = self.registry.update(self.entry.game, status=status)
+        if updated is not None:
+            self.entry = updated
+
+    def close(self, status: Status | None = None, *, stop_server: bool = True) -> None:
+        """Close the link, record the game's progress, and stop the embedded server."""
+        self.link.close()
+        self.record(status)
+        if stop_server:
+            self.server.stop()
+
+
+def _reply(link: ServerLink, ref: str | int, what: str) -> dict[str, object]:
+    reply = link.wait_reply(ref, START_TIMEOUT)
+    if reply is None:
+        detail = "the connection was lost" if link.state == OFFLINE else "no answer in time"
+        raise LocalPlayError(f"{what}: {detail}")
+    if reply.get("type") == "error":
+        raise LocalPlayError(f"{what}: {reply.get('message')}", str(reply.get("code")))
+    return reply
+
+
+def _seats(scenario_id: str, state: str) -> dict[str, str]:
+    """The player's state for a person, every other playable seat for a bot (minor states keep
+    the scenario's own controller: a bot or nobody)."""
+    from game.client.scenario_cache import ScenarioCache
+
+    try:
+        scenario = ScenarioCache().bundled(scenario_id)
+    except KeyError:
+        raise LocalPlayError(f"no bundled scenario {scenario_id!r}") from None
+    playable = [s.id for s in scenario.states if s.playable and s.controller == "player"]
+    if state not in {s.id for s in scenario.states}:
+        raise LocalPlayError(f"{scenario_id} has no state {state!r}; its playable states are {', '.join(playable)}")
+    if not scenario.state(state).playable:
+        raise LocalPlayError(f"{state} is not playable in {scenario_id}; choose one of {', '.join(playable)}")
+    return {state: "human", **{s: "bot" for s in playable if s != state}}
+
+
+def first_playable_state(scenario_id: str) -> str:
+    """The scenario's first great power: its first state a person may play."""
+    from game.client.scenario_cache import ScenarioCache
+
+    scenario = ScenarioCache().bundled(scenario_id)
+    return next(s.id for s in scenario.states if s.playable)
+
+
+def _start(url: str, umpire_token: str, what: str) -> None:
+    umpire = ServerLink(url, token=umpire_token, client="backchannel-play")
+    umpire.start()
+    try:
+        _reply(umpire, umpire.send({"type": "start", "fill_bots": True}), what)
+    except LocalPlayError as exc:
+        if exc.code != "already_started":  # started before the registry heard of it: fine
+            raise
+    finally:
+        umpire.close()
+
+
+def new_local_game(
+    scenario_id: str,
+    state: str,
+    seed: int | None = None,
+    deadline: int | None = None,
+    *,
+    registry: LocalGames | None = None,
+) -> LocalGame:
+    """Create a game on the embedded server with bots in every other seat, seat the player, start it.
+
+    The creator's link holds the umpire seat; the player's seat is a join on a second link,
+    made before the start so that `fill_bots` leaves it to the person."""
+    registry = registry if registry is not None else LocalGames()
+    seats = _seats(scenario_id, state)
+    server = embedded_server(registry.directory)
+    umpire = ServerLink(server.url, client="backchannel-play")
+    umpire.start()
+    try:
+        create: dict[str, object] = {"type": "create", "scenario": scenario_id, "seats": seats, "deadline": deadline}
+        if seed is not None:
+            create["seed"] = seed
+        created = _reply(umpire, umpire.send(create), "the game could not be created")
+    finally:
+        umpire.close()
+    umpire_token = str(created["token"])
+    codes = created["codes"]
+    assert isinstance(codes, dict)
+    link = ServerLink(server.url)
+    link.start()
+    try:
+        joined = _reply(link, link.send({"type": "join", "code": codes["states"][state]}), "the seat could not be taken")
+        now = time.time()
+        entry = SavedGame(
+            game=str(created["game"]), scenario=scenario_id, state=state, token=str(joined["token"]),
+            umpire_token=umpire_token, seed=seed, status="lobby", created=now, last_played=now,
+        )
+        registry.save(entry)  # from here on the game can be continued, even if the start fails
+        _start(server.url, umpire_token, "the game could not be started")
+    except BaseException:
+        link.close()
+        raise
+    entry = entry.model_copy(update={"status": "running"})
+    registry.save(entry)
+    return LocalGame(server, link, entry, registry)
+
+
+def continue_local_game(entry: SavedGame, *, registry: LocalGames | None = None) -> LocalGame:
+    """Resume the player's seat of a local game (starting it first if it never was)."""
+    registry = registry if registry is not None else LocalGames()
+    server = embedded_server(registry.directory)
+    if entry.status == "lobby":
+        _start(server.url, entry.umpire_token, "the game could not be started")
+    link = ServerLink(server.url, token=entry.token)
+    link.start()
+    if not link.wait_state(lambda s: s in (ONLINE, OFFLINE), START_TIMEOUT) or link.state != ONLINE:
+        detail = link.poll()
+        link.close()
+        reason = next((m.get("detail") for m in reversed(detail) if m.get("type") == "link"), "no answer")
+        raise LocalPlayError(f"the local game {entry.game} could not be resumed: {reason}")
+    updated = registry.update(entry.game, status="running" if entry.status == "lobby" else None)
+    return LocalGame(server, link, updated or entry, registry)

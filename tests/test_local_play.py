@@ -1,0 +1,137 @@
+"""Local play: a new game against bots on the embedded server, then continuing it later.
+
+BACKCHANNEL_HOME points into the test's own folder, so nothing touches the user's data.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import game.play as play
+from game.client.link import ONLINE
+from game.client.state import ClientState
+from game.play import (
+    HOME_ENV,
+    LocalGame,
+    LocalGames,
+    LocalPlayError,
+    SavedGame,
+    continue_local_game,
+    first_playable_state,
+    local_dir,
+    new_local_game,
+    stop_embedded_servers,
+)
+
+TIMEOUT = 30.0
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
+    yield tmp_path / "home"
+    stop_embedded_servers()
+
+
+def follow(local: LocalGame, state: ClientState, until: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        state.apply_all(local.link.poll())
+        if until():
+            return
+        left = deadline - time.monotonic()
+        assert left > 0, f"timed out waiting for {what}"
+        local.link.wait(left)
+
+
+def test_new_local_game_then_continue_it(home: Path) -> None:
+    assert local_dir() == home / "local"
+    assert first_playable_state("july-1914") == "gbr"
+    local = new_local_game("july-1914", "fra", seed=11)
+    state = ClientState()
+    follow(local, state, lambda: state.status == "running" and state.view is not None, "the running game")
+    assert local.url.startswith("ws://127.0.0.1:") and local.state == "fra"
+    assert state.seat is not None and state.seat["role"] == "player" and state.my_state == "fra"
+    assert state.token == local.token == local.link.token
+    seats = state.table["seats"]  # type: ignore[index]
+    assert seats["fra"] == {"player": "human", "taken": True}
+    assert all(seats[s]["player"] == "bot" for s in ("gbr", "ger", "aus", "rus", "ita")), seats
+    assert (state.turn, state.phase) == (1, "movement")
+
+    registry = LocalGames()
+    (entry,) = registry.all()
+    assert entry.game == state.seat["game"] and entry.scenario == "july-1914" and entry.state == "fra"
+    assert entry.status == "running" and entry.token == local.token and entry.umpire_token != entry.token
+    assert registry.latest_unfinished() == entry
+    assert stat.S_IMODE(registry.path.stat().st_mode) == 0o600, "the registry holds seat tokens"
+    assert (home / "local" / "backchannel.sqlite3").is_file()
+
+    # The player orders and is ready; the bots' seats need no one: the turn resolves.
+    units = [u for u in state.view["map"]["units"] if u["state"] == "fra"]  # type: ignore[index]
+    orders = [f"{'A' if u['type'] == 'army' else 'F'} {u['location']} H" for u in units]
+    local.link.send({"type": "act", "command": {"kind": "orders", "turn": 1, "phase": "movement", "orders": orders}})
+    local.link.send({"type": "ready"})
+    follow(local, state, lambda: state.turn != 1 or state.phase != "movement", "the resolution")
+    moved_on = (state.turn, state.phase)
+    local.close()
+    assert local.link.state == "offline" and not local.server.running
+
+    # Later: the registry's entry resumes the same seat on a new embedded server.
+    again = continue_local_game(LocalGames().latest_unfinished())  # type: ignore[arg-type]
+    assert again.link.state == ONLINE and again.token == entry.token
+    resumed = ClientState()
+    follow(again, resumed, lambda: resumed.view is not None, "the resumed view")
+    assert resumed.seat == state.seat and (resumed.turn, resumed.phase) == moved_on
+    assert LocalGames().get(entry.game).last_played >= entry.last_played  # type: ignore[union-attr]
+    again.close(status="over")
+    assert LocalGames().latest_unfinished() is None
+
+
+def test_a_game_created_but_never_started_is_started_on_continue(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(url: str, umpire_token: str, what: str) -> None:
+        raise LocalPlayError("the program stopped before the start")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(play, "_start", interrupted)
+        with pytest.raises(LocalPlayError, match="before the start"):
+            new_local_game("july-1914", "ger", seed=2)
+    entry = LocalGames().latest_unfinished()
+    assert entry is not None and entry.status == "lobby" and entry.state == "ger"
+    again = continue_local_game(entry)
+    state = ClientState()
+    follow(again, state, lambda: state.status == "running" and state.phase == "movement", "the started game")
+    assert state.table["seats"]["ger"]["player"] == "human"  # type: ignore[index]
+    assert LocalGames().get(entry.game).status == "running"  # type: ignore[union-attr]
+    again.close()
+
+
+def test_refusals_are_explained(home: Path) -> None:
+    with pytest.raises(LocalPlayError, match="no state 'zzz'"):
+        new_local_game("july-1914", "zzz")
+    with pytest.raises(LocalPlayError, match="not playable"):
+        new_local_game("july-1914", "che")
+    with pytest.raises(LocalPlayError, match="no bundled scenario"):
+        new_local_game("no-such-scenario", "fra")
+    now = time.time()
+    forged = SavedGame(game="g-000000000000", scenario="july-1914", state="fra", token="t" * 43,
+                       umpire_token="u" * 43, created=now, last_played=now)
+    with pytest.raises(LocalPlayError, match="could not be resumed"):
+        continue_local_game(forged)
+
+
+def test_a_damaged_registry_is_set_aside(home: Path) -> None:
+    registry = LocalGames()
+    registry.directory.mkdir(parents=True)
+    registry.path.write_text("{not json")
+    assert registry.all() == []
+    assert registry.path.with_suffix(".damaged.json").read_text() == "{not json"
+    now = time.time()
+    registry.save(SavedGame(game="g-1", scenario="july-1914", state="fra", token="t" * 43, umpire_token="u" * 43,
+                            created=now, last_played=now))
+    assert json.loads(registry.path.read_text())["games"][0]["game"] == "g-1"
