@@ -21,6 +21,7 @@ import resource
 import signal
 import sys
 import time
+from collections import deque
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -83,6 +84,8 @@ class BackchannelServer:
         self.rate = rate
         self.burst = burst
         self.connections: set[Connection] = set()
+        self.act_latencies: deque[float] = deque(maxlen=4096)
+        """Recent times from an `act` frame read to its reply sent (after the commit), for /stats."""
         self._numbers = 0
         self._server: Server | None = None
         self.port = 0
@@ -129,6 +132,7 @@ class BackchannelServer:
                 "games": len(self.lobby.games),
                 "commits": len(latencies),
                 "commit_ms_p50": median_ms(latencies),
+                "act_reply_ms_p50": median_ms(self.act_latencies),
             }
             return connection.respond(HTTPStatus.OK, json.dumps(stats) + "\n")
         if "token" in url.query.lower():
@@ -155,7 +159,10 @@ class BackchannelServer:
                     logs.connection("bad frame", conn.id, code=exc.code)
                     continue
                 try:
+                    received = time.perf_counter()
                     await self.dispatch(conn, message)
+                    if message.type == "act":  # the reply (ack after the commit, or error) is on its way
+                        self.act_latencies.append(time.perf_counter() - received)
                 except Exception as exc:
                     log.error("conn %d: %s failed (%s)", conn.id, message.type, type(exc).__name__)
                     log.debug("conn %d: %s failed", conn.id, message.type, exc_info=exc)
@@ -328,7 +335,7 @@ def serve_command(host: str, port: int, data: Path | None) -> int:
     logs.setup()
     # The store's writer thread needs the GIL for a moment after each fsync; with the default 5 ms
     # switch interval a busy event loop would make every commit wait that long, several times.
-    sys.setswitchinterval(0.0005)
+    sys.setswitchinterval(0.0001)
     limit = raise_open_files_limit()
     if limit < 2048:
         log.warning("only %d open files allowed: at most about %d connections", limit, limit - 64)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import queue
 import sqlite3
 import statistics
@@ -183,7 +184,7 @@ _UPDATE_GAME = (
 class SqliteStore(Store):
     """SQLite in WAL mode with synchronous=FULL, written by one thread with group commit."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, inline: bool | None = None) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._connect()
@@ -194,6 +195,11 @@ class SqliteStore(Store):
         self._queue: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
         self._latencies: deque[float] = deque(maxlen=4096)
         self._closed = False
+        if inline is None:
+            inline = os.environ.get("BACKCHANNEL_COMMIT", "inline") == "inline"
+        self.inline = inline
+        self._pending: list[_Write] = []
+        self._inline_conn: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -220,9 +226,27 @@ class SqliteStore(Store):
         future: asyncio.Future[None] = loop.create_future()
         if self._closed:
             future.set_exception(StoreError("the store is closed"))
+        elif self.inline:
+            write = _Write(games, log, members, update, snapshots or [], future, loop, time.perf_counter())
+            if not self._pending:
+                loop.call_soon(self._flush_inline)
+            self._pending.append(write)
         else:
             self._queue.put(_Write(games, log, members, update, snapshots or [], future, loop, time.perf_counter()))
         return future
+
+    def _flush_inline(self) -> None:
+        """Commit everything written during this turn of the event loop, on the loop's own thread."""
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        if self._inline_conn is None:
+            self._inline_conn = self._connect()
+        outcomes = self._commit(self._inline_conn, batch)
+        done = time.perf_counter()
+        for write in batch:
+            self._latencies.append(done - write.queued)
+        _settle([(w.future, o) for w, o in zip(batch, outcomes, strict=True)])
 
     def _run(self) -> None:
         conn = self._connect()
@@ -333,9 +357,13 @@ class SqliteStore(Store):
     async def close(self) -> None:
         if self._closed:
             return
+        self._flush_inline()
         self._closed = True
         self._queue.put(None)
         await asyncio.get_running_loop().run_in_executor(None, self._thread.join)
+        if self._inline_conn is not None:
+            self._inline_conn.close()
+            self._inline_conn = None
 
     def commit_latencies(self) -> list[float]:
         return list(self._latencies)
