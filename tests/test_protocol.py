@@ -262,9 +262,10 @@ def test_roles_in_the_session() -> None:
 # --- the store -------------------------------------------------------------------------------------
 
 
-def test_sqlite_store_group_commit_and_reload(tmp_path: Path) -> None:
+@pytest.mark.parametrize("inline", [True, False], ids=["commit-on-loop", "commit-in-thread"])
+def test_sqlite_store_group_commit_and_reload(tmp_path: Path, inline: bool) -> None:
     async def scenario() -> None:
-        store = SqliteStore(tmp_path / "db.sqlite3")
+        store = SqliteStore(tmp_path / "db.sqlite3", inline=inline)
         record = GameRecord("g-1", 0.0, None, "text", 1, {"a": 1}, "lobby", {"seconds": None})
         member = Member("m1", "g-1", "umpire", None, token_digest("t"))
         await store.create(record, [member], [{"k": "join", "m": "m1"}])
