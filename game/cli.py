@@ -62,6 +62,45 @@ def scenario_preview(
     raise typer.Exit(preview_command(file, out, width))
 
 
+@app.command("play")
+def play(
+    scenario: Annotated[str, typer.Option(help="Bundled scenario id.")] = "july-1914",
+    as_state: Annotated[
+        str | None,
+        typer.Option("--as", help="The state you play, e.g. fra. Without it (and without --demo) the title screen asks."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--continue", help="Continue the latest unfinished local game.")
+    ] = False,
+    demo: Annotated[
+        bool, typer.Option(help="A bot plays your seat through the UI (for a projector, screenshots, tests).")
+    ] = False,
+    turns: Annotated[int | None, typer.Option(help="With --demo: exit after this many turns.")] = None,
+    screenshots: Annotated[
+        Path | None, typer.Option(help="Save a screenshot at each step of interest into this folder.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the game's random generator (default: random).")] = None,
+) -> None:
+    """Play against bots on this computer: an embedded server on loopback, bots in every other seat."""
+    from game.play import play_command
+
+    raise typer.Exit(play_command(scenario, as_state, resume, demo, turns, screenshots, seed))
+
+
+@app.command("join")
+def join(
+    url: Annotated[str, typer.Argument(help="The server's address, e.g. ws://192.168.1.20:8765.")],
+    code: Annotated[str, typer.Argument(help="The join code of your seat, e.g. D8XR-3PWA.")],
+    screenshots: Annotated[
+        Path | None, typer.Option(help="Save a screenshot at each step of interest into this folder.")
+    ] = None,
+) -> None:
+    """Take a seat in a game on a server with its join code, and open the client."""
+    from game.play import join_command
+
+    raise typer.Exit(join_command(url, code, screenshots))
+
+
 @app.command("simulate")
 def simulate(
     scenario: Annotated[str, typer.Option(help="Bundled scenario id or path to a scenario file.")] = "july-1914",

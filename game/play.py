@@ -33,6 +33,8 @@ REGISTRY_FILE = "games.json"
 START_TIMEOUT = 30.0
 """Starting the server restores every stored game; a reply to a lobby request comes in well under this."""
 STOP_TIMEOUT = 10.0
+JOIN_TIMEOUT = 10.0
+"""How long `backchannel join` tries to reach the server before saying it cannot."""
 
 
 class LocalPlayError(RuntimeError):
@@ -433,3 +435,132 @@ def continue_local_game(entry: SavedGame, *, registry: LocalGames | None = None)
         raise LocalPlayError(f"the local game {entry.game} could not be resumed: {reason}")
     updated = registry.update(entry.game, status="running" if entry.status == "lobby" else None)
     return LocalGame(server, link, updated or entry, registry)
+
+
+# --- what the client may do with local games, and the commands -------------------------------------
+
+
+class LocalPlay:
+    """Local games as the client's title screen may use them: list, start, continue.
+
+    The client never imports the server; the play command hands it this object instead.  It
+    holds at most one local game at a time and stops the embedded server when closed."""
+
+    def __init__(self, registry: LocalGames | None = None, *, seed: int | None = None, deadline: int | None = None) -> None:
+        self.registry = registry if registry is not None else LocalGames()
+        self.seed = seed
+        self.deadline = deadline
+        self.current: LocalGame | None = None
+
+    def saved(self) -> list[SavedGame]:
+        """The unfinished local games, the most recently played first."""
+        return self.registry.unfinished()
+
+    def new_game(self, scenario_id: str, state: str, seed: int | None = None) -> LocalGame:
+        """Start a game against bots (it takes a moment: call it off the UI thread)."""
+        self._leave()
+        self.current = new_local_game(
+            scenario_id, state, seed if seed is not None else self.seed, self.deadline, registry=self.registry
+        )
+        return self.current
+
+    def continue_game(self, game: str | SavedGame) -> LocalGame:
+        """Resume an unfinished local game, by id or registry entry (off the UI thread too)."""
+        entry = game if isinstance(game, SavedGame) else self.registry.get(game)
+        if entry is None:
+            raise LocalPlayError(f"no local game {game!r}")
+        self._leave()
+        self.current = continue_local_game(entry, registry=self.registry)
+        return self.current
+
+    def _leave(self) -> None:
+        if self.current is not None:
+            self.current.close(stop_server=False)
+            self.current = None
+
+    def close(self, status: Status | None = None) -> None:
+        """Leave the current game (recording its status) and stop the embedded server."""
+        if self.current is not None:
+            self.current.close(status)
+            self.current = None
+        stop_embedded_servers()
+
+
+def play_command(
+    scenario: str,
+    state: str | None,
+    resume: bool,
+    demo: bool,
+    turns: int | None,
+    screenshots: Path | None,
+    seed: int | None,
+) -> int:
+    """`backchannel play`: a local game against bots, the title screen, or the latest unfinished game."""
+    import sys
+
+    local = LocalPlay(seed=seed)
+    try:
+        game: LocalGame | None = None
+        if resume:
+            entry = local.registry.latest_unfinished()
+            if entry is None:
+                print("No unfinished local game: start one with `backchannel play`.", file=sys.stderr)
+                return 1
+            game = local.continue_game(entry)
+        elif state is not None or demo:
+            game = local.new_game(scenario, state or first_playable_state(scenario))
+        from game.client.app import run_client
+
+        run_client(
+            link=game.link if game is not None else None,
+            state=game.state if game is not None else None,
+            title_screen=game is None,
+            demo=demo,
+            turns=turns,
+            screenshots=screenshots,
+            local=local,
+        )
+        return 0
+    except LocalPlayError as exc:
+        print(f"backchannel play: {exc}", file=sys.stderr)
+        return 1
+    except KeyError as exc:
+        print(f"backchannel play: no bundled scenario {exc}", file=sys.stderr)
+        return 1
+    finally:
+        local.close()
+
+
+def join_command(url: str, code: str, screenshots: Path | None = None) -> int:
+    """`backchannel join URL CODE`: take a seat in a server's game and open the client."""
+    import sys
+
+    if not url.startswith(("ws://", "wss://")):
+        print(f"backchannel join: {url!r} is not a websocket address (ws://HOST:PORT)", file=sys.stderr)
+        return 1
+    link = ServerLink(url)
+    link.start()
+    try:
+        if not link.wait_state(lambda s: s == ONLINE, JOIN_TIMEOUT):
+            print(f"backchannel join: cannot reach {url} ({link.state})", file=sys.stderr)
+            return 1
+        joined = link.wait_reply(link.send({"type": "join", "code": code}), START_TIMEOUT)
+        if joined is None or joined.get("type") != "joined":
+            reason = str(joined.get("message")) if joined is not None else "no answer from the server"
+            print(f"backchannel join: {reason}", file=sys.stderr)
+            return 1
+        from game.client.app import run_client
+
+        seat = joined.get("seat") if isinstance(joined.get("seat"), dict) else {}
+        run_client(
+            link=link,
+            state=seat.get("state") if isinstance(seat, dict) else None,
+            title_screen=False,
+            demo=False,
+            turns=None,
+            screenshots=screenshots,
+            local=None,
+        )
+        return 0
+    finally:
+        link.close()

@@ -7,25 +7,32 @@ from __future__ import annotations
 
 import json
 import stat
+import sys
 import time
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import game.play as play
-from game.client.link import ONLINE
+from game.client.link import ONLINE, ServerLink
 from game.client.state import ClientState
 from game.play import (
     HOME_ENV,
+    EmbeddedServer,
     LocalGame,
     LocalGames,
+    LocalPlay,
     LocalPlayError,
     SavedGame,
     continue_local_game,
     first_playable_state,
+    join_command,
     local_dir,
     new_local_game,
+    play_command,
     stop_embedded_servers,
 )
 
@@ -135,3 +142,70 @@ def test_a_damaged_registry_is_set_aside(home: Path) -> None:
     registry.save(SavedGame(game="g-1", scenario="july-1914", state="fra", token="t" * 43, umpire_token="u" * 43,
                             created=now, last_played=now))
     assert json.loads(registry.path.read_text())["games"][0]["game"] == "g-1"
+
+
+class FakeClient:
+    """Stands in for game.client.app: records how the commands call `run_client`."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def run_client(self, **options: Any) -> None:
+        link = options["link"]
+        self.calls.append({**options, "link_state": link.state if link is not None else None,
+                           "seat": link.seat if link is not None else None})
+
+
+@pytest.fixture
+def fake_client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
+    fake = FakeClient()
+    module = types.ModuleType("game.client.app")
+    module.run_client = fake.run_client  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "game.client.app", module)
+    return fake
+
+
+def test_the_play_command_plumbing(home: Path, fake_client: FakeClient, capsys: pytest.CaptureFixture[str]) -> None:
+    assert play_command("july-1914", None, True, False, None, None, None) == 1
+    assert "No unfinished local game" in capsys.readouterr().err
+    assert not fake_client.calls
+
+    assert play_command("july-1914", "ita", False, False, None, None, 4) == 0
+    (call,) = fake_client.calls
+    assert call["state"] == "ita" and call["title_screen"] is False and call["link_state"] == ONLINE
+    assert call["seat"]["state"] == "ita" and isinstance(call["local"], LocalPlay)
+    assert call["link"].state == "offline", "closed when the client returns"
+    (entry,) = LocalGames().unfinished()
+    assert entry.state == "ita" and entry.seed == 4
+
+    assert play_command("july-1914", None, True, False, None, None, None) == 0
+    assert fake_client.calls[-1]["seat"] == call["seat"], "--continue resumes the same seat"
+
+    assert play_command("july-1914", None, False, False, None, None, None) == 0
+    title = fake_client.calls[-1]
+    assert title["title_screen"] is True and title["link"] is None
+    assert [g.game for g in title["local"].saved()] == [entry.game]
+
+    assert play_command("july-1914", "zzz", False, False, None, None, None) == 1
+    assert "no state 'zzz'" in capsys.readouterr().err
+
+
+def test_the_join_command(home: Path, fake_client: FakeClient, capsys: pytest.CaptureFixture[str]) -> None:
+    assert join_command("http://example.org", "ABCD2345") == 1
+    assert "not a websocket address" in capsys.readouterr().err
+    server = EmbeddedServer(home / "server")
+    url = server.start()
+    try:
+        assert join_command(url, "ZZZZZZZZ") == 1
+        assert "no game has this join code" in capsys.readouterr().err
+        umpire = ServerLink(url)
+        umpire.start()
+        created = umpire.wait_reply(umpire.send({"type": "create", "scenario": "july-1914"}), TIMEOUT)
+        umpire.close()
+        assert created is not None and created["type"] == "created"
+        assert join_command(url, created["codes"]["states"]["rus"].lower()) == 0
+        (call,) = fake_client.calls
+        assert call["state"] == "rus" and call["local"] is None and call["link_state"] == ONLINE
+        assert call["link"].state == "offline", "closed when the client returns"
+    finally:
+        server.stop()
