@@ -1,0 +1,328 @@
+"""The client program: the window, the main loop, and the screens (title, game).
+
+`run_client` is what `backchannel play` and `backchannel join` call.  `ClientApp.step` does
+one frame — events, polling the link, drawing — so tests and the demo driver can step the
+program a frame at a time.  Nothing here waits on the network: the link runs in its own
+thread and starting a local game runs in a worker thread while the title screen stays live.
+
+The local-play module (`game.play`, outside the client because it runs the server) is handed
+in as `local`; the client only calls `local.new_local_game(scenario, state, seed)`,
+`local.continue_local_game(entry)` and `local.LocalGames().unfinished()` on it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # no sound is played: keep audio drivers quiet
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pygame  # after the SDL environment above
+import pygame_gui
+
+from game.client.game_screen import MIN_SIZE, GameScreen
+from game.client.link import ServerLink
+from game.client.scenario_cache import ScenarioCache
+from game.client.state import ClientState
+from game.client.theme import theme_data
+from game.client.title_screen import Choice, SavedEntry, TitleScreen
+from game.render.fonts import FONT_DIR
+
+DEFAULT_SIZE = (1280, 800)
+FPS = 60
+FIRST_FRAME_ENV = "BACKCHANNEL_FIRST_FRAME_EXIT"
+"""When set, the program prints `first-map-frame EPOCH` at the first frame of the map and quits (the bench)."""
+
+
+def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
+    """The UI manager with the theme, and DejaVu registered for the HTML text boxes' bold and italics."""
+    manager = pygame_gui.UIManager(size, theme_data(), enable_live_theme_updates=False)
+    regular, bold = str(FONT_DIR / "DejaVuSans.ttf"), str(FONT_DIR / "DejaVuSans-Bold.ttf")
+    manager.add_font_paths("dejavu", regular, bold, regular, bold)
+    fonts = manager.get_theme().get_font_dictionary()
+    wanted = [
+        {"name": "dejavu", "point_size": size_, "style": style}
+        for size_ in (12, 13, 14, 15, 16, 18)
+        for style in ("regular", "bold", "italic", "bold_italic")
+    ]
+    # Preloading a font the theme already loaded only warns; ask for the missing ones.
+    missing = [f for f in wanted if not fonts.check_font_preloaded(fonts.create_font_id(
+        f["point_size"], "dejavu", "bold" in f["style"], "italic" in f["style"]))]
+    manager.preload_fonts(missing)
+    return manager
+
+
+def _saved_entries(local: Any) -> list[SavedEntry]:
+    if local is None:
+        return []
+    try:
+        games = local.LocalGames().unfinished()
+    except Exception:  # an unreadable registry must not keep the title screen away
+        return []
+    out = []
+    for g in games:
+        when = time.strftime("%d %b %H:%M", time.localtime(g.last_played))
+        out.append(SavedEntry(g.game, f"{g.scenario} as {g.state.upper()} · {when}"))
+    return out
+
+
+class ClientApp:
+    """The window and its screens; `step()` runs one frame."""
+
+    def __init__(
+        self,
+        *,
+        session: Any = None,
+        link: ServerLink | None = None,
+        join: tuple[str, str] | None = None,
+        local: Any = None,
+        size: tuple[int, int] = DEFAULT_SIZE,
+        fullscreen: bool = False,
+        seed: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        playback_seconds: float = 3.0,
+    ) -> None:
+        pygame.init()
+        if pygame.mixer.get_init():
+            pygame.mixer.quit()  # no sound: an initialised mixer only makes noise in logs
+        size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+        self.surface = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("Backchannel")
+        self._set_minimum_size()
+        self.manager = make_manager(size)
+        self.cache = ScenarioCache()
+        self.local = local
+        self.seed = seed
+        self.clock = clock
+        self.playback_seconds = playback_seconds
+        self.session: Any = None
+        self.link: ServerLink | None = None
+        self.title: TitleScreen | None = None
+        self.game: GameScreen | None = None
+        self.running = True
+        self.frames = 0
+        self.exit_code = 0
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backchannel-start")
+        self._starting: Future[Any] | None = None
+        self._last = clock()
+        if session is not None:
+            self._open_session(session)
+        elif link is not None:
+            self._open_link(link)
+        elif join is not None:
+            self._join(*join)
+        else:
+            self.show_title()
+
+    # --- screens -----------------------------------------------------------------------------
+
+    def _set_minimum_size(self) -> None:
+        with contextlib.suppress(Exception):  # pygame-ce's Window API; older builds simply lack it
+            window = pygame.Window.from_display_module()
+            window.minimum_size = MIN_SIZE
+
+    def show_title(self, message: str = "") -> None:
+        if self.game is not None:
+            self.game.kill()
+            self.game = None
+        if self.title is not None:
+            self.title.kill()
+        self.title = TitleScreen(self.manager, self.cache, _saved_entries(self.local), self.local is not None, message)
+
+    def _open_session(self, session: Any) -> None:
+        self.session = session
+        self._open_link(session.link)
+
+    def _open_link(self, link: ServerLink) -> None:
+        if self.title is not None:
+            self.title.kill()
+            self.title = None
+        self.link = link
+        link.start()  # a no-op for a link already started
+        self.game = GameScreen(self.manager, link, ClientState(), cache=self.cache, clock=self.clock,
+                               playback_seconds=self.playback_seconds)
+
+    def _join(self, url: str, code: str) -> None:
+        link = ServerLink(url)
+        link.start()
+        link.send({"type": "join", "code": code})
+        self._open_link(link)
+
+    def _start_choice(self, choice: Choice) -> None:
+        """Act on the title screen's choice; a local game starts in the worker thread."""
+        assert self.title is not None
+        if choice.action == "quit":
+            self.running = False
+        elif choice.action == "join":
+            self._join(*choice.args)
+        elif choice.action == "play" and self.local is not None:
+            scenario, state = choice.args
+            self.title.set_busy(f"Starting {scenario} as {state.upper()}…")
+            self._starting = self._worker.submit(self.local.new_local_game, scenario, state, self.seed)
+        elif choice.action == "continue" and self.local is not None:
+            entry = self.local.LocalGames().get(choice.args[0])
+            if entry is None:
+                self.title.show_message("That game is no longer in the registry.")
+            else:
+                self.title.set_busy("Resuming the game…")
+                self._starting = self._worker.submit(self.local.continue_local_game, entry)
+
+    def _check_starting(self) -> None:
+        future = self._starting
+        if future is None or not future.done():
+            return
+        self._starting = None
+        try:
+            session = future.result()
+        except Exception as exc:  # shown to the player, who can choose again
+            if self.title is not None:
+                self.title.set_busy("")
+                self.title.show_message(str(exc)[:200])
+            return
+        self._open_session(session)
+
+    # --- the frame ---------------------------------------------------------------------------
+
+    def step(self, events: Sequence[pygame.event.Event] | None = None) -> bool:
+        """One frame: handle `events` (default: the queue's), poll the link, draw.  False once quit."""
+        now = self.clock()
+        dt = max(0.0, min(0.25, now - self._last))
+        self._last = now
+        for event in pygame.event.get() if events is None else events:
+            self._event(event)
+        if not self.running:
+            return False
+        self._check_starting()
+        if self.game is not None:
+            self.game.poll()
+            self.game.update()
+        elif self.title is not None and self.title.choice is not None:
+            choice, self.title.choice = self.title.choice, None
+            self._start_choice(choice)
+        self.manager.update(dt)
+        self._draw()
+        self.frames += 1
+        return self.running
+
+    def _event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.resize((event.w, event.h) if event.type == pygame.WINDOWSIZECHANGED else event.size)
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
+            self.toggle_fullscreen()
+            return
+        consumed = self.manager.process_events(event)
+        if self.game is not None:
+            self.game.process_event(event, consumed)
+        elif self.title is not None:
+            self.title.process_event(event)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """Follow the window to a new size (never below the minimum) and lay everything out again."""
+        size = (max(MIN_SIZE[0], int(size[0])), max(MIN_SIZE[1], int(size[1])))
+        if self.surface.get_size() != size:
+            flags = self.surface.get_flags() & pygame.FULLSCREEN
+            self.surface = pygame.display.set_mode(size, pygame.RESIZABLE | flags)
+        if self.manager.window_resolution == size:
+            return
+        self.manager.set_window_resolution(size)
+        if self.game is not None:
+            self.game.resize(size)
+        if self.title is not None:
+            self.title.resize(size)
+
+    def toggle_fullscreen(self) -> None:
+        with contextlib.suppress(pygame.error):  # some drivers (dummy) have no full screen
+            pygame.display.toggle_fullscreen()
+            self.resize(pygame.display.get_surface().get_size())
+
+    def _draw(self) -> None:
+        surface = self.surface
+        surface.fill((29, 37, 45))
+        if self.game is not None:
+            self.game.draw_map(surface)
+        self.manager.draw_ui(surface)
+        if self.game is not None:
+            self.game.draw_over(surface)
+        pygame.display.flip()
+
+    def screenshot(self, path: Path) -> Path:
+        """Save what the window shows now as a PNG."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.surface, str(path))
+        return path
+
+    def close(self) -> None:
+        """Close the link (and the local game's server), and the window."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
+        if self.game is not None:
+            self.game.kill()
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                self.session.close()
+        elif self.link is not None:
+            self.link.close()
+        pygame.display.quit()
+
+
+def run_client(
+    session: Any = None,
+    *,
+    link: ServerLink | None = None,
+    join: tuple[str, str] | None = None,
+    local: Any = None,
+    demo: bool = False,
+    turns: int = 2,
+    screenshots: Path | None = None,
+    seed: int | None = None,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    fullscreen: bool = False,
+) -> int:
+    """Open the window and run until the player quits (or the demo's turns are played).
+
+    session: a started game (anything with `.link`, a ServerLink, and `.close()`, e.g.
+      `game.play.LocalGame`): the window opens on its map.
+    link: a bare ServerLink already seated; join: (url, code) to join a server game.
+    local: the local-play module (`game.play`): the title screen can start and continue games.
+      With none of session, link and join, the title screen comes first.
+    demo: a bot plays the seat through the UI (`game.demo`), saving screenshots into
+      `screenshots`, and the program ends after `turns` movement turns.
+    Returns the exit status."""
+    app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed)
+    driver = None
+    if demo:
+        # Loaded by name: the demo driver plays with a bot (game.bots), which the client itself never imports.
+        driver = importlib.import_module("game.demo").DemoDriver(app, turns=turns, screenshots=screenshots, seed=seed)
+    first_frame_exit = bool(os.environ.get(FIRST_FRAME_ENV))
+    ticker = pygame.time.Clock()
+    try:
+        while app.running:
+            if driver is not None and not driver.tick():
+                break
+            if not app.step():
+                break
+            if first_frame_exit and app.game is not None and app.game.first_map_frame is not None:
+                print(f"first-map-frame {app.game.first_map_frame:.6f}", flush=True)
+                break
+            ticker.tick(FPS if driver is None else 0)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        app.close()
+    return driver.exit_code if driver is not None else app.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover - a developer's shortcut
+    sys.exit(run_client())

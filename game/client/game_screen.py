@@ -1,0 +1,419 @@
+"""The game screen: the map filling the window, the side panels in tabs, the status bar.
+
+Each frame it drains the link (never waiting), feeds the client state, and redraws; the
+static map is cached by the renderer, and panels re-read the state only when its revision
+changed.  Orders clicked on the map go through the order box, which sends the whole list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIPanel, UITextEntryBox, UITextEntryLine
+
+from game.client.help_overlay import HelpOverlay
+from game.client.map_view import MapView
+from game.client.order_box import OrderBox
+from game.client.playback import Playback
+from game.client.scenario_cache import ScenarioCache
+from game.client.side_area import PlaceholderPanel, SideArea
+from game.client.state import ClientState
+from game.client.status_bar import HEIGHT as STATUS_H
+from game.client.status_bar import StatusBar
+from game.render.fonts import get_font
+from game.rules.board import Board
+from game.rules.scenario import Scenario
+
+MIN_SIZE = (1024, 700)
+TOAST_SECONDS = 6.0
+SCENARIO_RETRY = 5.0
+PANEL_TABS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    # key, tab title, class names the panels package may export (first found wins), placeholder text
+    ("talk", "Talk", ("MessagesPanel", "ThreadsPanel", "TalkPanel"), "Private threads and public statements."),
+    ("deals", "Deals", ("AgreementsPanel", "DiplomacyPanel", "DealsPanel"),
+     "Proposals to sign, my agreements with status and leak risk, others' agreements."),
+    ("news", "News", ("NewsPanel", "IntelligencePanel"), "What I learned this turn: leaks, discoveries, breaches."),
+)
+
+
+class Sender:
+    """Where commands go: the link, or a stand-in for benches (anything with `send`)."""
+
+    def send(self, message: dict[str, Any]) -> object: ...
+
+
+@dataclass
+class Toast:
+    text: str
+    until: float
+
+
+def side_width(window_w: int) -> int:
+    """The side area: a third of the window, within limits that keep panels and map usable."""
+    return max(340, min(480, int(window_w * 0.32)))
+
+
+def _panels_module() -> Any:
+    """The panels package, once it exists; None while only placeholders are available."""
+    try:
+        return importlib.import_module("game.client.panels")
+    except ImportError:
+        return None
+
+
+def _text_focused(manager: pygame_gui.UIManager) -> bool:
+    """Whether typing goes into a text widget (then single-letter shortcuts must not fire)."""
+    return any(isinstance(e, UITextEntryLine | UITextEntryBox) for e in manager.get_focus_set() or ())
+
+
+class GameScreen:
+    """The screen of a game in progress, fed by a link (or a stand-in) and a ClientState."""
+
+    def __init__(
+        self,
+        manager: pygame_gui.UIManager,
+        link: Any,
+        state: ClientState | None = None,
+        *,
+        scenario: Scenario | None = None,
+        cache: ScenarioCache | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        playback_seconds: float = 3.0,
+    ) -> None:
+        self.manager = manager
+        self.link = link
+        self.state = state or ClientState()
+        self.cache = cache
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self.playback_seconds = playback_seconds
+        self.scenario: Scenario | None = None
+        self.board: Board | None = None
+        self.size = manager.window_resolution
+        self.map_view: MapView | None = None
+        self.status_bar: StatusBar | None = None
+        self.order_box: OrderBox | None = None
+        self.side: SideArea | None = None
+        self.help = HelpOverlay()
+        self.playback: Playback | None = None
+        self.playbacks = 0
+        self.toasts: list[Toast] = []
+        self.windows: list[Any] = []
+        self.report_window: Any = None
+        self.last_report: tuple[list[dict[str, Any]], int | None] | None = None
+        self.map_frames = 0
+        self.first_map_frame: float | None = None
+        self.closed = False
+        self._scenario_asked: float | None = None
+        self._view_key: tuple[object, object] | None = None
+        self._before_units: list[dict[str, Any]] = []
+        self._pending_events: list[dict[str, Any]] = []
+        self._panels_module = _panels_module()
+        if scenario is not None:
+            self._set_scenario(scenario)
+
+    # --- sending -----------------------------------------------------------------------------
+
+    def send(self, message: dict[str, Any]) -> object:
+        return self.link.send(message)
+
+    @property
+    def me(self) -> str:
+        return self.state.my_state or ""
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _set_scenario(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.board = Board.from_scenario(scenario)
+        w, h = self.size
+        map_rect, side_rect, bar_rect = self._layout(w, h)
+        self.map_view = MapView(self.manager, scenario, map_rect, self.board)
+        self.status_bar = StatusBar(self.manager, bar_rect, scenario, self.board, self.send)
+        self.side = SideArea(self.manager, side_rect, self._tabs())
+
+    def _layout(self, w: int, h: int) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
+        side = side_width(w)
+        map_rect = pygame.Rect(0, 0, w - side, h - STATUS_H)
+        side_rect = pygame.Rect(w - side, 0, side, h - STATUS_H)
+        bar_rect = pygame.Rect(0, h - STATUS_H, w, STATUS_H)
+        return map_rect, side_rect, bar_rect
+
+    def _tabs(self) -> list[tuple[str, str, Any]]:
+        def orders(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> OrderBox:
+            self.order_box = OrderBox(manager, rect, self.send, container=container)
+            return self.order_box
+
+        tabs: list[tuple[str, str, Any]] = [("orders", "Orders", orders)]
+        module = self._panels_module
+        for key, title, names, text in PANEL_TABS:
+            cls = next((getattr(module, n) for n in names if module is not None and hasattr(module, n)), None)
+            tabs.append((key, title, self._panel_factory(cls, title, text)))
+        return tabs
+
+    def _panel_factory(self, cls: Any, title: str, text: str) -> Any:
+        def make(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> Any:
+            if cls is None:
+                return PlaceholderPanel(manager, rect, container, f"<b>{title}</b><br><br>{text}")
+            return cls(manager, rect, self.state, self.send, container=container)
+
+        return make
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """Lay everything out again for a window of `size`."""
+        self.size = size
+        if self.map_view is None:
+            return
+        assert self.status_bar is not None and self.side is not None
+        map_rect, side_rect, bar_rect = self._layout(*size)
+        self.map_view.set_rect(map_rect)
+        self.status_bar.set_rect(bar_rect)
+        self.side.set_rect(side_rect)
+
+    def kill(self) -> None:
+        for part in (self.map_view, self.status_bar, self.side):
+            if part is not None:
+                part.kill()
+        for window in self.windows:
+            with contextlib.suppress(Exception):
+                window.kill()
+        self.windows = []
+
+    # --- the frame ---------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Take in everything the link has (never waits)."""
+        for message in self.link.poll():
+            kind = message.get("type")
+            if kind == "event" and isinstance(message.get("event"), dict):
+                self._pending_events.append(message["event"])
+            self.state.apply(message)
+            if kind == "view":
+                self._on_view(message)
+            elif kind == "scenario" and self.scenario is None:
+                self._on_scenario(message)
+            elif kind == "error":
+                pass  # popped below with the others
+        for error in self.state.pop_errors():
+            self.toast(f"{error.get('code', 'error')}: {error.get('message', '')}")
+        if self.scenario is None and self.state.seat is not None:
+            now = self.clock()
+            if self._scenario_asked is None or now - self._scenario_asked > SCENARIO_RETRY:
+                self._scenario_asked = now
+                self.send({"type": "get_scenario"})
+
+    def _on_scenario(self, message: dict[str, Any]) -> None:
+        cache = self.cache or ScenarioCache()
+        try:
+            scenario = cache.from_message(message)
+        except Exception as exc:  # a bad map must show, not crash the window
+            self.toast(f"cannot read the game's scenario: {exc}")
+            return
+        self._set_scenario(scenario)
+
+    def _on_view(self, message: dict[str, Any]) -> None:
+        view = message.get("view") or {}
+        key = (view.get("turn"), view.get("phase"))
+        units = list(view.get("map", {}).get("units", []))
+        if self._view_key is not None and key != self._view_key:
+            events = [e for e in self._pending_events if e.get("kind") != "phase"]
+            self.last_report = (events, self._view_key[0] if isinstance(self._view_key[0], int) else None)
+            if Playback.worth_showing(events) and self.scenario is not None:
+                names = {s.id: s.name for s in self.scenario.states}
+                self.playback = Playback(events, self._before_units, names, self.clock(), self.playback_seconds)
+                self.playbacks += 1
+            if self.map_view is not None:
+                self.map_view.orders.cancel()
+        self._view_key = key
+        self._before_units = units
+        self._pending_events = []
+
+    def toast(self, text: str) -> None:
+        self.toasts.append(Toast(text[:160], self.clock() + TOAST_SECONDS))
+        self.toasts = self.toasts[-4:]
+
+    # --- input -------------------------------------------------------------------------------
+
+    def process_event(self, event: pygame.event.Event, consumed: bool) -> None:
+        """One event, after the UI manager saw it (`consumed`: a widget took it)."""
+        now = self.clock()
+        if self.playback is not None and not self.playback.done(now):
+            if event.type == pygame.KEYDOWN or (event.type == pygame.MOUSEBUTTONDOWN and not consumed):
+                self.playback.skip()
+                return
+        if event.type == pygame_gui.UI_WINDOW_CLOSE:
+            self.windows = [w for w in self.windows if w is not event.ui_element]
+            if event.ui_element is self.report_window:
+                self.report_window = None
+            return
+        if self.order_box is not None and self.order_box.process_event(event):
+            return
+        if self.status_bar is not None and self.status_bar.process_event(event):
+            return
+        if self.side is not None and self.side.process_event(event):
+            return
+        if event.type == pygame.KEYDOWN and not _text_focused(self.manager) and self._shortcut(event):
+            return
+        if self.map_view is None:
+            return
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL) and (consumed or self._over_ui()):
+            return
+        if event.type == pygame.KEYDOWN and _text_focused(self.manager):
+            return
+        outcome = self.map_view.process_event(event, self.state.view, self.me)
+        if self.map_view.hover is not None and self._over_ui():
+            self.map_view.hover = None
+        if outcome is not None and outcome.order and self.order_box is not None:
+            self.order_box.add(outcome.order)
+
+    def _over_ui(self) -> bool:
+        """Whether the mouse is over a window or widget floating above the map."""
+        return bool(self.manager.get_hovering_any_element())
+
+    def _shortcut(self, event: pygame.event.Event) -> bool:
+        key = event.key
+        if event.unicode == "?" or key == pygame.K_F1:
+            self.help.toggle()
+            return True
+        if key == pygame.K_ESCAPE:
+            if self.help.shown:
+                self.help.toggle()
+                return True
+            if self.windows:
+                self.windows.pop().kill()
+                self.report_window = None
+                return True
+            return False  # the map view clears its selection
+        if self.side is None:
+            return False
+        if key == pygame.K_r and self.status_bar is not None:
+            self.status_bar.toggle_ready()
+        elif key == pygame.K_o:
+            self.side.show("orders")
+            if self.order_box is not None:
+                self.order_box.focus()
+        elif key == pygame.K_d:
+            self.side.show("deals")
+        elif key == pygame.K_m:
+            self.side.show("talk")
+        elif key == pygame.K_i:
+            self.side.show("news")
+        elif key == pygame.K_n:
+            self.open_draft()
+        elif key == pygame.K_t:
+            self.open_report()
+        else:
+            return False
+        return True
+
+    # --- windows of the panels ---------------------------------------------------------------
+
+    def open_draft(self, parties: list[str] | None = None) -> Any:
+        """The agreement drafting window (the panels package's), if it is there."""
+        module = self._panels_module
+        cls = getattr(module, "AgreementDraftWindow", None) if module is not None else None
+        if cls is None:
+            self.toast("The agreement drafting window is not available in this build.")
+            return None
+        window = cls(self.manager, self.state, self.send, parties=parties)
+        self.windows.append(window)
+        return window
+
+    def open_report(self) -> Any:
+        """The last turn's report window (the panels package's), if there is a report."""
+        module = self._panels_module
+        cls = None
+        for name in ("TurnReportWindow", "TurnReportPanel"):
+            cls = cls or (getattr(module, name, None) if module is not None else None)
+        if cls is None:
+            return None
+        if self.report_window is not None:
+            with contextlib.suppress(Exception):
+                self.report_window.kill()
+            self.windows = [w for w in self.windows if w is not self.report_window]
+        try:
+            window = cls(self.manager, self.state, self.send)
+        except TypeError:
+            return None
+        self.report_window = window
+        self.windows.append(window)
+        return window
+
+    # --- update and draw ---------------------------------------------------------------------
+
+    def update(self) -> None:
+        """Everything but drawing: state into widgets, expired toasts, the end of a playback."""
+        now = self.clock()
+        if self.playback is not None and self.playback.done(now):
+            self.playback = None
+            if self.last_report is not None and self.last_report[0]:
+                self.open_report()
+        self.toasts = [t for t in self.toasts if t.until > now]
+        view = self.state.view
+        if self.order_box is not None:
+            self.order_box.sync(self.state.turn, self.state.phase, self.state.my_orders())
+        if self.status_bar is not None:
+            self.status_bar.update(self.state, self.me, self.wall_clock())
+        if self.side is not None:
+            self.side.refresh()
+        for window in self.windows:
+            refresh = getattr(window, "refresh", None)
+            if refresh is not None:
+                refresh()
+        del view
+
+    def draw_map(self, surface: pygame.Surface) -> None:
+        """The map layer, under the widgets."""
+        if self.map_view is None:
+            self._draw_waiting(surface)
+            return
+        now = self.clock()
+        orders = self.order_box.orders if self.order_box is not None else self.state.my_orders()
+        playing = self.playback is not None and not self.playback.done(now)
+        picture = self.map_view.picture(self.state.view, self.state.revision, [] if playing else orders)
+        if playing:
+            from dataclasses import replace
+
+            picture = replace(picture, units=(), arrows=())
+        self.map_view.draw(surface, picture, self.state.view, tooltip=False)
+        if playing:
+            assert self.playback is not None
+            self.playback.draw(surface.subsurface(self.map_view.rect), self.map_view.renderer, now)
+        self.map_frames += 1
+        if self.first_map_frame is None:
+            self.first_map_frame = self.wall_clock()
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """What goes over the widgets: the map's tooltip, toasts, the help card."""
+        if self.map_view is not None and self.map_view.hover and not self._over_ui():
+            self.map_view._draw_tooltip(surface, self.state.view)
+        self._draw_toasts(surface)
+        self.help.draw(surface)
+
+    def _draw_waiting(self, surface: pygame.Surface) -> None:
+        status = {"online": "Loading the map…", "offline": "Not connected", "reconnecting": "Reconnecting…"}
+        text = status.get(self.state.connection, "Connecting to the game…")
+        ink = get_font(22, "serif").render(text, True, (232, 226, 212))
+        surface.blit(ink, ink.get_rect(center=surface.get_rect().center))
+
+    def _draw_toasts(self, surface: pygame.Surface) -> None:
+        if not self.toasts:
+            return
+        font = get_font(14)
+        right = self.map_view.rect.right - 12 if self.map_view is not None else surface.get_width() - 12
+        y = (self.map_view.rect.bottom if self.map_view is not None else surface.get_height()) - 60
+        for toast in reversed(self.toasts):
+            ink = font.render(toast.text, True, (255, 236, 220))
+            box = pygame.Surface((ink.get_width() + 24, ink.get_height() + 12), pygame.SRCALPHA)
+            pygame.draw.rect(box, (90, 36, 24, 235), box.get_rect(), border_radius=6)
+            box.blit(ink, (12, 6))
+            surface.blit(box, (right - box.get_width(), y - box.get_height()))
+            y -= box.get_height() + 6

@@ -1,0 +1,147 @@
+"""The right-hand side of the game screen: one tab per panel, only the chosen one shown.
+
+Each tab's panel lives in a container of its own, so switching tabs hides and shows whole
+containers instead of rebuilding widgets; a panel's `refresh` is called only while its tab
+is shown (it re-reads the client's state when the state's revision changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UIPanel, UITextBox
+
+TAB_H = 34
+
+
+class Panel(Protocol):
+    def refresh(self) -> None: ...
+    def process_event(self, event: pygame.event.Event) -> bool: ...
+    def set_rect(self, rect: pygame.Rect) -> None: ...
+    def kill(self) -> None: ...
+
+
+PanelFactory = Callable[[pygame_gui.UIManager, pygame.Rect, UIPanel], Panel]
+
+
+class PlaceholderPanel:
+    """Stands in for a panel that is not there (yet): says what will be here."""
+
+    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel, text: str) -> None:
+        self.manager = manager
+        self.text = text
+        self.box = UITextBox(text, pygame.Rect(rect), manager, container=container)
+
+    def refresh(self) -> None:
+        pass
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        return False
+
+    def set_rect(self, rect: pygame.Rect) -> None:
+        self.box.set_relative_position(rect.topleft)
+        self.box.set_dimensions(rect.size)
+
+    def kill(self) -> None:
+        self.box.kill()
+
+
+@dataclass
+class Tab:
+    key: str
+    title: str
+    factory: PanelFactory
+    button: UIButton | None = None
+    container: UIPanel | None = None
+    panel: Any = None
+
+
+class SideArea:
+    """Tabs along the top of `rect`, the chosen tab's panel below them."""
+
+    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, tabs: list[tuple[str, str, PanelFactory]]) -> None:
+        self.manager = manager
+        self.rect = pygame.Rect(rect)
+        self.tabs = [Tab(key, title, factory) for key, title, factory in tabs]
+        self.current = self.tabs[0].key if self.tabs else ""
+        self._build()
+
+    def _content_rect(self) -> pygame.Rect:
+        return pygame.Rect(self.rect.x, self.rect.y + TAB_H, self.rect.w, self.rect.h - TAB_H)
+
+    def _build(self) -> None:
+        width = self.rect.w // max(1, len(self.tabs))
+        content = self._content_rect()
+        for i, tab in enumerate(self.tabs):
+            w = width if i < len(self.tabs) - 1 else self.rect.w - width * i
+            tab.button = UIButton(
+                pygame.Rect(self.rect.x + i * width, self.rect.y, w, TAB_H),
+                tab.title,
+                self.manager,
+                object_id=pygame_gui.core.ObjectID(class_id="@side_tab", object_id=f"#tab_{tab.key}"),
+            )
+            tab.container = UIPanel(content, manager=self.manager, object_id="#side_panel")
+            inner = pygame.Rect(0, 0, content.w - 2, content.h - 2)
+            tab.panel = tab.factory(self.manager, inner, tab.container)
+        self.show(self.current)
+
+    def tab(self, key: str) -> Tab:
+        return next(t for t in self.tabs if t.key == key)
+
+    def show(self, key: str) -> None:
+        """Bring a tab forward (the others' containers are hidden, not destroyed)."""
+        if not any(t.key == key for t in self.tabs):
+            return
+        self.current = key
+        for tab in self.tabs:
+            assert tab.container is not None and tab.button is not None
+            if tab.key == key:
+                tab.container.show()
+                tab.button.select()
+            else:
+                tab.container.hide()
+                tab.button.unselect()
+
+    def set_rect(self, rect: pygame.Rect) -> None:
+        """Re-lay the tabs and panels for a new window size (panels keep their own state)."""
+        self.rect = pygame.Rect(rect)
+        width = self.rect.w // max(1, len(self.tabs))
+        content = self._content_rect()
+        for i, tab in enumerate(self.tabs):
+            assert tab.container is not None and tab.button is not None
+            w = width if i < len(self.tabs) - 1 else self.rect.w - width * i
+            tab.button.set_relative_position((self.rect.x + i * width, self.rect.y))
+            tab.button.set_dimensions((w, TAB_H))
+            tab.container.set_relative_position(content.topleft)
+            tab.container.set_dimensions(content.size)
+            tab.panel.set_rect(pygame.Rect(0, 0, content.w - 2, content.h - 2))
+        self.show(self.current)
+
+    def refresh(self) -> None:
+        for tab in self.tabs:
+            if tab.key == self.current and tab.panel is not None:
+                tab.panel.refresh()
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            for tab in self.tabs:
+                if event.ui_element is tab.button:
+                    self.show(tab.key)
+                    return True
+        for tab in self.tabs:
+            if tab.panel is not None and tab.panel.process_event(event):
+                return True
+        return False
+
+    def kill(self) -> None:
+        for tab in self.tabs:
+            if tab.panel is not None:
+                tab.panel.kill()
+            if tab.container is not None:
+                tab.container.kill()
+            if tab.button is not None:
+                tab.button.kill()

@@ -1,0 +1,270 @@
+"""The title screen: play against bots (scenario, state, briefing and objectives), join a game
+by address and code, continue an unfinished local game, or quit.
+
+It only chooses; starting a game (which may take a moment: the embedded server starts) is
+the app's job, off the UI thread.  Scenarios are the bundled ones, read through the scenario
+cache so that only the first start ever parses their YAML.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import (
+    UIButton,
+    UIDropDownMenu,
+    UILabel,
+    UIPanel,
+    UISelectionList,
+    UITextBox,
+    UITextEntryLine,
+)
+
+from game.client.scenario_cache import ScenarioCache
+from game.rules.scenario import Scenario
+
+REGIMES = {"constitutional_monarchy": "constitutional monarchy"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the player chose: ("play", scenario, state), ("join", url, code), ("continue", game), ("quit",)."""
+
+    action: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SavedEntry:
+    """An unfinished local game as the title screen lists it."""
+
+    game: str
+    label: str
+
+
+def briefing_html(scenario: Scenario, state_id: str | None) -> str:
+    """The scenario's briefing, then the chosen state's own briefing and objectives."""
+    parts = [f"<font size=5><b>{html.escape(scenario.title)}</b></font><br>"]
+    if state_id:
+        try:
+            state = scenario.state(state_id)
+        except KeyError:
+            state = None
+        if state is not None:
+            regime = REGIMES.get(state.regime, state.regime)
+            parts.append(f"<br><b>{html.escape(state.name)}</b> — {html.escape(regime)}, legitimacy {state.legitimacy}<br>")
+            if state.objectives:
+                parts.append("<br><b>Objectives</b><br>")
+                for o in state.objectives:
+                    text = html.escape(o.description or o.kind.replace("_", " "))
+                    parts.append(f"• {text} <i>({o.points} pt)</i><br>")
+            if state.briefing:
+                parts.append("<br><b>Your briefing</b><br>" + _paragraphs(state.briefing))
+    if scenario.briefing:
+        parts.append("<br><b>The situation</b><br>" + _paragraphs(scenario.briefing))
+    if scenario.victory.description:
+        parts.append("<br><b>Victory</b><br>" + _paragraphs(scenario.victory.description))
+    return "".join(parts)
+
+
+def _paragraphs(text: str) -> str:
+    blocks = [" ".join(b.split()) for b in text.strip().split("\n\n")]
+    return "<br><br>".join(html.escape(b) for b in blocks if b) + "<br>"
+
+
+class TitleScreen:
+    """Widgets of the title screen; `choice` is set when the player picked something."""
+
+    def __init__(
+        self,
+        manager: pygame_gui.UIManager,
+        cache: ScenarioCache,
+        saved: list[SavedEntry] | None = None,
+        can_play: bool = True,
+        message: str = "",
+    ) -> None:
+        self.manager = manager
+        self.cache = cache
+        self.saved = saved or []
+        self.can_play = can_play
+        self.choice: Choice | None = None
+        self.scenario_ids = cache.bundled_ids()
+        self.scenarios: dict[str, Scenario] = {}
+        self.scenario_id = self.scenario_ids[0] if self.scenario_ids else ""
+        self.state_id: str | None = None
+        self.message = message
+        self.busy = ""
+        self._build(manager.window_resolution)
+
+    # --- scenarios ---------------------------------------------------------------------------
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        if scenario_id not in self.scenarios:
+            try:
+                self.scenarios[scenario_id] = self.cache.bundled(scenario_id)
+            except Exception:  # a broken bundled file shows as missing, not a crash
+                return None
+        return self.scenarios[scenario_id]
+
+    def playable(self, scenario: Scenario | None) -> list[tuple[str, str]]:
+        if scenario is None:
+            return []
+        return [(s.name, s.id) for s in scenario.states if s.playable and s.controller == "player"] or [
+            (s.name, s.id) for s in scenario.states if s.playable
+        ]
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _build(self, size: tuple[int, int]) -> None:
+        w, h = size
+        m = self.manager
+        self.root = UIPanel(pygame.Rect(0, 0, w, h), manager=m, object_id="#title_root")
+        left_w = max(400, min(520, int(w * 0.42)))
+        x, y = 40, 28
+        UILabel(pygame.Rect(x, y, left_w, 60), "Backchannel", m, container=self.root, object_id="#title_heading")
+        y += 60
+        UILabel(pygame.Rect(x, y, left_w, 24), "A game of secret diplomacy", m, container=self.root,
+                object_id="#title_tagline")
+        y += 40
+        UILabel(pygame.Rect(x, y, left_w, 24), "Play against bots", m, container=self.root,
+                object_id="#section_heading")
+        y += 28
+        titles = {sid: (self.scenario(sid).title if self.scenario(sid) else sid) for sid in self.scenario_ids}
+        options = [(titles[sid], sid) for sid in self.scenario_ids] or [("No scenarios found", "")]
+        current = next((o for o in options if o[1] == self.scenario_id), options[0])
+        self.scenario_menu = UIDropDownMenu(options, current, pygame.Rect(x, y, left_w, 32), m, container=self.root)
+        y += 40
+        list_h = max(110, min(220, h - y - 330))
+        self.state_list = UISelectionList(pygame.Rect(x, y, left_w - 150, list_h), [], m, container=self.root,
+                                          object_id="#state_list")
+        self.play_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 44), "Play", m, container=self.root,
+                                    object_id="#primary_button", tool_tip_text="Start a game against bots as this state")
+        if not self.can_play:
+            self.play_button.disable()
+        y += list_h + 16
+        UILabel(pygame.Rect(x, y, left_w, 24), "Join a game", m, container=self.root, object_id="#section_heading")
+        y += 28
+        self.address = UITextEntryLine(pygame.Rect(x, y, left_w - 250, 32), m, container=self.root,
+                                       placeholder_text="ws://host:8765")
+        self.code = UITextEntryLine(pygame.Rect(x + left_w - 240, y, 130, 32), m, container=self.root,
+                                    placeholder_text="Join code")
+        self.join_button = UIButton(pygame.Rect(x + left_w - 100, y, 100, 32), "Join", m, container=self.root)
+        y += 48
+        UILabel(pygame.Rect(x, y, left_w, 24), "Continue", m, container=self.root, object_id="#section_heading")
+        y += 28
+        saved = [(s.label, s.game) for s in self.saved] or [("No unfinished local game", "")]
+        self.saved_menu = UIDropDownMenu(saved, saved[0], pygame.Rect(x, y, left_w - 150, 32), m, container=self.root)
+        self.continue_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 32), "Continue", m, container=self.root)
+        if not self.saved:
+            self.continue_button.disable()
+        y += 48
+        self.quit_button = UIButton(pygame.Rect(x, y, 120, 32), "Quit", m, container=self.root)
+        self.status = UILabel(pygame.Rect(x + 132, y, left_w - 132, 32), self.busy or self.message, m,
+                              container=self.root, object_id="#order_error")
+        bx = x + left_w + 32
+        self.briefing = UITextBox("", pygame.Rect(bx, 28, w - bx - 32, h - 56), m, container=self.root,
+                                  object_id="#briefing")
+        self._fill_states()
+
+    def _fill_states(self) -> None:
+        states = self.playable(self.scenario(self.scenario_id))
+        self.state_list.set_item_list([name for name, _ in states])
+        self._states = states
+        if states:
+            ids = [sid for _, sid in states]
+            if self.state_id not in ids:
+                self.state_id = ids[0]
+            name = next(n for n, sid in states if sid == self.state_id)
+            self._select_in_list(name)
+        self._show_briefing()
+
+    def _select_in_list(self, name: str) -> None:
+        for item in self.state_list.item_list:
+            if item["text"] == name and item["button_element"] is not None:
+                item["button_element"].select()
+                item["selected"] = True
+            elif item["button_element"] is not None:
+                item["button_element"].unselect()
+                item["selected"] = False
+
+    def _show_briefing(self) -> None:
+        scenario = self.scenario(self.scenario_id)
+        text = briefing_html(scenario, self.state_id) if scenario else "No scenario."
+        self.briefing.set_text(text)
+
+    def resize(self, size: tuple[int, int]) -> None:
+        self.root.kill()
+        self._build(size)
+
+    def kill(self) -> None:
+        self.root.kill()
+
+    def set_busy(self, text: str) -> None:
+        self.busy = text
+        self.status.set_text(text)
+        for button in (self.play_button, self.join_button, self.continue_button):
+            if text:
+                button.disable()
+            else:
+                button.enable()
+        if not text and not self.saved:
+            self.continue_button.disable()
+
+    def show_message(self, text: str) -> None:
+        self.message = text
+        self.status.set_text(text)
+
+    # --- input -------------------------------------------------------------------------------
+
+    def select_state(self, state_id: str) -> None:
+        """Choose a state (what a click in the list does)."""
+        self.state_id = state_id
+        name = next((n for n, sid in self._states if sid == state_id), None)
+        if name is not None:
+            self._select_in_list(name)
+        self._show_briefing()
+
+    def process_event(self, event: pygame.event.Event) -> None:
+        if self.busy:
+            return
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.scenario_menu:
+            self.scenario_id = self._option_id(event)
+            self.state_id = None
+            self._fill_states()
+        elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.state_list:
+            sid = next((sid for n, sid in self._states if n == event.text), None)
+            if sid is not None:
+                self.state_id = sid
+                self._show_briefing()
+        elif event.type == pygame_gui.UI_BUTTON_PRESSED:
+            self._button(event.ui_element)
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element in (self.address, self.code):
+            self._button(self.join_button)
+
+    def _option_id(self, event: pygame.event.Event) -> str:
+        text = event.text
+        ids = {(self.scenario(s).title if self.scenario(s) else s): s for s in self.scenario_ids}
+        return ids.get(text, text)
+
+    def _button(self, element: Any) -> None:
+        if element is self.play_button and self.scenario_id and self.state_id:
+            self.choice = Choice("play", (self.scenario_id, self.state_id))
+        elif element is self.join_button:
+            url, code = self.address.get_text().strip(), self.code.get_text().strip()
+            if not url.startswith(("ws://", "wss://")):
+                self.show_message("The address starts with ws:// (e.g. ws://192.168.1.20:8765).")
+            elif not code:
+                self.show_message("Type the join code your host gave you.")
+            else:
+                self.choice = Choice("join", (url, code))
+        elif element is self.continue_button and self.saved:
+            label = self.saved_menu.selected_option
+            text = label[0] if isinstance(label, tuple) else label
+            game = next((s.game for s in self.saved if s.label == text), self.saved[0].game)
+            self.choice = Choice("continue", (game,))
+        elif element is self.quit_button:
+            self.choice = Choice("quit")
