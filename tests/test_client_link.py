@@ -7,6 +7,7 @@ or a state, bounded by a timeout that is only a safety net.
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 import time
@@ -193,6 +194,8 @@ def test_scenario_is_asked_once_and_cached(server: EmbeddedServer, players: list
     assert cache.from_message(reply) is scenario, "in memory"
     assert ScenarioCache(tmp_path / "cache").from_message(reply) == scenario, "on disk"
     assert cache.bundled("july-1914").map == scenario.map
+    assert fra.state.scenario_id == "july-1914" and fra.state.scenario_data == reply["scenario"]
+    assert fra.state.scenario_text is not None and cache.from_wire(json.loads(fra.state.scenario_text)) is scenario
 
 
 def test_reconnect_after_a_server_restart_resumes_and_applies_once(

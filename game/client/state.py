@@ -12,6 +12,7 @@ turn, an agreement's new status) waits for the full view the server sends after 
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict, deque
 from typing import Any
 
@@ -47,7 +48,9 @@ class ClientState:
         """Join codes (umpire only): ``{"states": {state: code}, "observer", "umpire"}``."""
         self.revision = 0
         self.scenario_id: str | None = None
-        self.scenario_text: str | None = None
+        self.scenario_data: Message | None = None
+        """The game's scenario as the seat may read it (the `scenario` reply to `get_scenario`);
+        `ScenarioCache.from_wire` makes it a `Scenario`."""
 
     # --- feeding -----------------------------------------------------------------------------------
 
@@ -86,8 +89,10 @@ class ClientState:
         self.errors.append(message)
 
     def _scenario(self, message: Message) -> None:
-        self.scenario_id = message.get("scenario", self.scenario_id)
-        self.scenario_text = message.get("text", self.scenario_text)
+        data = message.get("scenario")
+        if isinstance(data, dict):
+            self.scenario_data = data
+            self.scenario_id = data.get("id", self.scenario_id)
 
     def _view(self, message: Message) -> None:
         self.view = message.get("view")
@@ -236,6 +241,13 @@ class ClientState:
         """My orders for this phase as the server holds them (notation of docs/rules.md)."""
         me = self._me()
         return list(me.get("orders", [])) if me is not None else []
+
+    @property
+    def scenario_text(self) -> str | None:
+        """The scenario as canonical JSON text (the key the scenario cache files it under)."""
+        if self.scenario_data is None:
+            return None
+        return json.dumps(self.scenario_data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def pop_errors(self) -> list[Message]:
         """The error replies not yet shown, oldest first; the list is emptied."""
