@@ -5,9 +5,9 @@ one frame — events, polling the link, drawing — so tests and the demo driver
 program a frame at a time.  Nothing here waits on the network: the link runs in its own
 thread and starting a local game runs in a worker thread while the title screen stays live.
 
-The local-play module (`game.play`, outside the client because it runs the server) is handed
-in as `local`; the client only calls `local.new_local_game(scenario, state, seed)`,
-`local.continue_local_game(entry)` and `local.LocalGames().unfinished()` on it.
+Local play (`game.play.LocalPlay`, outside the client because it runs the server) is handed
+in as `local`; the client only calls `local.saved()`, `local.new_game(scenario, state, seed)`
+and `local.continue_game(game_id)` on it, the last two in a worker thread.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def _saved_entries(local: Any) -> list[SavedEntry]:
     if local is None:
         return []
     try:
-        games = local.LocalGames().unfinished()
+        games = local.saved()
     except Exception:  # an unreadable registry must not keep the title screen away
         return []
     out = []
@@ -167,14 +167,10 @@ class ClientApp:
         elif choice.action == "play" and self.local is not None:
             scenario, state = choice.args
             self.title.set_busy(f"Starting {scenario} as {state.upper()}…")
-            self._starting = self._worker.submit(self.local.new_local_game, scenario, state, self.seed)
+            self._starting = self._worker.submit(self.local.new_game, scenario, state, self.seed)
         elif choice.action == "continue" and self.local is not None:
-            entry = self.local.LocalGames().get(choice.args[0])
-            if entry is None:
-                self.title.show_message("That game is no longer in the registry.")
-            else:
-                self.title.set_busy("Resuming the game…")
-                self._starting = self._worker.submit(self.local.continue_local_game, entry)
+            self.title.set_busy("Resuming the game…")
+            self._starting = self._worker.submit(self.local.continue_game, choice.args[0])
 
     def _check_starting(self) -> None:
         future = self._starting
@@ -281,10 +277,12 @@ def run_client(
     session: Any = None,
     *,
     link: ServerLink | None = None,
+    state: str | None = None,
+    title_screen: bool | None = None,
     join: tuple[str, str] | None = None,
     local: Any = None,
     demo: bool = False,
-    turns: int = 2,
+    turns: int | None = None,
     screenshots: Path | None = None,
     seed: int | None = None,
     size: tuple[int, int] = DEFAULT_SIZE,
@@ -294,17 +292,23 @@ def run_client(
 
     session: a started game (anything with `.link`, a ServerLink, and `.close()`, e.g.
       `game.play.LocalGame`): the window opens on its map.
-    link: a bare ServerLink already seated; join: (url, code) to join a server game.
-    local: the local-play module (`game.play`): the title screen can start and continue games.
-      With none of session, link and join, the title screen comes first.
+    link: a ServerLink already seated (`state`: its state, for the record; the client learns it
+      from the server anyway); join: (url, code) to join a server game without waiting here.
+    title_screen: show the title screen first (the default when no game is given).
+    local: `game.play.LocalPlay`: the title screen can start and continue local games.
     demo: a bot plays the seat through the UI (`game.demo`), saving screenshots into
-      `screenshots`, and the program ends after `turns` movement turns.
+      `screenshots`, and the program ends after `turns` movement turns (default 2).
     Returns the exit status."""
+    del state  # the seat comes from the server's own messages
+    if title_screen:
+        session = link = join = None
     app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed)
     driver = None
     if demo:
         # Loaded by name: the demo driver plays with a bot (game.bots), which the client itself never imports.
-        driver = importlib.import_module("game.demo").DemoDriver(app, turns=turns, screenshots=screenshots, seed=seed)
+        driver = importlib.import_module("game.demo").DemoDriver(
+            app, turns=turns or 2, screenshots=screenshots, seed=seed
+        )
     first_frame_exit = bool(os.environ.get(FIRST_FRAME_ENV))
     ticker = pygame.time.Clock()
     try:

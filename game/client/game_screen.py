@@ -237,6 +237,7 @@ class GameScreen:
         self._pending_events = []
 
     def toast(self, text: str) -> None:
+        self.toasts = [t for t in self.toasts if t.text != text[:160]]
         self.toasts.append(Toast(text[:160], self.clock() + TOAST_SECONDS))
         self.toasts = self.toasts[-4:]
 
@@ -259,6 +260,9 @@ class GameScreen:
         if self.status_bar is not None and self.status_bar.process_event(event):
             return
         if self.side is not None and self.side.process_event(event):
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and _text_focused(self.manager):
+            self.manager.set_focus_set(None)  # Esc leaves a text field, so the shortcuts work again
             return
         if event.type == pygame.KEYDOWN and not _text_focused(self.manager) and self._shortcut(event):
             return

@@ -146,6 +146,16 @@ class MapView:
         x, y = self.renderer.camera.world_to_screen(self.renderer.anchor(territory))
         return (round(x) + self.rect.x, round(y) + self.rect.y)
 
+    def screen_of_place(self, location: str) -> tuple[int, int]:
+        """Window pixel of a place to click for `location`: a named coast's own spot, else the label."""
+        x, y = self.renderer.camera.world_to_screen(self.renderer.anchor(location))
+        return (round(x) + self.rect.x, round(y) + self.rect.y)
+
+    def visible(self, pos: tuple[int, int], margin: int = 12) -> bool:
+        """Whether a window pixel lies on the map, clear of its edges and of the toolbar."""
+        inner = self.rect.inflate(-2 * margin, -2 * margin)
+        return inner.collidepoint(pos) and pos[1] > self.rect.y + 48
+
     def territory_at(self, pos: tuple[int, int]) -> str | None:
         if not self.rect.collidepoint(pos):
             return None

@@ -102,7 +102,7 @@ class StatusBar:
         self.phase = UILabel(pygame.Rect(x, 32, turn_w, 22), "", m, container=self.panel, object_id="#status_small")
         x += turn_w + 6
         self.clock = UILabel(pygame.Rect(x, 8, 120, 28), "", m, container=self.panel, object_id="#status_clock")
-        self.clock_note = UILabel(pygame.Rect(x, 34, 120, 20), "to the deadline", m, container=self.panel,
+        self.clock_note = UILabel(pygame.Rect(x, 34, 120, 20), "", m, container=self.panel,
                                   object_id="#status_small")
         x += 126
         self.ready_button = UIButton(pygame.Rect(x, 10, 130, 42), "Ready  (R)", m, container=self.panel,
@@ -152,7 +152,11 @@ class StatusBar:
         if phase and table.get("seats"):
             phase_text += f" · {len(ready_states)} ready"
         self._set("phase", self.phase, phase_text)
-        self._set("clock", self.clock, clock_text(state.deadline_remaining(now), table))
+        remaining = state.deadline_remaining(now)
+        self._set("clock", self.clock, clock_text(remaining, table))
+        paused = bool((table.get("clock") or {}).get("paused"))
+        self._set("clock_note", self.clock_note, "to the deadline" if remaining is not None and not paused
+                  else "when all are ready" if not paused else "by the umpire")
         ready = bool(me) and state.is_ready(me)
         if ready != self.ready or "ready" not in self._texts:
             self.ready = ready
