@@ -320,11 +320,31 @@ class LocalGame:
             self.entry = updated
 
     def close(self, status: Status | None = None, *, stop_server: bool = True) -> None:
-        """Close the link, record the game's progress, and stop the embedded server."""
+        """Close the link, record the game's progress (its status as the server tells it, unless
+        given), and stop the embedded server.  Closing twice is harmless."""
         self.link.close()
+        if status is None and self.server.running:
+            status = game_status(self.server.url, self.entry.umpire_token)
         self.record(status)
         if stop_server:
             self.server.stop()
+
+
+def game_status(url: str, umpire_token: str, timeout: float = 5.0) -> Status | None:
+    """A game's status (lobby, running, over) from the umpire's view; None if it does not come in time."""
+    umpire = ServerLink(url, token=umpire_token, client="backchannel-play")
+    umpire.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0 and umpire.state != OFFLINE:
+            for message in umpire.poll():
+                table = message.get("table") if message.get("type") == "view" else None
+                if isinstance(table, dict) and table.get("status") in ("lobby", "running", "over"):
+                    return table["status"]  # type: ignore[no-any-return]
+            umpire.wait(left)
+        return None
+    finally:
+        umpire.close()
 
 
 def _reply(link: ServerLink, ref: str | int, what: str) -> dict[str, object]:
@@ -511,16 +531,16 @@ def play_command(
             game = local.new_game(scenario, state or first_playable_state(scenario))
         from game.client.app import run_client
 
-        run_client(
-            link=game.link if game is not None else None,
+        return run_client(
+            session=game,
             state=game.state if game is not None else None,
             title_screen=game is None,
+            local=local,
             demo=demo,
             turns=turns,
             screenshots=screenshots,
-            local=local,
+            seed=seed,
         )
-        return 0
     except LocalPlayError as exc:
         print(f"backchannel play: {exc}", file=sys.stderr)
         return 1
@@ -551,16 +571,12 @@ def join_command(url: str, code: str, screenshots: Path | None = None) -> int:
             return 1
         from game.client.app import run_client
 
-        seat = joined.get("seat") if isinstance(joined.get("seat"), dict) else {}
-        run_client(
+        seat = joined.get("seat")
+        return run_client(
             link=link,
             state=seat.get("state") if isinstance(seat, dict) else None,
             title_screen=False,
-            demo=False,
-            turns=None,
             screenshots=screenshots,
-            local=None,
         )
-        return 0
     finally:
         link.close()

@@ -96,6 +96,8 @@ def test_new_local_game_then_continue_it(home: Path) -> None:
     follow(again, resumed, lambda: resumed.view is not None, "the resumed view")
     assert resumed.seat == state.seat and (resumed.turn, resumed.phase) == moved_on
     assert LocalGames().get(entry.game).last_played >= entry.last_played  # type: ignore[union-attr]
+    again.close(stop_server=False)
+    assert LocalGames().get(entry.game).status == "running", "the server says so"  # type: ignore[union-attr]
     again.close(status="over")
     assert LocalGames().latest_unfinished() is None
 
@@ -150,10 +152,12 @@ class FakeClient:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
 
-    def run_client(self, **options: Any) -> None:
-        link = options["link"]
-        self.calls.append({**options, "link_state": link.state if link is not None else None,
+    def run_client(self, session: Any = None, **options: Any) -> int:
+        link = session.link if session is not None else options.get("link")
+        self.calls.append({**options, "session": session, "link": link,
+                           "link_state": link.state if link is not None else None,
                            "seat": link.seat if link is not None else None})
+        return 0
 
 
 @pytest.fixture
@@ -173,7 +177,8 @@ def test_the_play_command_plumbing(home: Path, fake_client: FakeClient, capsys: 
     assert play_command("july-1914", "ita", False, False, None, None, 4) == 0
     (call,) = fake_client.calls
     assert call["state"] == "ita" and call["title_screen"] is False and call["link_state"] == ONLINE
-    assert call["seat"]["state"] == "ita" and isinstance(call["local"], LocalPlay)
+    assert call["seat"]["state"] == "ita" and isinstance(call["local"], LocalPlay) and call["seed"] == 4
+    assert isinstance(call["session"], LocalGame) and call["local"].current is None, "closed on the way out"
     assert call["link"].state == "offline", "closed when the client returns"
     (entry,) = LocalGames().unfinished()
     assert entry.state == "ita" and entry.seed == 4
@@ -205,7 +210,7 @@ def test_the_join_command(home: Path, fake_client: FakeClient, capsys: pytest.Ca
         assert created is not None and created["type"] == "created"
         assert join_command(url, created["codes"]["states"]["rus"].lower()) == 0
         (call,) = fake_client.calls
-        assert call["state"] == "rus" and call["local"] is None and call["link_state"] == ONLINE
+        assert call["state"] == "rus" and "local" not in call and call["link_state"] == ONLINE
         assert call["link"].state == "offline", "closed when the client returns"
     finally:
         server.stop()
