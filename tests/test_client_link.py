@@ -253,6 +253,28 @@ def test_reconnect_after_a_server_restart_resumes_and_applies_once(
     assert len(versions) == len(set(versions)), "no event twice after resuming"
 
 
+def test_a_fault_in_the_link_is_reported_and_it_reconnects(
+    server: EmbeddedServer, players: list[Player], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    player = open_player(players, server.url)
+    player.pump(lambda: player.state.connection == ONLINE, "online")
+    real_deliver = ServerLink._deliver
+
+    def faulty_deliver(self: ServerLink, message: Message) -> None:
+        if message.get("type") == "pong":
+            monkeypatch.setattr(ServerLink, "_deliver", real_deliver)  # once
+            raise RuntimeError("a bug while reading")
+        real_deliver(self, message)
+
+    monkeypatch.setattr(ServerLink, "_deliver", faulty_deliver)
+    player.link.send({"type": "ping", "id": "p1"})
+    player.pump(lambda: any("a bug while reading" in m.get("detail", "") for m in player.seen), "the fault reported")
+    reply = player.link.wait_reply("p1", TIMEOUT)  # unanswered as far as the link knows: sent again
+    assert reply is not None and reply["type"] == "pong"
+    player.pump(lambda: player.state.connection == ONLINE, "back online")
+    assert [m["state"] for m in player.seen if m["type"] == "link"][-2:] == [RECONNECTING, ONLINE]
+
+
 def test_a_refused_token_leaves_the_link_offline(server: EmbeddedServer, players: list[Player]) -> None:
     stranger = open_player(players, server.url, token="x" * 43, last_v=3)
     stranger.pump(lambda: stranger.state.connection == OFFLINE, "the refusal")

@@ -45,6 +45,8 @@ FIRST_BACKOFF = 0.2
 MAX_BACKOFF = 5.0
 WELCOME_TIMEOUT = 10.0
 CLOSE_TIMEOUT = 5.0
+STEADY = 5.0
+"""A connection that stayed up this long resets the backoff; one that drops at once does not."""
 MAX_INCOMING = 64 << 20
 """A view of a big generated map is larger than anything a client sends; still bounded."""
 
@@ -222,8 +224,9 @@ class ServerLink:
                 backoff = min(backoff * 2, MAX_BACKOFF)
             first = False
             try:
-                if await self._session():
-                    backoff = FIRST_BACKOFF  # the link was online: start the backoff afresh
+                online_since = time.monotonic()
+                if await self._session() and time.monotonic() - online_since > STEADY:
+                    backoff = FIRST_BACKOFF  # it was online for a while: start the backoff afresh
             except LinkGaveUp as exc:
                 self._set_state(OFFLINE, str(exc))
                 return
@@ -262,15 +265,24 @@ class ServerLink:
             with self._lock:  # unanswered commands go first, in their order, with their ids
                 self._outbox.extendleft(reversed(self._unanswered.values()))
                 self._unanswered.clear()
-            writer = asyncio.create_task(self._write(ws))
+            # Reading and writing run side by side; when either ends (the connection dropped, or
+            # a fault), the other is stopped and the link reconnects.
+            tasks = {asyncio.create_task(self._read(ws)), asyncio.create_task(self._write(ws))}
             try:
-                async for frame in ws:
-                    self._receive(frame)
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                writer.cancel()
-                with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
-                    await writer
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            for task in done:
+                fault = None if task.cancelled() else task.exception()
+                if fault is not None and not isinstance(fault, ConnectionClosed):
+                    raise fault
             return True
+
+    async def _read(self, ws: ClientConnection) -> None:
+        async for frame in ws:
+            self._receive(frame)
 
     async def _await_welcome(self, ws: ClientConnection, hello_id: str) -> None:
         async for frame in ws:
