@@ -97,7 +97,6 @@ class ClientApp:
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         self.surface = pygame.display.set_mode(size, flags)
         pygame.display.set_caption("Backchannel")
-        self._set_minimum_size()
         self.manager = make_manager(size)
         self.cache = ScenarioCache()
         self.local = local
@@ -124,11 +123,6 @@ class ClientApp:
             self.show_title()
 
     # --- screens -----------------------------------------------------------------------------
-
-    def _set_minimum_size(self) -> None:
-        with contextlib.suppress(Exception):  # pygame-ce's Window API; older builds simply lack it
-            window = pygame.Window.from_display_module()
-            window.minimum_size = MIN_SIZE
 
     def show_title(self, message: str = "") -> None:
         if self.game is not None:
@@ -214,7 +208,10 @@ class ClientApp:
             self.running = False
             return
         if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-            self.resize((event.w, event.h) if event.type == pygame.WINDOWSIZECHANGED else event.size)
+            if event.type == pygame.VIDEORESIZE:
+                self.resize(event.size)
+            else:  # pygame-ce names the new size x, y here
+                self.resize((getattr(event, "x", 0), getattr(event, "y", 0)))
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()

@@ -18,7 +18,7 @@ from game.rules.errors import OrderSyntaxError
 from game.rules.orders import Waive, parse_order
 
 ROW_H = 30
-HELP = "A par - bur · A mun S A bur - ruh · F nth C A lon - nwy · A vie H"
+HELP = "A par - bur · A mun S A bur - ruh · A vie H"
 HELP_RETREAT = "A bur R par (retreat) · A bur D (disband)"
 HELP_ADJUST = "build A par · build F stp/nc · remove F nth · waive"
 

@@ -113,6 +113,8 @@ class SideArea:
         content = self._content_rect()
         for i, tab in enumerate(self.tabs):
             assert tab.container is not None and tab.button is not None
+            # pygame_gui cannot build some widgets (scrolling containers) inside a hidden container.
+            tab.container.show()
             w = width if i < len(self.tabs) - 1 else self.rect.w - width * i
             tab.button.set_relative_position((self.rect.x + i * width, self.rect.y))
             tab.button.set_dimensions((w, TAB_H))

@@ -1,0 +1,174 @@
+"""The pygame client, headless, against bots on the embedded server: real pygame events only.
+
+Each test steps the app's main loop a bounded number of frames until what it waits for holds
+(the server and the bots run in their own threads).  Screenshots go to build/screenshots/,
+which is not committed.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.client.app import ClientApp
+from game.demo import UiInput
+from game.play import LocalPlay
+
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+FRAMES = 30000
+
+
+def step_until(app: ClientApp, condition: Callable[[], bool], frames: int = FRAMES) -> int:
+    """Step the main loop until `condition` holds; fail after `frames` frames."""
+    for n in range(frames):
+        if condition():
+            return n
+        assert app.step(), "the app quit"
+    raise AssertionError(f"condition not met within {frames} frames")
+
+
+def steps(app: ClientApp, n: int = 3) -> None:
+    for _ in range(n):
+        app.step()
+
+
+@pytest.fixture
+def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalPlay]:
+    monkeypatch.setenv("BACKCHANNEL_HOME", str(tmp_path))
+    play = LocalPlay(seed=7)
+    yield play
+    play.close()
+
+
+@pytest.fixture
+def app(local: LocalPlay) -> Iterator[ClientApp]:
+    session = local.new_game("july-1914", "fra", seed=7)
+    client = ClientApp(session=session, local=local, size=(1280, 800), playback_seconds=0.6)
+    step_until(client, lambda: client.game is not None and client.game.order_box is not None
+               and client.game.state.view is not None)
+    yield client
+    client.close()
+
+
+def test_title_screen_starts_a_game_against_bots(local: LocalPlay) -> None:
+    client = ClientApp(local=local, size=(1280, 800))
+    try:
+        steps(client)
+        title = client.title
+        assert title is not None and title.scenario_id == "july-1914"
+        UiInput.press(title.state_list.item_list[1]["button_element"])
+        steps(client)
+        assert title.state_id == title._states[1][1]
+        assert "Objectives" in title.briefing.html_text
+        client.screenshot(SHOTS / "title.png")
+        UiInput.press(title.play_button)
+        step_until(client, lambda: client.game is not None and client.game.map_view is not None)
+        assert client.game is not None
+        step_until(client, lambda: client.game.state.my_state == title._states[1][1])
+    finally:
+        client.close()
+
+
+def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
+    game = app.game
+    assert game is not None and game.map_view is not None and game.order_box is not None
+    mv = game.map_view
+    assert game.state.my_state == "fra" and game.state.phase == "movement"
+    app.screenshot(SHOTS / "map.png")
+
+    # A move and a support, clicked on the map.
+    UiInput.click(mv.screen_of_location("par"))
+    steps(app)
+    UiInput.click(mv.screen_of_place("bur"))
+    steps(app)
+    assert game.order_box.orders == ["A par - bur"]
+    UiInput.key(pygame.K_s, "s")
+    UiInput.click(mv.screen_of_location("mar"))
+    steps(app)
+    UiInput.click(mv.screen_of_location("par"))
+    steps(app)
+    UiInput.click(mv.screen_of_place("bur"))
+    steps(app)
+    assert game.order_box.orders == ["A par - bur", "F mar S A par - bur"] or game.order_box.orders == [
+        "A par - bur", "A mar S A par - bur"]
+    step_until(app, lambda: game.state.my_orders() == game.order_box.orders)
+    app.screenshot(SHOTS / "orders.png")
+
+    # A private message, through the messages panel.
+    UiInput.key(pygame.K_m, "m")
+    steps(app)
+    talk = game.side.tab("talk").panel
+    UiInput.press(talk.contact_buttons["rus"])
+    steps(app)
+    UiInput.press(talk.text_entry)
+    steps(app)
+    UiInput.type_text("Shall we coordinate against Berlin?")
+    steps(app)
+    UiInput.press(talk.send_button)
+    step_until(app, lambda: any(m.get("from") == "fra" and m.get("to") == ["rus"]
+                                for m in game.state.view.get("messages", [])))
+
+    # A secret agreement, drafted in the drafting window and signed by proposing it.
+    UiInput.key(pygame.K_d, "d")
+    steps(app)
+    app.screenshot(SHOTS / "diplomacy.png")
+    UiInput.key(pygame.K_n, "n")
+    steps(app)
+    window = game.windows[-1]
+    UiInput.press(window.title_entry)
+    steps(app)
+    UiInput.type_text("Entente of the Alps")
+    party = next(i for i in window.parties_list.item_list if i["text"].startswith("Russia"))
+    UiInput.press(party["button_element"])
+    steps(app)
+    UiInput.press(window.add_button)
+    steps(app)
+    app.screenshot(SHOTS / "draft.png")
+    UiInput.press(window.send_button)
+    step_until(app, lambda: window.pending_ref in game.state.replies)
+    assert game.state.replies[window.pending_ref]["type"] == "ack", game.state.replies[window.pending_ref]
+    agreement = game.state.replies[window.pending_ref]["result"]["agreement"]
+
+    # The window is resized mid-game: everything is laid out again.
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(1100, 760), w=1100, h=760))
+    steps(app)
+    assert app.surface.get_size() == (1100, 760)
+    assert mv.rect.right == game.side.rect.x and game.status_bar.rect.bottom == 760
+
+    # Ready: the turn resolves, the playback runs, and the new position is on the map.
+    UiInput.key(pygame.K_ESCAPE)
+    UiInput.key(pygame.K_r, "r")
+    step_until(app, lambda: game.state.turn == 2 and game._view_key == (2, game.state.phase))
+    assert game.playbacks == 1
+    mine = next(a for a in game.state.view["agreements"] if a["id"] == agreement)
+    assert mine["visibility"] == "secret" and "fra" in mine["signed"]
+    moved = [e for e in game.last_report[0] if e.get("kind") in ("move", "bounce") and e.get("from") == "par"]
+    assert moved, "the order from Paris was resolved"
+    step_until(app, lambda: game.playback is None)
+    steps(app)
+    picture = mv.picture(game.state.view, game.state.revision, game.order_box.orders)
+    assert {(u.at, u.state) for u in picture.units if not u.dislodged} == {
+        (u["location"], u["state"]) for u in game.state.view["map"]["units"]}
+    app.screenshot(SHOTS / "turn-report.png")
+
+
+def test_reconnects_after_the_server_restarts(app: ClientApp, local: LocalPlay) -> None:
+    game = app.game
+    assert game is not None and local.current is not None
+    assert game.state.connection == "online"
+    local.current.server.stop()
+    step_until(app, lambda: game.state.connection in ("reconnecting", "offline"))
+    assert "Reconnecting" in game.status_bar.connection.text or "Offline" in game.status_bar.connection.text
+    app.screenshot(SHOTS / "offline.png")
+    local.current.server.start(local.current.server.port)
+    step_until(app, lambda: game.state.connection == "online")
+    UiInput.key(pygame.K_r, "r")
+    step_until(app, lambda: game.state.is_ready("fra") or game.state.turn == 2)
