@@ -62,6 +62,8 @@ class MapView:
         self._buttons: dict[str, pygame_gui.elements.UIButton] = {}
         self._toolbar_phase: str | None = "-"
         self.draws = 0
+        self._frame: pygame.Surface | None = None
+        self._frame_key: tuple[object, ...] | None = None
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -289,8 +291,17 @@ class MapView:
     ) -> None:
         self._toolbar(view.get("phase") if view else None)
         target = surface.subsurface(self.rect)
-        self.renderer.draw(target, picture)
-        self.draws += 1
+        camera = self.renderer.camera
+        key = (id(picture), camera.zoom, camera.center, self.rect.size)
+        if key != self._frame_key or self._frame is None:
+            # Units and arrows are drawn only when the picture or the camera moved; a quiet frame
+            # is one copy (a big map has hundreds of units to place).
+            if self._frame is None or self._frame.get_size() != self.rect.size:
+                self._frame = pygame.Surface(self.rect.size, 0, surface)
+            self.renderer.draw(self._frame, picture)
+            self._frame_key = key
+            self.draws += 1
+        target.blit(self._frame, (0, 0))
         if self.hint:
             self._draw_hint(target)
         if tooltip and self.hover and self._press is None:

@@ -1,0 +1,166 @@
+"""Times the client's frames: july-1914 and a generated 1,000-territory map, 600 frames each,
+under the dummy video driver, with units, order arrows, the side panels and the status bar
+shown; prints the median and p95 frame time.  Then times `backchannel play` from process
+start to the first frame of the map.
+
+Budgets (issue 6): p95 < 8 ms for july-1914, < 16 ms for 1,000 territories, first map frame
+< 2 s.  The client is fed a view built by the rules' `view_for` from a started game: no
+server is needed for the frames.
+
+    python bench/client_frames.py [--frames N] [--no-startup]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pygame  # noqa: E402
+
+from game.client.app import ClientApp  # noqa: E402
+from game.client.game_screen import GameScreen  # noqa: E402
+from game.client.scenario_cache import ScenarioCache  # noqa: E402
+from game.client.state import ClientState  # noqa: E402
+from game.rules.game import Game  # noqa: E402
+from game.rules.scenario import Scenario  # noqa: E402
+from game.rules.views import view_for  # noqa: E402
+from game.scenario.generated import generated_scenario  # noqa: E402
+
+BUDGETS = {"july-1914": 8.0, "generated-1000": 16.0}
+STARTUP_BUDGET = 2.0
+
+
+class StandInLink:
+    """What the game screen needs of a link: `send` and `poll`, here without a server."""
+
+    def __init__(self, messages: list[dict[str, Any]]) -> None:
+        self.messages = messages
+        self.sent: list[dict[str, Any]] = []
+
+    def start(self) -> None:
+        pass
+
+    def send(self, message: dict[str, Any]) -> int:
+        self.sent.append(message)
+        return len(self.sent)
+
+    def poll(self) -> list[dict[str, Any]]:
+        out, self.messages = self.messages, []
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+def seat_of(scenario: Scenario) -> str:
+    """The playable state with the most units: the most arrows to draw."""
+    return max(scenario.states, key=lambda s: (s.playable, len(s.units))).id
+
+
+def frame_times(scenario: Scenario, frames: int, label: str) -> list[float]:
+    game = Game(scenario, 1)
+    me = seat_of(scenario)
+    view = view_for(game, me)
+    table = {
+        "status": "running", "ready": [], "seats": {me: {"player": "human", "taken": True}},
+        "clock": {"seconds": 900, "deadline": time.time() + 900, "paused": False, "remaining": None},
+        "you": {"game": "bench", "role": "player", "state": me},
+    }
+    link = StandInLink([{"type": "link", "state": "online"}, {"type": "view", "game": "bench", "v": 1,
+                                                              "view": view, "table": table}])
+    app = ClientApp(link=link, size=(1280, 800))  # type: ignore[arg-type]
+    app.game.kill()
+    app.game = GameScreen(app.manager, link, ClientState(), scenario=scenario)
+    for _ in range(3):
+        app.step()
+    screen = app.game
+    assert screen.order_box is not None and screen.map_view is not None
+    # Orders for my units: moves and holds, so arrows are drawn every frame.
+    board = screen.board
+    assert board is not None
+    orders = []
+    for u in view["map"]["units"]:
+        if u["state"] != me:
+            continue
+        adj = board.army_adj if u["type"] == "army" else board.fleet_adj
+        options = adj.get(u["location"], ())
+        letter = "A" if u["type"] == "army" else "F"
+        orders.append(f"{letter} {u['location']} - {options[0]}" if options else f"{letter} {u['location']} H")
+    screen.order_box.orders = orders[:40]
+    screen.order_box.refresh_list()
+    rect = screen.map_view.rect
+    times = []
+    for i in range(frames):
+        if i % 3 == 0:  # the mouse wanders over the map: hover details are looked up and drawn
+            x = rect.x + 20 + (i * 7) % (rect.w - 40)
+            y = rect.y + 60 + (i * 5) % (rect.h - 80)
+            pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(0, 0, 0)))
+        t0 = time.perf_counter()
+        app.step()
+        times.append((time.perf_counter() - t0) * 1000)
+    app.screenshot(ROOT / "build" / "screenshots" / f"bench-{label}.png")
+    app.close()
+    return times
+
+
+def startup_seconds() -> float:
+    """From starting `backchannel play` to the first frame of the map, in a fresh process."""
+    env = dict(os.environ, BACKCHANNEL_FIRST_FRAME_EXIT="1", BACKCHANNEL_HOME=tempfile.mkdtemp())
+    exe = Path(sys.executable).with_name("backchannel")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "game.cli"]
+    # Once to fill the scenario cache (a first run ever parses the YAML), then measured.
+    subprocess.run([*command, "play", "--as", "fra", "--seed", "1"], env=env, capture_output=True, timeout=120)
+    env["BACKCHANNEL_HOME"] = tempfile.mkdtemp()
+    env["XDG_CACHE_HOME"] = env.get("XDG_CACHE_HOME", "")
+    start = time.time()
+    done = subprocess.run([*command, "play", "--as", "fra", "--seed", "1"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    for line in done.stdout.splitlines():
+        if line.startswith("first-map-frame "):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"no first frame reported: {done.stdout[-500:]} {done.stderr[-2000:]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=600)
+    parser.add_argument("--no-startup", action="store_true")
+    args = parser.parse_args()
+    ok = True
+    cases = {
+        "july-1914": lambda: ScenarioCache().bundled("july-1914"),
+        "generated-1000": lambda: generated_scenario(1000, seed=1),
+    }
+    for label, make in cases.items():
+        scenario = make()
+        times = sorted(frame_times(scenario, args.frames, label))
+        median = statistics.median(times)
+        p95 = times[int(len(times) * 0.95) - 1]
+        budget = BUDGETS[label]
+        verdict = "ok" if p95 < budget else "OVER BUDGET"
+        ok &= p95 < budget
+        print(f"{label:16} {len(scenario.map.territories):5} territories  frames {len(times)}  "
+              f"median {median:6.2f} ms  p95 {p95:6.2f} ms  (budget p95 < {budget:g} ms: {verdict})")
+    if not args.no_startup:
+        seconds = startup_seconds()
+        verdict = "ok" if seconds < STARTUP_BUDGET else "OVER BUDGET"
+        ok &= seconds < STARTUP_BUDGET
+        print(f"backchannel play to the first map frame: {seconds:.2f} s  (budget < {STARTUP_BUDGET:g} s: {verdict})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
