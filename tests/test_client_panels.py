@@ -1,0 +1,546 @@
+"""The diplomacy panels, driven headless by real pygame events: clicks at buttons' centres,
+typed text, picks in lists and drop-downs.  What the panels send is checked, and then applied
+to a real game by the rules (as the server would), so every message they send is one the
+umpire accepts.  Screenshots go to build/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pygame_gui
+import pytest
+
+from game.client.panels import (
+    AgreementDraftWindow,
+    AgreementsPanel,
+    IntelligencePanel,
+    IntelPanel,
+    MessagesPanel,
+    TurnReportWindow,
+)
+from game.client.panels.pickers import item_button
+from game.client.theme import theme_data
+from game.rules.game import Game
+from game.rules.scenario import Scenario
+from game.rules.views import view_for
+from game.scenario.loader import load_scenario
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "build" / "screenshots"
+SIZE = (1280, 760)
+SIDE = pygame.Rect(SIZE[0] - 420, 0, 420, SIZE[1])
+
+
+class StandInState:
+    """A ClientState's attributes (game/client/state.py), filled from the rules' own view."""
+
+    def __init__(self, game: Game, me: str) -> None:
+        self.game = game
+        self.me = me
+        self.seat = {"game": "g-test", "role": "player", "state": me}
+        self.table: dict[str, Any] = {"seats": {}, "ready": [], "status": "running"}
+        self.events: list[dict[str, Any]] = []
+        self.news: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.replies: dict[Any, dict[str, Any]] = {}
+        self.revision = 0
+        self.view: dict[str, Any] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.view = view_for(self.game, self.me)
+        self.revision += 1
+
+    @property
+    def my_state(self) -> str:
+        return self.me
+
+    @property
+    def turn(self) -> int:
+        return int(self.view["turn"])
+
+    @property
+    def phase(self) -> str | None:
+        return self.view["phase"]
+
+
+class Umpire:
+    """The `send` the panels get: records each message and applies its command as the server would."""
+
+    def __init__(self, state: StandInState) -> None:
+        self.state = state
+        self.sent: list[dict[str, Any]] = []
+
+    def __call__(self, message: dict[str, Any]) -> str:
+        self.sent.append(message)
+        ref = f"c{len(self.sent)}"
+        if message.get("type") == "act":
+            self.state.game.apply({**message["command"], "state": self.state.me})
+            self.state.replies[ref] = {"type": "ack", "ref": ref, "v": 1, "result": {}}
+            self.state.reload()
+        return ref
+
+    @property
+    def commands(self) -> list[dict[str, Any]]:
+        return [m["command"] for m in self.sent if m.get("type") == "act"]
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return load_scenario(ROOT / "scenarios" / "july-1914.yaml")
+
+
+@pytest.fixture()
+def ui() -> tuple[pygame.Surface, pygame_gui.UIManager]:
+    pygame.init()
+    screen = pygame.display.set_mode(SIZE)
+    manager = pygame_gui.UIManager(SIZE, theme_data())
+    yield screen, manager
+    pygame.event.clear()
+
+
+def pump(manager: pygame_gui.UIManager, *panels: Any, rounds: int = 4) -> None:
+    """Run the app's loop a few frames: events to the manager and the panels, then update."""
+    for _ in range(rounds):
+        for event in pygame.event.get():
+            manager.process_events(event)
+            for panel in panels:
+                panel.process_event(event)
+        manager.update(1 / 60)
+        for panel in panels:
+            panel.refresh()
+
+
+def click(manager: pygame_gui.UIManager, element: Any, *panels: Any) -> None:
+    """A real left click at the centre of an element."""
+    assert element is not None and element.alive(), "nothing to click"
+    pos = element.rect.center
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, {"pos": pos, "button": 1}))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, {"pos": pos, "button": 1}))
+    pump(manager, *panels)
+
+
+def type_text(manager: pygame_gui.UIManager, entry: Any, text: str, *panels: Any) -> None:
+    click(manager, entry, *panels)
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, {"text": text}))
+    pump(manager, *panels)
+
+
+def pick(manager: pygame_gui.UIManager, menu: Any, ident: str, *panels: Any) -> None:
+    """Open a drop-down with a click and click the option whose id is `ident`."""
+    if menu.selected_option[1] == f"#{ident}":
+        return  # clicking the chosen option again would only drop it and leave the menu open
+    click(manager, menu.current_state.selected_option_button, *panels)
+    options = menu.current_state.options_selection_list
+    assert options is not None, "the drop-down did not open"
+    button = item_button(options, ident)
+    assert button is not None, f"{ident} is not in sight in the drop-down"
+    click(manager, button, *panels)
+    assert menu.selected_option[1] == f"#{ident}"
+
+
+def choose(manager: pygame_gui.UIManager, selection: Any, ident: str, *panels: Any) -> None:
+    click(manager, item_button(selection, ident), *panels)
+
+
+def screenshot(screen: pygame.Surface, manager: pygame_gui.UIManager, name: str) -> Path:
+    manager.update(1 / 60)
+    screen.fill((46, 58, 70))
+    manager.draw_ui(screen)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / name
+    pygame.image.save(screen, str(path))
+    return path
+
+
+def new_game(scenario: Scenario) -> Game:
+    return Game(scenario, 1914)
+
+
+def setup(scenario: Scenario, me: str = "fra") -> tuple[Game, StandInState, Umpire]:
+    game = new_game(scenario)
+    state = StandInState(game, me)
+    return game, state, Umpire(state)
+
+
+# --- messages ----------------------------------------------------------------------------------
+
+
+def test_private_press_with_a_deceptive_mark(ui: Any, scenario: Scenario) -> None:
+    screen, manager = ui
+    game, state, umpire = setup(scenario)
+    game.apply({"kind": "press", "state": "ger", "to": ["fra"], "text": "Shall we talk about <Belgium>?"})
+    state.reload()
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    assert panel.selected == {"ger"}
+    assert "Shall we talk about &lt;Belgium&gt;?" in panel._thread_html  # escaped: a player's text is no markup
+    type_text(manager, panel.text_entry, "Only if Belgium stays out of it.", panel)
+    click(manager, panel.deceptive, panel)
+    click(manager, panel.send_button, panel)
+    assert umpire.sent == [{"type": "act", "command": {
+        "kind": "press", "to": ["ger"], "text": "Only if Belgium stays out of it.", "sincerity": "deceptive"}}]
+    assert panel.text_entry.get_text() == ""
+    assert "Only if Belgium stays out of it." in panel._thread_html
+    assert "you marked it deceptive" in panel._thread_html
+    screenshot(screen, manager, "messages_panel.png")
+
+
+def test_public_statement_when_nobody_is_chosen(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["gbr"], panel)
+    click(manager, panel.public_button, panel)
+    type_text(manager, panel.text_entry, "France wants only peace.", panel)
+    click(manager, panel.send_button, panel)
+    assert umpire.commands == [{"kind": "press", "to": [], "text": "France wants only peace.", "sincerity": "sincere"}]
+    assert state.view["messages"][-1]["to"] == "all"
+
+
+def test_an_empty_message_is_not_sent(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.send_button, panel)
+    assert umpire.sent == []
+    assert "Write something" in panel.status.text
+
+
+def test_contacts_show_my_trust_and_a_thread_holds_only_its_members(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game, state, umpire = setup(scenario)
+    game.apply({"kind": "press", "state": "fra", "to": ["gbr", "rus"], "text": "Three of us"})
+    game.apply({"kind": "press", "state": "fra", "to": ["gbr"], "text": "Just us two"})
+    state.reload()
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    assert set(panel.contact_buttons) == {s.id for s in scenario.states} - {"fra"}
+    click(manager, panel.contact_buttons["gbr"], panel)
+    assert [m["text"] for m in panel.thread_messages()] == ["Just us two"]
+    click(manager, panel.contact_buttons["rus"], panel)
+    assert [m["text"] for m in panel.thread_messages()] == ["Three of us"]
+
+
+# --- drafting ----------------------------------------------------------------------------------
+
+
+def test_secret_proposal_with_a_cession_picked_by_mouse(ui: Any, scenario: Scenario) -> None:
+    screen, manager = ui
+    _game, state, umpire = setup(scenario)
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.new_agreement_button, panel)
+    draft = panel.draft_window
+    assert isinstance(draft, AgreementDraftWindow) and draft.alive()
+    type_text(manager, draft.title_entry, "Channel understanding", panel)
+    choose(manager, draft.parties_list, "gbr", panel)
+    click(manager, draft.add_button, panel)  # a non-aggression between all the parties
+    pick(manager, draft.kind_menu, "cession", panel)
+    assert draft.form is not None and draft.form.kind == "cession"
+    territory = draft.form.fields["territory"]
+    first = territory.item_list[0]["object_id"][1:]
+    choose(manager, territory, first, panel)
+    click(manager, draft.add_button, panel)
+    assert [c["kind"] for c, _ in draft.clauses] == ["non_aggression", "cession"]
+    screenshot(screen, manager, "draft_window.png")
+    click(manager, draft.send_button, panel)
+    assert umpire.commands == [{
+        "kind": "propose", "title": "Channel understanding", "visibility": "secret",
+        "clauses": [{"kind": "non_aggression", "between": []},
+                    {"kind": "cession", "territory": first, "to": "fra", "by_turn": 2}],
+        "annex": [], "duration": None, "parties": ["fra", "gbr"], "intermediary": None,
+    }]
+    proposed = [a for a in state.view["agreements"] if a.get("title") == "Channel understanding"]
+    assert proposed and proposed[0]["status"] == "proposed"
+    pump(manager, panel)
+    assert not draft.alive()  # the umpire's ack closes the window
+
+
+def test_public_agreement_with_a_secret_annex(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _game, state, umpire = setup(scenario)
+    draft = AgreementDraftWindow(manager, state, umpire, parties=["rus"], scenario=scenario)
+    pick(manager, draft.visibility_menu, "annex")
+    pick(manager, draft.duration_menu, "4")
+    click(manager, draft.add_button)
+    pick(manager, draft.kind_menu, "free_text")
+    type_text(manager, draft.form.fields["text"], "Each mobilises if the other is attacked.")
+    click(manager, draft.annex_check)
+    assert draft.annex_check.is_checked
+    click(manager, draft.add_button)
+    assert [annex for _, annex in draft.clauses] == [False, True]
+    click(manager, draft.send_button)
+    (command,) = umpire.commands
+    assert command["visibility"] == "public"
+    assert command["clauses"] == [{"kind": "non_aggression", "between": []}]
+    assert command["annex"] == [{"kind": "free_text", "text": "Each mobilises if the other is attacked."}]
+    assert command["duration"] == 4 and command["parties"] == ["fra", "rus"]
+
+
+def test_every_clause_kind_has_a_form_that_reads_back(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    draft = AgreementDraftWindow(manager, state, umpire, parties=["gbr"], scenario=scenario)
+    from game.rules.clauses import CLAUSE_KINDS
+
+    for kind in CLAUSE_KINDS:
+        pick(manager, draft.kind_menu, kind)
+        assert draft.form is not None and draft.form.kind == kind
+    # the tribute's defaults make a whole clause; a demilitarised zone needs a territory first
+    pick(manager, draft.kind_menu, "tribute")
+    clause, problem = draft.form.value()
+    assert problem is None and clause["kind"] == "tribute" and clause["payee"] == "fra"
+    pick(manager, draft.kind_menu, "demilitarised_zone")
+    clause, problem = draft.form.value()
+    assert clause is None and "territory" in problem
+    click(manager, draft.add_button)
+    assert "territory" in draft.form_error.text and draft.clauses == []
+
+
+def test_the_draft_refuses_an_empty_clause_list_and_sends_nothing(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    draft = AgreementDraftWindow(manager, state, umpire, parties=["ger"], scenario=scenario)
+    click(manager, draft.send_button)
+    assert umpire.sent == []
+    assert "at least one clause" in draft.error_label.text
+    assert draft.alive()
+
+
+def test_the_draft_refuses_a_lone_party(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    draft = AgreementDraftWindow(manager, state, umpire, scenario=scenario)
+    click(manager, draft.add_button)
+    click(manager, draft.send_button)
+    assert umpire.sent == [] and "other party" in draft.error_label.text
+
+
+def test_the_servers_refusal_shows_in_the_window(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, _ = setup(scenario)
+    sent: list[dict[str, Any]] = []
+
+    def send(message: dict[str, Any]) -> str:
+        sent.append(message)
+        return "c77"
+
+    draft = AgreementDraftWindow(manager, state, send, parties=["ger"], scenario=scenario)
+    click(manager, draft.add_button)
+    click(manager, draft.send_button)
+    assert len(sent) == 1 and draft.pending_ref == "c77"
+    state.replies["c77"] = {"type": "error", "code": "rejected", "message": "ger is not a state you may deal with",
+                            "ref": "c77"}
+    pump(manager)
+    assert "ger is not a state you may deal with" in draft.error_label.text
+    draft.show_error("rejected: try again")
+    assert draft.error_label.text == "rejected: try again"
+    assert draft.send_button.is_enabled
+
+
+# --- the inbox -----------------------------------------------------------------------------------
+
+
+def proposal_from_germany(game: Game, title: str = "Belgian understanding") -> str:
+    events = game.apply({
+        "kind": "propose", "state": "ger", "parties": ["ger", "fra"], "visibility": "secret", "title": title,
+        "clauses": [{"kind": "non_aggression"}, {"kind": "free_text", "text": "France ignores Belgium."}],
+        "duration": 4,
+    })
+    return str(events[0]["agreement"])
+
+
+def test_sign_a_proposal_from_the_inbox(ui: Any, scenario: Scenario) -> None:
+    screen, manager = ui
+    game, state, umpire = setup(scenario)
+    ref = proposal_from_germany(game)
+    state.reload()
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    assert [a["id"] for a in panel.sections()[0][1]] == [ref]
+    screenshot(screen, manager, "agreements_panel.png")
+    click(manager, panel.action_buttons[(ref, "sign")], panel)
+    assert umpire.commands == [{"kind": "sign", "agreement": ref}]
+    signed = next(a for a in state.view["agreements"] if a["id"] == ref)
+    assert signed["status"] == "active"
+    assert (ref, "sign") not in panel.action_buttons and (ref, "renounce") in panel.action_buttons
+
+
+def test_reject_a_proposal(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game, state, umpire = setup(scenario)
+    ref = proposal_from_germany(game)
+    state.reload()
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.action_buttons[(ref, "reject")], panel)
+    assert umpire.commands == [{"kind": "reject", "agreement": ref}]
+    assert next(a for a in state.view["agreements"] if a["id"] == ref)["status"] == "rejected"
+
+
+def test_counter_a_proposal_from_its_own_clauses(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game, state, umpire = setup(scenario)
+    ref = proposal_from_germany(game)
+    state.reload()
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.action_buttons[(ref, "counter")], panel)
+    draft = panel.draft_window
+    assert draft is not None and draft.counter_of == ref
+    assert [c["kind"] for c, _ in draft.clauses] == ["non_aggression", "free_text"]
+    click(manager, draft.remove_buttons[1], panel)  # France will not ignore Belgium
+    click(manager, draft.send_button, panel)
+    (command,) = umpire.commands
+    assert command["kind"] == "counter" and command["agreement"] == ref
+    assert command["clauses"] == [{"against": [], "kind": "non_aggression", "between": []}]
+    assert "parties" not in command and "intermediary" not in command
+    assert next(a for a in state.view["agreements"] if a["id"] == ref)["status"] == "superseded"
+
+
+def test_declare_a_free_text_clause_broken(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game, state, umpire = setup(scenario)
+    ref = proposal_from_germany(game)
+    game.apply({"kind": "sign", "state": "fra", "agreement": ref})
+    state.reload()
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.action_buttons[(ref, "declare_breach")], panel)
+    assert panel.breach_window is not None
+    click(manager, panel.breach_window.confirm_button, panel)
+    assert umpire.commands == [{"kind": "declare_breach", "agreement": ref, "clause": 1, "breaker": "ger"}]
+    assert next(a for a in state.view["agreements"] if a["id"] == ref)["status"] == "breached"
+
+
+# --- secrecy -------------------------------------------------------------------------------------
+
+
+def test_a_panel_shows_only_what_the_view_holds(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game = new_game(scenario)
+    french = StandInState(game, "fra")
+    german = StandInState(game, "ger")
+    alliance = next(a for a in french.view["agreements"] if a.get("title") == "The Franco-Russian Alliance")
+    assert alliance.get("annex") and "annex" not in next(
+        a for a in german.view["agreements"] if a["id"] == alliance["id"])
+    fra_panel = AgreementsPanel(manager, SIDE, french, Umpire(french), scenario=scenario)
+    ger_panel = AgreementsPanel(manager, SIDE, german, Umpire(german), scenario=scenario)
+    assert "Military convention" in fra_panel.card_html(alliance, fra_panel.names())
+    german_card = ger_panel.cards[alliance["id"]]
+    assert "Military convention" not in german_card.html_text and "annex" not in german_card.html_text
+    # France's secret with Italy does not exist for Germany at all
+    assert not any(a.get("title") == "The Prinetti-Barrere accord" for a in german.view["agreements"])
+    assert all("Prinetti" not in box.html_text for box in ger_panel.cards.values())
+    # a rumour shows the parties, and nothing of the terms
+    rumour = {"id": "agr-00000001", "parties": ["ita", "fra"], "leak_level": "rumour", "rumour": True}
+    html = ger_panel.card_html(rumour, ger_panel.names())
+    assert "Italy" in html and "France" in html and "Neutral" not in html
+    assert ger_panel.actions_for(rumour) == []
+
+
+def test_my_secret_shows_its_leak_state_and_a_risk_floor(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    naval = next(a for a in state.view["agreements"] if a.get("title") == "Anglo-French naval arrangements")
+    html = panel.card_html(naval, panel.names())
+    assert "kept secret" in html and "risk at least 9% a turn" in html  # 0.03 + 2 democracies x 0.03
+    assert {"renounce", "ratify", "leak", "declare_breach"} <= set(panel.actions_for(naval))
+
+
+# --- intelligence --------------------------------------------------------------------------------
+
+
+def test_investigate_a_target_picked_by_mouse(ui: Any, scenario: Scenario) -> None:
+    screen, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = IntelPanel(manager, SIDE, state, umpire, scenario=scenario)
+    assert IntelligencePanel is IntelPanel
+    pick(manager, panel.target_menu, "ger", panel)
+    click(manager, panel.investigate_button, panel)
+    assert umpire.commands == [{"kind": "investigate", "target": "ger"}]
+    assert "investigate Germany" in panel.ordered_label.text
+    click(manager, panel.propaganda_button, panel)
+    assert umpire.commands[-1] == {"kind": "propaganda"}
+    screenshot(screen, manager, "intel_panel.png")
+
+
+def test_pay_a_state(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = IntelPanel(manager, SIDE, state, umpire, scenario=scenario)
+    pick(manager, panel.pay_menu, "srb", panel)
+    click(manager, panel.amount_entry, panel)
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_BACKSPACE, "mod": 0, "unicode": "",
+                                                          "scancode": 42}))
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, {"text": "3"}))
+    pump(manager, panel)
+    click(manager, panel.pay_button, panel)
+    assert umpire.commands == [{"kind": "pay", "to": "srb", "amount": 3}]
+
+
+def test_what_i_learned_after_a_turn(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game, state, umpire = setup(scenario)
+    game.apply({"kind": "press", "state": "gbr", "text": "Britain stands by Belgium."})
+    game.apply({"kind": "investigate", "state": "fra", "target": "ger"})
+    game.resolve()
+    state.reload()
+    panel = IntelPanel(manager, SIDE, state, umpire, scenario=scenario)
+    assert any(e["kind"] == "investigation" for e in panel.learned())
+    assert "investigation of Germany" in panel._news_html
+    assert "Britain stands by Belgium." in panel._news_html
+
+
+# --- the turn report -----------------------------------------------------------------------------
+
+
+def test_turn_report_reads_as_sentences_with_names(ui: Any, scenario: Scenario) -> None:
+    screen, manager = ui
+    game, state, _ = setup(scenario)
+    game.submit("ger", ["A ruh - bel"])
+    game.submit("fra", ["A par - pic"])
+    game.resolve()
+    state.reload()
+    window = TurnReportWindow(manager, state, scenario=scenario)
+    assert window.turn == 1
+    assert "France's army moved from Paris to Picardy" in window.html
+    assert "Germany's army in Ruhr bounced off Belgium" in window.html
+    # France knows the guarantee of Belgium, so it learns of the breach, told in names
+    assert "Germany broke “Treaty of London" in window.html
+    assert "Germany attacked Belgium at Belgium: A ruh - bel" in window.html
+    assert "In force from the start" not in window.html
+    screenshot(screen, manager, "turn_report.png")
+    click(manager, window.close_button)
+    assert not window.alive()
+
+
+# --- layout --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [MessagesPanel, AgreementsPanel, IntelPanel])
+def test_panels_relayout_on_set_rect(ui: Any, scenario: Scenario, cls: Any) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = cls(manager, SIDE, state, umpire, scenario=scenario)
+    smaller = pygame.Rect(SIZE[0] - 340, 0, 340, 640)
+    panel.set_rect(smaller)
+    pump(manager, panel)
+    assert panel.panel.rect == smaller
+    for element in panel.panel.get_container().elements:
+        assert smaller.contains(element.rect), f"{element.object_ids} spills out of the panel"
+    panel.kill()
+    assert not panel.panel.alive()
+
+
+def test_refresh_only_when_the_revision_moved(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    assert panel.refresh() is False
+    state.revision += 1
+    assert panel.refresh() is True
+    assert panel.refresh() is False
