@@ -33,7 +33,7 @@ from game.rules.scenario import Scenario
 
 MIN_SIZE = (1024, 700)
 TOAST_SECONDS = 6.0
-SCENARIO_RETRY = 5.0
+SCENARIO_RETRY = 1.5
 PANEL_TABS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     # key, tab title, class names the panels package may export (first found wins), placeholder text
     ("talk", "Talk", ("MessagesPanel", "ThreadsPanel", "TalkPanel"), "Private threads and public statements."),
@@ -163,7 +163,10 @@ class GameScreen:
         def make(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> Any:
             if cls is None:
                 return PlaceholderPanel(manager, rect, container, f"<b>{title}</b><br><br>{text}")
-            return cls(manager, rect, self.state, self.send, container=container)
+            try:
+                return cls(manager, rect, self.state, self.send, container=container, scenario=self.scenario)
+            except TypeError:
+                return cls(manager, rect, self.state, self.send, container=container)
 
         return make
 
@@ -204,7 +207,7 @@ class GameScreen:
                 pass  # popped below with the others
         for error in self.state.pop_errors():
             self.toast(f"{error.get('code', 'error')}: {error.get('message', '')}")
-        if self.scenario is None and self.state.seat is not None:
+        if self.scenario is None and self.state.seat is not None and self.state.view is not None:
             now = self.clock()
             if self._scenario_asked is None or now - self._scenario_asked > SCENARIO_RETRY:
                 self._scenario_asked = now

@@ -85,9 +85,14 @@ class SideArea:
                 object_id=pygame_gui.core.ObjectID(class_id="@side_tab", object_id=f"#tab_{tab.key}"),
             )
             tab.container = UIPanel(content, manager=self.manager, object_id="#side_panel")
-            inner = pygame.Rect(0, 0, content.w - 2, content.h - 2)
-            tab.panel = tab.factory(self.manager, inner, tab.container)
         self.show(self.current)
+
+    def _ensure_panel(self, tab: Tab) -> None:
+        """Build a tab's panel the first time it is shown: the map's first frame waits for none but the first."""
+        if tab.panel is None and tab.container is not None:
+            content = self._content_rect()
+            tab.container.show()
+            tab.panel = tab.factory(self.manager, pygame.Rect(0, 0, content.w - 2, content.h - 2), tab.container)
 
     def tab(self, key: str) -> Tab:
         return next(t for t in self.tabs if t.key == key)
@@ -100,6 +105,7 @@ class SideArea:
         for tab in self.tabs:
             assert tab.container is not None and tab.button is not None
             if tab.key == key:
+                self._ensure_panel(tab)
                 tab.container.show()
                 tab.button.select()
             else:
@@ -120,7 +126,8 @@ class SideArea:
             tab.button.set_dimensions((w, TAB_H))
             tab.container.set_relative_position(content.topleft)
             tab.container.set_dimensions(content.size)
-            tab.panel.set_rect(pygame.Rect(0, 0, content.w - 2, content.h - 2))
+            if tab.panel is not None:
+                tab.panel.set_rect(pygame.Rect(0, 0, content.w - 2, content.h - 2))
         self.show(self.current)
 
     def refresh(self) -> None:
