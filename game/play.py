@@ -20,16 +20,22 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.client.link import OFFLINE, ONLINE, ServerLink
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one program at a time is then the player's care
+    fcntl = None  # type: ignore[assignment]
+
 log = logging.getLogger("backchannel.play")
 
 HOME_ENV = "BACKCHANNEL_HOME"
 REGISTRY_FILE = "games.json"
+LOCK_FILE = "server.lock"
 START_TIMEOUT = 30.0
 """Starting the server restores every stored game; a reply to a lobby request comes in well under this."""
 STOP_TIMEOUT = 10.0
@@ -78,6 +84,7 @@ class EmbeddedServer:
         self._stop: asyncio.Event | None = None
         self._started = threading.Event()
         self._failure: BaseException | None = None
+        self._lock_file: IO[str] | None = None
 
     @property
     def url(self) -> str:
@@ -92,6 +99,7 @@ class EmbeddedServer:
         if self.running:
             return self.url
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._lock_data()
         self._started.clear()
         self._failure = None
         self._thread = threading.Thread(
@@ -103,6 +111,7 @@ class EmbeddedServer:
         if self._failure is not None:
             self._thread.join(STOP_TIMEOUT)
             self._thread = None
+            self._unlock_data()
             raise LocalPlayError(f"the embedded server could not start: {self._failure}") from self._failure
         return self.url
 
@@ -117,7 +126,28 @@ class EmbeddedServer:
         thread.join(STOP_TIMEOUT)
         if thread.is_alive():
             log.warning("the embedded server did not stop within %.0f s", STOP_TIMEOUT)
+        else:
+            self._unlock_data()
         self._thread = None
+
+    def _lock_data(self) -> None:
+        """One server per data folder: two processes writing the same games would corrupt them."""
+        if fcntl is None or self._lock_file is not None:
+            return
+        handle = (self.data_dir / LOCK_FILE).open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise LocalPlayError(
+                f"another Backchannel program is playing local games from {self.data_dir}; close it first"
+            ) from None
+        self._lock_file = handle
+
+    def _unlock_data(self) -> None:
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing releases the lock
+            self._lock_file = None
 
     def restart(self) -> str:
         """Stop, then serve the same data again on the same port if it is still free (else any)."""

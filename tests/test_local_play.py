@@ -134,6 +134,21 @@ def test_refusals_are_explained(home: Path) -> None:
         continue_local_game(forged)
 
 
+def test_one_embedded_server_per_data_folder(home: Path) -> None:
+    first = EmbeddedServer(home / "shared")
+    first.start()
+    try:
+        with pytest.raises(LocalPlayError, match="another Backchannel program"):
+            EmbeddedServer(home / "shared").start()
+        url = first.url
+        assert first.restart() == url, "a restart takes the folder again"
+    finally:
+        first.stop()
+    second = EmbeddedServer(home / "shared")
+    second.start()
+    second.stop()
+
+
 def test_a_damaged_registry_is_set_aside(home: Path) -> None:
     registry = LocalGames()
     registry.directory.mkdir(parents=True)
