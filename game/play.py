@@ -558,7 +558,7 @@ def play_command(
                 return 1
             game = local.continue_game(entry)
         elif state is not None or demo:
-            game = local.new_game(scenario, state or first_playable_state(scenario))
+            game = local.new_game(scenario, state.strip().lower() if state else first_playable_state(scenario))
         from game.client.app import run_client
 
         return run_client(

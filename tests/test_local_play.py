@@ -189,7 +189,7 @@ def test_the_play_command_plumbing(home: Path, fake_client: FakeClient, capsys: 
     assert "No unfinished local game" in capsys.readouterr().err
     assert not fake_client.calls
 
-    assert play_command("july-1914", "ita", False, False, None, None, 4) == 0
+    assert play_command("july-1914", "ITA", False, False, None, None, 4) == 0
     (call,) = fake_client.calls
     assert call["state"] == "ita" and call["title_screen"] is False and call["link_state"] == ONLINE
     assert call["seat"]["state"] == "ita" and isinstance(call["local"], LocalPlay) and call["seed"] == 4
