@@ -237,6 +237,8 @@ class SavedGame(BaseModel):
     """The creator's seat: it can start a game that was created but never started."""
     seed: int | None = None
     status: Status = "running"
+    demo: bool = False
+    """Played by a bot for show (`play --demo`): never offered to continue."""
     created: float
     last_played: float
 
@@ -261,7 +263,8 @@ class LocalGames:
         return sorted(self._read().games, key=lambda g: g.last_played, reverse=True)
 
     def unfinished(self) -> list[SavedGame]:
-        return [g for g in self.all() if g.status != "over"]
+        """The games a player may continue: not over, not demos."""
+        return [g for g in self.all() if g.status != "over" and not g.demo]
 
     def latest_unfinished(self) -> SavedGame | None:
         games = self.unfinished()
@@ -431,6 +434,7 @@ def new_local_game(
     deadline: int | None = None,
     *,
     registry: LocalGames | None = None,
+    demo: bool = False,
 ) -> LocalGame:
     """Create a game on the embedded server with bots in every other seat, seat the player, start it.
 
@@ -458,7 +462,7 @@ def new_local_game(
         now = time.time()
         entry = SavedGame(
             game=str(created["game"]), scenario=scenario_id, state=state, token=str(joined["token"]),
-            umpire_token=umpire_token, seed=seed, status="lobby", created=now, last_played=now,
+            umpire_token=umpire_token, seed=seed, status="lobby", demo=demo, created=now, last_played=now,
         )
         registry.save(entry)  # from here on the game can be continued, even if the start fails
         _start(server.url, umpire_token, "the game could not be started")
@@ -496,10 +500,14 @@ class LocalPlay:
     The client never imports the server; the play command hands it this object instead.  It
     holds at most one local game at a time and stops the embedded server when closed."""
 
-    def __init__(self, registry: LocalGames | None = None, *, seed: int | None = None, deadline: int | None = None) -> None:
+    def __init__(
+        self, registry: LocalGames | None = None, *, seed: int | None = None, deadline: int | None = None,
+        demo: bool = False,
+    ) -> None:
         self.registry = registry if registry is not None else LocalGames()
         self.seed = seed
         self.deadline = deadline
+        self.demo = demo
         self.current: LocalGame | None = None
 
     def saved(self) -> list[SavedGame]:
@@ -510,7 +518,8 @@ class LocalPlay:
         """Start a game against bots (it takes a moment: call it off the UI thread)."""
         self._leave()
         self.current = new_local_game(
-            scenario_id, state, seed if seed is not None else self.seed, self.deadline, registry=self.registry
+            scenario_id, state, seed if seed is not None else self.seed, self.deadline, registry=self.registry,
+            demo=self.demo,
         )
         return self.current
 
@@ -548,7 +557,7 @@ def play_command(
     """`backchannel play`: a local game against bots, the title screen, or the latest unfinished game."""
     import sys
 
-    local = LocalPlay(seed=seed)
+    local = LocalPlay(seed=seed, demo=demo)
     try:
         game: LocalGame | None = None
         if resume:

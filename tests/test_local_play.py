@@ -209,6 +209,12 @@ def test_the_play_command_plumbing(home: Path, fake_client: FakeClient, capsys: 
     assert play_command("july-1914", "zzz", False, False, None, None, None) == 1
     assert "no state 'zzz'" in capsys.readouterr().err
 
+    assert play_command("july-1914", None, False, True, 1, None, None) == 0
+    demo = fake_client.calls[-1]
+    assert demo["demo"] is True and demo["turns"] == 1 and demo["seat"]["state"] == "gbr", "the first great power"
+    assert [g.game for g in LocalGames().unfinished()] == [entry.game], "a demo is not offered to continue"
+    assert sum(g.demo for g in LocalGames().all()) == 1
+
 
 def test_the_join_command(home: Path, fake_client: FakeClient, capsys: pytest.CaptureFixture[str]) -> None:
     assert join_command("http://example.org", "ABCD2345") == 1
