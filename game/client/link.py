@@ -352,6 +352,13 @@ class ServerLink:
                 self._token = message["token"]
             if kind in ("welcome", "created", "joined") and isinstance(message.get("seat"), dict):
                 self._seat = message["seat"]
+            limits = message.get("limits") if kind == "welcome" else None
+            if isinstance(limits, dict):  # pace by what this server allows, with room to spare
+                rate, burst = limits.get("rate"), limits.get("burst")
+                if isinstance(rate, int | float) and rate > 0:
+                    self._rate = float(rate) * 0.8
+                if isinstance(burst, int) and burst > 1:
+                    self._burst = burst // 2
             ref = message.get("ref")
             if kind in REPLY_TYPES and ref is not None:
                 self._unanswered.pop(ref, None)
