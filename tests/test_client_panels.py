@@ -228,6 +228,28 @@ def test_contacts_show_my_trust_and_a_thread_holds_only_its_members(ui: Any, sce
     assert [m["text"] for m in panel.thread_messages()] == ["Three of us"]
 
 
+def test_unread_messages_show_on_the_contact_until_the_thread_is_opened(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game, state, umpire = setup(scenario)
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    game.apply({"kind": "press", "state": "rus", "to": ["fra"], "text": "Mobilise?"})
+    state.reload()
+    pump(manager, panel)
+    assert panel.unread("rus") == 1 and "1 new" in panel.contact_buttons["rus"].text
+    click(manager, panel.contact_buttons["rus"], panel)
+    assert panel.unread("rus") == 0 and panel.contact_buttons["rus"].text == "Russia"
+
+
+def test_typed_text_survives_a_resize(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    type_text(manager, panel.text_entry, "Half a thought", panel)
+    click(manager, panel.deceptive, panel)
+    panel.set_rect(pygame.Rect(SIZE[0] - 360, 0, 360, 700))
+    assert panel.text_entry.get_text() == "Half a thought" and panel.deceptive.is_checked
+
+
 # --- drafting ----------------------------------------------------------------------------------
 
 
@@ -268,6 +290,7 @@ def test_public_agreement_with_a_secret_annex(ui: Any, scenario: Scenario) -> No
     draft = AgreementDraftWindow(manager, state, umpire, parties=["rus"], scenario=scenario)
     pick(manager, draft.visibility_menu, "annex")
     pick(manager, draft.duration_menu, "4")
+    pick(manager, draft.against_menu, "ger")
     click(manager, draft.add_button)
     pick(manager, draft.kind_menu, "free_text")
     type_text(manager, draft.form.fields["text"], "Each mobilises if the other is attacked.")
@@ -278,8 +301,9 @@ def test_public_agreement_with_a_secret_annex(ui: Any, scenario: Scenario) -> No
     click(manager, draft.send_button)
     (command,) = umpire.commands
     assert command["visibility"] == "public"
-    assert command["clauses"] == [{"kind": "non_aggression", "between": []}]
-    assert command["annex"] == [{"kind": "free_text", "text": "Each mobilises if the other is attacked."}]
+    assert command["clauses"] == [{"kind": "non_aggression", "between": [], "against": ["ger"]}]
+    assert command["annex"] == [{"kind": "free_text", "text": "Each mobilises if the other is attacked.",
+                                 "against": ["ger"]}]
     assert command["duration"] == 4 and command["parties"] == ["fra", "rus"]
 
 
@@ -300,7 +324,7 @@ def test_every_clause_kind_has_a_form_that_reads_back(ui: Any, scenario: Scenari
     clause, problem = draft.form.value()
     assert clause is None and "territory" in problem
     click(manager, draft.add_button)
-    assert "territory" in draft.form_error.text and draft.clauses == []
+    assert "territory" in draft.error_label.text and draft.clauses == []
 
 
 def test_the_draft_refuses_an_empty_clause_list_and_sends_nothing(ui: Any, scenario: Scenario) -> None:

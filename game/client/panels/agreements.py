@@ -20,7 +20,7 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 from game.client.panels.breach import BreachWindow
 from game.client.panels.draft import AgreementDraftWindow
 from game.client.panels.names import LEAK_WORDS, STATUS_COLOURS, STATUS_WORDS, Names, esc
-from game.client.panels.panel import SidePanel
+from game.client.panels.panel import SidePanel, clear
 from game.rules.agreements import Agreement
 from game.rules.leaks import leak_chance
 
@@ -121,7 +121,11 @@ class AgreementsPanel(SidePanel):
     def sections(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """The agreements of the view, sorted into what I must answer, mine, others', and the past."""
         me = self.me
-        inbox, waiting, mine, others, past = [], [], [], [], []
+        inbox: list[dict[str, Any]] = []
+        waiting: list[dict[str, Any]] = []
+        mine: list[dict[str, Any]] = []
+        others: list[dict[str, Any]] = []
+        past: list[dict[str, Any]] = []
         for a in reversed(self.view.get("agreements", [])):  # the newest first
             party = me in a.get("parties", [])
             status = a.get("status")
@@ -226,8 +230,7 @@ class AgreementsPanel(SidePanel):
         bar = self.list.vert_scroll_bar
         scrolled = bar.start_percentage if bar is not None else 0.0
         cc = self.list.get_container()
-        for element in list(cc.elements):
-            element.kill()
+        clear(cc)
         self.action_buttons = {}
         self.cards = {}
         width = self.list.rect.width - 18

@@ -15,7 +15,7 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UIWindow
 
 from game.client.panels.names import Names
-from game.client.panels.panel import Send
+from game.client.panels.panel import Send, screen_rect
 from game.client.panels.pickers import chosen, dropdown, state_options
 
 
@@ -27,7 +27,7 @@ class BreachWindow(UIWindow):
         self.send_message = send
         self.agreement = agreement
         me = getattr(state, "my_state", None) or names.me
-        screen = manager.get_root_container().get_rect()
+        screen = screen_rect(manager)
         w, h = min(520, screen.width - 16), 250
         super().__init__(pygame.Rect((screen.width - w) // 2, (screen.height - h) // 2, w, h), manager,
                          window_display_title="Declare a breach", object_id=ObjectID("#breach_window", "@draft_window"))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pygame
-import pygame_gui
 from pygame_gui.core import ObjectID
+from pygame_gui.core.interfaces import IUIManagerInterface
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextEntryBox, UITextEntryLine
 
 from game.client.panels.names import Names
@@ -35,7 +35,7 @@ class ClauseForm:
 
     def __init__(
         self,
-        manager: pygame_gui.UIManager,
+        manager: IUIManagerInterface,
         rect: pygame.Rect,
         kind: str,
         names: Names,

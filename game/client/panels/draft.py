@@ -29,7 +29,7 @@ from pygame_gui.elements import (
 
 from game.client.panels.clause_form import ClauseForm
 from game.client.panels.names import CLAUSE_TITLES, Names, scenario_of
-from game.client.panels.panel import Send
+from game.client.panels.panel import Send, clear, screen_rect
 from game.client.panels.pickers import chosen, dropdown, multi_list, picked, state_options
 from game.rules.commands import parse_command
 
@@ -73,7 +73,7 @@ class AgreementDraftWindow(UIWindow):
         self.error_text = ""
         self.remove_buttons: list[UIButton] = []
         self._original = self._find(counter_of) if counter_of else None
-        screen = manager.get_root_container().get_rect()
+        screen = screen_rect(manager)
         if rect is None:
             w, h = min(860, screen.width - 16), min(640, screen.height - 16)
             rect = pygame.Rect((screen.width - w) // 2, (screen.height - h) // 2, w, h)
@@ -156,8 +156,10 @@ class AgreementDraftWindow(UIWindow):
         y += 190 + 6
         self.add_button = UIButton(pygame.Rect(x2, y, 150, ROW_H), "Add clause", m, container=c,
                                    object_id=ObjectID("#add_clause", "@good_button"), command=self._add_clause)
-        self.form_error = self._label(pygame.Rect(x2 + 160, y + 4, right_w - 160, 20), "", "@panel_error",
-                                      "#clause_error")
+        self._label(pygame.Rect(x2 + 162, y + 5, 70, 18), "aimed at")
+        self.against_menu = dropdown(m, pygame.Rect(x2 + 232, y, min(230, right_w - 232), ROW_H),
+                                     state_options(names, names.others()), container=c, object_id="#clause_against",
+                                     none_label="nobody in particular")
         y += ROW_H + 10
         self._label(pygame.Rect(x2, y, right_w, 20), "Clauses of this agreement", "@panel_heading", "#clauses_heading")
         y += 22
@@ -220,8 +222,7 @@ class AgreementDraftWindow(UIWindow):
 
     def _show_clauses(self) -> None:
         cc = self.clause_list.get_container()
-        for element in list(cc.elements):
-            element.kill()
+        clear(cc)
         self.remove_buttons = []
         width = self.list_rect.width - 18
         if not self.clauses:
@@ -245,13 +246,16 @@ class AgreementDraftWindow(UIWindow):
         if self.form is None:
             return
         if len(self.clauses) >= MAX_CLAUSES:
-            self.form_error.set_text(f"At most {MAX_CLAUSES} clauses.")
+            self.show_error(f"At most {MAX_CLAUSES} clauses.")
             return
         clause, problem = self.form.value()
         if clause is None:
-            self.form_error.set_text(problem or "This clause is not complete.")
+            self.show_error(problem or "This clause is not complete.")
             return
-        self.form_error.set_text("")
+        self.show_error("")
+        against = chosen(self.against_menu)
+        if against is not None:
+            clause["against"] = [against]  # it resents the clause if it is ever exposed
         self.clauses.append((clause, bool(self.annex_check.is_checked and self._visibility == "annex")))
         self._show_clauses()
         self._make_form()
@@ -325,6 +329,13 @@ class AgreementDraftWindow(UIWindow):
         self.send_button.enable()
 
     # --- pygame_gui hooks ------------------------------------------------------------------------
+
+    def process_event(self, event: pygame.event.Event) -> bool:
+        if (event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
+                and event.mod & pygame.KMOD_CTRL and self.alive()):
+            self.submit()  # the keyboard's way to send: Ctrl+Enter anywhere in the window
+            return True
+        return super().process_event(event)
 
     def update(self, time_delta: float) -> None:
         super().update(time_delta)

@@ -25,7 +25,7 @@ from pygame_gui.elements import (
 )
 
 from game.client.panels.names import Names, esc
-from game.client.panels.panel import SidePanel
+from game.client.panels.panel import SidePanel, clear
 from game.render.palette import hex_to_rgb
 
 ROW_H = 26
@@ -73,6 +73,9 @@ class MessagesPanel(SidePanel):
         self.contact_buttons: dict[str, UIButton] = {}
         self._contacts_key: tuple[Any, ...] | None = None
         self._thread_html = ""
+        self._read: dict[frozenset[str], int] = {}
+        self._kept_text = ""
+        self._kept_deceptive = False
         super().__init__(manager, rect, state, send, container=container, scenario=scenario)
 
     # --- layout ----------------------------------------------------------------------------------
@@ -106,15 +109,22 @@ class MessagesPanel(SidePanel):
         self.text_entry = UITextEntryBox(pygame.Rect(pad, y, w - 2 * pad, 66), "", self.manager, container=c,
                                          object_id=ObjectID("#message_text", "@text_entry"),
                                          placeholder_text="Write a message… (Ctrl+Enter sends)")
+        if self._kept_text:
+            self.text_entry.set_text(self._kept_text)
         y += 72
         self.deceptive = UICheckBox(pygame.Rect(pad, y + 4, 20, 20), "Deceptive (a mark only you see)",
                                     self.manager, container=c, object_id=ObjectID("#deceptive", "@check"),
-                                    tool_tip_text="Your private note for the debrief: this message is not sincere")
+                                    tool_tip_text="Your private note for the debrief: this message is not sincere",
+                                    initial_state=self._kept_deceptive)
         self.send_button = UIButton(pygame.Rect(w - pad - 132, y, 132, 28), "Announce", self.manager, container=c,
                                     object_id=ObjectID("#send_message", "@primary_button"), command=self._send)
         y += 30
         self.status = UILabel(pygame.Rect(pad, y, w - 2 * pad, 20), "", self.manager, container=c,
                               object_id=ObjectID("#panel_status", "@panel_status"))
+
+    def _keep(self) -> None:
+        self._kept_text = self.text_entry.get_text()
+        self._kept_deceptive = bool(self.deceptive.is_checked)
 
     # --- picture ----------------------------------------------------------------------------------
 
@@ -124,11 +134,12 @@ class MessagesPanel(SidePanel):
         trust = me.get("trust", {})
         others = names.others()
         self.selected &= set(others)
-        key = (tuple(others), tuple(trust.get(s) for s in others), tuple(sorted(self.selected)))
+        self._show_thread(names)  # first: reading the open thread clears its unread count
+        unread = {s: self.unread(s) for s in others}
+        key = (tuple(others), tuple(trust.get(s) for s in others), tuple(sorted(self.selected)), tuple(unread.values()))
         if key != self._contacts_key:
             self._contacts_key = key
-            self._build_contacts(names, others, trust)
-        self._show_thread(names)
+            self._build_contacts(names, others, trust, unread)
         chosen = sorted(self.selected, key=others.index)
         if chosen:
             self.thread_label.set_text(f"Private thread with {names.states(chosen)}")
@@ -141,9 +152,14 @@ class MessagesPanel(SidePanel):
         else:
             self.public_button.select()
 
-    def _build_contacts(self, names: Names, others: list[str], trust: dict[str, int]) -> None:
-        for element in list(self.contacts.get_container().elements):
-            element.kill()
+    def unread(self, state_id: str) -> int:
+        """Messages in my one-to-one thread with a state that I have not had open since they came."""
+        members = frozenset({state_id, self.me or ""})
+        total = sum(1 for m in self.view.get("messages", []) if participants(m) == members)
+        return max(0, total - self._read.get(members, 0))
+
+    def _build_contacts(self, names: Names, others: list[str], trust: dict[str, int], unread: dict[str, int]) -> None:
+        clear(self.contacts.get_container())
         self.contact_buttons = {}
         inner_w = self.contacts.get_container().get_rect().width
         row_w = inner_w - (16 if len(others) * ROW_H > self.contacts.rect.height else 0)
@@ -154,7 +170,8 @@ class MessagesPanel(SidePanel):
             swatch.fill(hex_to_rgb(names.colour(sid)))
             pygame.draw.rect(swatch, (20, 24, 28), swatch.get_rect(), 1)
             UIImage(pygame.Rect(4, y + 6, 14, 14), swatch, self.manager, container=cc)
-            button = UIButton(pygame.Rect(22, y + 1, row_w - 22 - 64, ROW_H - 2), names.state(sid), self.manager,
+            label = names.state(sid) + (f"  ● {unread[sid]} new" if unread.get(sid) else "")
+            button = UIButton(pygame.Rect(22, y + 1, row_w - 22 - 64, ROW_H - 2), label, self.manager,
                               container=cc, object_id=ObjectID(f"#contact_{sid}", "@contact"),
                               tool_tip_text=self._contact_tip(names, sid, trust.get(sid)),
                               command=partial(self._toggle, sid))
@@ -188,7 +205,10 @@ class MessagesPanel(SidePanel):
 
     def _show_thread(self, names: Names) -> None:
         lines = []
-        for m in self.thread_messages():
+        messages = self.thread_messages()
+        if self.selected:
+            self._read[frozenset({*self.selected, self.me or ""})] = len(messages)
+        for m in messages:
             sender = m.get("from", "")
             who = "You" if sender == self.me else esc(names.state(sender))
             mark = ""

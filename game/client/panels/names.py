@@ -144,7 +144,7 @@ class Names:
     def standing(self, state_id: str) -> Mapping[str, Any]:
         for s in self.view.get("states", []):
             if s["id"] == state_id:
-                return s
+                return dict(s)
         return {}
 
     # --- territories -------------------------------------------------------------------------

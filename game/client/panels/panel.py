@@ -21,6 +21,17 @@ from game.client.panels.names import Names, scenario_of
 Send = Callable[[dict[str, Any]], Any]
 
 
+def clear(container: Any) -> None:
+    """Kill every widget inside a container (its list is copied: killing edits it)."""
+    for element in list(getattr(container, "elements", [])):
+        element.kill()
+
+
+def screen_rect(manager: Any) -> pygame.Rect:
+    """The whole window, to centre a window in it."""
+    return pygame.Rect(manager.get_root_container().get_rect())
+
+
 class SidePanel:
     """A panel in the app's side area: `refresh`, `process_event`, `set_rect`, `kill`."""
 
@@ -57,6 +68,9 @@ class SidePanel:
 
     def _update(self) -> None:
         """Show the state's current picture in the widgets."""
+
+    def _keep(self) -> None:
+        """Remember what the player typed before the widgets are rebuilt for a new size."""
 
     # --- the app's interface ---------------------------------------------------------------------
 
@@ -102,10 +116,10 @@ class SidePanel:
     def set_rect(self, rect: pygame.Rect) -> None:
         """Lay the panel out again for a new size (the window was resized)."""
         self.rect = pygame.Rect(rect)
+        self._keep()
         self.panel.set_relative_position(self.rect.topleft)
         self.panel.set_dimensions(self.rect.size)
-        for element in list(self.panel.get_container().elements):
-            element.kill()
+        clear(self.panel.get_container())
         self._layout()
         self._stale = True
         self.refresh()

@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import pygame
-import pygame_gui
 from pygame_gui.core import ObjectID
+from pygame_gui.core.interfaces import IUIManagerInterface
 from pygame_gui.elements import UIDropDownMenu, UISelectionList
 
 from game.client.panels.names import Names
 
 NONE_ID = "#none"
+Item = str | tuple[str, str]
 
 
 def option(label: str, ident: str) -> tuple[str, str]:
@@ -43,7 +44,7 @@ def territory_options(names: Names, ids: Iterable[str] | None = None) -> list[tu
 
 
 def dropdown(
-    manager: pygame_gui.UIManager,
+    manager: IUIManagerInterface,
     rect: pygame.Rect,
     options: list[tuple[str, str]],
     *,
@@ -53,7 +54,8 @@ def dropdown(
     none_label: str | None = None,
 ) -> UIDropDownMenu:
     """A drop-down of (name, id) options; `none_label` adds a first option meaning "none"."""
-    items = ([(none_label, NONE_ID)] if none_label else []) + options
+    items: list[Item] = [(none_label, NONE_ID)] if none_label else []
+    items += options
     if not items:
         items = [("—", NONE_ID)]
     first = next((o for o in items if ident_of(o) == start), items[0])
@@ -67,7 +69,7 @@ def chosen(menu: UIDropDownMenu) -> str | None:
 
 
 def multi_list(
-    manager: pygame_gui.UIManager,
+    manager: IUIManagerInterface,
     rect: pygame.Rect,
     options: list[tuple[str, str]],
     *,
@@ -78,26 +80,30 @@ def multi_list(
     """A list where any number of items may be chosen (click to choose, click again to drop)."""
     wanted = {f"#{s}" for s in selected}
     default = [o for o in options if o[1] in wanted]
-    return UISelectionList(rect, options, manager, allow_multi_select=True, container=container,
-                           object_id=ObjectID(object_id, "@picker"), default_selection=default or None)
+    items: list[Item] = list(options)
+    chosen_items: list[Item] = list(default)
+    return UISelectionList(rect, items, manager, allow_multi_select=True, container=container,
+                           object_id=ObjectID(object_id, "@picker"), default_selection=chosen_items or None)
 
 
 def single_list(
-    manager: pygame_gui.UIManager,
+    manager: IUIManagerInterface,
     rect: pygame.Rect,
     options: list[tuple[str, str]],
     *,
     container: Any,
     object_id: str,
 ) -> UISelectionList:
-    return UISelectionList(rect, options, manager, allow_multi_select=False, container=container,
+    items: list[Item] = list(options)
+    return UISelectionList(rect, items, manager, allow_multi_select=False, container=container,
                            object_id=ObjectID(object_id, "@picker"))
 
 
 def picked(selection: UISelectionList) -> list[str]:
     """The ids chosen in a selection list, in the list's order."""
+    items: list[Any]
     if selection.allow_multi_select:
-        items = selection.get_multi_selection(include_object_id=True)
+        items = list(selection.get_multi_selection(include_object_id=True))
     else:
         one = selection.get_single_selection(include_object_id=True)
         items = [one] if one else []

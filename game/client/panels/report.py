@@ -17,6 +17,7 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UITextBox, UIWindow
 
 from game.client.panels.names import Names, esc, scenario_of
+from game.client.panels.panel import screen_rect
 from game.client.panels.sentences import report_turn, sectioned, sentence, turn_events
 
 HIDDEN_KINDS = frozenset({"ready", "phase", "clock", "seat", "started", "message_mark", "orders_submitted",
@@ -62,7 +63,7 @@ class TurnReportWindow(UIWindow):
         view = state.view or {}
         self.turn = report_turn(view) if turn is None else turn
         names = Names(view, scenario_of(state, scenario))
-        screen = manager.get_root_container().get_rect()
+        screen = screen_rect(manager)
         if rect is None:
             w, h = min(640, screen.width - 16), min(560, screen.height - 16)
             rect = pygame.Rect((screen.width - w) // 2, (screen.height - h) // 2, w, h)

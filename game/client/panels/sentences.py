@@ -159,7 +159,7 @@ def sentence(event: Event, names: Names, titles: Mapping[str, str] | None = None
         return f"{who} is {'ready' if event.get('ready') else 'not ready any more'}."
     if k == "phase":
         return f"{str(event.get('season', '')).capitalize()} {event.get('year', '')}: {event.get('phase')} phase."
-    return k.replace("_", " ").capitalize() + "."
+    return str(k).replace("_", " ").capitalize() + "."
 
 
 def report_turn(view: Mapping[str, Any]) -> int | None:
