@@ -242,6 +242,8 @@ class DemoDriver:
         mine = {territory_of(u["location"]) for u in view["map"]["units"] if u["state"] == g.me}
         near = sorted({u["state"] for u in view["map"]["units"] if u["state"] != g.me
                        and any(n in mine for n in g.board.neighbours[territory_of(u["location"])])})
+        if not near:  # an island: the nearest great power will do
+            near = [st.id for st in g.scenario.states if st.playable and st.id != g.me]
         if not near:
             return None
         return Propose(state=g.me, parties=[g.me, near[0]], title="Quiet frontier", visibility="secret",
