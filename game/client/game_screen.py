@@ -400,7 +400,8 @@ class GameScreen:
 
     def draw_over(self, surface: pygame.Surface) -> None:
         """What goes over the widgets: the map's tooltip, toasts, the help card."""
-        if self.map_view is not None and self.map_view.hover and not self._over_ui():
+        playing = self.playback is not None and not self.playback.done(self.clock())
+        if self.map_view is not None and self.map_view.hover and not playing and not self._over_ui():
             self.map_view._draw_tooltip(surface, self.state.view)
         self._draw_toasts(surface)
         self.help.draw(surface)

@@ -184,7 +184,11 @@ class StatusBar:
         if trust:
             low = min(trust, key=lambda s: (trust[s], s))
             avg = round(sum(trust.values()) / len(trust))
-            self._set("trust", self.trust, f"Trust avg {avg} · low {names.get(low, low)} {trust[low]}")
+            if trust[low] == avg:
+                text = f"Trust {avg} in everyone ▸"
+            else:
+                text = f"Trust avg {avg} · {low.upper()} {trust[low]} ▸"
+            self._set("trust", self.trust, text)
             lines = [f"{names.get(s, s)}: {v}" for s, v in sorted(trust.items(), key=lambda kv: -kv[1])]
             self.trust.set_tooltip("How far you trust each state<br>" + "<br>".join(lines))
         else:

@@ -17,6 +17,7 @@ import pygame_gui
 from pygame_gui.elements import (
     UIButton,
     UIDropDownMenu,
+    UIImage,
     UILabel,
     UIPanel,
     UISelectionList,
@@ -25,6 +26,7 @@ from pygame_gui.elements import (
 )
 
 from game.client.scenario_cache import ScenarioCache
+from game.render import Camera, MapPicture, MapRenderer
 from game.rules.scenario import Scenario
 
 REGIMES = {"constitutional_monarchy": "constitutional monarchy"}
@@ -76,6 +78,14 @@ def _paragraphs(text: str) -> str:
     return "<br><br>".join(html.escape(b) for b in blocks if b) + "<br>"
 
 
+def map_thumbnail(renderer: MapRenderer, scenario: Scenario, size: tuple[int, int], state_id: str | None) -> pygame.Surface:
+    """The scenario's opening map at `size`, the chosen state's home territories outlined."""
+    surface = pygame.Surface(size)
+    homes = {t.id for t in scenario.map.territories if state_id and t.home == state_id}
+    renderer.draw(surface, MapPicture.from_scenario(scenario).with_highlight(homes))
+    return surface
+
+
 class TitleScreen:
     """Widgets of the title screen; `choice` is set when the player picked something."""
 
@@ -98,6 +108,8 @@ class TitleScreen:
         self.state_id: str | None = None
         self.message = message
         self.busy = ""
+        self._renderers: dict[str, MapRenderer] = {}
+        self.thumbnail: UIImage | None = None
         self._build(manager.window_resolution)
 
     # --- scenarios ---------------------------------------------------------------------------
@@ -165,9 +177,20 @@ class TitleScreen:
         self.quit_button = UIButton(pygame.Rect(x, y, 120, 32), "Quit", m, container=self.root)
         self.status = UILabel(pygame.Rect(x + 132, y, left_w - 132, 32), self.busy or self.message, m,
                               container=self.root, object_id="#order_error")
+        UILabel(pygame.Rect(x, h - 40, left_w, 22), "In a game, press ? for the keyboard shortcuts · F11 full screen",
+                m, container=self.root, object_id="#status_small")
         bx = x + left_w + 32
-        self.briefing = UITextBox("", pygame.Rect(bx, 28, w - bx - 32, h - 56), m, container=self.root,
-                                  object_id="#briefing")
+        self.right = pygame.Rect(bx, 28, w - bx - 32, h - 56)
+        scenario = self.scenario(self.scenario_id)
+        thumb_h = 0
+        if scenario is not None:
+            thumb_h = min(int(self.right.h * 0.45), int(self.right.w * scenario.map.height / scenario.map.width))
+        thumb_w = min(self.right.w, round(thumb_h * scenario.map.width / scenario.map.height)) if scenario else 0
+        self.thumb_rect = pygame.Rect(bx + (self.right.w - thumb_w) // 2, 28, thumb_w, thumb_h)
+        self.thumbnail = None
+        brief_y = 28 + thumb_h + (10 if thumb_h else 0)
+        self.briefing = UITextBox("", pygame.Rect(bx, brief_y, self.right.w, h - brief_y - 28), m,
+                                  container=self.root, object_id="#briefing")
         self._fill_states()
 
     def _fill_states(self) -> None:
@@ -195,6 +218,21 @@ class TitleScreen:
         scenario = self.scenario(self.scenario_id)
         text = briefing_html(scenario, self.state_id) if scenario else "No scenario."
         self.briefing.set_text(text)
+        self._show_thumbnail(scenario)
+
+    def _show_thumbnail(self, scenario: Scenario | None) -> None:
+        if self.thumbnail is not None:
+            self.thumbnail.kill()
+            self.thumbnail = None
+        if scenario is None or self.thumb_rect.h < 40:
+            return
+        size = self.thumb_rect.size
+        renderer = self._renderers.get(scenario.id)
+        if renderer is None:
+            renderer = MapRenderer(scenario, camera=Camera((scenario.map.width, scenario.map.height), size))
+            self._renderers[scenario.id] = renderer
+        image = map_thumbnail(renderer, scenario, size, self.state_id)
+        self.thumbnail = UIImage(self.thumb_rect, image, self.manager, container=self.root)
 
     def resize(self, size: tuple[int, int]) -> None:
         self.root.kill()
