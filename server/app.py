@@ -81,6 +81,8 @@ class BackchannelServer:
     def __init__(self, store: Store, rate: float = RATE_PER_SECOND, burst: int = RATE_BURST) -> None:
         self.store = store
         self.lobby = Lobby(store)
+        if isinstance(store, SqliteStore) and self.lobby.book.cache is None:
+            self.lobby.book.cache = store.path.parent / "scenario-cache"
         self.rate = rate
         self.burst = burst
         self.connections: set[Connection] = set()

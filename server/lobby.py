@@ -12,6 +12,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from game.protocol.messages import Create
 from game.rules.board import Board
@@ -24,7 +25,7 @@ from server.connection import Connection
 from server.game_host import GameHost
 from server.seats import Member, Role, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
 from server.session import Session, Step
-from server.snapshots import Snapshot
+from server.snapshots import Snapshot, code_version
 from server.store import Entry, GameRecord, Store
 
 UNKNOWN_SCENARIO = "unknown_scenario"
@@ -51,19 +52,50 @@ class CodeTarget:
 
 
 class ScenarioBook:
-    """Parsed scenarios by the SHA-256 of their text."""
+    """Parsed scenarios by the SHA-256 of their text.
+
+    Reading a scenario's YAML takes most of a second (ruamel.yaml is pure Python), the same
+    scenario checked and dumped as JSON a hundredth of that: with a cache folder, a scenario read
+    once is kept there as JSON (keyed by its text and the code's digest, so an edit or an
+    upgrade reads the YAML again), and a server starts its games in a moment."""
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[Scenario, Board]] = {}
+        self.cache: Path | None = None
 
     def load(self, text: str, name: str) -> tuple[Scenario, Board]:
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         found = self._parsed.get(key)
         if found is None:
-            scenario = load_scenario_text(text, name)
+            scenario = self._cached(key) or load_scenario_text(text, name)
             found = (scenario, Board.from_scenario(scenario))
             self._parsed[key] = found
+            self._keep(key, scenario)
         return found
+
+    def _path(self, key: str) -> Path | None:
+        return None if self.cache is None else self.cache / f"{key[:32]}-{code_version()[:16]}.json"
+
+    def _cached(self, key: str) -> Scenario | None:
+        path = self._path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return Scenario.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            return None  # damaged or from other code: read the YAML again
+
+    def _keep(self, key: str, scenario: Scenario) -> None:
+        path = self._path(key)
+        if path is None or path.is_file():
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".part")
+            partial.write_text(scenario.model_dump_json(), encoding="utf-8")
+            partial.replace(path)
+        except OSError as exc:
+            logs.log.warning("scenario cache not written (%s)", type(exc).__name__)
 
 
 BOOK = ScenarioBook()

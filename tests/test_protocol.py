@@ -339,3 +339,22 @@ def test_the_store_keeps_the_latest_snapshot(tmp_path: Path) -> None:
         assert game.snapshot == Snapshot(2, "v", b"second") and len(game.entries) == 2
 
     asyncio.run(scenario())
+
+
+def test_the_scenario_book_keeps_checked_scenarios_as_json(tmp_path: Path) -> None:
+    from server.lobby import ScenarioBook
+
+    text = (FIXTURES / "classic_board.yaml").read_text()
+    first = ScenarioBook()
+    first.cache = tmp_path
+    scenario, _ = first.load(text, "classic")
+    (kept,) = tmp_path.glob("*.json")
+    second = ScenarioBook()
+    second.cache = tmp_path
+    assert second.load(text, "classic")[0] == scenario
+    kept.write_text("{damaged")
+    third = ScenarioBook()
+    third.cache = tmp_path
+    assert third.load(text, "classic")[0] == scenario  # read from the YAML again
+    third.load(text + "\n# edited\n", "classic")  # other text: its own entry
+    assert len(list(tmp_path.glob("*.json"))) == 2
