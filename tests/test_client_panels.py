@@ -240,6 +240,22 @@ def test_unread_messages_show_on_the_contact_until_the_thread_is_opened(ui: Any,
     assert panel.unread("rus") == 0 and panel.contact_buttons["rus"].text == "Russia"
 
 
+def test_a_group_thread_is_found_in_the_conversations_menu(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    game, state, umpire = setup(scenario)
+    game.apply({"kind": "press", "state": "ger", "to": ["fra", "aus"], "text": "A word among three"})
+    state.reload()
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    assert panel.threads() == [frozenset({"ger", "aus"})]
+    assert "1 new" in panel.threads_menu.selected_option[0] or "(1)" in panel.threads_menu.selected_option[0]
+    pick(manager, panel.threads_menu, "thread_0", panel)
+    assert panel.selected == {"ger", "aus"}
+    assert [m["text"] for m in panel.thread_messages()] == ["A word among three"]
+    type_text(manager, panel.text_entry, "Agreed.", panel)
+    click(manager, panel.send_button, panel)
+    assert umpire.commands[-1]["to"] == ["ger", "aus"]
+
+
 def test_typed_text_survives_a_resize(ui: Any, scenario: Scenario) -> None:
     _, manager = ui
     _, state, umpire = setup(scenario)

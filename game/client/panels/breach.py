@@ -28,7 +28,7 @@ class BreachWindow(UIWindow):
         self.agreement = agreement
         me = getattr(state, "my_state", None) or names.me
         screen = screen_rect(manager)
-        w, h = min(520, screen.width - 16), 250
+        w, h = min(520, screen.width - 16), 232
         super().__init__(pygame.Rect((screen.width - w) // 2, (screen.height - h) // 2, w, h), manager,
                          window_display_title="Declare a breach", object_id=ObjectID("#breach_window", "@draft_window"))
         c = self.get_container()

@@ -112,11 +112,16 @@ class AgreementDraftWindow(UIWindow):
                                            placeholder_text="e.g. Entente on the Channel")
         self.title_entry.set_text_length_limit(120)
         y += 18 + ROW_H + 8
-        fixed = " (fixed by the proposal)" if self.counter_of else f" — {names.state(self.me)} signs at once"
-        self._label(pygame.Rect(pad, y, left_w, 18), "Parties" + fixed)
+        if self.counter_of:
+            heading = f"Parties: {names.states([self.me, *parties])} (fixed)"
+        else:
+            heading = f"Parties — {names.state(self.me)} signs at once"
+        self._label(pygame.Rect(pad, y, left_w, 18), heading)
         parties_h = max(120, h - 440)
+        # A counter-proposal keeps the proposal's parties: the list shows just them, chosen.
+        choices = parties if self.counter_of else names.others()
         self.parties_list = multi_list(m, pygame.Rect(pad, y + 18, left_w, parties_h),
-                                       state_options(names, names.others()), container=c,
+                                       state_options(names, choices), container=c,
                                        object_id="#draft_parties", selected=parties)
         if self.counter_of:
             self.parties_list.disable()
@@ -169,10 +174,10 @@ class AgreementDraftWindow(UIWindow):
         self.list_rect = pygame.Rect(x2, y, right_w, list_h)
 
         self.error_label = self._label(pygame.Rect(x2, h - 70, right_w, 22), "", "@panel_error", "#draft_error")
-        self.cancel_button = UIButton(pygame.Rect(w - pad - 300, h - 42, 130, 32), "Cancel", m, container=c,
+        self.cancel_button = UIButton(pygame.Rect(w - pad - 350, h - 42, 130, 32), "Cancel", m, container=c,
                                       object_id=ObjectID("#draft_cancel", "@act_button"), command=self.kill)
         label = "Send counter-proposal" if self.counter_of else "Propose and sign"
-        self.send_button = UIButton(pygame.Rect(w - pad - 160, h - 42, 160, 32), label, m, container=c,
+        self.send_button = UIButton(pygame.Rect(w - pad - 210, h - 42, 210, 32), label, m, container=c,
                                     object_id=ObjectID("#draft_send", "@primary_button"), command=self.submit)
         self._visibility = "secret"
         self._sync_annex()

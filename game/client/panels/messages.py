@@ -17,6 +17,7 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import (
     UIButton,
     UICheckBox,
+    UIDropDownMenu,
     UIImage,
     UILabel,
     UIScrollingContainer,
@@ -74,6 +75,7 @@ class MessagesPanel(SidePanel):
         self._contacts_key: tuple[Any, ...] | None = None
         self._thread_html = ""
         self._read: dict[frozenset[str], int] = {}
+        self._thread_ids: dict[str, list[str]] = {}
         self._kept_text = ""
         self._kept_deceptive = False
         super().__init__(manager, rect, state, send, container=container, scenario=scenario)
@@ -87,9 +89,12 @@ class MessagesPanel(SidePanel):
         self.contact_buttons = {}
         self._contacts_key = None
         self._thread_html = ""
-        self.heading = UILabel(pygame.Rect(pad, 4, w - 2 * pad - 120, 24), "Contacts — trust", self.manager,
+        self.heading = UILabel(pygame.Rect(pad, 4, 150, 24), "Contacts · trust", self.manager,
                                container=c, object_id=ObjectID("#section_heading", "@panel_heading"))
-        self.public_button = UIButton(pygame.Rect(w - pad - 116, 4, 116, 24), "Public", self.manager, container=c,
+        self._threads_rect = pygame.Rect(pad + 152, 4, w - 2 * pad - 152 - 76, 24)
+        self.threads_menu: UIDropDownMenu | None = None
+        self._threads_key: tuple[Any, ...] | None = None
+        self.public_button = UIButton(pygame.Rect(w - pad - 72, 4, 72, 24), "Public", self.manager, container=c,
                                       object_id=ObjectID("#public_thread", "@small_button"),
                                       tool_tip_text="Show public statements; what you write goes to everyone",
                                       command=self._choose_public)
@@ -151,6 +156,41 @@ class MessagesPanel(SidePanel):
             self.public_button.unselect()
         else:
             self.public_button.select()
+        self._build_threads(names)
+
+    def threads(self) -> list[frozenset[str]]:
+        """Every private conversation I am in (its other members), the latest first."""
+        me = self.me or ""
+        seen: list[frozenset[str]] = []
+        for m in reversed(self.view.get("messages", [])):
+            members = participants(m) - {me}
+            if members and members not in seen:
+                seen.append(members)
+        return seen
+
+    def _build_threads(self, names: Names) -> None:
+        """The conversations menu: group threads are found here, not only one contact at a time."""
+        me = self.me or ""
+        order = names.state_ids()
+        options: list[tuple[str, str]] = []
+        self._thread_ids: dict[str, list[str]] = {}
+        for i, members in enumerate(self.threads()):
+            ids = sorted(members, key=lambda s: order.index(s) if s in order else 99)
+            total = sum(1 for m in self.view.get("messages", []) if participants(m) == members | {me})
+            new = total - self._read.get(members | {me}, 0)
+            label = names.states(ids) + (f" · {new} new" if new > 0 else "")
+            options.append((label, f"#thread_{i}"))
+            self._thread_ids[f"#thread_{i}"] = ids
+        key = tuple(options)
+        if key == self._threads_key and self.threads_menu is not None:
+            return
+        self._threads_key = key
+        if self.threads_menu is not None:
+            self.threads_menu.kill()
+        items: list[str | tuple[str, str]] = [(f"Conversations ({len(options)})", "#none"), *options]
+        self.threads_menu = UIDropDownMenu(items, items[0], self._threads_rect, self.manager,
+                                           container=self.panel.get_container(),
+                                           object_id=ObjectID("#threads", "@picker"), expansion_height_limit=300)
 
     def unread(self, state_id: str) -> int:
         """Messages in my one-to-one thread with a state that I have not had open since they came."""
@@ -270,6 +310,11 @@ class MessagesPanel(SidePanel):
         self.status.set_text(f"Sent to {names.states(to)}." if to else "Statement published.")
 
     def process_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.threads_menu:
+            ident = self.threads_menu.selected_option[1] if self.threads_menu is not None else "#none"
+            if ident in self._thread_ids:
+                self.choose(self._thread_ids[ident])
+            return True
         if (
             event.type == pygame.KEYDOWN
             and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
