@@ -101,6 +101,13 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
         "A par - bur", "A mar S A par - bur"]
     step_until(app, lambda: game.state.my_orders() == game.order_box.orders)
     app.screenshot(SHOTS / "orders.png")
+    UiInput.key(pygame.K_SLASH, "?", pygame.KMOD_SHIFT)
+    steps(app)
+    assert game.help.shown
+    app.screenshot(SHOTS / "help.png")
+    UiInput.key(pygame.K_ESCAPE)
+    steps(app)
+    assert not game.help.shown
 
     # A private message, through the messages panel.
     UiInput.key(pygame.K_m, "m")

@@ -403,8 +403,21 @@ class GameScreen:
         playing = self.playback is not None and not self.playback.done(self.clock())
         if self.map_view is not None and self.map_view.hover and not playing and not self._over_ui():
             self.map_view._draw_tooltip(surface, self.state.view)
+        self._draw_connection(surface)
         self._draw_toasts(surface)
         self.help.draw(surface)
+
+    def _draw_connection(self, surface: pygame.Surface) -> None:
+        """A lost connection shows over the map too: orders given now wait until the link is back."""
+        if self.map_view is None or self.state.connection == "online":
+            return
+        text = {"reconnecting": "Connection lost — reconnecting…", "connecting": "Connecting…"}.get(
+            self.state.connection, "Offline — the server cannot be reached")
+        ink = get_font(16, "bold").render(text, True, (25, 20, 10))
+        box = pygame.Surface((ink.get_width() + 32, ink.get_height() + 14), pygame.SRCALPHA)
+        pygame.draw.rect(box, (255, 180, 84, 240), box.get_rect(), border_radius=6)
+        box.blit(ink, (16, 7))
+        surface.blit(box, (self.map_view.rect.centerx - box.get_width() // 2, self.map_view.rect.y + 52))
 
     def _draw_waiting(self, surface: pygame.Surface) -> None:
         status = {"online": "Loading the map…", "offline": "Not connected", "reconnecting": "Reconnecting…"}

@@ -50,7 +50,7 @@ class OrderBox:
         self.phase: str | None = None
         self.error = ""
         self.sent = 0
-        self._rows: list[tuple[UILabel, UIButton]] = []
+        self._rows: list[tuple[UILabel, UIButton | None]] = []
         self._shown: tuple[str, ...] | None = None
         self._build(pygame.Rect(rect))
 
@@ -161,7 +161,8 @@ class OrderBox:
         self._shown = shown
         for label, button in self._rows:
             label.kill()
-            button.kill()
+            if button is not None:
+                button.kill()
         self._rows = []
         width = self.list.get_container().get_rect().w if self.orders else self.rect.w - 10
         width = max(120, min(width, self.rect.w - 30))
@@ -171,6 +172,10 @@ class OrderBox:
             button = UIButton(pygame.Rect(width - 40, i * ROW_H + 2, 32, ROW_H - 4), "×", self.manager,
                               container=self.list, tool_tip_text=f"Remove {text}", object_id="#remove_order")
             self._rows.append((label, button))
+        if not self.orders:
+            hint = UILabel(pygame.Rect(6, 4, width - 12, ROW_H), "No orders yet: click a unit on the map.",
+                           self.manager, container=self.list, object_id="#empty_hint")
+            self._rows.append((hint, None))
         self.list.set_scrollable_area_dimensions((width, max(1, len(self.orders)) * ROW_H + 4))
         phase = f"{self.phase} phase" if self.phase else "no phase"
         count = len(self.orders)
@@ -190,7 +195,7 @@ class OrderBox:
             self.clear()
             return True
         for i, (_label, button) in enumerate(self._rows):
-            if event.ui_element is button:
+            if button is not None and event.ui_element is button:
                 self.remove(i)
                 return True
         return False
@@ -203,4 +208,6 @@ class OrderBox:
 
     def row_button(self, index: int) -> UIButton:
         """The remove button of an order row (for tests and the demo driver)."""
-        return self._rows[index][1]
+        button = self._rows[index][1]
+        assert button is not None
+        return button

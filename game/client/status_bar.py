@@ -163,7 +163,10 @@ class StatusBar:
             self._texts["ready"] = str(ready)
             self.ready_button.set_text("✓ Ready" if ready else "Ready  (R)")
             self.ready_button.change_object_id("#ready_button_on" if ready else "#ready_button")
-        self._set("connection", self.connection, CONNECTION_TEXT.get(state.connection, state.connection))
+        if self._texts.get("connection") != state.connection:
+            self._texts["connection"] = state.connection
+            self.connection.set_text(CONNECTION_TEXT.get(state.connection, state.connection))
+            self.connection.change_object_id("#conn_online" if state.connection == "online" else "#conn_lost")
         self._update_standing(view, me)
 
     def _update_standing(self, view: Mapping[str, Any], me: str) -> None:
