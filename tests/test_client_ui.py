@@ -179,3 +179,56 @@ def test_reconnects_after_the_server_restarts(app: ClientApp, local: LocalPlay) 
     step_until(app, lambda: game.state.connection == "online")
     UiInput.key(pygame.K_r, "r")
     step_until(app, lambda: game.state.is_ready("fra") or game.state.turn == 2)
+
+
+def _board_and_view(phase: str) -> tuple[object, dict[str, object]]:
+    from game.client.scenario_cache import ScenarioCache
+    from game.rules.board import Board
+    from game.rules.game import Game
+    from game.rules.views import view_for
+
+    scenario = ScenarioCache().bundled("july-1914")
+    view = view_for(Game(scenario, 1), "fra")
+    view["phase"] = phase
+    return Board.from_scenario(scenario), view
+
+
+def test_map_clicks_make_orders_in_every_phase() -> None:
+    from game.client.map_orders import MapOrders
+
+    board, view = _board_and_view("movement")
+    orders = MapOrders(board)  # type: ignore[arg-type]
+    assert orders.click("par", view, "fra").order is None
+    assert orders.click("par", view, "fra").order == "A par H"
+    orders.set_mode("support")
+    orders.click("mar", view, "fra")
+    orders.click("par", view, "fra")
+    assert orders.click("bur", view, "fra").order == "F mar S A par - bur"
+    orders.set_mode("convoy")
+    orders.click("bre", view, "fra")
+    assert orders.click("par", view, "fra").order is None
+    assert orders.click("pic", view, "fra").order == "F bre C A par - pic"
+    orders.set_mode("convoy")
+    orders.click("par", view, "fra")
+    assert orders.click("mar", view, "fra").hint == "A convoy is a fleet carrying an army."
+    orders.set_mode("move")
+    assert orders.click("ber", view, "fra").order is None, "another state's unit cannot be ordered"
+
+    board, view = _board_and_view("retreat")
+    view["map"]["units"] = [u for u in view["map"]["units"] if u["location"] != "par"]  # type: ignore[index]
+    view["map"]["retreats"] = [{"unit": {"state": "fra", "type": "army", "location": "par"},  # type: ignore[index]
+                                "options": ["gas", "pic"]}]
+    orders = MapOrders(board)  # type: ignore[arg-type]
+    orders.click("par", view, "fra")
+    assert orders.targets(view) == frozenset({"gas", "pic"})
+    assert orders.click("pic", view, "fra").order == "A par R pic"
+    orders.click("par", view, "fra")
+    assert orders.hold(view, "fra").order == "A par D"
+
+    board, view = _board_and_view("adjustment")
+    view["map"]["units"] = [u for u in view["map"]["units"] if u["location"] not in ("par", "bre")]  # type: ignore[index]
+    orders = MapOrders(board)  # type: ignore[arg-type]
+    assert orders.click("par", view, "fra").order == "build A par"
+    orders.build_kind = "fleet"
+    assert orders.click("bre", view, "fra").order == "build F bre"
+    assert orders.click("mar", view, "fra").order == "remove F mar"
