@@ -16,6 +16,7 @@ from typing import Any
 import pygame
 
 from game.render import MapRenderer
+from game.render import arrows as arrow_drawing
 from game.render.fonts import get_font
 from game.render.units import unit_token
 from game.rules.board import territory_of
@@ -49,7 +50,8 @@ def banner_lines(events: Sequence[Mapping[str, Any]], names: Mapping[str, str]) 
     for e in events:
         kind = e.get("kind")
         if kind == "agreement_breached":
-            lines.append(f"Breach: {name(e.get('breaker'))} broke a {str(e.get('clause_kind', 'clause')).replace('_', ' ')} clause")
+            clause = str(e.get("clause_kind", "clause")).replace("non_aggression", "non-aggression").replace("_", " ")
+            lines.append(f"Breach: {name(e.get('breaker'))} broke a {clause} clause")
         elif kind == "agreement_leaked":
             parties = " and ".join(name(p) for p in e.get("parties", []))
             level = "Exposed" if e.get("level") == "exposed" else "Rumour"
@@ -63,7 +65,9 @@ def banner_lines(events: Sequence[Mapping[str, Any]], names: Mapping[str, str]) 
         elif kind == "game_over":
             winner = e.get("winner")
             lines.append(f"Game over: {name(winner)} wins" if winner else "Game over")
-    return lines[:6]
+    if len(lines) > 5:
+        lines = [*lines[:4], f"… and {len(lines) - 4} more in the turn report"]
+    return lines
 
 
 class Playback:
@@ -123,6 +127,7 @@ class Playback:
         t = min(1.0, p / MOVE_SHARE)
         ease = t * t * (3 - 2 * t)
         r = renderer.token_radius()
+        self._draw_trails(surface, renderer, r)
         for token in self.tokens:
             try:
                 a = renderer.unit_position(token.start)
@@ -148,6 +153,24 @@ class Playback:
                 pygame.draw.line(surface, ALARM, (x - size, y + size), (x + size, y - size), 5)
         self._draw_banners(surface)
         self._draw_skip_hint(surface, p)
+
+    def _draw_trails(self, surface: pygame.Surface, renderer: MapRenderer, r: int) -> None:
+        """Where each unit went (a thin arrow) or tried to go (dashed): readable in a still too."""
+        outline = renderer.palette.unit_outline
+        for token in self.tokens:
+            if token.start == token.end:
+                continue
+            try:
+                a = renderer.unit_position(token.start)
+                b = renderer.unit_position(token.end)
+            except KeyError:
+                continue
+            colour = renderer.state_colour(token.state)
+            start, end = arrow_drawing.shorten(a, b, r * 1.1, r * 0.9)
+            if token.bounce:
+                arrow_drawing.draw_dashed(surface, start, end, colour, outline, max(2.0, r * 0.3))
+            else:
+                arrow_drawing.draw_move(surface, start, end, colour, outline, max(2.0, r * 0.35))
 
     def _draw_banners(self, surface: pygame.Surface) -> None:
         if not self.banners:
