@@ -177,9 +177,8 @@ class OrderBox:
                            self.manager, container=self.list, object_id="#empty_hint")
             self._rows.append((hint, None))
         self.list.set_scrollable_area_dimensions((width, max(1, len(self.orders)) * ROW_H + 4))
-        phase = f"{self.phase} phase" if self.phase else "no phase"
         count = len(self.orders)
-        self.count_label.set_text(f"{count} order{'s' if count != 1 else ''} for the {phase}")
+        self.count_label.set_text(f"{count} order{'s' if count != 1 else ''} · {self.phase or 'no phase'}")
 
     def process_event(self, event: pygame.event.Event) -> bool:
         """Handle the box's own widgets; True when the event was about them."""
