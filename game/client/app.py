@@ -90,9 +90,10 @@ class ClientApp:
         clock: Callable[[], float] = time.monotonic,
         playback_seconds: float = 3.0,
     ) -> None:
-        pygame.init()
-        if pygame.mixer.get_init():
-            pygame.mixer.quit()  # no sound: an initialised mixer only makes noise in logs
+        # Only what the client uses: no pygame.init(), which would open the audio device (the
+        # mixer) for nothing, slowly, and noisily on machines without sound.
+        pygame.display.init()
+        pygame.font.init()
         size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         self.surface = pygame.display.set_mode(size, flags)
