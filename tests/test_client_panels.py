@@ -584,3 +584,109 @@ def test_refresh_only_when_the_revision_moved(ui: Any, scenario: Scenario) -> No
     state.revision += 1
     assert panel.refresh() is True
     assert panel.refresh() is False
+
+
+# --- without the scenario, on a small window, every event -----------------------------------------
+
+
+def test_panels_work_before_the_scenario_arrives(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    state.view["scenario"] = "not-bundled-here"  # an uploaded scenario: names from the view, ids for the rest
+    for cls in (MessagesPanel, AgreementsPanel, IntelPanel):
+        panel = cls(manager, SIDE, state, umpire)
+        assert panel.scenario is None
+        panel.kill()
+    draft = AgreementDraftWindow(manager, state, umpire, parties=["ger"])
+    pick(manager, draft.kind_menu, "cession")
+    assert draft.form is not None and draft.form.fields["territory"].item_list  # territories the view shows
+    report = TurnReportWindow(manager, state)
+    assert "Nothing has been resolved yet" in report.html
+
+
+def test_the_draft_window_fits_the_smallest_window(scenario: Scenario) -> None:
+    pygame.init()
+    small = (1024, 700)
+    pygame.display.set_mode(small)
+    manager = pygame_gui.UIManager(small, theme_data())
+    _, state, umpire = setup(scenario)
+    draft = AgreementDraftWindow(manager, state, umpire, scenario=scenario)
+    assert pygame.Rect((0, 0), small).contains(draft.rect)
+    for element in draft.get_container().elements:
+        assert draft.rect.contains(element.rect), element.object_ids
+
+
+def test_leak_and_ratify_are_commands_the_rules_accept(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
+    naval = next(a["id"] for a in state.view["agreements"] if a.get("title") == "Anglo-French naval arrangements")
+    panel.do(naval, "ratify")
+    panel.do(naval, "leak")
+    assert umpire.commands == [{"kind": "ratify", "agreement": naval}, {"kind": "leak", "agreement": naval}]
+    assert "Leaking" in panel.status.text
+
+
+EVERY_EVENT: list[dict[str, Any]] = [
+    {"kind": "move", "state": "ger", "unit": "army", "from": "ruh", "to": "bel"},
+    {"kind": "bounce", "state": "ger", "unit": "fleet", "from": "kie", "to": "hol"},
+    {"kind": "dislodged", "state": "bel", "unit": "army", "at": "bel", "by": "ger", "from": "ruh"},
+    {"kind": "retreat", "state": "bel", "unit": "army", "from": "bel", "to": "pic"},
+    {"kind": "disband", "state": "bel", "unit": "army", "at": "bel"},
+    {"kind": "build", "state": "fra", "unit": "fleet", "at": "bre"},
+    {"kind": "remove", "state": "fra", "unit": "army", "at": "par"},
+    {"kind": "captured", "territory": "bel", "state": "ger", "from": "bel", "supply": True},
+    {"kind": "income", "state": "fra", "amount": 6, "treasury": 16},
+    {"kind": "payment", "state": "fra", "to": "srb", "amount": 3},
+    {"kind": "order_void", "state": "fra", "order": "A par - mos", "phase": "movement", "reason": "not a neighbour"},
+    {"kind": "agreement_breached", "agreement": "agr-00000001", "breaker": "ger", "protected": ["bel"],
+     "clause": 0, "clause_kind": "non_aggression", "evidence": "ger attacked bel at bel: A ruh - bel"},
+    {"kind": "agreement_leaked", "agreement": "agr-00000001", "level": "rumour", "parties": ["fra", "rus"]},
+    {"kind": "agreement_leaked", "agreement": "agr-00000001", "level": "exposed", "parties": ["fra", "rus"],
+     "clauses": [{"kind": "mutual_defence", "members": []}], "how": "leak"},
+    {"kind": "leak_done", "agreement": "agr-00000001", "state": "fra"},
+    {"kind": "leak_planned", "agreement": "agr-00000001", "state": "fra"},
+    {"kind": "agreement_discovered", "agreement": "agr-00000001", "by": "ita", "target": "fra",
+     "parties": ["fra", "rus"], "clauses": [{"kind": "free_text", "text": "x"}]},
+    {"kind": "message_intercepted", "by": "ita", "target": "fra", "message": "msg-1", "from": "ger",
+     "to": ["fra"], "text": "Shall we talk?"},
+    {"kind": "investigation", "state": "fra", "target": "ger", "found": False},
+    {"kind": "interception", "state": "fra", "target": "ita", "read": 0},
+    {"kind": "propaganda", "state": "fra", "legitimacy": 64},
+    {"kind": "action_failed", "state": "fra", "action": "investigate", "reason": "treasury empty"},
+    {"kind": "denial", "agreement": "agr-00000001", "state": "fra", "parties": ["fra", "rus"]},
+    {"kind": "justification", "agreement": "agr-00000001", "state": "fra", "legitimacy_regained": 2},
+    {"kind": "backlash", "agreement": "agr-00000001", "state": "fra", "credibility_gap": 0.3,
+     "legitimacy_lost": 4, "legitimacy": 56},
+    {"kind": "trust_shaken", "agreement": "agr-00000001", "state": "rus", "in": "fra", "because": "agr-00000002"},
+    {"kind": "government_fell", "state": "fra", "legitimacy": 19},
+    {"kind": "agreement_proposed", "agreement": "agr-00000001", "by": "ger", "parties": ["ger", "fra"],
+     "visibility": "secret", "counter_of": None},
+    {"kind": "agreement_signature", "agreement": "agr-00000001", "state": "fra"},
+    {"kind": "agreement_signed", "agreement": "agr-00000001", "parties": ["ger", "fra"], "visibility": "secret",
+     "title": "Pact"},
+    {"kind": "annex_signed", "agreement": "agr-00000001", "annex": []},
+    {"kind": "agreement_rejected", "agreement": "agr-00000001", "state": "fra"},
+    {"kind": "agreement_renounced", "agreement": "agr-00000001", "state": "fra"},
+    {"kind": "agreement_ratification", "agreement": "agr-00000001", "state": "fra"},
+    {"kind": "agreement_ratified", "agreement": "agr-00000001", "parties": ["fra", "rus"], "clauses": []},
+    {"kind": "agreement_expired", "agreement": "agr-00000001", "kept": True},
+    {"kind": "agreement_lapsed", "agreement": "agr-00000001", "state": "fra"},
+    {"kind": "game_over", "reason": "victory", "winner": "ger"},
+]
+
+
+def test_every_event_reads_as_a_sentence_with_names(scenario: Scenario) -> None:
+    from game.client.panels.names import Names
+    from game.client.panels.sentences import sentence
+
+    game = new_game(scenario)
+    names = Names(view_for(game, "fra"), scenario)
+    for event in EVERY_EVENT:
+        text = sentence(event, names, {"agr-00000001": "Pact"})
+        untitled = sentence(event, names)
+        assert untitled.lstrip("“")[0].isupper(), untitled
+        assert text.lstrip("“")[0].isupper() and text != event["kind"].replace("_", " ").capitalize() + ".", text
+        prose = text.split(": A ")[0]  # an order quoted as evidence stays in the notation players type
+        for raw in ("ger ", " fra ", "ruh", "agr-"):
+            assert raw not in prose, (event["kind"], text)

@@ -9,6 +9,7 @@ never with others' investigations, which I cannot know; so it is shown as a floo
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from typing import Any
 
@@ -94,6 +95,7 @@ class AgreementsPanel(SidePanel):
         self.cards: dict[str, UITextBox] = {}
         self.draft_window: AgreementDraftWindow | None = None
         self.breach_window: BreachWindow | None = None
+        self._shown_key = ""
         super().__init__(manager, rect, state, send, container=container, scenario=scenario)
 
     # --- layout ----------------------------------------------------------------------------------
@@ -104,6 +106,7 @@ class AgreementsPanel(SidePanel):
         pad = 8
         self.action_buttons = {}
         self.cards = {}
+        self._shown_key = ""
         UILabel(pygame.Rect(pad, 6, w - 2 * pad - 160, 24), "Agreements", self.manager, container=c,
                 object_id=ObjectID("#agreements_heading", "@panel_heading"))
         self.new_agreement_button = UIButton(pygame.Rect(w - pad - 156, 4, 156, 28), "New agreement", self.manager,
@@ -226,6 +229,13 @@ class AgreementsPanel(SidePanel):
         return "<br>".join(lines)
 
     def _update(self) -> None:
+        # Most news (a ready flag, a message, the clock) leaves the agreements as they were: the cards,
+        # costly to build, are rebuilt only when what they show changed.
+        key = json.dumps([self.view.get("agreements", []), self.view.get("turn"), self.me], sort_keys=True,
+                         default=str)
+        if key == self._shown_key:
+            return
+        self._shown_key = key
         names = self.names()
         bar = self.list.vert_scroll_bar
         scrolled = bar.start_percentage if bar is not None else 0.0

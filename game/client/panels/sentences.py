@@ -44,6 +44,11 @@ def unit_word(event: Event) -> str:
 
 def sentence(event: Event, names: Names, titles: Mapping[str, str] | None = None) -> str:
     """One event as a sentence; `titles` names agreements by their title where I know it."""
+    text = _sentence(event, names, titles)
+    return text[:1].upper() + text[1:]  # "an agreement lapsed…" starts a sentence too
+
+
+def _sentence(event: Event, names: Names, titles: Mapping[str, str] | None) -> str:
     k = event.get("kind", "")
     s = names.state
     t = names.territory
