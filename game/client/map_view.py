@@ -73,6 +73,32 @@ class MapView:
         self.cover()
         self._toolbar_phase = "-"  # rebuild the toolbar at its new place
 
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the map by screen pixels, never past its edges (no empty band appears)."""
+        self.renderer.camera.pan(dx, dy)
+        self._keep_inside()
+
+    def zoom_at(self, factor: float, local: tuple[float, float] | None = None) -> None:
+        camera = self.renderer.camera
+        camera.zoom_at(factor, local)
+        # Never zoomed out past the whole map: below that there is only background to see.
+        camera.zoom = max(camera.zoom, 1.0)
+        self._keep_inside()
+
+    def _keep_inside(self) -> None:
+        """Keep the view on the canvas along each axis where the map is larger than the view.
+
+        It also keeps the cached static layer valid: along an axis where the map exactly fits,
+        the view cannot drift by a pixel and force a redraw of every frame."""
+        camera = self.renderer.camera
+        s = camera.scale
+        (vw, vh), (ww, wh) = camera.viewport, camera.world_size
+        cx, cy = camera.center
+        half_w, half_h = vw / (2 * s), vh / (2 * s)
+        cx = min(max(cx, half_w), ww - half_w) if ww * s > vw else ww / 2
+        cy = min(max(cy, half_h), wh - half_h) if wh * s > vh else wh / 2
+        camera.center = (cx, cy)
+
     def cover(self) -> None:
         """Zoom so the map covers the whole rectangle (no letterbox), centred."""
         camera = self.renderer.camera
@@ -187,13 +213,13 @@ class MapView:
                 dx, dy = event.pos[0] - self._press[0], event.pos[1] - self._press[1]
                 if self._dragging or abs(dx) + abs(dy) > DRAG_THRESHOLD:
                     self._dragging = True
-                    self.renderer.camera.pan(event.rel[0], event.rel[1])
+                    self.pan(event.rel[0], event.rel[1])
             self.hover = self.territory_at(event.pos)
             return None
         if event.type == pygame.MOUSEWHEEL:
             if self.rect.collidepoint(self.mouse):
                 local = (self.mouse[0] - self.rect.x, self.mouse[1] - self.rect.y)
-                self.renderer.camera.zoom_at(1.2 if event.y > 0 else 1 / 1.2, local)
+                self.zoom_at(1.2 if event.y > 0 else 1 / 1.2, local)
             return None
         if event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 2, 3):
             if self.rect.collidepoint(event.pos):
@@ -241,19 +267,18 @@ class MapView:
         return None
 
     def _key(self, event: pygame.event.Event, view: Mapping[str, Any] | None, me: str) -> Outcome | None:
-        camera = self.renderer.camera
         if event.key == pygame.K_LEFT:
-            camera.pan(PAN_STEP, 0)
+            self.pan(PAN_STEP, 0)
         elif event.key == pygame.K_RIGHT:
-            camera.pan(-PAN_STEP, 0)
+            self.pan(-PAN_STEP, 0)
         elif event.key == pygame.K_UP:
-            camera.pan(0, PAN_STEP)
+            self.pan(0, PAN_STEP)
         elif event.key == pygame.K_DOWN:
-            camera.pan(0, -PAN_STEP)
+            self.pan(0, -PAN_STEP)
         elif event.key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-            camera.zoom_at(1.25)
+            self.zoom_at(1.25)
         elif event.key in (pygame.K_MINUS, pygame.K_KP_MINUS):
-            camera.zoom_at(1 / 1.25)
+            self.zoom_at(1 / 1.25)
         elif event.key in (pygame.K_HOME, pygame.K_0):
             self.cover()
         elif event.key == pygame.K_h and view:
