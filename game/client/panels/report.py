@@ -32,10 +32,14 @@ def report_html(view: dict[str, Any], names: Names, turn: int | None = None) -> 
     titles = {a["id"]: a.get("title", "") for a in view.get("agreements", []) if a.get("title")}
     if turn is None or not events:
         return "<font color='#9aa4ad'>Nothing has been resolved yet.</font>"
-    sections: list[str] = []
+    me = names.me
+    sections: list[str] = [summary(events, names)]
     for title, group in sectioned(events):
         parts = [f"<font color='#e69f00'><b>{esc(title)}</b></font>"]
-        parts += [f"• {esc(sentence(e, names, titles))}" for e in group]
+        for e in group:
+            line = esc(sentence(e, names, titles))
+            # What happened to me or by me stands out in a long list of everyone's moves.
+            parts.append(f"• <font color='#ffffff'><b>{line}</b></font>" if me and involves(e, me) else f"• {line}")
         if title == "Territory and supply":
             gains: Counter[str] = Counter()
             for e in group:
@@ -48,6 +52,33 @@ def report_html(view: dict[str, Any], names: Names, turn: int | None = None) -> 
                 parts.append(f"<font color='#b8c0c8'>Supply: {esc(', '.join(changes))}</font>")
         sections.append("<br>".join(parts))
     return "<br><br>".join(sections)
+
+
+def involves(event: dict[str, Any], state: str) -> bool:
+    """Whether an event names this state as an actor, a victim or a party."""
+    for key in ("state", "by", "breaker", "protected", "parties", "to", "from", "target", "winner"):
+        value = event.get(key)
+        if value == state or (isinstance(value, list) and state in value):
+            return True
+    return False
+
+
+def summary(events: list[dict[str, Any]], names: Names) -> str:
+    """One line of counts before the details: the shape of the turn at a glance."""
+    kinds = Counter(e.get("kind") for e in events)
+    bits = []
+    for kind, one, many in (("move", "move", "moves"), ("bounce", "bounce", "bounces"),
+                            ("dislodged", "unit dislodged", "units dislodged"),
+                            ("captured", "territory taken", "territories taken"),
+                            ("agreement_breached", "breach", "breaches"), ("agreement_leaked", "leak", "leaks"),
+                            ("agreement_discovered", "discovery", "discoveries"),
+                            ("message_intercepted", "message intercepted", "messages intercepted")):
+        if kinds[kind]:
+            bits.append(f"{kinds[kind]} {one if kinds[kind] == 1 else many}")
+    income = [e for e in events if e.get("kind") == "income" and e.get("state") == names.me]
+    if income:
+        bits.append(f"your income {income[0].get('amount')}")
+    return f"<font color='#b8c0c8'>{esc(' · '.join(bits) or 'A quiet turn.')}</font>"
 
 
 def report_title(view: dict[str, Any], turn: int | None) -> str:
