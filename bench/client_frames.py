@@ -101,6 +101,10 @@ def frame_times(scenario: Scenario, frames: int, label: str, pan: bool = False) 
         orders.append(f"{letter} {u['location']} - {options[0]}" if options else f"{letter} {u['location']} H")
     screen.order_box.orders = orders[:40]
     screen.order_box.refresh_list()
+    assert screen.side is not None
+    screen.side.show("deals")  # the agreements panel: the richest of the side panels
+    for _ in range(3):
+        app.step()
     rect = screen.map_view.rect
     times = []
     for i in range(frames):

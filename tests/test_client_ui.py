@@ -84,6 +84,24 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     assert game.state.my_state == "fra" and game.state.phase == "movement"
     app.screenshot(SHOTS / "map.png")
 
+    # Zoom with the wheel, drag the map, come back with Home: no order comes of it.
+    camera = mv.renderer.camera
+    zoom, centre = camera.zoom, camera.center
+    UiInput.move_mouse(mv.rect.center)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False, precise_x=0.0, precise_y=1.0))
+    steps(app)
+    assert camera.zoom > zoom
+    x, y = mv.rect.center
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1))
+    for i in range(1, 6):
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(x + 10 * i, y), rel=(10, 0), buttons=(1, 0, 0)))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x + 50, y), button=1))
+    steps(app)
+    assert camera.center[0] < centre[0] and game.order_box.orders == [] and mv.orders.selected is None
+    UiInput.key(pygame.K_HOME)
+    steps(app)
+    assert (camera.zoom, camera.center) == (zoom, centre)
+
     # A move and a support, clicked on the map.
     UiInput.click(mv.screen_of_location("par"))
     steps(app)

@@ -8,7 +8,6 @@ changed.  Orders clicked on the map go through the order box, which sends the wh
 from __future__ import annotations
 
 import contextlib
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +20,16 @@ from pygame_gui.elements import UIPanel, UITextEntryBox, UITextEntryLine
 from game.client.help_overlay import HelpOverlay
 from game.client.map_view import MapView
 from game.client.order_box import OrderBox
+from game.client.panels import (
+    AgreementDraftWindow,
+    AgreementsPanel,
+    IntelPanel,
+    MessagesPanel,
+    TurnReportWindow,
+)
 from game.client.playback import Playback
 from game.client.scenario_cache import ScenarioCache
-from game.client.side_area import PlaceholderPanel, SideArea
+from game.client.side_area import SideArea
 from game.client.state import ClientState
 from game.client.status_bar import HEIGHT as STATUS_H
 from game.client.status_bar import StatusBar
@@ -34,19 +40,12 @@ from game.rules.scenario import Scenario
 MIN_SIZE = (1024, 700)
 TOAST_SECONDS = 6.0
 SCENARIO_RETRY = 1.5
-PANEL_TABS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
-    # key, tab title, class names the panels package may export (first found wins), placeholder text
-    ("talk", "Talk", ("MessagesPanel", "ThreadsPanel", "TalkPanel"), "Private threads and public statements."),
-    ("deals", "Deals", ("AgreementsPanel", "DiplomacyPanel", "DealsPanel"),
-     "Proposals to sign, my agreements with status and leak risk, others' agreements."),
-    ("news", "News", ("NewsPanel", "IntelligencePanel"), "What I learned this turn: leaks, discoveries, breaches."),
+PANEL_TABS: tuple[tuple[str, str, Any], ...] = (
+    ("talk", "Talk", MessagesPanel),
+    ("deals", "Deals", AgreementsPanel),
+    ("news", "News", IntelPanel),
 )
-
-
-class Sender:
-    """Where commands go: the link, or a stand-in for benches (anything with `send`)."""
-
-    def send(self, message: dict[str, Any]) -> object: ...
+"""The side tabs after the orders: key (for shortcuts), title, panel class (game/client/panels)."""
 
 
 @dataclass
@@ -58,14 +57,6 @@ class Toast:
 def side_width(window_w: int) -> int:
     """The side area: a third of the window, within limits that keep panels and map usable."""
     return max(340, min(480, int(window_w * 0.32)))
-
-
-def _panels_module() -> Any:
-    """The panels package, once it exists; None while only placeholders are available."""
-    try:
-        return importlib.import_module("game.client.panels")
-    except ImportError:
-        return None
 
 
 def _text_focused(manager: pygame_gui.UIManager) -> bool:
@@ -116,7 +107,6 @@ class GameScreen:
         self._view_key: tuple[object, object] | None = None
         self._before_units: list[dict[str, Any]] = []
         self._pending_events: list[dict[str, Any]] = []
-        self._panels_module = _panels_module()
         if scenario is not None:
             self._set_scenario(scenario)
 
@@ -153,20 +143,13 @@ class GameScreen:
             return self.order_box
 
         tabs: list[tuple[str, str, Any]] = [("orders", "Orders", orders)]
-        module = self._panels_module
-        for key, title, names, text in PANEL_TABS:
-            cls = next((getattr(module, n) for n in names if module is not None and hasattr(module, n)), None)
-            tabs.append((key, title, self._panel_factory(cls, title, text)))
+        for key, title, cls in PANEL_TABS:
+            tabs.append((key, title, self._panel_factory(cls)))
         return tabs
 
-    def _panel_factory(self, cls: Any, title: str, text: str) -> Any:
+    def _panel_factory(self, cls: Any) -> Any:
         def make(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> Any:
-            if cls is None:
-                return PlaceholderPanel(manager, rect, container, f"<b>{title}</b><br><br>{text}")
-            try:
-                return cls(manager, rect, self.state, self.send, container=container, scenario=self.scenario)
-            except TypeError:
-                return cls(manager, rect, self.state, self.send, container=container)
+            return cls(manager, rect, self.state, self.send, container=container, scenario=self.scenario)
 
         return make
 
@@ -324,32 +307,18 @@ class GameScreen:
     # --- windows of the panels ---------------------------------------------------------------
 
     def open_draft(self, parties: list[str] | None = None) -> Any:
-        """The agreement drafting window (the panels package's), if it is there."""
-        module = self._panels_module
-        cls = getattr(module, "AgreementDraftWindow", None) if module is not None else None
-        if cls is None:
-            self.toast("The agreement drafting window is not available in this build.")
-            return None
-        window = cls(self.manager, self.state, self.send, parties=parties)
+        """The agreement drafting window (N)."""
+        window = AgreementDraftWindow(self.manager, self.state, self.send, parties=parties, scenario=self.scenario)
         self.windows.append(window)
         return window
 
     def open_report(self) -> Any:
-        """The last turn's report window (the panels package's), if there is a report."""
-        module = self._panels_module
-        cls = None
-        for name in ("TurnReportWindow", "TurnReportPanel"):
-            cls = cls or (getattr(module, name, None) if module is not None else None)
-        if cls is None:
-            return None
+        """The last turn's report window (T, and after each playback)."""
         if self.report_window is not None:
             with contextlib.suppress(Exception):
                 self.report_window.kill()
             self.windows = [w for w in self.windows if w is not self.report_window]
-        try:
-            window = cls(self.manager, self.state, self.send)
-        except TypeError:
-            return None
+        window = TurnReportWindow(self.manager, self.state, self.send, scenario=self.scenario)
         self.report_window = window
         self.windows.append(window)
         return window

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UIPanel, UITextBox
+from pygame_gui.elements import UIButton, UIPanel
 
 TAB_H = 34
 
@@ -26,28 +26,6 @@ class Panel(Protocol):
 
 
 PanelFactory = Callable[[pygame_gui.UIManager, pygame.Rect, UIPanel], Panel]
-
-
-class PlaceholderPanel:
-    """Stands in for a panel that is not there (yet): says what will be here."""
-
-    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel, text: str) -> None:
-        self.manager = manager
-        self.text = text
-        self.box = UITextBox(text, pygame.Rect(rect), manager, container=container)
-
-    def refresh(self) -> None:
-        pass
-
-    def process_event(self, event: pygame.event.Event) -> bool:
-        return False
-
-    def set_rect(self, rect: pygame.Rect) -> None:
-        self.box.set_relative_position(rect.topleft)
-        self.box.set_dimensions(rect.size)
-
-    def kill(self) -> None:
-        self.box.kill()
 
 
 @dataclass
