@@ -321,6 +321,7 @@ def test_public_agreement_with_a_secret_annex(ui: Any, scenario: Scenario) -> No
     assert command["annex"] == [{"kind": "free_text", "text": "Each mobilises if the other is attacked.",
                                  "against": ["ger"]}]
     assert command["duration"] == 4 and command["parties"] == ["fra", "rus"]
+    assert command["title"] == "Non-aggression: France and Russia"  # none typed: named after its first clause
 
 
 def test_every_clause_kind_has_a_form_that_reads_back(ui: Any, scenario: Scenario) -> None:

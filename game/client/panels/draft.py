@@ -288,6 +288,9 @@ class AgreementDraftWindow(UIWindow):
         if annex and self._visibility != "annex":
             return None, "Annex clauses need the visibility “Public with a secret annex”."
         title = self.title_entry.get_text().strip()
+        if not title:  # an untitled deal still needs a name in everyone's list
+            first = CLAUSE_TITLES.get(main[0].get("kind", ""), "Agreement")
+            title = f"{first}: {self.names.states(parties)}"[:120]
         duration = chosen(self.duration_menu)
         intermediary = None if self.counter_of else chosen(self.intermediary_menu)
         if intermediary is not None and intermediary in parties:
