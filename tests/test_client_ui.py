@@ -250,3 +250,22 @@ def test_map_clicks_make_orders_in_every_phase() -> None:
     orders.build_kind = "fleet"
     assert orders.click("bre", view, "fra").order == "build F bre"
     assert orders.click("mar", view, "fra").order == "remove F mar"
+
+
+def test_title_screen_continues_an_unfinished_game(local: LocalPlay) -> None:
+    first = ClientApp(session=local.new_game("july-1914", "ger", seed=3), local=local, size=(1100, 720))
+    step_until(first, lambda: first.game is not None and first.game.state.view is not None)
+    game_id = first.game.state.seat["game"]  # type: ignore[union-attr,index]
+    first.close()
+    client = ClientApp(local=local, size=(1100, 720))
+    try:
+        steps(client)
+        title = client.title
+        assert title is not None and [s.game for s in title.saved] == [game_id]
+        assert title.continue_button.is_enabled
+        UiInput.press(title.continue_button)
+        step_until(client, lambda: client.game is not None and client.game.map_view is not None)
+        assert client.game is not None and client.game.state.my_state == "ger"
+        assert client.game.state.seat["game"] == game_id  # type: ignore[index]
+    finally:
+        client.close()
