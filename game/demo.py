@@ -23,7 +23,7 @@ from game.bots.situation import Table
 from game.rules.board import territory_of
 from game.rules.commands import Press, Propose
 from game.rules.errors import OrderSyntaxError
-from game.rules.orders import Convoy, Hold, Move, Support, parse_order
+from game.rules.orders import Build, Convoy, Hold, Move, Remove, Retreat, Support, parse_order
 
 Step = Iterator[None]
 SIMPLE_CLAUSES = {
@@ -95,6 +95,9 @@ class DemoDriver:
         self.log: list[str] = []
         self.bot: Diplomat | None = None
         self.played = 0
+        self.clicked: list[str] = []
+        """Orders given by clicks on the map; `typed`: those typed in the order box."""
+        self.typed: list[str] = []
         self._script = self.script()
         self._done = False
 
@@ -300,8 +303,11 @@ class DemoDriver:
         orders = self._diplomat().orders(g.state.view)
         for text in orders:
             before = list(g.order_box.orders)
-            if not (yield from self.click_order(text)) or g.order_box.orders == before:
+            if (yield from self.click_order(text)) and g.order_box.orders != before:
+                self.clicked.append(text)
+            else:
                 yield from self.type_order(text)
+                self.typed.append(text)
         yield from self.frames(3)
         self.shot(f"turn-{g.state.turn}-{g.state.phase}-orders")
 
@@ -314,6 +320,19 @@ class DemoDriver:
             order = parse_order(text, phase or "movement")
         except OrderSyntaxError:
             return False
+        if phase == "retreat" and isinstance(order, Retreat):
+            steps = [mv.screen_of_location(order.location), mv.screen_of_place(order.dest)]
+            return (yield from self._click_all(steps))
+        if phase == "adjustment" and isinstance(order, Build | Remove):
+            if isinstance(order, Remove):
+                return (yield from self._click_all([mv.screen_of_location(order.location)]))
+            tool = mv._buttons.get("army" if order.unit_type == "army" else "fleet")
+            if tool is None:
+                return False
+            UiInput.press(tool)
+            yield
+            yield
+            return (yield from self._click_all([mv.screen_of_place(order.location)]))
         if phase != "movement" or not isinstance(order, Hold | Move | Support | Convoy):
             return False
         if isinstance(order, Move) and order.via_convoy:
@@ -343,6 +362,12 @@ class DemoDriver:
         if mode is not None:
             UiInput.key(mode)
             yield
+        return (yield from self._click_all(steps))
+
+    def _click_all(self, steps: list[tuple[int, int]]) -> Generator[None, None, bool]:
+        """Click each place in turn (two frames apart); False, clicking nothing, if one is off the map."""
+        if not all(self.game.map_view.visible(p) for p in steps):
+            return False
         for pos in steps:
             UiInput.click(pos)
             yield

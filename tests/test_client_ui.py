@@ -102,7 +102,10 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     steps(app)
     assert (camera.zoom, camera.center) == (zoom, centre)
 
-    # A move and a support, clicked on the map.
+    # A move and a support, clicked on the map (the first click straight after the mouse rested on a
+    # widget: it must not be taken for a click on that widget).
+    UiInput.move_mouse(game.status_bar.ready_button.get_abs_rect().center)
+    steps(app)
     UiInput.click(mv.screen_of_location("par"))
     steps(app)
     UiInput.click(mv.screen_of_place("bur"))

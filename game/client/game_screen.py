@@ -218,9 +218,29 @@ class GameScreen:
                 self.playbacks += 1
             if self.map_view is not None:
                 self.map_view.orders.cancel()
+                self.map_view.hint = self._phase_hint(view)
         self._view_key = key
         self._before_units = units
         self._pending_events = []
+
+    def _phase_hint(self, view: dict[str, Any]) -> str:
+        """What a retreat or adjustment phase asks of me, said over the map."""
+        me = self.me
+        phase = view.get("phase")
+        if phase == "retreat":
+            mine = [r for r in view.get("map", {}).get("retreats", []) if r["unit"]["state"] == me]
+            if mine:
+                return f"Retreats: {len(mine)} of your units must retreat — click one, then where it goes (H: disband)."
+            return "Retreats: others are retreating; you have nothing to order."
+        if phase == "adjustment":
+            standing = next((s for s in view.get("states", []) if s.get("id") == me), {})
+            balance = int(standing.get("supply", 0)) - int(standing.get("units", 0))
+            if balance > 0:
+                return f"Adjustments: you may build {balance} — click an empty home supply territory."
+            if balance < 0:
+                return f"Adjustments: you must remove {-balance} — click the units to remove."
+            return "Adjustments: your units match your supply; nothing to build or remove."
+        return ""
 
     def toast(self, text: str) -> None:
         self.toasts = [t for t in self.toasts if t.text != text[:160]]
@@ -254,7 +274,11 @@ class GameScreen:
             return
         if self.map_view is None:
             return
-        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL) and (consumed or self._over_ui()):
+        # A click a widget took is not for the map.  (The manager's hover flag is not asked: it is
+        # last frame's, so a click right after the mouse left a widget would be lost.)
+        if event.type == pygame.MOUSEBUTTONDOWN and consumed:
+            return
+        if event.type == pygame.MOUSEWHEEL and (consumed or self._over_ui()):
             return
         if event.type == pygame.KEYDOWN and _text_focused(self.manager):
             return
