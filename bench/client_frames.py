@@ -81,7 +81,7 @@ def frame_times(scenario: Scenario, frames: int, label: str, pan: bool = False) 
     }
     link = StandInLink([{"type": "link", "state": "online"}, {"type": "view", "game": "bench", "v": 1,
                                                               "view": view, "table": table}])
-    app = ClientApp(link=link, size=(1280, 800))  # type: ignore[arg-type]
+    app = ClientApp(link=link, size=(1280, 800), fps=None)  # type: ignore[arg-type]
     app.game.kill()
     app.game = GameScreen(app.manager, link, ClientState(), scenario=scenario)
     for _ in range(3):

@@ -89,6 +89,7 @@ class ClientApp:
         seed: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         playback_seconds: float = 3.0,
+        fps: int | None = 240,
     ) -> None:
         # Only what the client uses: no pygame.init(), which would open the audio device (the
         # mixer) for nothing, slowly, and noisily on machines without sound.
@@ -109,6 +110,11 @@ class ClientApp:
         self.title: TitleScreen | None = None
         self.game: GameScreen | None = None
         self.running = True
+        self.fps = fps
+        """Frames a second at most (None: as fast as it goes, for benches).  The pause between frames
+        is what lets the link's and the embedded server's threads run: a loop spinning through cheap
+        frames would starve them of the interpreter and a reconnect would take minutes."""
+        self._ticker = pygame.time.Clock()
         self.frames = 0
         self.exit_code = 0
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backchannel-start")
@@ -169,7 +175,9 @@ class ClientApp:
 
     def _check_starting(self) -> None:
         future = self._starting
-        if future is None or not future.done():
+        if future is None:
+            return
+        if not future.done():
             return
         self._starting = None
         try:
@@ -202,6 +210,8 @@ class ClientApp:
         self.manager.update(dt)
         self._draw()
         self.frames += 1
+        if self.fps:
+            self._ticker.tick(self.fps)
         return self.running
 
     def _event(self, event: pygame.event.Event) -> None:
@@ -300,7 +310,8 @@ def run_client(
     del state  # the seat comes from the server's own messages
     if title_screen:
         session = link = join = None
-    app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed)
+    app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed,
+                    fps=240 if demo else FPS)
     driver = None
     if demo:
         # Loaded by name: the demo driver plays with a bot (game.bots), which the client itself never imports.
@@ -308,7 +319,6 @@ def run_client(
             app, turns=turns or 2, screenshots=screenshots, seed=seed
         )
     first_frame_exit = bool(os.environ.get(FIRST_FRAME_ENV))
-    ticker = pygame.time.Clock()
     try:
         while app.running:
             if driver is not None and not driver.tick():
@@ -318,7 +328,6 @@ def run_client(
             if first_frame_exit and app.game is not None and app.game.first_map_frame is not None:
                 print(f"first-map-frame {app.game.first_map_frame:.6f}", flush=True)
                 break
-            ticker.tick(FPS if driver is None else 0)
     except KeyboardInterrupt:
         pass
     finally:

@@ -39,7 +39,7 @@ from game.rules.scenario import Scenario
 
 MIN_SIZE = (1024, 700)
 TOAST_SECONDS = 6.0
-SCENARIO_RETRY = 1.5
+SCENARIO_RETRY = 4.0
 PANEL_TABS: tuple[tuple[str, str, Any], ...] = (
     ("talk", "Talk", MessagesPanel),
     ("deals", "Deals", AgreementsPanel),
