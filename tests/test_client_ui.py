@@ -272,3 +272,23 @@ def test_title_screen_continues_an_unfinished_game(local: LocalPlay) -> None:
         assert client.game.state.seat["game"] == game_id  # type: ignore[index]
     finally:
         client.close()
+
+
+def test_title_screen_join_with_a_wrong_code_comes_back_with_the_reason(local: LocalPlay) -> None:
+    url = local.new_game("july-1914", "fra", seed=7).url
+    client = ClientApp(local=local, size=(1100, 720))
+    try:
+        steps(client)
+        title = client.title
+        assert title is not None
+        UiInput.press(title.address)
+        steps(client, 1)
+        UiInput.type_text(url)
+        UiInput.press(title.code)
+        steps(client, 1)
+        UiInput.type_text("ZZZZ-ZZZZ")
+        UiInput.press(title.join_button)
+        step_until(client, lambda: client.title is not None and client.title.message != "")
+        assert client.title is not None and "no game has this join code" in client.title.message
+    finally:
+        client.close()

@@ -119,6 +119,7 @@ class ClientApp:
         self.exit_code = 0
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backchannel-start")
         self._starting: Future[Any] | None = None
+        self._join_ref: str | int | None = None
         self._last = clock()
         if session is not None:
             self._open_session(session)
@@ -155,8 +156,26 @@ class ClientApp:
     def _join(self, url: str, code: str) -> None:
         link = ServerLink(url)
         link.start()
-        link.send({"type": "join", "code": code})
+        self._join_ref = link.send({"type": "join", "code": code})
         self._open_link(link)
+
+    def _check_join(self) -> None:
+        """A join the server refused (or an address that is no server) goes back to the title screen."""
+        game, ref = self.game, self._join_ref
+        if game is None or ref is None:
+            return
+        reply = game.state.replies.get(ref)
+        if reply is not None and reply.get("type") != "error":
+            self._join_ref = None
+            return
+        if reply is None and game.state.connection != "offline":
+            return
+        reason = str(reply.get("message")) if reply is not None else game.state.connection_detail or "no server there"
+        self._join_ref = None
+        if self.link is not None:
+            self.link.close()
+            self.link = None
+        self.show_title(f"Could not join: {reason}"[:160])
 
     def _start_choice(self, choice: Choice) -> None:
         """Act on the title screen's choice; a local game starts in the worker thread."""
@@ -204,6 +223,7 @@ class ClientApp:
         if self.game is not None:
             self.game.poll()
             self.game.update()
+            self._check_join()
         elif self.title is not None and self.title.choice is not None:
             choice, self.title.choice = self.title.choice, None
             self._start_choice(choice)
