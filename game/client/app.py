@@ -90,6 +90,7 @@ class ClientApp:
         clock: Callable[[], float] = time.monotonic,
         playback_seconds: float = 3.0,
         fps: int | None = 240,
+        screenshots: Path | None = None,
     ) -> None:
         # Only what the client uses: no pygame.init(), which would open the audio device (the
         # mixer) for nothing, slowly, and noisily on machines without sound.
@@ -120,6 +121,10 @@ class ClientApp:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backchannel-start")
         self._starting: Future[Any] | None = None
         self._join_ref: str | int | None = None
+        self.screenshots = screenshots
+        """Where F12 and the end of each turn's playback save a picture of the window (None: nowhere)."""
+        self._shots = 0
+        self._shot_playbacks = 0
         self._last = clock()
         if session is not None:
             self._open_session(session)
@@ -158,6 +163,21 @@ class ClientApp:
         link.start()
         self._join_ref = link.send({"type": "join", "code": code})
         self._open_link(link)
+
+    def _turn_screenshot(self) -> None:
+        game = self.game
+        if self.screenshots is None or game is None or game.playback is not None:
+            return
+        if game.playbacks > self._shot_playbacks:
+            self._shot_playbacks = game.playbacks
+            self.save_screenshot(f"turn-{game.state.turn}-{game.state.phase or 'end'}")
+
+    def save_screenshot(self, name: str) -> Path | None:
+        """A numbered PNG in the screenshots folder, if there is one."""
+        if self.screenshots is None:
+            return None
+        self._shots += 1
+        return self.screenshot(self.screenshots / f"{self._shots:03d}-{name}.png")
 
     def _check_join(self) -> None:
         """A join the server refused (or an address that is no server) goes back to the title screen."""
@@ -224,6 +244,7 @@ class ClientApp:
             self.game.poll()
             self.game.update()
             self._check_join()
+            self._turn_screenshot()
         elif self.title is not None and self.title.choice is not None:
             choice, self.title.choice = self.title.choice, None
             self._start_choice(choice)
@@ -246,6 +267,9 @@ class ClientApp:
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F12 and self.screenshots is not None:
+            self.save_screenshot("window")
             return
         consumed = self.manager.process_events(event)
         if self.game is not None:
@@ -325,13 +349,14 @@ def run_client(
     title_screen: show the title screen first (the default when no game is given).
     local: `game.play.LocalPlay`: the title screen can start and continue local games.
     demo: a bot plays the seat through the UI (`game.demo`), saving screenshots into
-      `screenshots`, and the program ends after `turns` movement turns (default 2).
+      `screenshots`, and the program ends after `turns` movement turns (default 2).  Without
+      demo, `screenshots` receives a picture after each turn's playback and on F12.
     Returns the exit status."""
     del state  # the seat comes from the server's own messages
     if title_screen:
         session = link = join = None
     app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed,
-                    fps=240 if demo else FPS)
+                    fps=240 if demo else FPS, screenshots=None if demo else screenshots)
     driver = None
     if demo:
         # Loaded by name: the demo driver plays with a bot (game.bots), which the client itself never imports.

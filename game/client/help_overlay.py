@@ -22,6 +22,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Space", "skip the playback"),
     ("Esc", "cancel; close a window"),
     ("F11", "full screen"),
+    ("F12", "screenshot (with --screenshots DIR)"),
     ("? or F1", "this help"),
 )
 
