@@ -326,7 +326,7 @@ class DemoDriver:
         if phase == "adjustment" and isinstance(order, Build | Remove):
             if isinstance(order, Remove):
                 return (yield from self._click_all([mv.screen_of_location(order.location)]))
-            tool = mv._buttons.get("army" if order.unit_type == "army" else "fleet")
+            tool = mv.tool_button("army" if order.unit_type == "army" else "fleet")
             if tool is None:
                 return False
             UiInput.press(tool)
@@ -394,14 +394,14 @@ class DemoDriver:
     def ready_and_wait(self) -> Step:
         """Press R, wait for the phase to resolve, watch the playback, look at the report."""
         g = self.game
-        key = g._view_key
+        key = g.view_key
         was_movement = g.state.phase == "movement"
         turn = g.state.turn
         UiInput.key(pygame.K_ESCAPE)
         yield
         UiInput.key(pygame.K_r, "r")
         yield from self.frames(2)
-        yield from self.until(lambda: g._view_key != key or g.state.phase is None)
+        yield from self.until(lambda: g.view_key != key or g.state.phase is None)
         if was_movement:
             self.played += 1
         if g.playback is not None:

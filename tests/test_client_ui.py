@@ -174,7 +174,7 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     # Ready: the turn resolves, the playback runs, and the new position is on the map.
     UiInput.key(pygame.K_ESCAPE)
     UiInput.key(pygame.K_r, "r")
-    step_until(app, lambda: game.state.turn == 2 and game._view_key == (2, game.state.phase))
+    step_until(app, lambda: game.state.turn == 2 and game.view_key == (2, game.state.phase))
     assert game.playbacks == 1
     mine = next(a for a in game.state.view["agreements"] if a["id"] == agreement)
     assert mine["visibility"] == "secret" and "fra" in mine["signed"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pygame
@@ -114,6 +114,11 @@ class GameScreen:
 
     def send(self, message: dict[str, Any]) -> object:
         return self.link.send(message)
+
+    @property
+    def view_key(self) -> tuple[object, object] | None:
+        """(turn, phase) of the latest full view: it changes when a phase has been resolved."""
+        return self._view_key
 
     @property
     def me(self) -> str:
@@ -357,7 +362,6 @@ class GameScreen:
             if self.last_report is not None and self.last_report[0]:
                 self.open_report()
         self.toasts = [t for t in self.toasts if t.until > now]
-        view = self.state.view
         if self.order_box is not None:
             self.order_box.sync(self.state.turn, self.state.phase, self.state.my_orders())
         if self.status_bar is not None:
@@ -368,7 +372,6 @@ class GameScreen:
             refresh = getattr(window, "refresh", None)
             if refresh is not None:
                 refresh()
-        del view
 
     def draw_map(self, surface: pygame.Surface) -> None:
         """The map layer, under the widgets."""
@@ -380,8 +383,6 @@ class GameScreen:
         playing = self.playback is not None and not self.playback.done(now)
         picture = self.map_view.picture(self.state.view, self.state.revision, [] if playing else orders)
         if playing:
-            from dataclasses import replace
-
             picture = replace(picture, units=(), arrows=())
         self.map_view.draw(surface, picture, self.state.view, tooltip=False)
         if playing:
@@ -395,7 +396,7 @@ class GameScreen:
         """What goes over the widgets: the map's tooltip, toasts, the help card."""
         playing = self.playback is not None and not self.playback.done(self.clock())
         if self.map_view is not None and self.map_view.hover and not playing and not self._over_ui():
-            self.map_view._draw_tooltip(surface, self.state.view)
+            self.map_view.draw_tooltip(surface, self.state.view)
         self._draw_connection(surface)
         self._draw_toasts(surface)
         self.help.draw(surface)

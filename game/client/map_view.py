@@ -153,6 +153,10 @@ class MapView:
             else:
                 button.unselect()
 
+    def tool_button(self, key: str) -> pygame_gui.elements.UIButton | None:
+        """A toolbar button by its key (move, support, convoy, hold, army, fleet), if shown."""
+        return self._buttons.get(key)
+
     def set_mode(self, mode: Mode) -> None:
         self.orders.set_mode(mode)
         self._sync_buttons()
@@ -330,7 +334,7 @@ class MapView:
         if self.hint:
             self._draw_hint(target)
         if tooltip and self.hover and self._press is None:
-            self._draw_tooltip(surface, view)
+            self.draw_tooltip(surface, view)
 
     def _draw_hint(self, target: pygame.Surface) -> None:
         text, cached = self._hint_surface
@@ -366,7 +370,7 @@ class MapView:
                     lines.append(f"{who} {u['type']} at {u['location']}")
         return lines
 
-    def _draw_tooltip(self, surface: pygame.Surface, view: Mapping[str, Any] | None) -> None:
+    def draw_tooltip(self, surface: pygame.Surface, view: Mapping[str, Any] | None) -> None:
         assert self.hover is not None
         key = f"{self.hover}|{id(view)}"
         if self._tooltip[0] != key or self._tooltip[1] is None:
