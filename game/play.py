@@ -25,11 +25,18 @@ from typing import IO, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.client.link import OFFLINE, ONLINE, ServerLink
+from game.client.scenario_cache import ScenarioCache
+from game.scenario.loader import load_scenario_text
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; one program at a time is then the player's care
     fcntl = None  # type: ignore[assignment]
+
+
+# The client reads bundled scenario files through the loader this program hands it (DESIGN.md:
+# the client does not import the scenario package itself).
+ScenarioCache.read_yaml = staticmethod(load_scenario_text)  # type: ignore[assignment]
 
 log = logging.getLogger("backchannel.play")
 
@@ -393,7 +400,6 @@ def _reply(link: ServerLink, ref: str | int, what: str) -> dict[str, object]:
 def _seats(scenario_id: str, state: str) -> dict[str, str]:
     """The player's state for a person, every other playable seat for a bot (minor states keep
     the scenario's own controller: a bot or nobody)."""
-    from game.client.scenario_cache import ScenarioCache
 
     try:
         scenario = ScenarioCache().bundled(scenario_id)
@@ -409,7 +415,6 @@ def _seats(scenario_id: str, state: str) -> dict[str, str]:
 
 def first_playable_state(scenario_id: str) -> str:
     """The scenario's first great power: its first state a person may play."""
-    from game.client.scenario_cache import ScenarioCache
 
     scenario = ScenarioCache().bundled(scenario_id)
     return next(s.id for s in scenario.states if s.playable)

@@ -128,6 +128,7 @@ class GameScreen:
 
     def _set_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        self.state.scenario = scenario  # the panels name states and territories from it
         self.board = Board.from_scenario(scenario)
         w, h = self.size
         map_rect, side_rect, bar_rect = self._layout(w, h)

@@ -55,12 +55,20 @@ def wire_text(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+YamlReader = Callable[[str, str], Scenario]
+
+
 class ScenarioCache:
     """Scenarios by the SHA-256 of their source, in memory and on disk."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = (directory if directory is not None else cache_dir()) / _model_version()
         self._memory: dict[str, Scenario] = {}
+
+    read_yaml: YamlReader | None = None
+    """Reads a scenario file's text (the scenario loader, `game.scenario.loader.load_scenario_text`).
+    The client may not import the scenario package (DESIGN.md's layout); the program that starts
+    the client (game/play.py) hands the loader over.  Only needed on a cache miss of a bundled file."""
 
     def from_wire(self, data: dict[str, Any]) -> Scenario:
         """The scenario of a server's `scenario` message (its ``scenario`` field)."""
@@ -82,10 +90,10 @@ class ScenarioCache:
         text = path.read_text(encoding="utf-8")
 
         def parse() -> Scenario:
-            # The loader reads YAML (ruamel.yaml) with located errors; imported only on a cache miss.
-            from game.scenario.loader import load_scenario_text
-
-            return load_scenario_text(text, path.name)
+            reader = ScenarioCache.read_yaml
+            if reader is None:
+                raise KeyError(f"{scenario_id}: no scenario file reader was given to the client")
+            return reader(text, path.name)
 
         return self._cached(text, parse)
 

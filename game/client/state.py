@@ -16,6 +16,8 @@ import json
 from collections import OrderedDict, deque
 from typing import Any
 
+from game.rules.scenario import Scenario
+
 Message = dict[str, Any]
 
 NEWS_LIMIT = 2000
@@ -48,6 +50,8 @@ class ClientState:
         """Join codes (umpire only): ``{"states": {state: code}, "observer", "umpire"}``."""
         self.revision = 0
         self.scenario_id: str | None = None
+        self.scenario: Scenario | None = None
+        """The game's scenario read from `scenario_data`, set by the screen that parsed it."""
         self.scenario_data: Message | None = None
         """The game's scenario as the seat may read it (the `scenario` reply to `get_scenario`);
         `ScenarioCache.from_wire` makes it a `Scenario`."""
