@@ -691,3 +691,30 @@ def test_every_event_reads_as_a_sentence_with_names(scenario: Scenario) -> None:
         prose = text.split(": A ")[0]  # an order quoted as evidence stays in the notation players type
         for raw in ("ger ", " fra ", "ruh", "agr-"):
             assert raw not in prose, (event["kind"], text)
+
+
+def test_the_message_box_survives_pygame_gui_losing_its_rows() -> None:
+    """pygame_gui#717: deleting a selection on a second row and typing raises in UITextEntryBox;
+    ours keeps the text and goes on taking keys."""
+    from pygame_gui.elements import UITextEntryBox
+
+    from game.client.panels.text_box import SafeTextEntryBox
+
+    def type_after_deleting_a_selection(cls: type) -> str:
+        manager = pygame_gui.UIManager((400, 300))
+        box = cls(pygame.Rect(0, 0, 300, 150), "first\nsecond row", manager)
+        box.focus()
+        manager.update(0.01)
+        box.select_range = [8, 11]
+        box.edit_position = 11
+        manager.process_events(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_BACKSPACE, mod=0, unicode="", scancode=42))
+        manager.update(0.01)
+        manager.process_events(pygame.event.Event(pygame.TEXTINPUT, text="x"))
+        manager.process_events(pygame.event.Event(pygame.TEXTINPUT, text="y"))
+        manager.update(0.01)
+        return str(box.get_text())
+
+    with pytest.raises(RuntimeError):
+        type_after_deleting_a_selection(UITextEntryBox)  # the upstream bug, still there
+    text = type_after_deleting_a_selection(SafeTextEntryBox)
+    assert text.startswith("first\nse") and text.endswith("y")

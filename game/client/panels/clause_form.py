@@ -13,7 +13,7 @@ from typing import Any
 import pygame
 from pygame_gui.core import ObjectID
 from pygame_gui.core.interfaces import IUIManagerInterface
-from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextEntryBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextEntryLine
 
 from game.client.panels.names import Names
 from game.client.panels.pickers import (
@@ -25,6 +25,7 @@ from game.client.panels.pickers import (
     state_options,
     territory_options,
 )
+from game.client.panels.text_box import SafeTextEntryBox
 
 FIELD_H = 28
 LABEL_H = 18
@@ -187,7 +188,7 @@ class ClauseForm:
 
     def _build_free_text(self) -> None:
         self._label(0, 0, self.w, "In your own words (only a party's declaration can breach it)")
-        self.fields["text"] = UITextEntryBox(pygame.Rect(0, LABEL_H, self.w, min(120, self.h - LABEL_H)), "",
+        self.fields["text"] = SafeTextEntryBox(pygame.Rect(0, LABEL_H, self.w, min(120, self.h - LABEL_H)), "",
                                              self.manager, container=self.c,
                                              object_id=ObjectID("#clause_text", "@text_entry"),
                                              placeholder_text="e.g. Neither navy enters the Adriatic.")

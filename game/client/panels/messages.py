@@ -22,11 +22,11 @@ from pygame_gui.elements import (
     UILabel,
     UIScrollingContainer,
     UITextBox,
-    UITextEntryBox,
 )
 
 from game.client.panels.names import Names, esc
 from game.client.panels.panel import SidePanel, clear
+from game.client.panels.text_box import SafeTextEntryBox
 from game.render.palette import hex_to_rgb
 
 ROW_H = 26
@@ -111,7 +111,7 @@ class MessagesPanel(SidePanel):
         self.thread = UITextBox("", pygame.Rect(pad, y, w - 2 * pad, thread_h), self.manager, container=c,
                                 object_id=ObjectID("#thread", "@thread"))
         y += thread_h + 6
-        self.text_entry = UITextEntryBox(pygame.Rect(pad, y, w - 2 * pad, 66), "", self.manager, container=c,
+        self.text_entry = SafeTextEntryBox(pygame.Rect(pad, y, w - 2 * pad, 66), "", self.manager, container=c,
                                          object_id=ObjectID("#message_text", "@text_entry"),
                                          placeholder_text="Write a message… (Ctrl+Enter sends)")
         if self._kept_text:
