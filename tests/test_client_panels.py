@@ -718,3 +718,23 @@ def test_the_message_box_survives_pygame_gui_losing_its_rows() -> None:
         type_after_deleting_a_selection(UITextEntryBox)  # the upstream bug, still there
     text = type_after_deleting_a_selection(SafeTextEntryBox)
     assert text.startswith("first\nse") and text.endswith("y")
+
+
+def test_theme_ids_are_pygame_guis_own_and_quick(ui: tuple[pygame.Surface, pygame_gui.UIManager], scenario: Scenario) -> None:
+    """The cached combined ids (game/client/theme_ids.py) are exactly those pygame_gui computes."""
+    import time
+
+    from game.client import theme_ids
+
+    _, manager = ui
+    state = StandInState(Game(scenario, 1), "fra")
+    state.scenario = scenario  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    panel = MessagesPanel(manager, SIDE, state, Umpire(state))
+    built = time.perf_counter() - started
+    theme = manager.get_theme()
+    elements = [panel.send_button, *panel.contact_buttons.values()]
+    for element in elements:
+        expected = theme_ids.ORIGINAL(theme, element.element_base_ids, element.element_ids, element.class_ids, element.object_ids)
+        assert element.combined_element_ids == expected
+    print(f"messages panel built in {built * 1000:.0f} ms")

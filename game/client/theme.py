@@ -11,6 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from game.client import theme_ids
+
+theme_ids.install()  # before any widget: see theme_ids.py
+
 ROOT = Path(__file__).resolve().parents[2]
 THEME_DIR = ROOT / "assets" / "theme"
 THEME_FILES = ("theme.json", "panels.json")
