@@ -162,9 +162,10 @@ class BackchannelServer:
                     continue
                 try:
                     received = time.perf_counter()
+                    conn.replied = None
                     await self.dispatch(conn, message)
-                    if message.type == "act":  # the reply (ack after the commit, or error) is on its way
-                        self.act_latencies.append(time.perf_counter() - received)
+                    if message.type == "act":  # read -> its ack sent (after the commit), or its error
+                        self.act_latencies.append((conn.replied or time.perf_counter()) - received)
                 except Exception as exc:
                     log.error("conn %d: %s failed (%s)", conn.id, message.type, type(exc).__name__)
                     log.debug("conn %d: %s failed", conn.id, message.type, exc_info=exc)

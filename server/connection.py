@@ -57,6 +57,8 @@ class Connection:
     def __init__(self, ws: ServerConnection, number: int, rate: float = RATE_PER_SECOND, burst: int = RATE_BURST) -> None:
         self.ws = ws
         self.id = number
+        self.replied: float | None = None
+        """When the reply to the command being handled was sent (perf_counter), for /stats."""
         try:
             host, port = ws.remote_address[:2]
             self.peer = f"{host}:{port}"

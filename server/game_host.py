@@ -151,10 +151,18 @@ class GameHost:
                 self._fail(kind, exc)
                 conn.error(INTERNAL, "the server could not apply this command; nothing changed", ref)
                 return
-            if not await self._persist(step):
+            delivered = False
+
+            def deliver() -> None:  # as soon as the step is durable, not a turn of the loop later
+                nonlocal delivered
+                delivered = True
+                self._deliver(conn, step)
+
+            if not await self._persist(step, deliver):
                 conn.error(INTERNAL, "the command could not be stored; nothing changed", ref)
                 return
-            self._deliver(conn, step)
+            if not delivered:  # nothing to store
+                self._deliver(conn, step)
             logs.command("applied", conn.id, kind, **fields)
 
     async def join(self, conn: Connection, make: Callable[[Session], Step], ref: str | int | None = None) -> Member | None:
@@ -182,7 +190,7 @@ class GameHost:
         await run()
         return result[0] if result else None
 
-    async def _persist(self, step: Step) -> bool:
+    async def _persist(self, step: Step, on_durable: Callable[[], None] | None = None) -> bool:
         """Make a step durable.  Its bookkeeping runs when the write lands, even if the caller was
         cancelled meanwhile (a closing connection): memory and disk never disagree."""
         if not step.entries and not step.members:
@@ -192,7 +200,7 @@ class GameHost:
         written = self.store.append(
             self.id, session.logged - len(step.entries) + 1, step.entries, members=step.members,
             clock=clock if clock != self._stored_clock else None,
-            status=status if status != self._stored_status else None,
+            status=status if status != self._stored_status else None, on_durable=on_durable,
         )
         self._stored_clock, self._stored_status = clock, status
 
@@ -217,6 +225,7 @@ class GameHost:
         """The reply to the sender, then each event to the connections of the viewer it is for."""
         if step.reply is not None and conn is not None:
             conn.send_message(step.reply)
+            conn.replied = time.perf_counter()
         connections = self.connections
         game = self.id
         for viewer, v, event in step.events:

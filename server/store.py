@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import queue
 import sqlite3
@@ -33,7 +34,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -41,6 +42,8 @@ from typing import Any
 
 from server.seats import Member
 from server.snapshots import Snapshot
+
+log = logging.getLogger("backchannel.server")
 
 Entry = dict[str, Any]
 
@@ -121,9 +124,12 @@ class Store(ABC):
         members: Sequence[Member] = (),
         clock: dict[str, Any] | None = None,
         status: str | None = None,
+        on_durable: Callable[[], None] | None = None,
     ) -> asyncio.Future[None]:
         """Append entries (numbered from `first_seq`), new members and the new clock/status (None: unchanged),
-        atomically.  The future completes once they are durable; the write goes on even if nobody waits."""
+        atomically.  The future completes once they are durable; the write goes on even if nobody waits.
+        `on_durable` is called on the event loop's thread as soon as the write is durable, before the
+        future's waiters wake (a turn of the loop later): the server sends the acknowledgement from it."""
 
     @abstractmethod
     def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
@@ -164,6 +170,7 @@ class _Write:
     update: tuple[str, str] | None
     """(game id, JSON array [game id, clock's JSON text or null, status or null, time])."""
     snapshots: list[tuple[str, int, str, bytes]]
+    on_durable: Callable[[], None] | None
     future: asyncio.Future[None]
     loop: asyncio.AbstractEventLoop
     queued: float
@@ -227,18 +234,19 @@ class SqliteStore(Store):
         members: list[tuple[Any, ...]],
         update: tuple[str, str] | None,
         snapshots: list[tuple[str, int, str, bytes]] | None = None,
+        on_durable: Callable[[], None] | None = None,
     ) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         if self._closed:
             future.set_exception(StoreError("the store is closed"))
         elif self.inline:
-            write = _Write(games, log, members, update, snapshots or [], future, loop, time.perf_counter())
+            write = _Write(games, log, members, update, snapshots or [], on_durable, future, loop, time.perf_counter())
             if not self._pending:
                 loop.call_soon(self._flush_inline)
             self._pending.append(write)
         else:
-            self._queue.put(_Write(games, log, members, update, snapshots or [], future, loop, time.perf_counter()))
+            self._queue.put(_Write(games, log, members, update, snapshots or [], on_durable, future, loop, time.perf_counter()))
         return future
 
     def _flush_inline(self) -> None:
@@ -256,7 +264,7 @@ class SqliteStore(Store):
         done = time.perf_counter()
         for write in batch:
             self._latencies.append(done - write.queued)
-        _settle([(w.future, o) for w, o in zip(batch, outcomes, strict=True)])
+        _settle([(w.future, o, w.on_durable) for w, o in zip(batch, outcomes, strict=True)])
 
     def _checkpointer(self) -> None:
         """Checkpoint the WAL every second while the store is open (PASSIVE: it never blocks a writer)."""
@@ -290,9 +298,9 @@ class SqliteStore(Store):
             done = time.perf_counter()
             for write in batch:
                 self._latencies.append(done - write.queued)
-            by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[None], BaseException | None]]] = {}
+            by_loop: dict[asyncio.AbstractEventLoop, list[_Settled]] = {}
             for write, outcome in zip(batch, outcomes, strict=True):
-                by_loop.setdefault(write.loop, []).append((write.future, outcome))
+                by_loop.setdefault(write.loop, []).append((write.future, outcome, write.on_durable))
             for loop, settled in by_loop.items():
                 with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
                     loop.call_soon_threadsafe(_settle, settled)
@@ -367,10 +375,13 @@ class SqliteStore(Store):
         members: Sequence[Member] = (),
         clock: dict[str, Any] | None = None,
         status: str | None = None,
+        on_durable: Callable[[], None] | None = None,
     ) -> asyncio.Future[None]:
         clock_text = encode_basestring(_dumps(clock)) if clock is not None else "null"
         update = (game_id, f"[{encode_basestring(game_id)},{clock_text},{encode_basestring(status) if status else 'null'},{time.time()!r}]")
-        return self._write([], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update)
+        return self._write(
+            [], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update, on_durable=on_durable
+        )
 
     def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
         return self._write([], [], [], None, [(game_id, snapshot.seq, snapshot.version, snapshot.data)])
@@ -441,11 +452,19 @@ def _member_rows(game_id: str, members: Sequence[Member]) -> list[tuple[Any, ...
     return [(game_id, m.id, m.role, m.state, m.digest) for m in members]
 
 
-def _settle(settled: list[tuple[asyncio.Future[None], BaseException | None]]) -> None:
-    for future, outcome in settled:
+_Settled = tuple[asyncio.Future[None], BaseException | None, Callable[[], None] | None]
+
+
+def _settle(settled: list[_Settled]) -> None:
+    for future, outcome, on_durable in settled:
         if future.done():
             continue
         if outcome is None:
+            if on_durable is not None:
+                try:
+                    on_durable()
+                except Exception as exc:  # the write is durable all the same
+                    log.error("after a commit: %s", type(exc).__name__)
             future.set_result(None)
         else:
             future.set_exception(outcome)
@@ -469,14 +488,17 @@ class MemoryStore(Store):
         members: Sequence[Member] = (),
         clock: dict[str, Any] | None = None,
         status: str | None = None,
+        on_durable: Callable[[], None] | None = None,
     ) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         game = self.games[game_id]
         if first_seq != len(game.entries) + 1:
             future.set_exception(StoreError(f"{game_id}: entry {first_seq} does not follow {len(game.entries)}"))
             return future
-        future.set_result(None)
         game.entries.extend(json.loads(_dumps(e)) for e in entries)
+        if on_durable is not None:
+            on_durable()
+        future.set_result(None)
         game.members.extend(members)
         if clock is not None:
             game.record.clock = clock
