@@ -176,8 +176,6 @@ class _Write:
     queued: float
 
 
-CHECKPOINT_SECONDS = 1.0
-
 _INSERT_GAME = (
     "insert into games (id, created, scenario_ref, scenario_text, seed, settings, status, clock, updated)"
     " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -256,26 +254,11 @@ class SqliteStore(Store):
             return
         if self._inline_conn is None:
             self._inline_conn = self._connect()
-            # Checkpoints (copying the WAL into the database, with their own fsyncs) are the
-            # checkpointer thread's, so that no commit on the event loop's thread pays for one.
-            self._inline_conn.execute("pragma wal_autocheckpoint=0")
-            threading.Thread(target=self._checkpointer, name="store-checkpoint", daemon=True).start()
         outcomes = self._commit(self._inline_conn, batch)
         done = time.perf_counter()
         for write in batch:
             self._latencies.append(done - write.queued)
         _settle([(w.future, o, w.on_durable) for w, o in zip(batch, outcomes, strict=True)])
-
-    def _checkpointer(self) -> None:
-        """Checkpoint the WAL every second while the store is open (PASSIVE: it never blocks a writer)."""
-        conn = self._connect()
-        try:
-            while not self._closed:
-                time.sleep(CHECKPOINT_SECONDS)
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("pragma wal_checkpoint(passive)")
-        finally:
-            conn.close()
 
     def _run(self) -> None:
         conn = self._connect()
