@@ -14,7 +14,6 @@ from functools import partial
 from typing import Any
 
 import pygame
-import pygame_gui
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
 
@@ -80,23 +79,13 @@ class AgreementsPanel(SidePanel):
 
     object_id = "#agreements_panel"
 
-    def __init__(
-        self,
-        manager: pygame_gui.UIManager,
-        rect: pygame.Rect,
-        state: Any,
-        send: Any,
-        *,
-        container: Any | None = None,
-        scenario: Any | None = None,
-    ) -> None:
+    def _fields(self) -> None:
         self.action_buttons: dict[tuple[str, str], UIButton] = {}
         """Every action button by (agreement id, action): the demo mode and the tests click them."""
         self.cards: dict[str, UITextBox] = {}
         self.draft_window: AgreementDraftWindow | None = None
         self.breach_window: BreachWindow | None = None
         self._shown_key = ""
-        super().__init__(manager, rect, state, send, container=container, scenario=scenario)
 
     # --- layout ----------------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ import json
 from typing import Any
 
 import pygame
-import pygame_gui
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIButton, UILabel, UITextBox, UITextEntryLine
 
@@ -29,19 +28,9 @@ class IntelPanel(SidePanel):
 
     object_id = "#intel_panel"
 
-    def __init__(
-        self,
-        manager: pygame_gui.UIManager,
-        rect: pygame.Rect,
-        state: Any,
-        send: Any,
-        *,
-        container: Any | None = None,
-        scenario: Any | None = None,
-    ) -> None:
+    def _fields(self) -> None:
         self._news_html = ""
         self._targets: tuple[str, ...] = ()
-        super().__init__(manager, rect, state, send, container=container, scenario=scenario)
 
     def costs(self) -> dict[str, int]:
         scenario = self.scenario

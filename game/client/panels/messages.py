@@ -60,16 +60,7 @@ class MessagesPanel(SidePanel):
 
     object_id = "#messages_panel"
 
-    def __init__(
-        self,
-        manager: pygame_gui.UIManager,
-        rect: pygame.Rect,
-        state: Any,
-        send: Any,
-        *,
-        container: Any | None = None,
-        scenario: Any | None = None,
-    ) -> None:
+    def _fields(self) -> None:
         self.selected: set[str] = set()
         self.contact_buttons: dict[str, UIButton] = {}
         self._contacts_key: tuple[Any, ...] | None = None
@@ -78,7 +69,6 @@ class MessagesPanel(SidePanel):
         self._thread_ids: dict[str, list[str]] = {}
         self._kept_text = ""
         self._kept_deceptive = False
-        super().__init__(manager, rect, state, send, container=container, scenario=scenario)
 
     # --- layout ----------------------------------------------------------------------------------
 

@@ -58,10 +58,14 @@ class SidePanel:
         self.panel = UIPanel(
             self.rect, manager=manager, container=container, object_id=ObjectID(self.object_id, "@side_panel")
         )
+        self._fields()
         self._layout()
         self.refresh()
 
     # --- what subclasses provide -----------------------------------------------------------------
+
+    def _fields(self) -> None:
+        """Set the subclass's own attributes (before the first layout and refresh use them)."""
 
     def _layout(self) -> None:
         """Create the widgets for the current rect (called again after a resize)."""
