@@ -25,8 +25,8 @@ from typing import IO, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.client.link import OFFLINE, ONLINE, ServerLink
-from game.client.scenario_cache import ScenarioCache
-from game.scenario.loader import load_scenario_text
+from game.client.scenario_cache import HOME_ENV, ScenarioCache
+from game.rules.scenario import Scenario
 
 try:
     import fcntl
@@ -34,13 +34,19 @@ except ImportError:  # Windows: no advisory locks; one program at a time is then
     fcntl = None  # type: ignore[assignment]
 
 
-# The client reads bundled scenario files through the loader this program hands it (DESIGN.md:
-# the client does not import the scenario package itself).
-ScenarioCache.read_yaml = staticmethod(load_scenario_text)  # type: ignore[assignment]
+def _read_scenario(text: str, name: str) -> Scenario:
+    """The client reads bundled scenario files through this (DESIGN.md: it does not import the
+    scenario package itself).  The embedded server runs in this process: going through its book
+    of parsed scenarios, a scenario's YAML is read once for both (it takes most of a second)."""
+    from server.lobby import BOOK
+
+    return BOOK.load(text, name)[0]
+
+
+ScenarioCache.read_yaml = staticmethod(_read_scenario)  # type: ignore[assignment]
 
 log = logging.getLogger("backchannel.play")
 
-HOME_ENV = "BACKCHANNEL_HOME"
 REGISTRY_FILE = "games.json"
 LOCK_FILE = "server.lock"
 START_TIMEOUT = 30.0
