@@ -336,8 +336,9 @@ async def run(host: str, port: int, data: Path) -> None:
 
 def serve_command(host: str, port: int, data: Path | None) -> int:
     logs.setup()
-    # The store's writer thread needs the GIL for a moment after each fsync; with the default 5 ms
-    # switch interval a busy event loop would make every commit wait that long, several times.
+    # Threads beside the event loop (bots thinking in a worker, the store's writer thread when
+    # BACKCHANNEL_COMMIT=thread) need the GIL back after each system call; with the default 5 ms
+    # switch interval a busy event loop would make each of them wait that long.
     sys.setswitchinterval(0.0001)
     limit = raise_open_files_limit()
     if limit < 2048:
