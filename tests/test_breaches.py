@@ -102,18 +102,21 @@ def knows(game: Game, viewer: str, ref: str) -> bool:
 
 
 def check_audiences(game: Game, ref: str, protected: Iterable[str], public: bool) -> None:
-    """The protected learn of the breach and the agreement; others only if the agreement is public."""
+    """Those who knew the broken clause learn of the breach: the parties (and the intermediary), and
+    everyone if the agreement is public.  A protected state that never knew a secret agreement sees
+    only the attack itself: neither the breach nor the agreement, as any other outsider."""
     agreement = game.diplomacy.agreements[ref]
     assert agreement.status == "breached"
-    for state in protected:
-        assert breach_events_seen(game, state, ref), f"{state} was not told of the breach it suffered"
-        assert knows(game, state, ref), f"{state} suffered a breach of {ref} and does not know the agreement"
-    insiders = set(agreement.parties) | set(protected)
+    for state in agreement.parties:
+        assert breach_events_seen(game, state, ref), f"the party {state} was not told of the breach"
+        assert knows(game, state, ref)
     for viewer in [*STATES, OBSERVER]:
-        if viewer in insiders:
+        if viewer in agreement.parties:
             continue
         if public:
             assert breach_events_seen(game, viewer, ref), f"{viewer} does not see a public breach"
+            if viewer in protected:
+                assert knows(game, viewer, ref), f"{viewer} suffered a public breach of {ref} and cannot read it"
         else:
             assert ref not in seen(game, viewer), f"{viewer} learnt of the secret {ref}"
             assert not breach_events_seen(game, viewer, ref)
@@ -228,7 +231,7 @@ def test_support_promise_broken_secret(game: Game) -> None:
     check_audiences(game, ref, ["aus"], public=False)
 
 
-def test_support_promise_to_a_third_state_broken_it_learns_the_secret(game: Game) -> None:
+def test_support_promise_to_a_third_state_broken_it_does_not_learn_the_secret(game: Game) -> None:
     """Germany and France secretly agree that Germany will support Austria; Austria is the one let down."""
     ref = agree(game, ["ger", "fra"], [{**PROMISE, "turn": 1}])
     assert "agr-" not in seen(game, "aus")
@@ -236,6 +239,19 @@ def test_support_promise_to_a_third_state_broken_it_learns_the_secret(game: Game
     breach = only_breach(events, ref)
     assert breach["protected"] == ["aus"] and breach["order"] == "A mun H" and "A mun H" in breach["evidence"]
     check_audiences(game, ref, ["aus"], public=False)
+
+
+def test_a_protected_state_that_never_knew_sees_only_the_attack(game: Game) -> None:
+    """The state a secret clause protected, but that never knew of it, is in the same place as if the
+    agreement had never existed: the same view (no breach, no agreement) and the same trust row, so
+    not even a number tells it the secret; it learns when the agreement leaks."""
+    twin = Game(game.scenario, game.seed, game.board)
+    ref = agree(game, ["ita", "fra"], [{"kind": "non_aggression", "between": ["ita", "aus"]}])
+    for g in (game, twin):
+        play(g, {"ita": ["A ven - tri"]})
+    assert breaches([e for t in game.turns for e in t.events], ref)
+    assert view_for(game, "aus") == view_for(twin, "aus")
+    assert ref not in seen(game, "aus")
 
 
 # --- cession ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from game.rules import facts
 from game.rules.agreements import (
     ACTIVE,
     BREACHED,
@@ -47,8 +48,19 @@ from game.rules.commands import (
     Press,
     Propose,
 )
-from game.rules.errors import CommandError
-from game.rules.knowledge import ALL, Audience, audience_of
+from game.rules.errors import (
+    AlreadyDone,
+    BadTerms,
+    InvalidCommand,
+    NotAParty,
+    TreasuryShort,
+    UnknownAgreement,
+    UnknownState,
+    UnknownTerritory,
+    WrongPhase,
+    WrongStatus,
+)
+from game.rules.knowledge import ALL, Audience, audience_of, visible
 from game.rules.leaks import credibility_gap, leak_chance
 from game.rules.rng import Rng, roll_table
 from game.rules.scenario import Scenario
@@ -161,17 +173,17 @@ class Diplomacy:
             return self._action(command, phase, treasury)
         if isinstance(command, Pay):
             return self._pay(command, treasury)
-        raise CommandError(f"unknown command {command.kind!r}")
+        raise InvalidCommand(f"unknown command {command.kind!r}")
 
     def _known_state(self, state: str) -> None:
         if state not in self.trust:
-            raise CommandError(f"unknown state {state!r}")
+            raise UnknownState(f"unknown state {state!r}")
 
     def _get(self, ref: str, state: str) -> Agreement:
         agreement = self.agreements.get(ref)
         if agreement is None or state not in agreement.known_by:
             # The same answer whether it does not exist or the state does not know it: no oracle.
-            raise CommandError(f"no agreement {ref} known to {state}")
+            raise UnknownAgreement(f"no agreement {ref} known to {state}")
         return agreement
 
     def _check_terms(
@@ -179,28 +191,28 @@ class Diplomacy:
         visibility: str, intermediary: str | None,
     ) -> None:
         if len(set(parties)) != len(parties):
-            raise CommandError("a party is named twice")
+            raise BadTerms("a party is named twice")
         for p in parties:
             self._known_state(p)
         if proposer not in parties:
-            raise CommandError(f"the proposer {proposer} must be a party")
+            raise BadTerms(f"the proposer {proposer} must be a party")
         if intermediary is not None:
             self._known_state(intermediary)
             if intermediary in parties:
-                raise CommandError("the intermediary cannot be a party")
+                raise BadTerms("the intermediary cannot be a party")
         if annex and visibility != "public":
-            raise CommandError("only a public agreement has a secret annex; make the whole agreement secret instead")
+            raise BadTerms("only a public agreement has a secret annex; make the whole agreement secret instead")
         for clause in (*clauses, *annex):
             for s in clause_states(clause):
                 if s not in self.trust:
-                    raise CommandError(f"{describe(clause)}: unknown state {s!r}")
+                    raise UnknownState(f"{describe(clause)}: unknown state {s!r}")
             for t in clause_territories(clause):
                 if t not in self.board.territories:
-                    raise CommandError(f"{describe(clause)}: unknown territory {t!r}")
+                    raise UnknownTerritory(f"{describe(clause)}: unknown territory {t!r}")
             if isinstance(clause, SupportPromise) and clause.by not in parties:
-                raise CommandError(f"{describe(clause)}: only a party can promise support")
+                raise BadTerms(f"{describe(clause)}: only a party can promise support")
             if isinstance(clause, Tribute) and (clause.payer not in parties or clause.payee == clause.payer):
-                raise CommandError(f"{describe(clause)}: the payer must be a party paying another state")
+                raise BadTerms(f"{describe(clause)}: the payer must be a party paying another state")
 
     def _new(
         self, proposer: str, parties: tuple[str, ...], clauses: tuple[ClauseModel, ...], annex: tuple[ClauseModel, ...],
@@ -230,15 +242,10 @@ class Diplomacy:
         return agreement
 
     def _proposal_event(self, agreement: Agreement) -> Event:
-        return {
-            "kind": "agreement_proposed",
-            "agreement": agreement.id,
-            "by": agreement.proposer,
-            "parties": list(agreement.parties),
-            "visibility": agreement.visibility,
-            "counter_of": agreement.counter_of,
-            "audience": audience_of(agreement.known_by),
-        }
+        return facts.AgreementProposed(
+            agreement=agreement.id, by=agreement.proposer, parties=list(agreement.parties),
+            visibility=agreement.visibility, counter_of=agreement.counter_of, audience=audience_of(agreement.known_by),
+        ).event()
 
     def _propose(self, command: Propose, turn: int) -> list[Event]:
         parties = tuple(command.parties)
@@ -252,9 +259,9 @@ class Diplomacy:
     def _counter(self, command: Counter, turn: int) -> list[Event]:
         old = self._get(command.agreement, command.state)
         if old.status != PROPOSED:
-            raise CommandError(f"{old.id} is {old.status}, not a proposal")
+            raise WrongStatus(f"{old.id} is {self._seen_status(old, command.state)}, not a proposal")
         if command.state not in old.parties:
-            raise CommandError(f"{command.state} is not a party to {old.id}")
+            raise NotAParty(f"{command.state} is not a party to {old.id}")
         self._check_terms(command.state, old.parties, tuple(command.clauses), tuple(command.annex), command.visibility, old.intermediary)
         new = self._new(
             command.state, old.parties, tuple(command.clauses), tuple(command.annex), command.visibility,
@@ -270,24 +277,24 @@ class Diplomacy:
         party = state in a.parties
         kind = command.kind
         if kind in ("sign", "reject", "renounce", "ratify", "deny", "justify") and not party:
-            raise CommandError(f"only a party to {a.id} can {kind} it")
+            raise NotAParty(f"only a party to {a.id} can {kind} it")
         if kind == "sign":
             if a.status != PROPOSED:
-                raise CommandError(f"{a.id} is {a.status}; only a proposal can be signed")
+                raise WrongStatus(f"{a.id} is {self._seen_status(a, state)}; only a proposal can be signed")
             if state in a.signed:
-                raise CommandError(f"{state} has already signed {a.id}")
+                raise AlreadyDone(f"{state} has already signed {a.id}")
             a.signed.append(state)
             if set(a.signed) == set(a.parties):
                 return self._activate(a, turn)
-            return [{"kind": "agreement_signature", "agreement": a.id, "state": state, "audience": audience_of(a.known_by)}]
+            return [facts.AgreementSignature(agreement=a.id, state=state, audience=audience_of(a.known_by)).event()]
         if kind == "reject":
             if a.status != PROPOSED:
-                raise CommandError(f"{a.id} is {a.status}; only a proposal can be rejected")
+                raise WrongStatus(f"{a.id} is {self._seen_status(a, state)}; only a proposal can be rejected")
             a.status = REJECTED
-            return [{"kind": "agreement_rejected", "agreement": a.id, "state": state, "audience": audience_of(a.known_by)}]
+            return [facts.AgreementRejected(agreement=a.id, state=state, audience=audience_of(a.known_by)).event()]
         if kind == "renounce":
             if a.status != ACTIVE:
-                raise CommandError(f"{a.id} is {a.status}; only an active agreement can be renounced")
+                raise WrongStatus(f"{a.id} is {self._seen_status(a, state)}; only an active agreement can be renounced")
             a.status = RENOUNCED
             a.end_turn = turn
             public = a.event_audience() == ALL
@@ -296,45 +303,55 @@ class Diplomacy:
             for other in a.parties:
                 if other != state:
                     self._trust(other, state, -5)
-            return [{"kind": "agreement_renounced", "agreement": a.id, "state": state, "audience": a.event_audience()}]
+            return [facts.AgreementRenounced(agreement=a.id, state=state, audience=a.event_audience()).event()]
         if kind == "ratify":
             if a.status != ACTIVE or (not a.secret and not (a.annex and a.leak_level != EXPOSED)):
-                raise CommandError(f"{a.id} has nothing secret to ratify in public")
+                raise WrongStatus(f"{a.id} has nothing secret to ratify in public")
             if state in a.ratified_by:
-                raise CommandError(f"{state} has already ratified {a.id}")
+                raise AlreadyDone(f"{state} has already ratified {a.id}")
             a.ratified_by.append(state)
             if set(a.ratified_by) != set(a.parties):
-                return [{"kind": "agreement_ratification", "agreement": a.id, "state": state, "audience": audience_of(a.known_by)}]
+                return [facts.AgreementRatification(agreement=a.id, state=state, audience=audience_of(a.known_by)).event()]
             a.visibility = "public"
             a.annex_known_by = set(self.states)
             gain = self.constants.consequences.legitimacy_ratify
             for p in a.parties:
                 self.legitimacy[p] = _clamp(self.legitimacy[p] + gain)
-            return [{"kind": "agreement_ratified", "agreement": a.id, "parties": list(a.parties), "clauses": self._clauses_json(a, True), "audience": ALL}]
+            return [
+                facts.AgreementRatified(
+                    agreement=a.id, parties=list(a.parties), clauses=self._clauses_json(a, True), audience=ALL
+                ).event()
+            ]
         if kind == "leak":
             if a.status != ACTIVE or not self._has_secret(a):
-                raise CommandError(f"{a.id} has no secret left to leak")
+                raise WrongStatus(f"{a.id} has no secret left to leak")
             if not a.secret and state not in a.annex_known_by:
-                raise CommandError(f"{state} knows no secret of {a.id} to leak")
+                raise WrongStatus(f"{state} knows no secret of {a.id} to leak")
             if (state, a.id) in self.deliberate_leaks:
-                raise CommandError(f"{state} is already leaking {a.id} this turn")
+                raise AlreadyDone(f"{state} is already leaking {a.id} this turn")
             self.deliberate_leaks.append((state, a.id))
-            return [{"kind": "leak_planned", "agreement": a.id, "state": state, "audience": (state,)}]
+            return [facts.LeakPlanned(agreement=a.id, state=state, audience=(state,)).event()]
         if kind == "deny":
             if a.leak_level != RUMOUR:
-                raise CommandError(f"{a.id} is not a rumour; there is nothing public to deny")
+                raise WrongStatus(f"{a.id} is not a rumour; there is nothing public to deny")
             a.denied_by.append(state)
-            return [{"kind": "denial", "agreement": a.id, "state": state, "parties": list(a.parties), "audience": ALL}]
+            return [facts.Denial(agreement=a.id, state=state, parties=list(a.parties), audience=ALL).event()]
         # justify
         if a.leak_level != EXPOSED:
-            raise CommandError(f"{a.id} has not been exposed; there is nothing to justify")
+            raise WrongStatus(f"{a.id} has not been exposed; there is nothing to justify")
         if state in a.justified_by:
-            raise CommandError(f"{state} has already justified {a.id}")
+            raise AlreadyDone(f"{state} has already justified {a.id}")
         a.justified_by.append(state)
         lost = self.exposure_loss.get((a.id, state), 0)
         regained = round(lost * (1 - self.constants.consequences.justification_factor))
         self.legitimacy[state] = _clamp(self.legitimacy[state] + regained)
-        return [{"kind": "justification", "agreement": a.id, "state": state, "legitimacy_regained": regained, "audience": ALL}]
+        return [facts.Justification(agreement=a.id, state=state, legitimacy_regained=regained, audience=ALL).event()]
+
+    def _seen_status(self, a: Agreement, state: str) -> str:
+        """The status `state` sees (`agreement_view`): a breach through a secret annex it cannot read does not show."""
+        if a.outside_status is not None and not visible(a.annex_audience(), state):
+            return a.outside_status
+        return a.status
 
     def _has_secret(self, a: Agreement) -> bool:
         return (a.secret and a.leak_level != EXPOSED) or (bool(a.annex) and a.annex_audience() != ALL)
@@ -351,20 +368,16 @@ class Diplomacy:
             for key in watch_keys(clause, a.parties, turn):
                 self.watch.setdefault(key, []).append((number, index, a))
         events: list[Event] = [
-            {
-                "kind": "agreement_signed",
-                "agreement": a.id,
-                "parties": list(a.parties),
-                "visibility": a.visibility,
-                "title": a.title,
-                "clauses": self._clauses_json(a, False),
-                "audience": a.event_audience(),
-            }
+            facts.AgreementSigned(
+                agreement=a.id, parties=list(a.parties), visibility=a.visibility, title=a.title,
+                clauses=self._clauses_json(a, False), audience=a.event_audience(),
+            ).event()
         ]
         if a.annex:
             events.append(
-                {"kind": "annex_signed", "agreement": a.id, "annex": self._clauses_json(a, True)[len(a.clauses):],
-                 "audience": a.annex_audience()}
+                facts.AnnexSigned(
+                    agreement=a.id, annex=self._clauses_json(a, True)[len(a.clauses):], audience=a.annex_audience()
+                ).event()
             )
         if not a.secret:
             events.extend(self._cut_across(a))
@@ -388,23 +401,26 @@ class Diplomacy:
                     if other != partner and other not in public.parties:
                         self._trust(other, partner, -loss)
                         events.append(
-                            {"kind": "trust_shaken", "agreement": secret.id, "state": other, "in": partner,
-                             "because": public.id, "audience": (other,)}
+                            facts.TrustShaken(
+                                agreement=secret.id, state=other, in_=partner, because=public.id, audience=(other,)
+                            ).event()
                         )
         return events
 
     def _declare(self, command: DeclareBreach, turn: int) -> list[Event]:
         a = self._get(command.agreement, command.state)
-        if command.state not in a.parties or a.status != ACTIVE:
-            raise CommandError(f"only a party to an active agreement can declare it breached; {a.id} is {a.status}")
+        if command.state not in a.parties:
+            raise NotAParty(f"only a party to {a.id} can declare it breached")
+        if a.status != ACTIVE:
+            raise WrongStatus(f"only an active agreement can be declared breached; {a.id} is {self._seen_status(a, command.state)}")
         clauses = a.all_clauses()
         if command.clause >= len(clauses):
-            raise CommandError(f"{a.id} has no clause {command.clause}")
+            raise BadTerms(f"{a.id} has no clause {command.clause}")
         _, clause, in_annex = clauses[command.clause]
         if not isinstance(clause, FreeText):
-            raise CommandError("only a free-text clause is breached by declaration; the others are checked by the umpire")
+            raise BadTerms("only a free-text clause is breached by declaration; the others are checked by the umpire")
         if command.breaker not in a.parties:
-            raise CommandError(f"{command.breaker} is not a party to {a.id}")
+            raise NotAParty(f"{command.breaker} is not a party to {a.id}")
         others = tuple(p for p in a.parties if p != command.breaker)
         breach = Breach(command.breaker, others, f"declared by {command.state}: {clause.text}")
         return self._breach(a, command.clause, in_annex, breach, turn)
@@ -413,9 +429,9 @@ class Diplomacy:
         for s in command.to:
             self._known_state(s)
             if s == command.state:
-                raise CommandError("a message cannot be sent to oneself")
+                raise BadTerms("a message cannot be sent to oneself")
         if len(set(command.to)) != len(command.to):
-            raise CommandError("a recipient is named twice")
+            raise BadTerms("a recipient is named twice")
         mid = self._fresh_id("msg", command.state)
         audience: Audience = audience_of([command.state, *command.to]) if command.to else ALL
         message = {
@@ -433,36 +449,39 @@ class Diplomacy:
 
     def _action(self, command: Action, phase: str | None, treasury: dict[str, int]) -> list[Event]:
         if phase != "movement":
-            raise CommandError("actions are ordered in the movement phase")
+            raise WrongPhase("actions are ordered in the movement phase")
         if command.kind in ("investigate", "intercept"):
             if command.target is None:
-                raise CommandError(f"{command.kind} needs a target state")
+                raise BadTerms(f"{command.kind} needs a target state")
             self._known_state(command.target)
             if command.target == command.state:
-                raise CommandError(f"a state cannot {command.kind} itself")
+                raise BadTerms(f"a state cannot {command.kind} itself")
         elif command.target is not None:
-            raise CommandError("propaganda has no target")
+            raise BadTerms("propaganda has no target")
         if (command.kind, command.state, command.target) in self.actions:
-            raise CommandError(f"{command.state} has already ordered that {command.kind} this turn")
+            raise AlreadyDone(f"{command.state} has already ordered that {command.kind} this turn")
         costs = self.constants.intelligence
         cost = {"investigate": costs.investigate_cost, "intercept": costs.intercept_cost, "propaganda": costs.propaganda_cost}[command.kind]
         if self.treasury_cost(command.state) + cost > treasury[command.state]:
-            raise CommandError(f"{command.kind} costs {cost}; {command.state}'s treasury cannot pay for it")
+            raise TreasuryShort(f"{command.kind} costs {cost}; {command.state}'s treasury cannot pay for it")
         self.actions.append((command.kind, command.state, command.target))
         return []
 
     def _pay(self, command: Pay, treasury: dict[str, int]) -> list[Event]:
         self._known_state(command.to)
         if command.to == command.state:
-            raise CommandError("a state cannot pay itself")
+            raise BadTerms("a state cannot pay itself")
         if command.amount + self.treasury_cost(command.state) > treasury[command.state]:
-            raise CommandError(f"{command.state}'s treasury holds {treasury[command.state]}, not enough to pay {command.amount}")
+            raise TreasuryShort(f"{command.state}'s treasury holds {treasury[command.state]}, not enough to pay {command.amount}")
         treasury[command.state] -= command.amount
         treasury[command.to] += command.amount
         key = (command.state, command.to)
         self.paid[key] = self.paid.get(key, 0) + command.amount
-        return [{"kind": "payment", "state": command.state, "to": command.to, "amount": command.amount,
-                 "audience": audience_of([command.state, command.to])}]
+        return [
+            facts.Payment(
+                state=command.state, to=command.to, amount=command.amount, audience=audience_of([command.state, command.to])
+            ).event()
+        ]
 
     # --- resolution steps ---------------------------------------------------------------------------
 
@@ -508,29 +527,22 @@ class Diplomacy:
         a.end_turn = turn
         clause = a.all_clauses()[index][1]
         kind: str = getattr(clause, "kind", "clause")
-        for p in breach.protected:  # the protected state always learns of the breach, and so of the agreement
-            a.known_by.add(p)
-            if in_annex:
-                a.annex_known_by.add(p)
+        # Those who knew the broken clause learn the breach with its evidence: the parties, the
+        # intermediary, discoverers.  A state the clause protected but that never knew of it sees
+        # only what it sees anyway (the order and its result on the map) until the agreement leaks
+        # or is discovered: a breach told to it would tell it the secret.
         audience = a.annex_audience() if in_annex else a.event_audience()
-        if audience != ALL:
-            audience = audience_of([*audience, *breach.protected])
-        record = {
-            "kind": "agreement_breached",
-            "agreement": a.id,
-            "breaker": breach.breaker,
-            "protected": list(breach.protected),
-            "clause": index,
-            "clause_kind": kind,
-            "evidence": breach.evidence,
-            "order": breach.order,
-            "more": [m.evidence for m in (more or [])],
-            "audience": audience,
-        }
+        record = facts.AgreementBreached(
+            agreement=a.id, breaker=breach.breaker, protected=list(breach.protected), clause=index, clause_kind=kind,
+            evidence=breach.evidence, order=breach.order, more=[m.evidence for m in (more or [])], audience=audience,
+        ).event()
         a.breaches.append(record)
         c = self.constants.consequences
         for p in breach.protected:
-            self._trust(p, breach.breaker, -c.trust_breach_victim)
+            # Trust moved by a fact one does not know would tell it: an unknowing victim's trust falls
+            # only by the attack itself (check_breaches), as for any attack.
+            if visible(audience, p):
+                self._trust(p, breach.breaker, -c.trust_breach_victim)
         witnesses = self.states if audience == ALL else audience
         loss = c.trust_breach_witness
         for s in witnesses:
@@ -550,12 +562,12 @@ class Diplomacy:
         for kind, state, target in sorted(self.actions, key=lambda action: (action[0], action[1], action[2] or "")):
             cost = {"investigate": costs.investigate_cost, "intercept": costs.intercept_cost, "propaganda": costs.propaganda_cost}[kind]
             if treasury[state] < cost:
-                events.append({"kind": "action_failed", "state": state, "action": kind, "reason": "treasury empty", "audience": (state,)})
+                events.append(facts.ActionFailed(state=state, action=kind, reason="treasury empty", audience=(state,)).event())
                 continue
             treasury[state] -= cost
             if kind == "propaganda":
                 self.legitimacy[state] = _clamp(self.legitimacy[state] + costs.propaganda_gain)
-                events.append({"kind": "propaganda", "state": state, "legitimacy": self.legitimacy[state], "audience": ALL})
+                events.append(facts.Propaganda(state=state, legitimacy=self.legitimacy[state], audience=ALL).event())
                 continue
             assert target is not None
             events.extend(self._spied_on_partner(state, target, turn))
@@ -589,7 +601,7 @@ class Diplomacy:
             if a.status == ACTIVE and target in a.parties and self._has_secret(a):
                 a.investigations += 1
         if not rng.chance(self.constants.intelligence.investigate_chance):
-            return [{"kind": "investigation", "state": state, "target": target, "found": False, "audience": (state,)}]
+            return [facts.Investigation(state=state, target=target, found=False, audience=(state,)).event()]
         hidden = [
             a for a in self.agreements.values()
             if a.status == ACTIVE and target in a.parties and state not in a.parties
@@ -597,19 +609,21 @@ class Diplomacy:
             and self._has_secret(a)
         ]
         if not hidden:
-            return [{"kind": "investigation", "state": state, "target": target, "found": False, "audience": (state,)}]
+            return [facts.Investigation(state=state, target=target, found=False, audience=(state,)).event()]
         found = rng.choice(hidden)
         learners = {state} | self._sharing_partners(state)
         found.known_by |= learners
         found.annex_known_by |= learners
         return [
-            {"kind": "agreement_discovered", "agreement": found.id, "by": state, "target": target,
-             "parties": list(found.parties), "clauses": self._clauses_json(found, True), "audience": audience_of(learners)}
+            facts.AgreementDiscovered(
+                agreement=found.id, by=state, target=target, parties=list(found.parties),
+                clauses=self._clauses_json(found, True), audience=audience_of(learners),
+            ).event()
         ]
 
     def _intercept(self, state: str, target: str, turn: int, rng: Rng) -> list[Event]:
         if not rng.chance(self.constants.intelligence.intercept_chance):
-            return [{"kind": "interception", "state": state, "target": target, "read": 0, "audience": (state,)}]
+            return [facts.Interception(state=state, target=target, read=0, audience=(state,)).event()]
         candidates = [
             m for m in self.messages
             if m["turn"] == turn and m["audience"] != ALL and target in m["audience"] and state not in m["audience"]
@@ -620,11 +634,13 @@ class Diplomacy:
         for m in candidates[: self.constants.intelligence.intercept_messages]:
             m["audience"] = audience_of([*m["audience"], *learners])
             events.append(
-                {"kind": "message_intercepted", "by": state, "target": target, "message": m["id"],
-                 "from": m["from"], "to": m["to"], "text": m["text"], "audience": audience_of(learners)}
+                facts.MessageIntercepted(
+                    by=state, target=target, message=m["id"], from_=m["from"], to=m["to"], text=m["text"],
+                    audience=audience_of(learners),
+                ).event()
             )
         if not events:
-            events.append({"kind": "interception", "state": state, "target": target, "read": 0, "audience": (state,)})
+            events.append(facts.Interception(state=state, target=target, read=0, audience=(state,)).event())
         return events
 
     def leaks(self, turn: int) -> list[Event]:
@@ -635,7 +651,7 @@ class Diplomacy:
             a = self.agreements[ref]
             if a.status == ACTIVE and self._has_secret(a):
                 events.append(self._expose(a, "deliberate"))
-                events.append({"kind": "leak_done", "agreement": a.id, "state": state, "audience": (state,)})
+                events.append(facts.LeakDone(agreement=a.id, state=state, audience=(state,)).event())
                 exposed_now.append(a)
         constants = self.constants.leaks
         rolls = roll_table(self.seed, turn, "leaks", len(self.agreements) + 1)
@@ -651,8 +667,9 @@ class Diplomacy:
                 if a.secret and a.leak_level == NONE:
                     a.leak_level = RUMOUR
                     events.append(
-                        {"kind": "agreement_leaked", "agreement": a.id, "level": RUMOUR, "parties": list(a.parties),
-                         "chance": round(p, 4), "audience": ALL}
+                        facts.AgreementLeaked(
+                            agreement=a.id, level=RUMOUR, parties=list(a.parties), chance=round(p, 4), audience=ALL
+                        ).event()
                     )
                 else:
                     events.append(self._expose(a, "leak", p))
@@ -665,19 +682,11 @@ class Diplomacy:
 
     def _expose(self, a: Agreement, how: str, chance: float | None = None) -> Event:
         a.leak_level = EXPOSED
-        event: Event = {
-            "kind": "agreement_leaked",
-            "agreement": a.id,
-            "level": EXPOSED,
-            "parties": list(a.parties),
-            "visibility": a.visibility,
-            "clauses": self._clauses_json(a, True),
-            "how": how,
-            "audience": ALL,
-        }
-        if chance is not None:
-            event["chance"] = round(chance, 4)
-        return event
+        return facts.AgreementLeaked(
+            agreement=a.id, level=EXPOSED, parties=list(a.parties), visibility=a.visibility,
+            clauses=self._clauses_json(a, True), how=how, chance=round(chance, 4) if chance is not None else None,
+            audience=ALL,
+        ).event()
 
     def _consequences(self, exposed: list[Agreement], turn: int) -> list[Event]:
         """Step 5: legitimacy by credibility gap, trust of the targeted states, falling governments."""
@@ -704,8 +713,10 @@ class Diplomacy:
                 self.exposure_loss[(a.id, party)] = loss
                 self.record[party]["exposed"] += 1
                 events.append(
-                    {"kind": "backlash", "agreement": a.id, "state": party, "credibility_gap": round(gap, 2),
-                     "legitimacy_lost": loss, "legitimacy": self.legitimacy[party], "audience": ALL}
+                    facts.Backlash(
+                        agreement=a.id, state=party, credibility_gap=round(gap, 2), legitimacy_lost=loss,
+                        legitimacy=self.legitimacy[party], audience=ALL,
+                    ).event()
                 )
                 for t in sorted(targets):
                     self._trust(t, party, -c.trust_exposed_target)
@@ -726,9 +737,11 @@ class Diplomacy:
                 lapsed.append(a.id)
         self.legitimacy[state] = _clamp(self.thresholds[state] + 25)
         self.fallen.append((turn, state))
-        events: list[Event] = [{"kind": "government_fell", "state": state, "legitimacy": self.legitimacy[state], "audience": ALL}]
+        events: list[Event] = [facts.GovernmentFell(state=state, legitimacy=self.legitimacy[state], audience=ALL).event()]
         for ref in lapsed:
-            events.append({"kind": "agreement_lapsed", "agreement": ref, "state": state, "audience": self.agreements[ref].event_audience()})
+            events.append(
+                facts.AgreementLapsed(agreement=ref, state=state, audience=self.agreements[ref].event_audience()).event()
+            )
         return events
 
     def expire(self, turn: int) -> list[Event]:
@@ -744,11 +757,11 @@ class Diplomacy:
                             self._trust(p, q, gain)
                     if a.event_audience() == ALL:
                         self.record[p]["kept"] += 1
-                events.append({"kind": "agreement_expired", "agreement": a.id, "kept": True, "audience": a.event_audience()})
+                events.append(facts.AgreementExpired(agreement=a.id, kept=True, audience=a.event_audience()).event())
             elif a.status == PROPOSED and turn - a.proposed_turn >= 1:
                 # A proposal left unsigned for two turns (the one it was made in and the next) lapses.
                 a.status = REJECTED
-                events.append({"kind": "agreement_rejected", "agreement": a.id, "state": None, "audience": audience_of(a.known_by)})
+                events.append(facts.AgreementRejected(agreement=a.id, state=None, audience=audience_of(a.known_by)).event())
         return events
 
     def year_end(self, turn: int, supply_before: Mapping[str, int], supply_after: Mapping[str, int]) -> list[Event]:

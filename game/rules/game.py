@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from game.rules import facts
 from game.rules.adjudication import VOID, Dislodgement, OrderResult, adjudicate
 from game.rules.adjustments import adjustment_balance, resolve_adjustments, supply_counts
 from game.rules.agreements import agreement_view
@@ -21,8 +22,15 @@ from game.rules.board import Board
 from game.rules.breaches import TurnFacts
 from game.rules.commands import AnyCommand, Phase, Resolve, SubmitOrders, command_json, parse_command
 from game.rules.diplomacy import Diplomacy
-from game.rules.errors import CommandError, OrderSyntaxError
-from game.rules.knowledge import UMPIRE
+from game.rules.errors import (
+    BadOrder,
+    GameOver,
+    InvalidCommand,
+    OrderSyntaxError,
+    UnknownState,
+    WrongPhase,
+)
+from game.rules.knowledge import ALL, UMPIRE
 from game.rules.orders import Order, parse_order
 from game.rules.retreats import resolve_retreats, retreat_options
 from game.rules.scenario import Scenario
@@ -82,15 +90,10 @@ class Game:
     def _starting_events(self, ref: str) -> list[Event]:
         a = self.diplomacy.agreements[ref]
         return [
-            {
-                "kind": "agreement_signed",
-                "agreement": a.id,
-                "parties": list(a.parties),
-                "visibility": a.visibility,
-                "title": a.title,
-                "at_start": True,
-                "audience": a.event_audience(),
-            }
+            facts.AgreementSigned(
+                agreement=a.id, parties=list(a.parties), visibility=a.visibility, title=a.title, at_start=True,
+                audience=a.event_audience(),
+            ).event()
         ]
 
     # --- reading ---------------------------------------------------------------------------
@@ -140,16 +143,16 @@ class Game:
             except ValidationError as exc:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"])
-                raise CommandError(f"invalid command: {where}: {first['msg']}") from None
+                raise InvalidCommand(f"invalid command: {where}: {first['msg']}") from None
         if self.phase is None:
-            raise CommandError("the game is over")
+            raise GameOver("the game is over")
         if not isinstance(command, SubmitOrders | Resolve):
             events = self.diplomacy.apply(command, self.turn, self.phase, self.treasury)
             self.commands.append(command_json(command))
             self._record().events.extend(events)
             return events
         if command.turn != self.turn or command.phase != self.phase:
-            raise CommandError(
+            raise WrongPhase(
                 f"this is turn {self.turn}, {self.phase} phase; the command is for turn {command.turn}, {command.phase}"
             )
         if isinstance(command, SubmitOrders):
@@ -167,19 +170,19 @@ class Game:
     def resolve(self) -> list[Event]:
         """Convenience: resolve the current phase."""
         if self.phase is None:
-            raise CommandError("the game is over")
+            raise GameOver("the game is over")
         return self.apply(Resolve(turn=self.turn, phase=self.phase))
 
     def _submit(self, command: SubmitOrders) -> None:
         if command.state not in self.state_ids:
-            raise CommandError(f"unknown state {command.state!r}")
+            raise UnknownState(f"unknown state {command.state!r}")
         assert self.phase is not None
         parsed: list[Order] = []
         for line in command.orders:
             try:
                 parsed.append(parse_order(line, self.phase))
             except OrderSyntaxError as exc:
-                raise CommandError(str(exc)) from None
+                raise BadOrder(str(exc)) from None
         self.pending[command.state] = parsed
 
     def _given(self) -> list[tuple[str, Order]]:
@@ -205,28 +208,26 @@ class Game:
         result = adjudicate(self.board, self.units, self._given())
         self.last_results = result.results
         events: list[Event] = [_void_event(r, "movement") for r in result.results if r.result == VOID]
+        # What happened on the map is public: every unit and holder is seen by everyone.
         for unit, dest in result.moves:
-            events.append({"kind": "move", "state": unit.state, "unit": unit.type, "from": unit.location, "to": dest})
+            events.append(facts.Move(state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL).event())
         for unit, dest in result.bounces:
-            events.append({"kind": "bounce", "state": unit.state, "unit": unit.type, "from": unit.location, "to": dest})
+            events.append(facts.Bounce(state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL).event())
         for territory in sorted(result.dislodged, key=self.board.index.__getitem__):
             dis = result.dislodged[territory]
             events.append(
-                {
-                    "kind": "dislodged",
-                    "state": dis.unit.state,
-                    "unit": dis.unit.type,
-                    "at": dis.unit.location,
-                    "by": self.units[dis.attacker_from].state if dis.attacker_from in self.units else None,
-                    "from": dis.attacker_from,
-                }
+                facts.Dislodged(
+                    state=dis.unit.state, unit=dis.unit.type, at=dis.unit.location,
+                    by=self.units[dis.attacker_from].state if dis.attacker_from in self.units else None,
+                    from_=dis.attacker_from, audience=ALL,
+                ).event()
             )
         self.units = result.units
         self.dislodged = dict(result.dislodged)
         self.standoffs = result.standoffs
-        facts = TurnFacts.collect(self.board, self.turn, units_before, self.owners, result)
+        turn_facts = TurnFacts.collect(self.board, self.turn, units_before, self.owners, result)
         diplomacy = self.diplomacy
-        events += diplomacy.check_breaches(facts)
+        events += diplomacy.check_breaches(turn_facts)
         events += diplomacy.intelligence(self.turn, self.treasury)
         events += diplomacy.leaks(self.turn)
         events += diplomacy.expire(self.turn)
@@ -240,9 +241,9 @@ class Game:
         self.last_results = result.results
         events: list[Event] = [_void_event(r, "retreat") for r in result.results if r.result == VOID]
         for unit, dest in result.retreats:
-            events.append({"kind": "retreat", "state": unit.state, "unit": unit.type, "from": unit.location, "to": dest})
+            events.append(facts.Retreat(state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL).event())
         for unit in result.disbanded:
-            events.append({"kind": "disband", "state": unit.state, "unit": unit.type, "at": unit.location})
+            events.append(facts.Disband(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
         self.units = result.units
         self.dislodged = {}
         self.standoffs = frozenset()
@@ -253,9 +254,9 @@ class Game:
         self.last_results = result.results
         events: list[Event] = [_void_event(r, "adjustment") for r in result.results if r.result == VOID]
         for unit in result.built:
-            events.append({"kind": "build", "state": unit.state, "unit": unit.type, "at": unit.location})
+            events.append(facts.Build(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
         for unit in result.removed:
-            events.append({"kind": "remove", "state": unit.state, "unit": unit.type, "at": unit.location})
+            events.append(facts.Remove(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
         self.units = result.units
         self._next_turn()
         return events
@@ -282,13 +283,10 @@ class Game:
             unit = self.units[territory]
             if territory in self.owners and self.owners[territory] != unit.state:
                 events.append(
-                    {
-                        "kind": "captured",
-                        "territory": territory,
-                        "state": unit.state,
-                        "from": self.owners[territory],
-                        "supply": self.board.territories[territory].supply,
-                    }
+                    facts.Captured(
+                        territory=territory, state=unit.state, from_=self.owners[territory],
+                        supply=self.board.territories[territory].supply, audience=ALL,
+                    ).event()
                 )
                 self.owners[territory] = unit.state
         for s in self.state_ids:
@@ -298,9 +296,7 @@ class Game:
             if income:
                 self.treasury[s] += income
                 # A treasury is its state's own business: others could tell from it who paid whom.
-                events.append(
-                    {"kind": "income", "state": s, "amount": income, "treasury": self.treasury[s], "audience": (s,)}
-                )
+                events.append(facts.Income(state=s, amount=income, treasury=self.treasury[s], audience=(s,)).event())
         total = len(self.board.supply)
         counts = supply_counts(self.board, self.owners)
         events += self.diplomacy.year_end(self.turn, supply_before, counts)
@@ -310,10 +306,10 @@ class Game:
         if leaders:
             self.winner = leaders[0]
             self.phase = None
-            events.append({"kind": "game_over", "reason": "victory", "winner": self.winner})
+            events.append(facts.GameOver(reason="victory", winner=self.winner, audience=ALL).event())
         elif end_year is not None and self.year >= end_year:
             self.phase = None
-            events.append({"kind": "game_over", "reason": "calendar", "winner": None})
+            events.append(facts.GameOver(reason="calendar", winner=None, audience=ALL).event())
         return events
 
     def _next_turn(self) -> None:
@@ -357,13 +353,10 @@ class Game:
 
 
 def _void_event(result: OrderResult, phase: str) -> Event:
-    return {
-        "kind": "order_void",
-        "state": result.state,
-        "order": result.order,
-        "phase": phase,
-        "reason": result.reason,
-    }
+    # An order, void or carried out, is its state's own business: what others see is the map.
+    return facts.OrderVoid(
+        state=result.state, order=result.order, phase=phase, reason=result.reason, audience=(result.state,)
+    ).event()
 
 
 def replay(scenario: Scenario, seed: int, commands: Sequence[Mapping[str, Any]]) -> Game:

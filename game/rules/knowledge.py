@@ -39,6 +39,7 @@ def visible_events(events: Iterable[Mapping[str, Any]], viewer: str) -> list[dic
     """The events a viewer may see, without their audience field (who else knows is not theirs to know)."""
     out: list[dict[str, Any]] = []
     for event in events:
-        if visible(event.get("audience", ALL), viewer):
+        # No default: a fact without an audience is a bug to surface, never a fact told to everyone.
+        if visible(event["audience"], viewer):
             out.append({k: v for k, v in event.items() if k != "audience" or viewer == UMPIRE})
     return out
