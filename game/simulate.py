@@ -4,9 +4,12 @@ Each bot sees only its own view (`view_for`) and acts only through commands, as 
 at a client would.  The bots' chance comes from the game's seed, split by (turn, purpose),
 so one seed gives one record.json, byte for byte, and another seed another game.
 
-Each movement turn: every bot opens (renounces, leaks, spies, proposes, speaks), then
-answers the proposals addressed to it in two rounds (so a counter-proposal can be signed the
-same turn), then settles what it owes, then orders.  Retreats and adjustments follow.
+The bots play through the one driver of bot turns (`game.bots.driver.BotDriver`), the same
+the server uses: each movement turn every bot opens (renounces, leaks, spies, proposes,
+speaks), then answers the proposals addressed to it in two rounds (so a counter-proposal can be
+signed the same turn), then settles what it owes, then orders.  Retreats and adjustments
+follow.  A command the rules refuse is dropped and a bot that fails does nothing more that
+step, both logged; the game goes on, and the command ends with a warning counting them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from game.bots.diplomat import Diplomat
+from game.bots.driver import BotDriver
 from game.bots.personality import PERSONALITIES, BotsError, default_mix, parse_bots
 from game.bots.situation import Table
 from game.rules.clauses import (
@@ -29,13 +33,10 @@ from game.rules.clauses import (
     SupportPromise,
     Tribute,
 )
-from game.rules.commands import DiplomacyCommand
 from game.rules.game import Game
 from game.rules.knowledge import OBSERVER
 from game.rules.scenario import Scenario
 from game.rules.views import view_for
-
-ANSWER_ROUNDS = 2
 
 
 def seats(scenario: Scenario) -> list[str]:
@@ -54,8 +55,13 @@ def play(
 
     `bots` maps each seat to a personality (default: `default_mix`); `views` is a folder that
     receives every state's view, and the observer's, after each turn."""
+    return drive(start(scenario, seed, bots), turns, views).game
+
+
+def start(scenario: Scenario, seed: int, bots: Mapping[str, str] | None = None) -> BotDriver:
+    """A new game with a diplomat bot in every seat, and the driver that plays them."""
     game = Game(scenario, seed)
-    return run(game, diplomats_for(game, bots), turns, views)
+    return driver_for(game, diplomats_for(game, bots))
 
 
 def diplomats_for(game: Game, bots: Mapping[str, str] | None = None) -> dict[str, Diplomat]:
@@ -65,52 +71,27 @@ def diplomats_for(game: Game, bots: Mapping[str, str] | None = None) -> dict[str
     return {s: Diplomat(s, PERSONALITIES[mix[s]], table, game.seed) for s in seats(game.scenario) if s in mix}
 
 
+def driver_for(game: Game, diplomats: Mapping[str, Diplomat]) -> BotDriver:
+    """The driver of the bots' turns, reading views and applying commands directly on the game."""
+    return BotDriver(game, diplomats, view=view_for, apply=game.apply)
+
+
 def run(game: Game, diplomats: Mapping[str, Diplomat], turns: int, views: Path | None = None) -> Game:
     """Play a game on, from wherever it stands, until movement turn `turns` is resolved or it ends."""
+    return drive(driver_for(game, diplomats), turns, views).game
+
+
+def drive(driver: BotDriver, turns: int, views: Path | None = None) -> BotDriver:
+    """Play the driver's game on until movement turn `turns` is resolved or it ends: in each phase
+    the bots do everything they do (`play_phase`), then it resolves."""
+    game = driver.game
     while not game.over and game.turn <= turns:
         turn = game.turn
-        if game.phase == "movement":
-            negotiate(game, diplomats)
-        for state in game.states_to_order():
-            bot = diplomats.get(state)
-            if bot is None:
-                continue
-            orders = bot.orders(view_for(game, state))
-            if orders:
-                game.submit(state, orders)
+        driver.play_phase()
         game.resolve()
         if views is not None and (game.over or game.turn != turn):
             write_views(game, views, turn)
-    return game
-
-
-def negotiate(game: Game, diplomats: Mapping[str, Diplomat]) -> None:
-    """The diplomacy of one movement turn, each bot in scenario order, every command through `apply`.
-
-    As a server tells a client that a proposal awaits it, the shell wakes a bot to answer only
-    when one does, and to settle its dues only in the year's last season."""
-    order = [s for s in game.state_ids if s in diplomats]
-
-    def run(state: str, commands: Sequence[DiplomacyCommand]) -> None:
-        for command in commands:
-            game.apply(command)
-
-    for state in order:
-        run(state, diplomats[state].open_turn(view_for(game, state)))
-    for round_ in range(1, ANSWER_ROUNDS + 1):
-        for state in order:
-            if _awaited(game, state):
-                run(state, diplomats[state].answer(view_for(game, state), round_))
-    if game.season_index == len(game.seasons) - 1:
-        for state in order:
-            run(state, diplomats[state].close_turn(view_for(game, state)))
-
-
-def _awaited(game: Game, state: str) -> bool:
-    """Whether a proposal waits for `state`'s answer."""
-    return any(
-        a.status == "proposed" and state not in a.signed for a in game.diplomacy.agreements_of(state)
-    )
+    return driver
 
 
 def write_views(game: Game, folder: Path, turn: int) -> None:
@@ -230,9 +211,12 @@ def stats(scenario: Scenario, seeds: Sequence[int], turns: int, bots: Mapping[st
     games = []
     by_bot: dict[str, Tally] = {name: Tally() for name in PERSONALITIES}
     by_kind: dict[str, list[int]] = {}  # kind of its first clause -> [signed, breached]
+    failures = 0
     for seed in seeds:
         mix = dict(bots) if bots is not None else default_mix(seats(scenario), seed)
-        game = play(scenario, seed, turns, mix)
+        driver = drive(start(scenario, seed, mix), turns)
+        game = driver.game
+        failures += driver.failures
         counts = tallies(game)
         agreements = [a for a in game.diplomacy.agreements.values() if a.start_turn is not None]
         games.append(
@@ -266,6 +250,7 @@ def stats(scenario: Scenario, seeds: Sequence[int], turns: int, bots: Mapping[st
             kind: {"signed": n, "breached": b, "breach_rate": round(b / n, 3) if n else 0.0}
             for kind, (n, b) in sorted(by_kind.items())
         },
+        "bot_failures": failures,
     }
 
 
@@ -306,11 +291,13 @@ def simulate_command(
             out.mkdir(parents=True, exist_ok=True)
             (out / "stats.json").write_text(_json(result), encoding="utf-8")
             _print_stats(console, result)
+            _print_failures(console, result["bot_failures"])
             return 0
-        game = play(scenario, seed, turns, mix, views)
-    except RulesError as exc:  # a bot bug must not pass silently
+        driver = drive(start(scenario, seed, mix), turns, views)
+    except RulesError as exc:  # the rules refusing to resolve a phase: a bug that must not pass silently
         console.print(f"[red]error:[/red] {exc}")
         return 1
+    game = driver.game
     out.mkdir(parents=True, exist_ok=True)
     path = out / "record.json"
     path.write_text(record_text(game), encoding="utf-8")
@@ -318,7 +305,17 @@ def simulate_command(
     console.print(f"Record written to {path}")
     if views is not None:
         console.print(f"Views written to {views}")
+    _print_failures(console, driver.failures)
     return 0
+
+
+def _print_failures(console: Any, failures: int) -> None:
+    """A warning line after the game if any bot failed: a refused command or a decision that raised
+    (each logged above, with its reason or traceback)."""
+    if failures:
+        plural = "s" if failures != 1 else ""
+        console.print(f"[yellow]warning:[/yellow] {failures} bot failure{plural} (refused commands or faulty "
+                      "decisions, logged above); the game went on without them", highlight=False)
 
 
 def _print_summary(console: Any, game: Game, scenario: Scenario, seed: int, turns: int, mix: Mapping[str, str]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hashlib
 import json
 import logging
 import resource
@@ -30,7 +31,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from game.protocol.codec import ProtocolError, decode_client
+from game.protocol.codec import ProtocolError, decode_client, pack
 from game.protocol.messages import (
     Act,
     ClientMessage,
@@ -209,6 +210,7 @@ class BackchannelServer:
 
     async def _seat_command(self, conn: Connection, host: GameHost, member: Member, ref: str | int, message: ClientMessage) -> None:
         now = time.time()
+        asked = _digest(message)
         if isinstance(message, Sync):
             await host.sync(conn, member, ref, message.v)
         elif isinstance(message, GetScenario):
@@ -216,19 +218,19 @@ class BackchannelServer:
             logs.command("answered", conn.id, "get_scenario")
         elif isinstance(message, Act):
             command = message.command
-            await host.command(conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command))
+            await host.command(conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command), asked=asked)
         elif isinstance(message, Ready):
             ready = message.ready
-            await host.command(conn, member, ref, "ready", lambda s: s.set_ready(member, ref, ready))
+            await host.command(conn, member, ref, "ready", lambda s: s.set_ready(member, ref, ready), asked=asked)
         elif isinstance(message, Start):
             fill = message.fill_bots
-            await host.command(conn, member, ref, "start", lambda s: s.start(member, ref, fill, now), offload=True)
+            await host.command(conn, member, ref, "start", lambda s: s.start(member, ref, fill, now), offload=True, asked=asked)
         elif isinstance(message, Pause | Resume | Extend):
             op, seconds = message.type, message.seconds if isinstance(message, Extend) else 0
-            await host.command(conn, member, ref, op, lambda s: s.change_clock(member, ref, op, now, seconds))
+            await host.command(conn, member, ref, op, lambda s: s.change_clock(member, ref, op, now, seconds), asked=asked)
         elif isinstance(message, ResolveNow):
             await host.command(
-                conn, member, ref, "resolve", lambda s: s.advance(now, "umpire", member, ref), offload=True
+                conn, member, ref, "resolve", lambda s: s.advance(now, "umpire", member, ref), offload=True, asked=asked
             )
 
     async def _hello(self, conn: Connection, hello: Hello) -> None:
@@ -292,6 +294,11 @@ class BackchannelServer:
 
 
 # --- the command ------------------------------------------------------------------------------------
+
+
+def _digest(message: ClientMessage) -> str:
+    """What a request asks, without its id: the same id resent must ask the same thing."""
+    return hashlib.blake2b(pack(message.model_dump(exclude={"id"})), digest_size=12).hexdigest()
 
 
 def raise_open_files_limit(wanted: int = 8192) -> int:

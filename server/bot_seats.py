@@ -1,31 +1,26 @@
 """Bots in server seats: the diplomat bot of game/bots, acting through the same commands a person sends.
 
-A bot reads only its own state's view (`view_for`), as a client would, and the session applies
-what it decides through `Game.apply`, logging each command like any player's.  Its chance comes
+A bot reads only its own state's view (`view_for`), as a client would.  The session plays its
+bots through the one driver of bot turns (`game.bots.driver.BotDriver`, the same `simulate`
+uses), which records each command as a log entry like any player's and logs a refused command
+or a faulty bot (logger "backchannel.bots") without stopping the game.  A bot's chance comes
 from the game's seed split by (turn, purpose), so a bot's play is a function of the game.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
 
 from game.bots.diplomat import Diplomat
+from game.bots.driver import ApplyHook, Bot, BotDriver
 from game.bots.personality import PERSONALITIES, default_mix
 from game.bots.situation import Table
 from game.rules.board import Board
-from game.rules.commands import DiplomacyCommand
+from game.rules.game import Game
 from game.rules.scenario import Scenario
+from game.rules.views import view_for
 
-ANSWER_ROUNDS = 2
-"""Rounds of answers before a phase resolves, so that a counter-proposal can be signed in time."""
-
-
-class Bot(Protocol):
-    def open_turn(self, view: Mapping[str, Any]) -> list[DiplomacyCommand]: ...
-    def answer(self, view: Mapping[str, Any], round_: int = 1) -> list[DiplomacyCommand]: ...
-    def close_turn(self, view: Mapping[str, Any]) -> list[DiplomacyCommand]: ...
-    def orders(self, view: Mapping[str, Any]) -> list[str]: ...
+__all__ = ["Bot", "bot_driver", "make_bots", "personalities"]
 
 
 def personalities(seats: Sequence[str], seed: int) -> dict[str, str]:
@@ -37,3 +32,9 @@ def make_bots(scenario: Scenario, board: Board, seed: int, assignment: Mapping[s
     """A bot for each state in `assignment` (state -> personality name)."""
     table = Table.from_scenario(scenario, board)
     return {s: Diplomat(s, PERSONALITIES[p], table, seed) for s, p in assignment.items()}
+
+
+def bot_driver(game: Game, bots: Mapping[str, Bot], apply: ApplyHook) -> BotDriver:
+    """The one driver of bot turns over a game's bots: each reads its state's view as a client
+    would, and `apply` records each command (raising `CommandError` when the rules refuse it)."""
+    return BotDriver(game, bots, view=view_for, apply=apply)

@@ -119,15 +119,16 @@ class GameHost:
 
     async def command(
         self, conn: Connection, member: Member, ref: str | int, kind: str, make: Callable[[Session], Step],
-        offload: bool = False,
+        offload: bool = False, asked: str | None = None,
     ) -> None:
-        """A seat's command: answered once, applied once, durable before anything is sent."""
-        await self._command(conn, member, ref, kind, make, offload)
+        """A seat's command: answered once, applied once, durable before anything is sent.  `asked` is
+        the request's digest: the same id sent again with another request is refused."""
+        await self._command(conn, member, ref, kind, make, offload, asked)
         self._schedule()
 
     async def _command(
         self, conn: Connection, member: Member, ref: str | int, kind: str, make: Callable[[Session], Step],
-        offload: bool,
+        offload: bool, asked: str | None = None,
     ) -> None:
         fields = {"game": self.id, "member": member.id, "ref": ref}
         async with self.lock:
@@ -135,11 +136,17 @@ class GameHost:
                 conn.error(UNAVAILABLE, "this game is unavailable after a server fault", ref)
                 return
             session = self.session
-            again = session.answered(member, ref)
+            try:
+                again = session.answered(member, ref, asked)
+            except SessionError as exc:  # an id reused for another command: refused, not remembered
+                conn.error(exc.code, exc.message, ref)
+                logs.command("refused", conn.id, kind, code=exc.code, **fields)
+                return
             if again is not None:
                 conn.send(again)
                 logs.command("resent", conn.id, kind, **fields)
                 return
+            session.asked = asked
             try:
                 step = await asyncio.to_thread(make, session) if offload else make(session)
             except SessionError as exc:
@@ -151,6 +158,8 @@ class GameHost:
                 self._fail(kind, exc)
                 conn.error(INTERNAL, "the server could not apply this command; nothing changed", ref)
                 return
+            finally:
+                session.asked = None
             delivered = False
 
             def deliver() -> None:  # as soon as the step is durable, not a turn of the loop later
@@ -236,6 +245,9 @@ class GameHost:
                     target.send(frame)
         if step.new_phase:
             self.push_views()
+        elif self.session.live == "full":
+            # The other design, kept to measure it: a whole new view to every viewer told something.
+            self.push_views({viewer for viewer, _, _ in step.events})
             if self.session.logged - self._snapshot_seq >= snapshots.EVERY_ENTRIES:
                 self._snapshot()
 
@@ -255,10 +267,11 @@ class GameHost:
 
         self.store.save_snapshot(self.id, snapshot).add_done_callback(landed)
 
-    def push_views(self) -> None:
-        """A fresh view to every connection (after a phase change), computed once per viewer."""
-        for targets in self.connections.values():
-            if not targets:
+    def push_views(self, viewers: set[str] | None = None) -> None:
+        """A fresh view to every connection (after a phase change), or to those of `viewers`, computed
+        once per viewer."""
+        for viewer, targets in self.connections.items():
+            if not targets or (viewers is not None and viewer not in viewers):
                 continue
             member = next(iter(targets)).member
             assert member is not None

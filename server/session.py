@@ -18,6 +18,7 @@ events for each viewer.  The host persists the entries and only then sends anyth
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,8 +26,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from game.bots.driver import BotDriver
 from game.protocol.codec import describe, event_frame, pack
 from game.protocol.messages import command_for
+from game.rules import facts as fact_models
+from game.rules.agreements import agreement_view
 from game.rules.board import Board
 from game.rules.commands import (
     Action,
@@ -41,10 +45,10 @@ from game.rules.commands import (
 )
 from game.rules.errors import CommandError
 from game.rules.game import Game
-from game.rules.knowledge import ALL, OBSERVER, UMPIRE, visible
+from game.rules.knowledge import ALL, OBSERVER, UMPIRE, Audience, visible
 from game.rules.scenario import Scenario
-from game.rules.views import scenario_for, view_for
-from server.bot_seats import ANSWER_ROUNDS, Bot, make_bots
+from game.rules.views import scenario_for, seat_view, standing_view, view_for
+from server.bot_seats import Bot, bot_driver, make_bots
 from server.clock import Clock
 from server.seats import Member
 from server.store import Entry, GameRecord
@@ -64,8 +68,38 @@ NOT_ALLOWED = "not_allowed"
 NOT_YOUR_SEAT = "not_your_seat"
 UMPIRE_ONLY = "umpire_only"
 INVALID_COMMAND = "invalid_command"
-REJECTED = "rejected"
+CLOCK = "clock"
 SEAT_UNAVAILABLE = "seat_unavailable"
+ID_REUSED = "id_reused"
+# The rules' refusals carry their own codes (game/rules/errors.py): unknown_agreement, wrong_status...
+
+
+TO = "_to"
+"""The private key of a view delta naming the one viewer whose stream it is for (never sent)."""
+STANDING_KINDS = frozenset({"agreement_ratified", "justification", "agreement_renounced", "agreement_breached", "denial"})
+"""Public facts of a command that can move a state's public standing (legitimacy, record, reputation)."""
+
+
+LIVE_ENV = "BACKCHANNEL_LIVE_VIEWS"
+
+
+def live_mode() -> str:
+    """How views follow within a phase: `delta` (the default: typed deltas in each viewer's stream) or
+    `full` (a whole new view to each viewer told something; kept to measure the two side by side)."""
+    mode = os.environ.get(LIVE_ENV, "delta")
+    if mode not in ("delta", "full"):
+        raise ValueError(f"{LIVE_ENV} must be delta or full, not {mode!r}")
+    return mode
+
+
+def _only(viewer: str) -> Audience:
+    """The audience of a delta cut for one viewer: that state; everyone for the observer's (it holds
+    only what is public); no state for the umpire's (it holds what only the umpire may see)."""
+    if viewer == OBSERVER:
+        return ALL
+    if viewer == UMPIRE:
+        return ()
+    return (viewer,)
 
 
 class SessionError(Exception):
@@ -140,10 +174,15 @@ class Session:
         self.bots: dict[str, Bot] = {}
         self.viewers: tuple[str, ...] = (*self.game.state_ids, OBSERVER, UMPIRE)
         self.streams: dict[str, Stream] = {v: Stream() for v in self.viewers}
-        self.replies: dict[str, OrderedDict[str | int, bytes]] = {}  # packed: sent again as they are
+        self.replies: dict[str, OrderedDict[str | int, tuple[str | None, bytes]]] = {}
+        """Per member: command id -> (the request's digest, the packed reply sent again as it is)."""
         self.logged = 0  # entries applied (and, outside a step, durable)
         self._step: Step | None = None
         self._required: tuple[tuple[int, str | None], frozenset[str]] = ((0, None), frozenset())
+        self.live = live_mode()
+        self.asked: str | None = None
+        """The digest of the request being applied (`GameHost` sets it): a command id sent again
+        with a different request is refused, not answered with the first one's reply."""
 
     # --- the one way an entry changes the session ------------------------------------------------
 
@@ -162,14 +201,14 @@ class Session:
             self.humans[member.state] = self.humans.get(member.state, 0) + 1
             if self.humans[member.state] > 1:
                 return []
-            return [{"kind": "seat", "state": member.state, "player": "human", "audience": ALL}]
+            return [fact_models.SeatTaken(state=member.state, player="human", audience=ALL).event()]
         if kind == "start":
             self.status = "running"
             assignment: dict[str, str] = entry["bots"]
             for state in assignment:
                 self.seats[state] = "bot"
             self.bots = make_bots(self.scenario, self.board, self.record.seed, assignment)
-            return [{"kind": "started", "bots": sorted(assignment, key=self.game.state_ids.index), "audience": ALL}]
+            return [fact_models.Started(bots=sorted(assignment, key=self.game.state_ids.index), audience=ALL).event()]
         if kind == "phase":
             self.clock = Clock.from_json(entry["clock"])
             self.ready.clear()
@@ -177,10 +216,10 @@ class Session:
             if game.over:
                 self.status = "over"
             return [
-                {
-                    "kind": "phase", "turn": game.turn, "year": game.year, "season": game.season,
-                    "phase": game.phase, "deadline": self.clock.deadline, "audience": ALL,
-                }
+                fact_models.PhaseBegan(
+                    turn=game.turn, year=game.year, season=game.season, phase=game.phase,
+                    deadline=self.clock.deadline, audience=ALL,
+                ).event()
             ]
         if kind == "ready":
             state = entry["state"]
@@ -188,31 +227,83 @@ class Session:
                 self.ready.add(state)
             else:
                 self.ready.discard(state)
-            return [{"kind": "ready", "state": state, "ready": entry["ready"], "audience": ALL}]
+            return [fact_models.ReadyFlag(state=state, ready=entry["ready"], audience=ALL).event()]
         if kind == "clock":
             self.clock = Clock.from_json(entry["clock"])
-            return [{"kind": "clock", "change": entry["op"], **self.clock.to_json(), "audience": ALL}]
+            return [fact_models.ClockChanged(change=entry["op"], **self.clock.to_json(), audience=ALL).event()]
         raise ValueError(f"unknown log entry {kind!r}")
 
-    def _command_facts(self, command: AnyCommand, facts: list[Event]) -> list[Event]:
-        """The rules' facts of a command, and those it leaves in the game's state: a message, orders."""
-        out = list(facts)
+    def _command_facts(self, command: AnyCommand, rules_facts: list[Event]) -> list[Event]:
+        """The rules' facts of a command, those it leaves in the game's state (a message, orders), and
+        then the view deltas they cause (`_deltas`)."""
+        out = list(rules_facts)
         if isinstance(command, Press):
             m = self.game.diplomacy.messages[-1]
             out.append(
-                {"kind": "message", "id": m["id"], "turn": m["turn"], "from": m["from"], "to": m["to"],
-                 "text": m["text"], "audience": m["audience"]}
+                fact_models.MessageSent(
+                    id=m["id"], turn=m["turn"], from_=m["from"], to=m["to"], text=m["text"], audience=m["audience"]
+                ).event()
             )
             if command.sincerity is not None:  # the sender's private mark, for the debrief
-                out.append({"kind": "message_mark", "message": m["id"], "sincerity": command.sincerity,
-                            "audience": (command.state,)})
+                out.append(fact_models.MessageMark(message=m["id"], sincerity=command.sincerity, audience=(command.state,)).event())
         elif isinstance(command, SubmitOrders):
+            # The state's own business, and so every member of its team sees the orders as given.
             given = [o.text for o in self.game.pending.get(command.state, ())]
-            out.append({"kind": "orders_submitted", "state": command.state, "turn": command.turn,
-                        "phase": command.phase, "orders": given, "audience": (command.state,)})
+            out.append(
+                fact_models.OrdersSubmitted(
+                    state=command.state, turn=command.turn, phase=command.phase, orders=given, audience=(command.state,)
+                ).event()
+            )
         elif isinstance(command, Action):
-            out.append({"kind": "action_ordered", "state": command.state, "action": command.kind,
-                        "target": command.target, "audience": (command.state,)})
+            out.append(
+                fact_models.ActionOrdered(
+                    state=command.state, action=command.kind, target=command.target, audience=(command.state,)
+                ).event()
+            )
+        if not isinstance(command, Resolve) and self.live == "delta":
+            out += self._deltas(out)
+        return out
+
+    def _deltas(self, told: list[Event]) -> list[Event]:
+        """What of each viewer's view the facts of one command changed, cut for that viewer.
+
+        Only those who were told a fact get a delta of it, so a delta never says that something
+        happened that the viewer was not told: the card of each agreement a fact is about, for each
+        viewer in the fact's audience (`agreement`); a state's own part (`me`: treasury, trust,
+        orders, actions) for the states whose part a fact changed; the public standing of every
+        state (`standing`) after a public fact that moves it.  A new phase sends whole views instead."""
+        game = self.game
+        agreements = game.diplomacy.agreements
+        cards: dict[str, set[str]] = {}  # viewer -> agreement ids
+        mine: set[str] = set()
+        standing = False
+        for fact in told:
+            audience = fact["audience"]
+            kind = fact["kind"]
+            refs = [fact["agreement"]] if isinstance(fact.get("agreement"), str) else []
+            if kind == "agreement_proposed" and fact.get("counter_of"):
+                refs.append(fact["counter_of"])  # the proposal it superseded
+            if refs:
+                for viewer in self.viewers:
+                    if visible(audience, viewer):
+                        cards.setdefault(viewer, set()).update(refs)
+            if kind in ("payment", "trust_shaken", "orders_submitted", "action_ordered"):
+                mine.update(s for s in (fact.get("state"), fact.get("to")) if s in game.diplomacy.trust)
+            elif kind == "agreement_renounced":
+                mine.update(p for p in agreements[fact["agreement"]].parties if p != fact["state"])
+            if audience == ALL and kind in STANDING_KINDS:
+                standing = True
+        out: list[Event] = []
+        for viewer in self.viewers:
+            for ref in sorted(cards.get(viewer, ())):
+                card = agreement_view(agreements[ref], viewer)
+                if card is not None:
+                    out.append({**fact_models.AgreementCard(agreement=card, audience=_only(viewer)).event(), TO: viewer})
+        for state in game.state_ids:
+            if state in mine:
+                out.append({**fact_models.SeatState(me=seat_view(game, state), audience=(state,)).event(), TO: state})
+        if standing:
+            out.append(fact_models.Standing(states=standing_view(game), audience=ALL).event())
         return out
 
     def _emit(self, facts: list[Event]) -> None:
@@ -221,12 +312,15 @@ class Session:
         step = self._step
         streams = self.streams
         for fact in facts:
-            audience = fact.get("audience", ALL)
+            audience = fact["audience"]  # required: a fact without one is a bug, never public by default
             # Packed once for every viewer who may see it; the umpire's copy keeps the audience.
             hidden = pack({k: v for k, v in fact.items() if k != "audience"})
-            for viewer in self.viewers:
+            to = fact.get(TO)
+            if to is not None:  # a view delta: cut for one viewer, for that viewer's stream alone
+                hidden = pack({k: v for k, v in fact.items() if k not in ("audience", TO)})
+            for viewer in self.viewers if to is None else (to,):
                 if visible(audience, viewer):
-                    event = pack(fact) if viewer == UMPIRE else hidden
+                    event = pack({k: v for k, v in fact.items() if k != TO}) if viewer == UMPIRE else hidden
                     v = streams[viewer].append(event)
                     if step is not None:
                         step.events.append((viewer, v, event))
@@ -236,6 +330,8 @@ class Session:
         assert self._step is not None
         facts = self._apply(entry, command)
         self.logged += 1
+        if self.asked is not None and entry.get("c") is not None:
+            entry["h"] = self.asked  # kept in the log, so a restarted server still knows a reused id
         self._step.entries.append(entry)
         self._emit(facts)
         return facts
@@ -252,7 +348,9 @@ class Session:
             m, c = entry.get("m"), entry.get("c")
             if m in self.members and c is not None:
                 member = self.members[m]
+                self.asked = entry.get("h")
                 self._remember(member, c, self._ack(member, c, self._result(entry, facts)))
+                self.asked = None
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -336,14 +434,22 @@ class Session:
 
     def _remember(self, member: Member, ref: str | int, reply: dict[str, Any]) -> None:
         kept = self.replies.setdefault(member.id, OrderedDict())
-        kept[ref] = pack(reply)
+        kept[ref] = (self.asked, pack(reply))
         while len(kept) > REPLIES_KEPT:
             kept.popitem(last=False)
 
-    def answered(self, member: Member, ref: str | int) -> bytes | None:
-        """The reply already given to this member's command `ref`, if any: a resent command is not applied again."""
+    def answered(self, member: Member, ref: str | int, asked: str | None = None) -> bytes | None:
+        """The reply already given to this member's command `ref`, if any: a resent command is not applied
+        again.  The same id with a different request (its digest `asked`) is refused: it is a client's
+        mistake, and answering it with the first reply would tell it its command was applied."""
         kept = self.replies.get(member.id)
-        return kept.get(ref) if kept is not None else None
+        first = kept.get(ref) if kept is not None else None
+        if first is None:
+            return None
+        digest, reply = first
+        if digest is not None and asked is not None and digest != asked:
+            raise SessionError(ID_REUSED, f"the command id {ref!r} was already used for another command; give each command its own id")
+        return reply
 
     def refuse(self, member: Member, ref: str | int, error: SessionError) -> dict[str, Any]:
         """The error reply to a command, remembered so that a resend gets the same answer."""
@@ -420,8 +526,9 @@ class Session:
             facts = self._record(entry, command)
         except CommandError as exc:
             self._end()
-            # The rules' reasons are about the sender's own command and what it may know.
-            raise SessionError(REJECTED, str(exc)) from None
+            # The rules' reasons are about the sender's own command and what it may know; the code is the
+            # kind of refusal (game/rules/errors.py).
+            raise SessionError(exc.code, str(exc)) from None
         step.reply = self._ack(member, ref, self._result(entry, facts))
         self._remember(member, ref, step.reply)
         return self._end()
@@ -450,7 +557,7 @@ class Session:
             else:
                 clock.extend(seconds)
         except ValueError as exc:
-            raise SessionError(REJECTED, str(exc)) from None
+            raise SessionError(CLOCK, str(exc)) from None
         step = self._begin()
         entry: Entry = {"k": "clock", "m": member.id, "c": ref, "op": op, "clock": clock.to_json()}
         self._record(entry)
@@ -529,50 +636,20 @@ class Session:
         self._record({"k": "phase", "clock": clock.to_json()})
         self._bots_open()
 
-    def _bot_commands(self, state: str, decide: str, *args: Any) -> None:
-        """Apply what one bot decides; a command the rules refuse is dropped, as a client's would be."""
-        bot = self.bots[state]
-        try:
-            commands = getattr(bot, decide)(view_for(self.game, state), *args)
-        except Exception:  # a faulty bot must not stop the game: its state simply does nothing
-            return
-        for command in commands:
-            entry: Entry = {"k": "cmd", "m": "bot", "c": None, "cmd": command_json(command)}
-            try:
-                self._record(entry, command)
-            except CommandError:
-                continue
+    def _bot_command(self, command: AnyCommand) -> None:
+        """The bot driver's way to apply a command: a log entry like a player's.  Raises CommandError
+        (nothing changed) when the rules refuse it; the driver drops and logs it."""
+        self._record({"k": "cmd", "m": "bot", "c": None, "cmd": command_json(command)}, command)
 
     def _bots_open(self) -> None:
-        if self.game.phase == "movement":
-            for state in self._bot_states():
-                self._bot_commands(state, "open_turn")
+        """A phase starts: in a movement phase every bot opens its turn (game/bots/driver.py)."""
+        self._bot_driver().open_phase()
 
     def _bots_close(self) -> None:
-        game = self.game
-        if game.phase == "movement":
-            for round_ in range(1, ANSWER_ROUNDS + 1):
-                for state in self._bot_states():
-                    if any(a.status == "proposed" and state not in a.signed for a in game.diplomacy.agreements_of(state)):
-                        self._bot_commands(state, "answer", round_)
-            if game.season_index == len(game.seasons) - 1:
-                for state in self._bot_states():
-                    self._bot_commands(state, "close_turn")
-        to_order = set(game.states_to_order())
-        for state in self._bot_states():
-            if state not in to_order:
-                continue
-            try:
-                orders = self.bots[state].orders(view_for(game, state))
-            except Exception:
-                continue
-            if not orders or game.phase is None:
-                continue
-            command = SubmitOrders(state=state, turn=game.turn, phase=game.phase, orders=orders)
-            try:
-                self._record({"k": "cmd", "m": "bot", "c": None, "cmd": command_json(command)}, command)
-            except CommandError:
-                continue
+        """Before the phase resolves: the bots answer, settle their dues and order (game/bots/driver.py)."""
+        self._bot_driver().close_phase()
 
-    def _bot_states(self) -> list[str]:
-        return [s for s in self.game.state_ids if s in self.bots]
+    def _bot_driver(self) -> BotDriver:
+        """The one driver of bot turns (the same `simulate` uses) over this session's bots and game.
+        Made afresh each time, so that nothing of it is pickled into a snapshot."""
+        return bot_driver(self.game, self.bots, self._bot_command)

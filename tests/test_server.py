@@ -171,9 +171,9 @@ async def test_roles_observer_cannot_order_and_player_cannot_umpire(tmp_path: Pa
                 refused = await client.request(request, **fields)
                 assert refused["type"] == "error" and refused["code"] == "umpire_only", (request, refused)
         wrong_turn = await player.act(kind="orders", turn=5, phase="movement", orders=[])
-        assert wrong_turn["code"] == "rejected" and "turn 1" in wrong_turn["message"]
+        assert wrong_turn["code"] == "wrong_phase" and "turn 1" in wrong_turn["message"]
         unknown = await player.act(kind="sign", agreement="agr-12345678")
-        assert unknown["code"] == "rejected" and f"known to {state}" in unknown["message"]
+        assert unknown["code"] == "unknown_agreement" and f"known to {state}" in unknown["message"]
         bad = await player.act(kind="press", text="x" * 2001)
         assert bad["code"] == "invalid_command" and "text" in bad["message"]
         for client in (player, observer, umpire):
@@ -194,7 +194,7 @@ async def test_umpire_pauses_resumes_and_extends_the_clock(tmp_path: Path) -> No
         assert clock["deadline"] == pytest.approx(deadline + 120)
         paused = await umpire.request("pause")
         assert paused["result"]["clock"]["paused"] and paused["result"]["clock"]["deadline"] is None
-        assert (await umpire.request("pause"))["code"] == "rejected"
+        assert (await umpire.request("pause"))["code"] == "clock"
         await player.event("clock", lambda e: e["change"] == "pause")
         resumed = await umpire.request("resume")
         assert not resumed["result"]["clock"]["paused"] and resumed["result"]["clock"]["deadline"] > deadline
@@ -335,7 +335,7 @@ async def test_logs_carry_no_secret_content(tmp_path: Path, caplog: pytest.LogCa
         await a_client.act(kind="press", to=[b], text=text)
         proposed = await a_client.act(kind="propose", parties=[a, b], title=title, clauses=[{"kind": "free_text", "text": text}])
         refused = await b_client.act(kind="sign", agreement="agr-12345678")
-        assert refused["code"] == "rejected"
+        assert refused["code"] == "unknown_agreement"
         for client in (a_client, b_client, umpire):
             await client.close()
     logged = caplog.text

@@ -55,18 +55,7 @@ def view_for(game: Game, viewer: str) -> dict[str, Any]:
                 for t in sorted(game.dislodged, key=index.__getitem__)
             ],
         },
-        "states": [
-            {
-                "id": s,
-                "name": game.scenario.state(s).name,
-                "supply": game.supply_count(s),
-                "units": sum(1 for u in game.units.values() if u.state == s),
-                "legitimacy": d.legitimacy[s],
-                "reputation": d.reputation(s),
-                "record": dict(d.record[s]),
-            }
-            for s in game.state_ids
-        ],
+        "states": standing_view(game),
         "agreements": [v for a in d.agreements.values() if (v := agreement_view(a, viewer)) is not None],
         "messages": _messages(game, viewer),
         # A turn shows only if the viewer may see one of its events: an empty entry would tell it
@@ -79,14 +68,37 @@ def view_for(game: Game, viewer: str) -> dict[str, Any]:
         view["trust"] = {a: dict(row) for a, row in d.trust.items()}
         view["treasury"] = dict(game.treasury)
     elif viewer != OBSERVER:
-        view["me"] = {
-            "state": viewer,
-            "treasury": game.treasury[viewer],
-            "trust": dict(d.trust[viewer]),
-            "orders": [o.text for o in game.pending.get(viewer, ())],
-            "actions": [{"kind": k, "target": t} for k, s, t in d.actions if s == viewer],
-        }
+        view["me"] = seat_view(game, viewer)
     return view
+
+
+def standing_view(game: Game) -> list[dict[str, Any]]:
+    """Every state's public standing (a view's `states`): what everyone can see of each."""
+    d = game.diplomacy
+    return [
+        {
+            "id": s,
+            "name": game.scenario.state(s).name,
+            "supply": game.supply_count(s),
+            "units": sum(1 for u in game.units.values() if u.state == s),
+            "legitimacy": d.legitimacy[s],
+            "reputation": d.reputation(s),
+            "record": dict(d.record[s]),
+        }
+        for s in game.state_ids
+    ]
+
+
+def seat_view(game: Game, state: str) -> dict[str, Any]:
+    """A state's own part of its view (`me`): its treasury, its trust in others, its orders and actions."""
+    d = game.diplomacy
+    return {
+        "state": state,
+        "treasury": game.treasury[state],
+        "trust": dict(d.trust[state]),
+        "orders": [o.text for o in game.pending.get(state, ())],
+        "actions": [{"kind": k, "target": t} for k, s, t in d.actions if s == state],
+    }
 
 
 def observer_view(game: Game) -> dict[str, Any]:
