@@ -14,6 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from game.protocol.codec import ProtocolError, decode_client, decode_server, encode, event_frame, pack
+from game.protocol.events import read_event
 from game.protocol.messages import CLIENT_MESSAGE, SERVER_MESSAGE, Error, Hello, Welcome, command_for
 from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION
 from game.rules.knowledge import OBSERVER, UMPIRE
@@ -358,3 +359,114 @@ def test_the_scenario_book_keeps_checked_scenarios_as_json(tmp_path: Path) -> No
     assert third.load(text, "classic")[0] == scenario  # read from the YAML again
     third.load(text + "\n# edited\n", "classic")  # other text: its own entry
     assert len(list(tmp_path.glob("*.json"))) == 2
+
+
+# --- live views: deltas within the phase ---------------------------------------------------------------
+
+
+def _stream_events(session: Session, viewer: str, since: int) -> list[dict[str, Any]]:
+    missed = session.streams[viewer].since(since)
+    assert missed is not None
+    return [msgpack.unpackb(e) for _, e in missed]
+
+
+def test_a_deal_is_proposed_countered_and_signed_within_one_phase() -> None:
+    """Each step reaches the other side at once as a card of the agreement cut for it; a third state
+    and the observer get nothing; a signature leaves no card that still says proposed."""
+    session, m = classic_session()
+    session.start(m["umpire"], "s", fill_bots=False, now=0.0)
+    v = {viewer: session.streams[viewer].version for viewer in session.viewers}
+    step = session.act(m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "visibility": "secret",
+                                        "title": "Channel pact", "clauses": [{"kind": "non_aggression"}]})
+    ref = step.reply["result"]["agreement"] if step.reply else ""
+    fra = _stream_events(session, "fra", v["fra"])
+    assert [e["kind"] for e in fra] == ["agreement_proposed", "agreement"]
+    assert fra[1]["agreement"]["id"] == ref and fra[1]["agreement"]["status"] == "proposed"
+    assert fra[1]["agreement"]["title"] == "Channel pact" and "audience" not in fra[1]
+    for outsider in ("ger", OBSERVER):
+        assert session.streams[outsider].version == v[outsider], f"{outsider} was told of a secret proposal"
+    umpire = _stream_events(session, UMPIRE, v[UMPIRE])
+    assert [e["kind"] for e in umpire] == ["agreement_proposed", "agreement"]
+    assert umpire[1]["agreement"]["known_by"] == ["eng", "fra"], "the umpire's own card, not a player's"
+
+    v = {viewer: session.streams[viewer].version for viewer in session.viewers}
+    step = session.act(m["fra"], "c", {"kind": "counter", "agreement": ref, "clauses": [{"kind": "non_aggression"}],
+                                        "duration": 2})
+    new = step.reply["result"]["agreement"] if step.reply else ""
+    cards = {e["agreement"]["id"]: e["agreement"]["status"]
+             for e in _stream_events(session, "eng", v["eng"]) if e["kind"] == "agreement"}
+    assert cards == {ref: "superseded", new: "proposed"}
+
+    v = {viewer: session.streams[viewer].version for viewer in session.viewers}
+    session.act(m["eng"], "s", {"kind": "sign", "agreement": new})
+    for viewer in ("eng", "fra"):
+        events = _stream_events(session, viewer, v[viewer])
+        assert "agreement_signed" in [e["kind"] for e in events]
+        assert [e["agreement"]["status"] for e in events if e["kind"] == "agreement"] == ["active"]
+    assert session.streams["ger"].version == v["ger"]
+    with pytest.raises(SessionError) as again:
+        session.act(m["eng"], "s2", {"kind": "sign", "agreement": new})
+    assert again.value.code == "wrong_status" and "active" in again.value.message
+
+
+def test_teammates_see_each_others_orders_and_a_payment_moves_both_treasuries() -> None:
+    session, m = classic_session()
+    mate = Member("m9", "g-test", "player", "eng", b"9")
+    session.join(mate)
+    session.start(m["umpire"], "s", fill_bots=False, now=0.0)
+    v = session.streams["eng"].version
+    session.act(mate, "o", {"kind": "orders", "turn": 1, "phase": "movement", "orders": ["F lon - nth"]})
+    me = [e for e in _stream_events(session, "eng", v) if e["kind"] == "me"]
+    assert me and me[-1]["me"]["orders"] == ["F lon - nth"], "both members of eng share one stream: the teammate sees it"
+    v = {s: session.streams[s].version for s in ("eng", "fra", "ger")}
+    session.game.treasury["eng"] = 5  # the classic board starts with empty treasuries
+    session.act(m["eng"], "p", {"kind": "pay", "to": "fra", "amount": 1})
+    for state in ("eng", "fra"):
+        me = [e["me"] for e in _stream_events(session, state, v[state]) if e["kind"] == "me"]
+        assert me and me[-1]["treasury"] == session.game.treasury[state]
+    assert session.streams["ger"].version == v["ger"]
+
+
+def test_an_unseen_agreement_is_refused_as_an_id_that_does_not_exist() -> None:
+    session, m = classic_session()
+    session.start(m["umpire"], "s", fill_bots=False, now=0.0)
+    step = session.act(m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]})
+    ref = step.reply["result"]["agreement"] if step.reply else ""
+    answers = []
+    for agreement in (ref, "agr-00000000"):
+        with pytest.raises(SessionError) as refused:
+            session.act(m["ger"], agreement, {"kind": "sign", "agreement": agreement})
+        answers.append((refused.value.code, refused.value.message.replace(agreement, "ID")))
+    assert answers[0] == answers[1] and answers[0][0] == "unknown_agreement"
+
+
+def test_a_command_id_reused_for_another_command_is_refused() -> None:
+    session, m = classic_session()
+    session.start(m["umpire"], "s", fill_bots=False, now=0.0)
+    session.asked = "first"
+    session.act(m["eng"], 7, {"kind": "press", "to": ["fra"], "text": "one"})
+    session.asked = None
+    assert session.answered(m["eng"], 7, "first") is not None, "the same request again gets its first reply"
+    with pytest.raises(SessionError) as reused:
+        session.answered(m["eng"], 7, "second")
+    assert reused.value.code == "id_reused"
+
+
+def test_every_event_on_the_wire_is_one_of_the_described_kinds() -> None:
+    """A few turns with bots and people: every event of every viewer's stream reads as its kind's wire
+    model (game/protocol/events.py), carries its audience only for the umpire, and no kind is unknown."""
+    session, m = classic_session(seats={"ita": "bot", "aus": "bot", "rus": "bot", "tur": "bot"})
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+    session.act(m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]})
+    session.act(m["eng"], "m", {"kind": "press", "to": ["fra"], "text": "soon", "sincerity": "deceptive"})
+    for turn in range(3):
+        session.advance(float(turn), "umpire", m["umpire"], f"r{turn}")
+    kinds: set[str] = set()
+    for viewer, stream in session.streams.items():
+        for packed in stream.items:
+            event = msgpack.unpackb(packed)
+            read_event(event)
+            kinds.add(event["kind"])
+            assert ("audience" in event) == (viewer == UMPIRE), (viewer, event["kind"])
+            assert "_to" not in event
+    assert {"agreement", "me", "message", "move", "phase"} <= kinds
