@@ -17,6 +17,8 @@ from game.protocol.codec import ProtocolError, decode_client, decode_server, enc
 from game.protocol.events import read_event
 from game.protocol.messages import CLIENT_MESSAGE, SERVER_MESSAGE, Error, Hello, Welcome, command_for
 from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION
+from game.rules.errors import REFUSALS
+from game.rules.facts import FACT_KINDS
 from game.rules.knowledge import OBSERVER, UMPIRE
 from server.clock import Clock
 from server.connection import TokenBucket
@@ -470,3 +472,15 @@ def test_every_event_on_the_wire_is_one_of_the_described_kinds() -> None:
             assert ("audience" in event) == (viewer == UMPIRE), (viewer, event["kind"])
             assert "_to" not in event
     assert {"agreement", "me", "message", "move", "phase"} <= kinds
+
+
+def test_every_fact_kind_and_refusal_code_is_documented() -> None:
+    """docs/rules.md says who learns each kind and why; docs/protocol.md shows each on the wire and
+    lists every refusal code: a new kind or code without its line fails here."""
+    root = Path(__file__).resolve().parent.parent / "docs"
+    rules, protocol = (root / "rules.md").read_text(), (root / "protocol.md").read_text()
+    for kind in FACT_KINDS:
+        assert f"`{kind}`" in rules, f"docs/rules.md does not say who learns {kind}"
+        assert f"`{kind}`" in protocol, f"docs/protocol.md does not show {kind}"
+    for refusal in REFUSALS:
+        assert f"`{refusal.code}`" in protocol, f"docs/protocol.md does not list the code {refusal.code}"
