@@ -323,10 +323,12 @@ class Diplomacy:
                 ).event()
             ]
         if kind == "leak":
-            if a.status != ACTIVE or not self._has_secret(a):
-                raise WrongStatus(f"{a.id} has no secret left to leak")
+            # First what the state knows: one that cannot read a public agreement's annex may not
+            # learn from the answer whether the annex was since breached or exposed.
             if not a.secret and state not in a.annex_known_by:
                 raise WrongStatus(f"{state} knows no secret of {a.id} to leak")
+            if a.status != ACTIVE or not self._has_secret(a):
+                raise WrongStatus(f"{a.id} has no secret left to leak")
             if (state, a.id) in self.deliberate_leaks:
                 raise AlreadyDone(f"{state} is already leaking {a.id} this turn")
             self.deliberate_leaks.append((state, a.id))
