@@ -241,7 +241,8 @@ class Session:
             m = self.game.diplomacy.messages[-1]
             out.append(
                 fact_models.MessageSent(
-                    id=m["id"], turn=m["turn"], from_=m["from"], to=m["to"], text=m["text"], audience=m["audience"]
+                    id=m["id"], turn=m["turn"], from_=m["from"], to=m["to"], text=m["text"], ask=m.get("ask"),
+                    answer=m.get("answer"), audience=m["audience"],
                 ).event()
             )
             if command.sincerity is not None:  # the sender's private mark, for the debrief

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from game.rules.asks import Answer, Ask
 from game.rules.clauses import Clause
 
 Phase = Literal["movement", "retreat", "adjustment"]
@@ -92,13 +93,24 @@ class DeclareBreach(CommandModel):
 
 class Press(CommandModel):
     """A private message to some states, or (no recipients) a public statement.  `sincerity` is the
-    sender's private mark, shown only in the debrief."""
+    sender's private mark, shown only in the debrief.  It may carry a structured `ask` or an `answer`
+    to one (game/rules/asks.py); the text may then be left empty and the rules write the sentence."""
 
     kind: Literal["press"] = "press"
     state: StateId
     to: list[StateId] = Field(default_factory=list, max_length=12)
-    text: str = Field(min_length=1, max_length=2000)
+    text: str = Field("", max_length=2000)
     sincerity: Literal["sincere", "deceptive"] | None = None
+    ask: Ask | None = None
+    answer: Answer | None = None
+
+    @model_validator(mode="after")
+    def _something_said(self) -> Press:
+        if not self.text.strip() and self.ask is None and self.answer is None:
+            raise ValueError("a message needs text, an ask or an answer")
+        if self.ask is not None and self.answer is not None:
+            raise ValueError("a message carries an ask or an answer, not both: send two")
+        return self
 
 
 class Action(CommandModel):

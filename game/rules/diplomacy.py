@@ -26,6 +26,15 @@ from game.rules.agreements import (
     SUPERSEDED,
     Agreement,
 )
+from game.rules.asks import (
+    AnyAsk,
+    answer_sentence,
+    ask_agreement,
+    ask_sentence,
+    ask_states,
+    ask_territories,
+    parse_ask,
+)
 from game.rules.board import Board
 from game.rules.breaches import Breach, TurnFacts, check_clause, watch_keys
 from game.rules.clauses import (
@@ -55,6 +64,7 @@ from game.rules.errors import (
     NotAParty,
     TreasuryShort,
     UnknownAgreement,
+    UnknownMessage,
     UnknownState,
     UnknownTerritory,
     WrongPhase,
@@ -434,6 +444,16 @@ class Diplomacy:
                 raise BadTerms("a message cannot be sent to oneself")
         if len(set(command.to)) != len(command.to):
             raise BadTerms("a recipient is named twice")
+        text = command.text.strip()
+        said: dict[str, Any] = {}
+        if command.ask is not None:
+            self._check_ask(command.ask, command.state)
+            said["ask"] = command.ask.model_dump(mode="json")
+            text = text or ask_sentence(command.ask, self._territory_name, self._state_name)
+        if command.answer is not None:
+            asked = self._asked(command.answer.to, command.state)
+            said["answer"] = command.answer.model_dump(mode="json")
+            text = text or answer_sentence(asked, command.answer.yes, self._territory_name, self._state_name)
         mid = self._fresh_id("msg", command.state)
         audience: Audience = audience_of([command.state, *command.to]) if command.to else ALL
         message = {
@@ -441,13 +461,44 @@ class Diplomacy:
             "turn": turn,
             "from": command.state,
             "to": sorted(command.to) if command.to else ALL,
-            "text": command.text,
+            "text": text,
+            **said,
             "audience": audience,
         }
         self.messages.append(message)
         if command.sincerity is not None:
             self.marks[mid] = command.sincerity
         return []
+
+    def _check_ask(self, ask: AnyAsk, sender: str) -> None:
+        """An ask names places and states that exist, and agreements the sender knows."""
+        for t in ask_territories(ask):
+            if t not in self.board.territories:
+                raise UnknownTerritory(f"there is no territory {t!r} on this map")
+        for s in ask_states(ask):
+            if s not in self.trust:
+                raise UnknownState(f"there is no state {s!r} in this game")
+        ref = ask_agreement(ask)
+        if ref is not None:
+            self._get(ref, sender)
+
+    def _asked(self, ref: str, sender: str) -> AnyAsk:
+        """The ask of message `ref`, which `sender` received; refused alike if it is not one the sender may read."""
+        for m in reversed(self.messages):
+            if m["id"] == ref and m["audience"] != ALL and sender in m["audience"] and m["from"] != sender:
+                if "ask" not in m:
+                    raise BadTerms(f"message {ref} asks nothing to answer")
+                return parse_ask(m["ask"])
+            if m["id"] == ref and m["audience"] == ALL and m["from"] != sender and "ask" in m:
+                return parse_ask(m["ask"])
+        raise UnknownMessage(f"no message {ref} to {sender} to answer")
+
+    def _territory_name(self, territory: str) -> str:
+        info = self.board.territories.get(territory)
+        return info.name if info is not None else territory
+
+    def _state_name(self, state: str) -> str:
+        return self.scenario.state(state).name if state in self.trust else state
 
     def _action(self, command: Action, phase: str | None, treasury: dict[str, int]) -> list[Event]:
         if phase != "movement":

@@ -55,6 +55,12 @@ class UnknownAgreement(CommandError):
     code = "unknown_agreement"
 
 
+class UnknownMessage(CommandError):
+    """No message with this id that the sender received: the same whether it exists or not."""
+
+    code = "unknown_message"
+
+
 class NotAParty(CommandError):
     code = "not_a_party"
 
@@ -88,7 +94,7 @@ class BadOrder(CommandError):
 
 
 REFUSALS: tuple[type[CommandError], ...] = (
-    InvalidCommand, GameOver, WrongPhase, UnknownState, UnknownTerritory, UnknownAgreement, NotAParty, WrongStatus,
+    InvalidCommand, GameOver, WrongPhase, UnknownState, UnknownTerritory, UnknownAgreement, UnknownMessage, NotAParty, WrongStatus,
     AlreadyDone, BadTerms, TreasuryShort, BadOrder,
 )
 """Every kind of refusal the rules give, for the protocol's documentation and its tests."""

@@ -391,6 +391,10 @@ class MessageSent(Fact):
     from_: str = Field(alias="from")
     to: list[str] | Literal["all"]
     text: str
+    ask: dict[str, Any] | None = None
+    """A structured ask (game/rules/asks.py), written out in `text`."""
+    answer: dict[str, Any] | None = None
+    """`{"to": message id, "yes": bool | None}`: the ask this message answers."""
 
 
 class MessageMark(Fact):
