@@ -452,8 +452,11 @@ class Diplomacy:
             text = text or ask_sentence(command.ask, self._territory_name, self._state_name)
         if command.answer is not None:
             asked = self._asked(command.answer.to, command.state)
+            if asked is None and command.answer.yes is not None:
+                raise BadTerms(f"message {command.answer.to} asks nothing to say yes or no to")
             said["answer"] = command.answer.model_dump(mode="json")
-            text = text or answer_sentence(asked, command.answer.yes, self._territory_name, self._state_name)
+            if not text:
+                text = "Noted." if asked is None else answer_sentence(asked, command.answer.yes, self._territory_name, self._state_name)
         mid = self._fresh_id("msg", command.state)
         audience: Audience = audience_of([command.state, *command.to]) if command.to else ALL
         message = {
@@ -482,15 +485,14 @@ class Diplomacy:
         if ref is not None:
             self._get(ref, sender)
 
-    def _asked(self, ref: str, sender: str) -> AnyAsk:
-        """The ask of message `ref`, which `sender` received; refused alike if it is not one the sender may read."""
+    def _asked(self, ref: str, sender: str) -> AnyAsk | None:
+        """The ask (or None) of message `ref`, which `sender` received; a message the sender may not
+        read is refused exactly as one that does not exist."""
         for m in reversed(self.messages):
-            if m["id"] == ref and m["audience"] != ALL and sender in m["audience"] and m["from"] != sender:
-                if "ask" not in m:
-                    raise BadTerms(f"message {ref} asks nothing to answer")
-                return parse_ask(m["ask"])
-            if m["id"] == ref and m["audience"] == ALL and m["from"] != sender and "ask" in m:
-                return parse_ask(m["ask"])
+            if m["id"] == ref:
+                if m["from"] != sender and (m["audience"] == ALL or sender in m["audience"]):
+                    return parse_ask(m["ask"]) if "ask" in m else None
+                break
         raise UnknownMessage(f"no message {ref} to {sender} to answer")
 
     def _territory_name(self, territory: str) -> str:
