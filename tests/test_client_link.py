@@ -152,7 +152,7 @@ def test_hello_create_join_commands_and_events(server: EmbeddedServer, players: 
 
     # A refused command is an error reply the UI can show, and changes nothing.
     refused = fra.act(kind="sign", agreement="agr-00000001")
-    assert refused["type"] == "error" and refused["code"] == "rejected"
+    assert refused["type"] == "error" and refused["code"] == "unknown_agreement"
     assert fra.state.pop_errors() == [refused] and fra.state.errors == []
 
     # Everyone ready: the phase resolves, the events and then a fresh view arrive.
@@ -352,3 +352,43 @@ def test_news_is_bounded() -> None:
     for v in range(1, NEWS_LIMIT + 11):
         state.apply(an_event(v, kind="ready", state="ger", ready=v % 2 == 0))
     assert len(state.news) == NEWS_LIMIT and state.news[0]["v"] == 11
+
+
+def test_view_deltas_keep_the_picture_current_and_count_what_is_unseen() -> None:
+    """`agreement`, `me` and `standing` events (docs/protocol.md) change the picture between views;
+    a resent event (v already seen) changes nothing; what came from others is counted per tab."""
+    state = ClientState()
+    state.apply(a_view())
+    card = {"id": "agr-11111111", "title": "Pact", "parties": ["ger", "fra"], "proposer": "ger", "status": "proposed",
+            "signed": ["ger"], "visibility": "secret", "clauses": [{"kind": "non_aggression", "between": []}]}
+    state.apply(an_event(11, kind="agreement_proposed", agreement=card["id"], by="ger", parties=["ger", "fra"]))
+    state.apply(an_event(12, kind="agreement", agreement=card))
+    assert state.view["agreements"] == [card]  # type: ignore[index]
+    assert state.unread_count("deals") == 1 and state.unread_count("talk") == 0
+    signed = {**card, "status": "active", "signed": ["ger", "fra"], "start_turn": 1}
+    state.apply(an_event(13, kind="agreement", agreement=signed))
+    state.apply(an_event(12, kind="agreement", agreement=card))  # a resend after a resume: already in the picture
+    assert state.view["agreements"] == [signed], "upserted by id, never listed twice"  # type: ignore[index]
+    state.mark_read("deals")
+    assert state.unread_count("deals") == 0
+
+    me = {"state": "fra", "treasury": 17, "trust": {"ger": 55}, "orders": ["A par H", "A bur - bel"],
+          "actions": [{"kind": "investigate", "target": "ger"}]}
+    state.apply(an_event(14, kind="me", me=me))
+    assert state.view["me"] == me and state.my_orders() == ["A par H", "A bur - bel"]  # type: ignore[index]
+    assert state.unread_count("orders") == 1, "orders I did not send: a teammate's"
+    state.expect_orders(["A par - pic"])
+    state.apply(an_event(15, kind="orders_submitted", state="fra", turn=1, phase="movement", orders=["A par - pic"]))
+    assert state.my_orders() == ["A par - pic"] and state.unread_count("orders") == 1, "my own: no news"
+    state.apply(an_event(16, kind="action_ordered", state="fra", action="investigate", target="ger"))
+    assert state.view["me"]["actions"] == [{"kind": "investigate", "target": "ger"}]  # type: ignore[index]
+
+    standing = [{"id": "fra", "name": "France", "supply": 5, "units": 4, "legitimacy": 61, "reputation": 52,
+                 "record": {"kept": 1}}]
+    state.apply(an_event(17, kind="standing", states=standing))
+    assert state.view["states"] == standing  # type: ignore[index]
+    state.apply(an_event(18, kind="message", id="msg-2", turn=1, **{"from": "fra"}, to=["ger"], text="mine"))
+    state.apply(an_event(19, kind="message", id="msg-3", turn=1, **{"from": "ger"}, to=["fra"], text="theirs"))
+    state.apply(an_event(20, kind="payment", state="ger", to="fra", amount=3))
+    assert state.unread_count("talk") == 1 and state.unread_count("news") == 1
+    assert state.v == 20

@@ -1,15 +1,18 @@
 """The diplomacy panels, driven headless by real pygame events: clicks at buttons' centres,
 typed text, picks in lists and drop-downs.  What the panels send is checked, and then applied
-to a real game by the rules (as the server would), so every message they send is one the
-umpire accepts.  Screenshots go to build/screenshots/ (not committed).
+by the server's own game core (`Session`, without sockets), whose reply and events — never a
+reloaded view — are what the panels' ClientState learns, as it would from the real server.
+Screenshots go to build/screenshots/ (not committed).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 from typing import Any
 
+import msgpack
 import pygame
 import pygame_gui
 import pytest
@@ -23,11 +26,18 @@ from game.client.panels import (
     TurnReportWindow,
 )
 from game.client.panels.pickers import item_button
+from game.client.side_area import SideArea
+from game.client.state import ClientState
 from game.client.theme import theme_data
+from game.rules.board import Board
 from game.rules.game import Game
 from game.rules.scenario import Scenario
 from game.rules.views import view_for
 from game.scenario.loader import load_scenario
+from server.clock import Clock
+from server.seats import Member
+from server.session import Session, SessionError
+from server.store import GameRecord
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -38,53 +48,97 @@ SIZE = (1280, 760)
 SIDE = pygame.Rect(SIZE[0] - 420, 0, 420, SIZE[1])
 
 
-class StandInState:
-    """A ClientState's attributes (game/client/state.py), filled from the rules' own view."""
+class Table:
+    """The real server's game core (server/session.py, the Sans-I/O `Session`) with a seat per
+    state, and the real ClientState of each seat a test looks through, fed exactly the frames the
+    server would send that seat: the reply to its own command, then its events (each delta of its
+    view among them), and a whole view only when a phase begins.  Nothing reloads the view after
+    a command: what a panel shows between phases is what the live events made of it.
 
-    def __init__(self, game: Game, me: str) -> None:
-        self.game = game
-        self.me = me
-        self.seat = {"game": "g-test", "role": "player", "state": me}
-        self.table: dict[str, Any] = {"seats": {}, "ready": [], "status": "running"}
-        self.events: list[dict[str, Any]] = []
-        self.news: list[dict[str, Any]] = []
-        self.errors: list[dict[str, Any]] = []
-        self.replies: dict[Any, dict[str, Any]] = {}
-        self.revision = 0
-        self.view: dict[str, Any] = {}
-        self.reload()
+    `apply`, `submit` and `resolve` act as the rules' Game does, for any state, through the session."""
 
-    def reload(self) -> None:
-        self.view = view_for(self.game, self.me)
-        self.revision += 1
+    def __init__(self, scenario: Scenario, seed: int = 1914) -> None:
+        states = [s.id for s in scenario.states]
+        record = GameRecord(
+            id="g-test", created=0.0, scenario_ref="july-1914", scenario_text="", seed=seed,
+            settings={"deadline": None, "seats": dict.fromkeys(states, "human"),
+                      "personalities": dict.fromkeys(states, "loyal"),
+                      "codes": {"states": {}, "observer": "O", "umpire": "U"}},
+            status="lobby", clock=Clock(None).to_json(),
+        )
+        self.session = Session(record, scenario, Board.from_scenario(scenario))
+        self.members = {s: Member(f"m-{s}", "g-test", "player", s, s.encode()) for s in states}
+        self.umpire = Member("m-umpire", "g-test", "umpire", None, b"u")
+        for member in [self.umpire, *self.members.values()]:
+            self.session.join(member)
+        self.session.start(self.umpire, "start", fill_bots=False, now=0.0)
+        self.clients: dict[str, ClientState] = {}
+        self._ids = itertools.count(1)
 
     @property
-    def my_state(self) -> str:
-        return self.me
+    def game(self) -> Game:
+        return self.session.game
 
-    @property
-    def turn(self) -> int:
-        return int(self.view["turn"])
+    def client(self, state: str) -> ClientState:
+        """The ClientState of a seat of `state`, from the view the server sends on joining."""
+        client = ClientState()
+        client.apply(self.session.view_message(self.members[state]))
+        self.clients[state] = client
+        return client
 
-    @property
-    def phase(self) -> str | None:
-        return self.view["phase"]
+    def act(self, state: str, command: dict[str, Any], ref: str | None = None) -> dict[str, Any]:
+        """One `act` from a seat of `state`: its reply (to that seat, as the link delivers it) and events."""
+        ref = ref or f"t{next(self._ids)}"
+        member = self.members[state]
+        try:
+            step = self.session.act(member, ref, command)
+        except SessionError as exc:
+            reply = self.session.refuse(member, ref, exc)
+            if state in self.clients:
+                self.clients[state].apply(reply)
+            return reply
+        assert step.reply is not None
+        if state in self.clients:
+            self.clients[state].apply(step.reply)
+        self.deliver(step)
+        return step.reply
+
+    def deliver(self, step: Any) -> None:
+        for viewer, v, packed in step.events:
+            if viewer in self.clients:
+                self.clients[viewer].apply({"type": "event", "game": "g-test", "v": v, "event": msgpack.unpackb(packed)})
+        if step.new_phase:
+            for state, client in self.clients.items():
+                client.apply(self.session.view_message(self.members[state]))
+
+    # --- the rules' Game API, through the session -------------------------------------------------
+
+    def apply(self, command: dict[str, Any]) -> dict[str, Any]:
+        reply = self.act(command["state"], {k: v for k, v in command.items() if k != "state"})
+        assert reply["type"] == "ack", reply
+        return reply
+
+    def submit(self, state: str, orders: list[str]) -> None:
+        self.apply({"kind": "orders", "state": state, "turn": self.game.turn, "phase": self.game.phase,
+                    "orders": orders})
+
+    def resolve(self) -> None:
+        self.deliver(self.session.advance(0.0, "umpire"))
 
 
 class Umpire:
-    """The `send` the panels get: records each message and applies its command as the server would."""
+    """The `send` the panels get: records each message and hands its command to the table, as the link would."""
 
-    def __init__(self, state: StandInState) -> None:
-        self.state = state
+    def __init__(self, table: Table, me: str) -> None:
+        self.table = table
+        self.me = me
         self.sent: list[dict[str, Any]] = []
 
     def __call__(self, message: dict[str, Any]) -> str:
         self.sent.append(message)
         ref = f"c{len(self.sent)}"
         if message.get("type") == "act":
-            self.state.game.apply({**message["command"], "state": self.state.me})
-            self.state.replies[ref] = {"type": "ack", "ref": ref, "v": 1, "result": {}}
-            self.state.reload()
+            self.table.act(self.me, message["command"], ref)
         return ref
 
     @property
@@ -160,14 +214,10 @@ def screenshot(screen: pygame.Surface, manager: pygame_gui.UIManager, name: str)
     return path
 
 
-def new_game(scenario: Scenario) -> Game:
-    return Game(scenario, 1914)
-
-
-def setup(scenario: Scenario, me: str = "fra") -> tuple[Game, StandInState, Umpire]:
-    game = new_game(scenario)
-    state = StandInState(game, me)
-    return game, state, Umpire(state)
+def setup(scenario: Scenario, me: str = "fra") -> tuple[Table, ClientState, Umpire]:
+    table = Table(scenario)
+    state = table.client(me)
+    return table, state, Umpire(table, me)
 
 
 # --- messages ----------------------------------------------------------------------------------
@@ -177,7 +227,6 @@ def test_private_press_with_a_deceptive_mark(ui: Any, scenario: Scenario) -> Non
     screen, manager = ui
     game, state, umpire = setup(scenario)
     game.apply({"kind": "press", "state": "ger", "to": ["fra"], "text": "Shall we talk about <Belgium>?"})
-    state.reload()
     panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
     click(manager, panel.contact_buttons["ger"], panel)
     assert panel.selected == {"ger"}
@@ -219,7 +268,6 @@ def test_contacts_show_my_trust_and_a_thread_holds_only_its_members(ui: Any, sce
     game, state, umpire = setup(scenario)
     game.apply({"kind": "press", "state": "fra", "to": ["gbr", "rus"], "text": "Three of us"})
     game.apply({"kind": "press", "state": "fra", "to": ["gbr"], "text": "Just us two"})
-    state.reload()
     panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
     assert set(panel.contact_buttons) == {s.id for s in scenario.states} - {"fra"}
     click(manager, panel.contact_buttons["gbr"], panel)
@@ -233,7 +281,6 @@ def test_unread_messages_show_on_the_contact_until_the_thread_is_opened(ui: Any,
     game, state, umpire = setup(scenario)
     panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
     game.apply({"kind": "press", "state": "rus", "to": ["fra"], "text": "Mobilise?"})
-    state.reload()
     pump(manager, panel)
     assert panel.unread("rus") == 1 and "1 new" in panel.contact_buttons["rus"].text
     click(manager, panel.contact_buttons["rus"], panel)
@@ -244,7 +291,6 @@ def test_a_group_thread_is_found_in_the_conversations_menu(ui: Any, scenario: Sc
     _, manager = ui
     game, state, umpire = setup(scenario)
     game.apply({"kind": "press", "state": "ger", "to": ["fra", "aus"], "text": "A word among three"})
-    state.reload()
     panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
     assert panel.threads() == [frozenset({"ger", "aus"})]
     assert "1 new" in panel.threads_menu.selected_option[0] or "(1)" in panel.threads_menu.selected_option[0]
@@ -376,10 +422,11 @@ def test_the_servers_refusal_shows_in_the_window(ui: Any, scenario: Scenario) ->
     click(manager, draft.add_button)
     click(manager, draft.send_button)
     assert len(sent) == 1 and draft.pending_ref == "c77"
-    state.replies["c77"] = {"type": "error", "code": "rejected", "message": "ger is not a state you may deal with",
-                            "ref": "c77"}
+    reason = "an agreement needs at least two parties, and Germany may not be bound without its own signature"
+    state.apply({"type": "error", "code": "bad_terms", "message": reason, "ref": "c77"})
     pump(manager)
-    assert "ger is not a state you may deal with" in draft.error_label.text
+    assert draft.error_label.text == f"Terms refused — {reason}."  # whole, and no code shown raw
+    assert draft.error_label.lines() >= 2, "wrapped to the window, not cut at its edge"
     draft.show_error("rejected: try again")
     assert draft.error_label.text == "rejected: try again"
     assert draft.send_button.is_enabled
@@ -388,20 +435,19 @@ def test_the_servers_refusal_shows_in_the_window(ui: Any, scenario: Scenario) ->
 # --- the inbox -----------------------------------------------------------------------------------
 
 
-def proposal_from_germany(game: Game, title: str = "Belgian understanding") -> str:
-    events = game.apply({
+def proposal_from_germany(game: Table, title: str = "Belgian understanding") -> str:
+    reply = game.apply({
         "kind": "propose", "state": "ger", "parties": ["ger", "fra"], "visibility": "secret", "title": title,
         "clauses": [{"kind": "non_aggression"}, {"kind": "free_text", "text": "France ignores Belgium."}],
         "duration": 4,
     })
-    return str(events[0]["agreement"])
+    return str(reply["result"]["agreement"])
 
 
 def test_sign_a_proposal_from_the_inbox(ui: Any, scenario: Scenario) -> None:
     screen, manager = ui
     game, state, umpire = setup(scenario)
     ref = proposal_from_germany(game)
-    state.reload()
     panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
     assert [a["id"] for a in panel.sections()[0][1]] == [ref]
     screenshot(screen, manager, "agreements_panel.png")
@@ -416,7 +462,6 @@ def test_reject_a_proposal(ui: Any, scenario: Scenario) -> None:
     _, manager = ui
     game, state, umpire = setup(scenario)
     ref = proposal_from_germany(game)
-    state.reload()
     panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
     click(manager, panel.action_buttons[(ref, "reject")], panel)
     assert umpire.commands == [{"kind": "reject", "agreement": ref}]
@@ -427,7 +472,6 @@ def test_counter_a_proposal_from_its_own_clauses(ui: Any, scenario: Scenario) ->
     _, manager = ui
     game, state, umpire = setup(scenario)
     ref = proposal_from_germany(game)
-    state.reload()
     panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
     click(manager, panel.action_buttons[(ref, "counter")], panel)
     draft = panel.draft_window
@@ -447,7 +491,6 @@ def test_declare_a_free_text_clause_broken(ui: Any, scenario: Scenario) -> None:
     game, state, umpire = setup(scenario)
     ref = proposal_from_germany(game)
     game.apply({"kind": "sign", "state": "fra", "agreement": ref})
-    state.reload()
     panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
     click(manager, panel.action_buttons[(ref, "declare_breach")], panel)
     assert panel.breach_window is not None
@@ -456,19 +499,43 @@ def test_declare_a_free_text_clause_broken(ui: Any, scenario: Scenario) -> None:
     assert next(a for a in state.view["agreements"] if a["id"] == ref)["status"] == "breached"
 
 
+def test_tabs_count_what_arrived_while_another_tab_was_shown(ui: Any, scenario: Scenario) -> None:
+    screen, manager = ui
+    table, state, umpire = setup(scenario)
+
+    def factory(cls: Any) -> Any:
+        return lambda m, rect, container: cls(m, rect, state, umpire, container=container, scenario=scenario)
+
+    side = SideArea(manager, SIDE, [("talk", "Talk", factory(MessagesPanel)), ("deals", "Deals", factory(AgreementsPanel)),
+                                    ("news", "News", factory(IntelPanel))], unread=state)
+    ref = proposal_from_germany(table)
+    table.apply({"kind": "press", "state": "rus", "to": ["fra"], "text": "Mobilise?"})
+    table.apply({"kind": "pay", "state": "ita", "to": "fra", "amount": 2})
+    pump(manager, side)
+    assert [t.button.text for t in side.tabs] == ["Talk", "Deals (1)", "News (1)"], "Talk is open: seen"
+    screenshot(screen, manager, "unread_tabs.png")
+    click(manager, side.tab("deals").button, side)
+    assert side.current == "deals" and [t.button.text for t in side.tabs] == ["Talk", "Deals", "News (1)"]
+    assert ref in [a["id"] for a in side.tab("deals").panel.sections()[0][1]]
+    table.apply({"kind": "press", "state": "ger", "to": ["fra"], "text": "Well?"})
+    umpire({"type": "act", "command": {"kind": "press", "to": ["ger"], "text": "Thinking."}})
+    pump(manager, side)
+    assert side.tab("talk").button.text == "Talk (1)", "Germany's message; my own is no news"
+
+
 # --- secrecy -------------------------------------------------------------------------------------
 
 
 def test_a_panel_shows_only_what_the_view_holds(ui: Any, scenario: Scenario) -> None:
     _, manager = ui
-    game = new_game(scenario)
-    french = StandInState(game, "fra")
-    german = StandInState(game, "ger")
+    table = Table(scenario)
+    french = table.client("fra")
+    german = table.client("ger")
     alliance = next(a for a in french.view["agreements"] if a.get("title") == "The Franco-Russian Alliance")
     assert alliance.get("annex") and "annex" not in next(
         a for a in german.view["agreements"] if a["id"] == alliance["id"])
-    fra_panel = AgreementsPanel(manager, SIDE, french, Umpire(french), scenario=scenario)
-    ger_panel = AgreementsPanel(manager, SIDE, german, Umpire(german), scenario=scenario)
+    fra_panel = AgreementsPanel(manager, SIDE, french, Umpire(table, "fra"), scenario=scenario)
+    ger_panel = AgreementsPanel(manager, SIDE, german, Umpire(table, "ger"), scenario=scenario)
     assert "Military convention" in fra_panel.card_html(alliance, fra_panel.names())
     german_card = ger_panel.cards[alliance["id"]]
     assert "Military convention" not in german_card.html_text and "annex" not in german_card.html_text
@@ -529,7 +596,6 @@ def test_what_i_learned_after_a_turn(ui: Any, scenario: Scenario) -> None:
     game.apply({"kind": "press", "state": "gbr", "text": "Britain stands by Belgium."})
     game.apply({"kind": "investigate", "state": "fra", "target": "ger"})
     game.resolve()
-    state.reload()
     panel = IntelPanel(manager, SIDE, state, umpire, scenario=scenario)
     assert any(e["kind"] == "investigation" for e in panel.learned())
     assert "investigation of Germany" in panel._news_html
@@ -545,7 +611,6 @@ def test_turn_report_reads_as_sentences_with_names(ui: Any, scenario: Scenario) 
     game.submit("ger", ["A ruh - bel"])
     game.submit("fra", ["A par - pic"])
     game.resolve()
-    state.reload()
     window = TurnReportWindow(manager, state, scenario=scenario)
     assert window.turn == 1
     assert "France's army moved from Paris to Picardy" in window.html
@@ -681,8 +746,7 @@ def test_every_event_reads_as_a_sentence_with_names(scenario: Scenario) -> None:
     from game.client.panels.names import Names
     from game.client.panels.sentences import sentence
 
-    game = new_game(scenario)
-    names = Names(view_for(game, "fra"), scenario)
+    names = Names(view_for(Game(scenario, 1914), "fra"), scenario)
     for event in EVERY_EVENT:
         text = sentence(event, names, {"agr-00000001": "Pact"})
         untitled = sentence(event, names)
@@ -727,10 +791,11 @@ def test_theme_ids_are_pygame_guis_own_and_quick(ui: tuple[pygame.Surface, pygam
     from game.client import theme_ids
 
     _, manager = ui
-    state = StandInState(Game(scenario, 1), "fra")
-    state.scenario = scenario  # type: ignore[attr-defined]
+    table = Table(scenario, 1)
+    state = table.client("fra")
+    state.scenario = scenario
     started = time.perf_counter()
-    panel = MessagesPanel(manager, SIDE, state, Umpire(state))
+    panel = MessagesPanel(manager, SIDE, state, Umpire(table, "fra"))
     built = time.perf_counter() - started
     theme = manager.get_theme()
     elements = [panel.send_button, *panel.contact_buttons.values()]

@@ -108,20 +108,40 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     steps(app)
     UiInput.click(mv.screen_of_location("par"))
     steps(app)
-    UiInput.click(mv.screen_of_place("bur"))
+    UiInput.click(mv.screen_of_place("gas"))
     steps(app)
-    assert game.order_box.orders == ["A par - bur"]
+    assert game.order_box.orders == ["A par - gas"]
+    UiInput.key(pygame.K_s, "s")
+    UiInput.click(mv.screen_of_location("bre"))
+    steps(app)
+    UiInput.click(mv.screen_of_location("par"))
+    steps(app)
+    UiInput.click(mv.screen_of_place("gas"))
+    steps(app)
+    assert game.order_box.orders == ["A par - gas", "F bre S A par - gas"]
+    step_until(app, lambda: game.state.my_orders() == game.order_box.orders and game.order_box.pending is None)
+
+    # A fleet in Marseille cannot reach Gascony: the order box says so, whole, and sends nothing.
+    sent = game.order_box.sent
     UiInput.key(pygame.K_s, "s")
     UiInput.click(mv.screen_of_location("mar"))
     steps(app)
     UiInput.click(mv.screen_of_location("par"))
     steps(app)
-    UiInput.click(mv.screen_of_place("bur"))
+    UiInput.click(mv.screen_of_place("gas"))
     steps(app)
-    assert game.order_box.orders == ["A par - bur", "F mar S A par - bur"] or game.order_box.orders == [
-        "A par - bur", "A mar S A par - bur"]
-    step_until(app, lambda: game.state.my_orders() == game.order_box.orders)
+    assert game.order_box.sent == sent and game.order_box.orders == ["A par - gas", "F bre S A par - gas"]
+    assert game.order_box.error == "Not sent: F mar S A par - gas — F mar cannot reach gas, so cannot support a move there"
+    assert game.order_box.error_box is not None and game.order_box.error_box.lines() >= 2
+    UiInput.press(game.order_box.entry)
+    UiInput.type_text("A par - mos")
+    UiInput.key(pygame.K_RETURN)
+    steps(app)
+    assert game.order_box.sent == sent
+    assert game.order_box.error.endswith("mos is not adjacent to par and no fleets could convoy there")
     app.screenshot(SHOTS / "orders.png")
+    UiInput.press(game.order_box.entry)
+    UiInput.key(pygame.K_ESCAPE)
     UiInput.key(pygame.K_SLASH, "?", pygame.KMOD_SHIFT)
     steps(app)
     assert game.help.shown
@@ -292,3 +312,20 @@ def test_title_screen_join_with_a_wrong_code_comes_back_with_the_reason(local: L
         assert client.title is not None and "no game has this join code" in client.title.message
     finally:
         client.close()
+
+
+def test_a_refusal_shows_whole_over_the_map_in_words(app: ClientApp) -> None:
+    from game.client.game_screen import wrap
+    from game.render.fonts import get_font
+
+    game = app.game
+    assert game is not None
+    game.send({"type": "act", "command": {"kind": "propose", "parties": ["fra", "rus"], "title": "x" * 200,
+                                          "clauses": [{"kind": "non_aggression"}]}})
+    step_until(app, lambda: bool(game.toasts))
+    text = game.toasts[-1].text
+    assert text.startswith("Not understood — ") and "invalid_command" not in text, text
+    font = get_font(14)
+    lines = wrap(font, text, 300)
+    assert len(lines) >= 2 and " ".join(lines) == text and all(font.size(line)[0] <= 300 for line in lines)
+    app.screenshot(SHOTS / "refusal.png")

@@ -28,6 +28,7 @@ from game.client.panels import (
     TurnReportWindow,
 )
 from game.client.playback import Playback
+from game.client.refusals import refusal_text
 from game.client.scenario_cache import ScenarioCache
 from game.client.side_area import SideArea
 from game.client.state import ClientState
@@ -39,6 +40,8 @@ from game.rules.scenario import Scenario
 
 MIN_SIZE = (1024, 700)
 TOAST_SECONDS = 6.0
+TOAST_WIDTH = 520
+"""Toasts wrap at this many pixels (or the map's width, if narrower)."""
 SCENARIO_RETRY = 4.0
 PANEL_TABS: tuple[tuple[str, str, Any], ...] = (
     ("talk", "Talk", MessagesPanel),
@@ -46,6 +49,29 @@ PANEL_TABS: tuple[tuple[str, str, Any], ...] = (
     ("news", "News", IntelPanel),
 )
 """The side tabs after the orders: key (for shortcuts), title, panel class (game/client/panels)."""
+
+
+def wrap(font: Any, text: str, width: int) -> list[str]:
+    """Lines of at most `width` pixels, broken between words (a word longer than a line is split)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if font.size(candidate)[0] <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while font.size(word)[0] > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and font.size(word[:cut])[0] > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
 
 
 @dataclass
@@ -134,7 +160,7 @@ class GameScreen:
         map_rect, side_rect, bar_rect = self._layout(w, h)
         self.map_view = MapView(self.manager, scenario, map_rect, self.board)
         self.status_bar = StatusBar(self.manager, bar_rect, scenario, self.board, self.send)
-        self.side = SideArea(self.manager, side_rect, self._tabs())
+        self.side = SideArea(self.manager, side_rect, self._tabs(), unread=self.state)
 
     def _layout(self, w: int, h: int) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
         side = side_width(w)
@@ -145,7 +171,7 @@ class GameScreen:
 
     def _tabs(self) -> list[tuple[str, str, Any]]:
         def orders(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> OrderBox:
-            self.order_box = OrderBox(manager, rect, self.send, container=container)
+            self.order_box = OrderBox(manager, rect, self.send, container=container, state=self.state, board=self.board)
             return self.order_box
 
         tabs: list[tuple[str, str, Any]] = [("orders", "Orders", orders)]
@@ -195,7 +221,7 @@ class GameScreen:
             elif kind == "error":
                 pass  # popped below with the others
         for error in self.state.pop_errors():
-            self.toast(f"{error.get('code', 'error')}: {error.get('message', '')}")
+            self.toast(refusal_text(error))
         if self.scenario is None and self.state.seat is not None and self.state.view is not None:
             now = self.clock()
             if self._scenario_asked is None or now - self._scenario_asked > SCENARIO_RETRY:
@@ -249,8 +275,9 @@ class GameScreen:
         return ""
 
     def toast(self, text: str) -> None:
-        self.toasts = [t for t in self.toasts if t.text != text[:160]]
-        self.toasts.append(Toast(text[:160], self.clock() + TOAST_SECONDS))
+        """A note over the map for a few seconds: the whole text, wrapped (a refusal's reason is never cut)."""
+        self.toasts = [t for t in self.toasts if t.text != text]
+        self.toasts.append(Toast(text, self.clock() + TOAST_SECONDS + len(text) / 40))  # time to read it all
         self.toasts = self.toasts[-4:]
 
     # --- input -------------------------------------------------------------------------------
@@ -364,7 +391,7 @@ class GameScreen:
                 self.open_report()
         self.toasts = [t for t in self.toasts if t.until > now]
         if self.order_box is not None:
-            self.order_box.sync(self.state.turn, self.state.phase, self.state.my_orders())
+            self.order_box.sync()
         if self.status_bar is not None:
             self.status_bar.update(self.state, self.me, self.wall_clock())
         if self.side is not None:
@@ -424,12 +451,16 @@ class GameScreen:
         if not self.toasts:
             return
         font = get_font(14)
-        right = self.map_view.rect.right - 12 if self.map_view is not None else surface.get_width() - 12
-        y = (self.map_view.rect.bottom if self.map_view is not None else surface.get_height()) - 60
+        area = self.map_view.rect if self.map_view is not None else surface.get_rect()
+        right = area.right - 12
+        y = area.bottom - 60
+        width = max(160, min(TOAST_WIDTH, area.width - 48))
         for toast in reversed(self.toasts):
-            ink = font.render(toast.text, True, (255, 236, 220))
-            box = pygame.Surface((ink.get_width() + 24, ink.get_height() + 12), pygame.SRCALPHA)
+            inks = [font.render(line, True, (255, 236, 220)) for line in wrap(font, toast.text, width)]
+            line_h = font.get_linesize()
+            box = pygame.Surface((max(i.get_width() for i in inks) + 24, line_h * len(inks) + 12), pygame.SRCALPHA)
             pygame.draw.rect(box, (90, 36, 24, 235), box.get_rect(), border_radius=6)
-            box.blit(ink, (12, 6))
+            for n, ink in enumerate(inks):
+                box.blit(ink, (12, 6 + n * line_h))
             surface.blit(box, (right - box.get_width(), y - box.get_height()))
             y -= box.get_height() + 6

@@ -1,8 +1,16 @@
 """The order box: orders typed in the conventional notation, and the list of my orders.
 
-Orders for a phase replace the earlier ones on the server, so the box keeps the whole list
-and sends all of it after every change (typed, clicked on the map, or removed).  An order
-for a unit that already has one replaces it: one order per unit, as on paper.
+The list is my state's orders *as the server holds them* (the view's `me.orders`, kept
+current by `me` and `orders_submitted` events): a teammate's accepted orders show as soon as
+they are given, and an order the server refused is never listed as given — its refusal
+shows instead.  Orders for a phase replace the earlier ones on the server, so every change
+(typed, clicked on the map, or removed) sends the whole list, built from the server's list
+(or from the list still on its way, while one is): it cannot silently drop a teammate's.
+An order for a unit that already has one replaces it: one order per unit, as on paper.
+
+Before anything is sent, a typed order is checked against the map as the rules check it
+(game/rules/order_check.py): an unknown place, another state's unit, an army at sea, a
+place out of reach.  The whole reason shows, wrapped, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -13,11 +21,16 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer, UITextEntryLine
 
-from game.rules.board import territory_of
+from game.client.panels.notice import Notice
+from game.client.refusals import refusal_text
+from game.client.state import ClientState
+from game.rules.board import Board, territory_of
 from game.rules.errors import OrderSyntaxError
-from game.rules.orders import Waive, parse_order
+from game.rules.order_check import check_parsed, retreats_from_view, units_from_view
+from game.rules.orders import Order, Waive, parse_order
 
 ROW_H = 30
+LIST_TOP = 94
 HELP = "A par - bur · A mun S A bur - ruh · A vie H"
 HELP_RETREAT = "A bur R par (retreat) · A bur D (disband)"
 HELP_ADJUST = "build A par · build F stp/nc · remove F nth · waive"
@@ -32,7 +45,8 @@ def order_key(text: str, phase: str) -> str:
 
 
 class OrderBox:
-    """A text entry for orders, the list of my current orders with remove buttons, and errors."""
+    """A text entry for orders, the list of my orders as the server holds them, and the reasons
+    an order was not sent or was refused."""
 
     def __init__(
         self,
@@ -41,17 +55,24 @@ class OrderBox:
         send: Callable[[dict[str, object]], object],
         *,
         container: object | None = None,
+        state: ClientState | None = None,
+        board: Board | None = None,
     ) -> None:
         self.manager = manager
         self.send = send
         self.container = container
-        self.orders: list[str] = []
+        self.state = state if state is not None else ClientState()
+        self.board = board
+        """The map the orders are checked on (None until the scenario is read: the syntax only)."""
+        self.pending: tuple[str | int, list[str]] | None = None
+        """The list sent and not yet held by the server: (command id, orders)."""
         self.turn: int | None = None
         self.phase: str | None = None
         self.error = ""
         self.sent = 0
         self._rows: list[tuple[UILabel, UIButton | None]] = []
-        self._shown: tuple[str, ...] | None = None
+        self._shown: tuple[object, ...] | None = None
+        self.error_box: Notice | None = None
         self._build(pygame.Rect(rect))
 
     def _build(self, rect: pygame.Rect) -> None:
@@ -66,11 +87,9 @@ class OrderBox:
                                    tool_tip_text="Add the order (Enter)", object_id="#primary_button")
         self.help = UILabel(pygame.Rect(8, 70, w, 20), HELP, self.manager, container=self.panel,
                             object_id="#status_small")
-        self.error_label = UILabel(pygame.Rect(8, 90, w, 20), "", self.manager, container=self.panel,
-                                   object_id="#order_error")
-        list_h = max(60, rect.h - 160)
-        self.list = UIScrollingContainer(pygame.Rect(4, 114, rect.w - 10, list_h), self.manager,
-                                         container=self.panel, allow_scroll_x=False)
+        self.error_box = None
+        self.list = UIScrollingContainer(pygame.Rect(4, LIST_TOP, rect.w - 10, max(60, rect.h - 52 - LIST_TOP)),
+                                         self.manager, container=self.panel, allow_scroll_x=False)
         self.clear_button = UIButton(pygame.Rect(8, rect.h - 42, 150, 32), "Clear all orders", self.manager,
                                      container=self.panel, tool_tip_text="Remove every order of this phase")
         self.count_label = UILabel(pygame.Rect(166, rect.h - 42, w - 160, 32), "", self.manager,
@@ -83,6 +102,7 @@ class OrderBox:
         self._build(pygame.Rect(rect))
         self.entry.set_text(text)
         self._rows = []
+        self._show_error()
         self.refresh_list()
 
     def kill(self) -> None:
@@ -93,21 +113,48 @@ class OrderBox:
         self.entry.focus()
 
     def refresh(self) -> None:
-        """Nothing to re-read: the game screen calls `sync` with the server's orders each frame."""
+        """Re-read the server's orders (the game screen also calls `sync` every frame)."""
+        self.sync()
 
     # --- state -------------------------------------------------------------------------------
 
-    def sync(self, turn: int | None, phase: str | None, server_orders: Sequence[str]) -> None:
-        """Follow the game: a new phase starts from the orders the server holds (none, usually)."""
+    @property
+    def given(self) -> list[str]:
+        """My state's orders for this phase as the server holds them."""
+        return self.state.my_orders()
+
+    @property
+    def orders(self) -> list[str]:
+        """The list as it stands: the one on its way to the server while there is one, else the server's."""
+        return list(self.pending[1]) if self.pending is not None else self.given
+
+    def sync(self, *_ignored: object) -> None:
+        """Follow the game: a new phase, the server's answer to the list sent, a teammate's orders."""
+        turn, phase = self.state.turn, self.state.phase
         if (turn, phase) != (self.turn, self.phase):
             self.turn, self.phase = turn, phase
-            self.orders = list(server_orders)
-            self.error = ""
+            self.pending = None
+            self._set_error("")
             self.help.set_text(HELP_RETREAT if phase == "retreat" else HELP_ADJUST if phase == "adjustment" else HELP)
-            self.refresh_list()
+        self._settle()
+        self.refresh_list()
+
+    def _settle(self) -> None:
+        """The list sent is answered: refused (its reason shows) or held (once its events are in)."""
+        if self.pending is None:
+            return
+        reply = self.state.replies.get(self.pending[0])
+        if reply is None:
+            return
+        if reply.get("type") == "error":
+            self.pending = None
+            self._set_error(refusal_text(reply))
+        elif not isinstance(reply.get("v"), int) or self.state.v >= reply["v"]:
+            self.pending = None  # the server's list (its `me` or `orders_submitted`) is in the picture
 
     def add(self, text: str) -> bool:
-        """Add (or replace) one order; False, with the reason shown, if it cannot be read."""
+        """Add (or replace) one order; False, with the reason shown and nothing sent, if it cannot
+        be read or the rules would not carry it out on this map."""
         if self.phase is None or self.turn is None:
             self._set_error("No orders can be given now.")
             return False
@@ -119,26 +166,47 @@ class OrderBox:
             return False
         normal = order.text
         kept = [o for o in self.orders if self._key(o) != key]
-        self.orders = [*kept, normal]
+        reason = self.check(order, kept)
+        if reason:
+            self._set_error(f"Not sent: {normal} — {reason}")
+            return False
         self._set_error("")
-        self.submit()
+        self.submit([*kept, normal])
         return True
 
+    def check(self, order: Order, others: Sequence[str] = ()) -> str:
+        """Why the rules would not carry out this order of mine on the map as it is ('' if they would)."""
+        view, me = self.state.view, self.state.my_state
+        if self.board is None or view is None or me is None or self.phase is None:
+            return ""
+        where = view.get("map") or {}
+        try:
+            return check_parsed(
+                self.board, units_from_view(where.get("units", [])), me, self.phase, order,
+                retreats=retreats_from_view(where.get("retreats", [])), owners=where.get("owners", {}),
+                others=others,
+            )
+        except (KeyError, TypeError, ValueError):
+            return ""  # a view this client cannot read: the umpire will judge the order
+
     def remove(self, index: int) -> None:
-        if 0 <= index < len(self.orders):
-            del self.orders[index]
-            self.submit()
+        orders = self.orders
+        if 0 <= index < len(orders):
+            del orders[index]
+            self.submit(orders)
 
     def clear(self) -> None:
-        self.orders = []
-        self.submit()
+        self.submit([])
 
-    def submit(self) -> None:
-        """Send the whole list: the server keeps the last list sent for the phase."""
+    def submit(self, orders: Sequence[str] | None = None) -> None:
+        """Send the whole list (by default the one shown): the server keeps the last list sent for the phase."""
         if self.turn is None or self.phase is None:
             return
-        self.send({"type": "act", "command": {"kind": "orders", "turn": self.turn, "phase": self.phase,
-                                              "orders": list(self.orders)}})
+        orders = list(self.orders if orders is None else orders)
+        ref = self.send({"type": "act", "command": {"kind": "orders", "turn": self.turn, "phase": self.phase,
+                                                    "orders": orders}})
+        self.state.expect_orders(orders)
+        self.pending = (ref, orders) if isinstance(ref, str | int) else None
         self.sent += 1
         self.refresh_list()
 
@@ -149,13 +217,32 @@ class OrderBox:
             return text
 
     def _set_error(self, text: str) -> None:
+        if text == self.error:
+            return
         self.error = text
-        self.error_label.set_text(text)
+        self._show_error()
 
     # --- widgets -----------------------------------------------------------------------------
 
+    def _show_error(self) -> None:
+        """The reason, wrapped to the box's width and as tall as it needs; the list moves down for it."""
+        if self.error_box is not None:
+            self.error_box.kill()
+            self.error_box = None
+        top = LIST_TOP
+        if self.error:
+            self.error_box = Notice(pygame.Rect(4, 90, self.rect.w - 10, -1), self.manager, container=self.panel,
+                                    object_id="#order_error", text=self.error)
+            top = 90 + self.error_box.rect.height + 4
+        height = max(60, self.rect.h - 52 - top)
+        self.list.set_relative_position((4, top))
+        self.list.set_dimensions((self.rect.w - 10, height))
+        self._shown = None
+
     def refresh_list(self) -> None:
-        shown = tuple(self.orders)
+        orders = self.orders
+        given = set(self.given)
+        shown = (*orders, self.pending is not None, *(o in given for o in orders))
         if shown == self._shown:
             return
         self._shown = shown
@@ -164,21 +251,24 @@ class OrderBox:
             if button is not None:
                 button.kill()
         self._rows = []
-        width = self.list.get_container().get_rect().w if self.orders else self.rect.w - 10
+        width = self.list.get_container().get_rect().w if orders else self.rect.w - 10
         width = max(120, min(width, self.rect.w - 30))
-        for i, text in enumerate(self.orders):
-            label = UILabel(pygame.Rect(6, i * ROW_H + 2, width - 50, ROW_H - 4), text, self.manager,
-                            container=self.list)
+        for i, text in enumerate(orders):
+            sending = text not in given  # shown as typed, not yet as given
+            label = UILabel(pygame.Rect(6, i * ROW_H + 2, width - 50, ROW_H - 4),
+                            f"{text}  (sending…)" if sending else text, self.manager, container=self.list,
+                            object_id="#empty_hint" if sending else None)
             button = UIButton(pygame.Rect(width - 40, i * ROW_H + 2, 32, ROW_H - 4), "×", self.manager,
                               container=self.list, tool_tip_text=f"Remove {text}", object_id="#remove_order")
             self._rows.append((label, button))
-        if not self.orders:
+        if not orders:
             hint = UILabel(pygame.Rect(6, 4, width - 12, ROW_H), "No orders yet: click a unit on the map.",
                            self.manager, container=self.list, object_id="#empty_hint")
             self._rows.append((hint, None))
-        self.list.set_scrollable_area_dimensions((width, max(1, len(self.orders)) * ROW_H + 4))
-        count = len(self.orders)
-        self.count_label.set_text(f"{count} order{'s' if count != 1 else ''} · {self.phase or 'no phase'}")
+        self.list.set_scrollable_area_dimensions((width, max(1, len(orders)) * ROW_H + 4))
+        count = len(given)
+        text = f"{count} order{'s' if count != 1 else ''} given · {self.phase or 'no phase'}"
+        self.count_label.set_text(text + (" · sending…" if self.pending is not None else ""))
 
     def process_event(self, event: pygame.event.Event) -> bool:
         """Handle the box's own widgets; True when the event was about them."""

@@ -3,6 +3,9 @@
 Each tab's panel lives in a container of its own, so switching tabs hides and shows whole
 containers instead of rebuilding widgets; a panel's `refresh` is called only while its tab
 is shown (it re-reads the client's state when the state's revision changed).
+
+A tab that is not shown counts what arrived for it meanwhile ("Deals (2)"): the client's
+state keeps the counts by topic, one per tab key, and showing the tab clears its count.
 """
 
 from __future__ import annotations
@@ -16,6 +19,18 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UIPanel
 
 TAB_H = 34
+
+
+class UnreadCounts(Protocol):
+    """What the tabs read their counts from (ClientState has both)."""
+
+    def unread_count(self, topic: str) -> int: ...
+    def mark_read(self, topic: str) -> None: ...
+
+
+def tab_text(title: str, unread: int) -> str:
+    """A tab's label: its title, and how many things arrived unseen."""
+    return f"{title} ({unread})" if unread > 0 else title
 
 
 class Panel(Protocol):
@@ -41,9 +56,17 @@ class Tab:
 class SideArea:
     """Tabs along the top of `rect`, the chosen tab's panel below them."""
 
-    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, tabs: list[tuple[str, str, PanelFactory]]) -> None:
+    def __init__(
+        self,
+        manager: pygame_gui.UIManager,
+        rect: pygame.Rect,
+        tabs: list[tuple[str, str, PanelFactory]],
+        *,
+        unread: UnreadCounts | None = None,
+    ) -> None:
         self.manager = manager
         self.rect = pygame.Rect(rect)
+        self.unread = unread
         self.tabs = [Tab(key, title, factory) for key, title, factory in tabs]
         self.current = self.tabs[0].key if self.tabs else ""
         self._build()
@@ -89,6 +112,23 @@ class SideArea:
             else:
                 tab.container.hide()
                 tab.button.unselect()
+        self._count()
+
+    def _count(self) -> None:
+        """The shown tab's news is seen; the others' labels say how much waits in them."""
+        if self.unread is None:
+            return
+        self.unread.mark_read(self.current)
+        for tab in self.tabs:
+            text = tab_text(tab.title, 0 if tab.key == self.current else self.unread.unread_count(tab.key))
+            if tab.button is not None and tab.button.text != text:
+                tab.button.set_text(text)
+
+    def unread_count(self, key: str) -> int:
+        """The count a tab shows now (0 for the tab that is shown)."""
+        if self.unread is None or key == self.current:
+            return 0
+        return self.unread.unread_count(key)
 
     def set_rect(self, rect: pygame.Rect) -> None:
         """Re-lay the tabs and panels for a new window size (panels keep their own state)."""
@@ -112,6 +152,7 @@ class SideArea:
         for tab in self.tabs:
             if tab.key == self.current and tab.panel is not None:
                 tab.panel.refresh()
+        self._count()
 
     def process_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:

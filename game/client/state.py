@@ -1,11 +1,15 @@
 """What the client knows of its game, built only from what the server sent.
 
 The server is the umpire and the only source of truth: each `view` it sends replaces the
-whole picture, and the events that follow are news on top of it.  Between two views (a
-turn's diplomacy can last long) the public, trivial parts of events — ready flags, the
-clock, a new phase, seats taken, my own messages and orders — are applied to the picture
-so the status bar and the panels stay current; anything that needs the rules (a resolved
-turn, an agreement's new status) waits for the full view the server sends after it.
+whole picture, and the events that follow keep it current until the next one.  Most events
+are facts told at once (a message, a signature, a teammate's orders); the server also sends
+*deltas* of the view between views (docs/protocol.md): `agreement` (one card of
+view["agreements"], upserted by id), `me` (view["me"], replaced) and `standing`
+(view["states"], replaced).  So a proposal, a counter or a signature shows the moment it
+happens, with no wait for the next phase; only the resolution of a phase brings a new view.
+
+What arrived that the player has not yet looked at is counted per topic (the side tabs:
+talk, deals, orders, news) until the tab is opened (`unread_count`, `mark_read`).
 
 `revision` counts changes so the UI redraws only when something changed.
 """
@@ -23,6 +27,26 @@ Message = dict[str, Any]
 NEWS_LIMIT = 2000
 REPLIES_LIMIT = 256
 REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "scenario"})
+TOPICS = ("orders", "talk", "deals", "news")
+"""What the side tabs count as unread (their keys)."""
+
+DEAL_KINDS = frozenset({
+    "agreement_proposed", "agreement_signature", "agreement_signed", "annex_signed", "agreement_rejected",
+    "agreement_renounced", "agreement_ratification", "agreement_ratified", "agreement_expired", "agreement_lapsed",
+    "agreement_breached", "agreement_leaked", "agreement_discovered", "denial", "justification", "breach_declared",
+})
+"""Events about an agreement: news for the Deals tab."""
+NEWS_KINDS = frozenset({
+    "agreement_leaked", "leak_done", "agreement_discovered", "message_intercepted", "agreement_breached",
+    "investigation", "interception", "denial", "justification", "backlash", "trust_shaken", "government_fell",
+    "propaganda", "action_failed", "payment", "agreement_ratified", "income", "game_over",
+})
+"""Events for the News tab: secrets, spying, betrayals, money (the intelligence panel's list)."""
+DONE_BY_ACTOR = frozenset({
+    "message", "payment", "agreement_proposed", "agreement_signature", "agreement_rejected", "agreement_renounced",
+    "agreement_ratification", "denial", "justification", "breach_declared",
+})
+"""Events a state causes by its own command: not news to the state that did it."""
 
 
 class ClientState:
@@ -55,6 +79,10 @@ class ClientState:
         self.scenario_data: Message | None = None
         """The game's scenario as the seat may read it (the `scenario` reply to `get_scenario`);
         `ScenarioCache.from_wire` makes it a `Scenario`."""
+        self.unread: dict[str, set[str]] = {topic: set() for topic in TOPICS}
+        """What arrived per topic (tab) since the player last had it open: keys of distinct things."""
+        self.sent_orders: list[str] | None = None
+        """The order list this client sent last (the order box's): orders that differ are a teammate's."""
 
     # --- feeding -----------------------------------------------------------------------------------
 
@@ -121,9 +149,10 @@ class ClientState:
             return
         self.events.append(event)
         self.news.append({"turn": self.turn, "phase": self.phase, "v": v, "event": event})
-        public = _PUBLIC_UPDATES.get(event.get("kind", ""))
-        if public is not None:
-            public(self, event)
+        self._notice(event, v)
+        update = _UPDATES.get(event.get("kind", ""))
+        if update is not None:
+            update(self, event)
 
     # --- events applied to the picture between views ---------------------------------------
 
@@ -192,7 +221,81 @@ class ClientState:
     def _on_action(self, event: Message) -> None:
         me = self._me()
         if me is not None and event.get("state") == me.get("state"):
-            me.setdefault("actions", []).append({"kind": event.get("action"), "target": event.get("target")})
+            action = {"kind": event.get("action"), "target": event.get("target")}
+            actions = me.setdefault("actions", [])
+            if action not in actions:  # a `me` delta may have told it already
+                actions.append(action)
+
+    # --- deltas of the view ------------------------------------------------------------------------
+
+    def _on_agreement(self, event: Message) -> None:
+        """One agreement card as I may know it now: replaces the card of that id, or is new."""
+        card = event.get("agreement")
+        if self.view is None or not isinstance(card, dict) or "id" not in card:
+            return
+        agreements = self.view.setdefault("agreements", [])
+        for i, known in enumerate(agreements):
+            if known.get("id") == card["id"]:
+                agreements[i] = card
+                return
+        agreements.append(card)
+
+    def _on_me(self, event: Message) -> None:
+        """My state as the server holds it: treasury, trust, orders (a teammate's too), actions."""
+        me = event.get("me")
+        if self.view is not None and isinstance(me, dict):
+            self.view["me"] = me
+
+    def _on_standing(self, event: Message) -> None:
+        """Every state's public standing: legitimacy, reputation, record."""
+        states = event.get("states")
+        if self.view is not None and isinstance(states, list):
+            self.view["states"] = states
+
+    # --- what arrived unseen -------------------------------------------------------------------------
+
+    def _notice(self, event: Message, v: object) -> None:
+        """Count an event under the tabs it is news for (before it changes the picture)."""
+        kind = event.get("kind", "")
+        mine = self.my_state
+        key = str(v if v is not None else len(self.news))
+        if kind in DONE_BY_ACTOR and mine is not None and mine in (event.get("state"), event.get("from"),
+                                                                     event.get("by")):
+            return
+        if kind == "message":
+            self.unread["talk"].add(str(event.get("id", key)))
+        if kind in DEAL_KINDS and event.get("agreement"):
+            self.unread["deals"].add(str(event["agreement"]))
+        if kind == "agreement":
+            card = event.get("agreement")
+            known = {a.get("id") for a in (self.view or {}).get("agreements", [])}
+            if isinstance(card, dict) and card.get("id") not in known and card.get("proposer") != mine:
+                self.unread["deals"].add(str(card.get("id")))
+        if kind in NEWS_KINDS:
+            self.unread["news"].add(key)
+        if kind in ("orders_submitted", "me"):
+            orders = event.get("orders") if kind == "orders_submitted" else (event.get("me") or {}).get("orders")
+            if (
+                isinstance(orders, list)
+                and event.get("state", mine) == mine
+                and orders != self.my_orders()
+                and orders != self.sent_orders
+            ):
+                self.unread["orders"].add(key)  # a teammate's orders
+
+    def unread_count(self, topic: str) -> int:
+        """How many things arrived for this tab since it was last open."""
+        return len(self.unread.get(topic, ()))
+
+    def mark_read(self, topic: str) -> None:
+        """The player has the tab open: what it shows is seen."""
+        seen = self.unread.get(topic)
+        if seen:
+            seen.clear()
+
+    def expect_orders(self, orders: list[str]) -> None:
+        """The order box sent this list: when the server holds it, that is no news to this seat."""
+        self.sent_orders = list(orders)
 
     # --- what the UI asks --------------------------------------------------------------------------
 
@@ -270,7 +373,7 @@ _HANDLERS = {
     "event": ClientState._event,
 }
 
-_PUBLIC_UPDATES = {
+_UPDATES = {
     "ready": ClientState._on_ready,
     "clock": ClientState._on_clock,
     "phase": ClientState._on_phase,
@@ -280,4 +383,7 @@ _PUBLIC_UPDATES = {
     "message_mark": ClientState._on_message_mark,
     "orders_submitted": ClientState._on_orders,
     "action_ordered": ClientState._on_action,
+    "agreement": ClientState._on_agreement,
+    "me": ClientState._on_me,
+    "standing": ClientState._on_standing,
 }

@@ -145,6 +145,18 @@ def adjudicate(
 # --- validation -------------------------------------------------------------------------------
 
 
+def void_reason(board: Board, units: Mapping[str, Unit], state: str, order: Order) -> str:
+    """Why `adjudicate` would make this one order of `state` void on this board (a hold), or ''.
+
+    The same checks in the same order as a phase's adjudication, so a client can tell a player
+    before the deadline what the umpire would say after it."""
+    ph = _Phase(board, units)
+    idx, why = _check_owner(ph, state, order)
+    if why or not isinstance(order, Hold | Move | Support | Convoy):
+        return why or "not a movement order"
+    return _validate(ph, idx, order)
+
+
 def _check_owner(ph: _Phase, state: str, order: Order) -> tuple[int, str]:
     if not isinstance(order, Hold | Move | Support | Convoy):
         return -1, "not a movement order"

@@ -5,6 +5,12 @@ to what I may know): a rumour shows its parties and nothing else, an annex shows
 the view holds it.  The leak risk is the rules' own formula (game.rules.leaks) fed only
 with public facts — the parties, their regimes, the agreement's age, an intermediary —
 never with others' investigations, which I cannot know; so it is shown as a floor.
+
+The cards follow the game live: each `agreement` event the server sends replaces its card in
+the view, so a proposal shows in the inbox the moment it is made and a signature shows at
+once on both sides.  Between a click and the server's answer the card's buttons give way to
+"Signing…", so a second click cannot send the same command again; a refusal shows whole,
+above the cards.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 from game.client.panels.breach import BreachWindow
 from game.client.panels.draft import AgreementDraftWindow
 from game.client.panels.names import LEAK_WORDS, STATUS_COLOURS, STATUS_WORDS, Names, esc
+from game.client.panels.notice import Notice
 from game.client.panels.panel import SidePanel, clear
+from game.client.refusals import refusal_text
 from game.rules.agreements import Agreement
 from game.rules.leaks import leak_chance
 
@@ -38,6 +46,8 @@ ACTION_LABELS = {
     "justify": "Justify",
     "declare_breach": "Declare breach…",
 }
+PENDING_WORDS = {"sign": "Signing", "reject": "Rejecting", "renounce": "Renouncing", "ratify": "Ratifying",
+                 "leak": "Leaking", "deny": "Denying", "justify": "Justifying"}
 ACTION_STYLES = {"sign": "@good_button", "reject": "@danger_button", "renounce": "@danger_button",
                  "leak": "@danger_button"}
 ACTION_TIPS = {
@@ -85,6 +95,10 @@ class AgreementsPanel(SidePanel):
         self.cards: dict[str, UITextBox] = {}
         self.draft_window: AgreementDraftWindow | None = None
         self.breach_window: BreachWindow | None = None
+        self.pending: dict[str, tuple[Any, str]] = {}
+        """Agreement id -> (command id, action) sent and not yet answered and in the picture."""
+        self.refusal = ""
+        """The server's last refusal of a command sent from here, shown whole above the cards."""
         self._shown_key = ""
 
     # --- layout ----------------------------------------------------------------------------------
@@ -140,11 +154,12 @@ class AgreementsPanel(SidePanel):
         ]
 
     def actions_for(self, a: dict[str, Any]) -> list[str]:
-        """What I may do with this agreement now, as the rules allow it."""
+        """What I may do with this agreement now, as the rules allow it (nothing while a command
+        about it is on its way)."""
         me = self.me
         party = me in a.get("parties", [])
         status = a.get("status")
-        if a.get("rumour"):
+        if a.get("rumour") or a.get("id") in self.pending:
             return []
         if party and status == "proposed":
             return [] if me in a.get("signed", []) else ["sign", "counter", "reject"]
@@ -217,11 +232,27 @@ class AgreementsPanel(SidePanel):
                 lines.append(f"<font color='#f0b0c0'>{i}. {esc(names.clause(clause))}</font>")
         return "<br>".join(lines)
 
+    def _settle(self) -> None:
+        """Commands answered: a refusal is shown; an acceptance, once its events are in the picture."""
+        v = getattr(self.state, "v", 0)
+        replies = getattr(self.state, "replies", {})
+        for ref, (command, _action) in list(self.pending.items()):
+            reply = replies.get(command)
+            if reply is None:
+                continue
+            if reply.get("type") == "error":
+                del self.pending[ref]
+                self.refusal = refusal_text(reply)
+                self.status.set_text("Refused: the reason is above the cards.")
+            elif not isinstance(reply.get("v"), int) or v >= reply["v"]:
+                del self.pending[ref]
+
     def _update(self) -> None:
+        self._settle()
         # Most news (a ready flag, a message, the clock) leaves the agreements as they were: the cards,
         # costly to build, are rebuilt only when what they show changed.
-        key = json.dumps([self.view.get("agreements", []), self.view.get("turn"), self.me], sort_keys=True,
-                         default=str)
+        key = json.dumps([self.view.get("agreements", []), self.view.get("turn"), self.me, sorted(self.pending),
+                          self.refusal], sort_keys=True, default=str)
         if key == self._shown_key:
             return
         self._shown_key = key
@@ -234,6 +265,10 @@ class AgreementsPanel(SidePanel):
         self.cards = {}
         width = self.list.rect.width - 18
         y = 4
+        if self.refusal:
+            notice = Notice(pygame.Rect(0, y, width, -1), self.manager, container=cc, object_id="#agreement_refusal",
+                            text=self.refusal)
+            y += notice.rect.height + GAP
         shown = 0
         for title, agreements in self.sections():
             if not agreements:
@@ -259,6 +294,11 @@ class AgreementsPanel(SidePanel):
         self.cards[a["id"]] = box
         y += box.rect.height + 4
         actions = self.actions_for(a)
+        if a["id"] in self.pending:
+            word = PENDING_WORDS.get(self.pending[a["id"]][1], "Sending")
+            UILabel(pygame.Rect(0, y, width, BUTTON_H), f"{word}… waiting for the umpire", self.manager, container=cc,
+                    object_id=ObjectID("#pending_action", "@panel_hint"))
+            y += BUTTON_H + 4
         x = 0
         for action in actions:
             label = ACTION_LABELS[action]
@@ -293,7 +333,10 @@ class AgreementsPanel(SidePanel):
                 self._close(self.breach_window)
                 self.breach_window = BreachWindow(self.manager, self.state, self.send, a, names)
             return
-        self.act({"kind": action, "agreement": ref})
+        self.refusal = ""
+        command = self.act({"kind": action, "agreement": ref})
+        if isinstance(command, str | int):
+            self.pending[ref] = (command, action)
         done = {"sign": "Signed", "reject": "Rejected", "renounce": "Renounced", "ratify": "Ratified",
                 "leak": "Leaking", "deny": "Denied", "justify": "Justified"}[action]
         self.status.set_text(f"{done}: {title}")

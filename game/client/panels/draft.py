@@ -29,8 +29,10 @@ from pygame_gui.elements import (
 
 from game.client.panels.clause_form import ClauseForm
 from game.client.panels.names import CLAUSE_TITLES, Names, scenario_of
+from game.client.panels.notice import Notice
 from game.client.panels.panel import Send, clear, screen_rect
 from game.client.panels.pickers import chosen, dropdown, multi_list, picked, state_options
+from game.client.refusals import refusal_text
 from game.rules.commands import parse_command
 
 VISIBILITIES = [("Secret", "#secret"), ("Public", "#public"), ("Public with a secret annex", "#annex")]
@@ -168,12 +170,13 @@ class AgreementDraftWindow(UIWindow):
         y += ROW_H + 10
         self._label(pygame.Rect(x2, y, right_w, 20), "Clauses of this agreement", "@panel_heading", "#clauses_heading")
         y += 22
-        list_h = h - y - 80
+        list_h = h - y - 108
         self.clause_list = UIScrollingContainer(pygame.Rect(x2, y, right_w, list_h), m, container=c,
                                                 object_id=ObjectID("#clause_list", "@contacts"), allow_scroll_x=False)
         self.list_rect = pygame.Rect(x2, y, right_w, list_h)
 
-        self.error_label = self._label(pygame.Rect(x2, h - 70, right_w, 22), "", "@panel_error", "#draft_error")
+        self.error_label = Notice(pygame.Rect(x2, h - 100, right_w, 54), m, container=c, object_id="#draft_error",
+                                  text=self.error_label.text if getattr(self, "error_label", None) else "")
         self.cancel_button = UIButton(pygame.Rect(w - pad - 350, h - 42, 130, 32), "Cancel", m, container=c,
                                       object_id=ObjectID("#draft_cancel", "@act_button"), command=self.kill)
         label = "Send counter-proposal" if self.counter_of else "Propose and sign"
@@ -327,13 +330,13 @@ class AgreementDraftWindow(UIWindow):
         self.error_text = ""
         self.pending_ref = self.send_message({"type": "act", "command": command})
         self.sent = True
-        self.error_label.set_text("Sent — waiting for the umpire's answer…")
+        self.error_label.say("Sent — waiting for the umpire's answer…")
         self.send_button.disable()
 
     def show_error(self, text: str) -> None:
         """Show the server's refusal (or a check's) where the player fixes the draft."""
         self.error_text = text
-        self.error_label.set_text(text)
+        self.error_label.say(text)
         self.send_button.enable()
 
     # --- pygame_gui hooks ------------------------------------------------------------------------
@@ -359,7 +362,7 @@ class AgreementDraftWindow(UIWindow):
             reply = (getattr(self.state, "replies", None) or {}).get(self.pending_ref)
             if reply is not None:
                 if reply.get("type") == "error":
-                    self.show_error(f"Refused: {reply.get('message', reply.get('code', ''))}")
+                    self.show_error(refusal_text(reply))
                 elif reply.get("type") == "ack":
                     self.kill()
 
