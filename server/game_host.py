@@ -245,11 +245,11 @@ class GameHost:
                     target.send(frame)
         if step.new_phase:
             self.push_views()
+            if self.session.logged - self._snapshot_seq >= snapshots.EVERY_ENTRIES:
+                self._snapshot()
         elif self.session.live == "full":
             # The other design, kept to measure it: a whole new view to every viewer told something.
             self.push_views({viewer for viewer, _, _ in step.events})
-            if self.session.logged - self._snapshot_seq >= snapshots.EVERY_ENTRIES:
-                self._snapshot()
 
     def _snapshot(self) -> None:
         """Keep a snapshot of the session (between two commands, so it is whole); a failure only
