@@ -312,6 +312,290 @@ def test_typed_text_survives_a_resize(ui: Any, scenario: Scenario) -> None:
     assert panel.text_entry.get_text() == "Half a thought" and panel.deceptive.is_checked
 
 
+# --- asks and answers --------------------------------------------------------------------------------
+
+
+TREATY_OF_LONDON = "Treaty of London (1839), guarantee of Belgian neutrality"
+
+
+def agreement_id(state: ClientState, title: str) -> str:
+    return str(next(a["id"] for a in state.view["agreements"] if a.get("title") == title))
+
+
+def open_ask(manager: pygame_gui.UIManager, panel: MessagesPanel, to: str = "ger") -> Any:
+    if panel.selected != {to}:
+        click(manager, panel.contact_buttons[to], panel)
+    click(manager, panel.ask_button, panel)
+    window = panel.ask_window
+    assert window is not None and window.alive()
+    return window
+
+
+def compose_support(manager: pygame_gui.UIManager, window: Any, panel: Any) -> None:
+    pick(manager, window.fields["unit_at"], "ruh", panel)
+    pick(manager, window.fields["target"], "bur", panel)
+    pick(manager, window.fields["dest"], "bel", panel)
+
+
+def compose_support_to_hold(manager: pygame_gui.UIManager, window: Any, panel: Any) -> None:
+    pick(manager, window.fields["unit_at"], "als", panel)
+    pick(manager, window.fields["target"], "bur", panel)
+    pick(manager, window.fields["dest"], "none", panel)
+
+
+def compose_intentions_territory(manager: pygame_gui.UIManager, window: Any, panel: Any) -> None:
+    pick(manager, window.fields["territory"], "als", panel)
+
+
+def compose_intentions_state(manager: pygame_gui.UIManager, window: Any, panel: Any) -> None:
+    pick(manager, window.fields["about"], "state", panel)
+    pick(manager, window.fields["state"], "rus", panel)
+
+
+def compose_dmz(manager: pygame_gui.UIManager, window: Any, panel: Any) -> None:
+    choose(manager, window.fields["territories"], "als", panel)
+    choose(manager, window.fields["territories"], "alb", panel)
+
+
+def compose_warn(manager: pygame_gui.UIManager, window: Any, panel: Any) -> None:
+    pick(manager, window.fields["about"], "state", panel)
+    pick(manager, window.fields["state"], "srb", panel)
+
+
+def compose_agreement(manager: pygame_gui.UIManager, window: Any, panel: Any) -> None:
+    pick(manager, window.fields["agreement"], agreement_id(panel.state, TREATY_OF_LONDON), panel)
+
+
+ASK_CASES = [
+    ("support", compose_support, {"kind": "support", "unit_at": "ruh", "target": "bur", "dest": "bel"},
+     "Will your unit in Ruhr support the move from Burgundy to Belgium this turn?"),
+    ("support", compose_support_to_hold, {"kind": "support", "unit_at": "als", "target": "bur", "dest": None},
+     "Will your unit in Alsace-Lorraine support the unit in Burgundy to hold this turn?"),
+    ("intentions", compose_intentions_territory, {"kind": "intentions", "territory": "als"},
+     "What are your intentions toward Alsace-Lorraine? Will you move into it this turn?"),
+    ("intentions", compose_intentions_state, {"kind": "intentions", "state": "rus"},
+     "What are your intentions toward Russia? Will you attack it this turn?"),
+    ("dmz", compose_dmz, {"kind": "dmz", "territories": ["alb", "als"]},
+     "Shall we both keep our units out of Albania, Alsace-Lorraine?"),
+    ("warn", compose_warn, {"kind": "warn", "state": "srb"}, "A warning: leave Serbia alone."),
+    ("complain", compose_agreement, {"kind": "complain", "agreement": TREATY_OF_LONDON},
+     "You have broken our agreement. What do you have to say?"),
+    ("demand_justification", compose_agreement, {"kind": "demand_justification", "agreement": TREATY_OF_LONDON},
+     "That agreement is out in the open now. Explain yourself, in public."),
+]
+
+
+@pytest.mark.parametrize(("kind", "compose", "ask", "sentence"), ASK_CASES,
+                         ids=[f"{c[0]}-{c[1].__name__}" for c in ASK_CASES])
+def test_compose_an_ask_with_pickers_see_its_sentence_and_send_it(
+    ui: Any, scenario: Scenario, kind: str, compose: Any, ask: dict[str, Any], sentence: str
+) -> None:
+    screen, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    window = open_ask(manager, panel)
+    pick(manager, window.kind_menu, kind, panel)
+    compose(manager, window, panel)
+    pump(manager, panel)
+    if ask.get("agreement") == TREATY_OF_LONDON:
+        ask = {**ask, "agreement": agreement_id(state, TREATY_OF_LONDON)}
+    assert window.sentence() == sentence
+    assert window.preview.html_text == f"“{sentence}”", "the exact sentence, before it is sent"
+    if kind == "support" and ask["dest"]:
+        screenshot(screen, manager, "ask_window.png")
+    click(manager, window.send_button, panel)
+    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "", "ask": ask, "sincerity": "sincere"}]
+    assert not window.alive(), "the umpire's ack closes the window"
+    sent = state.view["messages"][-1]
+    assert sent["text"] == sentence, "the rules wrote the same sentence"
+    assert sentence in panel._thread_html.replace("&#x27;", "'")
+    assert "awaiting an answer" in panel._thread_html
+    assert panel.status.text == "Asked Germany."
+
+
+def test_the_pickers_offer_only_what_exists(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    window = open_ask(manager, panel)
+
+    def ids(menu: Any) -> list[str]:
+        return [o[1][1:] for o in menu.options_list if o[1] != "#none"]
+
+    assert sorted(ids(window.fields["unit_at"])) == ["als", "ber", "kie", "pru", "ruh"], "Germany's units only"
+    assert sorted(ids(window.fields["target"])) == ["bre", "bur", "mar", "par"], "mine only"
+    pick(manager, window.fields["target"], "par", panel)
+    assert sorted(ids(window.fields["dest"])) == ["bel", "bre", "bur", "gas", "pic"], "where Paris's army can go"
+    pick(manager, window.kind_menu, "intentions", panel)
+    pick(manager, window.fields["about"], "state", panel)
+    assert "ger" not in ids(window.fields["state"]) and "rus" in ids(window.fields["state"])
+    pick(manager, window.kind_menu, "complain", panel)
+    offered = ids(window.fields["agreement"])
+    assert offered[0] == agreement_id(state, TREATY_OF_LONDON), "Germany is a party to it: first"
+    # The Triple Alliance is public, but France is not in it: the umpire would not take an ask about it.
+    assert agreement_id(state, "The Triple Alliance") not in offered
+    click(manager, window.cancel_button, panel)
+    assert not window.alive() and umpire.sent == []
+    click(manager, panel.public_button, panel)
+    assert not panel.ask_button.is_enabled, "an ask goes to the states of a thread"
+
+
+def test_an_incomplete_ask_says_what_is_missing_and_sends_nothing(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    window = open_ask(manager, panel)
+    pick(manager, window.kind_menu, "warn", panel)
+    assert "Choose the territory" in window.preview.html_text
+    click(manager, window.send_button, panel)
+    assert umpire.sent == [] and window.error_label.text == "Choose the territory."
+
+
+def test_a_refused_ask_shows_the_reason_whole(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, _ = setup(scenario)
+    sent: list[dict[str, Any]] = []
+
+    def send(message: dict[str, Any]) -> str:
+        sent.append(message)
+        return "c91"
+
+    panel = MessagesPanel(manager, SIDE, state, send, scenario=scenario)
+    window = open_ask(manager, panel)
+    pick(manager, window.kind_menu, "intentions", panel)
+    pick(manager, window.fields["territory"], "als", panel)
+    click(manager, window.send_button, panel)
+    assert len(sent) == 1 and window.pending_ref == "c91" and not window.send_button.is_enabled
+    reason = "there is no territory 'als' on this map"
+    state.apply({"type": "error", "code": "unknown_territory", "message": reason, "ref": "c91"})
+    pump(manager, panel)
+    assert window.alive() and window.error_label.text == f"No such place — {reason}."
+    assert window.send_button.is_enabled
+
+
+def germany_asks(table: Table, ask: dict[str, Any], text: str = "") -> str:
+    reply = table.apply({"kind": "press", "state": "ger", "to": ["fra"], "ask": ask, "text": text})
+    return str(reply["result"]["message"])
+
+
+def test_answer_a_received_ask_with_yes_and_see_it_threaded(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    table, state, umpire = setup(scenario)
+    asked = germany_asks(table, {"kind": "intentions", "territory": "bel"})
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    assert panel.reply_to is not None and panel.reply_to["id"] == asked
+    assert "asked about intentions" in panel._thread_html
+    click(manager, panel.yes_button, panel)
+    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "", "answer": {"to": asked, "yes": True},
+                                "sincerity": "sincere"}]
+    html = panel._thread_html
+    assert "↳ re: “What are your intentions toward Belgium? Will you move into it this turn?”" in html
+    assert "✓ Yes" in html and "I mean to move into Belgium this turn." in html
+    assert html.index("What are your intentions") < html.index("✓ Yes"), "the answer under its ask"
+    assert panel.reply_to is None and panel.reply_bar is None, "answered: the bar goes"
+
+
+def test_answer_no_with_my_own_words_and_the_deceptive_mark(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    table, state, umpire = setup(scenario)
+    asked = germany_asks(table, {"kind": "support", "unit_at": "bur", "target": "als", "dest": None})
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    type_text(manager, panel.text_entry, "Burgundy? We would never.", panel)
+    click(manager, panel.deceptive, panel)
+    click(manager, panel.no_button, panel)
+    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "Burgundy? We would never.",
+                                "answer": {"to": asked, "yes": False}, "sincerity": "deceptive"}]
+    assert "✗ No" in panel._thread_html and "you marked it deceptive" in panel._thread_html
+    assert panel.text_entry.get_text() == ""
+
+
+def test_a_complaint_is_answered_in_words(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    table, state, umpire = setup(scenario)
+    treaty = agreement_id(state, TREATY_OF_LONDON)
+    asked = germany_asks(table, {"kind": "complain", "agreement": treaty})
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    assert panel.yes_button is None and panel.no_button is None, "no yes or no to a complaint"
+    type_text(manager, panel.text_entry, "Necessity knows no law.", panel)
+    click(manager, panel.reply_button, panel)
+    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "Necessity knows no law.",
+                                "answer": {"to": asked, "yes": None}, "sincerity": "sincere"}]
+    assert "↳ re: “You have broken our agreement. What do you have to say?”" in panel._thread_html
+    assert "<b><font color='#9aa4ad'>—</font></b>  Necessity knows no law." in panel._thread_html
+
+
+def test_later_puts_an_ask_aside_and_free_text_still_sends_plainly(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    table, state, umpire = setup(scenario)
+    first = germany_asks(table, {"kind": "warn", "territory": "bel"})
+    second = germany_asks(table, {"kind": "dmz", "territories": ["bur"]})
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    assert panel.reply_to["id"] == second and len(panel.pending_asks()) == 2
+    click(manager, panel.skip_button, panel)
+    assert panel.reply_to["id"] == first
+    type_text(manager, panel.text_entry, "Let us talk first.", panel)
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_RETURN, "mod": pygame.KMOD_CTRL,
+                                                          "unicode": "\r", "scancode": 40}))
+    pump(manager, panel)
+    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "Let us talk first.", "sincerity": "sincere"}]
+    assert panel.reply_to["id"] == first, "words alone answer nothing"
+
+
+def test_a_refused_answer_shows_the_reason_whole(ui: Any, scenario: Scenario) -> None:
+    _, manager = ui
+    _, state, umpire = setup(scenario)
+    # An ask the server never sent to France (say, from a stale picture): the umpire refuses the answer.
+    state.view["messages"].append({"id": "msg-00000042", "turn": 1, "from": "ger", "to": ["fra"],
+                                   "text": "Will you move into Belgium?", "ask": {"kind": "intentions", "territory": "bel"}})
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    click(manager, panel.yes_button, panel)
+    reply = state.replies["c1"]
+    assert reply["type"] == "error" and reply["code"] == "unknown_message"
+    assert panel.status.text.endswith(f"{reply['message']}.") and panel.status.colour == "#ff9c7a"
+    assert panel.reply_to is not None and panel.reply_to["id"] == "msg-00000042", "still to be answered"
+
+
+def test_the_talk_panel_with_a_threaded_ask_and_answer(scenario: Scenario) -> None:
+    """At the default window size (1280x800), the Talk tab's panel as the game screen sizes it."""
+    from game.client.game_screen import side_width
+    from game.client.side_area import TAB_H
+    from game.client.status_bar import HEIGHT as STATUS_H
+
+    pygame.init()
+    size = (1280, 800)
+    screen = pygame.display.set_mode(size)
+    manager = pygame_gui.UIManager(size, theme_data())
+    table, state, umpire = setup(scenario)
+    side = side_width(size[0])
+    rect = pygame.Rect(size[0] - side, TAB_H, side - 2, size[1] - STATUS_H - TAB_H - 2)
+    panel = MessagesPanel(manager, rect, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    type_text(manager, panel.text_entry, "Berlin, let us keep Belgium out of this.", panel)
+    click(manager, panel.send_button, panel)
+    window = open_ask(manager, panel)
+    compose_support(manager, window, panel)
+    click(manager, window.send_button, panel)
+    (asked,) = [m["id"] for m in state.view["messages"] if m["text"].startswith("Will your unit")]
+    table.apply({"kind": "press", "state": "ger", "to": ["fra"], "answer": {"to": asked, "yes": False},
+                 "text": "Not while your army sits in Burgundy."})
+    germany_asks(table, {"kind": "intentions", "territory": "bel"})
+    pump(manager, panel)
+    html = panel._thread_html
+    assert "asked for support" in html and "awaiting an answer" not in html
+    assert "↳ re: “Will your unit in Ruhr support the move from Burgundy to Belgium this turn?”" in html
+    assert "✗ No" in html and panel.reply_to is not None
+    for element in panel.panel.get_container().elements:
+        assert rect.contains(element.rect), f"{element.object_ids} spills out of the panel"
+    path = screenshot(screen, manager, "talk_panel.png")
+    docs = ROOT / "docs" / "client-talk.png"
+    docs.write_bytes(path.read_bytes())
+
+
 # --- drafting ----------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 LABELS = {
     "unknown_agreement": "No such agreement",
+    "unknown_message": "No such message",
     "unknown_state": "No such state",
     "unknown_territory": "No such place",
     "not_a_party": "Not a party to it",

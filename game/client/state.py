@@ -201,7 +201,8 @@ class ClientState:
         messages = self.view.setdefault("messages", [])
         if any(m.get("id") == event.get("id") for m in messages):
             return
-        messages.append({k: event[k] for k in ("id", "turn", "from", "to", "text") if k in event})
+        # As the view holds it: an ask or an answer only where the message carries one.
+        messages.append({k: event[k] for k in ("id", "turn", "from", "to", "text", "ask", "answer") if event.get(k) is not None})
 
     def _on_message_mark(self, event: Message) -> None:
         if self.view is None:

@@ -483,7 +483,11 @@ class Diplomacy:
                 raise UnknownState(f"there is no state {s!r} in this game")
         ref = ask_agreement(ask)
         if ref is not None:
-            self._get(ref, sender)
+            # One may complain of, or demand a justification for, any agreement one can see: a public
+            # one, an exposed one, one's own; one it cannot see is refused as one that does not exist.
+            seen = self.agreements.get(ref)
+            if seen is None or not visible(seen.existence_audience(), sender):
+                raise UnknownAgreement(f"no agreement {ref} known to {sender}")
 
     def _asked(self, ref: str, sender: str) -> AnyAsk | None:
         """The ask (or None) of message `ref`, which `sender` received; a message the sender may not
