@@ -5,10 +5,11 @@ at a client would.  The bots' chance comes from the game's seed, split by (turn,
 so one seed gives one record.json, byte for byte, and another seed another game.
 
 The bots play through the one driver of bot turns (`game.bots.driver.BotDriver`), the same
-the server uses: each movement turn every bot opens (renounces, leaks, spies, proposes,
-speaks), then answers the proposals addressed to it in two rounds (so a counter-proposal can be
-signed the same turn), then settles what it owes, then orders.  Retreats and adjustments
-follow.  A command the rules refuse is dropped and a bot that fails does nothing more that
+the server uses: each movement turn every bot opens (speaks about last turn, renounces, leaks,
+spies, proposes, asks), then the bots talk among themselves in a few bounded rounds — each
+answers the proposals, asks and messages addressed to it (so a counter-proposal can be signed
+and an ask answered the same turn) — then settles what it owes, then orders.  Retreats and
+adjustments follow.  A command the rules refuse is dropped and a bot that fails does nothing more that
 step, both logged; the game goes on, and the command ends with a warning counting them.
 """
 

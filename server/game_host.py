@@ -54,6 +54,8 @@ class GameHost:
         self._timer: asyncio.TimerHandle | None = None
         self._advancing: asyncio.Task[None] | None = None
         self._closed = False
+        self._waking: dict[str, asyncio.TimerHandle] = {}  # bot state -> its pending answer
+        self._reacting: set[asyncio.Task[None]] = set()
         self._stored_clock: dict[str, Any] | None = self.session.clock.to_json()
         self._stored_status = self.session.status
 
@@ -243,6 +245,8 @@ class GameHost:
                 frame = event_frame(game, v, event)
                 for target in targets:
                     target.send(frame)
+        for state in sorted(step.wake):
+            self._wake(state)
         if step.new_phase:
             self.push_views()
             if self.session.logged - self._snapshot_seq >= snapshots.EVERY_ENTRIES:
@@ -279,6 +283,43 @@ class GameHost:
             for target in targets:
                 target.send(frame)
 
+    # --- bots answering within the phase -------------------------------------------------------
+
+    def _wake(self, state: str) -> None:
+        """Let a bot answer after the game's bot delay; several facts in that time make one answer."""
+        if self._closed or state in self._waking:
+            return
+        loop = asyncio.get_running_loop()
+        self._waking[state] = loop.call_later(self.session.bot_delay, self._react_soon, state)
+
+    def wake_bots(self) -> None:
+        """After a restart: every bot looks once for what awaits it (an answer a crash cut off)."""
+        for state in self.session.bots:
+            self._wake(state)
+
+    def _react_soon(self, state: str) -> None:
+        self._waking.pop(state, None)
+        if self._closed:
+            return
+        task = asyncio.get_running_loop().create_task(self._react(state))
+        self._reacting.add(task)
+        task.add_done_callback(self._reacting.discard)
+
+    async def _react(self, state: str) -> None:
+        async with self.lock:
+            session = self.session
+            if self.broken or self._closed:
+                return
+            try:
+                # A bot thinks for milliseconds, sometimes tens: in a worker thread, so other games go on.
+                step = await asyncio.to_thread(session.bot_react, state)
+            except Exception as exc:
+                self._fail(f"{state}'s bot answer", exc)
+                return
+            if await self._persist(step):
+                self._deliver(None, step)
+        self._schedule()
+
     # --- the clock -----------------------------------------------------------------------------
 
     def _schedule(self) -> None:
@@ -297,8 +338,10 @@ class GameHost:
             self._timer = asyncio.get_running_loop().call_later(delay, self._kick)
 
     def start_clock(self) -> None:
-        """After a restart: a deadline that passed while the server was down resolves at once."""
+        """After a restart: a deadline that passed while the server was down resolves at once, and
+        each bot looks for what it had still to answer."""
         self._schedule()
+        self.wake_bots()
 
     def _kick(self) -> None:
         if self._closed or (self._advancing is not None and not self._advancing.done()):
@@ -338,6 +381,11 @@ class GameHost:
         self._closed = True
         if self._timer is not None:
             self._timer.cancel()
+        for handle in self._waking.values():
+            handle.cancel()
+        self._waking.clear()
+        if self._reacting:
+            await asyncio.gather(*self._reacting, return_exceptions=True)
         if self._advancing is not None:
             await asyncio.gather(self._advancing, return_exceptions=True)
         async with self.lock:  # the last command in progress, if any, finishes first

@@ -24,7 +24,7 @@ from server.clock import Clock
 from server.connection import Connection
 from server.game_host import GameHost
 from server.seats import Member, Role, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
-from server.session import Session, Step
+from server.session import DEFAULT_BOT_DELAY, Session, Step
 from server.snapshots import Snapshot, code_version
 from server.store import Entry, GameRecord, Store
 
@@ -176,6 +176,7 @@ class Lobby:
             game_id = new_game_id()
         settings = {
             "deadline": request.deadline,
+            "bot_delay": request.bot_delay if request.bot_delay is not None else DEFAULT_BOT_DELAY,
             "seats": seats,
             "personalities": personalities([s for s in state_ids if seats[s] != "none"], seed),
             "codes": {"states": codes_for_states, "observer": observer, "umpire": umpire},

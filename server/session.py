@@ -47,7 +47,7 @@ from game.rules.errors import CommandError
 from game.rules.game import Game
 from game.rules.knowledge import ALL, OBSERVER, UMPIRE, Audience, visible
 from game.rules.scenario import Scenario
-from game.rules.views import scenario_for, seat_view, standing_view, view_for
+from game.rules.views import message_for, refers_to_secrets, scenario_for, seat_view, standing_view, view_for
 from server.bot_seats import Bot, bot_driver, make_bots
 from server.clock import Clock
 from server.seats import Member
@@ -73,6 +73,14 @@ SEAT_UNAVAILABLE = "seat_unavailable"
 ID_REUSED = "id_reused"
 # The rules' refusals carry their own codes (game/rules/errors.py): unknown_agreement, wrong_status...
 
+
+WAKE_KINDS = frozenset({
+    "agreement_proposed", "agreement_signature", "agreement_signed", "agreement_rejected", "agreement_renounced",
+    "agreement_breached", "agreement_ratified", "denial", "justification", "message", "payment",
+})
+"""Facts of a person's command that a bot told of them may want to answer within the phase."""
+DEFAULT_BOT_DELAY = 2.0
+"""Seconds a bot takes to answer within a phase unless the game says otherwise: a person's pause."""
 
 TO = "_to"
 """The private key of a view delta naming the one viewer whose stream it is for (never sent)."""
@@ -122,6 +130,9 @@ class Step:
     """(viewer, version, packed event) in order: each goes to that viewer's connections."""
     new_phase: bool = False
     """A phase began: every connection gets a fresh view after its events."""
+    wake: set[str] = field(default_factory=set)
+    """Bot states a person's command gave something to answer: the host wakes each after the game's
+    bot delay (`Session.bot_react`)."""
 
 
 class Stream:
@@ -180,6 +191,7 @@ class Session:
         self._step: Step | None = None
         self._required: tuple[tuple[int, str | None], frozenset[str]] = ((0, None), frozenset())
         self.live = live_mode()
+        self.bot_delay = float(self.settings.get("bot_delay", DEFAULT_BOT_DELAY))
         self.asked: str | None = None
         """The digest of the request being applied (`GameHost` sets it): a command id sent again
         with a different request is refused, not answered with the first one's reply."""
@@ -239,12 +251,22 @@ class Session:
         out = list(rules_facts)
         if isinstance(command, Press):
             m = self.game.diplomacy.messages[-1]
-            out.append(
-                fact_models.MessageSent(
-                    id=m["id"], turn=m["turn"], from_=m["from"], to=m["to"], text=m["text"], ask=m.get("ask"),
-                    answer=m.get("answer"), audience=m["audience"],
-                ).event()
-            )
+            if not refers_to_secrets(m):
+                out.append(
+                    fact_models.MessageSent(
+                        id=m["id"], turn=m["turn"], from_=m["from"], to=m["to"], text=m["text"], ask=m.get("ask"),
+                        audience=m["audience"],
+                    ).event()
+                )
+            else:  # each reader's own cut of it (`message_for`): what it refers to passes the filter too
+                for viewer in self.viewers:
+                    if visible(m["audience"], viewer):
+                        cut = message_for(self.game, m, viewer)
+                        fact = fact_models.MessageSent(
+                            id=cut["id"], turn=cut["turn"], from_=cut["from"], to=cut["to"], text=cut["text"],
+                            ask=cut.get("ask"), answer=cut.get("answer"), audience=m["audience"],
+                        ).event()
+                        out.append({**fact, TO: viewer})
             if command.sincerity is not None:  # the sender's private mark, for the debrief
                 out.append(fact_models.MessageMark(message=m["id"], sincerity=command.sincerity, audience=(command.state,)).event())
         elif isinstance(command, SubmitOrders):
@@ -335,6 +357,10 @@ class Session:
             entry["h"] = self.asked  # kept in the log, so a restarted server still knows a reused id
         self._step.entries.append(entry)
         self._emit(facts)
+        if self.bots and entry["k"] == "cmd" and entry.get("m") != "bot" and entry["cmd"]["kind"] != "resolve":
+            for fact in facts:
+                if fact["kind"] in WAKE_KINDS:
+                    self._step.wake.update(s for s in self.bots if visible(fact["audience"], s))
         return facts
 
     def replay(self, members: list[Member], entries: list[Entry]) -> None:
@@ -649,6 +675,16 @@ class Session:
     def _bots_close(self) -> None:
         """Before the phase resolves: the bots answer, settle their dues and order (game/bots/driver.py)."""
         self._bot_driver().close_phase()
+
+    def bot_react(self, state: str) -> Step:
+        """A bot answers, within the phase, what awaits it: proposals, messages, asks (the host calls
+        this after the game's bot delay).  Its commands are entries like anyone's; a bot with nothing
+        to answer makes none.  A bot's answer wakes no other bot here: bots deal with bots in the
+        rounds before the phase resolves, so a conversation between bots cannot run on forever."""
+        self._begin()
+        if self.status == "running" and not self.game.over and self.game.phase == "movement" and state in self.bots:
+            self._bot_driver().react(state)
+        return self._end()
 
     def _bot_driver(self) -> BotDriver:
         """The one driver of bot turns (the same `simulate` uses) over this session's bots and game.

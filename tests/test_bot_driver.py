@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from game.bots.diplomat import Diplomat
-from game.bots.driver import ANSWER_ROUNDS, BotDriver
+from game.bots.driver import REACT_ROUNDS, BotDriver
 from game.cli import app
 from game.rules.commands import AgreementAct, AnyCommand, Press, Propose
 from game.rules.game import Game
@@ -56,6 +56,9 @@ class Scripted:
 
     def answer(self, view: Mapping[str, Any], round_: int = 1) -> list[Any]:
         return self._step(f"answer{round_}")  # type: ignore[no-any-return]
+
+    def react(self, view: Mapping[str, Any]) -> list[Any]:
+        return self._step("react")  # type: ignore[no-any-return]
 
     def close_turn(self, view: Mapping[str, Any]) -> list[Any]:
         return self._step("close_turn")  # type: ignore[no-any-return]
@@ -171,9 +174,58 @@ def test_the_order_of_a_phase(classic: Scenario) -> None:
     bots = {"eng": Scripted(), "fra": Scripted(open_turn=[ask])}
     driver, _ = driven(game, bots)
     driver.play_phase()
-    # Only a state a proposal awaits is asked to answer, in every round.
-    assert bots["fra"].calls == ["open_turn", "close_turn", "orders"]
-    assert bots["eng"].calls == ["open_turn", *(f"answer{r}" for r in range(1, ANSWER_ROUNDS + 1)), "close_turn", "orders"]
+    # Every bot opens, then all react once (nothing they say is news to the others), once after the
+    # openings and once before the orders.
+    for bot in bots.values():
+        assert bot.calls == ["open_turn", "react", "react", "close_turn", "orders"]
+
+
+class Chatty(Scripted):
+    """A bot that says something every time it reacts: the rounds must bound the talk."""
+
+    def __init__(self, state: str, to: str) -> None:
+        super().__init__()
+        self.state, self.to = state, to
+
+    def react(self, view: Mapping[str, Any]) -> list[Any]:
+        self.calls.append("react")
+        return [Press(state=self.state, to=[self.to], text=f"{len(self.calls)}")]
+
+
+def test_bots_talking_to_each_other_are_bounded_by_the_rounds(classic: Scenario) -> None:
+    game = Game(classic, 1)
+    bots = {"eng": Chatty("eng", "fra"), "fra": Chatty("fra", "eng")}
+    driver, _ = driven(game, bots)
+    driver.open_phase()
+    assert bots["eng"].calls.count("react") == bots["fra"].calls.count("react") == REACT_ROUNDS
+    assert len(game.diplomacy.messages) == 2 * REACT_ROUNDS
+
+
+def test_a_bot_that_cannot_react_still_answers_proposals(classic: Scenario) -> None:
+    class Legacy:
+        def __init__(self) -> None:
+            self.calls: list[str] = []
+
+        def open_turn(self, view: Mapping[str, Any]) -> list[Any]:
+            return []
+
+        def answer(self, view: Mapping[str, Any], round_: int = 1) -> list[Any]:
+            self.calls.append("answer")
+            return []
+
+        def close_turn(self, view: Mapping[str, Any]) -> list[Any]:
+            return []
+
+        def orders(self, view: Mapping[str, Any]) -> list[str]:
+            return []
+
+    game = Game(classic, 1)
+    legacy = Legacy()
+    driver, _ = driven(game, {"eng": legacy})
+    driver.play_phase()
+    assert legacy.calls == []  # nothing awaited it
+    game.apply(Propose(state="fra", parties=["fra", "eng"], clauses=[{"kind": "non_aggression"}]))
+    assert driver.react("eng") and legacy.calls == ["answer"]
 
 
 def test_answer_at_any_moment(classic: Scenario) -> None:
@@ -227,13 +279,14 @@ def test_the_server_and_simulate_give_the_same_bot_commands(classic: Scenario, s
 def test_the_server_logs_a_faulty_bot(caplog: pytest.LogCaptureFixture) -> None:
     """The server's bots fail as `simulate`'s do: logged, not swallowed, and the game goes on."""
     session, _ = bot_session(CLASSIC, 2)
-    session.bots["ita"] = Scripted(answer1=RuntimeError("bot fault"), answer2=RuntimeError("bot fault"),
-                                   orders=["this is no order"])
+    session.bots["ita"] = Scripted(react=RuntimeError("bot fault"), orders=["this is no order"])
     # A proposal awaits Italy (applied on the game directly: every seat here is a bot's).
     session.game.apply(Propose(state="aus", parties=["aus", "ita"], clauses=[{"kind": "non_aggression"}]))
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         session.advance(0.0, "deadline")
     assert session.game.turn == 2
     records = [r for r in caplog.records if r.name == LOGGER and "ita" in r.getMessage()]
-    assert [r.levelname for r in records] == ["ERROR", "ERROR", "WARNING"]
-    assert records[0].exc_info is not None and "orders refused" in records[2].getMessage()
+    errors = [r for r in records if r.levelname == "ERROR"]
+    warnings = [r.getMessage() for r in records if r.levelname == "WARNING"]
+    assert errors and all(r.exc_info is not None and "react" in r.getMessage() for r in errors)
+    assert len(warnings) == 1 and "orders refused" in warnings[0]

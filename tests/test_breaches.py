@@ -594,15 +594,21 @@ def test_evidence_names_orders_not_unrelated_secrets(game: Game) -> None:
 
 
 def test_july_1914_germany_is_not_told_the_prinetti_barrere_accord() -> None:
-    """The case that was reported: in july-1914, seed 1, Italy's attack on Germany breaks the secret
-    Prinetti-Barrere accord with France.  Germany sees the attack; the accord stays France's and Italy's."""
+    """The case that was reported: in july-1914, Italy's attack on Germany breaks the secret
+    Prinetti-Barrere accord with France (Italy's neutrality in a war of France and Germany).
+    Germany sees the attack; the accord and its breach stay France's and Italy's."""
     from game.scenario.loader import load_scenario
-    from game.simulate import play as simulate
 
     scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "july-1914.yaml")
-    game = simulate(scenario, 1, 2)
+    game = Game(scenario, 1)
     accord = game.diplomacy.by_name("prinetti_barrere")
-    assert accord is not None and accord.breaches, "the scenario no longer plays out as reported"
+    assert accord is not None
+    for orders in (["A ven - tyr"], ["A tyr - mun"]):
+        turn = game.turn
+        game.submit("ita", orders)
+        while game.turn == turn:
+            game.resolve()
+    assert accord.breaches, "Italy's attack on Munich should break the accord"
     assert accord.breaches[0]["protected"] == ["ger"] and accord.leak_level == "none"
     assert accord.id not in seen(game, "ger")
     assert not breach_events_seen(game, "ger", accord.id)

@@ -156,7 +156,8 @@ class Client:
 async def new_game(url: str, **settings: Any) -> tuple[Client, Message]:
     """An umpire's client and the `created` reply of a new game."""
     umpire = await Client.open(url, "umpire")
-    fields = dict(scenario_request())
+    fields: dict[str, Any] = dict(scenario_request())
+    fields["bot_delay"] = 0  # bots answer at once: a test waits for what it expects, never for a clock
     fields.update(settings)
     created = await umpire.request("create", **fields)
     assert created["type"] == "created", created

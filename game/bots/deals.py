@@ -339,7 +339,7 @@ def offers(sit: Situation, plan: list[str], attacks: dict[str, float], treasury_
                 continue
             promise = SupportPromise(by=y, unit_at=helper.territory, target=src, dest=dest, turn=turn, against=[victim])
             out.append(Offer("support_promise", (me, y), (promise,), 1, 0.9 * SUPPLY_GAIN if board.territories[dest].supply else 0.5,
-                             f"Support against {victim}", secret_leaning=0.5))
+                             f"Support against {sit.table.state_name(victim)}", secret_leaning=0.5))
             break
     # Neutrality of a third state in a war we plan, and mutual defence against a strong rival.
     rivals = [s for s in neighbours if sit.supply.get(s, 0) > sit.supply.get(me, 0)]
@@ -352,12 +352,12 @@ def offers(sit: Situation, plan: list[str], attacks: dict[str, float], treasury_
             if x != y and trust >= 40 and x in sit.neighbours_of(y):
                 clause = Neutrality(conflict=(me, x), neutral=[y], against=[x])
                 out.append(Offer("neutrality", (me, y), (clause,), 2, 0.5 + attacks[x] / 4,
-                                 f"Neutrality in the war with {x}", secret_leaning=0.3))
+                                 f"Neutrality in the war with {sit.table.state_name(x)}", secret_leaning=0.3))
                 break
         if rival is not None and y != rival and trust >= 50 and rival in sit.neighbours_of(y):
             clauses = (MutualDefence(against=[rival]), NonAggression())
             out.append(Offer("mutual_defence", (me, y), clauses, 4, 0.6 + (trust - 50) / 100,
-                             f"Defence against {rival}", secret_leaning=0.2))
+                             f"Defence against {sit.table.state_name(rival)}", secret_leaning=0.2))
     return out
 
 

@@ -3,17 +3,22 @@ word — or breaks it when that pays and its trust is low — and orders its uni
 
 A `Diplomat` reads only its state's view (`game.rules.views.view_for`) and the public table
 (`game.bots.situation.Table`); it never sees a `Game`.  It acts only through commands, the
-same a human client sends.  Its chance comes from `Rng(seed, turn, "bot/STATE/...")`, so a
-game is the same for a seed.  Each movement turn the simulation calls, in order:
+same a human client sends, and writes every message with names, never ids
+(`game.bots.words`).  Its chance comes from `Rng(seed, turn, "bot/STATE/...")`, so a game is
+the same for a seed.  Each movement turn the driver (game/bots/driver.py) calls, in order:
 
-1. `open_turn(view)` — renounce what it means to break openly; justify, deny, ratify, leak;
-   investigate and intercept; propose deals; public statements;
-2. `answer(view, round)` (twice) — sign, counter or reject the proposals addressed to it;
+1. `open_turn(view)` — speak about last turn (a breach, a leak, an attack); withdraw stale
+   offers; renounce what it means to break openly; justify, deny, ratify, leak; investigate and
+   intercept; propose deals; ask a neighbour something; public statements;
+2. `react(view)`, as often as something happens — answer each proposal (sign, counter, reject,
+   with its reason in words), each ask from its actual plan (`game.bots.answers`), free text
+   politely; speak about a renunciation or a declared breach; propose again after a rejection;
 3. `close_turn(view)` — pay the tribute due before the year ends;
-4. `orders(view)` — the map bot's orders, kept within the agreements it keeps.
+4. `orders(view)` — the map bot's orders, kept within the agreements it keeps and what it said.
 
 Between calls it remembers only its plan for the turn (as a person remembers what they
-decided this morning); everything else it reads afresh from the view.
+decided this morning); everything else — what it has answered, what it has said — it reads
+afresh from the view, so a bot rebuilt after a restart does the same.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from game.bots.answers import Answerer
 from game.bots.deals import (
     Bounds,
     Offer,
@@ -37,8 +43,12 @@ from game.bots.deals import (
 )
 from game.bots.map_bot import MapBot, Position
 from game.bots.personality import Personality, break_factor
+from game.bots.reactions import Voice, aftermath, meanwhile
 from game.bots.situation import Deal, Situation, Table
+from game.bots.talk import Talk, Word
+from game.bots.words import Words, known_to
 from game.rules.adjustments import adjustment_balance, build_sites
+from game.rules.asks import Answer, AskIntentions, AskSupport, Warn
 from game.rules.board import territory_of
 from game.rules.clauses import (
     ClauseModel,
@@ -51,7 +61,6 @@ from game.rules.clauses import (
     SupportPromise,
     Tribute,
     clause_states,
-    describe,
 )
 from game.rules.commands import Action, AgreementAct, Counter, DiplomacyCommand, Pay, Press, Propose
 from game.rules.orders import Move, Support
@@ -101,6 +110,7 @@ class Diplomat:
         self.table = table
         self.seed = seed
         self.map_bot = MapBot(state, personality.aggression)
+        self.words = Words(table)
         self._intent: Intent | None = None
 
     def rng(self, turn: int, purpose: str) -> Rng:
@@ -200,7 +210,9 @@ class Diplomat:
             return []
         intent = self.intend(sit)
         self._temptations(sit, intent, can_renounce=True)
-        commands: list[DiplomacyCommand] = []
+        talk = Talk.read(sit)
+        commands: list[DiplomacyCommand] = list(aftermath(sit, self._voice(), talk))
+        commands += self._withdraw_stale(sit)
         for deal in sit.active_mine():
             if intent.decided.get(deal.id) == RENOUNCE:
                 commands.append(AgreementAct(kind="renounce", state=self.state, agreement=deal.id))
@@ -212,8 +224,12 @@ class Diplomat:
         }
         commands += self._intelligence(sit, intent, sharing)
         commands += proposals
+        commands += self._asks(sit, intent, {c.parties[1] for c in proposals if isinstance(c, Propose)})
         commands += self._statement(sit, intent)
         return commands
+
+    def _voice(self) -> Voice:
+        return Voice(self.state, self.p, self.words)
 
     def _bound(self, sit: Situation, intent: Intent) -> list[Deal]:
         """The agreements whose terms it means to keep: active ones, and its own signed proposals."""
@@ -225,7 +241,7 @@ class Diplomat:
         ]
 
     def _name(self, state: str) -> str:
-        return self.table.names.get(state, state)
+        return self.words.state(state)
 
     def _ratified(self, sit: Situation) -> set[str]:
         return {e["agreement"] for _, e in sit.events_of("agreement_ratified")}
@@ -245,7 +261,7 @@ class Diplomat:
                     continue  # renounced a moment ago
                 if deal.leak_level == "exposed" and me not in deal.justified_by:
                     out.append(AgreementAct(kind="justify", state=me, agreement=deal.id))
-                    out.append(self._say(f"{self._name(me)} explains {deal.title}: it was made from necessity, "
+                    out.append(self._say(f"{self._name(me)} explains {self.words.deal(deal)}: it was made from necessity, "
                                          "to keep the peace.", "sincere"))
                     continue
                 if deal.id in ratified or not deal.has_secret() or sit.ratified_by_me(deal.id):
@@ -253,13 +269,21 @@ class Diplomat:
                 targets = _targets(deal)
                 if deal.leak_level == "rumour" and me not in deal.denied_by:
                     roll = rng.random()
+                    partners = [s for s in deal.parties if s != me]
+                    title = self.words.deal(deal)
                     if roll < p.ratify_chance:
                         out.append(AgreementAct(kind="ratify", state=me, agreement=deal.id))
+                        out += [Press(state=me, to=[s], sincerity="sincere",
+                                      text=f"Word of {title} is out. {self._name(me)} will stand by it in public; "
+                                      "we ask you to ratify it too.") for s in partners]
                     elif roll < p.ratify_chance + (1 - p.ratify_chance) * p.deny_chance:
                         out.append(AgreementAct(kind="deny", state=me, agreement=deal.id))
-                        others = " and ".join(self._name(s) for s in deal.parties if s != me)
+                        others = self.words.states(partners)
                         out.append(self._say(f"{self._name(me)} has signed no secret agreement with {others}.",
                                              "deceptive"))
+                        out += [Press(state=me, to=[s], sincerity="sincere",
+                                      text=f"Word of {title} is out as a rumour. {self._name(me)} denies it in "
+                                      "public; say nothing.") for s in partners]
                     continue
                 if not targets and sit.legitimacy.get(me, 50) < 75 and rng.chance(p.ratify_chance / 2):
                     out.append(AgreementAct(kind="ratify", state=me, agreement=deal.id))
@@ -279,7 +303,7 @@ class Diplomat:
                 attacked = any(s in intent.attacks for s in deal.parties)
                 if (aimed or distrust or attacked) and rng.chance(p.leak_rival_chance):
                     out.append(AgreementAct(kind="leak", state=me, agreement=deal.id))
-                    parties = " and ".join(self._name(s) for s in deal.parties)
+                    parties = self.words.states(deal.parties)
                     out.append(self._say(f"{self._name(me)} reveals what {parties} agreed in secret.", "sincere"))
         return out
 
@@ -350,7 +374,9 @@ class Diplomat:
             out += self._make(sit, offer, found, rng, deceptive=partner in lulls or partner in intent.attacks)
         return out
 
-    def _make(self, sit: Situation, offer: Offer, found: list[Offer], rng: Rng, deceptive: bool) -> list[DiplomacyCommand]:
+    def _make(
+        self, sit: Situation, offer: Offer, found: list[Offer], rng: Rng, deceptive: bool, lead: str = ""
+    ) -> list[DiplomacyCommand]:
         me, p = self.state, self.p
         secret = rng.chance(min(1.0, p.secret_share + offer.secret_leaning))
         clauses: list[ClauseModel] = list(offer.clauses)
@@ -374,14 +400,14 @@ class Diplomat:
             if brokers:
                 intermediary = max(brokers, key=lambda s: (sit.trust[s], -self.table.states.index(s)))
         partner = offer.parties[1]
-        terms = "; ".join(describe(c) for c in clauses)
+        terms = self.words.terms(clauses, offer.parties, sit.turn)
         command = Propose(
             state=me, parties=list(offer.parties), title=offer.title,
             visibility="secret" if secret else "public", clauses=clauses, annex=annex,
             duration=duration, intermediary=intermediary,
         )
-        text = (f"{self._name(me)} proposes to {self._name(partner)}: {offer.title.lower()} ({terms}) "
-                f"for {duration} turn{'s' if duration > 1 else ''}. We will keep our word.")
+        text = (f"{lead}{self._name(me)} proposes to {self._name(partner)}: {offer.title} ({terms}) "
+                f"for {self.words.turns(duration)}. We will keep our word.")
         return [command, Press(state=me, to=[partner], text=text, sincerity="deceptive" if deceptive else "sincere")]
 
     def _statement(self, sit: Situation, intent: Intent) -> list[DiplomacyCommand]:
@@ -406,24 +432,62 @@ class Diplomat:
     # --- 2. answering proposals ---------------------------------------------------------------------
 
     def answer(self, view: Mapping[str, Any], round_: int = 1) -> list[DiplomacyCommand]:
+        """Sign, counter or reject each proposal awaiting it, each with its reason in words to the
+        proposer.  (`round_` is kept for callers: the decision depends on the view alone.)"""
         sit = self.read(view)
         if sit.phase != "movement":
             return []
-        intent = self.intend(sit)
+        return self._answer_proposals(sit, self.intend(sit), Talk.read(sit))
+
+    def _answer_proposals(self, sit: Situation, intent: Intent, talk: Talk) -> list[DiplomacyCommand]:
+        me = self._name(self.state)
         out: list[DiplomacyCommand] = []
         bound = self._bound(sit, intent)
         spied = {t for k, t in sit.pending_actions if k in ("investigate", "intercept")}
         for deal in sit.proposals_to_me():
+            title = self.words.deal(deal, "your proposal")
+            reject: list[DiplomacyCommand] = [AgreementAct(kind="reject", state=self.state, agreement=deal.id)]
             sharing = any(isinstance(c, IntelligenceSharing) for c in deal.all_clauses)
-            if conflicts(sit, deal, bound) or (sharing and spied & set(deal.parties)):
-                out.append(AgreementAct(kind="reject", state=self.state, agreement=deal.id))
-                continue
-            rng = self.rng(sit.turn, f"answer/{deal.id}/{round_}")
-            answer = self._answer(sit, intent, deal, rng)
-            if any(isinstance(c, AgreementAct) and c.kind == "sign" for c in answer):
+            clash = self._clash(sit, deal, bound, talk.word)
+            if _stale(sit, deal):
+                commands, reason = reject, f"{me} cannot sign {title}: the support it asks for was due on a turn that has passed."
+            elif clash is not None:
+                commands, reason = reject, f"{me} cannot sign {title}: {clash}."
+            elif sharing and spied & set(deal.parties):
+                commands, reason = reject, f"{me} is not ready to share intelligence with {self._name(deal.proposer)} yet."
+            else:
+                commands, reason = self._answer(sit, intent, deal, self.rng(sit.turn, f"answer/{deal.id}"))
+            signed = any(isinstance(c, AgreementAct) and c.kind == "sign" for c in commands)
+            if signed:
                 bound.append(deal)
-            out += answer
+            out += commands
+            out.append(self._reply(talk, deal.proposer, reason, deceptive=signed and deal.proposer in intent.prey))
         return out
+
+    def _reply(self, talk: Talk, to: str, text: str, deceptive: bool = False) -> Press:
+        """A private message to `to`, threaded as the reply to its oldest unanswered words to us, if any."""
+        thread = next((m for m in talk.waiting if m["from"] == to and "ask" not in m), None)
+        if thread is not None:
+            talk.waiting.remove(thread)
+        return Press(state=self.state, to=[to], text=text, sincerity="deceptive" if deceptive else "sincere",
+                     answer=Answer(to=thread["id"]) if thread is not None else None)
+
+    def _clash(self, sit: Situation, deal: Deal, bound: list[Deal], word: Word) -> str | None:
+        """Why signing `deal` would break an agreement it keeps or what it has said this turn; None if not."""
+        for other in bound:
+            if conflicts(sit, deal, [other]):
+                if known_to(other, deal.proposer) and other.title:
+                    return f"it would cut across {self.words.deal(other)}"
+                return "it would cut across promises we have already made"
+        b = bounds_of(deal, sit)
+        said = self._word_bounds(sit, word)
+        promised = [o for _, pr in b.supports if (o := promise_order(sit, pr)) is not None]
+        given = [o for _, pr in said.supports if (o := promise_order(sit, pr)) is not None]
+        if (set(b.no_enter) & set(word.enter)) or violations(promised, said, sit) or violations(given, b, sit) or any(
+            (ts := sit.territories_of(s)) and all(t in b.no_enter for t in ts) for s in word.attack
+        ):
+            return "it would go against what we have already said this turn"
+        return None
 
     def judge(self, sit: Situation, intent: Intent, deal: Deal) -> tuple[float, float]:
         """(score, constraint cost) of a proposal: trust in the proposer, its reputation, what it gives us,
@@ -474,24 +538,191 @@ class Diplomat:
             return 0.3 if sit.trust.get(deal.proposer, 50) >= 60 else -0.2
         return 0.0
 
-    def _answer(self, sit: Situation, intent: Intent, deal: Deal, rng: Rng) -> list[DiplomacyCommand]:
-        me = self.state
+    def _answer(self, sit: Situation, intent: Intent, deal: Deal, rng: Rng) -> tuple[list[DiplomacyCommand], str]:
+        """Sign, counter or reject one proposal, and why, in words."""
+        me, name = self.state, self._name(self.state)
+        title = self.words.deal(deal, "your proposal")
         score, cost = self.judge(sit, intent, deal)
         score += (rng.random() - 0.5) * 0.6
         if score > 0:
-            return [AgreementAct(kind="sign", state=me, agreement=deal.id)]
+            return [AgreementAct(kind="sign", state=me, agreement=deal.id)], self._why_sign(sit, deal)
         if deal.counter_of is None and score > -0.8 and cost > 0.2:
-            kept = [c for c in deal.clauses if constraint_cost([c], deal.parties, sit, intent.plan) < 0.2]
+            kept = [c for c in deal.clauses if constraint_cost([c], deal.parties, sit, intent.plan) < 0.2
+                    and not (isinstance(c, SupportPromise) and c.turn is not None and c.turn < sit.turn)]
             if kept and len(kept) < len(deal.clauses):
                 duration = min(deal.duration or 2, 2)
-                proposer = deal.proposer
-                return [
-                    Counter(state=me, agreement=deal.id, title=deal.title, visibility="secret" if deal.secret else "public",
-                            clauses=kept, duration=duration),
-                    Press(state=me, to=[proposer], sincerity="sincere",
-                          text=f"{self._name(me)} can agree to part of {deal.title.lower()}, for {duration} turns."),
-                ]
-        return [AgreementAct(kind="reject", state=me, agreement=deal.id)]
+                terms = self.words.terms(kept, deal.parties, sit.turn)
+                counter = Counter(state=me, agreement=deal.id, title=deal.title,
+                                  visibility="secret" if deal.secret else "public", clauses=kept, duration=duration)
+                return [counter], (f"{name} cannot accept all of {title}, but offers this instead: {terms}, "
+                                   f"for {self.words.turns(duration)}.")
+        return [AgreementAct(kind="reject", state=me, agreement=deal.id)], self._why_not(sit, intent, deal, cost)
+
+    def _why_sign(self, sit: Situation, deal: Deal) -> str:
+        name, title = self._name(self.state), self.words.deal(deal, "your proposal")
+        for clause in deal.all_clauses:
+            if isinstance(clause, SupportPromise) and clause.by == self.state:
+                return f"{name} signs {title}: our unit in {self.words.place(clause.unit_at)} will be there."
+            if isinstance(clause, Tribute) and clause.payee == self.state:
+                return f"{name} signs {title}: we accept the tribute, and will keep the peace."
+        if any(isinstance(c, MutualDefence) for c in deal.all_clauses):
+            return f"{name} signs {title}: we will stand together against whoever attacks us."
+        if any(isinstance(c, NonAggression) for c in deal.all_clauses):
+            return f"{name} signs {title}: peace between us serves us both."
+        return f"{name} signs {title}: the terms suit us, and we will keep them."
+
+    def _why_not(self, sit: Situation, intent: Intent, deal: Deal, cost: float) -> str:
+        name, title = self._name(self.state), self.words.deal(deal, "your proposal")
+        if sit.trust.get(deal.proposer, 50) < 35:
+            return (f"{name} rejects {title}: after what has passed between us, we cannot take "
+                    f"{self._name(deal.proposer)}'s word yet.")
+        if cost > 0.2:
+            probe = Deal(id=deal.id, parties=deal.parties, status="active", leak_level="none", rumour=False,
+                         clauses=deal.all_clauses, start_turn=sit.turn)
+            found = violations(intent.plan, bounds_of(probe, sit), sit)
+            places = sorted({territory_of(o.dest) for vs in found.values() for v in vs
+                             if isinstance(o := parse(v.order), Move)}, key=sit.board.index.__getitem__)
+            if places and not self.p.deceit_ok:
+                return (f"{name} rejects {title}: it would keep us out of {self.words.places(places)}, and we "
+                        "will not sign what we do not mean to keep.")
+            return f"{name} rejects {title}: it asks too much of us this turn."
+        return f"{name} rejects {title}: it gives us too little for what it asks."
+
+    # --- reacting within a phase ------------------------------------------------------------------------
+
+    def react(self, view: Mapping[str, Any]) -> list[DiplomacyCommand]:
+        """Everything waiting for it, answered now, from its view alone (so the same view gives the
+        same answer, and a view with nothing waiting gives nothing): each proposal signed, countered or
+        rejected with its reason; each message to it answered — an ask from its plan, free text with
+        a polite reply; a word about what others just did to its agreements; a withdrawn offer whose
+        turn has passed; and, when one of its proposals was rejected, another offer.  Outside a
+        movement phase a proposal gets a word that it will be answered when the next season opens."""
+        sit = self.read(view)
+        if sit.phase is None:
+            return []
+        talk = Talk.read(sit)
+        out: list[DiplomacyCommand] = []
+        if sit.phase == "movement":
+            intent = self.intend(sit)
+            out += self._withdraw_stale(sit)
+            out += self._answer_proposals(sit, intent, talk)
+        else:  # its plans are made a season at a time: a proposal waits for the next movement phase
+            for deal in sit.proposals_to_me():
+                text = (f"{self._name(self.state)} will answer {self.words.deal(deal, 'your proposal')} "
+                        "when the next season opens.")
+                if not talk.has_said([deal.proposer], text):
+                    out.append(self._reply(talk, deal.proposer, text))
+        out += self._answer_messages(sit, talk)
+        out += meanwhile(sit, self._voice(), talk)
+        if sit.phase == "movement":
+            out += self._repropose(sit, self.intend(sit))
+        return out
+
+    def _answer_messages(self, sit: Situation, talk: Talk) -> list[DiplomacyCommand]:
+        """Each message to it not yet answered: asks from its plan, anything else with a polite reply."""
+        if not talk.waiting:
+            return []
+        kept = self._kept_bounds(sit, self.intend(sit)) if sit.phase == "movement" else Bounds()
+        answerer = Answerer(sit, self.p, self.words, talk.word, plan=lambda word: self.plan(sit, word), kept=kept,
+                            rng=lambda purpose: self.rng(sit.turn, purpose))
+        out: list[DiplomacyCommand] = []
+        for message in list(talk.waiting):
+            reply = answerer.answer(message, talk.asks.get(message["id"]))
+            out.append(Press(state=self.state, to=[message["from"]], text=reply.text,
+                             sincerity="sincere" if reply.sincere else "deceptive",
+                             answer=Answer(to=message["id"], yes=reply.yes)))
+            out += reply.then
+        return out
+
+    def _withdraw_stale(self, sit: Situation) -> list[DiplomacyCommand]:
+        """Its own proposals offering a support for a turn that has passed: withdrawn, with a word."""
+        out: list[DiplomacyCommand] = []
+        for deal in sit.deals:
+            if deal.status == "proposed" and deal.proposer == self.state and _stale(sit, deal):
+                out.append(AgreementAct(kind="reject", state=self.state, agreement=deal.id))
+                for other in deal.parties:
+                    if other != self.state:
+                        out.append(Press(state=self.state, to=[other], sincerity="sincere",
+                                         text=f"{self._name(self.state)} withdraws {self.words.deal(deal, 'its offer')}: "
+                                         "the turn it was meant for has passed."))
+        return out
+
+    def _repropose(self, sit: Situation, intent: Intent) -> list[DiplomacyCommand]:
+        """When a partner rejected its proposal this turn, another kind of offer to it (a few a turn at most)."""
+        me, p = self.state, self.p
+        mine = [a for a in sit.agreements if not a.get("rumour") and a.get("proposer") == me
+                and a.get("proposed_turn") == sit.turn]
+        if len(mine) >= p.proposals + 2:
+            return []
+        refused = {e["agreement"] for t, e in sit.events if t == sit.turn and e["kind"] == "agreement_rejected"
+                   and e.get("state") not in (None, me)}
+        out: list[DiplomacyCommand] = []
+        offered: set[str] = set()
+        for a in mine:
+            if a["id"] not in refused or len(a["parties"]) != 2:
+                continue
+            partner = next(s for s in a["parties"] if s != me)
+            if partner in offered or sit.pending_with(partner) or partner not in self.table.seated:
+                continue
+            tried = {str(c.get("kind")) for b in mine if partner in b["parties"] for c in b["clauses"][:1]}
+            rng = self.rng(sit.turn, f"again/{a['id']}")
+            found = [o for o in offers(sit, intent.plan, intent.attacks, self._budget(sit))
+                     if o.parties == (me, partner) and o.kind not in tried]
+            if not found or not rng.chance(p.propose_chance):
+                continue
+            best = max(found, key=lambda o: o.worth)
+            probe = Deal(id="agr-0000", parties=best.parties, status="proposed", leak_level="none", rumour=False,
+                         proposer=me, clauses=best.clauses)
+            if conflicts(sit, probe, self._bound(sit, intent)):
+                continue
+            offered.add(partner)
+            lead = f"{self._name(me)} understands {self._name(partner)}'s refusal. Then let us try this. "
+            out += self._make(sit, best, found, rng, deceptive=partner in intent.prey or partner in intent.attacks,
+                              lead=lead)
+        return out
+
+    def _asks(self, sit: Situation, intent: Intent, busy: set[str]) -> list[DiplomacyCommand]:
+        """Now and then an ask of a neighbour: its intentions toward a home of ours it threatens, a
+        warning to keep out of it, or a support for an attack we plan."""
+        me, board = self.state, sit.board
+        rng = self.rng(sit.turn, "asks")
+        if not rng.chance(self.p.ask_chance):
+            return []
+        options: list[Press] = []
+        for t in sit.territories_of(me):
+            if not board.territories[t].supply or sit.owners.get(t) != me:
+                continue
+            for n in board.neighbours[t]:
+                u = sit.units.get(n)
+                if u is None or u.state == me or u.state not in self.table.seated or u.state in busy:
+                    continue
+                if not board.can_reach(u.type, u.location, t):
+                    continue
+                if sit.trust.get(u.state, 50) < 45 and u.state not in sit.partners():
+                    options.append(Press(state=me, to=[u.state], sincerity="sincere", ask=Warn(territory=t),
+                                         text=f"A warning from {self._name(me)}: stay out of {self.words.place(t)}."))
+                else:
+                    options.append(Press(state=me, to=[u.state], sincerity="sincere",
+                                         ask=AskIntentions(territory=t)))
+        for text in intent.plan:
+            order = parse(text)
+            if not isinstance(order, Move):
+                continue
+            dest, src = territory_of(order.dest), territory_of(order.location)
+            victim = sit.holder(dest)
+            if victim in (None, me) or dest not in sit.units:
+                continue
+            for helper in sorted(sit.units.values(), key=lambda u: board.index[u.territory]):
+                y = helper.state
+                if y in (me, victim) or y not in self.table.seated or y in busy or sit.trust.get(y, 50) < 45:
+                    continue
+                if board.can_reach(helper.type, helper.location, dest):
+                    options.append(Press(state=me, to=[y], sincerity="sincere",
+                                         ask=AskSupport(unit_at=helper.territory, target=src, dest=dest)))
+                    break
+        if not options:
+            return []
+        return [rng.choice(options)]
 
     # --- 3. closing the turn --------------------------------------------------------------------------
 
@@ -544,9 +775,17 @@ class Diplomat:
         return []
 
     def _movement(self, sit: Situation) -> list[str]:
+        orders = self.plan(sit, Talk.read(sit).word)
+        index = sit.board.index
+        return [orders[t] for t in sorted(orders, key=index.__getitem__)]
+
+    def plan(self, sit: Situation, word: Word) -> dict[str, str]:
+        """The movement orders it would give now (territory -> order): the map bot's, kept within the
+        agreements it keeps and what it has said this turn (`word`)."""
         intent = self.intend(sit)
         self._temptations(sit, intent, can_renounce=False)
         bounds = self._kept_bounds(sit, intent)
+        bounds.merge(self._word_bounds(sit, word))
         prey: list[str] = []
         for victim in intent.prey:
             places = sit.territories_of(victim)
@@ -555,9 +794,69 @@ class Diplomat:
         planned = bot.movement_orders(sit.position(), self.rng(sit.turn, "plan"))
         orders = {territory_of(parse(o).location): o for o in planned if parse(o) is not None}  # type: ignore[union-attr]
         self._duties(sit, bounds, orders)
+        self._keep_word(sit, bounds, word, orders)
         self._sanitise(sit, bounds, orders)
+        return orders
+
+    def _word_bounds(self, sit: Situation, word: Word) -> Bounds:
+        """What its answers of this turn forbid and require, as an agreement's terms would."""
+        b = Bounds()
+        for t, ref in word.no_enter.items():
+            b.no_enter.setdefault(t, (ref, "word"))
+        for s, ref in word.no_attack.items():
+            for t in sit.territories_of(s):
+                b.no_enter.setdefault(t, (ref, "word"))
+        for ref, ask in word.supports:
+            b.supports.append((ref, SupportPromise(by=self.state, unit_at=ask.unit_at, target=ask.target, dest=ask.dest)))
+        return b
+
+    def _keep_word(self, sit: Situation, bounds: Bounds, word: Word, orders: dict[str, str]) -> None:
+        """Make the moves it said it would make, and withhold the supports it said (or meant) it would not give."""
         index = sit.board.index
-        return [orders[t] for t in sorted(orders, key=index.__getitem__)]
+        promised = {promise.unit_at for _, promise in bounds.supports}
+
+        def entered(test: Any) -> bool:
+            return any(isinstance(o := parse(text), Move) and test(territory_of(o.dest)) for text in orders.values())
+
+        for t in sorted(word.enter, key=index.__getitem__):
+            if t not in bounds.no_enter and not entered(lambda d, t=t: d == t):
+                self._send_unit(sit, orders, promised, {t})
+        for s in sorted(word.attack, key=self.table.states.index):
+            places = {t for t in sit.territories_of(s) if t not in bounds.no_enter}
+            if places and not entered(lambda d, s=s: sit.holder(d) == s):
+                self._send_unit(sit, orders, promised, places)
+        for _, zone in word.enter_any:
+            open_places = {t for t in zone if t not in bounds.no_enter}
+            if open_places and not entered(lambda d, ts=open_places: d in ts):
+                self._send_unit(sit, orders, promised, open_places)
+        for ask in word.withheld:
+            o = parse(orders.get(ask.unit_at, ""))
+            if (isinstance(o, Support) and territory_of(o.target) == ask.target
+                    and (territory_of(o.dest) if o.dest else None) == ask.dest):
+                orders[ask.unit_at] = f"{sit.units[ask.unit_at].text} H"
+
+    def _send_unit(self, sit: Situation, orders: dict[str, str], promised: set[str], places: set[str]) -> None:
+        """Move the least busy unit that can reach one of `places` into it."""
+        board = sit.board
+
+        def rank(unit: Unit) -> tuple[int, int]:
+            current = parse(orders.get(unit.territory, ""))
+            busy = 0 if not isinstance(current, Move | Support) else 1 if isinstance(current, Support) else 2
+            return busy, board.index[unit.territory]
+
+        options = [
+            (rank(u), loc, u) for u in sit.my_units() if u.territory not in promised
+            for loc in _adjacent(sit, u) if territory_of(loc) in places
+        ]
+        if not options:
+            return
+        _, loc, unit = min(options, key=lambda o: o[0])
+        dest = territory_of(loc)
+        for t, text in list(orders.items()):
+            o = parse(text)
+            if t != unit.territory and isinstance(o, Move) and territory_of(o.dest) == dest:
+                orders[t] = f"{sit.units[t].text} H"
+        orders[unit.territory] = f"{unit.text} - {loc}"
 
     def _duties(self, sit: Situation, bounds: Bounds, orders: dict[str, str]) -> None:
         board, units, me = sit.board, sit.units, self.state
@@ -666,6 +965,11 @@ class Diplomat:
             if text in bad and t not in promised and t not in bounds.evacuate:
                 orders[t] = f"{sit.units[t].text} H"
         # A support of a move that is no longer made is harmless; a convoy of an army that holds is too.
+
+
+def _stale(sit: Situation, deal: Deal) -> bool:
+    """A proposal that offers a support for a turn that has passed."""
+    return any(isinstance(c, SupportPromise) and c.turn is not None and c.turn < sit.turn for c in deal.all_clauses)
 
 
 def _targets(deal: Deal) -> set[str]:

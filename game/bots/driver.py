@@ -7,16 +7,20 @@ session records, which raises `CommandError` when the rules refuse it).
 
 The order of a phase, each step in scenario order of the states bots play:
 
-1. `open_phase` — in a movement phase, every bot opens its turn (`open_turn`: renounce, leak,
-   spy, propose, speak);
-2. `close_phase` — in a movement phase, `ANSWER_ROUNDS` rounds in which each bot a proposal
-   awaits answers it (`answer`), so that a counter-proposal can be signed the same turn; in the
-   year's last season every bot settles its dues (`close_turn`); then, in every phase, each
-   bot whose state has something to order orders (`orders`).
+1. `open_phase` — in a movement phase, every bot opens its turn (`open_turn`: speak about last
+   turn, renounce, leak, spy, propose, ask); then the bots talk among themselves (`converse`);
+2. `close_phase` — the bots talk again (`converse`), so that every proposal, ask and message
+   between them is answered and a counter-proposal can be signed the same turn; in the year's
+   last season every bot settles its dues (`close_turn`); then, in every phase, each bot whose
+   state has something to order orders (`orders`).
 
-`simulate` calls both, one after the other; the server opens when a phase starts and closes
-just before it resolves, so that people can negotiate in between.  `answer` answers the
-proposals awaiting one state at any moment, for a server that wakes a bot when one arrives.
+`converse` is at most `REACT_ROUNDS` rounds; in each, every bot for which something has happened
+since it last reacted reacts (`react`: answer proposals and messages, speak about what others
+just did, propose again).  `simulate` calls `open_phase` and `close_phase` one after the other;
+the server opens when a phase starts and closes just before it resolves, so that people can
+negotiate in between, and wakes one bot with `react` (after a short delay of its own clock)
+when a person's command gives it something to answer.  `answer` answers only the proposals
+awaiting one state, at any moment.
 
 The failure policy, the same for every user: a command the rules refuse (a `RulesError`) is
 dropped and logged as a warning naming the state, the command's kind and the reason, and the
@@ -38,7 +42,11 @@ from game.rules.game import Game
 log = logging.getLogger("backchannel.bots")
 
 ANSWER_ROUNDS = 2
-"""Rounds of answers before a movement phase resolves, so that a counter-proposal can be signed in time."""
+"""Rounds of answers to proposals `answer` was once called for (kept for callers; `converse` now answers)."""
+
+REACT_ROUNDS = 3
+"""At most this many rounds of bots reacting to one another in one `converse`: enough for an ask and its
+answer, a proposal, a counter and its signature; bounded so that bots cannot talk forever."""
 
 
 class Bot(Protocol):
@@ -46,6 +54,7 @@ class Bot(Protocol):
 
     def open_turn(self, view: Mapping[str, Any]) -> list[DiplomacyCommand]: ...
     def answer(self, view: Mapping[str, Any], round_: int = 1) -> list[DiplomacyCommand]: ...
+    def react(self, view: Mapping[str, Any]) -> list[DiplomacyCommand]: ...
     def close_turn(self, view: Mapping[str, Any]) -> list[DiplomacyCommand]: ...
     def orders(self, view: Mapping[str, Any]) -> list[str]: ...
 
@@ -82,23 +91,37 @@ class BotDriver:
         self.close_phase()
 
     def open_phase(self) -> None:
-        """At the start of a movement phase: every bot opens its turn."""
+        """At the start of a movement phase: every bot opens its turn, then the bots talk."""
         if self.game.phase != "movement":
             return
         for state in self.states():
             self._commands(state, "open_turn")
+        self.converse()
 
     def close_phase(self) -> None:
-        """Just before the phase resolves: answers, dues in the year's last season, then orders."""
+        """Just before the phase resolves: the bots talk, settle dues in the year's last season, then order."""
         game = self.game
         if game.phase == "movement":
-            for round_ in range(1, ANSWER_ROUNDS + 1):
-                for state in self.states():
-                    self.answer(state, round_)
+            self.converse()
             if game.season_index == len(game.seasons) - 1:
                 for state in self.states():
                     self._commands(state, "close_turn")
         self.order()
+
+    def converse(self, rounds: int = REACT_ROUNDS) -> None:
+        """Bots react to one another: in each round, every bot for which a command has been accepted
+        since it last reacted (its own aside) reacts; it stops when a round changes nothing."""
+        game = self.game
+        seen: dict[str, int] = {}
+        for _ in range(rounds):
+            before = len(game.commands)
+            for state in self.states():
+                if game.over or seen.get(state) == len(game.commands):
+                    continue
+                self.react(state)
+                seen[state] = len(game.commands)
+            if len(game.commands) == before:
+                return
 
     # --- single steps ------------------------------------------------------------------------------
 
@@ -114,6 +137,22 @@ class BotDriver:
         if state not in self.bots or self.game.over or not self.awaited(state):
             return False
         self._commands(state, "answer", round_)
+        return True
+
+    def react(self, state: str) -> bool:
+        """`state`'s bot answers, at any moment, whatever waits for it: proposals, asks, messages, what
+        others just did to its agreements (the server calls it when a person's command gives the bot
+        something to answer); whether it was asked.  Calling it when nothing waits does nothing."""
+        if state not in self.bots or self.game.over:
+            return False
+        try:
+            reacts = hasattr(self.bots[state], "react")
+        except Exception:  # a faulty bot: asking it to react lets the failure policy log it
+            reacts = True
+        if reacts:
+            self._commands(state, "react")
+        elif self.awaited(state):  # a bot written before bots could talk: it answers proposals only
+            self._commands(state, "answer", 1)
         return True
 
     def order(self) -> None:

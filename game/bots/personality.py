@@ -86,6 +86,11 @@ class Personality:
     ratify_chance: float  # chance to ratify a secret in public when that pays
     statement_chance: float  # chance of a public statement a turn
     deceit_ok: bool  # whether it says in public what it does not mean
+    # Talking.
+    lie_chance: float  # chance to answer an ask falsely when the truth would cost it (marked deceptive)
+    comply_chance: float  # chance to give way to a warning or a demilitarised zone that crosses its plan
+    help_bias: float  # added to its will to lend a unit's support when asked
+    ask_chance: float  # chance a turn to ask a neighbour something (its intentions, a support, a warning)
     # The map.
     aggression: float
 
@@ -98,6 +103,7 @@ LOYAL = Personality(
     break_chance=0.07, trust_floor=30, gain_floor=1.0, renounce_share=0.7, plot_chance=0.0,
     spy_chance=0.25, intercept_chance=0.15, leak_rival_chance=0.25, leak_own_chance=0.0,
     deny_chance=0.1, ratify_chance=0.6, statement_chance=0.35, deceit_ok=False,
+    lie_chance=0.0, comply_chance=0.6, help_bias=0.2, ask_chance=0.4,
     aggression=0.3,
 )
 OPPORTUNIST = Personality(
@@ -108,6 +114,7 @@ OPPORTUNIST = Personality(
     break_chance=0.75, trust_floor=60, gain_floor=0.6, renounce_share=0.15, plot_chance=0.45,
     spy_chance=0.45, intercept_chance=0.35, leak_rival_chance=0.5, leak_own_chance=0.05,
     deny_chance=0.5, ratify_chance=0.35, statement_chance=0.3, deceit_ok=True,
+    lie_chance=0.3, comply_chance=0.35, help_bias=0.0, ask_chance=0.4,
     aggression=0.35,
 )
 SCHEMER = Personality(
@@ -115,9 +122,10 @@ SCHEMER = Personality(
     proposals=3, propose_chance=0.6, secret_share=0.85, annex_chance=0.5, intermediary_chance=0.3,
     lull_chance=0.35,
     accept_bias=0.15, secret_bias=0.3, constraint_weight=0.5,
-    break_chance=0.75, trust_floor=80, gain_floor=0.3, renounce_share=0.05, plot_chance=0.4,
+    break_chance=0.85, trust_floor=80, gain_floor=0.3, renounce_share=0.05, plot_chance=0.5,
     spy_chance=0.8, intercept_chance=0.6, leak_rival_chance=0.8, leak_own_chance=0.25,
     deny_chance=0.85, ratify_chance=0.1, statement_chance=0.45, deceit_ok=True,
+    lie_chance=0.6, comply_chance=0.2, help_bias=-0.1, ask_chance=0.5,
     aggression=0.4,
 )
 

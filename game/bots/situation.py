@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from game.bots.map_bot import Position
-from game.rules.board import Board
+from game.rules.board import Board, territory_of
 from game.rules.clauses import Clause, ClauseModel
 from game.rules.scenario import Scenario
 from game.rules.units import Unit
@@ -25,7 +25,9 @@ _CLAUSE: TypeAdapter[ClauseModel] = TypeAdapter(Clause)
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """The public, unchanging facts of a scenario."""
+    """The public, unchanging facts of a scenario.  Nothing here is any state's secret: no
+    objectives, briefings or starting agreements (a bot learns of those only through its view),
+    so nothing a bot says can be built from them."""
 
     board: Board
     seasons: tuple[str, ...]
@@ -55,6 +57,15 @@ class Table:
             intercept_cost=rules.intelligence.intercept_cost,
             propaganda_cost=rules.intelligence.propaganda_cost,
         )
+
+    def state_name(self, state: str) -> str:
+        """A state by its name, as a message names it."""
+        return self.names.get(state, state)
+
+    def place_name(self, location: str) -> str:
+        """A territory (or a location on one of its coasts) by its name."""
+        info = self.board.territories.get(territory_of(location))
+        return info.name if info is not None else location
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +151,8 @@ class Situation:
     events: list[tuple[int, dict[str, Any]]]
     retreats: list[tuple[Unit, tuple[str, ...]]]
     pending_actions: list[tuple[str, str | None]] = field(default_factory=list)
+    messages: list[Mapping[str, Any]] = field(default_factory=list)  # the conversation it may read, in order
+    agreements: list[Mapping[str, Any]] = field(default_factory=list)  # every agreement in the view, ended ones too
 
     @classmethod
     def read(cls, view: Mapping[str, Any], table: Table) -> Situation:
@@ -169,6 +182,8 @@ class Situation:
                 for r in view["map"].get("retreats", ())
             ],
             pending_actions=[(a["kind"], a["target"]) for a in me["actions"]],
+            messages=list(view.get("messages", ())),
+            agreements=list(view["agreements"]),
         )
 
     # --- the map ----------------------------------------------------------------------------------
@@ -233,6 +248,16 @@ class Situation:
         for d in self.deals:
             if d.id == ref:
                 return d
+        return None
+
+    def known(self, ref: str) -> Deal | None:
+        """Any agreement of the view by id, whatever its status (an ended one too); None if unseen."""
+        for d in self.deals:
+            if d.id == ref:
+                return d
+        for data in self.agreements:
+            if data["id"] == ref:
+                return Deal.read(data)
         return None
 
     def active_mine(self) -> list[Deal]:

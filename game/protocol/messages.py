@@ -59,6 +59,8 @@ class Create(Message):
     seed: int | None = Field(None, ge=0, le=2**62)
     deadline: int | None = Field(None, ge=1, le=7 * 24 * 3600)
     seats: dict[StateId, SeatKind] = Field(default_factory=dict, max_length=64)
+    bot_delay: float | None = Field(None, ge=0, le=120)
+    """Seconds a bot takes to answer within a phase (a person's pause); None: the server's default (2)."""
 
     @model_validator(mode="after")
     def _one_scenario(self) -> Create:

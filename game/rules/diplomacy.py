@@ -97,6 +97,7 @@ class Diplomacy:
         self.agreements: dict[str, Agreement] = {}
         self.by_party: dict[str, list[Agreement]] = {s: [] for s in self.states}
         self.messages: list[dict[str, Any]] = []
+        self.message_by_id: dict[str, dict[str, Any]] = {}
         self.marks: dict[str, str] = {}  # message id -> sincere | deceptive (debrief only)
         start = self.constants.consequences.trust_start
         self.trust: dict[str, dict[str, int]] = {a: {b: start for b in self.states if b != a} for a in self.states}
@@ -469,6 +470,7 @@ class Diplomacy:
             "audience": audience,
         }
         self.messages.append(message)
+        self.message_by_id[mid] = message
         if command.sincerity is not None:
             self.marks[mid] = command.sincerity
         return []
@@ -492,12 +494,10 @@ class Diplomacy:
     def _asked(self, ref: str, sender: str) -> AnyAsk | None:
         """The ask (or None) of message `ref`, which `sender` received; a message the sender may not
         read is refused exactly as one that does not exist."""
-        for m in reversed(self.messages):
-            if m["id"] == ref:
-                if m["from"] != sender and (m["audience"] == ALL or sender in m["audience"]):
-                    return parse_ask(m["ask"]) if "ask" in m else None
-                break
-        raise UnknownMessage(f"no message {ref} to {sender} to answer")
+        m = self.message_by_id.get(ref)
+        if m is None or m["from"] == sender or not visible(m["audience"], sender):
+            raise UnknownMessage(f"no message {ref} to {sender} to answer")
+        return parse_ask(m["ask"]) if "ask" in m else None
 
     def _territory_name(self, territory: str) -> str:
         info = self.board.territories.get(territory)

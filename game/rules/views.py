@@ -18,11 +18,37 @@ if TYPE_CHECKING:
     from game.rules.scenario import Scenario
 
 
+def message_for(game: Game, m: dict[str, Any], viewer: str) -> dict[str, Any]:
+    """A message as `viewer` (who may read it) sees it.  What it refers to passes the filter too: an
+    answer names the message it answers only to one who may read that one, and an ask about an
+    agreement shows as structure only to one who may know of the agreement — otherwise the reader
+    has the words alone, which are the sender's to choose."""
+    message = {k: v for k, v in m.items() if k != "audience"}
+    if viewer == UMPIRE:
+        return message
+    answer = m.get("answer")
+    if answer is not None:
+        answered = game.diplomacy.message_by_id.get(answer["to"])
+        if answered is None or not visible(answered["audience"], viewer):
+            del message["answer"]
+    ask = m.get("ask")
+    if ask is not None and ask.get("agreement"):
+        agreement = game.diplomacy.agreements.get(ask["agreement"])
+        if agreement is None or not visible(agreement.existence_audience(), viewer):
+            del message["ask"]
+    return message
+
+
+def refers_to_secrets(m: dict[str, Any]) -> bool:
+    """Whether a message refers to something (a message, an agreement) that a reader may not know."""
+    return "answer" in m or bool((m.get("ask") or {}).get("agreement"))
+
+
 def _messages(game: Game, viewer: str, turn: int | None = None) -> list[dict[str, Any]]:
     out = []
     for m in game.diplomacy.messages:
         if (turn is None or m["turn"] == turn) and visible(m["audience"], viewer):
-            message = {k: v for k, v in m.items() if k != "audience"}
+            message = message_for(game, m, viewer)
             if viewer == UMPIRE:
                 message["audience"] = m["audience"]
                 message["sincerity"] = game.diplomacy.marks.get(m["id"])
