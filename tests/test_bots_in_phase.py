@@ -97,7 +97,7 @@ async def test_bots_keep_their_word_and_mark_their_lies_over_seeded_games(tmp_pa
             seats = [s for s, info in table["seats"].items() if info["player"] != "none"]
             mix = personalities(seats, seed)
             scenario_text = (Path(__file__).resolve().parent.parent / "scenarios" / "july-1914.yaml").read_text()
-            scenario, board = BOOK.load(scenario_text, "july-1914")
+            _, board = BOOK.load(scenario_text, "july-1914")
             assert isinstance(board, Board)
             for _turn in range(3):
                 view = fra.view if fra.view is not None else await fra.expect("view")
@@ -109,7 +109,7 @@ async def test_bots_keep_their_word_and_mark_their_lies_over_seeded_games(tmp_pa
                         asked[reply["result"]["message"]] = (bot, place)
                 answers: dict[str, bool] = {}
                 while len(answers) < len(asked):
-                    e = await fra.event("message", lambda e: (e.get("answer") or {}).get("to") in asked)
+                    e = await fra.event("message", lambda e, asked=asked: (e.get("answer") or {}).get("to") in asked)
                     answers[e["answer"]["to"]] = e["answer"]["yes"]
                 assert (await umpire.request("resolve"))["type"] == "ack"
                 orders: dict[str, list[str]] = {}
@@ -137,7 +137,7 @@ async def test_bots_keep_their_word_and_mark_their_lies_over_seeded_games(tmp_pa
                     schemed += mix.get(bot) == "schemer" and said != did
                     if mix.get(bot) == "schemer" and said != did and marked.get(answer_ids[ref]) != "deceptive":
                         lies.append(f"seed {seed} turn {turn}: {bot} ({mix.get(bot)}) said {said} of {place}, did {did}")
-                await fra.expect("view", lambda m: m["view"]["turn"] != turn)
+                await fra.expect("view", lambda m, turn=turn: m["view"]["turn"] != turn)
             # No bot names an agreement its state does not know: the umpire knows every title and who knows it.
             final = await umpire.request("sync", v=0)
             assert final["type"] == "ack"
