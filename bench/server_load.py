@@ -1,24 +1,33 @@
 """Load test of `backchannel serve` over loopback: 200 games of 5 players, 1,000 connections.
 
     python bench/server_load.py [--games 200] [--players 5] [--rate 500] [--seconds 20]
+                                [--live delta|full] [--propose-share 0.1] [--teammates 0]
 
 It starts the server as a subprocess on a fresh data folder, creates the games (classic board,
 five seats for people, the other two empty), connects and seats every player, then:
 
-1. steady load: the players together send `--rate` press messages a second (4 in 5 private to
-   one other player, 1 in 5 public), and after every `--press-per-turn` messages each player
+1. steady load: the players together send `--rate` commands a second — press messages (4 in 5
+   private to one other player, 1 in 5 public), and a share (`--propose-share`) of secret
+   proposals to one other player — and after every `--press-per-turn` commands each player
    gives hold orders and says it is ready, so whole turns resolve all the time (a turn every
    16 s or so per game by default, far faster than people play); measured for `--seconds`;
 2. saturation: every player sends its next message as soon as the previous one is acknowledged
-   (closed loop) for `--burst-seconds`, to find the server's ceiling;
+   (closed loop) for `--burst-seconds`, to find the server's ceiling: press alone (as issue 5
+   measured it), then the same mix as the steady load (proposals' live views included);
 3. the echo ceiling: a plain websockets echo server with as many clients, closed loop, for
    comparison.
 
 It prints connections held, messages a second, the latency from a press message sent to its
-delivery (p50, p99), the median durable acknowledgement (command sent to its ack, which comes
-after the commit; and the server's own commit median), the disk's fsync floor, and what fraction
-of the echo ceiling the server reaches.  Everything is bounded: counts by the arguments, time by
-a deadline on every phase.
+delivery (p50, p99), the latency from a proposal sent to the moment *every* viewer it affects has
+its update (the proposer's and the recipient's connections, teammates included: in `delta` mode
+the agreement card that follows the event, in `full` mode the whole new view), the median durable
+acknowledgement (command sent to its ack, which comes after the commit; and the server's own
+commit median), the disk's fsync floor, and what fraction of the echo ceiling the server reaches.
+`--live` starts the server with BACKCHANNEL_LIVE_VIEWS set (delta: typed view deltas in the event
+stream, the default; full: a whole new view to each affected viewer after every command), so the
+two designs can be measured side by side.  `--teammates N` seats a second member on the first N
+states of each game.  Everything is bounded: counts by the arguments, time by a deadline on every
+phase.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import resource
 import sqlite3
 import statistics
@@ -47,6 +57,11 @@ from websockets.exceptions import ConnectionClosed
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIC = ROOT / "tests" / "fixtures" / "classic_board.yaml"
 STATES = ["eng", "fra", "ger", "ita", "aus", "rus", "tur"]
+LIVE_ENV = "BACKCHANNEL_LIVE_VIEWS"
+PROPOSAL = re.compile(rb"bench-prop-([0-9]+)")
+VIEW_FRAME = b"\xa4type\xa4view"
+"""How a `view` frame begins after its map header (the server packs `type` first): a view is big,
+and this client decodes one only when it needs the units in it."""
 
 ECHO_SERVER = """
 import asyncio, sys
@@ -89,25 +104,84 @@ class Stats:
     error_codes: dict[str, int] = field(default_factory=dict)
     phases: int = 0
     timeline: list[tuple[float, float]] = field(default_factory=list)
+    proposals_sent: int = 0
+    proposals_acked: int = 0
+    updated_all: list[float] = field(default_factory=list)
+    """A proposal sent -> the last of the viewers it affects has its update."""
+    updated_first: list[float] = field(default_factory=list)
+    viewers_per_proposal: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Pending:
+    """A proposal in flight: when it was sent, and the connections still waiting for its update."""
+
+    sent: float
+    waiting: set[int]
+    count: int
+    first: float | None = None
+    measured: bool = True
+
+
+class Tracker:
+    """The proposals in flight, by number; each connection ticks itself off when its update arrives."""
+
+    def __init__(self, stats: Stats) -> None:
+        self.stats = stats
+        self.pending: dict[int, Pending] = {}
+        self.numbers = 0
+
+    def expect(self, viewers: set[int]) -> int:
+        self.numbers += 1
+        self.pending[self.numbers] = Pending(time.perf_counter(), set(viewers), len(viewers), measured=self.stats.measuring)
+        return self.numbers
+
+    def arrived(self, frame: bytes, connection: int, now: float) -> None:
+        for found in PROPOSAL.findall(frame):
+            entry = self.pending.get(int(found))
+            if entry is None or connection not in entry.waiting:
+                continue
+            entry.waiting.discard(connection)
+            if entry.first is None:
+                entry.first = now
+            if not entry.waiting:
+                del self.pending[int(found)]
+                if entry.measured and self.stats.measuring:
+                    self.stats.updated_all.append(now - entry.sent)
+                    self.stats.updated_first.append(entry.first - entry.sent)
+                    self.stats.viewers_per_proposal.append(entry.count)
 
 
 class Player:
-    """One simulated client: a seat, a reader task and a sender loop."""
+    """One simulated client: a seat, a reader task and a sender loop.  A teammate (a second member
+    of a state) only reads: it is one more viewer that the state's facts must reach."""
 
-    def __init__(self, ws: ClientConnection, state: str, peers: list[str], stats: Stats, rng: random.Random) -> None:
+    def __init__(
+        self, ws: ClientConnection, state: str, peers: list[str], stats: Stats, rng: random.Random,
+        tracker: Tracker, number: int, reader_only: bool = False,
+    ) -> None:
         self.ws = ws
         self.state = state
         self.peers = peers
         self.stats = stats
         self.rng = rng
+        self.tracker = tracker
+        self.number = number
+        """This connection's number, for the tracker."""
+        self.reader_only = reader_only
+        self.team: dict[str, list[int]] = {}
+        """The connection numbers of every state of this game: who a proposal must reach."""
         self.turn = 1
         self.phase = "movement"
+        self.view: bytes | None = None
         self.units: list[str] = []
+        self.units_of: bytes | None = None
         self.ready_sent = False
-        self.pending: dict[str, tuple[float, asyncio.Future[None] | None]] = {}
+        self.pending: dict[str, tuple[float, asyncio.Future[None] | None, str]] = {}
         self.counter = 0
         self.press_per_turn = 8
         self.turn_offset = 0
+        self.propose_share = 0.0
         self.reader: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -115,19 +189,28 @@ class Player:
 
     async def read(self) -> None:
         stats = self.stats
+        tracker = self.tracker
         with contextlib.suppress(ConnectionClosed, asyncio.CancelledError):
             async for frame in self.ws:
                 now = time.perf_counter()
-                message = msgpack.unpackb(frame)
-                kind = message["type"]
                 if stats.measuring:
                     stats.frames += 1
+                if b"bench-prop-" in frame:
+                    tracker.arrived(frame, self.number, now)
+                if frame.startswith(VIEW_FRAME, 1):  # kept as it came; read when its units are needed
+                    self.view = frame
+                    continue
+                message = msgpack.unpackb(frame)
+                kind = message["type"]
                 if kind == "ack":
                     sent = self.pending.pop(message["ref"], None)
                     if sent is not None:
                         if stats.measuring:
                             stats.acks.append(now - sent[0])
-                            stats.press_acked += 1
+                            if sent[2] == "press":
+                                stats.press_acked += 1
+                            else:
+                                stats.proposals_acked += 1
                         if sent[1] is not None and not sent[1].done():
                             sent[1].set_result(None)
                 elif kind == "event":
@@ -139,23 +222,33 @@ class Player:
                             stats.timeline.append((sent_at, now - sent_at))
                     elif event["kind"] == "phase":
                         self.turn, self.phase, self.ready_sent = event["turn"], event["phase"], False
-                        if stats.measuring:
+                        if stats.measuring and not self.reader_only:
                             stats.phases += 1
-                        if self.phase != "movement":
+                        if self.phase != "movement" and not self.reader_only:
                             await self.send({"type": "ready", "id": self.next_id()})
                             self.ready_sent = True
                 elif kind == "view":
-                    view = message["view"]
-                    self.units = [
-                        f"{'A' if u['type'] == 'army' else 'F'} {u['location']} H"
-                        for u in view["map"]["units"] if u["state"] == self.state
-                    ]
+                    self.view = frame
                 elif kind == "error":
                     stats.errors += 1
                     stats.error_codes[message["code"]] = stats.error_codes.get(message["code"], 0) + 1
-                    sent = self.pending.pop(message.get("ref"), None)
+                    ref = message.get("ref")
+                    if ref is None and self.pending:  # refused before it was read (rate_limited): the oldest
+                        ref = next(iter(self.pending))
+                    sent = self.pending.pop(ref, None)
                     if sent is not None and sent[1] is not None and not sent[1].done():
                         sent[1].set_result(None)
+
+    def hold_orders(self) -> list[str]:
+        """Every unit of the state holds: read from the last view this connection got."""
+        if self.view is not None and self.view is not self.units_of:
+            view = msgpack.unpackb(self.view)["view"]
+            self.units = [
+                f"{'A' if u['type'] == 'army' else 'F'} {u['location']} H"
+                for u in view["map"]["units"] if u["state"] == self.state
+            ]
+            self.units_of = self.view
+        return self.units
 
     def next_id(self) -> str:
         self.counter += 1
@@ -167,6 +260,14 @@ class Player:
         with contextlib.suppress(ConnectionClosed):
             await self.ws.send(msgpack.packb(message))
 
+    async def command(self, wait: bool = False, propose_share: float | None = None) -> None:
+        """The next command: a press message, or (a share of them) a secret proposal to one other player."""
+        share = self.propose_share if propose_share is None else propose_share
+        if share and self.rng.random() < share:
+            await self.propose(wait)
+        else:
+            await self.press(wait)
+
     async def press(self, wait: bool = False) -> None:
         ref = self.next_id()
         private = self.rng.random() < 0.8
@@ -175,9 +276,26 @@ class Player:
         if private:
             command["to"] = [self.rng.choice(self.peers)]
         future = asyncio.get_running_loop().create_future() if wait else None
-        self.pending[ref] = (time.perf_counter(), future)
+        self.pending[ref] = (time.perf_counter(), future, "press")
         if self.stats.measuring:
             self.stats.press_sent += 1
+        await self.send({"type": "act", "id": ref, "command": command})
+        if future is not None:
+            await asyncio.wait_for(future, 30)
+
+    async def propose(self, wait: bool = False) -> None:
+        """A secret proposal to one other player: it changes the view of both states, every member."""
+        ref = self.next_id()
+        peer = self.rng.choice(self.peers)
+        number = self.tracker.expect({*self.team.get(self.state, ()), *self.team.get(peer, ())})
+        command = {
+            "kind": "propose", "parties": [self.state, peer], "visibility": "secret", "title": f"bench-prop-{number}",
+            "clauses": [{"kind": "free_text", "text": "bench"}],
+        }
+        future = asyncio.get_running_loop().create_future() if wait else None
+        self.pending[ref] = (time.perf_counter(), future, "propose")
+        if self.stats.measuring:
+            self.stats.proposals_sent += 1
         await self.send({"type": "act", "id": ref, "command": command})
         if future is not None:
             await asyncio.wait_for(future, 30)
@@ -187,7 +305,7 @@ class Player:
             return
         self.ready_sent = True
         await self.send({"type": "act", "id": self.next_id(),
-                         "command": {"kind": "orders", "turn": self.turn, "phase": "movement", "orders": self.units}})
+                         "command": {"kind": "orders", "turn": self.turn, "phase": "movement", "orders": self.hold_orders()}})
         await self.send({"type": "ready", "id": self.next_id()})
 
     async def steady(self, interval: float, start: float, until: float) -> None:
@@ -199,17 +317,17 @@ class Player:
                 await asyncio.sleep(delay)
             if time.perf_counter() >= until:
                 return
-            await self.press()
+            await self.command()
             sent += 1
             if sent % self.press_per_turn == 0:
                 await self.orders_and_ready()
             at += interval
 
-    async def closed_loop(self, until: float) -> None:
+    async def closed_loop(self, until: float, propose_share: float) -> None:
         sent = 0
         while time.perf_counter() < until:
             try:
-                await self.press(wait=True)
+                await self.command(wait=True, propose_share=propose_share)
             except (TimeoutError, ConnectionClosed):
                 return
             sent += 1
@@ -233,10 +351,11 @@ async def probe(url: str, stats: Stats, until: float) -> None:
             await asyncio.sleep(0.02)
 
 
-async def start_process(*args: str, log: Path) -> tuple[asyncio.subprocess.Process, str]:
+async def start_process(*args: str, log: Path, env: dict[str, str] | None = None) -> tuple[asyncio.subprocess.Process, str]:
     with log.open("ab") as err:
         proc = await asyncio.create_subprocess_exec(
-            *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=err, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+            *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=err,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
@@ -262,11 +381,14 @@ async def setup_game(url: str, players: int, text: str) -> dict[str, str]:
         return created["codes"]["states"]  # type: ignore[no-any-return]
 
 
-async def seat(url: str, code: str, state: str, peers: list[str], stats: Stats, rng: random.Random) -> Player:
+async def seat(
+    url: str, code: str, state: str, peers: list[str], stats: Stats, rng: random.Random, tracker: Tracker, number: int,
+    reader_only: bool,
+) -> Player:
     ws = await connect(url, compression=None, max_queue=None, open_timeout=60, ping_interval=None)
     await request(ws, {"type": "hello", "protocol": 1, "id": 0}, ("welcome",))
     await request(ws, {"type": "join", "id": 1, "code": code}, ("joined",))
-    player = Player(ws, state, peers, stats, rng)
+    player = Player(ws, state, peers, stats, rng, tracker, number, reader_only)
     player.start()
     return player
 
@@ -330,45 +452,89 @@ async def echo_ceiling(clients: int, seconds: float, log: Path) -> float:
         await proc.wait()
 
 
+ISSUE_5 = "press applied 1,281/s, frames delivered 5,817/s"
+"""Saturation before live views (issue 5's closing note), for comparison."""
+
+
+async def saturate(players: list[Player], stats: Stats, seconds: float, propose_share: float) -> dict[str, Any]:
+    """Closed loop for `seconds`: every player sends its next command as soon as the last is acknowledged."""
+    for p in players:
+        p.pending.clear()
+    stats.press_sent = stats.press_acked = stats.proposals_sent = stats.proposals_acked = stats.frames = 0
+    stats.delivery, stats.acks, stats.updated_all, stats.updated_first = [], [], [], []
+    stats.error_codes = {}
+    actors = [p for p in players if not p.reader_only]
+    start = time.perf_counter()
+    stats.measuring = True
+    await asyncio.wait_for(asyncio.gather(*(p.closed_loop(start + seconds, propose_share) for p in actors)), seconds + 90)
+    await asyncio.sleep(0.2)  # the last updates of the last commands
+    stats.measuring = False
+    elapsed = time.perf_counter() - start
+    return {
+        "press": stats.press_acked / elapsed, "proposals": stats.proposals_acked / elapsed, "frames": stats.frames / elapsed,
+        "delivery": list(stats.delivery), "acks": list(stats.acks), "updated": list(stats.updated_all),
+        "errors": dict(stats.error_codes),
+    }
+
+
 async def main(args: argparse.Namespace) -> None:
-    connections = args.games * args.players
+    connections = args.games * (args.players + args.teammates)
     limit = raise_open_files(2 * connections + 2 * args.echo_clients + 256)
     work = Path(tempfile.mkdtemp(prefix="backchannel-bench-"))
     log = work / "server.log"
     text = CLASSIC.read_text(encoding="utf-8")
     if args.connect:
         proc, url = None, args.connect
+        live = f"as the server at {args.connect} was started (--live not applied)"
     else:
         proc, line = await start_process(
-            sys.executable, "-m", "game.cli", "serve", "--port", "0", "--data", str(work / "data"), log=log
+            sys.executable, "-m", "game.cli", "serve", "--port", "0", "--data", str(work / "data"), log=log,
+            env={LIVE_ENV: args.live},
         )
         url = line.split()[-1]
+        live = f"{args.live} ({LIVE_ENV}={args.live})"
     port = int(url.rsplit(":", 1)[1])
     stats = Stats()
+    tracker = Tracker(stats)
     rng = random.Random(1)
-    print(f"Backchannel server load: {args.games} games x {args.players} players on loopback, "
+    print(f"Backchannel server load: {args.games} games x {args.players} players"
+          f"{f' + {args.teammates} teammate(s)' if args.teammates else ''} on loopback, "
           f"{os.cpu_count()} CPUs, open-files limit {limit}")
+    print(f"live views: {live}; proposals: {args.propose_share:.0%} of the commands")
     try:
         started = time.perf_counter()
         codes = await asyncio.wait_for(bounded(20, [setup_game(url, args.players, text) for _ in range(args.games)]), 300)
-        seats = [(code, state, [s for s in game if s != state]) for game in codes for state, code in game.items()]
+        # Each game's players, then its teammates: a second member on each of the first --teammates states.
+        plan: list[tuple[int, str, str, list[str], bool]] = []  # game, code, state, peers, reads only
+        for g, game in enumerate(codes):
+            for reader_only, states in ((False, list(game)), (True, list(game)[: args.teammates])):
+                plan += [(g, game[state], state, [s for s in game if s != state], reader_only) for state in states]
         players: list[Player] = await asyncio.wait_for(
-            bounded(100, [seat(url, code, state, peers, stats, random.Random(rng.random())) for code, state, peers in seats]), 300
+            bounded(100, [
+                seat(url, code, state, peers, stats, random.Random(rng.random()), tracker, n, reader_only)
+                for n, (_, code, state, peers, reader_only) in enumerate(plan)
+            ]), 300
         )
+        teams: list[dict[str, list[int]]] = [{} for _ in codes]
+        for n, (g, _, state, _, _) in enumerate(plan):
+            teams[g].setdefault(state, []).append(n)
         offsets = [rng.randrange(args.press_per_turn) for _ in codes]
-        for i, p in enumerate(players):
+        for p, (g, *_) in zip(players, plan, strict=True):
+            p.team = teams[g]
             p.press_per_turn = args.press_per_turn
-            p.turn_offset = offsets[i // args.players]
-        print(f"setup: {args.games} games created and {len(players)} players seated in {time.perf_counter() - started:.1f} s")
+            p.turn_offset = offsets[g]
+            p.propose_share = args.propose_share
+        actors = [p for p in players if not p.reader_only]
+        print(f"setup: {args.games} games created and {len(players)} connections seated in {time.perf_counter() - started:.1f} s")
 
         # 1. Steady load.
         await asyncio.sleep(1.0)  # let every join's view arrive
-        interval = len(players) / args.rate
+        interval = len(actors) / args.rate
         start = time.perf_counter()
         until = start + args.seconds
         stats.measuring = True
         await asyncio.wait_for(
-            asyncio.gather(probe(url, stats, until), *(p.steady(interval, start, until) for p in players)), args.seconds + 60
+            asyncio.gather(probe(url, stats, until), *(p.steady(interval, start, until) for p in actors)), args.seconds + 60
         )
         sending = time.perf_counter() - start  # the senders' window (longer than asked if they fell behind)
         await asyncio.sleep(0.5)  # the last deliveries
@@ -377,6 +543,9 @@ async def main(args: argparse.Namespace) -> None:
         held = sum(1 for p in players if p.ws.state.name == "OPEN")
         server = server_stats(port)
         steady = (stats.press_sent / sending, stats.frames / elapsed, list(stats.delivery), list(stats.acks), stats.phases)
+        proposal_rate = stats.proposals_sent / sending
+        updated, updated_first = list(stats.updated_all), list(stats.updated_first)
+        viewers = statistics.mean(stats.viewers_per_proposal) if stats.viewers_per_proposal else float("nan")
         sent_all = stats.sent_all / sending
         steady_errors = dict(stats.error_codes)
         if args.timeline:
@@ -387,19 +556,9 @@ async def main(args: argparse.Namespace) -> None:
                 values = by_second[second]
                 print(f"  t={second:3d}s n={len(values):5d} p50={pct(values, 0.5) * 1000:7.1f} ms p99={pct(values, 0.99) * 1000:7.1f} ms")
 
-        # 2. Saturation: closed loop.
-        for p in players:
-            p.pending.clear()
-        stats.press_sent = stats.press_acked = stats.frames = 0
-        stats.delivery, stats.acks = [], []
-        start = time.perf_counter()
-        stats.measuring = True
-        await asyncio.wait_for(
-            asyncio.gather(*(p.closed_loop(start + args.burst_seconds) for p in players)), args.burst_seconds + 90
-        )
-        stats.measuring = False
-        burst_elapsed = time.perf_counter() - start
-        burst = (stats.press_acked / burst_elapsed, stats.frames / burst_elapsed, list(stats.delivery), list(stats.acks))
+        # 2. Saturation: closed loop, press alone (as issue 5 measured it), then the steady mix.
+        burst = await saturate(players, stats, args.burst_seconds, 0.0)
+        mixed = await saturate(players, stats, args.burst_seconds, args.propose_share) if args.propose_share else None
         await asyncio.gather(*(p.ws.close() for p in players), return_exceptions=True)
     finally:
         if proc is not None:
@@ -412,14 +571,18 @@ async def main(args: argparse.Namespace) -> None:
     floor = fsync_floor(work)
     echo = await echo_ceiling(args.echo_clients, args.echo_seconds, work / "echo.log")
     press_rate, frame_rate, delivery, acks, phases = steady
-    b_press, b_frames, b_delivery, b_acks = burst
+    b_press, b_frames = burst["press"], burst["frames"]
     ms = 1000.0
     print(f"connections held: {held}/{connections}")
     print(f"steady ({args.seconds:.0f} s): messages sent in all {sent_all:,.0f}/s (press {press_rate:,.0f}/s, "
-          f"the rest orders and ready flags), frames delivered {frame_rate:,.0f}/s, "
+          f"proposals {proposal_rate:,.0f}/s, the rest orders and ready flags), frames delivered {frame_rate:,.0f}/s, "
           f"phases seen by players {phases:,} (~{phases // max(1, args.players):,} resolutions)")
     print(f"  press sent -> delivered: p50 {pct(delivery, 0.5) * ms:.1f} ms, p99 {pct(delivery, 0.99) * ms:.1f} ms "
           f"(n={len(delivery):,})")
+    print(f"  proposal sent -> every affected viewer updated ({viewers:.1f} connections each: the proposer's and the "
+          f"recipient's, teammates included; {'the agreement card' if args.live == 'delta' else 'a whole new view'}): "
+          f"p50 {pct(updated, 0.5) * ms:.1f} ms, p99 {pct(updated, 0.99) * ms:.1f} ms (n={len(updated):,}); "
+          f"the first of them p50 {pct(updated_first, 0.5) * ms:.1f} ms")
     server_ack = server["act_reply_ms_p50"]
     print(f"  durable ack in the server (command read -> ack sent, after its commit): median {server_ack} ms; "
           f"commit alone median {server['commit_ms_p50']} ms; one fsync'd SQLite commit on this disk: {floor * ms:.1f} ms")
@@ -427,25 +590,39 @@ async def main(args: argparse.Namespace) -> None:
           f"p99 {pct(acks, 0.99) * ms:.1f} ms; a ping's round trip (nothing stored) at the same time: "
           f"median {pct(stats.pings, 0.5) * ms:.1f} ms")
     print(f"  errors: {sum(steady_errors.values())} {steady_errors or ''}")
-    print(f"saturation ({args.burst_seconds:.0f} s, closed loop): press applied {b_press:,.0f}/s, "
-          f"frames delivered {b_frames:,.0f}/s, delivery p50 {pct(b_delivery, 0.5) * ms:.0f} ms, "
-          f"ack median {statistics.median(b_acks) * ms if b_acks else float('nan'):.0f} ms")
+    print(f"saturation, press alone ({args.burst_seconds:.0f} s, closed loop): press applied {b_press:,.0f}/s, "
+          f"frames delivered {b_frames:,.0f}/s, delivery p50 {pct(burst['delivery'], 0.5) * ms:.0f} ms, "
+          f"ack median {statistics.median(burst['acks']) * ms if burst['acks'] else float('nan'):.0f} ms, "
+          f"errors {burst['errors'] or 0} (issue 5, before live views: {ISSUE_5})")
+    if mixed is not None:
+        print(f"saturation, the steady mix ({args.propose_share:.0%} proposals): commands applied "
+              f"{mixed['press'] + mixed['proposals']:,.0f}/s (press {mixed['press']:,.0f}/s, proposals "
+              f"{mixed['proposals']:,.0f}/s), frames delivered {mixed['frames']:,.0f}/s, proposal -> every viewer "
+              f"updated p50 {pct(mixed['updated'], 0.5) * ms:.0f} ms, p99 {pct(mixed['updated'], 0.99) * ms:.0f} ms, "
+              f"errors {mixed['errors'] or 0}")
     print(f"echo ceiling (plain websockets, {args.echo_clients} clients, closed loop): {echo:,.0f} messages/s")
     print(f"the server applies {b_press:,.0f} press/s durably and sends {b_frames:,.0f} frames/s: "
           f"{b_press / echo:.0%} of the echo ceiling in commands, {(b_press + b_frames) / (2 * echo):.0%} in frames in+out")
     budget_p99 = pct(delivery, 0.99) * ms < 50
-    print(f"budget: 1,000 held {'OK' if held == connections else 'MISSED'}; p99 < 50 ms at {args.rate}/s "
-          f"{'OK' if budget_p99 else 'MISSED'}; durable ack median < 2 ms in the server "
-          f"{'OK' if server_ack is not None and server_ack < 2 else 'MISSED'}")
+    budget_live = pct(updated, 0.99) * ms < 100
+    print(f"budget: {connections:,} held {'OK' if held == connections else 'MISSED'}; p99 < 50 ms at {args.rate}/s "
+          f"{'OK' if budget_p99 else 'MISSED'}; every viewer's update p99 < 100 ms {'OK' if budget_live else 'MISSED'}; "
+          f"durable ack median < 2 ms in the server {'OK' if server_ack is not None and server_ack < 2 else 'MISSED'}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--games", type=int, default=200)
     parser.add_argument("--players", type=int, default=5, choices=range(2, 8))
-    parser.add_argument("--rate", type=float, default=500.0, help="press messages a second, all players together")
+    parser.add_argument("--rate", type=float, default=500.0, help="commands (press and proposals) a second, all players together")
     parser.add_argument("--press-per-turn", type=int, default=8,
-                        help="each player gives orders and is ready after this many press messages")
+                        help="each player gives orders and is ready after this many commands")
+    parser.add_argument("--live", choices=("delta", "full"), default="delta",
+                        help=f"how the server's views follow within a phase ({LIVE_ENV} for the server process)")
+    parser.add_argument("--propose-share", type=float, default=0.1,
+                        help="share of the commands that are secret proposals to one other player (0 to 1)")
+    parser.add_argument("--teammates", type=int, default=0, choices=range(0, 8),
+                        help="a second member (reading only) on each of the first N states of each game")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the steady measurement")
     parser.add_argument("--burst-seconds", type=float, default=5.0, help="length of the saturation measurement")
     parser.add_argument("--echo-clients", type=int, default=1000)
