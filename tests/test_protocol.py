@@ -484,3 +484,11 @@ def test_every_fact_kind_and_refusal_code_is_documented() -> None:
         assert f"`{kind}`" in protocol, f"docs/protocol.md does not show {kind}"
     for refusal in REFUSALS:
         assert f"`{refusal.code}`" in protocol, f"docs/protocol.md does not list the code {refusal.code}"
+
+
+def test_every_clause_kind_can_be_sent_over_the_wire() -> None:
+    """msgpack has no tuples: a clause with a pair (neutrality's conflict) must still pass the strict check."""
+    data = {"kind": "propose", "parties": ["ita", "fra"],
+            "clauses": [{"kind": "neutrality", "conflict": ["fra", "ger"], "neutral": ["ita"]}]}
+    command = command_for("ita", msgpack.unpackb(msgpack.packb(data)))
+    assert command.clauses[0].conflict == ("fra", "ger")  # type: ignore[union-attr]

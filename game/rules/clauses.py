@@ -9,12 +9,18 @@ implies: they lose trust in the parties when the clause is exposed.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 StateId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", description="A state id.")]
 TerritoryId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", description="A territory id.")]
+
+
+def _pair(value: Any) -> Any:
+    """A pair arrives as a list on the wire (msgpack) and in JSON: read it as the tuple it is, also
+    when the protocol validates strictly."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 class ClauseModel(BaseModel):
@@ -87,7 +93,7 @@ class Neutrality(ClauseModel):
     nor support an attack on either, nor support either's attacks."""
 
     kind: Literal["neutrality"] = "neutrality"
-    conflict: tuple[StateId, StateId] = Field(description="The two states at war.")
+    conflict: Annotated[tuple[StateId, StateId], BeforeValidator(_pair)] = Field(description="The two states at war.")
     neutral: list[StateId] = Field(
         default_factory=list, max_length=12, description="Empty: every party not in the conflict."
     )
