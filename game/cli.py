@@ -94,11 +94,54 @@ def join(
     screenshots: Annotated[
         Path | None, typer.Option(help="Save a screenshot at each step of interest into this folder.")
     ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Your name in a class game: your team (and the umpire) see it.")
+    ] = None,
 ) -> None:
     """Take a seat in a game on a server with its join code, and open the client."""
     from game.play import join_command
 
-    raise typer.Exit(join_command(url, code, screenshots))
+    raise typer.Exit(join_command(url, code, screenshots, name))
+
+
+@app.command("host")
+def host(
+    scenario: Annotated[str, typer.Option(help="Bundled scenario id.")] = "july-1914",
+    deadline: Annotated[
+        int, typer.Option(help="Minutes per phase (0: a phase ends when every team is ready).")
+    ] = 0,
+    people: Annotated[int, typer.Option(help="Students per state (said on the handout).", min=1, max=40)] = 1,
+    states: Annotated[
+        str | None,
+        typer.Option(help="The states students play, e.g. fra,ger,rus (default: every playable state); "
+                     "the others are bots from the start."),
+    ] = None,
+    bots: Annotated[
+        bool, typer.Option("--bots/--no-bots", help="Bots take the seats nobody joined when you start.")
+    ] = True,
+    blind: Annotated[
+        bool, typer.Option(help="Other states see only the state of who wrote a message, not the name.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port students connect to (0: any free port).")] = 8765,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the handout and the reports (default: the user data folder).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the game's random generator (default: random).")] = None,
+    window: Annotated[
+        bool, typer.Option("--window/--no-window", help="Open the umpire's screen (else serve until Ctrl-C).")
+    ] = True,
+    fullscreen: Annotated[bool, typer.Option(help="Open the umpire's screen full screen.")] = False,
+) -> None:
+    """Host a class game on this network: students join from their computers, you umpire. Prints the
+    address and codes and writes a printable handout (its path is printed), then opens the umpire's screen."""
+    from game.host import HostOptions, host_command
+
+    chosen = [s.strip().lower() for s in states.split(",") if s.strip()] if states else None
+    options = HostOptions(
+        scenario=scenario, deadline=deadline * 60 if deadline > 0 else None, people=people, states=chosen, bots=bots,
+        labels="state" if blind else "names", port=port, seed=seed, out=out,
+    )
+    raise typer.Exit(host_command(options, window=window, fullscreen=fullscreen))
 
 
 @app.command("simulate")
@@ -130,6 +173,82 @@ def simulate(
     from game.simulate import simulate_command
 
     raise typer.Exit(simulate_command(scenario, seed, turns, out, bots, views, stats))
+
+
+@app.command("report")
+def report(
+    source: Annotated[
+        Path, typer.Argument(help="A record.json (from `simulate`, or saved from the server), or a server's data folder.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
+    grades: Annotated[
+        Path | None, typer.Option("--grades", help="Also write the grade sheet: a CSV row per student and per state.")
+    ] = None,
+    game: Annotated[
+        str | None, typer.Option("--game", help="With a data folder: the game's id (the only game when omitted).")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="The scenario file, for a simulate record of a scenario not bundled.")
+    ] = None,
+) -> None:
+    """Write a game's debrief: one self-contained HTML file (the story turn by turn with a map per turn, every
+    agreement's life, the messages with their sincerity marks, charts, scores and objectives) and the grades."""
+    from game.debrief import (
+        DebriefError,
+        build_report,
+        grades_csv,
+        load_record_file,
+        render_html,
+        source_from_record,
+    )
+
+    try:
+        record = _server_record(source, game) if source.is_dir() else load_record_file(source)
+        given = None
+        if scenario is not None:
+            from game.scenario.loader import ScenarioError, load_scenario
+
+            try:
+                given = load_scenario(scenario)
+            except ScenarioError as exc:
+                raise DebriefError(str(exc)) from None
+        built = build_report(source_from_record(record, given))
+        html = render_html(built)
+    except DebriefError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    typer.echo(f"Report written to {out} ({len(html) / 1e6:.1f} MB, {len(built.turns)} turns)")
+    if grades is not None:
+        grades.parent.mkdir(parents=True, exist_ok=True)
+        grades.write_text(grades_csv(built.grades), encoding="utf-8")
+        students = sum(g.row == "student" for g in built.grades)
+        typer.echo(f"Grades written to {grades} ({students} students, {len(built.grades) - students} states)")
+
+
+def _server_record(folder: Path, game_id: str | None) -> dict[str, object]:
+    """A server game's plain record, read from the data folder's store: the debrief never imports the server."""
+    from game.debrief import DebriefError, record_from_log
+    from server.app import DB_FILE
+    from server.store import SqliteStore
+
+    path = folder / DB_FILE
+    if not path.is_file():
+        raise DebriefError(f"{folder}: no {DB_FILE} here: give a server's data folder (`backchannel serve --data`)")
+    store = SqliteStore(path)
+    if game_id is None:
+        games = store.load()
+        if len(games) != 1:
+            listed = ", ".join(f"{g.record.id} ({g.record.scenario_ref or 'upload'}, {g.record.status})" for g in games)
+            raise DebriefError(f"{path} holds {len(games)} games; choose one with --game: {listed or 'none'}")
+        stored = games[0]
+    else:
+        found = store.load_game(game_id)
+        if found is None:
+            raise DebriefError(f"{path}: no game {game_id!r}")
+        stored = found
+    return record_from_log(stored.record.scenario_text, stored.record.seed, stored.entries, stored.record.id)
 
 
 @app.command("adjudicate")

@@ -87,10 +87,13 @@ class EmbeddedServer:
     """The real game server (`server.app.BackchannelServer` on SQLite) in a daemon thread.
 
     Its asyncio loop is its own, so the UI thread never runs server work; resolution and bots
-    run off that loop too (server/game_host.py)."""
+    run off that loop too (server/game_host.py).  `host` is where it listens: loopback for local
+    play; ``0.0.0.0`` for a class game that students join from the network (game/host.py).  The
+    program's own links always use loopback (`url`)."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, host: str = "127.0.0.1") -> None:
         self.data_dir = data_dir
+        self.host = host
         self.port = 0
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -184,7 +187,7 @@ class EmbeddedServer:
             self._stop = asyncio.Event()
             server = BackchannelServer(SqliteStore(self.data_dir / DB_FILE))
             try:
-                self.port = await server.start("127.0.0.1", port)
+                self.port = await server.start(self.host, port)
             except BaseException:
                 await server.store.close()
                 raise
@@ -569,6 +572,9 @@ def play_command(
     import sys
 
     local = LocalPlay(seed=seed, demo=demo)
+    from game.host import Hosting
+
+    hosting = Hosting()
     try:
         game: LocalGame | None = None
         if resume:
@@ -586,6 +592,7 @@ def play_command(
             state=game.state if game is not None else None,
             title_screen=game is None,
             local=local,
+            hosting=None if demo else hosting,
             demo=demo,
             turns=turns,
             screenshots=screenshots,
@@ -598,11 +605,13 @@ def play_command(
         print(f"backchannel play: no bundled scenario {exc}", file=sys.stderr)
         return 1
     finally:
+        hosting.close()
         local.close()
 
 
-def join_command(url: str, code: str, screenshots: Path | None = None) -> int:
-    """`backchannel join URL CODE`: take a seat in a server's game and open the client."""
+def join_command(url: str, code: str, screenshots: Path | None = None, name: str | None = None) -> int:
+    """`backchannel join URL CODE`: take a seat in a server's game and open the client (the screen of
+    the seat's role: a state's, the observers' or the umpire's).  `name`: how a team member is shown."""
     import sys
 
     if not url.startswith(("ws://", "wss://")):
@@ -614,7 +623,10 @@ def join_command(url: str, code: str, screenshots: Path | None = None) -> int:
         if not link.wait_state(lambda s: s == ONLINE, JOIN_TIMEOUT):
             print(f"backchannel join: cannot reach {url} ({link.state})", file=sys.stderr)
             return 1
-        joined = link.wait_reply(link.send({"type": "join", "code": code}), START_TIMEOUT)
+        join: dict[str, object] = {"type": "join", "code": code}
+        if name and name.strip():
+            join["name"] = " ".join(name.split())
+        joined = link.wait_reply(link.send(join), START_TIMEOUT)
         if joined is None or joined.get("type") != "joined":
             reason = str(joined.get("message")) if joined is not None else "no answer from the server"
             print(f"backchannel join: {reason}", file=sys.stderr)

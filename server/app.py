@@ -37,12 +37,17 @@ from game.protocol.messages import (
     ClientMessage,
     Create,
     Extend,
+    GetRecord,
     GetScenario,
     Hello,
     Join,
+    Kick,
+    Leader,
     Pause,
     Ping,
     Ready,
+    ReleaseInject,
+    Replace,
     ResolveNow,
     Resume,
     Start,
@@ -50,6 +55,7 @@ from game.protocol.messages import (
 )
 from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION, RATE_BURST, RATE_PER_SECOND
 from server import logs
+from server.addresses import reach_note
 from server.connection import Connection
 from server.game_host import INTERNAL, GameHost
 from server.lobby import Lobby, LobbyError
@@ -216,6 +222,8 @@ class BackchannelServer:
         elif isinstance(message, GetScenario):
             conn.send_message(host.session.scenario_message(member, ref))
             logs.command("answered", conn.id, "get_scenario")
+        elif isinstance(message, GetRecord):
+            await host.record(conn, member, ref)
         elif isinstance(message, Act):
             command = message.command
             await host.command(conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command), asked=asked)
@@ -223,14 +231,30 @@ class BackchannelServer:
             ready = message.ready
             await host.command(conn, member, ref, "ready", lambda s: s.set_ready(member, ref, ready), asked=asked)
         elif isinstance(message, Start):
-            fill = message.fill_bots
-            await host.command(conn, member, ref, "start", lambda s: s.start(member, ref, fill, now), offload=True, asked=asked)
+            fill, confirm = message.fill_bots, message.confirm
+            await host.command(
+                conn, member, ref, "start", lambda s: s.start(member, ref, fill, now, confirm), offload=True, asked=asked
+            )
         elif isinstance(message, Pause | Resume | Extend):
             op, seconds = message.type, message.seconds if isinstance(message, Extend) else 0
             await host.command(conn, member, ref, op, lambda s: s.change_clock(member, ref, op, now, seconds), asked=asked)
         elif isinstance(message, ResolveNow):
             await host.command(
                 conn, member, ref, "resolve", lambda s: s.advance(now, "umpire", member, ref), offload=True, asked=asked
+            )
+        elif isinstance(message, Leader):
+            state, chosen = message.state, message.member
+            await host.command(conn, member, ref, "leader", lambda s: s.name_leader(member, ref, state, chosen), asked=asked)
+        elif isinstance(message, Replace):
+            state = message.state
+            await host.command(conn, member, ref, "replace", lambda s: s.replace(member, ref, state), asked=asked)
+        elif isinstance(message, Kick):
+            target = message.member
+            await host.command(conn, member, ref, "kick", lambda s: s.kick(member, ref, target), asked=asked)
+        elif isinstance(message, ReleaseInject):
+            prepared, card = message.inject, message.card
+            await host.command(
+                conn, member, ref, "inject", lambda s: s.inject(member, ref, prepared, card), offload=True, asked=asked
             )
 
     async def _hello(self, conn: Connection, hello: Hello) -> None:
@@ -280,7 +304,7 @@ class BackchannelServer:
 
     async def _join(self, conn: Connection, join: Join) -> None:
         try:
-            joined = await self.lobby.join(conn, join.code, join.id)
+            joined = await self.lobby.join(conn, join.code, join.id, join.name)
         except LobbyError as exc:
             conn.error(exc.code, exc.message, join.id)
             logs.connection("join refused", conn.id, code=exc.code)
@@ -288,7 +312,10 @@ class BackchannelServer:
         if joined is None:
             return
         host, member, token = joined
-        conn.send_message({"type": "joined", "ref": join.id, "game": host.id, "token": token, "seat": host.session.seat(member)})
+        conn.send_message(
+            {"type": "joined", "ref": join.id, "game": host.id, "token": token, "seat": host.session.seat(member),
+             "member": member.id, "name": host.session.names.get(member.id)}
+        )
         await host.attach(conn, member, None)
         logs.connection("joined", conn.id, game=host.id, member=member.id, role=member.role, state=member.state)
 
@@ -331,6 +358,8 @@ async def run(host: str, port: int, data: Path) -> None:
     gc.set_threshold(5000, 20, 20)
     logs.flush()  # what the restart restored is in the log before anyone is told the server is up
     print(f"listening on ws://{host}:{bound}", flush=True)
+    for line in reach_note(host, bound):
+        print(line, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -10,6 +10,7 @@ from the game's seed split by (turn, purpose), so a bot's play is a function of 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 from game.bots.diplomat import Diplomat
 from game.bots.driver import ApplyHook, Bot, BotDriver
@@ -34,7 +35,8 @@ def make_bots(scenario: Scenario, board: Board, seed: int, assignment: Mapping[s
     return {s: Diplomat(s, PERSONALITIES[p], table, seed) for s, p in assignment.items()}
 
 
-def bot_driver(game: Game, bots: Mapping[str, Bot], apply: ApplyHook) -> BotDriver:
+def bot_driver(game: Game, bots: Mapping[str, Bot], apply: ApplyHook, blind: bool = False) -> BotDriver:
     """The one driver of bot turns over a game's bots: each reads its state's view as a client
-    would, and `apply` records each command (raising `CommandError` when the rules refuse it)."""
-    return BotDriver(game, bots, view=view_for, apply=apply)
+    would (with the game's labels: `blind`), and `apply` records each command (raising
+    `CommandError` when the rules refuse it)."""
+    return BotDriver(game, bots, view=partial(view_for, blind=blind), apply=apply)

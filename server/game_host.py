@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from game.protocol.codec import event_frame, pack
+from game.protocol.codec import event_frame, pack, view_frame
+from game.rules.knowledge import UMPIRE
 from server import logs, snapshots
 from server.connection import Connection
 from server.seats import Member
-from server.session import Session, SessionError, Step
+from server.session import KICKED, Session, SessionError, Step
 from server.snapshots import Snapshot
 from server.store import Entry, Store
 
@@ -33,6 +34,8 @@ log = logging.getLogger("backchannel.server")
 
 INTERNAL = "internal"
 UNAVAILABLE = "unavailable"
+REMOVED_CLOSE_CODE = 4001
+"""The close code of a connection whose member the umpire removed (kick)."""
 
 
 class GameHost:
@@ -56,6 +59,7 @@ class GameHost:
         self._closed = False
         self._waking: dict[str, asyncio.TimerHandle] = {}  # bot state -> its pending answer
         self._reacting: set[asyncio.Task[None]] = set()
+        self._presence: set[asyncio.Task[None]] = set()  # tables being sent after a (dis)connection
         self._stored_clock: dict[str, Any] | None = self.session.clock.to_json()
         self._stored_status = self.session.status
 
@@ -93,6 +97,10 @@ class GameHost:
 
     # --- connections ---------------------------------------------------------------------------
 
+    def online(self) -> set[str]:
+        """The members with a connection open now."""
+        return {c.member.id for targets in self.connections.values() for c in targets if c.member is not None}
+
     async def attach(self, conn: Connection, member: Member, v: int | None) -> None:
         """A connection takes its member's seat: it gets what it missed after `v`, then the view."""
         async with self.lock:
@@ -100,12 +108,48 @@ class GameHost:
             events, _ = self.session.catch_up(member, v)
             for frame in events:
                 conn.send(frame)
-            conn.send_message(self.session.view_message(member))
+            came = member.id not in self.online()
             self.connections.setdefault(member.viewer, set()).add(conn)
+            conn.send_message(self.session.view_message(member, self.online()))
+            if came:
+                self.push_tables(self._presence_viewers(member), skip=conn)
 
     def detach(self, conn: Connection) -> None:
-        if conn.member is not None:
-            self.connections.get(conn.member.viewer, set()).discard(conn)
+        member = conn.member
+        if member is None:
+            return
+        self.connections.get(member.viewer, set()).discard(conn)
+        if member.id not in self.online() and not self._closed:
+            # The table is read under the game's lock (a resolution may be running in a worker thread).
+            task = asyncio.get_running_loop().create_task(self._left(member))
+            self._presence.add(task)
+            task.add_done_callback(self._presence.discard)
+
+    async def _left(self, member: Member) -> None:
+        async with self.lock:
+            if not self.broken:
+                self.push_tables(self._presence_viewers(member))
+
+    def _presence_viewers(self, member: Member) -> set[str]:
+        """Who sees a member come and go: the umpire, and the member's team."""
+        return {UMPIRE} | ({member.state} if member.role == "player" and member.state is not None else set())
+
+    def push_tables(self, viewers: set[str], skip: Connection | None = None) -> None:
+        """The table again to the connections of `viewers` (each its own: `you` and what it may see)."""
+        online = self.online()
+        for viewer in viewers:
+            for target in self.connections.get(viewer, ()):
+                if target is not skip and target.member is not None:
+                    target.send_message(self.session.table_message(target.member, online))
+
+    def _close_removed(self, removed: list[str]) -> None:
+        """The umpire removed these members: say so, then close their connections."""
+        for targets in self.connections.values():
+            for target in list(targets):
+                if target.member is not None and target.member.id in removed:
+                    target.error(KICKED, "the umpire removed you from this game")
+                    target.close(REMOVED_CLOSE_CODE, "removed by the umpire")
+                    targets.discard(target)
 
     async def sync(self, conn: Connection, member: Member, ref: str | int, v: int | None) -> None:
         async with self.lock:
@@ -113,9 +157,21 @@ class GameHost:
             for frame in events:
                 conn.send(frame)
             if full:
-                conn.send_message(self.session.view_message(member))
+                conn.send_message(self.session.view_message(member, self.online()))
             version = self.session.streams[member.viewer].version
             conn.send_message({"type": "ack", "ref": ref, "v": version, "result": {"events": len(events), "view": full}})
+
+    async def record(self, conn: Connection, member: Member, ref: str | int) -> None:
+        """The umpire asks for the game's complete record (read under the lock: it is whole)."""
+        async with self.lock:
+            try:
+                message = self.session.record_message(member, ref)
+            except SessionError as exc:
+                conn.error(exc.code, exc.message, ref)
+                logs.command("refused", conn.id, "get_record", code=exc.code, game=self.id, member=member.id, ref=ref)
+                return
+            conn.send_message(message)
+            logs.command("answered", conn.id, "get_record", game=self.id, member=member.id)
 
     # --- requests ------------------------------------------------------------------------------
 
@@ -247,13 +303,18 @@ class GameHost:
                     target.send(frame)
         for state in sorted(step.wake):
             self._wake(state)
+        if step.close:
+            self._close_removed(step.close)
         if step.new_phase:
             self.push_views()
             if self.session.logged - self._snapshot_seq >= snapshots.EVERY_ENTRIES:
                 self._snapshot()
-        elif self.session.live == "full":
-            # The other design, kept to measure it: a whole new view to every viewer told something.
-            self.push_views({viewer for viewer, _, _ in step.events})
+        else:
+            if self.session.live == "full":
+                # The other design, kept to measure it: a whole new view to every viewer told something.
+                self.push_views({viewer for viewer, _, _ in step.events})
+            if step.tables:
+                self.push_tables(step.tables)
 
     def _snapshot(self) -> None:
         """Keep a snapshot of the session (between two commands, so it is whole); a failure only
@@ -274,13 +335,20 @@ class GameHost:
     def push_views(self, viewers: set[str] | None = None) -> None:
         """A fresh view to every connection (after a phase change), or to those of `viewers`, computed
         once per viewer."""
+        online = self.online()
         for viewer, targets in self.connections.items():
             if not targets or (viewers is not None and viewer not in viewers):
                 continue
-            member = next(iter(targets)).member
-            assert member is not None
-            frame = pack(self.session.view_message(member))
+            # One view per viewer, packed once; a table per member (it names its member).
+            session = self.session
+            packed_view, v = session.packed_view(viewer), session.streams[viewer].version
+            frames: dict[str, bytes] = {}
             for target in targets:
+                member = target.member
+                assert member is not None
+                frame = frames.get(member.id)
+                if frame is None:
+                    frame = frames[member.id] = view_frame(self.id, v, packed_view, pack(session.table(member, online)))
                 target.send(frame)
 
     # --- bots answering within the phase -------------------------------------------------------
@@ -386,6 +454,8 @@ class GameHost:
         self._waking.clear()
         if self._reacting:
             await asyncio.gather(*self._reacting, return_exceptions=True)
+        if self._presence:
+            await asyncio.gather(*self._presence, return_exceptions=True)
         if self._advancing is not None:
             await asyncio.gather(self._advancing, return_exceptions=True)
         async with self.lock:  # the last command in progress, if any, finishes first

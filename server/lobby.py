@@ -178,6 +178,7 @@ class Lobby:
             "deadline": request.deadline,
             "bot_delay": request.bot_delay if request.bot_delay is not None else DEFAULT_BOT_DELAY,
             "seats": seats,
+            "labels": request.labels,
             "personalities": personalities([s for s in state_ids if seats[s] != "none"], seed),
             "codes": {"states": codes_for_states, "observer": observer, "umpire": umpire},
         }
@@ -195,8 +196,10 @@ class Lobby:
         logs.game("created", game_id, scenario=scenario.id, seats=sum(1 for k in seats.values() if k == "human"))
         return host, creator, token
 
-    async def join(self, conn: Connection, code: str, ref: str | int | None = None) -> tuple[GameHost, Member, str] | None:
-        """Join with a code; None (and an error sent) if the seat refuses."""
+    async def join(
+        self, conn: Connection, code: str, ref: str | int | None = None, name: str | None = None
+    ) -> tuple[GameHost, Member, str] | None:
+        """Join with a code, as `name` (None: a default name); None (and an error sent) if the seat refuses."""
         target = self.codes.get(normalise_code(code))
         if target is None or target.game not in self.games:
             raise LobbyError(BAD_CODE, "no game has this join code")
@@ -206,7 +209,7 @@ class Lobby:
 
         def make(session: Session) -> Step:
             member = Member(f"m{len(session.members) + 1}", host.id, target.role, target.state, digest)
-            return session.join(member)
+            return session.join(member, name, host.online())
 
         member = await host.join(conn, make, ref)
         if member is None:
@@ -215,10 +218,14 @@ class Lobby:
         return host, member, token
 
     def resume(self, token: str) -> tuple[GameHost, Member] | None:
+        """The seat a token opens; None if none does (or the umpire removed its member)."""
         member = self.tokens.find(token)
         if member is None or member.game not in self.games:
             return None
-        return self.games[member.game], member
+        host = self.games[member.game]
+        if member.id in host.session.kicked:
+            return None
+        return host, member
 
     def restore(self) -> int:
         """Rebuild every stored game by replaying its log; their clocks start with `start_clocks`."""

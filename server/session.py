@@ -18,11 +18,12 @@ events for each viewer.  The host persists the entries and only then sends anyth
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -36,6 +37,7 @@ from game.rules.commands import (
     Action,
     AnyCommand,
     Counter,
+    Inject,
     Press,
     Propose,
     Resolve,
@@ -45,15 +47,25 @@ from game.rules.commands import (
 )
 from game.rules.errors import CommandError
 from game.rules.game import Game
+from game.rules.injects import injects_due
 from game.rules.knowledge import ALL, OBSERVER, UMPIRE, Audience, visible
-from game.rules.scenario import Scenario
-from game.rules.views import message_for, refers_to_secrets, scenario_for, seat_view, standing_view, view_for
+from game.rules.scenario import InjectCard, Scenario
+from game.rules.views import (
+    author_shown,
+    message_for,
+    refers_to_secrets,
+    scenario_for,
+    seat_view,
+    standing_view,
+    view_for,
+)
 from server.bot_seats import Bot, bot_driver, make_bots
 from server.clock import Clock
 from server.seats import Member
 from server.store import Entry, GameRecord
 
 Event = dict[str, Any]
+log = logging.getLogger("backchannel.server")
 
 STREAM_KEEP = 2048
 """Events a stream keeps for resuming; a client further behind gets the whole view instead."""
@@ -71,6 +83,13 @@ INVALID_COMMAND = "invalid_command"
 CLOCK = "clock"
 SEAT_UNAVAILABLE = "seat_unavailable"
 ID_REUSED = "id_reused"
+NAME_TAKEN = "name_taken"
+SEATS_EMPTY = "seats_empty"
+SEAT_REPLACED = "seat_replaced"
+NOT_LEADER = "not_leader"
+UNKNOWN_MEMBER = "unknown_member"
+UNKNOWN_STATE = "unknown_state"
+KICKED = "kicked"
 # The rules' refusals carry their own codes (game/rules/errors.py): unknown_agreement, wrong_status...
 
 
@@ -84,8 +103,16 @@ DEFAULT_BOT_DELAY = 2.0
 
 TO = "_to"
 """The private key of a view delta naming the one viewer whose stream it is for (never sent)."""
-STANDING_KINDS = frozenset({"agreement_ratified", "justification", "agreement_renounced", "agreement_breached", "denial"})
+STANDING_KINDS = frozenset({
+    "agreement_ratified", "justification", "agreement_renounced", "agreement_breached", "denial", "legitimacy",
+})
 """Public facts of a command that can move a state's public standing (legitimacy, record, reputation)."""
+LEADER_KINDS = frozenset({"propose", "counter", "sign", "reject", "renounce", "ratify", "leak", "deny", "justify", "declare_breach"})
+"""What only a state's leader may do for it, once the umpire has named one: its agreements."""
+AUTHORED_KINDS = frozenset({"press", "orders"})
+"""Commands that carry their author, the member who gave them (the session fills it in)."""
+TABLE_ENTRIES = frozenset({"join", "leader", "replace", "kick"})
+"""Entries after which the table (members, seats, leaders) is sent again to those who see it change."""
 
 
 LIVE_ENV = "BACKCHANNEL_LIVE_VIEWS"
@@ -111,12 +138,13 @@ def _only(viewer: str) -> Audience:
 
 
 class SessionError(Exception):
-    """A request refused; nothing changed."""
+    """A request refused; nothing changed.  `states`: the states the refusal is about (seats_empty)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, states: list[str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.states = states
 
 
 @dataclass(slots=True)
@@ -133,6 +161,10 @@ class Step:
     wake: set[str] = field(default_factory=set)
     """Bot states a person's command gave something to answer: the host wakes each after the game's
     bot delay (`Session.bot_react`)."""
+    tables: set[str] = field(default_factory=set)
+    """Viewers whose table changed (members, leaders, seats, orders in): the host sends each a new one."""
+    close: list[str] = field(default_factory=list)
+    """Members the umpire removed: the host closes their connections."""
 
 
 class Stream:
@@ -195,6 +227,13 @@ class Session:
         self.asked: str | None = None
         """The digest of the request being applied (`GameHost` sets it): a command id sent again
         with a different request is refused, not answered with the first one's reply."""
+        self.blind = self.settings.get("labels", "names") == "state"
+        """Blinded labels: others see a message's state, not which member wrote it."""
+        self.names: dict[str, str] = {}  # member -> the name it joined with
+        self.kicked: set[str] = set()  # members the umpire removed
+        self.leaders: dict[str, str] = {}  # state -> the member who alone acts on its agreements
+        self.by: list[str | None] = []
+        """Who sent each command the game holds, in order: a member id, "bot", or None (the server)."""
 
     # --- the one way an entry changes the session ------------------------------------------------
 
@@ -205,15 +244,43 @@ class Session:
         if kind == "cmd":
             cmd = command if command is not None else parse_command(entry["cmd"])
             facts = self.game.apply(cmd)
+            self.by.append(entry.get("m"))
             return self._command_facts(cmd, facts)
         if kind == "join":
             member = self.members[entry["m"]]
+            self.names[member.id] = entry.get("name") or member.id
+            out: list[Event] = []
+            if "name" in entry:  # (a log from before names: its streams stay as they were)
+                out.append(self._member_fact(member, "joined"))
             if member.role != "player" or member.state is None:
-                return []
+                return out
             self.humans[member.state] = self.humans.get(member.state, 0) + 1
-            if self.humans[member.state] > 1:
-                return []
-            return [fact_models.SeatTaken(state=member.state, player="human", audience=ALL).event()]
+            if self.humans[member.state] == 1:
+                out.append(fact_models.SeatTaken(state=member.state, player="human", audience=ALL).event())
+            return out
+        if kind == "leader":
+            state, chosen = entry["state"], entry["member"]
+            if chosen is None:
+                self.leaders.pop(state, None)
+            else:
+                self.leaders[state] = chosen
+            return [self._leader_fact(state)]
+        if kind == "replace":
+            state = entry["state"]
+            self.seats[state] = "bot"
+            self._required = ((0, None), frozenset())
+            if self.status != "lobby":  # in the lobby, the start makes its bot
+                personality: str = self.settings["personalities"][state]
+                self.bots.update(make_bots(self.scenario, self.board, self.record.seed, {state: personality}))
+            return [fact_models.SeatTaken(state=state, player="bot", audience=ALL).event()]
+        if kind == "kick":
+            member = self.members[entry["member"]]
+            self.kicked.add(member.id)
+            out = [self._member_fact(member, "kicked")]
+            for state in [s for s, m in self.leaders.items() if m == member.id]:
+                del self.leaders[state]
+                out.append(self._leader_fact(state))
+            return out
         if kind == "start":
             self.status = "running"
             assignment: dict[str, str] = entry["bots"]
@@ -245,26 +312,44 @@ class Session:
             return [fact_models.ClockChanged(change=entry["op"], **self.clock.to_json(), audience=ALL).event()]
         raise ValueError(f"unknown log entry {kind!r}")
 
+    def _member_fact(self, member: Member, change: Literal["joined", "kicked"]) -> Event:
+        """A member joined or was removed: its team's business (and the umpire's)."""
+        audience: Audience = (member.state,) if member.role == "player" and member.state is not None else ()
+        return fact_models.MemberChanged(
+            member=member.id, name=self.names.get(member.id, member.id), role=member.role, state=member.state,
+            change=change, audience=audience,
+        ).event()
+
+    def _leader_fact(self, state: str) -> Event:
+        chosen = self.leaders.get(state)
+        return fact_models.LeaderNamed(
+            state=state, member=chosen, name=self.names.get(chosen) if chosen else None, audience=(state,)
+        ).event()
+
     def _command_facts(self, command: AnyCommand, rules_facts: list[Event]) -> list[Event]:
         """The rules' facts of a command, those it leaves in the game's state (a message, orders), and
         then the view deltas they cause (`_deltas`)."""
         out = list(rules_facts)
         if isinstance(command, Press):
             m = self.game.diplomacy.messages[-1]
-            if not refers_to_secrets(m):
+            author = command.author
+            if not refers_to_secrets(m) and not (author is not None and self.blind):
                 out.append(
                     fact_models.MessageSent(
                         id=m["id"], turn=m["turn"], from_=m["from"], to=m["to"], text=m["text"], ask=m.get("ask"),
-                        audience=m["audience"],
+                        author=author, audience=m["audience"],
                     ).event()
                 )
-            else:  # each reader's own cut of it (`message_for`): what it refers to passes the filter too
+            else:  # each reader's own cut of it (`message_for`): what it refers to passes the filter too,
+                # and with blinded labels only the sender's team and the umpire see who wrote it
                 for viewer in self.viewers:
                     if visible(m["audience"], viewer):
                         cut = message_for(self.game, m, viewer)
                         fact = fact_models.MessageSent(
                             id=cut["id"], turn=cut["turn"], from_=cut["from"], to=cut["to"], text=cut["text"],
-                            ask=cut.get("ask"), answer=cut.get("answer"), audience=m["audience"],
+                            ask=cut.get("ask"), answer=cut.get("answer"),
+                            author=author if author_shown(m["from"], viewer, self.blind) else None,
+                            audience=m["audience"],
                         ).event()
                         out.append({**fact, TO: viewer})
             if command.sincerity is not None:  # the sender's private mark, for the debrief
@@ -274,7 +359,8 @@ class Session:
             given = [o.text for o in self.game.pending.get(command.state, ())]
             out.append(
                 fact_models.OrdersSubmitted(
-                    state=command.state, turn=command.turn, phase=command.phase, orders=given, audience=(command.state,)
+                    state=command.state, turn=command.turn, phase=command.phase, orders=given, author=command.author,
+                    audience=(command.state,),
                 ).event()
             )
         elif isinstance(command, Action):
@@ -357,6 +443,7 @@ class Session:
             entry["h"] = self.asked  # kept in the log, so a restarted server still knows a reused id
         self._step.entries.append(entry)
         self._emit(facts)
+        self._step.tables.update(self._table_viewers(entry))
         if self.bots and entry["k"] == "cmd" and entry.get("m") != "bot" and entry["cmd"]["kind"] != "resolve":
             for fact in facts:
                 if fact["kind"] in WAKE_KINDS:
@@ -379,12 +466,41 @@ class Session:
                 self._remember(member, c, self._ack(member, c, self._result(entry, facts)))
                 self.asked = None
 
+    def _table_viewers(self, entry: Entry) -> set[str]:
+        """Whose table an entry changes: the umpire's for members, seats and orders given; a team's for
+        its own members and leader; everyone's when a seat passes to a bot."""
+        kind = entry["k"]
+        if kind == "cmd":
+            return {UMPIRE} if entry["cmd"]["kind"] == "orders" else set()
+        if kind not in TABLE_ENTRIES:
+            return set()
+        if kind == "replace":
+            return set(self.viewers)
+        state = entry.get("state")
+        if kind in ("join", "kick"):
+            member = self.members[entry["m"] if kind == "join" else entry["member"]]
+            state = member.state if member.role == "player" else None
+        return {UMPIRE} | ({state} if state is not None else set())
+
     # --- reading ---------------------------------------------------------------------------------
 
     def seat(self, member: Member) -> dict[str, Any]:
         return {"game": self.id, "role": member.role, "state": member.state}
 
-    def table(self, member: Member) -> dict[str, Any]:
+    def team(self, state: str) -> list[Member]:
+        """The people playing a state now (joined, not removed), in the order they joined."""
+        return [m for m in self.members.values() if m.role == "player" and m.state == state and m.id not in self.kicked]
+
+    def member_info(self, member: Member, online: Collection[str]) -> dict[str, Any]:
+        state = member.state
+        return {
+            "id": member.id, "role": member.role, "state": state, "name": self.names.get(member.id, member.id),
+            "connected": member.id in online, "ready": state is not None and state in self.ready,
+            "leader": state is not None and self.leaders.get(state) == member.id,
+        }
+
+    def table(self, member: Member, online: Collection[str] = ()) -> dict[str, Any]:
+        """The game around the board as `member` may see it; `online`: the members connected now."""
         clock = self.clock.to_json()
         table: dict[str, Any] = {
             "game": self.id,
@@ -392,26 +508,63 @@ class Session:
             "scenario": self.scenario.id,
             "title": self.scenario.title,
             "seats": {
-                s: {"player": kind, "taken": kind == "bot" or self.humans.get(s, 0) > 0}
+                s: {"player": kind, "taken": kind == "bot" or bool(team), "members": len(team)}
                 for s, kind in self.seats.items()
+                for team in (self.team(s),)
             },
             "clock": clock,
             "ready": sorted(self.ready, key=self.game.state_ids.index),
             "you": self.seat(member),
+            "me": member.id,
+            "labels": "state" if self.blind else "names",
         }
         if member.role == "umpire":
             table["codes"] = self.settings["codes"]
+            table["members"] = [self.member_info(m, online) for m in self.members.values() if m.id not in self.kicked]
+            table["orders_in"] = {s: len(self.game.pending.get(s, ())) for s in self.game.state_ids}
+        elif member.role == "player" and member.state is not None:
+            table["members"] = [self.member_info(m, online) for m in self.team(member.state)]
         return table
 
-    def view_message(self, member: Member) -> dict[str, Any]:
+    def view_message(self, member: Member, online: Collection[str] = ()) -> dict[str, Any]:
         viewer = member.viewer
         return {
             "type": "view",
             "game": self.id,
             "v": self.streams[viewer].version,
-            "view": view_for(self.game, viewer),
-            "table": self.table(member),
+            "view": view_for(self.game, viewer, blind=self.blind),
+            "table": self.table(member, online),
         }
+
+    def packed_view(self, viewer: str) -> bytes:
+        """A viewer's whole view, packed (for `codec.view_frame`)."""
+        return pack(view_for(self.game, viewer, blind=self.blind))
+
+    def table_message(self, member: Member, online: Collection[str] = ()) -> dict[str, Any]:
+        return {"type": "table", "game": self.id, "table": self.table(member, online)}
+
+    def record_message(self, member: Member, ref: str | int) -> dict[str, Any]:
+        """The umpire's complete record of the game, for the debrief: the rules' record, with the
+        scenario text, every member and its name, and who sent each command (`by`, beside
+        `commands`: a member id, "bot", or None for the server's own)."""
+        self._umpire(member, "have the game's record")
+        record = self.game.record()
+        record.update(
+            game=self.id,
+            title=self.scenario.title,
+            scenario_text=self.record.scenario_text,
+            scenario_ref=self.record.scenario_ref,
+            labels="state" if self.blind else "names",
+            status=self.status,
+            seats=dict(self.seats),
+            members=[
+                {"id": m.id, "role": m.role, "state": m.state, "name": self.names.get(m.id, m.id), "kicked": m.id in self.kicked}
+                for m in self.members.values()
+            ],
+            leaders=dict(self.leaders),
+            by=list(self.by),
+        )
+        return {"type": "record", "ref": ref, "game": self.id, "record": record}
 
     def scenario_message(self, member: Member, ref: str | int) -> dict[str, Any]:
         """The scenario as this member may read it (the rules decide what of it is whose)."""
@@ -480,7 +633,9 @@ class Session:
 
     def refuse(self, member: Member, ref: str | int, error: SessionError) -> dict[str, Any]:
         """The error reply to a command, remembered so that a resend gets the same answer."""
-        reply = {"type": "error", "code": error.code, "message": error.message, "ref": ref}
+        reply: dict[str, Any] = {"type": "error", "code": error.code, "message": error.message, "ref": ref}
+        if error.states is not None:
+            reply["states"] = error.states
         self._remember(member, ref, reply)
         return reply
 
@@ -497,6 +652,8 @@ class Session:
                 return {"orders": len(cmd["orders"])}
             if cmd["kind"] == "resolve":
                 return {"turn": cmd["turn"], "phase": cmd["phase"]}
+            if cmd["kind"] == "inject":
+                return {"inject": next(f["id"] for f in facts if f["kind"] == "inject")}
             return {}
         if kind == "start":
             return {"bots": sorted(entry["bots"])}
@@ -504,6 +661,12 @@ class Session:
             return {"ready": entry["ready"]}
         if kind == "clock":
             return {"clock": entry["clock"]}
+        if kind == "leader":
+            return {"state": entry["state"], "member": entry["member"]}
+        if kind == "replace":
+            return {"state": entry["state"]}
+        if kind == "kick":
+            return {"member": entry["member"]}
         return {}
 
     # --- changing: requests --------------------------------------------------------------------------
@@ -519,13 +682,36 @@ class Session:
         self._step = None
         return step
 
+    def _seated(self, member: Member) -> None:
+        if member.id in self.kicked:
+            raise SessionError(KICKED, "the umpire removed you from this game")
+
     def _player(self, member: Member, what: str) -> str:
+        self._seated(member)
         if member.role == "observer":
             raise SessionError(NOT_ALLOWED, f"an observer cannot {what}")
         if member.role == "umpire":
             raise SessionError(NOT_ALLOWED, f"the umpire does not play a state and cannot {what}")
         assert member.state is not None
         return member.state
+
+    def _umpire(self, member: Member, what: str) -> None:
+        self._seated(member)
+        if member.role != "umpire":
+            raise SessionError(UMPIRE_ONLY, f"only the umpire can {what}")
+
+    def _playing(self, state: str) -> None:
+        """A state a bot took from its people: they stay seated, watching, but no longer act for it."""
+        if self.seats.get(state) == "bot":
+            raise SessionError(SEAT_REPLACED, f"the umpire gave {state} to a bot; you can watch but no longer act for it")
+
+    def _state(self, state: str) -> None:
+        if state not in self.game.state_ids:
+            raise SessionError(UNKNOWN_STATE, f"the scenario has no state {state!r}; its states are {', '.join(self.game.state_ids)}")
+
+    def _not_over(self) -> None:
+        if self.status == "over" or self.game.over:
+            raise SessionError(GAME_OVER, "the game is over")
 
     def _running(self) -> None:
         if self.status == "lobby":
@@ -536,15 +722,26 @@ class Session:
     def act(self, member: Member, ref: str | int, data: Mapping[str, Any]) -> Step:
         """A rules command from a player, for the player's own state."""
         state = self._player(member, "give orders or commands")
-        self._running()
         kind = data.get("kind")
+        if kind == "inject":
+            raise SessionError(UMPIRE_ONLY, "only the umpire can release an inject")
+        self._running()
+        self._playing(state)
         if kind == "resolve":
             raise SessionError(NOT_ALLOWED, "phases are resolved by the server, at the deadline or when all are ready")
         given = data.get("state", state)
         if given != state:
             raise SessionError(NOT_YOUR_SEAT, f"this seat plays {state}; a command for another state is refused")
+        leader = self.leaders.get(state)
+        if kind in LEADER_KINDS and leader is not None and leader != member.id:
+            raise SessionError(
+                NOT_LEADER, f"only {state}'s leader, {self.names.get(leader, leader)}, may {kind} for it; messages and orders stay open to all"
+            )
+        fields = dict(data)
+        if kind in AUTHORED_KINDS:  # who wrote it, from the seat: a client cannot sign another's name
+            fields["author"] = self.names.get(member.id)
         try:
-            command = command_for(state, dict(data))
+            command = command_for(state, fields)
         except ValidationError as exc:
             raise SessionError(INVALID_COMMAND, f"invalid command: {describe(exc, tagged=False)}") from None
         entry: Entry = {"k": "cmd", "m": member.id, "c": ref, "cmd": command_json(command)}
@@ -563,6 +760,7 @@ class Session:
     def set_ready(self, member: Member, ref: str | int, ready: bool) -> Step:
         state = self._player(member, "be ready")
         self._running()
+        self._playing(state)
         step = self._begin()
         entry: Entry = {"k": "ready", "m": member.id, "c": ref, "state": state, "ready": ready}
         self._record(entry)
@@ -572,8 +770,7 @@ class Session:
 
     def change_clock(self, member: Member, ref: str | int, op: str, now: float, seconds: int = 0) -> Step:
         """The umpire pauses, resumes or extends the clock."""
-        if member.role != "umpire":
-            raise SessionError(UMPIRE_ONLY, f"only the umpire can {op} the clock")
+        self._umpire(member, f"{op} the clock")
         self._running()
         clock = Clock.from_json(self.clock.to_json())
         try:
@@ -592,29 +789,62 @@ class Session:
         self._remember(member, ref, step.reply)
         return self._end()
 
-    def join(self, member: Member) -> Step:
-        """A new member takes its seat (the lobby checked its code)."""
+    def _same_seat(self, member: Member) -> list[Member]:
+        """The members (not removed) who sit where `member` sits: its team, the observers, the umpires."""
+        return [
+            m for m in self.members.values()
+            if m.role == member.role and m.state == member.state and m.id not in self.kicked and m.id != member.id
+        ]
+
+    def _default_name(self, member: Member) -> str:
+        """`Player 2` (the second of its team), `Observer 1`, `Umpire` (a second teacher: `Umpire 2`)."""
+        taken = {self.names.get(m.id, "").casefold() for m in self._same_seat(member)}
+        label = {"player": "Player", "observer": "Observer", "umpire": "Umpire"}[member.role]
+        n = 1 + sum(1 for m in self.members.values() if m.role == member.role and m.state == member.state)
+        while True:
+            name = label if member.role == "umpire" and n == 1 else f"{label} {n}"
+            if name.casefold() not in taken:
+                return name
+            n += 1
+
+    def join(self, member: Member, name: str | None = None, online: Collection[str] = ()) -> Step:
+        """A new member takes its seat (the lobby checked its code), with the name it gave or a default.
+        A name that a connected member of the same seat (a teammate) has is refused: two students
+        called the same on one team could not tell their messages apart.  `online`: connected members."""
         if member.role == "player":
             assert member.state is not None
             if self.seats.get(member.state) != "human":
                 raise SessionError(SEAT_UNAVAILABLE, f"{member.state} is not a seat for a person in this game")
+        if name is not None:
+            if any(m.id in online and self.names.get(m.id, "").casefold() == name.casefold() for m in self._same_seat(member)):
+                where = "on your team" if member.role == "player" else "in this seat"
+                raise SessionError(NAME_TAKEN, f"someone connected {where} already has this name; choose another")
+        else:
+            name = self._default_name(member)
         step = self._begin()
         self.members[member.id] = member
         self.replies[member.id] = OrderedDict()
         step.members.append(member)
-        self._record({"k": "join", "m": member.id, "role": member.role, "state": member.state})
+        self._record({"k": "join", "m": member.id, "role": member.role, "state": member.state, "name": name})
         return self._end()
 
-    def start(self, member: Member, ref: str | int, fill_bots: bool, now: float) -> Step:
-        if member.role != "umpire":
-            raise SessionError(UMPIRE_ONLY, "only the umpire starts the game")
+    def start(self, member: Member, ref: str | int, fill_bots: bool, now: float, confirm: bool = False) -> Step:
+        """The umpire starts the game.  With `fill_bots`, bots take the human seats nobody joined, but
+        only once the umpire has confirmed it (`confirm`): a student late for class is not replaced
+        unawares."""
+        self._umpire(member, "start the game")
         if self.status != "lobby":
             raise SessionError(ALREADY_STARTED, "the game has already started")
+        empty = [s for s in self.game.state_ids if self.seats.get(s) == "human" and not self.team(s)]
+        if fill_bots and empty and not confirm:
+            names = ", ".join(f"{self.scenario.state(s).name} ({s})" for s in empty)
+            raise SessionError(
+                SEATS_EMPTY, f"nobody has joined {names}: bots would play them; start again with confirm to let them",
+                states=empty,
+            )
         personalities: dict[str, str] = self.settings["personalities"]
         assignment = {
-            s: personalities[s]
-            for s in self.game.state_ids
-            if self.seats.get(s) == "bot" or (fill_bots and self.seats.get(s) == "human" and not self.humans.get(s))
+            s: personalities[s] for s in self.game.state_ids if self.seats.get(s) == "bot" or (fill_bots and s in empty)
         }
         step = self._begin()
         entry: Entry = {"k": "start", "m": member.id, "c": ref, "bots": assignment}
@@ -625,14 +855,91 @@ class Session:
         step.new_phase = True  # everyone's view changes: the game is running
         return self._end()
 
+    def _umpire_entry(self, member: Member, ref: str | int, entry: Entry) -> Step:
+        """Record one umpire's entry and acknowledge it."""
+        step = self._begin()
+        facts = self._record(entry)
+        step.reply = self._ack(member, ref, self._result(entry, facts))
+        self._remember(member, ref, step.reply)
+        return self._end()
+
+    def name_leader(self, member: Member, ref: str | int, state: str, chosen: str | None) -> Step:
+        """The umpire names the member who alone acts on a state's agreements (None: anyone may again)."""
+        self._umpire(member, "name a leader")
+        self._not_over()
+        self._state(state)
+        if chosen is not None and all(m.id != chosen for m in self.team(state)):
+            raise SessionError(UNKNOWN_MEMBER, f"no member {chosen} plays {state} now; the table lists its members")
+        return self._umpire_entry(member, ref, {"k": "leader", "m": member.id, "c": ref, "state": state, "member": chosen})
+
+    def replace(self, member: Member, ref: str | int, state: str) -> Step:
+        """The umpire gives a state to a bot from now on (its students are absent): its members stay
+        seated and see what it sees, but their commands for it are refused."""
+        self._umpire(member, "give a seat to a bot")
+        self._not_over()
+        self._state(state)
+        if self.seats.get(state) != "human":
+            who = "a bot already plays it" if self.seats.get(state) == "bot" else "nobody plays it"
+            raise SessionError(SEAT_UNAVAILABLE, f"{state} is not a seat for people: {who}")
+        step = self._umpire_entry(member, ref, {"k": "replace", "m": member.id, "c": ref, "state": state})
+        if self.status == "running":
+            step.wake.add(state)  # it may have proposals and messages waiting for an answer
+        return step
+
+    def kick(self, member: Member, ref: str | int, target: str) -> Step:
+        """The umpire removes a member: its token opens nothing any more and its connections close.
+        The person may join again with the code, as a new member."""
+        self._umpire(member, "remove a member")
+        other = self.members.get(target)
+        if other is None or other.id in self.kicked:
+            raise SessionError(UNKNOWN_MEMBER, f"no member {target} in this game; the table lists them")
+        if other.id == member.id:
+            raise SessionError(NOT_ALLOWED, "you cannot remove yourself")
+        step = self._umpire_entry(member, ref, {"k": "kick", "m": member.id, "c": ref, "member": target})
+        step.close.append(target)
+        return step
+
+    def inject(self, member: Member, ref: str | int, prepared: str | None, card: InjectCard | None) -> Step:
+        """The umpire releases an inject, prepared or written now: the rules' `inject` command, logged
+        like any other.  Everyone gets a fresh view after it (a unit placed, a treasury, an exposé)."""
+        self._umpire(member, "release an inject")
+        self._running()
+        try:
+            command = Inject(inject=prepared, card=card)
+        except ValidationError as exc:
+            raise SessionError(INVALID_COMMAND, f"invalid inject: {describe(exc, tagged=False)}") from None
+        entry: Entry = {"k": "cmd", "m": member.id, "c": ref, "cmd": command_json(command)}
+        step = self._begin()
+        try:
+            facts = self._record(entry, command)
+        except CommandError as exc:
+            self._end()
+            raise SessionError(exc.code, str(exc)) from None
+        step.reply = self._ack(member, ref, self._result(entry, facts))
+        self._remember(member, ref, step.reply)
+        step.new_phase = True  # not a new phase, but as much changes: whole views for everyone
+        return self._end()
+
+    def _release_due(self) -> None:
+        """A movement turn begins: the scenario's injects due by now are released, as logged commands."""
+        game = self.game
+        if game.over or game.phase != "movement":
+            return
+        for spec in injects_due(self.scenario, game.turn, game.released):
+            command = Inject(inject=spec.id)
+            try:
+                self._record({"k": "cmd", "m": None, "c": None, "by": "schedule", "cmd": command_json(command)}, command)
+            except CommandError as exc:  # (a prepared inject skips what play made impossible: not expected)
+                log.warning("game %s: inject %s not released (%s)", self.id, spec.id, exc.code)
+
     # --- changing: the turn --------------------------------------------------------------------------
 
     def advance(self, now: float, by: str, member: Member | None = None, ref: str | int | None = None) -> Step:
         """Resolve the current phase (its deadline passed, all were ready, or the umpire said so):
         the bots answer and order, the rules resolve, the next phase starts and its bots open.
         A retreat or adjustment phase that no person has to order resolves at once, in the same step."""
-        if member is not None and member.role != "umpire":
-            raise SessionError(UMPIRE_ONLY, "only the umpire can resolve a phase early")
+        if member is not None:
+            self._umpire(member, "resolve a phase early")
         self._running()
         step = self._begin()
         asker = member if ref is not None else None
@@ -661,6 +968,7 @@ class Session:
         else:
             clock.start_phase(now)
         self._record({"k": "phase", "clock": clock.to_json()})
+        self._release_due()
         self._bots_open()
 
     def _bot_command(self, command: AnyCommand) -> None:
@@ -689,4 +997,4 @@ class Session:
     def _bot_driver(self) -> BotDriver:
         """The one driver of bot turns (the same `simulate` uses) over this session's bots and game.
         Made afresh each time, so that nothing of it is pickled into a snapshot."""
-        return bot_driver(self.game, self.bots, self._bot_command)
+        return bot_driver(self.game, self.bots, self._bot_command, self.blind)

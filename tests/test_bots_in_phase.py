@@ -17,7 +17,7 @@ async def _seated(url: str, **settings: object) -> tuple[Client, Client, str]:
     umpire, created = await new_game(url, seats={"fra": "human"}, **settings)
     player = await Client.open(url, "fra")
     await player.join(created["codes"]["states"]["fra"])
-    assert (await umpire.request("start", fill_bots=True))["type"] == "ack"
+    assert (await umpire.request("start", fill_bots=True, confirm=True))["type"] == "ack"
     phase = await player.event("phase")
     assert phase["phase"] == "movement"
     return umpire, player, "ger"

@@ -125,7 +125,7 @@ def test_hello_create_join_commands_and_events(server: EmbeddedServer, players: 
     assert fra.state.token == fra.link.token != created["token"]
     assert fra.state.codes is None, "only the umpire sees the codes"
 
-    started = umpire.request({"type": "start", "fill_bots": True})
+    started = umpire.request({"type": "start", "fill_bots": True, "confirm": True})
     assert started["type"] == "ack" and "gbr" in started["result"]["bots"]
     fra.pump(lambda: fra.state.status == "running" and fra.state.turn == 1, "the start")
     assert fra.state.phase == "movement"
@@ -214,7 +214,7 @@ def test_reconnect_after_a_server_restart_resumes_and_applies_once(
     umpire, created = new_game(players, url, seats={"fra": "human", "ger": "human"})
     fra = seat(players, url, created, "fra")
     ger = seat(players, url, created, "ger")
-    assert umpire.request({"type": "start", "fill_bots": True})["type"] == "ack"
+    assert umpire.request({"type": "start", "fill_bots": True, "confirm": True})["type"] == "ack"
     fra.pump(lambda: fra.state.status == "running", "the start")
     token, seen = fra.link.token, fra.link.v
     assert seen is not None and seen == fra.state.v

@@ -17,8 +17,13 @@ ALLOWED = {
     "game/client": {"game.rules", "game.protocol", "game.render"},
     "game/bots": {"game.rules"},
     "game/scenario": {"game.rules", "game.render"},
+    # The debrief report: the rules replayed, drawn and written out; never the server or the client.
+    "game/debrief": {"game.rules", "game.scenario", "game.render"},
+    "server": {"game.rules", "game.scenario", "game.protocol", "game.bots"},
 }
-PARTS = ("game.rules", "game.protocol", "game.render", "game.client", "game.bots", "game.scenario", "server")
+PARTS = (
+    "game.rules", "game.protocol", "game.render", "game.client", "game.bots", "game.scenario", "game.debrief", "server",
+)
 FORBIDDEN_IN_RULES = {"asyncio", "pygame", "pygame_gui", "websockets", "msgpack"}
 
 

@@ -138,7 +138,7 @@ def test_two_states_and_a_teammate_negotiate_and_order_within_one_phase(
     germany = seat(players, url, created, "ger")
     france = seat(players, url, created, "fra")
     teammate = seat(players, url, created, "ger")  # a second person playing Germany
-    assert umpire.request({"type": "start", "fill_bots": True})["type"] == "ack"
+    assert umpire.request({"type": "start", "fill_bots": True, "confirm": True})["type"] == "ack"
     for p in (germany, france, teammate):  # the view on joining, and the one every seat is sent at the start
         p.pump(lambda p=p: views(p) == 2, "the start")
     assert all(p.state.status == "running" and p.state.phase == "movement" for p in (germany, france, teammate))
@@ -247,7 +247,7 @@ def test_a_refusal_tells_the_reason_whole_and_changes_nothing(
     url = server.url
     umpire, created = new_game(players, url, seats={"fra": "human", "ger": "human"})
     france = seat(players, url, created, "fra")
-    assert umpire.request({"type": "start", "fill_bots": True})["type"] == "ack"
+    assert umpire.request({"type": "start", "fill_bots": True, "confirm": True})["type"] == "ack"
     france.pump(lambda: france.state.status == "running", "the start")
     fra = Screen(france)
     deals = fra.add(AgreementsPanel(fra.manager, SIDE, france.state, france.link.send, scenario=scenario))

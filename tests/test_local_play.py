@@ -67,7 +67,7 @@ def test_new_local_game_then_continue_it(home: Path) -> None:
     assert state.seat is not None and state.seat["role"] == "player" and state.my_state == "fra"
     assert state.token == local.token == local.link.token
     seats = state.table["seats"]  # type: ignore[index]
-    assert seats["fra"] == {"player": "human", "taken": True}
+    assert seats["fra"] == {"player": "human", "taken": True, "members": 1}
     assert all(seats[s]["player"] == "bot" for s in ("gbr", "ger", "aus", "rus", "ita")), seats
     assert (state.turn, state.phase) == (1, "movement")
 

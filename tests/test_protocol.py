@@ -20,6 +20,7 @@ from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION
 from game.rules.errors import REFUSALS
 from game.rules.facts import FACT_KINDS
 from game.rules.knowledge import OBSERVER, UMPIRE
+from game.rules.scenario import InjectCard
 from server.clock import Clock
 from server.connection import TokenBucket
 from server.lobby import BOOK
@@ -78,6 +79,48 @@ def test_models_are_strict_and_closed() -> None:
             CLIENT_MESSAGE.validate_python(data)
 
 
+def test_the_classroom_messages_are_checked_by_the_codec() -> None:
+    """Names, leaders, removals and injects: every new field strict and bounded, before the server sees it."""
+    good = [
+        {"type": "join", "id": 1, "code": "AB", "name": "Ana  María"},
+        {"type": "start", "id": 1, "fill_bots": True, "confirm": True},
+        {"type": "leader", "id": 1, "state": "fra", "member": "m12"},
+        {"type": "leader", "id": 1, "state": "fra"},
+        {"type": "replace", "id": 1, "state": "fra"},
+        {"type": "kick", "id": 1, "member": "m3"},
+        {"type": "inject", "id": 1, "inject": "ultimatum"},
+        {"type": "inject", "id": 1, "card": {"title": "News", "audience": "all"}},
+        {"type": "get_record", "id": 1},
+        {"type": "create", "id": 1, "scenario": "july-1914", "labels": "state"},
+    ]
+    for data in good:
+        decode_client(pack(data))
+    assert decode_client(pack(good[0])).name == "Ana María"  # type: ignore[union-attr]
+    bad = [
+        {"type": "join", "id": 1, "code": "AB", "name": ""},
+        {"type": "join", "id": 1, "code": "AB", "name": "  "},
+        {"type": "join", "id": 1, "code": "AB", "name": "x" * 41},
+        {"type": "join", "id": 1, "code": "AB", "name": "bell\x07"},
+        {"type": "join", "id": 1, "code": "AB", "name": 7},
+        {"type": "start", "id": 1, "confirm": 1},
+        {"type": "leader", "id": 1, "state": "fra", "member": "admin"},
+        {"type": "kick", "id": 1},
+        {"type": "kick", "id": 1, "member": "m1", "why": "x"},
+        {"type": "inject", "id": 1},
+        {"type": "inject", "id": 1, "inject": "ultimatum", "card": {"title": "News", "audience": "all"}},
+        {"type": "inject", "id": 1, "inject": "Ultimatum!"},
+        {"type": "inject", "id": 1, "card": {"title": "News", "audience": "all", "effects": [{"kind": "legitimacy", "state": "fra", "delta": "5"}]}},
+        {"type": "inject", "id": 1, "card": {"title": "News", "audience": "all", "effects": [{"kind": "weather", "state": "fra"}]}},
+        {"type": "inject", "id": 1, "card": {"title": "", "audience": "all"}},
+        {"type": "get_record", "id": 1, "all": True},
+        {"type": "create", "id": 1, "scenario": "july-1914", "labels": "anonymous"},
+    ]
+    for data in bad:
+        with pytest.raises(ProtocolError) as refused:
+            decode_client(pack(data))
+        assert refused.value.code == "bad_message" and refused.value.ref == 1, data
+
+
 def test_commands_are_validated_strictly_for_the_seat() -> None:
     command = command_for("fra", {"kind": "press", "to": ["ger"], "text": "hi"})
     assert command.state == "fra"  # type: ignore[union-attr]
@@ -89,15 +132,20 @@ def test_server_messages_round_trip() -> None:
     welcome = Welcome(server="test", limits={"max_frame": MAX_FRAME_BYTES, "rate": 1.0, "burst": 2})  # type: ignore[arg-type]
     assert decode_server(encode(welcome)) == welcome
     error = Error(code="bad_frame", message="why", ref=None)
-    assert msgpack.unpackb(encode(error)) == {"type": "error", "code": "bad_frame", "message": "why", "ref": None, "problems": None}
+    assert msgpack.unpackb(encode(error)) == {
+        "type": "error", "code": "bad_frame", "message": "why", "ref": None, "problems": None, "states": None,
+    }
 
 
 def test_every_example_in_the_protocol_doc_is_a_valid_message() -> None:
     """docs/protocol.md shows each message as JSON; each example must validate, and every type appear."""
     text = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
     examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
-    client_types = {"hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "get_scenario", "ping"}
-    server_types = {"welcome", "created", "joined", "ack", "event", "view", "error", "scenario", "pong"}
+    client_types = {
+        "hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "get_scenario",
+        "ping", "leader", "replace", "kick", "inject", "get_record",
+    }
+    server_types = {"welcome", "created", "joined", "ack", "event", "view", "table", "error", "scenario", "record", "pong"}
     seen: dict[str, set[str]] = {"client": set(), "server": set()}
     for example in examples:
         if not isinstance(example, dict) or "type" not in example:
@@ -166,13 +214,15 @@ def test_stream_versions_and_resume_window() -> None:
 # --- the session, without I/O --------------------------------------------------------------------------
 
 
-def classic_session(seats: dict[str, str] | None = None, deadline: int | None = None) -> tuple[Session, dict[str, Member]]:
+def classic_session(
+    seats: dict[str, str] | None = None, deadline: int | None = None, labels: str = "names"
+) -> tuple[Session, dict[str, Member]]:
     scenario, board = BOOK.load((FIXTURES / "classic_board.yaml").read_text(), "classic")
     states = [s.id for s in scenario.states]
     all_seats = {s: "human" for s in states} | (seats or {})
     record = GameRecord(
         id="g-test", created=0.0, scenario_ref=None, scenario_text="", seed=11,
-        settings={"deadline": deadline, "seats": all_seats, "personalities": dict.fromkeys(states, "loyal"),
+        settings={"deadline": deadline, "seats": all_seats, "personalities": dict.fromkeys(states, "loyal"), "labels": labels,
                   "codes": {"states": {}, "observer": "O", "umpire": "U"}},
         status="lobby", clock=Clock(deadline).to_json(),
     )
@@ -187,7 +237,7 @@ def classic_session(seats: dict[str, str] | None = None, deadline: int | None = 
 
 def test_a_viewer_versions_count_only_what_it_may_see() -> None:
     session, m = classic_session()
-    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True)
     before = {v: session.streams[v].version for v in ("eng", "fra", "ger", OBSERVER, UMPIRE)}
     step = session.act(m["eng"], 1, {"kind": "press", "to": ["fra"], "text": "between us"})
     after = {v: session.streams[v].version for v in before}
@@ -213,7 +263,7 @@ def test_replaying_the_log_rebuilds_the_same_session() -> None:
     session, m = classic_session()
     log: list[dict[str, Any]] = []
     for step in (
-        session.start(m["umpire"], "s", fill_bots=True, now=0.0),
+        session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True),
         session.act(m["eng"], 1, {"kind": "press", "to": ["fra"], "text": "psst"}),
         session.act(m["fra"], 2, {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}),
         session.set_ready(m["eng"], 3, True),
@@ -222,7 +272,7 @@ def test_replaying_the_log_rebuilds_the_same_session() -> None:
         log.extend(step.entries)
     again, _ = classic_session()
     fresh = Session(again.record, again.scenario, again.board)
-    entries = [json.loads(json.dumps(e)) for e in _joins(m) + log]
+    entries = [json.loads(json.dumps(e)) for e in _joins(session, m) + log]
     fresh.replay(list(m.values()), entries)
     assert fresh.game.record() == session.game.record()
     for viewer, stream in session.streams.items():
@@ -230,13 +280,16 @@ def test_replaying_the_log_rebuilds_the_same_session() -> None:
     assert fresh.answered(m["eng"], 1) == session.answered(m["eng"], 1)
 
 
-def _joins(members: dict[str, Member]) -> list[dict[str, Any]]:
-    return [{"k": "join", "m": mm.id, "role": mm.role, "state": mm.state} for mm in members.values()]
+def _joins(session: Session, members: dict[str, Member]) -> list[dict[str, Any]]:
+    """The join entries of `classic_session`'s members, with the names the session gave them."""
+    return [
+        {"k": "join", "m": mm.id, "role": mm.role, "state": mm.state, "name": session.names[mm.id]} for mm in members.values()
+    ]
 
 
 def test_a_faulty_bot_does_not_stop_the_game() -> None:
     session, m = classic_session()
-    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True)
 
     class Broken:
         def __getattr__(self, name: str) -> Any:
@@ -249,7 +302,7 @@ def test_a_faulty_bot_does_not_stop_the_game() -> None:
 
 def test_roles_in_the_session() -> None:
     session, m = classic_session(deadline=60)
-    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True)
     with pytest.raises(SessionError) as observer:
         session.act(m["observer"], 1, {"kind": "orders", "turn": 1, "phase": "movement", "orders": []})
     assert observer.value.code == "not_allowed"
@@ -298,7 +351,7 @@ def test_a_snapshot_and_the_log_after_it_rebuild_the_same_session() -> None:
     from server.snapshots import Snapshot, restore, take
 
     session, m = classic_session(seats={"aus": "bot", "ita": "bot", "rus": "bot", "tur": "bot"})
-    log = _joins(m) + session.start(m["umpire"], "s", fill_bots=True, now=0.0).entries
+    log = _joins(session, m) + session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True).entries
     log += session.act(m["eng"], 1, {"kind": "press", "to": ["fra"], "text": "psst"}).entries
     log += _played(session, m["umpire"], 4)
     snapshot = take(session)
@@ -458,7 +511,7 @@ def test_every_event_on_the_wire_is_one_of_the_described_kinds() -> None:
     """A few turns with bots and people: every event of every viewer's stream reads as its kind's wire
     model (game/protocol/events.py), carries its audience only for the umpire, and no kind is unknown."""
     session, m = classic_session(seats={"ita": "bot", "aus": "bot", "rus": "bot", "tur": "bot"})
-    session.start(m["umpire"], "s", fill_bots=True, now=0.0)
+    session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True)
     session.act(m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]})
     session.act(m["eng"], "m", {"kind": "press", "to": ["fra"], "text": "soon", "sincerity": "deceptive"})
     for turn in range(3):
@@ -484,6 +537,59 @@ def test_every_fact_kind_and_refusal_code_is_documented() -> None:
         assert f"`{kind}`" in protocol, f"docs/protocol.md does not show {kind}"
     for refusal in REFUSALS:
         assert f"`{refusal.code}`" in protocol, f"docs/protocol.md does not list the code {refusal.code}"
+
+
+def test_classroom_entries_replay_to_the_same_session() -> None:
+    """Names, a leader, an inject, a removal and a seat given to a bot are log entries like any other:
+    replaying the log gives the same game, streams, members, leaders, seats and record."""
+    session, m = classic_session(labels="state")
+    camille = Member("m6", "g-test", "player", "fra", b"6")
+    log = session.join(camille, "Camille").entries
+    with pytest.raises(SessionError) as taken:
+        session.join(Member("m7", "g-test", "player", "fra", b"7"), "camille", online={"m6"})
+    assert taken.value.code == "name_taken" and "m7" not in session.members
+    log += session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True).entries
+    log += session.name_leader(m["umpire"], "l", "fra", "m6").entries
+    deal = {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}
+    with pytest.raises(SessionError) as not_leader:
+        session.act(m["fra"], 1, deal)
+    assert not_leader.value.code == "not_leader" and "Camille" in not_leader.value.message
+    log += session.act(m["fra"], 2, {"kind": "press", "to": ["eng"], "text": "from Player 1", "author": "forged"}).entries
+    with pytest.raises(SessionError):
+        session.act(m["fra"], 3, {"kind": "press", "to": ["fra"], "text": "to myself"})  # refused: no message, no author
+    log += session.act(camille, 4, {"kind": "press", "to": ["eng"], "text": "from Camille"}).entries
+    log += session.act(camille, 5, deal).entries
+    card = InjectCard(title="News", text="Riots", audience=["eng"], effects=[])
+    log += session.inject(m["umpire"], "i", None, card).entries
+    log += session.kick(m["umpire"], "k", "m6").entries
+    log += session.replace(m["umpire"], "r", "ger").entries
+    with pytest.raises(SessionError) as replaced:
+        session.set_ready(m["ger"], 6, True)
+    assert replaced.value.code == "seat_replaced"
+    log += session.advance(0.0, "umpire", m["umpire"], "a").entries
+
+    authors = {x["text"]: x.get("author") for x in session.view_message(m["fra"])["view"]["messages"] if x["from"] == "fra"}
+    assert authors == {"from Player 1": "Player 1", "from Camille": "Camille"}
+    assert all("author" not in x for x in session.view_message(m["eng"])["view"]["messages"]), "blinded labels"
+    umpire_view = session.view_message(m["umpire"])["view"]
+    assert {x.get("author") for x in umpire_view["messages"]} == {"Player 1", "Camille", None}  # None: bots
+
+    again, _ = classic_session(labels="state")
+    fresh = Session(again.record, again.scenario, again.board)
+    entries = [json.loads(json.dumps(e)) for e in _joins(session, m) + log]
+    fresh.replay([*m.values(), camille], entries)
+    assert fresh.game.record() == session.game.record()
+    assert {v: st.items for v, st in fresh.streams.items()} == {v: st.items for v, st in session.streams.items()}
+    for name in ("names", "leaders", "kicked", "seats", "by"):
+        assert getattr(fresh, name) == getattr(session, name), name
+    assert sorted(fresh.bots) == sorted(session.bots) and "ger" in fresh.bots
+    assert fresh.table(m["umpire"], {"m1"}) == session.table(m["umpire"], {"m1"})
+    assert session.kicked == {"m6"} and session.leaders == {}
+    record = session.record_message(m["umpire"], "rec")["record"]
+    assert len(record["by"]) == len(record["commands"]) and "m6" in record["by"]
+    with pytest.raises(SessionError) as player:
+        session.record_message(m["eng"], "rec")
+    assert player.value.code == "umpire_only"
 
 
 def test_every_clause_kind_can_be_sent_over_the_wire() -> None:

@@ -4,7 +4,8 @@
 secret, public with a secret annex, with or without an intermediary), counter-proposals, signatures,
 rejections, renunciations, ratifications, deliberate leaks, denials, justifications, declared breaches,
 private press to one or more states, public statements, investigations, intercepts, propaganda,
-payments, and whole turns of bot orders, on a map that starts with a secret pact (known to one outsider)
+payments, the umpire's injects (public and private cards that move legitimacy, treasuries and units
+and reveal agreements), and whole turns of bot orders, on a map that starts with a secret pact (known to one outsider)
 and a public treaty with a secret annex — and keeps its own account of who may know what, built only
 from the commands it gave and the events they produced (`Knowledge`):
 
@@ -13,7 +14,8 @@ from the commands it gave and the events they produced (`Knowledge`):
   protected; the states an investigation told (`agreement_discovered`);
 * its terms and its annex likewise, except that a rumour opens only its existence and a breach of a
   main clause does not open the annex;
-* a private message: sender and recipients, and whoever intercepted it.
+* a private message: sender and recipients, and whoever intercepted it;
+* a private card of the umpire: its audience.
 
 Every clause and message carries a unique marker (`TERMSMARK-0007`, `ANNEXMARK-0007`,
 `SECRETMSG-0012`), so a leak shows up as text.  After every step, for every state and the observer,
@@ -67,6 +69,7 @@ UNUSED = "agr-99999999"  # well formed, never made
 TERMS = re.compile(r"TERMSMARK-([0-9]{4})")
 ANNEX = re.compile(r"ANNEXMARK-([0-9]{4})")
 SECRET_MESSAGE = re.compile(r"SECRETMSG-([0-9]{4})")
+SECRET_CARD = re.compile(r"SECRETCARD-([0-9]{4})")
 EVERYONE = "everyone"
 REGIMES = ("democracy", "autocracy", "constitutional_monarchy", "junta", "democracy", "theocracy", "other")
 
@@ -293,6 +296,8 @@ class Knowledge:
             assert self.may(("annex", ref), viewer), f"{where}: {viewer} reads the secret annex of {ref}"
         for number in set(SECRET_MESSAGE.findall(text)):
             assert self.may(("msg", number), viewer), f"{where}: {viewer} reads private message {number}"
+        for number in set(SECRET_CARD.findall(text)):
+            assert self.may(("card", number), viewer), f"{where}: {viewer} reads the umpire's private card {number}"
 
 
 def sent_to(game: Game, viewer: str, turns: list[int]) -> str:
@@ -380,6 +385,8 @@ class Secrecy(RuleBasedStateMachine):
             assert json.dumps(self.g.record(), sort_keys=True) == before, (
                 f"a refused command changed the game: {command}"
             )
+            if command["kind"] == "inject":
+                return None  # refused to the umpire, who may know everything
             state = command.get("state", OBSERVER)
             ref = command.get("agreement")
             echoed = str(error).replace(ref, "") if ref else str(error)  # the id it gave may be named back
@@ -552,6 +559,35 @@ class Secrecy(RuleBasedStateMachine):
                 self.known.message_marker[self.g.diplomacy.messages[-1]["id"]] = number
                 self.known.allow(("msg", number), {sender, to})
 
+    @precondition(lambda self: self.game is not None and not self.g.over)
+    @rule(data=st.data())
+    def inject(self, data: st.DataObject) -> None:
+        """The umpire releases a card: public news, or a private report to some states, with effects
+        on legitimacy, treasuries, units and (now and then) an agreement revealed."""
+        private = data.draw(st.booleans())
+        audience: Any = (
+            data.draw(st.lists(st.sampled_from(self.states), min_size=1, max_size=3, unique=True)) if private else "all"
+        )
+        effects: list[dict[str, Any]] = []
+        for _ in range(data.draw(st.integers(0, 3))):
+            kind = data.draw(st.sampled_from(["legitimacy", "treasury", "place_unit", "remove_unit", "reveal_agreement"]))
+            state = data.draw(st.sampled_from(self.states))
+            if kind in ("legitimacy", "treasury"):
+                effects.append({"kind": kind, "state": state, "delta": data.draw(st.integers(-15, 15))})
+            elif kind == "place_unit":
+                free = [t for t in self.g.board.territories if not self.g.board.is_sea(t) and t not in self.g.units]
+                if free:
+                    effects.append({"kind": kind, "state": state, "type": "army", "at": data.draw(st.sampled_from(free))})
+            elif kind == "remove_unit" and self.g.units:
+                effects.append({"kind": kind, "at": data.draw(st.sampled_from(sorted(self.g.units)))})
+            elif kind == "reveal_agreement":
+                effects.append({"kind": kind, "agreement": self.pick_agreement(data)})
+        number = self.marker()
+        text = f"SECRETCARD-{number} for your eyes" if private else "PUBLICCARD for everyone"
+        command = {"kind": "inject", "card": {"title": "News", "text": text, "audience": audience, "effects": effects}}
+        if self.issue(command) is not None and private:
+            self.known.allow(("card", number), audience)
+
     @rule()
     def wait(self) -> None:
         """Nothing happens (a rule always enabled, even after the game's end)."""
@@ -684,6 +720,7 @@ WALK = [
     "action",
     "ratify_all",
     "answer_a_leak",
+    "inject",
     "resolve",
     "resolve",
     "resolve_quietly",
@@ -870,7 +907,10 @@ def test_outsiders_cannot_tell_what_a_coalition_did_in_private(
 
 
 
-RARE_KINDS = {"agreement_discovered", "agreement_lapsed", "government_fell", "game_over", "order_void"}
+RARE_KINDS = {
+    "agreement_discovered", "agreement_lapsed", "government_fell", "game_over", "order_void",
+    "inject", "legitimacy", "treasury", "unit_placed", "unit_removed",
+}
 """Facts the random games reach only now and then; the directed game below forces each of them.
 (`action_failed` is left out: an action is refused when ordered unless the treasury can pay for it,
 and nothing takes money from a treasury between the order and the resolution.)"""
@@ -899,6 +939,22 @@ def test_rare_fact_kinds_pass_the_same_account() -> None:
         MAPS[which] = original
     g = machine.g
     spies = machine.states[3:]
+    # The umpire's cards: a private one with a treasury change, a public one that moves units and
+    # legitimacy.
+    number = machine.marker()
+    machine.issue(
+        {"kind": "inject", "card": {"title": "A loan", "text": f"SECRETCARD-{number}", "audience": spies[:2],
+                                    "effects": [{"kind": "treasury", "state": spies[0], "delta": 2}]}}
+    )
+    machine.known.allow(("card", number), spies[:2])
+    free = next(t for t in board.territories if not board.is_sea(t) and t not in g.units)
+    machine.issue(
+        {"kind": "inject", "card": {"title": "Unrest", "text": "PUBLICCARD", "audience": "all", "effects": [
+            {"kind": "place_unit", "state": spies[1], "type": "army", "at": free},
+            {"kind": "remove_unit", "at": free},  # gone again: the directed game below stays as it was
+            {"kind": "legitimacy", "state": spies[1], "delta": 3}]}}
+    )
+    machine.secrecy_holds()
     while not g.over:
         for spy in spies:
             machine.issue({"kind": "investigate", "state": spy, "target": machine.states[0]})

@@ -50,7 +50,10 @@ async def test_whole_game_each_client_gets_only_its_own_facts(tmp_path: Path) ->
         await observer.join(created["codes"]["observer"])
         everyone = [a_client, b_client, c_client, observer, umpire]
 
-        started = await umpire.request("start", fill_bots=True)
+        unconfirmed = await umpire.request("start", fill_bots=True)
+        empty = [s for s in created["codes"]["states"] if s not in (a, b, c)]
+        assert unconfirmed["code"] == "seats_empty" and unconfirmed["states"] == empty
+        started = await umpire.request("start", fill_bots=True, confirm=True)
         assert started["type"] == "ack"
         for client in everyone:
             await client.event("phase", lambda e: e["turn"] == 1)

@@ -50,7 +50,7 @@ async def test_kill_9_mid_turn_loses_no_acknowledged_command(tmp_path: Path) -> 
         a_client, b_client = await Client.open(url, a), await Client.open(url, b)
         await a_client.join(codes[a])
         await b_client.join(codes[b])
-        await umpire.request("start", fill_bots=True)
+        await umpire.request("start", fill_bots=True, confirm=True)
         phase = await a_client.event("phase")
         deadline = phase["deadline"]
 

@@ -124,7 +124,9 @@ class Client:
 
     async def expect_reply(self, ref: str | int) -> Message:
         """The reply to command `ref`: ack, created, joined, pong or error."""
-        return await self.expect_any(("ack", "created", "joined", "error", "pong", "scenario"), lambda m: m.get("ref") == ref)
+        return await self.expect_any(
+            ("ack", "created", "joined", "error", "pong", "scenario", "record"), lambda m: m.get("ref") == ref
+        )
 
     async def expect_any(self, types: tuple[str, ...], where: Callable[[Message], bool] = lambda m: True) -> Message:
         for i, message in enumerate(self.inbox):
@@ -139,13 +141,19 @@ class Client:
     async def act(self, **command: Any) -> Message:
         return await self.request("act", command=command)
 
-    async def join(self, code: str) -> Message:
-        reply = await self.request("join", code=code)
+    async def join(self, code: str, name: str | None = None) -> Message:
+        reply = await self.request("join", code=code, **({"name": name} if name is not None else {}))
         assert reply["type"] == "joined", reply
         self.token = reply["token"]
         self.seat = reply["seat"]
         await self.expect("view")
         return reply
+
+    async def fresh_view(self) -> Message:
+        """The whole view as of now (views received earlier and not yet read are dropped)."""
+        self.inbox = [m for m in self.inbox if m["type"] != "view"]
+        await self.request("sync")
+        return await self.expect("view")
 
     def received(self, needle: str | bytes) -> bool:
         """Whether any frame this client received holds these bytes (raw, before decoding)."""

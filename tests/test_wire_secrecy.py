@@ -292,7 +292,7 @@ class Table:
         self.seats = [c for cs in self.clients.values() for c in cs] + [self.observer]
         note(f"seed {seed}; people play {self.humans} ({self.humans[0]} as a team of two); the rest are bots")
         self._know_the_start()
-        assert (await self.umpire.request("start", fill_bots=True))["type"] == "ack"
+        assert (await self.umpire.request("start", fill_bots=True, confirm=True))["type"] == "ack"
         await self.settle()
 
     def _know_the_start(self) -> None:

@@ -7,7 +7,14 @@ thread and starting a local game runs in a worker thread while the title screen 
 
 Local play (`game.play.LocalPlay`, outside the client because it runs the server) is handed
 in as `local`; the client only calls `local.saved()`, `local.new_game(scenario, state, seed)`
-and `local.continue_game(game_id)` on it, the last two in a worker thread.
+and `local.continue_game(game_id)` on it, the last two in a worker thread.  Hosting a class
+game (`game.host.Hosting`) is handed in as `hosting` the same way: `hosting.host(options)` runs in
+the worker thread and returns the umpire's session.
+
+The screen follows the seat's role: a player's code opens the game screen, the umpire's the
+umpire's screen (game/client/umpire), the observers' the projector's (observer_screen.py).  A
+join only learns its role from the server's answer, so the screen is swapped for the right one
+as soon as the seat is known, keeping the link and everything it received.
 """
 
 from __future__ import annotations
@@ -30,10 +37,12 @@ import pygame_gui
 
 from game.client.game_screen import MIN_SIZE, GameScreen
 from game.client.link import ServerLink
+from game.client.observer_screen import ObserverScreen
 from game.client.scenario_cache import ScenarioCache
 from game.client.state import ClientState
 from game.client.theme import theme_data
 from game.client.title_screen import Choice, SavedEntry, TitleScreen
+from game.client.umpire import UmpireScreen
 from game.render.fonts import FONT_DIR
 
 DEFAULT_SIZE = (1280, 800)
@@ -60,6 +69,15 @@ def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
     return manager
 
 
+SCREENS: dict[str, type[GameScreen]] = {"player": GameScreen, "umpire": UmpireScreen, "observer": ObserverScreen}
+"""The screen of each role."""
+
+
+def screen_class(role: str | None) -> type[GameScreen]:
+    """The screen for a seat's role (the player's until the role is known)."""
+    return SCREENS.get(role or "player", GameScreen)
+
+
 def _saved_entries(local: Any) -> list[SavedEntry]:
     if local is None:
         return []
@@ -82,7 +100,7 @@ class ClientApp:
         *,
         session: Any = None,
         link: ServerLink | None = None,
-        join: tuple[str, str] | None = None,
+        join: tuple[str, ...] | None = None,
         local: Any = None,
         size: tuple[int, int] = DEFAULT_SIZE,
         fullscreen: bool = False,
@@ -91,6 +109,8 @@ class ClientApp:
         playback_seconds: float = 3.0,
         fps: int | None = 240,
         screenshots: Path | None = None,
+        hosting: Any = None,
+        make_report: Callable[[dict[str, Any]], Any] | None = None,
     ) -> None:
         # Only what the client uses: no pygame.init(), which would open the audio device (the
         # mixer) for nothing, slowly, and noisily on machines without sound.
@@ -103,6 +123,12 @@ class ClientApp:
         self.manager = make_manager(size)
         self.cache = ScenarioCache()
         self.local = local
+        self.hosting = hosting
+        self.make_report = make_report
+        """Turns the server's record into the debrief report (the launcher's: the client never imports
+        the debrief); handed to the umpire's screen for its Report button."""
+        self.classroom: dict[str, Any] | None = None
+        self._caption = ""
         self.seed = seed
         self.clock = clock
         self.playback_seconds = playback_seconds
@@ -143,10 +169,14 @@ class ClientApp:
             self.game = None
         if self.title is not None:
             self.title.kill()
-        self.title = TitleScreen(self.manager, self.cache, _saved_entries(self.local), self.local is not None, message)
+        self.title = TitleScreen(self.manager, self.cache, _saved_entries(self.local), self.local is not None, message,
+                                 can_host=self.hosting is not None)
 
     def _open_session(self, session: Any) -> None:
         self.session = session
+        classroom = getattr(session, "classroom", None)
+        self.classroom = dict(classroom) if isinstance(classroom, dict) else None
+        self.make_report = getattr(session, "make_report", None) or self.make_report
         self._open_link(session.link)
 
     def _open_link(self, link: ServerLink) -> None:
@@ -155,13 +185,41 @@ class ClientApp:
             self.title = None
         self.link = link
         link.start()  # a no-op for a link already started
-        self.game = GameScreen(self.manager, link, ClientState(), cache=self.cache, clock=self.clock,
-                               playback_seconds=self.playback_seconds)
+        role = (link.seat or {}).get("role") if isinstance(getattr(link, "seat", None), dict) else None
+        self.game = self._screen(screen_class(role), link, ClientState())
 
-    def _join(self, url: str, code: str) -> None:
+    def _screen(self, cls: type[GameScreen], link: Any, state: ClientState, scenario: Any = None) -> GameScreen:
+        options: dict[str, Any] = {"cache": self.cache, "clock": self.clock, "playback_seconds": self.playback_seconds,
+                                   "scenario": scenario}
+        if cls is UmpireScreen:
+            options.update(make_report=self.make_report, classroom=self.classroom)
+        return cls(self.manager, link, state, **options)
+
+    def _match_role(self) -> None:
+        """Swap the screen for the seat's own once the server said which seat this is."""
+        game = self.game
+        if game is None or game.state.role is None or game.role == game.state.role:
+            return
+        cls = screen_class(game.state.role)
+        if cls is type(game):
+            return
+        scenario = game.scenario
+        game.kill()
+        self.game = self._screen(cls, game.link, game.state, scenario)
+
+    def _update_caption(self) -> None:
+        caption = self.game.caption() if self.game is not None else "Backchannel"
+        if caption != self._caption:
+            self._caption = caption
+            pygame.display.set_caption(caption)
+
+    def _join(self, url: str, code: str, name: str = "") -> None:
         link = ServerLink(url)
         link.start()
-        self._join_ref = link.send({"type": "join", "code": code})
+        message: dict[str, Any] = {"type": "join", "code": code}
+        if name:
+            message["name"] = name  # a team sees who wrote what; the server says if it is taken
+        self._join_ref = link.send(message)
         self._open_link(link)
 
     def _turn_screenshot(self) -> None:
@@ -208,6 +266,9 @@ class ClientApp:
             scenario, state = choice.args
             self.title.set_busy(f"Starting {scenario} as {state.upper()}…")
             self._starting = self._worker.submit(self.local.new_game, scenario, state, self.seed)
+        elif choice.action == "host" and self.hosting is not None:
+            self.title.set_busy("Starting the server and creating the game…")
+            self._starting = self._worker.submit(self.hosting.host, dict(choice.options or {}))
         elif choice.action == "continue" and self.local is not None:
             self.title.set_busy("Resuming the game…")
             self._starting = self._worker.submit(self.local.continue_game, choice.args[0])
@@ -242,6 +303,7 @@ class ClientApp:
         self._check_starting()
         if self.game is not None:
             self.game.poll()
+            self._match_role()
             self.game.update()
             self._check_join()
             self._turn_screenshot()
@@ -249,6 +311,7 @@ class ClientApp:
             choice, self.title.choice = self.title.choice, None
             self._start_choice(choice)
         self.manager.update(dt)
+        self._update_caption()
         self._draw()
         self.frames += 1
         if self.fps:
@@ -331,7 +394,7 @@ def run_client(
     link: ServerLink | None = None,
     state: str | None = None,
     title_screen: bool | None = None,
-    join: tuple[str, str] | None = None,
+    join: tuple[str, ...] | None = None,
     local: Any = None,
     demo: bool = False,
     turns: int | None = None,
@@ -339,15 +402,20 @@ def run_client(
     seed: int | None = None,
     size: tuple[int, int] = DEFAULT_SIZE,
     fullscreen: bool = False,
+    hosting: Any = None,
+    make_report: Callable[[dict[str, Any]], Any] | None = None,
 ) -> int:
     """Open the window and run until the player quits (or the demo's turns are played).
 
     session: a started game (anything with `.link`, a ServerLink, and `.close()`, e.g.
       `game.play.LocalGame`): the window opens on its map.
     link: a ServerLink already seated (`state`: its state, for the record; the client learns it
-      from the server anyway); join: (url, code) to join a server game without waiting here.
+      from the server anyway); join: (url, code[, name]) to join a server game without waiting here.
     title_screen: show the title screen first (the default when no game is given).
     local: `game.play.LocalPlay`: the title screen can start and continue local games.
+    hosting: `game.host.Hosting`: the title screen can host a class game (its session opens the
+      umpire's screen); make_report(record) -> path: the umpire's Report button (a hosted session
+      brings its own).
     demo: a bot plays the seat through the UI (`game.demo`), saving screenshots into
       `screenshots`, and the program ends after `turns` movement turns (default 2).  Without
       demo, `screenshots` receives a picture after each turn's playback and on F12.
@@ -356,7 +424,8 @@ def run_client(
     if title_screen:
         session = link = join = None
     app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed,
-                    fps=240 if demo else FPS, screenshots=None if demo else screenshots)
+                    fps=240 if demo else FPS, screenshots=None if demo else screenshots, hosting=hosting,
+                    make_report=make_report)
     driver = None
     if demo:
         # Loaded by name: the demo driver plays with a bot (game.bots), which the client itself never imports.

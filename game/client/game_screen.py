@@ -91,7 +91,14 @@ def _text_focused(manager: pygame_gui.UIManager) -> bool:
 
 
 class GameScreen:
-    """The screen of a game in progress, fed by a link (or a stand-in) and a ClientState."""
+    """The screen of a game in progress, fed by a link (or a stand-in) and a ClientState.
+
+    This is the player's screen; the umpire's and the observer's (game/client/umpire,
+    game/client/observer_screen.py) build on it with their own panels: `role` says whose it is."""
+
+    role = "player"
+    report_after_playback = True
+    """Open the turn's report when its playback ends (not on a projector: its news column says it)."""
 
     def __init__(
         self,
@@ -221,12 +228,24 @@ class GameScreen:
             elif kind == "error":
                 pass  # popped below with the others
         for error in self.state.pop_errors():
-            self.toast(refusal_text(error))
+            self._on_error(error)
         if self.scenario is None and self.state.seat is not None and self.state.view is not None:
             now = self.clock()
             if self._scenario_asked is None or now - self._scenario_asked > SCENARIO_RETRY:
                 self._scenario_asked = now
                 self.send({"type": "get_scenario"})
+
+    def _on_error(self, error: dict[str, Any]) -> None:
+        """A refusal: shown whole over the map (the umpire's screen answers some with a question)."""
+        self.toast(refusal_text(error))
+
+    def caption(self) -> str:
+        """The window's title: the game, and whose screen this is."""
+        names = {s.id: s.name for s in self.scenario.states} if self.scenario is not None else {}
+        me = self.me
+        who = f"{names.get(me, me.upper())} (player)" if me else "Player"
+        title = self.scenario.title if self.scenario is not None else ""
+        return " — ".join(p for p in ("Backchannel", who, title) if p)
 
     def _on_scenario(self, message: dict[str, Any]) -> None:
         cache = self.cache or ScenarioCache()
@@ -387,7 +406,7 @@ class GameScreen:
         now = self.clock()
         if self.playback is not None and self.playback.done(now):
             self.playback = None
-            if self.last_report is not None and self.last_report[0]:
+            if self.last_report is not None and self.last_report[0] and self.report_after_playback:
                 self.open_report()
         self.toasts = [t for t in self.toasts if t.until > now]
         if self.order_box is not None:

@@ -38,7 +38,7 @@ ONLINE = "online"
 RECONNECTING = "reconnecting"
 OFFLINE = "offline"
 
-REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "pong", "scenario"})
+REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "pong", "scenario", "record"})
 """Messages that answer one command, naming its id as ``ref``."""
 
 FIRST_BACKOFF = 0.2

@@ -39,8 +39,12 @@ class MapView:
         scenario: Scenario,
         rect: pygame.Rect,
         board: Board | None = None,
+        *,
+        controls: bool = True,
     ) -> None:
         self.manager = manager
+        self.controls = controls
+        """False for those who watch (the umpire, an observer): pan, zoom and hover, no orders, no toolbar."""
         self.scenario = scenario
         self.rect = pygame.Rect(rect)
         self.board = board or Board.from_scenario(scenario)
@@ -116,7 +120,9 @@ class MapView:
         self._buttons = {}
         self._toolbar_phase = phase
         tools: Sequence[tuple[str, str, str]]
-        if phase == "movement":
+        if not self.controls:
+            tools = ()
+        elif phase == "movement":
             tools = (
                 ("move", "Move", "Click a unit, then where it goes (V)"),
                 ("support", "Support", "Click a unit, the unit it supports, then where that one goes (S)"),
@@ -233,7 +239,7 @@ class MapView:
         if event.type == pygame.MOUSEBUTTONUP and event.button in (1, 2, 3):
             pressed, dragged = self._press, self._dragging
             self._press, self._dragging = None, False
-            if pressed is None or dragged or not view:
+            if pressed is None or dragged or not view or not self.controls:
                 return None
             if event.button == 3:
                 self.orders.cancel()
@@ -285,6 +291,8 @@ class MapView:
             self.zoom_at(1 / 1.25)
         elif event.key in (pygame.K_HOME, pygame.K_0):
             self.cover()
+        elif not self.controls:
+            return None
         elif event.key == pygame.K_h and view:
             outcome = self.orders.hold(view, me)
             self.hint = outcome.hint

@@ -36,6 +36,13 @@ LABELS = {
     "no_seat": "No seat",
     "bad_code": "Wrong code",
     "seat_unavailable": "Seat taken",
+    "seats_empty": "Seats still empty",
+    "name_taken": "Name taken",
+    "not_leader": "Only the leader can",
+    "seat_replaced": "A bot plays this state now",
+    "unknown_inject": "No such inject",
+    "already_released": "Already released",
+    "unknown_member": "No such member",
     "internal": "Server fault",
     "unavailable": "Server busy",
 }

@@ -26,7 +26,7 @@ Message = dict[str, Any]
 
 NEWS_LIMIT = 2000
 REPLIES_LIMIT = 256
-REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "scenario"})
+REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "scenario", "record"})
 TOPICS = ("orders", "talk", "deals", "news")
 """What the side tabs count as unread (their keys)."""
 
@@ -39,7 +39,8 @@ DEAL_KINDS = frozenset({
 NEWS_KINDS = frozenset({
     "agreement_leaked", "leak_done", "agreement_discovered", "message_intercepted", "agreement_breached",
     "investigation", "interception", "denial", "justification", "backlash", "trust_shaken", "government_fell",
-    "propaganda", "action_failed", "payment", "agreement_ratified", "income", "game_over",
+    "propaganda", "action_failed", "payment", "agreement_ratified", "income", "game_over", "inject", "legitimacy",
+    "treasury", "unit_placed", "unit_removed",
 })
 """Events for the News tab: secrets, spying, betrayals, money (the intelligence panel's list)."""
 DONE_BY_ACTOR = frozenset({
@@ -83,6 +84,12 @@ class ClientState:
         """What arrived per topic (tab) since the player last had it open: keys of distinct things."""
         self.sent_orders: list[str] | None = None
         """The order list this client sent last (the order box's): orders that differ are a teammate's."""
+        self.orders_given: dict[str, list[str]] = {}
+        """Each state's orders as given this phase, as far as this seat is told them (the umpire: every
+        state's, from the view's `orders` where the server puts them there, and each `orders_submitted`)."""
+        self._orders_phase: tuple[object, object] | None = None
+        self.released_injects: set[str] = set()
+        """Ids of the prepared injects released so far (from `inject` events and the view's list)."""
 
     # --- feeding -----------------------------------------------------------------------------------
 
@@ -137,6 +144,47 @@ class ClientState:
                 self.codes = self.table["codes"]
         if self.view is not None and self.scenario_id is None:
             self.scenario_id = self.view.get("scenario")
+        self._take_orders_of_view()
+        self._take_injects_of_view()
+
+    def _take_orders_of_view(self) -> None:
+        """A view of a new phase starts its orders afresh; one of the same phase keeps what events told."""
+        view = self.view or {}
+        key = (view.get("turn"), view.get("phase"))
+        if key != self._orders_phase:
+            self._orders_phase = key
+            self.orders_given = {}
+        given = view.get("orders")
+        if isinstance(given, dict):
+            for state, orders in given.items():
+                if isinstance(orders, list):
+                    self.orders_given[str(state)] = [str(o) for o in orders]
+        me = view.get("me")
+        if isinstance(me, dict) and me.get("state") and isinstance(me.get("orders"), list):
+            self.orders_given[str(me["state"])] = list(me["orders"])
+
+    def _take_injects_of_view(self) -> None:
+        """The umpire's view lists the injects released (`injects.released`); anyone's view has the
+        `inject` events of the cards told to it."""
+        injects = (self.view or {}).get("injects")
+        if isinstance(injects, dict):
+            for inject in injects.get("released") or []:
+                if isinstance(inject, dict) and inject.get("id"):
+                    self.released_injects.add(str(inject["id"]))
+        for turn in (self.view or {}).get("events") or []:
+            for event in turn.get("events", []) if isinstance(turn, dict) else []:
+                if isinstance(event, dict) and event.get("kind") == "inject" and event.get("id"):
+                    self.released_injects.add(str(event["id"]))
+
+    def _table(self, message: Message) -> None:
+        """The whole table again (who is connected, joined, leads, orders given): not an event."""
+        table = message.get("table")
+        if not isinstance(table, dict):
+            return
+        self.table = table
+        self.seat = table.get("you", self.seat)
+        if table.get("codes") is not None:
+            self.codes = table["codes"]
 
     def _event(self, message: Message) -> None:
         v = message.get("v")
@@ -175,6 +223,8 @@ class ClientState:
                     self.view[key] = event[key]
             if self.view.get("me") is not None:
                 self.view["me"]["orders"] = []  # orders belong to the phase that ended
+        self.orders_given = {}
+        self._orders_phase = (self.turn, self.phase)
         if self.table is not None:
             self.table["ready"] = []
             clock = dict(self.table.get("clock") or {})
@@ -212,12 +262,41 @@ class ClientState:
                 m["sincerity"] = event.get("sincerity")
 
     def _on_orders(self, event: Message) -> None:
+        if (event.get("turn"), event.get("phase")) != (self.turn, self.phase):
+            return
+        if isinstance(event.get("state"), str):
+            self.orders_given[event["state"]] = list(event.get("orders", []))
         me = self._me()
-        if me is not None and event.get("state") == me.get("state") and (event.get("turn"), event.get("phase")) == (
-            self.turn,
-            self.phase,
-        ):
+        if me is not None and event.get("state") == me.get("state"):
             me["orders"] = list(event.get("orders", []))
+
+    def _on_inject(self, event: Message) -> None:
+        if event.get("id"):
+            self.released_injects.add(str(event["id"]))
+
+    def _on_unit_placed(self, event: Message) -> None:
+        """An inject put a unit on the board: the map shows it at once (the map is public)."""
+        if self.view is None or not isinstance(event.get("at"), str):
+            return
+        units = self.view.setdefault("map", {}).setdefault("units", [])
+        unit = {"state": event.get("state"), "type": event.get("unit", "army"), "location": event["at"]}
+        if unit not in units:
+            units.append(unit)
+            self.view["map"]["units"] = list(units)  # a new list: the map's picture is rebuilt
+
+    def _on_unit_removed(self, event: Message) -> None:
+        if self.view is None or not isinstance(event.get("at"), str):
+            return
+        where = event["at"].split("/")[0]
+        board = self.view.setdefault("map", {})
+        board["units"] = [u for u in board.get("units", []) if str(u.get("location", "")).split("/")[0] != where]
+
+    def _on_legitimacy(self, event: Message) -> None:
+        if self.view is None or not isinstance(event.get("legitimacy"), int):
+            return
+        for standing in self.view.get("states", []):
+            if standing.get("id") == event.get("state"):
+                standing["legitimacy"] = event["legitimacy"]
 
     def _on_action(self, event: Message) -> None:
         me = self._me()
@@ -371,6 +450,7 @@ _HANDLERS = {
     "error": ClientState._error,
     "scenario": ClientState._scenario,
     "view": ClientState._view,
+    "table": ClientState._table,
     "event": ClientState._event,
 }
 
@@ -383,6 +463,10 @@ _UPDATES = {
     "message": ClientState._on_message,
     "message_mark": ClientState._on_message_mark,
     "orders_submitted": ClientState._on_orders,
+    "inject": ClientState._on_inject,
+    "unit_placed": ClientState._on_unit_placed,
+    "unit_removed": ClientState._on_unit_removed,
+    "legitimacy": ClientState._on_legitimacy,
     "action_ordered": ClientState._on_action,
     "agreement": ClientState._on_agreement,
     "me": ClientState._on_me,

@@ -2,7 +2,8 @@
 
 pygame_gui resolves a theme's font paths against the working directory, so a game started
 from anywhere else would silently fall back to its own fonts; the paths are rewritten here.
-The panels' own entries (assets/theme/panels.json) are merged over the shell's.
+The panels' own entries (assets/theme/panels.json) are merged over the shell's, and the classroom
+screens' (game/client/classroom_theme.py) over both.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from game.client import theme_ids
+from game.client.classroom_theme import CLASSROOM_THEME
 
 theme_ids.install()  # before any widget: see theme_ids.py
 
@@ -46,9 +48,14 @@ def theme_data() -> dict[str, Any]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue  # a broken panels theme must not stop the game: the defaults still read well
-        for key, value in _absolute_fonts(data).items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                merged[key] = {**merged[key], **value}
-            else:
-                merged[key] = value
+        _merge(merged, data)
+    _merge(merged, CLASSROOM_THEME)
     return merged
+
+
+def _merge(merged: dict[str, Any], data: dict[str, Any]) -> None:
+    for key, value in _absolute_fonts(data).items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value

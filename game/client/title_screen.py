@@ -1,5 +1,6 @@
 """The title screen: play against bots (scenario, state, briefing and objectives), join a game
-by address and code, continue an unfinished local game, or quit.
+by address and code, host a class game (game/client/host_window.py), continue an unfinished
+local game, or quit.
 
 It only chooses; starting a game (which may take a moment: the embedded server starts) is
 the app's job, off the UI thread.  Scenarios are the bundled ones, read through the scenario
@@ -9,7 +10,7 @@ cache so that only the first start ever parses their YAML.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pygame
@@ -25,6 +26,7 @@ from pygame_gui.elements import (
     UITextEntryLine,
 )
 
+from game.client.host_window import HostWindow
 from game.client.scenario_cache import ScenarioCache
 from game.render import Camera, MapPicture, MapRenderer
 from game.rules.scenario import Scenario
@@ -34,10 +36,12 @@ REGIMES = {"constitutional_monarchy": "constitutional monarchy"}
 
 @dataclass(frozen=True)
 class Choice:
-    """What the player chose: ("play", scenario, state), ("join", url, code), ("continue", game), ("quit",)."""
+    """What the player chose: ("play", scenario, state), ("join", url, code[, name]), ("continue", game), ("quit",),
+    or ("host",) with the class game's `options` (game/client/host_window.py)."""
 
     action: str
     args: tuple[str, ...] = ()
+    options: dict[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,11 @@ def briefing_html(scenario: Scenario, state_id: str | None) -> str:
     return "".join(parts)
 
 
+def _status_html(text: str) -> str:
+    """The title screen's status line (a refusal, what is starting), in the error colour."""
+    return f"<font color='#ff9c7a'>{html.escape(text)}</font>" if text else ""
+
+
 def _paragraphs(text: str) -> str:
     blocks = [" ".join(b.split()) for b in text.strip().split("\n\n")]
     return "<br><br>".join(html.escape(b) for b in blocks if b) + "<br>"
@@ -96,11 +105,15 @@ class TitleScreen:
         saved: list[SavedEntry] | None = None,
         can_play: bool = True,
         message: str = "",
+        *,
+        can_host: bool = False,
     ) -> None:
         self.manager = manager
         self.cache = cache
         self.saved = saved or []
         self.can_play = can_play
+        self.can_host = can_host
+        self.host_window: HostWindow | None = None
         self.choice: Choice | None = None
         self.scenario_ids = cache.bundled_ids()
         self.scenarios: dict[str, Scenario] = {}
@@ -150,7 +163,7 @@ class TitleScreen:
         current = next((o for o in options if o[1] == self.scenario_id), options[0])
         self.scenario_menu = UIDropDownMenu(options, current, pygame.Rect(x, y, left_w, 32), m, container=self.root)
         y += 40
-        list_h = max(110, min(220, h - y - 330))
+        list_h = max(110, min(220, h - y - 364))
         self.state_list = UISelectionList(pygame.Rect(x, y, left_w - 150, list_h), [], m, container=self.root,
                                           object_id="#state_list")
         self.play_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 44), "Play", m, container=self.root,
@@ -165,6 +178,21 @@ class TitleScreen:
         self.code = UITextEntryLine(pygame.Rect(x + left_w - 240, y, 130, 32), m, container=self.root,
                                     placeholder_text="Join code")
         self.join_button = UIButton(pygame.Rect(x + left_w - 100, y, 100, 32), "Join", m, container=self.root)
+        y += 40
+        self.name = UITextEntryLine(pygame.Rect(x, y, left_w - 250, 32), m, container=self.root,
+                                    placeholder_text="Your name")
+        self.name.set_text_length_limit(40)
+        UILabel(pygame.Rect(x + left_w - 240, y, 240, 32), "in a class: your team sees it", m, container=self.root,
+                object_id="#status_small")
+        y += 48
+        UILabel(pygame.Rect(x, y, left_w, 24), "Teach a class", m, container=self.root, object_id="#section_heading")
+        y += 28
+        self.host_button = UIButton(pygame.Rect(x, y, 200, 32), "Host a game…", m, container=self.root,
+                                    tool_tip_text="Students join from their computers on this network; you umpire")
+        UILabel(pygame.Rect(x + 212, y, left_w - 212, 32), "students join; you umpire", m,
+                container=self.root, object_id="#status_small")
+        if not self.can_host:
+            self.host_button.disable()
         y += 48
         UILabel(pygame.Rect(x, y, left_w, 24), "Continue", m, container=self.root, object_id="#section_heading")
         y += 28
@@ -175,8 +203,11 @@ class TitleScreen:
             self.continue_button.disable()
         y += 48
         self.quit_button = UIButton(pygame.Rect(x, y, 120, 32), "Quit", m, container=self.root)
-        self.status = UILabel(pygame.Rect(x + 132, y, left_w - 132, 32), self.busy or self.message, m,
-                              container=self.root, object_id="#order_error")
+        # Two lines at most, wrapped: a refusal's reason (a name taken, a wrong code) is read whole.
+        self.status = UITextBox(_status_html(self.busy or self.message), pygame.Rect(x + 132, y - 4, left_w - 132, 48),
+                                m, container=self.root, object_id="#title_status")
+        if not (self.busy or self.message):
+            self.status.hide()
         UILabel(pygame.Rect(x, h - 40, left_w, 22), "In a game, press ? for the keyboard shortcuts · F11 full screen",
                 m, container=self.root, object_id="#status_small")
         bx = x + left_w + 32
@@ -239,22 +270,50 @@ class TitleScreen:
         self._build(size)
 
     def kill(self) -> None:
+        self.close_host_window()
         self.root.kill()
+
+    def open_host_window(self) -> HostWindow:
+        """The class game's settings (Host a game…)."""
+        self.close_host_window()
+        titles = [(self.scenario(sid).title if self.scenario(sid) else sid, sid) for sid in self.scenario_ids]  # type: ignore[union-attr]
+        self.host_window = HostWindow(self.manager, titles, self.scenario, self.scenario_id, self._host_chosen)
+        return self.host_window
+
+    def _host_chosen(self, options: dict[str, Any]) -> None:
+        self.choice = Choice("host", options=dict(options))
+        self.close_host_window()
+
+    def close_host_window(self) -> None:
+        if self.host_window is not None:
+            self.host_window.kill()
+            self.host_window = None
 
     def set_busy(self, text: str) -> None:
         self.busy = text
-        self.status.set_text(text)
-        for button in (self.play_button, self.join_button, self.continue_button):
+        self._status(text)
+        for button in (self.play_button, self.join_button, self.continue_button, self.host_button):
             if text:
                 button.disable()
             else:
                 button.enable()
         if not text and not self.saved:
             self.continue_button.disable()
+        if not text and not self.can_host:
+            self.host_button.disable()
+        if not text and not self.can_play:
+            self.play_button.disable()
+
+    def _status(self, text: str) -> None:
+        self.status.set_text(_status_html(text))
+        if text:
+            self.status.show()
+        else:
+            self.status.hide()
 
     def show_message(self, text: str) -> None:
         self.message = text
-        self.status.set_text(text)
+        self._status(text)
 
     # --- input -------------------------------------------------------------------------------
 
@@ -269,6 +328,12 @@ class TitleScreen:
     def process_event(self, event: pygame.event.Event) -> None:
         if self.busy:
             return
+        window = self.host_window
+        if window is not None:
+            if not window.alive():
+                self.host_window = None
+            elif window.handle(event):
+                return
         if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.scenario_menu:
             self.scenario_id = self._option_id(event)
             self.state_id = None
@@ -280,7 +345,7 @@ class TitleScreen:
                 self._show_briefing()
         elif event.type == pygame_gui.UI_BUTTON_PRESSED:
             self._button(event.ui_element)
-        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element in (self.address, self.code):
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element in (self.address, self.code, self.name):
             self._button(self.join_button)
 
     def _option_id(self, event: pygame.event.Event) -> str:
@@ -298,11 +363,14 @@ class TitleScreen:
             elif not code:
                 self.show_message("Type the join code your host gave you.")
             else:
-                self.choice = Choice("join", (url, code))
+                name = " ".join(self.name.get_text().split())
+                self.choice = Choice("join", (url, code, name) if name else (url, code))
         elif element is self.continue_button and self.saved:
             label = self.saved_menu.selected_option
             text = label[0] if isinstance(label, tuple) else label
             game = next((s.game for s in self.saved if s.label == text), self.saved[0].game)
             self.choice = Choice("continue", (game,))
+        elif element is self.host_button and self.can_host:
+            self.open_host_window()
         elif element is self.quit_button:
             self.choice = Choice("quit")

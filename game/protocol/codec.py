@@ -52,6 +52,20 @@ def event_frame(game: str, v: int, packed_event: bytes) -> bytes:
     return b"".join((_EVENT_HEAD, msgpack.packb(game), _V_KEY, msgpack.packb(v), _EVENT_KEY, packed_event))
 
 
+_VIEW_HEAD = b"\x85" + msgpack.packb("type") + msgpack.packb("view") + msgpack.packb("game")
+_VIEW_KEY = msgpack.packb("view")
+_TABLE_KEY = msgpack.packb("table")
+
+
+def view_frame(game: str, v: int, packed_view: bytes, packed_table: bytes) -> bytes:
+    """The frame of a `view` message around a view and a table already packed: the same bytes as
+    ``pack({"type": "view", "game": game, "v": v, "view": view, "table": table})``.  A viewer's view
+    is packed once for all its connections; the table, which names its member, for each."""
+    return b"".join(
+        (_VIEW_HEAD, msgpack.packb(game), _V_KEY, msgpack.packb(v), _VIEW_KEY, packed_view, _TABLE_KEY, packed_table)
+    )
+
+
 def encode(message: BaseModel | Mapping[str, Any]) -> bytes:
     if isinstance(message, BaseModel):
         return pack(message.model_dump(mode="python"))

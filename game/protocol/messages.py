@@ -12,10 +12,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
-from game.protocol.version import MAX_SCENARIO_CHARS, PROTOCOL_VERSION
+from game.protocol.version import MAX_NAME, MAX_SCENARIO_CHARS, PROTOCOL_VERSION
 from game.rules.commands import AnyCommand, Command
+from game.rules.scenario import ID_PATTERN, InjectCard
 
 
 class Message(BaseModel):
@@ -30,6 +39,24 @@ StateId = Annotated[str, Field(min_length=1, max_length=32)]
 Role = Literal["player", "observer", "umpire"]
 SeatKind = Literal["human", "bot", "none"]
 """Who plays a state: a person who joins with its code, a server bot, or nobody (its units hold)."""
+Labels = Literal["names", "state"]
+"""How others see who wrote a message: the member's name, or only the state (blinded labels)."""
+MemberId = Annotated[str, Field(min_length=2, max_length=16, pattern=r"^m[0-9]+$")]
+"""A member of a game (one person, one seat token), as the umpire's table lists them: ``m7``."""
+
+
+def _tidy_name(name: str) -> str:
+    """A name as shown: runs of spaces made one, no control characters, not blank."""
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in name):
+        raise ValueError("a name cannot hold control characters")
+    tidy = " ".join(name.split())
+    if not tidy:
+        raise ValueError("a name cannot be blank")
+    return tidy
+
+
+MemberName = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_tidy_name)]
+"""The name a person types when joining, shown beside their messages and orders."""
 
 
 # --- client to server ---------------------------------------------------------------------------
@@ -61,6 +88,9 @@ class Create(Message):
     seats: dict[StateId, SeatKind] = Field(default_factory=dict, max_length=64)
     bot_delay: float | None = Field(None, ge=0, le=120)
     """Seconds a bot takes to answer within a phase (a person's pause); None: the server's default (2)."""
+    labels: Labels = "names"
+    """What others see of who wrote a message: ``names`` (the member's name beside the state) or
+    ``state`` (the state alone: blinded labels).  A team and the umpire always see the names."""
 
     @model_validator(mode="after")
     def _one_scenario(self) -> Create:
@@ -70,19 +100,24 @@ class Create(Message):
 
 
 class Join(Message):
-    """Join a game with a join code: a state's (player), the observers' or the umpire's."""
+    """Join a game with a join code: a state's (player), the observers' or the umpire's.  ``name``:
+    how the person is shown (default ``Player 2``, ``Observer 1``...); a name a connected teammate
+    already has is refused (``name_taken``)."""
 
     type: Literal["join"]
     id: ClientId
     code: str = Field(min_length=1, max_length=16)
+    name: MemberName | None = None
 
 
 class Start(Message):
-    """The umpire starts the game; ``fill_bots`` gives every human seat nobody took to a bot."""
+    """The umpire starts the game; ``fill_bots`` gives every human seat nobody took to a bot.  With
+    ``fill_bots``, a human seat nobody joined is refused (``seats_empty``) unless ``confirm``."""
 
     type: Literal["start"]
     id: ClientId
     fill_bots: bool = False
+    confirm: bool = False
 
 
 class Act(Message):
@@ -139,6 +174,63 @@ class ResolveNow(Message):
     id: ClientId
 
 
+class Leader(Message):
+    """Umpire: name the member who alone proposes, signs, renounces... for a state (``member``:
+    None: every member may again)."""
+
+    type: Literal["leader"]
+    id: ClientId
+    state: StateId
+    member: MemberId | None = None
+
+
+class Replace(Message):
+    """Umpire: a bot plays the state from now on (its people stay seated, watching)."""
+
+    type: Literal["replace"]
+    id: ClientId
+    state: StateId
+
+
+class Kick(Message):
+    """Umpire: remove a member: its seat token stops working and its connections are closed."""
+
+    type: Literal["kick"]
+    id: ClientId
+    member: MemberId
+
+
+class ReleaseInject(Message):
+    """Umpire: release an event: a prepared inject of the scenario by its id, or a card written on
+    the spot (``{title, text, audience, effects}``, checked by the rules as the ``inject`` command)."""
+
+    type: Literal["inject"]
+    id: ClientId
+    inject: str | None = Field(None, pattern=ID_PATTERN)
+    card: InjectCard | None = None
+
+    @field_validator("card", mode="before")
+    @classmethod
+    def _strict_card(cls, value: Any) -> Any:
+        """The card is the rules' model, checked as strictly as every message (``"5"`` is not ``5``)."""
+        if value is None or isinstance(value, InjectCard):
+            return value
+        return InjectCard.model_validate(value, strict=True)
+
+    @model_validator(mode="after")
+    def _one_of_them(self) -> ReleaseInject:
+        if (self.inject is None) == (self.card is None):
+            raise ValueError("give exactly one of inject (a prepared inject's id) and card (an event written now)")
+        return self
+
+
+class GetRecord(Message):
+    """Umpire: the game's complete record, for the debrief report."""
+
+    type: Literal["get_record"]
+    id: ClientId
+
+
 class GetScenario(Message):
     """Ask for the game's scenario text, to draw its map (a client may not have the file)."""
 
@@ -152,15 +244,22 @@ class Ping(Message):
 
 
 ClientMessage = Annotated[
-    Hello | Create | Join | Start | Act | Ready | Sync | Pause | Resume | Extend | ResolveNow | GetScenario | Ping,
+    Hello | Create | Join | Start | Act | Ready | Sync | Pause | Resume | Extend | ResolveNow | Leader | Replace
+    | Kick | ReleaseInject | GetRecord | GetScenario | Ping,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 CLIENT_TYPES: frozenset[str] = frozenset(
     m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
-    for m in (Hello, Create, Join, Start, Act, Ready, Sync, Pause, Resume, Extend, ResolveNow, GetScenario, Ping)
+    for m in (
+        Hello, Create, Join, Start, Act, Ready, Sync, Pause, Resume, Extend, ResolveNow, Leader, Replace, Kick,
+        ReleaseInject, GetRecord, GetScenario, Ping,
+    )
 )
-UMPIRE_TYPES: frozenset[str] = frozenset({"start", "pause", "resume", "extend", "resolve"})
+UMPIRE_TYPES: frozenset[str] = frozenset(
+    {"start", "pause", "resume", "extend", "resolve", "leader", "replace", "kick", "inject", "get_record"}
+)
+"""What only the umpire may send: the server refuses it from anyone else (``umpire_only``)."""
 
 _COMMAND: TypeAdapter[AnyCommand] = TypeAdapter(Command)
 
@@ -220,13 +319,16 @@ class Created(Message):
 
 
 class Joined(Message):
-    """A join code was accepted: ``token`` resumes this seat after a reconnect; keep it secret."""
+    """A join code was accepted: ``token`` resumes this seat after a reconnect; keep it secret.
+    ``member``: your id in the game's table; ``name``: the name you are shown by."""
 
     type: Literal["joined"] = "joined"
     ref: ClientId
     game: str
     token: str
     seat: Seat
+    member: str | None = None
+    name: str | None = None
 
 
 class Ack(Message):
@@ -249,8 +351,23 @@ class Event(Message):
 
 
 class SeatInfo(Message):
+    """``members``: how many people sit in the state's seat (a team)."""
+
     player: SeatKind
     taken: bool
+    members: int = 0
+
+
+class MemberInfo(Message):
+    """One person in the game, as the umpire (all of them) and a team (its own) see them."""
+
+    id: str
+    role: Role
+    state: str | None
+    name: str
+    connected: bool
+    ready: bool
+    leader: bool = False
 
 
 class Clock(Message):
@@ -275,6 +392,13 @@ class Table(Message):
     ready: list[str]
     you: Seat
     codes: Codes | None = None
+    labels: Labels = "names"
+    members: list[MemberInfo] | None = None
+    """The umpire: every member; a player: its own team; an observer: none."""
+    orders_in: dict[str, int] | None = None
+    """The umpire: orders each state has given this phase."""
+    me: str | None = None
+    """Your member id (find yourself in ``members``)."""
 
 
 class View(Message):
@@ -287,15 +411,26 @@ class View(Message):
     table: Table
 
 
+class TableUpdate(Message):
+    """The table changed (who is connected, joined or left, a leader, a seat given to a bot, orders
+    given): the new one.  Not an event: presence is not part of the game's record."""
+
+    type: Literal["table"] = "table"
+    game: str
+    table: Table
+
+
 class Error(Message):
     """Something the client sent was refused; nothing changed.  ``ref``: the refused command's id,
-    if it could be read.  ``problems``: a refused scenario's problems, one line each."""
+    if it could be read.  ``problems``: a refused scenario's problems, one line each.  ``states``:
+    the states a refusal is about (``seats_empty``)."""
 
     type: Literal["error"] = "error"
     code: str
     message: str
     ref: ClientId | None = None
     problems: list[str] | None = None
+    states: list[str] | None = None
 
 
 class ScenarioText(Message):
@@ -308,6 +443,17 @@ class ScenarioText(Message):
     scenario: dict[str, Any]
 
 
+class Record(Message):
+    """The game's complete record, for the umpire's debrief: the rules' record (every command,
+    every turn's events with their audiences, the final state, agreements, messages with their
+    marks) with the scenario text, the members and their names, and who sent each command."""
+
+    type: Literal["record"] = "record"
+    ref: ClientId
+    game: str
+    record: dict[str, Any]
+
+
 class Pong(Message):
     type: Literal["pong"] = "pong"
     ref: ClientId | None = None
@@ -315,7 +461,7 @@ class Pong(Message):
 
 
 ServerMessage = Annotated[
-    Welcome | Created | Joined | Ack | Event | View | Error | ScenarioText | Pong,
+    Welcome | Created | Joined | Ack | Event | View | TableUpdate | Error | ScenarioText | Record | Pong,
     Field(discriminator="type"),
 ]
 SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

@@ -35,3 +35,6 @@ RATE_BURST = 60
 
 MAX_TEXT = 2000
 """Longest press message, as the rules allow."""
+
+MAX_NAME = 40
+"""Longest name a person gives when joining."""

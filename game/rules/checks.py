@@ -94,6 +94,7 @@ class _Checker:
         self.diplomatic_objectives()
         self.agreements()
         self.relations()
+        self.injects()
         self.states()
         self.calendar()
         self.geometry()
@@ -292,18 +293,7 @@ class _Checker:
                 if found is None:
                     continue
                 territory, coast = found
-                if unit.type == "army":
-                    if territory.kind == "sea":
-                        self.error(path, f"an army cannot stand on {territory.id!r}: it is sea")
-                    elif coast is not None:
-                        self.error(
-                            path, f"an army stands on the territory, not a coast: write {territory.id!r}"
-                        )
-                elif territory.kind == "land":
-                    self.error(path, f"a fleet cannot stand on {territory.id!r}: it is land")
-                elif territory.coasts and coast is None:
-                    options = ", ".join(f"{territory.id}/{c.id}" for c in territory.coasts)
-                    self.error(path, f"a fleet in {territory.id!r} must name its coast: one of {options}")
+                self.unit_fits(path, unit.type, territory, coast)
                 if territory.id in occupied:
                     self.error(
                         path,
@@ -319,6 +309,19 @@ class _Checker:
                     f"{_count(supply_held, 'supply territory', 'supply territories')}; it will have to disband "
                     "at the first adjustment",
                 )
+
+    def unit_fits(self, path: FieldPath, unit_type: str, territory: Territory, coast: str | None) -> None:
+        """Reports a unit where its type cannot stand."""
+        if unit_type == "army":
+            if territory.kind == "sea":
+                self.error(path, f"an army cannot stand on {territory.id!r}: it is sea")
+            elif coast is not None:
+                self.error(path, f"an army stands on the territory, not a coast: write {territory.id!r}")
+        elif territory.kind == "land":
+            self.error(path, f"a fleet cannot stand on {territory.id!r}: it is land")
+        elif territory.coasts and coast is None:
+            options = ", ".join(f"{territory.id}/{c.id}" for c in territory.coasts)
+            self.error(path, f"a fleet in {territory.id!r} must name its coast: one of {options}")
 
     def objectives(self) -> None:
         total_supply = sum(1 for t in self.s.map.territories if t.supply)
@@ -406,6 +409,56 @@ class _Checker:
                 self.state_ref(("relations", i, "between", k), state_id)
             if relation.between[0] == relation.between[1]:
                 self.error(("relations", i, "between"), "name two different states")
+
+    def injects(self) -> None:
+        seen: dict[str, int] = {}
+        agreements = {a.id: a for a in self.s.agreements}
+        calendar = self.s.calendar
+        last_turn = (
+            None if calendar.end_year is None
+            else (calendar.end_year - calendar.start_year + 1) * len(calendar.seasons)
+        )
+        for i, inject in enumerate(self.s.injects):
+            path: FieldPath = ("injects", i)
+            if inject.id in seen:
+                self.error((*path, "id"), f"duplicate inject id {inject.id!r}: injects[{seen[inject.id]}] already has it")
+            seen.setdefault(inject.id, i)
+            if inject.audience != "all":
+                named: set[str] = set()
+                for k, state_id in enumerate(inject.audience):
+                    if self.state_ref((*path, "audience", k), state_id) and state_id in named:
+                        self.warning((*path, "audience", k), f"{state_id!r} is named twice")
+                    named.add(state_id)
+            if inject.turn is not None and last_turn is not None and inject.turn > last_turn:
+                self.error(
+                    (*path, "turn"),
+                    f"the game ends after turn {last_turn} ({calendar.end_year}); this inject would never come",
+                )
+            for k, effect in enumerate(inject.effects):
+                where: FieldPath = (*path, "effects", k)
+                owner: str | None = getattr(effect, "state", None)
+                if owner is not None:
+                    self.state_ref((*where, "state"), owner)
+                if effect.kind == "place_unit":
+                    found = self.location_ref((*where, "at"), effect.at)
+                    if found is not None:
+                        self.unit_fits((*where, "at"), effect.type, *found)
+                elif effect.kind == "remove_unit":
+                    self.territory_ref((*where, "at"), effect.at.partition("/")[0])
+                elif effect.kind == "reveal_agreement":
+                    agreement = agreements.get(effect.agreement)
+                    if agreement is None:
+                        self.error(
+                            (*where, "agreement"),
+                            f"unknown agreement {effect.agreement!r}: name one of the scenario's agreements"
+                            f"{suggest(effect.agreement, agreements, 'agreements')}",
+                            effect.agreement,
+                        )
+                    elif agreement.visibility == "public" and not agreement.annex:
+                        self.error(
+                            (*where, "agreement"),
+                            f"{effect.agreement!r} is public and has no secret annex: there is nothing to reveal",
+                        )
 
     def states(self) -> None:
         if not any(state.playable for state in self.s.states):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from game.rules.asks import Answer, Ask
 from game.rules.clauses import Clause
+from game.rules.scenario import ID_PATTERN, InjectCard
 
 Phase = Literal["movement", "retreat", "adjustment"]
 
@@ -30,6 +31,7 @@ class SubmitOrders(CommandModel):
     turn: int = Field(ge=1)
     phase: Phase
     orders: list[Annotated[str, Field(max_length=200)]] = Field(max_length=2000)
+    author: str | None = Field(None, max_length=40, description="The team member who gave them (the server fills it in).")
 
 
 class Resolve(CommandModel):
@@ -103,6 +105,7 @@ class Press(CommandModel):
     sincerity: Literal["sincere", "deceptive"] | None = None
     ask: Ask | None = None
     answer: Answer | None = None
+    author: str | None = Field(None, max_length=40, description="The team member who wrote it (the server fills it in).")
 
     @model_validator(mode="after")
     def _something_said(self) -> Press:
@@ -131,8 +134,24 @@ class Pay(CommandModel):
     amount: int = Field(ge=1, le=100_000)
 
 
+class Inject(CommandModel):
+    """The umpire releases an event: a prepared inject of the scenario by its id (each at most once),
+    or a card written on the spot.  Only the umpire may send it (the server's business); the rules
+    apply it as any command (game/rules/injects.py)."""
+
+    kind: Literal["inject"] = "inject"
+    inject: str | None = Field(None, pattern=ID_PATTERN, description="Id of a prepared inject of the scenario.")
+    card: InjectCard | None = Field(None, description="A card written on the spot.")
+
+    @model_validator(mode="after")
+    def _one_of_them(self) -> Inject:
+        if (self.inject is None) == (self.card is None):
+            raise ValueError("an inject names a prepared inject (`inject`) or carries a `card`, one of the two")
+        return self
+
+
 DiplomacyCommand = Propose | Counter | AgreementAct | DeclareBreach | Press | Action | Pay
-AnyCommand = SubmitOrders | Resolve | DiplomacyCommand
+AnyCommand = SubmitOrders | Resolve | Inject | DiplomacyCommand
 Command = Annotated[AnyCommand, Field(discriminator="kind")]
 _COMMAND: TypeAdapter[AnyCommand] = TypeAdapter(Command)
 

@@ -8,7 +8,7 @@ produces carries an audience (`game.rules.knowledge`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from game.rules import facts
@@ -368,6 +368,34 @@ class Diplomacy:
 
     def _has_secret(self, a: Agreement) -> bool:
         return (a.secret and a.leak_level != EXPOSED) or (bool(a.annex) and a.annex_audience() != ALL)
+
+    # --- the umpire's injects (game/rules/injects.py) -------------------------------------------------
+
+    def has_secret(self, a: Agreement) -> bool:
+        """Whether something of the agreement (its terms, or a public one's annex) is still secret."""
+        return self._has_secret(a)
+
+    def new_id(self, prefix: str, author: str) -> str:
+        """A fresh id from `author`'s own stream (an umpire's card: `inj-40718263`)."""
+        return self._fresh_id(prefix, author)
+
+    def reveal(self, agreements: list[Agreement], how: str, turn: int) -> list[Event]:
+        """Expose agreements at once, outside the turn's leak roll: each exposé is public, and its
+        consequences follow as for any leak (backlash by credibility gap, the targets' trust, and
+        the fall of every government whose legitimacy is now below its threshold)."""
+        if not agreements:
+            return []
+        events = [self._expose(a, how) for a in agreements]
+        return events + self._consequences(agreements, turn)
+
+    def shaken(self, states: Collection[str], turn: int) -> list[Event]:
+        """The governments among `states` (whose legitimacy was just lowered) that are now below their
+        threshold fall."""
+        events: list[Event] = []
+        for state in self.states:
+            if state in states and self.legitimacy[state] < self.thresholds[state]:
+                events.extend(self._fall(state, turn))
+        return events
 
     def _activate(self, a: Agreement, turn: int) -> list[Event]:
         a.status = ACTIVE

@@ -93,8 +93,33 @@ class BadOrder(CommandError):
     code = "bad_order"
 
 
+class UnknownInject(CommandError):
+    """No prepared inject with this id in the scenario."""
+
+    code = "unknown_inject"
+
+
+class AlreadyReleased(CommandError):
+    """A prepared inject is released at most once."""
+
+    code = "already_released"
+
+
+class BadPlacement(CommandError):
+    """An inject places a unit where it cannot stand: an army at sea, a fleet inland or without its
+    coast, or a place another unit holds."""
+
+    code = "bad_placement"
+
+
+class NoUnit(CommandError):
+    """An inject removes a unit from a territory where none stands."""
+
+    code = "no_unit"
+
+
 REFUSALS: tuple[type[CommandError], ...] = (
     InvalidCommand, GameOver, WrongPhase, UnknownState, UnknownTerritory, UnknownAgreement, UnknownMessage, NotAParty, WrongStatus,
-    AlreadyDone, BadTerms, TreasuryShort, BadOrder,
+    AlreadyDone, BadTerms, TreasuryShort, BadOrder, UnknownInject, AlreadyReleased, BadPlacement, NoUnit,
 )
 """Every kind of refusal the rules give, for the protocol's documentation and its tests."""

@@ -344,6 +344,57 @@ class GameOver(Fact):
     winner: str | None
 
 
+# --- the rules' facts: injects (the umpire's events) --------------------------------------------------
+
+
+class InjectReleased(Fact):
+    """An event card the umpire released, told to its audience.  `effects` lists what the rules
+    applied, as applied (`delta` after the 0-100 bounds, an agreement by its game id), and only
+    those every member of the audience may know of: a treasury change stays its state's own."""
+
+    kind: Literal["inject"] = "inject"
+    id: str
+    title: str
+    text: str
+    effects: list[dict[str, Any]]
+
+
+class LegitimacyChanged(Fact):
+    """An inject moved a state's legitimacy: public, as legitimacy is."""
+
+    kind: Literal["legitimacy"] = "legitimacy"
+    state: str
+    delta: int
+    legitimacy: int
+
+
+class TreasuryChanged(Fact):
+    """An inject put money into a treasury or took it out: the state's own business."""
+
+    kind: Literal["treasury"] = "treasury"
+    state: str
+    delta: int
+    treasury: int
+
+
+class UnitPlaced(Fact):
+    """An inject put a new unit on the board: public, as the map is."""
+
+    kind: Literal["unit_placed"] = "unit_placed"
+    state: str
+    unit: str
+    at: str
+
+
+class UnitRemoved(Fact):
+    """An inject took a unit off the board: public, as the map is."""
+
+    kind: Literal["unit_removed"] = "unit_removed"
+    state: str
+    unit: str
+    at: str
+
+
 # --- the table's facts (the server's, around the rules) ------------------------------------------------
 
 
@@ -395,6 +446,8 @@ class MessageSent(Fact):
     """A structured ask (game/rules/asks.py), written out in `text`."""
     answer: dict[str, Any] | None = None
     """`{"to": message id, "yes": bool | None}`: the ask this message answers."""
+    author: str | None = None
+    """The team member who wrote it, for those who may see it (`views.author_shown`)."""
 
 
 class MessageMark(Fact):
@@ -409,6 +462,8 @@ class OrdersSubmitted(Fact):
     turn: int
     phase: str
     orders: list[str]
+    author: str | None = None
+    """The team member who gave them."""
 
 
 class ActionOrdered(Fact):
@@ -416,6 +471,28 @@ class ActionOrdered(Fact):
     state: str
     action: str
     target: str | None
+
+
+class MemberChanged(Fact):
+    """A person joined a team (or the umpire's or observers' seat), or the umpire removed one: told
+    to the team (a state's own business) and the umpire."""
+
+    kind: Literal["member"] = "member"
+    member: str
+    name: str
+    role: str
+    state: str | None
+    change: Literal["joined", "kicked"]
+
+
+class LeaderNamed(Fact):
+    """The umpire named the member who alone acts on agreements for a state (`member` None: every
+    member may again): told to the team and the umpire."""
+
+    kind: Literal["leader"] = "leader"
+    state: str
+    member: str | None
+    name: str | None
 
 
 # --- view deltas: a viewer's view as a fact changed it ---------------------------------------------------
@@ -448,9 +525,11 @@ RULES_FACTS: tuple[type[Fact], ...] = (
     AgreementDiscovered, AgreementLeaked, LeakDone, Backlash, GovernmentFell, AgreementLapsed, AgreementExpired,
     ActionFailed, Propaganda, Investigation, Interception, MessageIntercepted, Payment, Income,
     OrderVoid, Move, Bounce, Dislodged, Retreat, Disband, Build, Remove, Captured, GameOver,
+    InjectReleased, LegitimacyChanged, TreasuryChanged, UnitPlaced, UnitRemoved,
 )
 TABLE_FACTS: tuple[type[Fact], ...] = (
     SeatTaken, Started, PhaseBegan, ReadyFlag, ClockChanged, MessageSent, MessageMark, OrdersSubmitted, ActionOrdered,
+    MemberChanged, LeaderNamed,
 )
 VIEW_DELTAS: tuple[type[Fact], ...] = (AgreementCard, SeatState, Standing)
 ALL_FACTS: tuple[type[Fact], ...] = RULES_FACTS + TABLE_FACTS + VIEW_DELTAS
@@ -469,8 +548,10 @@ AnyFact = Annotated[
     | AgreementBreached | AgreementDiscovered | AgreementLeaked | LeakDone | Backlash | GovernmentFell
     | AgreementLapsed | AgreementExpired | ActionFailed | Propaganda | Investigation | Interception
     | MessageIntercepted | Payment | Income | OrderVoid | Move | Bounce | Dislodged | Retreat | Disband | Build
-    | Remove | Captured | GameOver | SeatTaken | Started | PhaseBegan | ReadyFlag | ClockChanged | MessageSent
-    | MessageMark | OrdersSubmitted | ActionOrdered | AgreementCard | SeatState | Standing,
+    | Remove | Captured | GameOver | InjectReleased | LegitimacyChanged | TreasuryChanged | UnitPlaced
+    | UnitRemoved | SeatTaken | Started | PhaseBegan | ReadyFlag | ClockChanged | MessageSent
+    | MessageMark | OrdersSubmitted | ActionOrdered | AgreementCard | SeatState | Standing | MemberChanged
+    | LeaderNamed,
     Field(discriminator="kind"),
 ]
 FACT: TypeAdapter[AnyFact] = TypeAdapter(AnyFact)

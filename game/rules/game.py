@@ -20,7 +20,7 @@ from game.rules.adjustments import adjustment_balance, resolve_adjustments, supp
 from game.rules.agreements import agreement_view
 from game.rules.board import Board
 from game.rules.breaches import TurnFacts
-from game.rules.commands import AnyCommand, Phase, Resolve, SubmitOrders, command_json, parse_command
+from game.rules.commands import AnyCommand, Inject, Phase, Resolve, SubmitOrders, command_json, parse_command
 from game.rules.diplomacy import Diplomacy
 from game.rules.errors import (
     BadOrder,
@@ -30,6 +30,7 @@ from game.rules.errors import (
     UnknownState,
     WrongPhase,
 )
+from game.rules.injects import Release, apply_inject
 from game.rules.knowledge import ALL, UMPIRE
 from game.rules.orders import Order, parse_order
 from game.rules.retreats import resolve_retreats, retreat_options
@@ -82,6 +83,7 @@ class Game:
         self.commands: list[dict[str, Any]] = []
         self.turns: list[TurnRecord] = [TurnRecord(1, self.year, self.seasons[0])]
         self.last_results: list[OrderResult] = []
+        self.released: dict[str, Release] = {}  # injects released, by id, in the order released
         self.diplomacy = Diplomacy(scenario, self.board, seed)
         self.turns[0].events.extend(
             {k: v for k, v in e.items()} for a in self.diplomacy.agreements.values() for e in self._starting_events(a.id)
@@ -146,6 +148,11 @@ class Game:
                 raise InvalidCommand(f"invalid command: {where}: {first['msg']}") from None
         if self.phase is None:
             raise GameOver("the game is over")
+        if isinstance(command, Inject):
+            events = apply_inject(self, command)
+            self.commands.append(command_json(command))
+            self._record().events.extend(events)
+            return events
         if not isinstance(command, SubmitOrders | Resolve):
             events = self.diplomacy.apply(command, self.turn, self.phase, self.treasury)
             self.commands.append(command_json(command))
@@ -345,6 +352,7 @@ class Game:
                 "treasury": dict(self.treasury),
             },
             "agreements": [agreement_view(a, UMPIRE) for a in self.diplomacy.agreements.values()],
+            "injects": [r.to_json() for r in self.released.values()],
             "messages": [
                 {**m, "audience": m["audience"], "sincerity": self.diplomacy.marks.get(m["id"])}
                 for m in self.diplomacy.messages

@@ -16,7 +16,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -433,6 +435,122 @@ class AgreementStart(Model):
     note: str = Field("", max_length=1000, description="Its history, for the debrief.")
 
 
+# --- injects: events the umpire releases (game/rules/injects.py applies them) ---------------------
+
+
+class LegitimacyEffect(Model):
+    """A state's legitimacy moves (a scandal, a rally round the flag).  Legitimacy is public, so
+    everyone learns the change, whoever the card is told to."""
+
+    kind: Literal["legitimacy"] = Field("legitimacy", description="`legitimacy`: which kind of effect this is.")
+    state: Id = Field(description="The state whose legitimacy moves.")
+    delta: int = Field(
+        ge=-100, le=100, description="Points added (negative: taken away); legitimacy stays within 0 to 100."
+    )
+
+
+class TreasuryEffect(Model):
+    """Money into or out of a state's treasury (a war loan, a blockade).  A treasury is its state's
+    own business: only that state (and the umpire) learns the change."""
+
+    kind: Literal["treasury"] = Field("treasury", description="`treasury`: which kind of effect this is.")
+    state: Id = Field(description="The state whose treasury changes.")
+    delta: int = Field(
+        ge=-100_000, le=100_000, description="Added to the treasury (negative: taken away; it never falls below 0)."
+    )
+
+
+class PlaceUnitEffect(Model):
+    """A new unit appears on the board (mobilised reserves, a landing).  The map is public."""
+
+    kind: Literal["place_unit"] = Field("place_unit", description="`place_unit`: which kind of effect this is.")
+    state: Id = Field(description="The state the unit belongs to.")
+    type: UnitType = Field(description="army or fleet.")
+    at: str = Field(
+        max_length=65,
+        description="Where it stands: a territory id, or `territory/coast` for a fleet on a named coast. "
+        "The place must be free when the inject is released.",
+    )
+
+
+class RemoveUnitEffect(Model):
+    """The unit in a territory leaves the board (a mutiny, troops sent overseas).  The map is public."""
+
+    kind: Literal["remove_unit"] = Field("remove_unit", description="`remove_unit`: which kind of effect this is.")
+    at: str = Field(max_length=65, description="Territory id of the unit removed, whoever's it is.")
+
+
+class RevealAgreementEffect(Model):
+    """A secret agreement (or a public one's secret annex) is exposed to everyone, as a leak would
+    expose it, with the same backlash at home and lost trust abroad."""
+
+    kind: Literal["reveal_agreement"] = Field(
+        "reveal_agreement", description="`reveal_agreement`: which kind of effect this is."
+    )
+    agreement: str = Field(
+        pattern=r"^([a-z][a-z0-9_]{0,31}|agr-[0-9]{8})$",
+        description="In a scenario file: the id of one of its `agreements`. On the spot: that id, or a "
+        "game's agreement id (agr-40718263).",
+    )
+
+
+Effect = Annotated[
+    LegitimacyEffect | TreasuryEffect | PlaceUnitEffect | RemoveUnitEffect | RevealAgreementEffect,
+    Field(discriminator="kind"),
+]
+def _audience_form(value: object) -> str:
+    """Which form an audience is written in, so that a mistake is explained once, in that form's terms."""
+    return "all" if isinstance(value, str) else "states"
+
+
+def _audience_words(value: object) -> object:
+    if isinstance(value, str) and value != "all":
+        raise ValueError(f"an audience is all, or a list of state ids such as [{value}]; not {value!r}")
+    if not isinstance(value, str | list):
+        raise ValueError("an audience is all, or a list of state ids such as [fra, ger]")
+    return value
+
+
+InjectAudience = Annotated[
+    Annotated[Literal["all"], Tag("all")] | Annotated[list[Id], Field(min_length=1, max_length=32), Tag("states")],
+    Discriminator(_audience_form),
+    BeforeValidator(_audience_words),
+    Field(description="`all` (public news), or the list of states it is told to (a private report)."),
+]
+
+
+class InjectCard(Model):
+    """An event card the umpire writes on the spot: the same fields as a prepared inject but `id`
+    and `turn`."""
+
+    title: str = Field(min_length=1, max_length=120, description="Its headline.")
+    text: str = Field("", max_length=4000, description="What the card says.")
+    audience: InjectAudience
+    effects: list[Effect] = Field(default_factory=list, max_length=20, description="What the rules apply, in order.")
+
+
+class InjectSpec(Model):
+    """A prepared event (an "inject", as classroom simulations call it): a news card told to
+    everyone or to some states, with effects the rules apply.  It is released by the umpire, or
+    at the start of the movement turn it names; each is released at most once."""
+
+    id: Id = Field(description="Inject id, e.g. `ultimatum`; the umpire releases it by this id.")
+    turn: int | None = Field(
+        None,
+        ge=1,
+        description="Movement turn at whose start it is released (1 is the first); none: only when the "
+        "umpire releases it.",
+    )
+    title: str = Field(min_length=1, max_length=120, description="Its headline.")
+    text: str = Field("", max_length=4000, description="What the card says.")
+    audience: InjectAudience
+    effects: list[Effect] = Field(default_factory=list, max_length=20, description="What the rules apply, in order.")
+    note: str = Field("", max_length=1000, description="Its history and sources, for the umpire and the debrief.")
+
+    def card(self) -> InjectCard:
+        return InjectCard(title=self.title, text=self.text, audience=self.audience, effects=self.effects)
+
+
 class Scenario(Model):
     """A whole scenario file."""
 
@@ -447,6 +565,9 @@ class Scenario(Model):
     states: list[State] = Field(min_length=1, description="Every state, playable or not.")
     agreements: list[AgreementStart] = Field(default_factory=list, description="Agreements in force at the start.")
     relations: list[Relation] = Field(default_factory=list, description="Starting trust between pairs of states.")
+    injects: list[InjectSpec] = Field(
+        default_factory=list, max_length=200, description="Prepared events the umpire releases, or that come at a turn."
+    )
     rules: RuleConstants = Field(default_factory=RuleConstants, description="Constants of the diplomatic rules.")
     map: MapSection = Field(description="The map. Built by `backchannel scenario build-map`.")
 

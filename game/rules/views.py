@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from game.rules.agreements import agreement_view
+from game.rules.injects import injects_view
 from game.rules.knowledge import OBSERVER, UMPIRE, visible, visible_events
 
 if TYPE_CHECKING:
@@ -44,11 +45,29 @@ def refers_to_secrets(m: dict[str, Any]) -> bool:
     return "answer" in m or bool((m.get("ask") or {}).get("agreement"))
 
 
-def _messages(game: Game, viewer: str, turn: int | None = None) -> list[dict[str, Any]]:
+def message_authors(game: Game) -> dict[str, str]:
+    """Each message's author, the team member who wrote it (message id -> name), for messages whose
+    command names one.  The game's n-th press command wrote its n-th message: a press is kept in
+    the commands exactly when its message is kept."""
+    presses = (c.get("author") for c in game.commands if c["kind"] == "press")
+    return {m["id"]: author for m, author in zip(game.diplomacy.messages, presses, strict=False) if author}
+
+
+def author_shown(sender: str, viewer: str, blind: bool) -> bool:
+    """Whether `viewer` sees who of the sender's team wrote a message: the team itself and the umpire
+    always; everyone else unless labels are blinded (`blind`: others see only the state)."""
+    return not blind or viewer in (UMPIRE, sender)
+
+
+def _messages(game: Game, viewer: str, turn: int | None = None, *, blind: bool = False) -> list[dict[str, Any]]:
     out = []
+    authors = message_authors(game)
     for m in game.diplomacy.messages:
         if (turn is None or m["turn"] == turn) and visible(m["audience"], viewer):
             message = message_for(game, m, viewer)
+            author = authors.get(m["id"])
+            if author is not None and author_shown(m["from"], viewer, blind):
+                message["author"] = author
             if viewer == UMPIRE:
                 message["audience"] = m["audience"]
                 message["sincerity"] = game.diplomacy.marks.get(m["id"])
@@ -58,8 +77,9 @@ def _messages(game: Game, viewer: str, turn: int | None = None) -> list[dict[str
     return out
 
 
-def view_for(game: Game, viewer: str) -> dict[str, Any]:
-    """Everything `viewer` (a state id, OBSERVER or UMPIRE) may know of the game now."""
+def view_for(game: Game, viewer: str, *, blind: bool = False) -> dict[str, Any]:
+    """Everything `viewer` (a state id, OBSERVER or UMPIRE) may know of the game now.  `blind`: others'
+    messages show their state but not which member wrote them (`author_shown`)."""
     d = game.diplomacy
     index = game.board.index
     view: dict[str, Any] = {
@@ -83,7 +103,7 @@ def view_for(game: Game, viewer: str) -> dict[str, Any]:
         },
         "states": standing_view(game),
         "agreements": [v for a in d.agreements.values() if (v := agreement_view(a, viewer)) is not None],
-        "messages": _messages(game, viewer),
+        "messages": _messages(game, viewer, blind=blind),
         # A turn shows only if the viewer may see one of its events: an empty entry would tell it
         # that something it may not know has happened.
         "events": [
@@ -93,6 +113,11 @@ def view_for(game: Game, viewer: str) -> dict[str, Any]:
     if viewer == UMPIRE:
         view["trust"] = {a: dict(row) for a, row in d.trust.items()}
         view["treasury"] = dict(game.treasury)
+        # Every state's orders as given so far this phase: the umpire watches all teams on one page.
+        view["orders"] = {s: [o.text for o in game.pending.get(s, ())] for s in game.state_ids}
+        # The prepared injects are the umpire's: their texts, private audiences and effects would
+        # tell the players what is coming.  Released cards reach others as `inject` events.
+        view["injects"] = injects_view(game)
     elif viewer != OBSERVER:
         view["me"] = seat_view(game, viewer)
     return view
@@ -136,7 +161,7 @@ def umpire_view(game: Game) -> dict[str, Any]:
     return view_for(game, UMPIRE)
 
 
-def turn_report(game: Game, viewer: str, turn: int) -> dict[str, Any]:
+def turn_report(game: Game, viewer: str, turn: int, *, blind: bool = False) -> dict[str, Any]:
     """One viewer's report of one turn: the events and messages of that turn it may know."""
     events: list[dict[str, Any]] = []
     for record in game.turns:
@@ -146,7 +171,7 @@ def turn_report(game: Game, viewer: str, turn: int) -> dict[str, Any]:
         "viewer": viewer,
         "turn": turn,
         "events": events,
-        "messages": _messages(game, viewer, turn),
+        "messages": _messages(game, viewer, turn, blind=blind),
     }
 
 
@@ -156,7 +181,8 @@ def scenario_for(scenario: Scenario, viewer: str, *, debrief: bool = False) -> d
     The map, calendar, states' public standing, rules and sources are public.  A state's
     objectives and briefing are its own (audience: that state); the starting agreements and
     relations are left out except for the umpire (each viewer learns of those it knows through
-    its view); what happened in history is for the umpire, or for everyone in the debrief."""
+    its view); what happened in history and the prepared injects (each is told to its audience when
+    released) are for the umpire, or for everyone in the debrief."""
     data = scenario.model_dump(mode="json")
     for state in data["states"]:
         if not visible((state["id"],), viewer):
@@ -167,4 +193,5 @@ def scenario_for(scenario: Scenario, viewer: str, *, debrief: bool = False) -> d
         data["relations"] = []
         if not debrief:
             data["history"] = ""
+            data["injects"] = []
     return data

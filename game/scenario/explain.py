@@ -77,7 +77,8 @@ def split_loc(loc: tuple[str | int, ...], data: Any) -> tuple[FieldPath, FieldPa
         if _has(node, part):
             node = node[part]
             present.append(part)
-        elif last:
+        elif last and (isinstance(node, dict) or isinstance(part, int)):
+            # Only a mapping lacks a field; a tag after a list or a scalar is pydantic's own.
             return tuple(present), (part,)
         # otherwise: an internal step of pydantic's; skip it
     return tuple(present), ()

@@ -42,6 +42,12 @@ _DOC_ORDER = [
     "Coast",
     "Link",
     "Projection",
+    "InjectSpec",
+    "LegitimacyEffect",
+    "TreasuryEffect",
+    "PlaceUnitEffect",
+    "RemoveUnitEffect",
+    "RevealAgreementEffect",
 ]
 
 

@@ -24,7 +24,8 @@ SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("Agreements", frozenset({"agreement_proposed", "agreement_signature", "agreement_signed", "annex_signed",
                               "agreement_rejected", "agreement_renounced", "agreement_ratification",
                               "agreement_ratified", "agreement_expired", "agreement_lapsed", "leak_planned"})),
-    ("Money", frozenset({"income", "payment"})),
+    ("Events", frozenset({"inject", "legitimacy", "unit_placed", "unit_removed"})),
+    ("Money", frozenset({"income", "payment", "treasury"})),
     ("Governments", frozenset({"government_fell", "game_over"})),
     ("Your orders", frozenset({"order_void"})),
 )
@@ -33,7 +34,8 @@ SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
 INTEL_KINDS = frozenset({
     "agreement_leaked", "leak_done", "agreement_discovered", "message_intercepted", "agreement_breached",
     "investigation", "interception", "denial", "justification", "backlash", "trust_shaken", "government_fell",
-    "propaganda", "action_failed", "payment", "agreement_ratified",
+    "propaganda", "action_failed", "payment", "agreement_ratified", "inject", "legitimacy", "treasury", "unit_placed",
+    "unit_removed",
 })
 """What the intelligence panel lists as "what I learned": secrets, spying, betrayals, money."""
 
@@ -162,6 +164,17 @@ def _sentence(event: Event, names: Names, titles: Mapping[str, str] | None) -> s
         return f"{s(event.get('from'))} to {to_text}: “{event.get('text', '')}”"
     if k == "ready":
         return f"{who} is {'ready' if event.get('ready') else 'not ready any more'}."
+    if k == "inject":
+        text = str(event.get("text") or "").strip()
+        return f"News: {event.get('title', '')}" + (f" — {text}" if text else "")
+    if k == "legitimacy":
+        return f"{who}'s legitimacy {int(event.get('delta', 0)):+d}, now {event.get('legitimacy')}."
+    if k == "treasury":
+        return f"{who}'s treasury {int(event.get('delta', 0)):+d}, now {event.get('treasury')}."
+    if k == "unit_placed":
+        return f"A new {unit_word(event)} of {who} appeared in {t(event.get('at'))}."
+    if k == "unit_removed":
+        return f"The {unit_word(event)} of {who} in {t(event.get('at'))} left the board."
     if k == "phase":
         return f"{str(event.get('season', '')).capitalize()} {event.get('year', '')}: {event.get('phase')} phase."
     return str(k).replace("_", " ").capitalize() + "."
