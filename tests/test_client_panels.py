@@ -596,6 +596,43 @@ def test_the_talk_panel_with_a_threaded_ask_and_answer(scenario: Scenario) -> No
     docs.write_bytes(path.read_bytes())
 
 
+def test_team_members_names_show_beside_their_messages_and_orders(ui: Any, scenario: Scenario) -> None:
+    """Several students on one state: the name each joined with shows beside their messages (from
+    the view and from `message` events) and beside the orders they gave (`orders_submitted`)."""
+    from game.client.order_box import OrderBox
+
+    screen, manager = ui
+    table = Table(scenario)
+    ann, bea = (Member(f"m-fra-{n}", "g-test", "player", "fra", n.encode()) for n in ("ann", "bea"))
+    otto = Member("m-ger-otto", "g-test", "player", "ger", b"otto")
+    for member, name in ((ann, "Ann"), (bea, "Bea"), (otto, "Otto")):
+        table.session.join(member, name=name)
+    table.members.update(fra=bea, ger=otto)
+    table.apply({"kind": "press", "state": "fra", "to": ["ger"], "text": "Bea here: Belgium stays neutral."})
+    table.members["fra"] = ann
+    state = table.client("fra")  # Ann's seat: Bea's message comes in the view
+    umpire = Umpire(table, "fra")
+    table.apply({"kind": "press", "state": "ger", "to": ["fra"], "text": "Otto agrees."})  # an event
+    panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
+    click(manager, panel.contact_buttons["ger"], panel)
+    type_text(manager, panel.text_entry, "Ann too.", panel)
+    click(manager, panel.send_button, panel)
+    html = panel._thread_html
+    assert "France · Bea</b>" in html and "Germany · Otto</b>" in html  # a teammate's, from the view; an event's
+    assert "<b>You</b>" in html and "Ann" not in html.replace("Ann too.", "")  # my own: "You"
+    box = OrderBox(manager, pygame.Rect(0, 0, 420, 400), umpire, state=state, board=Board.from_scenario(scenario))
+    box.sync()  # the game screen calls it every frame
+    assert box.given_by() is None and box.count_label.text == "0 orders given · movement"
+    assert box.add("A par H"), box.error
+    box.sync()
+    assert box.given_by() == "Ann" and box.count_label.text == "1 order given by Ann · movement"
+    table.members["fra"] = bea  # a teammate's list replaces Ann's: now it is Bea's
+    table.submit("fra", ["A par H", "A bur H"])
+    box.sync()
+    assert box.orders == ["A par H", "A bur H"] and box.count_label.text == "2 orders given by Bea · movement"
+    screenshot(screen, manager, "team_names.png")
+
+
 # --- drafting ----------------------------------------------------------------------------------
 
 

@@ -139,6 +139,20 @@ class OrderBox:
         self._settle()
         self.refresh_list()
 
+    def given_by(self) -> str | None:
+        """Who gave my state's orders for this phase: the author of the latest `orders_submitted`
+        event of this phase, when the server told it (None if not, or no such event was seen)."""
+        me, key = self.state.my_state, (self.state.turn, self.state.phase)
+        for entry in reversed(getattr(self.state, "news", ()) or ()):
+            event = entry.get("event")
+            if (
+                isinstance(event, dict) and event.get("kind") == "orders_submitted" and event.get("state") == me
+                and (event.get("turn"), event.get("phase")) == key
+            ):
+                author = event.get("author")
+                return str(author) if author else None
+        return None
+
     def _settle(self) -> None:
         """The list sent is answered: refused (its reason shows) or held (once its events are in)."""
         if self.pending is None:
@@ -242,7 +256,8 @@ class OrderBox:
     def refresh_list(self) -> None:
         orders = self.orders
         given = set(self.given)
-        shown = (*orders, self.pending is not None, *(o in given for o in orders))
+        author = self.given_by()
+        shown = (*orders, self.pending is not None, author, *(o in given for o in orders))
         if shown == self._shown:
             return
         self._shown = shown
@@ -267,7 +282,8 @@ class OrderBox:
             self._rows.append((hint, None))
         self.list.set_scrollable_area_dimensions((width, max(1, len(orders)) * ROW_H + 4))
         count = len(given)
-        text = f"{count} order{'s' if count != 1 else ''} given · {self.phase or 'no phase'}"
+        by = f" by {author}" if author else ""  # the teammate who gave them: "given by Ann"
+        text = f"{count} order{'s' if count != 1 else ''} given{by} · {self.phase or 'no phase'}"
         self.count_label.set_text(text + (" · sending…" if self.pending is not None else ""))
 
     def process_event(self, event: pygame.event.Event) -> bool:

@@ -56,6 +56,20 @@ def participants(message: dict[str, Any]) -> frozenset[str]:
     return frozenset([message.get("from", ""), *to])
 
 
+def authors(messages: Any, news: Any) -> dict[str, str]:
+    """The team member who wrote each message (message id -> name), where the server told it: the
+    view's messages and the `message` events seen since (the picture keeps no author of its own)."""
+    found: dict[str, str] = {}
+    for m in messages:
+        if isinstance(m, dict) and m.get("author") and m.get("id"):
+            found[str(m["id"])] = str(m["author"])
+    for entry in news:
+        event = entry.get("event") if isinstance(entry.get("event"), dict) else entry
+        if isinstance(event, dict) and event.get("kind") == "message" and event.get("id") and event.get("author"):
+            found.setdefault(str(event["id"]), str(event["author"]))
+    return found
+
+
 def fit(font: Any, text: str, width: int) -> str:
     """`text`, cut short with "…" where it would not fit in `width` pixels of `font`."""
     if font is None or font.size(text)[0] <= width:
@@ -95,6 +109,8 @@ class MessagesPanel(SidePanel):
         self.ask_window: AskWindow | None = None
         self.said: dict[str, dict[str, Any]] = {}
         """The ask or answer of each message id (the view's messages and the events since)."""
+        self.authors: dict[str, str] = {}
+        """The team member who wrote each message (id -> name), when the server says (docs/protocol.md)."""
         self.reply_to: dict[str, Any] | None = None
         """The received ask the reply bar answers (the latest one of this thread not yet answered)."""
         self.reply_bar: Any = None
@@ -177,6 +193,7 @@ class MessagesPanel(SidePanel):
         others = names.others()
         self.selected &= set(others)
         self.said = said(self.view.get("messages", []), getattr(self.state, "news", ()) or ())
+        self.authors = authors(self.view.get("messages", []), getattr(self.state, "news", ()) or ())
         self._check_replies()
         self._show_thread(names)  # first: reading the open thread clears its unread count
         self._show_reply_bar(names)
@@ -463,6 +480,12 @@ class MessagesPanel(SidePanel):
             self.status.text = ""  # say() again, in the new colour
         self.status.say(text)
 
+    def my_name(self) -> str | None:
+        """The name this seat's member joined with (the table lists the team and says who I am)."""
+        table = getattr(self.state, "table", None) or {}
+        return next((str(m["name"]) for m in table.get("members") or []
+                     if isinstance(m, dict) and m.get("name") and m.get("id") == table.get("me")), None)
+
     def _show_thread(self, names: Names) -> None:
         lines = []
         messages = self.thread_messages()
@@ -470,9 +493,18 @@ class MessagesPanel(SidePanel):
             self._read[frozenset({*self.selected, self.me or ""})] = len(messages)
         answered = self.answered_asks()
         waiting = {m.get("id") for m in self.pending_asks()}
+        mine = self.my_name()
         for m in messages:
             sender = m.get("from", "")
-            who = "You" if sender == self.me else esc(names.state(sender))
+            # The team member who wrote it, beside the state: "Germany · Otto"; mine read "You", a
+            # teammate's "France · Bea" (or "You · Bea" while this seat does not know its own name).
+            author = self.authors.get(str(m.get("id")))
+            if sender != self.me or (author and mine is not None and author != mine):
+                who = esc(names.state(sender))
+            else:
+                who, author = "You", None if author == mine else author
+            if author:
+                who += f" · {esc(author)}"
             mark = ""
             if m.get("sincerity") == "deceptive":
                 mark = " <font color='#ff9c7a'>(you marked it deceptive)</font>"
