@@ -50,6 +50,8 @@ class DebriefSource:
     members: list[Member] = field(default_factory=list)
     origin: str = ""
     """Where the record came from, in words, for the report's title block."""
+    replaced: list[str] = field(default_factory=list)
+    """States a bot played in the end although students had joined them: the umpire replaced them."""
 
     @property
     def students(self) -> list[Member]:
@@ -145,7 +147,10 @@ def source_from_record(record: Mapping[str, Any], scenario: Scenario | None = No
         authors.append(str(named) if named else None)
     game = record.get("game")
     origin = f"server game {game}" if game else ("a server game" if members else "a simulated game (bots in every seat)")
-    return DebriefSource(scenario, int(record["seed"]), [dict(c) for c in commands], authors, members, origin)
+    seats = record.get("seats") if isinstance(record.get("seats"), dict) else {}
+    replaced = [s.id for s in scenario.states
+                if seats.get(s.id) == "bot" and any(m.state == s.id and m.role == "player" for m in members)]
+    return DebriefSource(scenario, int(record["seed"]), [dict(c) for c in commands], authors, members, origin, replaced)
 
 
 def _scenario_of(record: Mapping[str, Any]) -> Scenario:
