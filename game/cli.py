@@ -64,7 +64,9 @@ def scenario_preview(
 
 @app.command("play")
 def play(
-    scenario: Annotated[str, typer.Option(help="Bundled scenario id.")] = "july-1914",
+    scenario: Annotated[
+        str, typer.Option(help="Bundled scenario id, or the path of any scenario file (e.g. my-scenario.yaml).")
+    ] = "july-1914",
     as_state: Annotated[
         str | None,
         typer.Option("--as", help="The state you play, e.g. fra. Without it (and without --demo) the title screen asks."),

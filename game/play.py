@@ -406,14 +406,36 @@ def _reply(link: ServerLink, ref: str | int, what: str) -> dict[str, object]:
     return reply
 
 
+def scenario_file(ref: str) -> Path | None:
+    """The scenario file `ref` names, when it is a path rather than a bundled id."""
+    if ref.endswith((".yaml", ".yml")) or os.sep in ref or "/" in ref:
+        return Path(ref).expanduser()
+    return None
+
+
+def _scenario(ref: str) -> Scenario:
+    """A bundled scenario by id, or any scenario file by path (checked as `scenario validate` checks it)."""
+    path = scenario_file(ref)
+    if path is None:
+        try:
+            return ScenarioCache().bundled(ref)
+        except KeyError:
+            raise LocalPlayError(f"no bundled scenario {ref!r}; give its id or the path of a scenario file") from None
+    if not path.is_file():
+        raise LocalPlayError(f"no scenario file at {path}")
+    from game.scenario.loader import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        raise LocalPlayError(f"{path} is not a playable scenario:\n{exc}") from None
+
+
 def _seats(scenario_id: str, state: str) -> dict[str, str]:
     """The player's state for a person, every other playable seat for a bot (minor states keep
     the scenario's own controller: a bot or nobody)."""
 
-    try:
-        scenario = ScenarioCache().bundled(scenario_id)
-    except KeyError:
-        raise LocalPlayError(f"no bundled scenario {scenario_id!r}") from None
+    scenario = _scenario(scenario_id)
     playable = [s.id for s in scenario.states if s.playable and s.controller == "player"]
     if state not in {s.id for s in scenario.states}:
         raise LocalPlayError(f"{scenario_id} has no state {state!r}; its playable states are {', '.join(playable)}")
@@ -425,7 +447,7 @@ def _seats(scenario_id: str, state: str) -> dict[str, str]:
 def first_playable_state(scenario_id: str) -> str:
     """The scenario's first great power: its first state a person may play."""
 
-    scenario = ScenarioCache().bundled(scenario_id)
+    scenario = _scenario(scenario_id)
     return next(s.id for s in scenario.states if s.playable)
 
 
@@ -460,7 +482,12 @@ def new_local_game(
     umpire = ServerLink(server.url, client="backchannel-play")
     umpire.start()
     try:
-        create: dict[str, object] = {"type": "create", "scenario": scenario_id, "seats": seats, "deadline": deadline}
+        create: dict[str, object] = {"type": "create", "seats": seats, "deadline": deadline}
+        path = scenario_file(scenario_id)
+        if path is None:
+            create["scenario"] = scenario_id
+        else:  # any file: uploaded as its text, which the game keeps (later edits of the file do not change it)
+            create["scenario_text"] = path.read_text(encoding="utf-8")
         if seed is not None:
             create["seed"] = seed
         created = _reply(umpire, umpire.send(create), "the game could not be created")

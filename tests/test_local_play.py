@@ -235,3 +235,22 @@ def test_the_join_command(home: Path, fake_client: FakeClient, capsys: pytest.Ca
         assert call["link"].state == "offline", "closed when the client returns"
     finally:
         server.stop()
+
+
+def test_any_scenario_file_can_be_played(home: Path, tmp_path: Path) -> None:
+    """`play --scenario PATH`: a designer's own file, uploaded to the embedded server as its text."""
+    mine = tmp_path / "my-board.yaml"
+    mine.write_text((Path(__file__).parent / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert first_playable_state(str(mine)) == "eng"
+    local = new_local_game(str(mine), "fra", seed=5)
+    state = ClientState()
+    follow(local, state, lambda: state.status == "running" and state.view is not None, "the running game")
+    assert state.my_state == "fra" and state.view["scenario"] == "classic-diplomacy"  # type: ignore[index]
+    assert LocalGames().latest_unfinished().scenario == str(mine)  # type: ignore[union-attr]
+    local.close()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: backchannel-scenario/1\nid: broken\n", encoding="utf-8")
+    with pytest.raises(LocalPlayError, match="is not a playable scenario"):
+        new_local_game(str(broken), "fra")
+    with pytest.raises(LocalPlayError, match="no scenario file at"):
+        new_local_game(str(tmp_path / "missing.yaml"), "fra")
