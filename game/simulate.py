@@ -34,7 +34,9 @@ from game.rules.clauses import (
     SupportPromise,
     Tribute,
 )
+from game.rules.commands import Inject
 from game.rules.game import Game
+from game.rules.injects import injects_due
 from game.rules.knowledge import OBSERVER
 from game.rules.scenario import Scenario
 from game.rules.views import view_for
@@ -88,11 +90,21 @@ def drive(driver: BotDriver, turns: int, views: Path | None = None) -> BotDriver
     game = driver.game
     while not game.over and game.turn <= turns:
         turn = game.turn
+        release_due(game)
         driver.play_phase()
         game.resolve()
         if views is not None and (game.over or game.turn != turn):
             write_views(game, views, turn)
     return driver
+
+
+def release_due(game: Game) -> None:
+    """A movement turn begins: the scenario's prepared injects due by now are released, as the
+    server releases them (commands in the record, so a replay is exact)."""
+    if game.over or game.phase != "movement":
+        return
+    for spec in injects_due(game.scenario, game.turn, game.released):
+        game.apply(Inject(inject=spec.id))
 
 
 def write_views(game: Game, folder: Path, turn: int) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pygame
+import pygame_gui
 import pytest
 
 from game.client.app import ClientApp
@@ -329,3 +330,41 @@ def test_a_refusal_shows_whole_over_the_map_in_words(app: ClientApp) -> None:
     lines = wrap(font, text, 300)
     assert len(lines) >= 2 and " ".join(lines) == text and all(font.size(line)[0] <= 300 for line in lines)
     app.screenshot(SHOTS / "refusal.png")
+
+
+def test_title_screen_opens_any_scenario_file_and_plays_it(local: LocalPlay, tmp_path: Path) -> None:
+    """"Open a file…": the file dialog's pick is read by the scenario loader; a broken file says why;
+    a good one joins the list, shows its states and briefing, and Play starts a game of it."""
+    mine = tmp_path / "my-board.yaml"
+    mine.write_text((Path(__file__).parent / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: backchannel-scenario/1\nid: broken\n", encoding="utf-8")
+    client = ClientApp(local=local, size=(1280, 800))
+    try:
+        steps(client)
+        title = client.title
+        assert title is not None
+        first = title.scenario_id
+        UiInput.press(title.open_button)
+        steps(client)
+        assert title.file_dialog is not None, "the button opens pygame_gui's file dialog"
+        for path in (broken, mine):
+            pygame.event.post(pygame.event.Event(pygame_gui.UI_FILE_DIALOG_PATH_PICKED,
+                                                 {"text": str(path), "ui_element": title.file_dialog}))
+            steps(client)
+            if path == broken:
+                assert "broken.yaml cannot be played" in title.message and title.scenario_id == first
+                UiInput.press(title.open_button)
+                steps(client)
+        title = client.title
+        assert title is not None and title.scenario_id == str(mine)
+        assert [sid for _, sid in title._states][:2] == ["eng", "fra"]
+        client.screenshot(SHOTS / "title-file.png")
+        UiInput.press(title.play_button)
+        step_until(client, lambda: (client.game is not None and client.game.state.view is not None)
+                   or (client.title is not None and bool(client.title.message)))
+        assert client.title is None or not client.title.message, client.title.message
+        step_until(client, lambda: client.game is not None and client.game.state.view is not None)
+        assert client.game is not None and client.game.state.view["scenario"] == "classic-diplomacy"  # type: ignore[index]
+    finally:
+        client.close()

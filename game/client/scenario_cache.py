@@ -97,6 +97,19 @@ class ScenarioCache:
 
         return self._cached(text, parse)
 
+    def file(self, path: str) -> Scenario:
+        """Any scenario file, read by the scenario loader (its problems, with their lines, in the
+        ValueError it raises) — for "Open a scenario file" on the title screen."""
+        source = Path(path)
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{source.name} cannot be read: {exc.strerror or exc}") from None
+        reader = ScenarioCache.read_yaml
+        if reader is None:
+            raise ValueError("no scenario file reader was given to the client")
+        return self._cached(text, lambda: reader(text, source.name))
+
     @staticmethod
     def bundled_ids() -> list[str]:
         """Ids of the bundled scenarios, e.g. ``["july-1914"]``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pygame
@@ -25,6 +26,7 @@ from pygame_gui.elements import (
     UITextBox,
     UITextEntryLine,
 )
+from pygame_gui.windows import UIFileDialog
 
 from game.client.host_window import HostWindow
 from game.client.scenario_cache import ScenarioCache
@@ -32,6 +34,9 @@ from game.render import Camera, MapPicture, MapRenderer
 from game.rules.scenario import Scenario
 
 REGIMES = {"constitutional_monarchy": "constitutional monarchy"}
+
+
+DEFAULT_SCENARIO = "july-1914"
 
 
 @dataclass(frozen=True)
@@ -116,8 +121,12 @@ class TitleScreen:
         self.host_window: HostWindow | None = None
         self.choice: Choice | None = None
         self.scenario_ids = cache.bundled_ids()
+        self.files: list[str] = []  # scenario files opened by path, beside the bundled ones
+        self.file_dialog: UIFileDialog | None = None
         self.scenarios: dict[str, Scenario] = {}
-        self.scenario_id = self.scenario_ids[0] if self.scenario_ids else ""
+        # The first scenario a new player meets is the one `backchannel play` opens, not the first by name.
+        first = DEFAULT_SCENARIO if DEFAULT_SCENARIO in self.scenario_ids else (self.scenario_ids or [""])[0]
+        self.scenario_id = first
         self.state_id: str | None = None
         self.message = message
         self.busy = ""
@@ -128,6 +137,8 @@ class TitleScreen:
     # --- scenarios ---------------------------------------------------------------------------
 
     def scenario(self, scenario_id: str) -> Scenario | None:
+        if scenario_id not in self.scenarios and scenario_id in self.files:
+            return None
         if scenario_id not in self.scenarios:
             try:
                 self.scenarios[scenario_id] = self.cache.bundled(scenario_id)
@@ -159,9 +170,12 @@ class TitleScreen:
                 object_id="#section_heading")
         y += 28
         titles = {sid: (self.scenario(sid).title if self.scenario(sid) else sid) for sid in self.scenario_ids}
-        options = [(titles[sid], sid) for sid in self.scenario_ids] or [("No scenarios found", "")]
+        titles.update({path: f"{self.scenarios[path].title} ({Path(path).name})" for path in self.files})
+        options = [(titles[sid], sid) for sid in [*self.scenario_ids, *self.files]] or [("No scenarios found", "")]
         current = next((o for o in options if o[1] == self.scenario_id), options[0])
-        self.scenario_menu = UIDropDownMenu(options, current, pygame.Rect(x, y, left_w, 32), m, container=self.root)
+        self.scenario_menu = UIDropDownMenu(options, current, pygame.Rect(x, y, left_w - 150, 32), m, container=self.root)
+        self.open_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 32), "Open a file…", m, container=self.root,
+                                    tool_tip_text="Play any scenario file (YAML): your own or one you were given")
         y += 40
         list_h = max(110, min(220, h - y - 364))
         self.state_list = UISelectionList(pygame.Rect(x, y, left_w - 150, list_h), [], m, container=self.root,
@@ -334,6 +348,15 @@ class TitleScreen:
                 self.host_window = None
             elif window.handle(event):
                 return
+        if event.type == pygame_gui.UI_FILE_DIALOG_PATH_PICKED and event.ui_element is self.file_dialog:
+            if self.file_dialog is not None and self.file_dialog.alive():
+                self.file_dialog.kill()
+            self.file_dialog = None
+            self.open_file(str(event.text))
+            return
+        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.file_dialog:
+            self.file_dialog = None
+            return
         if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.scenario_menu:
             self.scenario_id = self._option_id(event)
             self.state_id = None
@@ -351,7 +374,26 @@ class TitleScreen:
     def _option_id(self, event: pygame.event.Event) -> str:
         text = event.text
         ids = {(self.scenario(s).title if self.scenario(s) else s): s for s in self.scenario_ids}
+        ids.update({f"{self.scenarios[p].title} ({Path(p).name})": p for p in self.files})
         return ids.get(text, text)
+
+    def open_file(self, path: str) -> bool:
+        """Read a scenario file the player picked; it joins the list and is chosen, or its problems show."""
+        try:
+            scenario = self.cache.file(path)
+        except ValueError as exc:
+            lines = str(exc).splitlines()
+            more = f" (and {len(lines) - 3} more lines)" if len(lines) > 3 else ""
+            self.show_message(f"{Path(path).name} cannot be played: " + " · ".join(lines[:3]) + more)
+            return False
+        self.scenarios[path] = scenario
+        if path not in self.files:
+            self.files.append(path)
+        self.scenario_id, self.state_id = path, None
+        self.message = ""
+        self.root.kill()
+        self._build(self.manager.window_resolution)
+        return True
 
     def _button(self, element: Any) -> None:
         if element is self.play_button and self.scenario_id and self.state_id:
@@ -372,5 +414,10 @@ class TitleScreen:
             self.choice = Choice("continue", (game,))
         elif element is self.host_button and self.can_host:
             self.open_host_window()
+        elif element is self.open_button and self.file_dialog is None:
+            self.file_dialog = UIFileDialog(
+                pygame.Rect(160, 60, 560, 440), self.manager, window_title="Open a scenario file",
+                initial_file_path=str(Path.cwd()), allow_picking_directories=False,
+            )
         elif element is self.quit_button:
             self.choice = Choice("quit")
