@@ -376,7 +376,8 @@ def _without_model_rules(
         if info is None or info.annotation is None:
             return None
         try:
-            form: Any = Annotated.__class_getitem__((info.annotation, info))  # type: ignore[attr-defined]
+            # The field's type with its constraints (the FieldInfo as metadata), by public typing syntax.
+            form: Any = Annotated[info.annotation, info]  # type: ignore[name-defined]
             values[name] = TypeAdapter(form).validate_python(value)
         except ValidationError:
             return None
