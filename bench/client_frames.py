@@ -99,8 +99,11 @@ def frame_times(scenario: Scenario, frames: int, label: str, pan: bool = False) 
         options = adj.get(u["location"], ())
         letter = "A" if u["type"] == "army" else "F"
         orders.append(f"{letter} {u['location']} - {options[0]}" if options else f"{letter} {u['location']} H")
-    screen.order_box.orders = orders[:40]
-    screen.order_box.refresh_list()
+    screen.order_box.submit(orders[:40])  # the list is the server's: sent, then drawn as the server holds it
+    for _ in range(200):
+        app.step()
+        if screen.order_box.pending is None:
+            break
     assert screen.side is not None
     screen.side.show("deals")  # the agreements panel: the richest of the side panels
     for _ in range(3):

@@ -744,6 +744,10 @@ class Session:
             command = command_for(state, fields)
         except ValidationError as exc:
             raise SessionError(INVALID_COMMAND, f"invalid command: {describe(exc, tagged=False)}") from None
+        return self._command(member, ref, command)
+
+    def _command(self, member: Member, ref: str | int, command: AnyCommand) -> Step:
+        """Apply a member's rules command as a logged entry, and acknowledge and remember it."""
         entry: Entry = {"k": "cmd", "m": member.id, "c": ref, "cmd": command_json(command)}
         step = self._begin()
         try:
@@ -908,17 +912,9 @@ class Session:
             command = Inject(inject=prepared, card=card)
         except ValidationError as exc:
             raise SessionError(INVALID_COMMAND, f"invalid inject: {describe(exc, tagged=False)}") from None
-        entry: Entry = {"k": "cmd", "m": member.id, "c": ref, "cmd": command_json(command)}
-        step = self._begin()
-        try:
-            facts = self._record(entry, command)
-        except CommandError as exc:
-            self._end()
-            raise SessionError(exc.code, str(exc)) from None
-        step.reply = self._ack(member, ref, self._result(entry, facts))
-        self._remember(member, ref, step.reply)
+        step = self._command(member, ref, command)
         step.new_phase = True  # not a new phase, but as much changes: whole views for everyone
-        return self._end()
+        return step
 
     def _release_due(self) -> None:
         """A movement turn begins: the scenario's injects due by now are released, as logged commands."""
