@@ -256,7 +256,7 @@ class OrderBox:
     def refresh_list(self) -> None:
         orders = self.orders
         given = set(self.given)
-        author = self.given_by()
+        author = self.given_by() if self.state.team_size(self.state.my_state) > 1 else None
         shown = (*orders, self.pending is not None, author, *(o in given for o in orders))
         if shown == self._shown:
             return

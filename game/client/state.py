@@ -424,6 +424,14 @@ class ClientState:
         state = state if state is not None else self.my_state
         return self.table is not None and state in self.table.get("ready", [])
 
+    def team_size(self, state: str | None) -> int:
+        """How many people play `state` (the table's seats say), 0 when unknown: a name beside a
+        message or an order tells something only where a state has a team."""
+        seats = self.table.get("seats", {}) if self.table is not None else {}
+        seat = seats.get(state) if isinstance(seats, dict) and state else None
+        members = seat.get("members") if isinstance(seat, dict) else None
+        return members if isinstance(members, int) else 0
+
     def my_orders(self) -> list[str]:
         """My orders for this phase as the server holds them (notation of docs/rules.md)."""
         me = self._me()

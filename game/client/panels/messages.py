@@ -498,7 +498,7 @@ class MessagesPanel(SidePanel):
             sender = m.get("from", "")
             # The team member who wrote it, beside the state: "Germany · Otto"; mine read "You", a
             # teammate's "France · Bea" (or "You · Bea" while this seat does not know its own name).
-            author = self.authors.get(str(m.get("id")))
+            author = self.authors.get(str(m.get("id"))) if self.state.team_size(sender) > 1 else None
             if sender != self.me or (author and mine is not None and author != mine):
                 who = esc(names.state(sender))
             else:
