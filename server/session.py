@@ -107,6 +107,12 @@ STANDING_KINDS = frozenset({
     "agreement_ratified", "justification", "agreement_renounced", "agreement_breached", "denial", "legitimacy",
 })
 """Public facts of a command that can move a state's public standing (legitimacy, record, reputation)."""
+OBJECTIVE_KINDS = frozenset({
+    "agreement_signed", "agreement_ratified", "agreement_renounced", "agreement_breached", "agreement_leaked",
+    "agreement_expired", "agreement_lapsed", "legitimacy", "backlash", "government_fell", "denial", "justification",
+    "unit_placed", "unit_removed",
+})
+"""Facts within a phase that can move an objective's status (met / not yet / failed) in a seat's `me`."""
 LEADER_KINDS = frozenset({"propose", "counter", "sign", "reject", "renounce", "ratify", "leak", "deny", "justify", "declare_breach"})
 """What only a state's leader may do for it, once the umpire has named one: its agreements."""
 AUTHORED_KINDS = frozenset({"press", "orders"})
@@ -400,6 +406,10 @@ class Session:
                 mine.update(s for s in (fact.get("state"), fact.get("to")) if s in game.diplomacy.trust)
             elif kind == "agreement_renounced":
                 mine.update(p for p in agreements[fact["agreement"]].parties if p != fact["state"])
+            if kind in OBJECTIVE_KINDS:
+                # An objective's status may have moved (a deal signed, a secret exposed, legitimacy):
+                # each state told of the fact gets its own part again, and no state that was not.
+                mine.update(s for s in game.state_ids if visible(audience, s))
             if audience == ALL and kind in STANDING_KINDS:
                 standing = True
         out: list[Event] = []

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from game.rules.agreements import agreement_view
 from game.rules.injects import injects_view
 from game.rules.knowledge import OBSERVER, UMPIRE, visible, visible_events
+from game.rules.objectives import objective_statuses
 
 if TYPE_CHECKING:
     from game.rules.game import Game
@@ -149,6 +150,8 @@ def seat_view(game: Game, state: str) -> dict[str, Any]:
         "trust": dict(d.trust[state]),
         "orders": [o.text for o in game.pending.get(state, ())],
         "actions": [{"kind": k, "target": t} for k, s, t in d.actions if s == state],
+        # Met / not yet / failed, read from what the state may know (exposure, not quieter leaks).
+        "objectives": [o.to_json() for o in objective_statuses(game, state)],
     }
 
 
