@@ -593,22 +593,23 @@ def test_evidence_names_orders_not_unrelated_secrets(game: Game) -> None:
     assert re.search(r"agr-[0-9]+", text.replace(ref, "")) is None
 
 
-def test_july_1914_germany_is_not_told_the_prinetti_barrere_accord() -> None:
-    """The case that was reported: in july-1914, Italy's attack on Germany breaks the secret
-    Prinetti-Barrere accord with France (Italy's neutrality in a war of France and Germany).
-    Germany sees the attack; the accord and its breach stay France's and Italy's."""
+def test_july_1914_germany_is_not_told_a_secret_neutrality_it_was_protected_by() -> None:
+    """The case that was reported (then on a july-1914 whose Prinetti-Barrere accord was written
+    as Italy's neutrality in a war of France and Germany): Italy's attack on Germany breaks a secret
+    neutrality of Italy's towards Germany that Germany never knew.  Germany sees the attack; the
+    agreement and its breach stay France's and Italy's."""
     from game.scenario.loader import load_scenario
 
     scenario = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / "july-1914.yaml")
     game = Game(scenario, 1)
-    accord = game.diplomacy.by_name("prinetti_barrere")
-    assert accord is not None
+    ref = agree(game, ["ita", "fra"], [{"kind": "neutrality", "conflict": ["fra", "ger"], "neutral": ["ita"]}])
+    accord = game.diplomacy.agreements[ref]
     for orders in (["A ven - tyr"], ["A tyr - mun"]):
         turn = game.turn
         game.submit("ita", orders)
         while game.turn == turn:
             game.resolve()
-    assert accord.breaches, "Italy's attack on Munich should break the accord"
+    assert accord.breaches, "Italy's attack on Munich should break the neutrality"
     assert accord.breaches[0]["protected"] == ["ger"] and accord.leak_level == "none"
     assert accord.id not in seen(game, "ger")
     assert not breach_events_seen(game, "ger", accord.id)

@@ -206,7 +206,8 @@ def test_the_grades_of_a_simulated_game_are_per_state(simulated: tuple[dict[str,
 def classroom_record() -> tuple[dict[str, Any], str]:
     """What the server's `get_record` gives, made by hand: Ann and Ben play France, Carl Germany.
     Ann writes twice and proposes a secret non-aggression pact that Carl signs; Ben writes once
-    (a lie) and gives France's orders, whose attack on Alsace breaks the pact."""
+    (a lie) and gives France's orders, whose attack on Alsace breaks the pact and whose march into
+    Belgium breaks the guarantee of 1839."""
     scenario = load_scenario(find_scenario("july-1914"))
     game = Game(scenario, 7)
     by: list[str | None] = []
@@ -224,7 +225,7 @@ def classroom_record() -> tuple[dict[str, Any], str]:
     ref = proposed[0]["agreement"]
     give("m3", {"kind": "sign", "state": "ger", "agreement": ref})
     give("bot", {"kind": "press", "state": "ita", "to": ["fra"], "text": "A bot writes."})
-    give("m2", {"kind": "orders", "state": "fra", "turn": 1, "phase": "movement", "orders": ["A bur - als"]})
+    give("m2", {"kind": "orders", "state": "fra", "turn": 1, "phase": "movement", "orders": ["A bur - als", "A par - bel"]})
     give(None, {"kind": "resolve", "turn": 1, "phase": "movement"})
     record = json.loads(json.dumps(game.record()))
     record.update(

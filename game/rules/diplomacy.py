@@ -151,10 +151,12 @@ class Diplomacy:
 
     # --- reading ---------------------------------------------------------------------------------
 
-    def reputation(self, state: str) -> int:
-        """What everyone can see of a state's record: kept and broken public word, exposed secrets."""
+    def reputation(self, state: str, *, more_breaches: int = 0) -> int:
+        """What everyone can see of a state's record: kept and broken public word, exposed secrets.
+        `more_breaches`: as it would be after that many more public breaches (the forecast's question)."""
         r = self.record[state]
-        return _clamp(50 + 4 * r["kept"] - 12 * r["breached"] - 6 * r["exposed"] - 3 * r["renounced"])
+        breached = r["breached"] + more_breaches
+        return _clamp(50 + 4 * r["kept"] - 12 * breached - 6 * r["exposed"] - 3 * r["renounced"])
 
     def agreements_of(self, state: str) -> list[Agreement]:
         return list(self.by_party[state])

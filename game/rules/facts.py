@@ -506,7 +506,8 @@ class AgreementCard(Fact):
 
 
 class SeatState(Fact):
-    """A state's own part of its view (`me`: treasury, trust, orders, actions): replace it."""
+    """A state's own part of its view (`me`: treasury, trust, orders, actions, objectives, and the
+    forecast of what its orders would break): replace it."""
 
     kind: Literal["me"] = "me"
     me: dict[str, Any]

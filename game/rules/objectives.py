@@ -67,6 +67,8 @@ def objective_statuses(game: Game, state_id: str) -> list[ObjectiveStatus]:
     board, owners, d = game.board, game.owners, game.diplomacy
     names = {t.id: t.name for t in game.scenario.map.territories}
     state_names = {s.id: s.name for s in game.scenario.states}
+    # A title only for an agreement the state knows (an objective may name one it is not party to).
+    titles = {a.name: a.title for a in d.agreements.values() if state_id in a.known_by or not a.secret}
     over = game.phase is None
     supply = sum(1 for t in board.supply if owners.get(t) == state_id)
     out: list[ObjectiveStatus] = []
@@ -99,7 +101,8 @@ def objective_statuses(game: Game, state_id: str) -> list[ObjectiveStatus]:
                 met, detail = False, "the agreement is not in this game"
             else:
                 exposed = a.leak_level == EXPOSED or a.visibility != "secret"
-                met, detail = not exposed, f"“{a.title}”: " + ("exposed" if exposed else "still secret")
+                title = titles.get(o.agreement, o.agreement.replace("_", " "))
+                met, detail = not exposed, f"“{title}”: " + ("exposed" if exposed else "still secret")
             final, points = not met, (o.points if met else 0)
         elif isinstance(o, ObtainAgreementObjective):
             met, worth = d.objective_met(o.kind, state_id, o, d.by_name), o.points
@@ -121,7 +124,7 @@ def objective_statuses(game: Game, state_id: str) -> list[ObjectiveStatus]:
         else:  # pragma: no cover - the Objective union is closed; a new kind must be added here
             raise TypeError(f"objective kind {o.kind!r} has no status")
         status: Status = "met" if met else ("failed" if final or over else "not_yet")
-        summary = objective_summary(o, names, state_names)
+        summary = objective_summary(o, names, state_names, titles)
         out.append(ObjectiveStatus(state_id, o.kind, summary, o.description or summary, status, detail,
                                    points, worth))
     return out
@@ -132,8 +135,10 @@ def all_objective_statuses(game: Game) -> dict[str, list[ObjectiveStatus]]:
     return {s.id: objective_statuses(game, s.id) for s in game.scenario.states}
 
 
-def objective_summary(o: object, names: dict[str, str], state_names: dict[str, str]) -> str:
-    """An objective in a few plain words, from its kind and fields."""
+def objective_summary(
+    o: object, names: dict[str, str], state_names: dict[str, str], titles: dict[str, str] | None = None
+) -> str:
+    """An objective in a few plain words, from its kind and fields (`titles`: agreement titles by id)."""
     if isinstance(o, HoldObjective):
         return "Hold " + ", ".join(names.get(t, t) for t in o.territories)
     if isinstance(o, SupplyObjective):
@@ -143,7 +148,8 @@ def objective_summary(o: object, names: dict[str, str], state_names: dict[str, s
     if isinstance(o, PreventObjective):
         return f"Keep {', '.join(names.get(t, t) for t in o.territories)} from {state_names.get(o.rival, o.rival)}"
     if isinstance(o, KeepSecretObjective):
-        return f"Keep the secret {o.agreement.replace('_', ' ')} from exposure"
+        title = (titles or {}).get(o.agreement)
+        return f"Keep “{title}” secret" if title else f"Keep the secret {o.agreement.replace('_', ' ')} from exposure"
     if isinstance(o, ObtainAgreementObjective):
         return f"Obtain {o.clause.replace('_', ' ')} with {state_names.get(o.partner, o.partner)}"
     if isinstance(o, LegitimacyObjective):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from game.rules.agreements import agreement_view
+from game.rules.forecast import breach_forecast
 from game.rules.injects import injects_view
 from game.rules.knowledge import OBSERVER, UMPIRE, visible, visible_events
 from game.rules.objectives import objective_statuses
@@ -152,6 +153,8 @@ def seat_view(game: Game, state: str) -> dict[str, Any]:
         "actions": [{"kind": k, "target": t} for k, s, t in d.actions if s == state],
         # Met / not yet / failed, read from what the state may know (exposure, not quieter leaks).
         "objectives": [o.to_json() for o in objective_statuses(game, state)],
+        # What its orders given so far would break, and at what price, if the others held.
+        "forecast": [w.to_json() for w in breach_forecast(game, state)],
     }
 
 
