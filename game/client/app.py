@@ -310,6 +310,8 @@ class ClientApp:
         elif self.title is not None and self.title.choice is not None:
             choice, self.title.choice = self.title.choice, None
             self._start_choice(choice)
+        elif self.title is not None:
+            self.title.update()
         self.manager.update(dt)
         self._update_caption()
         self._draw()

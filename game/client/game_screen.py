@@ -25,6 +25,7 @@ from game.client.panels import (
     AgreementsPanel,
     IntelPanel,
     MessagesPanel,
+    ObjectivesPanel,
     TurnReportWindow,
 )
 from game.client.playback import Playback
@@ -47,6 +48,7 @@ PANEL_TABS: tuple[tuple[str, str, Any], ...] = (
     ("talk", "Talk", MessagesPanel),
     ("deals", "Deals", AgreementsPanel),
     ("news", "News", IntelPanel),
+    ("goals", "Goals", ObjectivesPanel),
 )
 """The side tabs after the orders: key (for shortcuts), title, panel class (game/client/panels)."""
 
@@ -166,7 +168,8 @@ class GameScreen:
         w, h = self.size
         map_rect, side_rect, bar_rect = self._layout(w, h)
         self.map_view = MapView(self.manager, scenario, map_rect, self.board)
-        self.status_bar = StatusBar(self.manager, bar_rect, scenario, self.board, self.send)
+        self.status_bar = StatusBar(self.manager, bar_rect, scenario, self.board, self.send,
+                                    on_objectives=self.show_objectives)
         self.side = SideArea(self.manager, side_rect, self._tabs(), unread=self.state)
 
     def _layout(self, w: int, h: int) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
@@ -372,6 +375,8 @@ class GameScreen:
             self.side.show("talk")
         elif key == pygame.K_i:
             self.side.show("news")
+        elif key == pygame.K_g:
+            self.show_objectives()
         elif key == pygame.K_n:
             self.open_draft()
         elif key == pygame.K_t:
@@ -381,6 +386,19 @@ class GameScreen:
         return True
 
     # --- windows of the panels ---------------------------------------------------------------
+
+    def show_objectives(self) -> None:
+        """My objectives and how they stand (G, and the status bar's Objectives button)."""
+        if self.side is not None:
+            self.side.show("goals")
+
+    @property
+    def objectives_panel(self) -> ObjectivesPanel | None:
+        """The Goals tab's panel, once it was first shown."""
+        if self.side is None or not any(t.key == "goals" for t in self.side.tabs):
+            return None
+        panel = self.side.tab("goals").panel
+        return panel if isinstance(panel, ObjectivesPanel) else None
 
     def open_draft(self, parties: list[str] | None = None) -> Any:
         """The agreement drafting window (N)."""

@@ -13,6 +13,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("N", "new agreement"),
     ("M", "messages"),
     ("I", "intelligence and news"),
+    ("G", "my objectives (goals) and how they stand"),
     ("T", "last turn report"),
     ("V / S / C / H", "move / support / convoy / hold mode"),
     ("Shift-click, Ctrl-click", "support / convoy with the selected unit"),

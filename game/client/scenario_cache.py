@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,24 @@ def wire_text(data: dict[str, Any]) -> str:
 YamlReader = Callable[[str, str], Scenario]
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size (None when it cannot be read)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
 class ScenarioCache:
     """Scenarios by the SHA-256 of their source, in memory and on disk."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = (directory if directory is not None else cache_dir()) / _model_version()
         self._memory: dict[str, Scenario] = {}
+        self._files: dict[Path, tuple[tuple[int, int], Scenario]] = {}
+        """Bundled scenarios already read, by path, with the file's (mtime, size) then: the title
+        screen's gallery asks for every one of them each time it is built."""
 
     read_yaml: YamlReader | None = None
     """Reads a scenario file's text (the scenario loader, `game.scenario.loader.load_scenario_text`).
@@ -87,6 +100,10 @@ class ScenarioCache:
         path = BUNDLED_DIR / f"{scenario_id}.yaml"
         if "/" in scenario_id or "\\" in scenario_id or not path.is_file():
             raise KeyError(scenario_id)
+        known = self.peek_bundled(scenario_id)
+        if known is not None:
+            return known
+        stamp = _stamp(path)
         text = path.read_text(encoding="utf-8")
 
         def parse() -> Scenario:
@@ -95,7 +112,19 @@ class ScenarioCache:
                 raise KeyError(f"{scenario_id}: no scenario file reader was given to the client")
             return reader(text, path.name)
 
-        return self._cached(text, parse)
+        scenario = self._cached(text, parse)
+        if stamp is not None:
+            self._files[path] = (stamp, scenario)
+        return scenario
+
+    def peek_bundled(self, scenario_id: str) -> Scenario | None:
+        """A bundled scenario if it was read before and its file has not changed since, else None
+        (never reads the file)."""
+        path = BUNDLED_DIR / f"{scenario_id}.yaml"
+        known = self._files.get(path)
+        if known is None or "/" in scenario_id or "\\" in scenario_id:
+            return None
+        return known[1] if _stamp(path) == known[0] else None
 
     def file(self, path: str) -> Scenario:
         """Any scenario file, read by the scenario loader (its problems, with their lines, in the
@@ -143,7 +172,7 @@ class ScenarioCache:
         """Write atomically: a half-written file is never read back.  A cache that cannot be
         written (read-only home) only costs time."""
         path = self.directory / f"{key}.json"
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # the gallery's worker writes too
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             partial.write_text(scenario.model_dump_json(), encoding="utf-8")

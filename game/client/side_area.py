@@ -74,13 +74,23 @@ class SideArea:
     def _content_rect(self) -> pygame.Rect:
         return pygame.Rect(self.rect.x, self.rect.y + TAB_H, self.rect.w, self.rect.h - TAB_H)
 
+    def _tab_spans(self) -> list[tuple[int, int]]:
+        """(x, width) of each tab: shared in proportion to the titles' lengths, with room for a
+        count, so five tabs still read whole in the narrowest side area."""
+        weights = [len(t.title) + 4 for t in self.tabs]
+        total = max(1, sum(weights))
+        spans, x = [], self.rect.x
+        for i, weight in enumerate(weights):
+            w = self.rect.right - x if i == len(weights) - 1 else round(self.rect.w * weight / total)
+            spans.append((x, w))
+            x += w
+        return spans
+
     def _build(self) -> None:
-        width = self.rect.w // max(1, len(self.tabs))
         content = self._content_rect()
-        for i, tab in enumerate(self.tabs):
-            w = width if i < len(self.tabs) - 1 else self.rect.w - width * i
+        for tab, (x, w) in zip(self.tabs, self._tab_spans(), strict=True):
             tab.button = UIButton(
-                pygame.Rect(self.rect.x + i * width, self.rect.y, w, TAB_H),
+                pygame.Rect(x, self.rect.y, w, TAB_H),
                 tab.title,
                 self.manager,
                 object_id=pygame_gui.core.ObjectID(class_id="@side_tab", object_id=f"#tab_{tab.key}"),
@@ -133,14 +143,12 @@ class SideArea:
     def set_rect(self, rect: pygame.Rect) -> None:
         """Re-lay the tabs and panels for a new window size (panels keep their own state)."""
         self.rect = pygame.Rect(rect)
-        width = self.rect.w // max(1, len(self.tabs))
         content = self._content_rect()
-        for i, tab in enumerate(self.tabs):
+        for tab, (x, w) in zip(self.tabs, self._tab_spans(), strict=True):
             assert tab.container is not None and tab.button is not None
             # pygame_gui cannot build some widgets (scrolling containers) inside a hidden container.
             tab.container.show()
-            w = width if i < len(self.tabs) - 1 else self.rect.w - width * i
-            tab.button.set_relative_position((self.rect.x + i * width, self.rect.y))
+            tab.button.set_relative_position((x, self.rect.y))
             tab.button.set_dimensions((w, TAB_H))
             tab.container.set_relative_position(content.topleft)
             tab.container.set_dimensions(content.size)

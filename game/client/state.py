@@ -9,7 +9,8 @@ view["agreements"], upserted by id), `me` (view["me"], replaced) and `standing`
 happens, with no wait for the next phase; only the resolution of a phase brings a new view.
 
 What arrived that the player has not yet looked at is counted per topic (the side tabs:
-talk, deals, orders, news) until the tab is opened (`unread_count`, `mark_read`).
+talk, deals, orders, news, goals — an objective whose status changed) until the tab is opened
+(`unread_count`, `mark_read`).
 
 `revision` counts changes so the UI redraws only when something changed.
 """
@@ -27,7 +28,7 @@ Message = dict[str, Any]
 NEWS_LIMIT = 2000
 REPLIES_LIMIT = 256
 REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "scenario", "record"})
-TOPICS = ("orders", "talk", "deals", "news")
+TOPICS = ("orders", "talk", "deals", "news", "goals")
 """What the side tabs count as unread (their keys)."""
 
 DEAL_KINDS = frozenset({
@@ -134,7 +135,11 @@ class ClientState:
             self.scenario_id = data.get("id", self.scenario_id)
 
     def _view(self, message: Message) -> None:
-        self.view = message.get("view")
+        new = message.get("view")
+        if isinstance(new, dict) and self.view is not None:  # a resolved phase moves objectives too
+            for changed in self._objectives_changed(new.get("me")):
+                self.unread["goals"].add(f"{new.get('turn')}:{new.get('phase')}:{changed}")
+        self.view = new
         self.table = message.get("table")
         self.v = int(message.get("v", self.v))
         self.events = []
@@ -353,6 +358,9 @@ class ClientState:
                 self.unread["deals"].add(str(card.get("id")))
         if kind in NEWS_KINDS:
             self.unread["news"].add(key)
+        if kind == "me":
+            for changed in self._objectives_changed(event.get("me")):
+                self.unread["goals"].add(changed)
         if kind in ("orders_submitted", "me"):
             orders = event.get("orders") if kind == "orders_submitted" else (event.get("me") or {}).get("orders")
             if (
@@ -362,6 +370,20 @@ class ClientState:
                 and orders != self.sent_orders
             ):
                 self.unread["orders"].add(key)  # a teammate's orders
+
+    def _objectives_changed(self, me: object) -> list[str]:
+        """Keys of my objectives whose status a new `me` changes (each status once: met, then lost
+        again, counts twice)."""
+        before = self._me() or {}
+        old, new = before.get("objectives"), me.get("objectives") if isinstance(me, dict) else None
+        if not isinstance(old, list) or not isinstance(new, list):
+            return []
+        out = []
+        for i, o in enumerate(new):
+            was = old[i] if i < len(old) else None
+            if isinstance(o, dict) and isinstance(was, dict) and was.get("status") != o.get("status"):
+                out.append(f"{i}:{o.get('kind')}:{o.get('status')}")
+        return out
 
     def unread_count(self, topic: str) -> int:
         """How many things arrived for this tab since it was last open."""

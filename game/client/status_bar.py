@@ -1,7 +1,8 @@
 """The status bar along the bottom: always there, whatever panel or window is open.
 
-Turn, season and phase; the clock; the ready toggle; my score and objectives; my legitimacy
-and trust at a glance; the connection.  Labels are set only when their text changes, since
+Turn, season and phase; the clock; the ready toggle; my score and how my objectives stand
+(the button opens the objectives panel); my legitimacy and trust at a glance; which state I
+play; the connection.  Labels are set only when their text changes, since
 pygame_gui re-renders a label's text on every `set_text`.
 """
 
@@ -12,8 +13,10 @@ from typing import Any, Protocol
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UIPanel
+from pygame_gui.elements import UIButton, UIImage, UILabel, UIPanel
 
+from game.client.panels.names import esc
+from game.client.panels.objectives import STATUS_MARKS, objectives_of, points_text, tally
 from game.rules.board import Board
 from game.rules.scenario import Scenario
 from game.rules.scoring import objective_points
@@ -51,14 +54,29 @@ def clock_text(remaining: float | None, table: Mapping[str, Any] | None) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-def objectives_text(scenario: Scenario, me: str) -> str:
-    """My objectives, one a line, for the objectives tooltip."""
-    try:
-        state = scenario.state(me)
-    except KeyError:
-        return "No objectives."
-    lines = [f"• {o.description or o.kind} ({o.points} pt)" for o in state.objectives]
-    return "<br>".join(lines) or "No objectives: hold as many supply territories as you can."
+def objectives_text(scenario: Scenario, me: str, view: Mapping[str, Any] | None = None) -> str:
+    """My objectives, one a line with its status, for the objectives tooltip."""
+    objectives = objectives_of(view, scenario, me)
+    lines = []
+    for o in objectives:
+        mark = STATUS_MARKS.get(o.get("status") or "")
+        status = f"<font color='{mark.colour}'>{mark.symbol} {mark.word.lower()}</font> " if mark else "• "
+        lines.append(f"{status}{esc(str(o.get('summary') or o.get('description') or o.get('kind')))} "
+                     f"({esc(points_text(o))})")
+    if not lines:
+        return "No objectives: hold as many supply territories as you can."
+    return "<br>".join(lines) + "<br><i>Click (or G) for the whole panel</i>"
+
+
+def objectives_button_text(objectives: list[dict[str, Any]]) -> str:
+    """The button: how many of my objectives are met (a failed one said too)."""
+    if not objectives or all(o.get("status") is None for o in objectives):
+        return "Objectives ▸"
+    counts = tally(objectives)
+    text = f"Objectives {counts['met']}/{len(objectives)} ✓"
+    if counts["failed"]:
+        text += f" · {counts['failed']} ✗"
+    return text + " ▸"
 
 
 def map_score(scenario: Scenario, board: Board, owners: Mapping[str, str | None], me: str) -> int:
@@ -80,14 +98,19 @@ class StatusBar:
         scenario: Scenario,
         board: Board,
         send: Callable[[dict[str, object]], object],
+        *,
+        on_objectives: Callable[[], None] | None = None,
     ) -> None:
         self.manager = manager
         self.scenario = scenario
         self.board = board
         self.send = send
+        self.on_objectives = on_objectives
+        """Opens the objectives panel (the game screen's); without it the button only has its tooltip."""
         self.ready = False
         self._texts: dict[str, str] = {}
         self._score_key: object = None
+        self._told: object = None
         self._build(pygame.Rect(rect))
 
     def _build(self, rect: pygame.Rect) -> None:
@@ -109,16 +132,20 @@ class StatusBar:
                                      tool_tip_text="Tell the umpire your orders are final for this phase (R)",
                                      object_id="#ready_button")
         x += 140
-        rest = w - x - 150
+        rest = w - x - 180
         col = max(150, rest // 2)
         self.score = UILabel(pygame.Rect(x, 6, col, 24), "", m, container=self.panel, object_id="#status_turn")
-        self.objectives = UIButton(pygame.Rect(x, 32, min(col - 10, 170), 24), "Objectives ▸", m,
+        self.objectives = UIButton(pygame.Rect(x, 32, min(col - 10, 190), 24), "Objectives ▸", m,
                                    container=self.panel, tool_tip_text="", object_id="#status_small")
         x += col
         self.legitimacy = UILabel(pygame.Rect(x, 6, col, 24), "", m, container=self.panel)
         self.trust = UIButton(pygame.Rect(x, 32, min(col - 10, 230), 24), "", m, container=self.panel,
                               tool_tip_text="", object_id="#status_small")
-        self.connection = UILabel(pygame.Rect(w - 150, 18, 140, 26), "", m, container=self.panel)
+        self.swatch = UIImage(pygame.Rect(w - 178, 12, 12, 12), pygame.Surface((12, 12)), m, container=self.panel)
+        self.swatch.hide()
+        self.playing = UILabel(pygame.Rect(w - 162, 6, 154, 24), "", m, container=self.panel,
+                               object_id="#status_playing")
+        self.connection = UILabel(pygame.Rect(w - 180, 32, 172, 22), "", m, container=self.panel)
         self._texts = {}
         self._score_key = None
 
@@ -173,17 +200,36 @@ class StatusBar:
         owners = view.get("map", {}).get("owners", {})
         mine = next((s for s in view.get("states", []) if s.get("id") == me), {})
         trust = view.get("me", {}).get("trust", {})
-        key = (id(owners), tuple(sorted(trust.items())), mine.get("legitimacy"))
-        if key == self._score_key:
+        # A `me` delta or a new view replaces the objectives' list: its identity says whether they moved.
+        told = view.get("me", {}).get("objectives")
+        key = (id(owners), tuple(sorted(trust.items())), mine.get("legitimacy"), id(told), me)
+        if key == self._score_key and told is self._told:
             return
-        self._score_key = key
-        score = map_score(self.scenario, self.board, owners, me) if me else 0
+        self._score_key, self._told = key, told
+        objectives = objectives_of(view, self.scenario, me)
         supply = mine.get("supply", 0)
+        if any(o.get("status") is not None for o in objectives):
+            # The rules' own points as the game stands (every objective, diplomatic ones too).
+            score = int(supply) + sum(int(o.get("points") or 0) for o in objectives)
+        else:
+            score = map_score(self.scenario, self.board, owners, me) if me else 0
         self._set("score", self.score, f"Score {score} · {supply} supply")
-        self.objectives.set_tooltip(objectives_text(self.scenario, me))
+        self._set("objectives", self.objectives, objectives_button_text(objectives))
+        self.objectives.set_tooltip(objectives_text(self.scenario, me, view))
+        names = {s.id: s.name for s in self.scenario.states}
+        if self._texts.get("playing") != me:
+            self._texts["playing"] = me
+            self.playing.set_text(names.get(me, me.upper()) if me else "")
+            self.playing.set_tooltip(f"You play {names.get(me, me.upper())}" if me else "")
+            colours = {s.id: s.colour for s in self.scenario.states}
+            if me in colours:
+                swatch = pygame.Surface((12, 12))
+                swatch.fill((20, 24, 28))
+                swatch.fill(pygame.Color(colours[me]), pygame.Rect(1, 1, 10, 10))
+                self.swatch.set_image(swatch)
+                self.swatch.show()
         legitimacy = mine.get("legitimacy")
         self._set("legitimacy", self.legitimacy, f"Legitimacy {legitimacy}" if legitimacy is not None else "")
-        names = {s.id: s.name for s in self.scenario.states}
         if trust:
             low = min(trust, key=lambda s: (trust[s], s))
             avg = round(sum(trust.values()) / len(trust))
@@ -204,5 +250,9 @@ class StatusBar:
     def process_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.ready_button:
             self.toggle_ready()
+            return True
+        if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.objectives:
+            if self.on_objectives is not None:
+                self.on_objectives()
             return True
         return False

@@ -3,8 +3,10 @@ by address and code, host a class game (game/client/host_window.py), continue an
 local game, or quit.
 
 It only chooses; starting a game (which may take a moment: the embedded server starts) is
-the app's job, off the UI thread.  Scenarios are the bundled ones, read through the scenario
-cache so that only the first start ever parses their YAML.
+the app's job, off the UI thread.  Scenarios are the bundled ones (every scenarios/*.yaml),
+shown as a gallery of cards with their maps (game/client/gallery.py; a click or the Left and
+Right keys choose one), and any file opened with "Open a scenario file…"; they are read
+through the scenario cache so that only the first start ever parses their YAML.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import pygame_gui
 from pygame_gui.elements import (
     UIButton,
     UIDropDownMenu,
-    UIImage,
     UILabel,
     UIPanel,
     UISelectionList,
@@ -28,9 +29,9 @@ from pygame_gui.elements import (
 )
 from pygame_gui.windows import UIFileDialog
 
+from game.client.gallery import THUMBNAILS, ScenarioGallery
 from game.client.host_window import HostWindow
 from game.client.scenario_cache import ScenarioCache
-from game.render import Camera, MapPicture, MapRenderer
 from game.rules.scenario import Scenario
 
 REGIMES = {"constitutional_monarchy": "constitutional monarchy"}
@@ -87,17 +88,14 @@ def _status_html(text: str) -> str:
     return f"<font color='#ff9c7a'>{html.escape(text)}</font>" if text else ""
 
 
+def _typing(manager: pygame_gui.UIManager) -> bool:
+    """Whether keys go into a text field (then the arrows move its cursor, not the gallery)."""
+    return any(isinstance(e, UITextEntryLine) for e in manager.get_focus_set() or ())
+
+
 def _paragraphs(text: str) -> str:
     blocks = [" ".join(b.split()) for b in text.strip().split("\n\n")]
     return "<br><br>".join(html.escape(b) for b in blocks if b) + "<br>"
-
-
-def map_thumbnail(renderer: MapRenderer, scenario: Scenario, size: tuple[int, int], state_id: str | None) -> pygame.Surface:
-    """The scenario's opening map at `size`, the chosen state's home territories outlined."""
-    surface = pygame.Surface(size)
-    homes = {t.id for t in scenario.map.territories if state_id and t.home == state_id}
-    renderer.draw(surface, MapPicture.from_scenario(scenario).with_highlight(homes))
-    return surface
 
 
 class TitleScreen:
@@ -130,8 +128,9 @@ class TitleScreen:
         self.state_id: str | None = None
         self.message = message
         self.busy = ""
-        self._renderers: dict[str, MapRenderer] = {}
-        self.thumbnail: UIImage | None = None
+        self.thumbnails = THUMBNAILS
+        """The gallery's drawn maps (kept for the program's life: a title screen built again shows them at once)."""
+        self.gallery: ScenarioGallery | None = None
         self._build(manager.window_resolution)
 
     # --- scenarios ---------------------------------------------------------------------------
@@ -145,6 +144,29 @@ class TitleScreen:
             except Exception:  # a broken bundled file shows as missing, not a crash
                 return None
         return self.scenarios[scenario_id]
+
+    def _known(self, scenario_id: str) -> Scenario | None:
+        """A scenario already in memory (never reads a file): the gallery's quick look."""
+        if scenario_id in self.scenarios:
+            return self.scenarios[scenario_id]
+        if scenario_id in self.files:
+            return None
+        found = self.cache.peek_bundled(scenario_id)
+        if found is not None:
+            self.scenarios[scenario_id] = found
+        return found
+
+    def choose_scenario(self, scenario_id: str) -> None:
+        """Choose a scenario (what a click on its card does): its states, briefing and objectives show."""
+        if scenario_id == self.scenario_id or self.scenario(scenario_id) is None:
+            return
+        self.scenario_id, self.state_id = scenario_id, None
+        self._fill_states()
+
+    def update(self) -> None:
+        """Each frame: the gallery shows the maps its worker drew, and asks for the next."""
+        if self.gallery is not None and not self.busy:
+            self.gallery.step()
 
     def playable(self, scenario: Scenario | None) -> list[tuple[str, str]]:
         if scenario is None:
@@ -169,12 +191,10 @@ class TitleScreen:
         UILabel(pygame.Rect(x, y, left_w, 24), "Play against bots", m, container=self.root,
                 object_id="#section_heading")
         y += 28
-        titles = {sid: (self.scenario(sid).title if self.scenario(sid) else sid) for sid in self.scenario_ids}
-        titles.update({path: f"{self.scenarios[path].title} ({Path(path).name})" for path in self.files})
-        options = [(titles[sid], sid) for sid in [*self.scenario_ids, *self.files]] or [("No scenarios found", "")]
-        current = next((o for o in options if o[1] == self.scenario_id), options[0])
-        self.scenario_menu = UIDropDownMenu(options, current, pygame.Rect(x, y, left_w - 150, 32), m, container=self.root)
-        self.open_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 32), "Open a file…", m, container=self.root,
+        self.scenario_label = UILabel(pygame.Rect(x, y, left_w - 196, 32), "", m, container=self.root,
+                                      object_id="#chosen_scenario")
+        self.open_button = UIButton(pygame.Rect(x + left_w - 184, y, 184, 32), "Open a scenario file…", m,
+                                    container=self.root,
                                     tool_tip_text="Play any scenario file (YAML): your own or one you were given")
         y += 40
         list_h = max(110, min(220, h - y - 364))
@@ -226,14 +246,15 @@ class TitleScreen:
                 m, container=self.root, object_id="#status_small")
         bx = x + left_w + 32
         self.right = pygame.Rect(bx, 28, w - bx - 32, h - 56)
-        scenario = self.scenario(self.scenario_id)
-        thumb_h = 0
-        if scenario is not None:
-            thumb_h = min(int(self.right.h * 0.45), int(self.right.w * scenario.map.height / scenario.map.width))
-        thumb_w = min(self.right.w, round(thumb_h * scenario.map.width / scenario.map.height)) if scenario else 0
-        self.thumb_rect = pygame.Rect(bx + (self.right.w - thumb_w) // 2, 28, thumb_w, thumb_h)
-        self.thumbnail = None
-        brief_y = 28 + thumb_h + (10 if thumb_h else 0)
+        self.scenario(self.scenario_id)  # the chosen one is read here, before the gallery's worker would
+        keys = [*self.scenario_ids, *self.files]
+        gallery_h = ScenarioGallery.height_for(self.right.w, max(1, len(keys)), int(self.right.h * 0.52))
+        self.gallery = ScenarioGallery(
+            m, pygame.Rect(bx, 28, self.right.w, gallery_h), keys, self.scenario, peek=self._known,
+            container=self.root, selected=self.scenario_id, state_id=self.state_id,
+            labels={path: Path(path).name for path in self.files}, shelf=self.thumbnails,
+        )
+        brief_y = 28 + gallery_h + 12
         self.briefing = UITextBox("", pygame.Rect(bx, brief_y, self.right.w, h - brief_y - 28), m,
                                   container=self.root, object_id="#briefing")
         self._fill_states()
@@ -263,21 +284,13 @@ class TitleScreen:
         scenario = self.scenario(self.scenario_id)
         text = briefing_html(scenario, self.state_id) if scenario else "No scenario."
         self.briefing.set_text(text)
-        self._show_thumbnail(scenario)
-
-    def _show_thumbnail(self, scenario: Scenario | None) -> None:
-        if self.thumbnail is not None:
-            self.thumbnail.kill()
-            self.thumbnail = None
-        if scenario is None or self.thumb_rect.h < 40:
-            return
-        size = self.thumb_rect.size
-        renderer = self._renderers.get(scenario.id)
-        if renderer is None:
-            renderer = MapRenderer(scenario, camera=Camera((scenario.map.width, scenario.map.height), size))
-            self._renderers[scenario.id] = renderer
-        image = map_thumbnail(renderer, scenario, size, self.state_id)
-        self.thumbnail = UIImage(self.thumb_rect, image, self.manager, container=self.root)
+        if scenario is not None:
+            self.scenario_label.set_text(scenario.title)
+            self.scenario_label.set_tooltip(scenario.title)
+        else:
+            self.scenario_label.set_text("No scenario")
+        if self.gallery is not None:
+            self.gallery.select(self.scenario_id, self.state_id)
 
     def resize(self, size: tuple[int, int]) -> None:
         self.root.kill()
@@ -357,10 +370,11 @@ class TitleScreen:
         if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.file_dialog:
             self.file_dialog = None
             return
-        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED and event.ui_element is self.scenario_menu:
-            self.scenario_id = self._option_id(event)
-            self.state_id = None
-            self._fill_states()
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_LEFT, pygame.K_RIGHT) and not _typing(self.manager):
+            after = self.gallery.neighbour(self.scenario_id, 1 if event.key == pygame.K_RIGHT else -1) \
+                if self.gallery is not None else None
+            if after is not None:
+                self.choose_scenario(after)
         elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.state_list:
             sid = next((sid for n, sid in self._states if n == event.text), None)
             if sid is not None:
@@ -370,12 +384,6 @@ class TitleScreen:
             self._button(event.ui_element)
         elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element in (self.address, self.code, self.name):
             self._button(self.join_button)
-
-    def _option_id(self, event: pygame.event.Event) -> str:
-        text = event.text
-        ids = {(self.scenario(s).title if self.scenario(s) else s): s for s in self.scenario_ids}
-        ids.update({f"{self.scenarios[p].title} ({Path(p).name})": p for p in self.files})
-        return ids.get(text, text)
 
     def open_file(self, path: str) -> bool:
         """Read a scenario file the player picked; it joins the list and is chosen, or its problems show."""
@@ -396,7 +404,10 @@ class TitleScreen:
         return True
 
     def _button(self, element: Any) -> None:
-        if element is self.play_button and self.scenario_id and self.state_id:
+        chosen = self.gallery.key_of(element) if self.gallery is not None else None
+        if chosen is not None:
+            self.choose_scenario(chosen)
+        elif element is self.play_button and self.scenario_id and self.state_id:
             self.choice = Choice("play", (self.scenario_id, self.state_id))
         elif element is self.join_button:
             url, code = self.address.get_text().strip(), self.code.get_text().strip()

@@ -1,5 +1,5 @@
-"""The diplomacy side of the client: messages, agreements, intelligence, the drafting window
-and the turn report.
+"""The diplomacy side of the client: messages, agreements, intelligence, my objectives, the
+drafting window and the turn report.
 
 Each panel is built as ``XPanel(manager, rect, state, send, *, container=None)`` over a
 `ClientState` (game/client/state.py) and a `send` that queues a protocol message; it reads
@@ -12,6 +12,7 @@ from game.client.panels.draft import AgreementDraftWindow
 from game.client.panels.intel import IntelPanel
 from game.client.panels.messages import MessagesPanel
 from game.client.panels.names import Names
+from game.client.panels.objectives import ObjectivesPanel
 from game.client.panels.report import TurnReportWindow, report_html
 
 IntelligencePanel = IntelPanel
@@ -25,6 +26,7 @@ __all__ = [
     "IntelligencePanel",
     "MessagesPanel",
     "Names",
+    "ObjectivesPanel",
     "TurnReportWindow",
     "report_html",
 ]
