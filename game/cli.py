@@ -32,17 +32,26 @@ def scenario_validate(
 
 
 @scenario_app.command("schema")
-def scenario_schema() -> None:
-    """Print the JSON Schema of scenario files (for editors)."""
-    from game.scenario.schema import schema_text
+def scenario_schema(
+    map_spec: Annotated[
+        bool, typer.Option("--map", help="Print the schema of map specs (scenarios/maps/*.yaml) instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of scenario files, or of map specs with --map (for editors)."""
+    from game.scenario.schema import mapspec_schema_text, schema_text
 
-    typer.echo(schema_text(), nl=False)
+    typer.echo(mapspec_schema_text() if map_spec else schema_text(), nl=False)
 
 
 @scenario_app.command("build-map")
 def scenario_build_map(
     spec: Annotated[Path, typer.Argument(help="Map spec (YAML), e.g. scenarios/maps/july-1914.yaml.")],
-    into: Annotated[Path, typer.Option("--into", help="Scenario file whose map section is (re)written.")],
+    into: Annotated[
+        Path,
+        typer.Option(
+            "--into", help="Scenario file whose map section is (re)written (created if missing; its folder must exist)."
+        ),
+    ],
 ) -> None:
     """Build a scenario's map from real geography and write it into the scenario file."""
     from game.scenario.mapbuild.command import build_map_command
@@ -55,11 +64,45 @@ def scenario_preview(
     file: Annotated[Path, typer.Argument(help="Scenario file.")],
     out: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path("map.png"),
     width: Annotated[int, typer.Option(help="Image width in pixels.")] = 1400,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Draw again each time the file is saved, until Ctrl-C.")
+    ] = False,
 ) -> None:
     """Draw a scenario's map to a PNG file, headless."""
-    from game.scenario.preview import preview_command
+    from game.scenario.preview import preview_command, watch_command
 
-    raise typer.Exit(preview_command(file, out, width))
+    raise typer.Exit(watch_command(file, out, width) if watch else preview_command(file, out, width))
+
+
+@scenario_app.command("new")
+def scenario_new(
+    scenario_id: Annotated[str, typer.Argument(metavar="ID", help="The new scenario's id, e.g. baltic-1864.")],
+    into: Annotated[
+        Path, typer.Option("--into", help="Folder for ID.yaml and maps/ID.yaml (default: the current folder).")
+    ] = Path("."),
+) -> None:
+    """Start a new scenario: a small, playable ID.yaml and its map spec maps/ID.yaml, every field explained."""
+    from game.scenario.skeleton import new_scenario_command
+
+    raise typer.Exit(new_scenario_command(scenario_id, into))
+
+
+@scenario_app.command("playtest")
+def scenario_playtest(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Scenario file, or a bundled scenario's id.")],
+    games: Annotated[int, typer.Option("--games", help="Games to play, one per seed.")] = 20,
+    turns: Annotated[int, typer.Option("--turns", help="Movement turns per game (at most).")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the first game; the others follow it.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", help="Games played at once, in as many processes.")] = 1,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the figures (the sheet and every game's) to this file.")
+    ] = None,
+) -> None:
+    """Play many seeded games with bots in every seat and print the balance sheet: wins and scores per
+    state, how often each objective is met, each starting agreement's fate, how often secrets leak."""
+    from game.playtest import playtest_command
+
+    raise typer.Exit(playtest_command(file, games, turns, seed, jobs, json_out))
 
 
 @app.command("play")

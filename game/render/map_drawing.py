@@ -4,7 +4,9 @@ Drawing is split in two layers.  The static layer (fills, borders, names, supply
 depends only on the camera's scale and who holds what, so it is drawn once into a cached
 tile a little larger than the view and re-used while the view pans inside it.  Units,
 arrows and highlights change every frame and are drawn over it.  Projected polygons are
-cached per scale, so a pan never re-projects the map.
+cached per scale, so a pan never re-projects the map.  Names are placed once per scale by
+`game.render.labels` (inside their territory, clear of each other, of supply marks and of
+the spots where units stand); `label_layout` gives that placement as data.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pygame
 
 from game.render import arrows as arrow_drawing
 from game.render.camera import Camera
-from game.render.fonts import Face, halo_text
+from game.render.fonts import halo_text
 from game.render.geometry import (
     BBox,
     EdgeStyle,
@@ -31,9 +33,10 @@ from game.render.geometry import (
     point_in_shape,
     ring_area,
 )
+from game.render.labels import LabelLayout, LabelTarget, block_size, face_of, place_labels
 from game.render.map_picture import MapPicture, UnitMark, split_location
 from game.render.palette import DEFAULT_PALETTE, RGB, Palette, darken, fallback_state_colour, hex_to_rgb, mix
-from game.render.units import unit_token
+from game.render.units import token_size, unit_token
 from game.rules.scenario import Scenario
 
 Vec = tuple[float, float]
@@ -53,6 +56,8 @@ class RenderOptions:
     """Draw fills and borders this many times larger and smooth them down (2 for print-quality previews)."""
     min_label_px: int = 8
     """Names smaller than this are not drawn."""
+    names_always: bool = False
+    """A picture to read (the preview): names at the smallest size rather than none, where they fit."""
     max_label_px: int = 22
     label_scale: float = 1.0
 
@@ -126,6 +131,7 @@ class MapRenderer:
         self._typical_size = sizes[len(sizes) // 2]
         """Median side of a land territory (canvas units): token and label sizes follow it."""
         self._projections: OrderedDict[float, _Projection] = OrderedDict()
+        self._layouts: OrderedDict[tuple[float, RenderOptions], LabelLayout] = OrderedDict()
         self._tile: pygame.Surface | None = None
         self._tile_rect = pygame.Rect(0, 0, 0, 0)
         self._tile_key: tuple[object, ...] | None = None
@@ -237,11 +243,13 @@ class MapRenderer:
         s = self.camera.scale if scale is None else scale
         px = round(self._typical_px(s) * 0.17 * self.options.label_scale)
         px = min(px, self.options.max_label_px)
-        return px if px >= self.options.min_label_px else 0
+        if px >= self.options.min_label_px:
+            return px
+        return self.options.min_label_px if self.options.names_always else 0
 
     def token_radius(self, scale: float | None = None) -> int:
         s = self.camera.scale if scale is None else scale
-        return max(5, min(18, round(self._typical_px(s) * 0.12)))
+        return max(7, min(18, round(self._typical_px(s) * 0.12)))
 
     # ------------------------------------------------------------ geometry
 
@@ -289,12 +297,68 @@ class MapRenderer:
             return (x, y)
         return (x, y + self._unit_dy())
 
-    def _unit_dy(self) -> float:
-        """Units sit just above the name, so both stay readable."""
-        px = self.label_px() if self.options.names else 0
+    def _unit_dy(self, scale: float | None = None) -> float:
+        """Units sit just above the name's usual place, so both stay readable."""
+        px = self.label_px(scale) if self.options.names else 0
         if not px:
             return 0.0
-        return -(self.token_radius() + px * 0.55 + 1)
+        return -(self.token_radius(scale) * 0.9 + block_size(("Ag",), px, False)[1] / 2 + 2)
+
+    def _unit_spots(self, scale: float) -> list[pygame.Rect]:
+        """Where a unit may stand on the map at this scale (map pixels): names keep clear of them."""
+        if not self.options.units:
+            return []
+        r = self.token_radius(scale)
+        w = max(token_size("army", r)[0], token_size("fleet", r)[0])
+        h = max(token_size("army", r)[1], token_size("fleet", r)[1])
+        dy = self._unit_dy(scale)
+        spots = []
+        for t in self._territories:
+            if not t.parts:
+                continue
+            points = [(t.anchor[0] * scale, t.anchor[1] * scale + dy)]
+            points += [(x * scale, y * scale) for x, y in t.coast_anchors.values()]
+            for x, y in points:
+                spot = pygame.Rect(0, 0, round(w * 0.9), round(h * 0.9))
+                spot.center = (round(x), round(y))
+                spots.append(spot)
+        return spots
+
+    def label_layout(self, scale: float | None = None) -> LabelLayout:
+        """Where every name goes at a scale (map pixels: canvas point (0, 0) at (0, 0)), and which are left out."""
+        s = self.camera.scale if scale is None else scale
+        key = (s, self.options)
+        cached = self._layouts.get(key)
+        if cached is not None:
+            self._layouts.move_to_end(key)
+            return cached
+        projection = self._projection(s)
+        px = self.label_px(s) if self.options.names else 0
+        targets = [
+            LabelTarget(
+                id=t.id,
+                name=t.name,
+                sea=t.is_sea,
+                supply=t.supply and self.options.supply,
+                parts=projection.parts[t.index],
+                holes=projection.holes[t.index],
+                anchor=(t.anchor[0] * s, t.anchor[1] * s),
+                area=t.area,
+            )
+            for t in self._territories
+        ]
+        size = (math.floor(self.world_size[0] * s), math.floor(self.world_size[1] * s))
+        layout = place_labels(
+            targets, size, px, self.options.min_label_px, self._mark_radius(s), self._unit_spots(s) if px else []
+        )
+        self._layouts[key] = layout
+        while len(self._layouts) > 4:
+            self._layouts.popitem(last=False)
+        return layout
+
+    def _mark_radius(self, scale: float) -> int:
+        px = self.label_px(scale) if self.options.names else 0
+        return max(2, round((px or self.token_radius(scale) * 1.6) * 0.3))
 
     # ------------------------------------------------------------- drawing
 
@@ -428,38 +492,26 @@ class MapRenderer:
     def _draw_labels(
         self, tile: pygame.Surface, rect: pygame.Rect, scale: float, owners: Mapping[str, str | None]
     ) -> None:
-        px = self.label_px(scale) if self.options.names else 0
-        mark_r = max(2, round((px or self.token_radius(scale) * 1.6) * 0.3))
-        for t in self._territories:
-            if not t.parts:
-                continue  # no outline (an adjacency-only test board): nowhere to put a name
-            ax, ay = t.anchor[0] * scale - rect.x, t.anchor[1] * scale - rect.y
-            if not (-200 <= ax <= rect.w + 200 and -60 <= ay <= rect.h + 60):
-                continue
-            name_left = ax
-            if px:
-                width_px = (t.bbox[2] - t.bbox[0]) * scale
-                label = self._fitting_label(t, px, width_px)
-                if label is not None:
-                    name_left = ax - label.get_width() / 2
-                    tile.blit(label, (round(name_left), round(ay - label.get_height() / 2)))
-            if self.options.supply and t.supply:
-                cx = name_left - mark_r - 2 if name_left != ax else ax
-                self._draw_supply(tile, (round(cx), round(ay)), mark_r, t)
-
-    def _fitting_label(self, t: _Territory, px: int, width_px: float) -> pygame.Surface | None:
-        """The full name if it fits the territory, else its id in capitals, else nothing."""
+        layout = self.label_layout(scale)
         pal = self.palette
-        face: Face
-        if t.is_sea:
-            colour, halo, face, italic = pal.water_label, pal.water_halo, "sans", True
-        else:
-            colour, halo, face, italic = pal.label, pal.label_halo, "condensed", False
-        for text in (t.name, t.id.upper()):
-            label = halo_text(text, px, colour, halo, face, italic, 1)
-            if label.get_width() <= width_px * 1.1 + 4:
-                return label
-        return None
+        mark_r = self._mark_radius(scale)
+        view = pygame.Rect(0, 0, rect.w, rect.h)
+        for label in layout.labels:
+            box = pygame.Rect(label.rect).move(-rect.x, -rect.y)
+            if not view.colliderect(box.inflate(2 * mark_r + 4, 2 * mark_r + 4)):
+                continue
+            face, italic = face_of(label.sea)
+            colour, halo = (pal.water_label, pal.water_halo) if label.sea else (pal.label, pal.label_halo)
+            x, y, w, _ = label.text_rect
+            step = block_size(label.lines, label.size, label.sea)[2]
+            for i, line in enumerate(label.lines):
+                text = halo_text(line, label.size, colour, halo, face, italic, 1)
+                tile.blit(text, (x - rect.x + (w - text.get_width()) // 2, y - rect.y + i * step))
+            if label.mark is not None and self.options.supply:
+                self._draw_supply(tile, (label.mark[0] - rect.x, label.mark[1] - rect.y), mark_r, self._by_id[label.territory])
+        for territory, (mx, my) in layout.marks:
+            if self.options.supply and view.collidepoint(mx - rect.x, my - rect.y):
+                self._draw_supply(tile, (mx - rect.x, my - rect.y), mark_r, self._by_id[territory])
 
     def _draw_supply(self, tile: pygame.Surface, centre: tuple[int, int], r: int, t: _Territory) -> None:
         home_colour = self.state_colour(t.home) if (self.options.home and t.home) else None
@@ -494,6 +546,7 @@ class MapRenderer:
         r = self.token_radius()
         width = max(3.0, r * 0.5)
         outline = self.palette.unit_outline
+        marks: list[Vec] = []
         for arrow in picture.arrows:
             locations = [arrow.source, arrow.target] + ([arrow.aim] if arrow.aim else [])
             if not all(self._by_id.get(split_location(loc)[0], _NOWHERE).parts for loc in locations):
@@ -501,19 +554,29 @@ class MapRenderer:
             colour = mix(self.state_colour(arrow.state), (255, 255, 255), 0.1)
             start = self.unit_position(arrow.source)
             end = self.unit_position(arrow.target)
-            if arrow.kind == "move":
+            if arrow.kind == "hold":
+                arrow_drawing.draw_hold(surface, start, r * 1.55, colour, outline, width * 0.7)
+                mark = (start[0] + r * 1.3, start[1] - r * 1.3)
+            elif arrow.kind == "move":
                 a, b = arrow_drawing.shorten(start, end, r * 1.2, r * 0.9)
                 arrow_drawing.draw_move(surface, a, b, colour, outline, width)
-                continue
-            if arrow.aim:
-                aim = self.unit_position(arrow.aim)
-                end = ((aim[0] + end[0]) / 2, (aim[1] + end[1]) / 2)
-                a, b = arrow_drawing.shorten(start, end, r * 1.2, 0)
+                mark = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
             else:
-                a, b = arrow_drawing.shorten(start, end, r * 1.2, r * 1.3)
-            arrow_drawing.draw_dashed(
-                surface, a, b, colour, outline, width * 0.7, dotted=arrow.kind == "convoy"
-            )
+                if arrow.aim:
+                    aim = self.unit_position(arrow.aim)
+                    end = ((aim[0] + end[0]) / 2, (aim[1] + end[1]) / 2)
+                    a, b = arrow_drawing.shorten(start, end, r * 1.2, 0)
+                else:
+                    a, b = arrow_drawing.shorten(start, end, r * 1.2, r * 1.3)
+                arrow_drawing.draw_dashed(
+                    surface, a, b, colour, outline, width * 0.7, dotted=arrow.kind == "convoy"
+                )
+                mark = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+            if arrow.warned:
+                marks.append(mark)
+        # Over every arrow, so no other order hides a warning.
+        for mark in marks:
+            arrow_drawing.draw_warning(surface, mark, max(15.0, r * 2.0))
 
 
 def draw_supply_mark(

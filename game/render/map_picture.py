@@ -15,7 +15,7 @@ from typing import Literal
 from game.rules.scenario import Scenario
 
 UnitKind = Literal["army", "fleet"]
-ArrowKind = Literal["move", "support", "convoy"]
+ArrowKind = Literal["move", "support", "convoy", "hold"]
 
 
 def split_location(location: str) -> tuple[str, str | None]:
@@ -41,7 +41,9 @@ class Arrow:
 
     move: from `source` to `target`.  support: the unit at `source` supports the unit at
     `aim` into `target` (or holding in `target` when `aim` is None).  convoy: the fleet at
-    `source` carries the army at `aim` to `target`.
+    `source` carries the army at `aim` to `target`.  hold: the unit at `source` (= `target`)
+    holds, drawn as a ring round it.  `warned`: the order would break an agreement (the rules'
+    forecast), drawn with a warning mark.
     """
 
     kind: ArrowKind
@@ -49,6 +51,7 @@ class Arrow:
     target: str
     state: str
     aim: str | None = None
+    warned: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,22 @@
 """Colours of the map: one muted, colour-blind-safe palette shared by the client and the preview.
 
-State colours come from the scenario; a state without one (a generated map, a state the
-picture names but the scenario does not) gets a colour from Paul Tol's "muted" scheme,
-extended with Okabe–Ito colours, which stay distinguishable for the common forms of
-colour blindness.  Land is filled with a lightened state colour so that names, units and
-arrows drawn in the full colour stand out on it.
+State colours come from the scenario; a state without one (a generated map, a skeleton, a
+state the picture names but the scenario does not) gets one of the 30 `DEFAULT_STATE_COLOURS`,
+all taken from published colour-blind-safe schemes:
+
+- Paul Tol's qualitative schemes "bright", "high-contrast", "vibrant", "muted",
+  "medium-contrast", "light", "pale" and "dark" (Paul Tol, *Colour Schemes*, SRON technical
+  note SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/);
+- Okabe & Ito's colour-universal-design palette (Masataka Okabe and Kei Ito, *Color
+  Universal Design*, 2002/2008, https://jfly.uni-koeln.de/color/).
+
+The 30 were chosen from the union of those schemes to keep every pair as far apart as
+possible, as seen with normal vision and with simulated deuteranopia and protanopia
+(CIEDE2000, `game.render.colour_vision`), leaving out colours whose map fill would sit too
+close to the sea or to unheld land; they are ordered so that the first few are the most
+distinct of all, so a small scenario gets the clearest colours.  tests/test_palette.py
+holds the palette to its minimum distances.  Land is filled with a lightened state colour
+so that names, units and arrows drawn in the full colour stand out on it.
 """
 
 from __future__ import annotations
@@ -39,15 +51,38 @@ OKABE_ITO: tuple[str, ...] = (
 """Okabe & Ito's colour-universal-design palette (without its black)."""
 
 DEFAULT_STATE_COLOURS: tuple[str, ...] = (
-    *(c for c in TOL_MUTED if c != "#88ccee"),
-    "#e69f00",
-    "#0072b2",
-    "#d55e00",
-    "#88ccee",
+    "#222255",  # Tol dark: dark blue
+    "#cc3311",  # Tol vibrant: red
+    "#aa3377",  # Tol bright: purple
+    "#009e73",  # Okabe-Ito: bluish green
+    "#0077bb",  # Tol vibrant: blue
+    "#e69f00",  # Okabe-Ito: orange
+    "#ee6677",  # Tol bright: red
+    "#f0e442",  # Okabe-Ito: yellow
+    "#663333",  # Tol dark: dark red
+    "#666633",  # Tol dark: dark yellow
+    "#ee7733",  # Tol vibrant: orange
+    "#004488",  # Tol high-contrast: blue
+    "#228833",  # Tol bright: green
+    "#cceeff",  # Tol pale: pale cyan
+    "#225522",  # Tol dark: dark green
+    "#77aadd",  # Tol light: light blue
+    "#bb5566",  # Tol high-contrast: red
+    "#bbccee",  # Tol pale: pale blue
+    "#eeeebb",  # Tol pale: pale yellow
+    "#999933",  # Tol muted: olive
+    "#ee3377",  # Tol vibrant: magenta
+    "#332288",  # Tol muted: indigo
+    "#eecc66",  # Tol medium-contrast: light yellow
+    "#44aa99",  # Tol muted: teal
+    "#bbcc33",  # Tol light: pear
+    "#882255",  # Tol muted: wine
+    "#994455",  # Tol medium-contrast: dark red
+    "#dddddd",  # Tol muted: pale grey
+    "#ee8866",  # Tol light: orange
+    "#bbbbbb",  # Tol bright: grey
 )
-"""Twelve colour-blind-safe state colours, enough for the largest game (12 players); the pale cyan,
-closest to the water tint, comes last."""
-
+"""Thirty colour-blind-safe state colours, the most distinct first: enough for a scenario of 30 states."""
 
 def hex_to_rgb(colour: str) -> RGB:
     """`#rrggbb` to an (r, g, b) tuple."""
@@ -83,7 +118,7 @@ def luminance(colour: RGB) -> float:
 
 
 def default_state_colours(count: int) -> list[str]:
-    """`count` distinct default colours, in a fixed order (for generated maps and tests)."""
+    """`count` default colours in a fixed order, all distinct up to 30 (for skeletons, generated maps, tests)."""
     return [DEFAULT_STATE_COLOURS[i % len(DEFAULT_STATE_COLOURS)] for i in range(count)]
 
 

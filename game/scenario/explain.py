@@ -1,4 +1,4 @@
-"""Pydantic's validation errors, told the way a scenario designer needs them.
+"""Pydantic's validation errors, told the way a scenario designer needs them (in a scenario or a map spec).
 
 Pydantic says ``Input should be 'land', 'sea' or 'coast'`` at ``('map', 'territories', 0,
 'kind')``.  A designer needs ``map.territories[0].kind: must be one of land, sea, coast, not
@@ -30,6 +30,10 @@ _SCENARIO_ID_PATTERN = next(
 )
 
 
+_COUNTRY_PATTERN = r"^[A-Z]{2}$"
+"""A map spec's anchor country."""
+
+
 @dataclass(frozen=True)
 class Explained:
     """A validation error placed in the file's data and said plainly."""
@@ -41,14 +45,17 @@ class Explained:
     message: str
 
 
-def explain(error: ErrorDetails, data: Any) -> Explained:
-    """Place one pydantic error in ``data`` and say what would be valid."""
+def explain(error: ErrorDetails, data: Any, root: type[BaseModel] = Scenario) -> Explained:
+    """Place one pydantic error in ``data`` and say what would be valid.
+
+    ``root`` is the model of the whole file: a scenario, or a map spec.
+    """
     present, missing = split_loc(tuple(error["loc"]), data)
     path = present + missing
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     value = error.get("input")
-    message = _message(kind, ctx, value, error["msg"], present, missing, data)
+    message = _message(kind, ctx, value, error["msg"], present, missing, data, root)
     if kind == "union_tag_invalid" and not missing:
         # Point at the tag itself (`kind: hld`), not at the whole item.
         tag_field = str(ctx.get("discriminator", "'kind'")).strip("'")
@@ -120,12 +127,12 @@ def union_tags(tp: Any, field: str = "kind") -> dict[str, type[BaseModel]]:
     return tags
 
 
-def type_at(path: FieldPath, data: Any) -> Any:
-    """The annotation of the scenario field at ``path``, or None if the model has no such field.
+def type_at(path: FieldPath, data: Any, root: type[BaseModel] = Scenario) -> Any:
+    """The annotation of the field at ``path`` of a ``root`` file, or None if the model has no such field.
 
     A tagged union is resolved by the ``kind`` the data gives at that point.
     """
-    tp: Any = Scenario
+    tp: Any = root
     node = data
     for part in path:
         tp = _resolve(tp, node)
@@ -152,9 +159,9 @@ def type_at(path: FieldPath, data: Any) -> Any:
     return tp
 
 
-def model_at(path: FieldPath, data: Any) -> type[BaseModel] | None:
+def model_at(path: FieldPath, data: Any, root: type[BaseModel] = Scenario) -> type[BaseModel] | None:
     """The model whose fields the mapping at ``path`` holds, if it is one."""
-    tp = _resolve(type_at(path, data), get_path(data, path))
+    tp = _resolve(type_at(path, data, root), get_path(data, path))
     return tp if _is_model(tp) else None
 
 
@@ -234,15 +241,16 @@ def _message(
     present: FieldPath,
     missing: FieldPath,
     data: Any,
+    root: type[BaseModel] = Scenario,
 ) -> str:
     if kind == "missing":
         if missing and isinstance(missing[-1], int):
-            size = len(get_args(unwrap(type_at(present, data))))
+            size = len(get_args(unwrap(type_at(present, data, root))))
             return f"needs exactly {size} items, has {missing[-1]}" if size else "too few items"
         return "is required but missing"
     if kind == "extra_forbidden":
         name = str(present[-1]) if present else "?"
-        model = model_at(present[:-1], data)
+        model = model_at(present[:-1], data, root)
         if model is None:
             return f"unknown field {name!r}"
         fields = list(model.model_fields)
@@ -260,7 +268,7 @@ def _message(
                 text += close
         return text
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        tags = list(union_tags(type_at(present, data)))
+        tags = list(union_tags(type_at(present, data, root)))
         what = str(ctx.get("discriminator", "'kind'")).strip("'")
         if kind == "union_tag_not_found":
             return f"needs a {what}: one of {', '.join(tags)}"
@@ -275,6 +283,8 @@ def _message(
             return text
         if pattern == _SCENARIO_ID_PATTERN:
             return f"must be lower-case letters, digits and hyphens, e.g. july-1914, not {_show(value)}"
+        if pattern == _COUNTRY_PATTERN:
+            return f"must be a two-letter ISO 3166-1 country code in capitals, e.g. FR, not {_show(value)}"
         return f"must match the pattern {pattern}, not {_show(value)}"
     if kind in ("value_error", "assertion_error"):
         error = ctx.get("error")
@@ -310,6 +320,11 @@ def _message(
         hint = ""
         if prefix == "string" and isinstance(value, int | float | bool):
             hint = " (put it in quotes)"
+        if prefix == "bool" and isinstance(value, str):
+            word = {"yes": "true", "on": "true", "y": "true", "no": "false", "off": "false", "n": "false"}
+            meant = word.get(value.lower())
+            if meant is not None:
+                hint = f"; only true and false are booleans here (YAML 1.2): write {meant}"
         return f"must be {_TYPE_WORDS[prefix]}, not {_show(value)}{hint}"
     return fallback
 

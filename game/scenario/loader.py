@@ -9,7 +9,9 @@ A scenario file goes through three stages, and every stage's problems are collec
 3. Cross-reference checks (:func:`game.rules.checks.check_scenario`): ids unique, references
    known, units where their type can stand.  When the model found errors, the checks still
    run on what could be salvaged: broken items are left out, and problems that would only
-   echo them (a reference to a territory that was left out) are not reported.
+   echo them (a reference to a territory that was left out) are not reported.  An item a
+   check's message names is numbered as in the file, and a problem about an id inside an
+   item (an annex clause's ``between: [ger, itx]``) is placed at the field holding the id.
 
 ``load_scenario`` raises :class:`ScenarioError` listing the problems; ``read_scenario``
 returns them with the scenario (if any), for callers that also want the warnings.
@@ -40,14 +42,7 @@ from game.scenario.explain import (
     unwrap,
 )
 from game.scenario.problems import Problem, ScenarioError, ScenarioNotFoundError, sort_problems
-from game.scenario.yaml_source import (
-    MAX_BYTES,
-    FieldPath,
-    YamlDocument,
-    decode_source,
-    read_yaml,
-    size_problem,
-)
+from game.scenario.yaml_source import MAX_BYTES, FieldPath, YamlDocument, read_yaml, read_yaml_file
 
 __all__ = [
     "BUNDLED_DIR",
@@ -104,26 +99,17 @@ def load_scenario_text(text: str, name: str = "<scenario>") -> Scenario:
 def read_scenario(path: str | Path) -> LoadResult:
     """Read a scenario file and return it with every problem found, errors and warnings."""
     path = Path(path)
-    file = str(path)
-    try:
-        size = path.stat().st_size
-        too_big = size_problem(size, file)
-        if too_big is not None:  # refuse before reading it into memory
-            return LoadResult(file, None, [too_big])
-        raw = path.read_bytes()
-    except OSError as error:
-        return LoadResult(
-            file, None, [Problem(file, None, None, "", f"cannot read the file: {error.strerror or error}")]
-        )
-    text, problems = decode_source(raw, file)
-    if text is None:
-        return LoadResult(file, None, problems)
-    return read_scenario_text(text, file)
+    document, problems = read_yaml_file(path)  # a file over the cap is refused before it is read
+    return _result(str(path), document, problems)
 
 
 def read_scenario_text(text: str, name: str = "<scenario>") -> LoadResult:
     """Read a scenario from text and return it with every problem found, errors and warnings."""
     document, problems = read_yaml(text, name)
+    return _result(name, document, problems)
+
+
+def _result(name: str, document: YamlDocument | None, problems: list[Problem]) -> LoadResult:
     if document is None:
         return LoadResult(name, None, sort_problems(problems))
     scenario, more = _validate(document, name, problems)
@@ -203,6 +189,9 @@ def _validate(
 
     def located(path: FieldPath, message: str, severity: str = "error") -> Problem:
         line, column = document.locate(path)
+        hint = document.hints.get(path)
+        if hint is not None and hint not in message:
+            message = f"{message} {hint}"
         return Problem(
             file, line, column, format_path(path), message, "warning" if severity == "warning" else "error"
         )
@@ -224,9 +213,72 @@ def _validate(
                     continue  # about a patched-up scenario: they can wait until the errors are fixed
                 path = salvaged.original_path(check.path)
                 if not salvaged.echoes_removal(path, check.ref):
-                    problems.append(located(path, check.message, check.severity))
+                    message = _original_items(check.message, check.path, salvaged, data)
+                    path = _field_holding(data, path, check.ref, message)
+                    problems.append(located(path, message, check.severity))
         return None, problems
-    return scenario, [located(c.path, c.message, c.severity) for c in check_scenario(scenario)]
+    return scenario, [
+        located(_field_holding(data, c.path, c.ref, c.message), c.message, c.severity) for c in check_scenario(scenario)
+    ]
+
+
+# -- where a check's problem belongs ----------------------------------------------------------------
+
+_ITEM_REF = re.compile(r"(?<![\w.\]])[a-z_]+(?:\.[a-z_]+|\[\d+\])*\[\d+\](?:\.[a-z_]+|\[\d+\])*")
+_LEADING_ID = re.compile(r"^'([^']+)'")
+
+
+def _parse_ref(text: str) -> FieldPath:
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([a-z_]+)|\[(\d+)\]", text):
+        parts.append(name if name else int(index))
+    return tuple(parts)
+
+
+def _original_items(message: str, path: FieldPath, salvaged: _Salvaged, data: dict[str, Any]) -> str:
+    """``message`` with the items it names (``map.territories[0]``) numbered as in the file.
+
+    The checks ran on the salvaged scenario, whose lists lack the broken items, so their
+    numbers are shifted; a name relative to the problem's place (``coasts[0]``) is read
+    from that place.
+    """
+
+    def renumber(match: re.Match[str]) -> str:
+        named = _parse_ref(match.group(0))
+        if not named:
+            return match.group(0)
+        if named[0] in data:
+            return format_path(salvaged.original_path(named))
+        if named[0] in path:
+            start = len(path) - 1 - path[::-1].index(named[0])
+            whole = salvaged.original_path(path[:start] + named)
+            return format_path(whole[start:])
+        return match.group(0)
+
+    return _ITEM_REF.sub(renumber, message)
+
+
+def _field_holding(data: Any, path: FieldPath, ref: str | None, message: str) -> FieldPath:
+    """The field of the item at ``path`` that holds the id a problem is about, else ``path``.
+
+    A check may name a whole item (an annex clause); the designer needs the line of the
+    field with the wrong id in it (``between: [ger, itx]``).
+    """
+    node = get_path(data, path)
+    if not isinstance(node, dict):
+        return path
+    wanted = ref
+    if wanted is None:
+        leading = _LEADING_ID.match(message)
+        wanted = leading.group(1) if leading else None
+    if wanted is None:
+        return path
+    for key, value in node.items():
+        if value == wanted:
+            return (*path, key)
+        if isinstance(value, list) and wanted in value:
+            return (*path, key, value.index(wanted))
+    return path
 
 
 # -- salvage: checking what is left of a scenario with errors -----------------------------------

@@ -1,10 +1,12 @@
 """The JSON Schema of scenario files, for editors, and the field reference built from it.
 
 Both come from the pydantic model (:mod:`game.rules.scenario`), so the schema, the docs
-and the loader cannot disagree.  The schema is committed as ``scenarios/scenario.schema.json``;
-regenerate it with::
+and the loader cannot disagree.  The schema is committed as ``scenarios/scenario.schema.json``,
+and the map spec's (:mod:`game.scenario.mapbuild.spec`) as ``scenarios/maps/mapspec.schema.json``;
+regenerate them with::
 
     backchannel scenario schema > scenarios/scenario.schema.json
+    backchannel scenario schema --map > scenarios/maps/mapspec.schema.json
 
 and the field tables of ``docs/scenario-format.md`` with ``python docs/gen_scenario_fields.py``.
 """
@@ -80,6 +82,26 @@ def scenario_schema() -> dict[str, Any]:
 def schema_text() -> str:
     """The JSON Schema as committed in ``scenarios/scenario.schema.json``: sorted keys, a final newline."""
     return json.dumps(scenario_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def mapspec_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a map spec (docs/map-spec.md), as a dict."""
+    from game.scenario.mapbuild.spec import MAPSPEC_FORMAT, MapSpec
+
+    schema = MapSpec.model_json_schema(mode="validation", schema_generator=_WithFactoryDefaults)
+    schema["$schema"] = SCHEMA_DIALECT
+    schema["$id"] = "urn:backchannel:mapspec-schema:" + MAPSPEC_FORMAT.rsplit("/", 1)[-1]
+    schema["title"] = "Backchannel map spec"
+    schema["description"] = (
+        f"A Backchannel map spec ({MAPSPEC_FORMAT}), written in YAML 1.2. See docs/map-spec.md; "
+        "build it with `backchannel scenario build-map SPEC --into SCENARIO`."
+    )
+    return schema
+
+
+def mapspec_schema_text() -> str:
+    """The map spec's JSON Schema as committed in ``scenarios/maps/mapspec.schema.json``."""
+    return json.dumps(mapspec_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # -- the field reference for docs/scenario-format.md ---------------------------------------------

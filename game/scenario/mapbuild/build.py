@@ -31,6 +31,9 @@ from game.scenario.mapbuild.topology import SCALE, Vertex, build_arcs, directed_
 from game.scenario.mapbuild.yamlsource import PathItem
 
 Point = tuple[float, float]
+# canvas units²: an unanchored island smaller than this is a speck on the board whatever
+# its size on the ground (on a world map 300 km² is about 2 units²), so it becomes water
+MIN_VISIBLE_AREA = 4.0
 
 
 @dataclass
@@ -152,7 +155,7 @@ def build_map(
         projection.bounds_polygon(),
         placed,
         borders,
-        lambda piece: _km2(projection, piece) < spec.min_island_km2,
+        lambda piece: piece.area < MIN_VISIBLE_AREA or _km2(projection, piece) < spec.min_island_km2,
         lambda piece: _km2(projection, piece),
     )
     _raise(loaded, division.problems)

@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from game.scenario.mapbuild.yamlsource import PathItem
 
 EPS = 1e-3  # canvas units: far below the 0.1 output grid, far above float noise
+SEA_REACH = 0.02  # an unanchored body of water in play joins a sea this close (share of the canvas size)
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,15 @@ def _divide_kind(
     what: str,
     km2: Callable[[BaseGeometry], float],
     small: Callable[[BaseGeometry], bool],
+    reach: float = float("inf"),
 ) -> tuple[dict[str, BaseGeometry], list[BaseGeometry], list[str]]:
-    """Divide pieces (landmasses or water bodies) among anchors; join or drop unanchored pieces."""
+    """Divide pieces (landmasses or water bodies) among anchors; join or drop unanchored pieces.
+
+    An unanchored piece in play joins the nearest territory only within `reach` canvas
+    units; farther, it is dropped, because a far-off piece would make its territory a
+    neighbour of coasts on the other side of an ocean (water that the canvas edge cuts off
+    from the open sea, like the Gulf of Guinea under a map of the North Atlantic).
+    """
     result: dict[str, list[BaseGeometry]] = {}
     unanchored: list[BaseGeometry] = []
     index = AnchorIndex(anchors)
@@ -189,6 +197,14 @@ def _divide_kind(
             continue
         indexes, distances = tree.query_nearest(piece, return_distance=True, all_matches=True)
         nearest = min(names[i] for i in indexes)
+        if float(distances.min()) > reach and not small(piece):
+            dropped.append(piece)
+            notes.append(
+                f"{what} of about {km2(piece):,.0f} km² has no anchor and is cut off from the others "
+                f"({float(distances.min()):.0f} units from the nearest, {nearest!r}): it is out of play; "
+                "give it an anchor if it should be a territory"
+            )
+            continue
         joins.setdefault(nearest, []).append(piece)
         if km2(piece) > 2000:
             notes.append(
@@ -299,7 +315,10 @@ def divide(
                 )
     landmasses = _parts(_union([land, *lakes]))
     land_div, land_dropped, land_notes = _divide_kind(landmasses, land_anchors, in_play, "land", km2, small)
-    sea_div, sea_dropped, sea_notes = _divide_kind(seas, sea_anchors, in_play, "water", km2, small)
+    # a body of water joins a sea across the land only when they are close (a strait the
+    # data closes); farther, fleets could not sail between them
+    reach = SEA_REACH * float(shapely.length(canvas.exterior)) / 4
+    sea_div, sea_dropped, sea_notes = _divide_kind(seas, sea_anchors, in_play, "water", km2, small, reach)
     territories = {**land_div, **sea_div}
     division = Division(territories, _union(land_dropped + sea_dropped), notes + land_notes + sea_notes)
     for border in borders:

@@ -9,6 +9,16 @@ scaled to the spec's width, with y growing downwards as on a screen.
 - equirectangular: longitude and latitude as straight lines, longitude shrunk by the
   cosine of the middle latitude; fine for small regions and near the equator.
 - mercator: conformal cylinder; shapes true, high latitudes enlarged.
+- miller: Miller cylindrical (O. M. Miller, "Notes on cylindrical world map projections",
+  Geographical Review 32, 1942; Snyder 1987, pp. 86-89, equations 11-1 to 11-6):
+  x = λ - λ0,  y = 5/4 · ln tan(π/4 + 2φ/5);  inverse  φ = 5/2 · arctan(e^(4y/5)) - 5π/8,
+  λ = x + λ0.  Mercator with the latitudes softened: the poles are finite, so a region
+  may run from the tropics to the Arctic, and the canvas is a plain rectangle.  For
+  world-wide regions (a map from the Caribbean to the Urals).
+
+Longitudes are measured from the central meridian and wrapped into -180..180, so a region
+that crosses the antimeridian (west > east in the spec's bounds) is one piece on the
+canvas; land data is fetched in the same unwrapped longitudes (past 180 when need be).
 """
 
 from __future__ import annotations
@@ -39,12 +49,14 @@ class Projection:
     # -- the formulas, in radians on the unit sphere ---------------------------------
     def _forward(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p = self.parameters
-        lam = np.radians(lon - p["central_meridian"])
+        lam = np.radians(_wrap(lon - p["central_meridian"]))
         phi = np.radians(lat)
         if self.name == "equirectangular":
             return lam * math.cos(math.radians(p["latitude_of_origin"])), phi
         if self.name == "mercator":
             return lam, np.log(np.tan(np.pi / 4 + np.clip(phi, -1.5, 1.5) / 2))
+        if self.name == "miller":
+            return lam, 1.25 * np.log(np.tan(np.pi / 4 + 0.4 * np.clip(phi, -np.pi / 2, np.pi / 2)))
         n, big_f, rho0 = p["n"], p["F"], p["rho0"]
         rho = big_f / np.tan(np.pi / 4 + np.clip(phi, -1.55, 1.55) / 2) ** n
         return rho * np.sin(n * lam), rho0 - rho * np.cos(n * lam)
@@ -55,6 +67,8 @@ class Projection:
             lam, phi = x / math.cos(math.radians(p["latitude_of_origin"])), y
         elif self.name == "mercator":
             lam, phi = x, 2 * np.arctan(np.exp(y)) - np.pi / 2
+        elif self.name == "miller":
+            lam, phi = x, 2.5 * np.arctan(np.exp(0.8 * y)) - 0.625 * np.pi
         else:
             n, big_f, rho0 = p["n"], p["F"], p["rho0"]
             rho = np.sign(n) * np.hypot(x, rho0 - y)
@@ -104,16 +118,33 @@ class Projection:
         lon, lat = self.to_lonlat(xs, ys)
         west, east = float(lon.min()) - 1, float(lon.max()) + 1
         south, north = float(lat.min()) - 1, float(lat.max()) + 1
-        return max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0)
+        # longitudes stay unwrapped (past 180 for a region over the antimeridian), but never
+        # reach round to the meridian opposite the centre, where the canvas tears
+        lon0 = self.parameters["central_meridian"]
+        west, east = max(west, lon0 - 180.0), min(east, lon0 + 180.0)
+        return west, max(south, -90.0), east, min(north, 90.0)
+
+    @property
+    def unwrapped_bounds(self) -> tuple[float, float, float, float]:
+        """The bounds with west < east: east runs past 180 when the region crosses the antimeridian."""
+        west, south, east, north = self.bounds
+        return (west, south, east if west < east else east + 360.0, north)
 
     def bounds_polygon(self) -> BaseGeometry:
         """The spec's bounds as a canvas polygon (curved for the conic projection)."""
-        return self.geometry(shapely.box(*self.bounds), 0.1)
+        return self.geometry(shapely.box(*self.unwrapped_bounds), 0.1)
+
+
+def _wrap(degrees: np.ndarray) -> np.ndarray:
+    """Longitude differences into -180..180; exactly ±180 (a polygon cut at the tear) is kept."""
+    return np.where(
+        degrees > 180.0 + 1e-9, degrees - 360.0, np.where(degrees < -180.0 - 1e-9, degrees + 360.0, degrees)
+    )
 
 
 def _parameters(region: Region) -> dict[str, float]:
-    west, south, east, north = region.bounds
-    lon0 = region.central_meridian if region.central_meridian is not None else (west + east) / 2
+    _, south, _, north = region.bounds
+    lon0 = region.middle_meridian
     lat0 = (south + north) / 2
     params = {"central_meridian": lon0, "latitude_of_origin": lat0}
     if region.projection != "lambert_conformal_conic":
@@ -147,7 +178,7 @@ def _parameters(region: Region) -> dict[str, float]:
 def fit_projection(region: Region) -> Projection:
     """The region's projection, scaled so the projected bounds fill a canvas `region.width` wide."""
     unfitted = Projection(region.projection, region.bounds, _parameters(region), region.width)
-    outline = shapely.segmentize(shapely.box(*region.bounds), 0.1)
+    outline = shapely.segmentize(shapely.box(*region.unwrapped_bounds), 0.1)
     coords = shapely.get_coordinates(outline)
     x, y = unfitted._forward(coords[:, 0], coords[:, 1])
     x0, x1, y0, y1 = float(x.min()), float(x.max()), float(y.min()), float(y.max())

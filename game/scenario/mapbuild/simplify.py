@@ -73,7 +73,8 @@ class RankedArc:
         return self.rank[1:-1]
 
     def simplified(self, tolerance: float) -> list[Vertex]:
-        return [v for v, r in zip(self.arc.coords, self.rank, strict=True) if r > tolerance]
+        """The vertices ranked above the tolerance; the ends (and a ring's corners) always."""
+        return [v for v, r in zip(self.arc.coords, self.rank, strict=True) if r > tolerance or r == np.inf]
 
 
 CAP = 2  # no territory gets more than CAP times the average budget

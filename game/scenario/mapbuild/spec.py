@@ -8,22 +8,28 @@ works out the shapes, the coasts and the neighbours.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from game.rules.scenario import ID_PATTERN, Link
-from game.scenario.mapbuild.errors import MapSpecError, SpecProblem
-from game.scenario.mapbuild.yamlsource import YamlSource, field_name, load_yaml
+from game.scenario.mapbuild.yamlsource import PathItem, YamlSource
 
 MAPSPEC_FORMAT = "backchannel-mapspec/1"
+
+# Bounds that keep a build to seconds and megabytes; a real map is far inside them.
+MAX_TERRITORIES = 500
+MAX_ANCHORS = 100
+"""Anchors of one territory."""
+MAX_LINE_POINTS = 2000
+"""Points of one border line."""
 
 Id = Annotated[
     str,
     Field(pattern=ID_PATTERN, description="A territory id: a lower-case letter, then letters, digits or _."),
 ]
 LonLat = Annotated[tuple[float, float], Field(description="A point as [longitude, latitude] in degrees.")]
-ProjectionName = Literal["lambert_conformal_conic", "equirectangular", "mercator"]
+ProjectionName = Literal["lambert_conformal_conic", "equirectangular", "mercator", "miller"]
 LandData = Literal["natural-earth-50m", "natural-earth-110m"]
 
 
@@ -34,23 +40,32 @@ class SpecModel(BaseModel):
 
 
 class Region(SpecModel):
-    """The part of the world the map shows and how it is flattened onto the canvas."""
+    """The part of the world the map shows and how it is flattened onto the canvas.
+
+    Longitudes run from `west` eastwards to `east`.  When `west` is greater than `east` the
+    region crosses the antimeridian (±180°): [160, 50, -160, 72] is the Bering Sea, 40
+    degrees wide.  [-180, s, 180, n] goes all the way round.
+    """
 
     bounds: tuple[float, float, float, float] = Field(
-        description="Region of play as [west, south, east, north] in degrees; west < east, south < north, "
-        "and the region must not cross the antimeridian."
+        description="Region of play as [west, south, east, north] in degrees, each longitude in -180..180 and "
+        "south < north; west > east means the region crosses the antimeridian (e.g. [160, 50, -160, 72])."
     )
     projection: ProjectionName = Field(
         "lambert_conformal_conic",
         description="lambert_conformal_conic (mid-latitude regions such as Europe: shapes true, little "
-        "distortion), equirectangular (small regions, or near the equator) or mercator (shapes true, "
-        "high latitudes enlarged).",
+        "distortion), equirectangular (small regions, or near the equator), mercator (shapes true, "
+        "high latitudes enlarged) or miller (world-wide regions: a rectangle with moderate distortion).",
     )
     width: float = Field(
         gt=0, le=20000, description="Canvas width; the height follows the projected aspect ratio."
     )
     central_meridian: float | None = Field(
-        None, ge=-180, le=180, description="Longitude drawn vertical; default: the middle of the bounds."
+        None,
+        ge=-180,
+        le=180,
+        description="Longitude drawn vertical; default: the middle of the bounds. The meridian opposite it "
+        "must not cut through the bounds.",
     )
     standard_parallels: tuple[float, float] | None = Field(
         None,
@@ -58,22 +73,60 @@ class Region(SpecModel):
         "default: one sixth of the way in from the south and north bounds.",
     )
 
+    @property
+    def span(self) -> float:
+        """Degrees of longitude from west eastwards to east (over the antimeridian if need be)."""
+        west, _, east, _ = self.bounds
+        return east - west if west < east else east - west + 360.0
+
+    @property
+    def unwrapped_bounds(self) -> tuple[float, float, float, float]:
+        """The bounds with east past 180 when the region crosses the antimeridian: west < east always."""
+        west, south, _, north = self.bounds
+        return (west, south, west + self.span, north)
+
+    @property
+    def middle_meridian(self) -> float:
+        """The central meridian: the one given, else the middle of the bounds, in -180..180."""
+        if self.central_meridian is not None:
+            return self.central_meridian
+        west, _, east, _ = self.bounds
+        middle = (west + east) / 2 if west < east else (west + east + 360.0) / 2
+        return middle - 360.0 if middle > 180 else middle
+
     @model_validator(mode="after")
     def _bounds_make_sense(self) -> Region:
         west, south, east, north = self.bounds
-        if not (-180 <= west < east <= 180):
-            raise ValueError(f"bounds: need -180 <= west < east <= 180, got west {west}, east {east}")
+        if not (-180 <= west <= 180 and -180 <= east <= 180):
+            raise ValueError(f"bounds: longitudes are within -180..180, got west {west}, east {east}")
+        if west == east:
+            raise ValueError(
+                f"bounds: west and east are both {west}; for the whole world write [-180, south, 180, north]"
+            )
         if not (-90 <= south < north <= 90):
             raise ValueError(f"bounds: need -90 <= south < north <= 90, got south {south}, north {north}")
         if self.projection == "mercator" and (south < -85 or north > 85):
-            raise ValueError("bounds: mercator cannot show latitudes beyond 85 degrees")
+            raise ValueError("bounds: mercator cannot show latitudes beyond 85 degrees; use miller")
         if self.projection == "lambert_conformal_conic" and south < 0 < north:
             raise ValueError(
                 "bounds: lambert_conformal_conic needs a region on one side of the equator; "
-                "use equirectangular or mercator"
+                "use equirectangular, mercator or miller"
+            )
+        if self.projection == "lambert_conformal_conic" and self.span > 180:
+            raise ValueError(
+                f"bounds: the region is {self.span:g} degrees of longitude wide; lambert_conformal_conic "
+                "folds a region wider than 180 degrees into a fan, so use miller (or equirectangular)"
             )
         if self.standard_parallels is not None and self.projection != "lambert_conformal_conic":
             raise ValueError("standard_parallels: only for lambert_conformal_conic")
+        if self.central_meridian is not None:
+            # the meridian opposite the centre is where the map would tear: it must not be inside
+            opposite = (self.central_meridian + 180.0 - west) % 360.0
+            if 1e-9 < opposite < self.span - 1e-9:
+                raise ValueError(
+                    f"central_meridian: the map would tear along the meridian opposite {self.central_meridian:g}, "
+                    "which runs through the bounds; choose a central meridian inside the bounds"
+                )
         return self
 
 
@@ -119,7 +172,8 @@ class TerritorySpec(SpecModel):
     )
     holder: Id | None = Field(None, description="State holding the territory when the game starts.")
     home: Id | None = Field(None, description="State whose home territory it is (it builds there).")
-    supply: bool = Field(False, description="Whether it is a supply territory.")
+    # strict: only true and false are booleans; pydantic would otherwise read "yes" or "on" as true.
+    supply: bool = Field(False, strict=True, description="Whether it is a supply territory.")
     value: int | None = Field(
         None,
         ge=0,
@@ -128,19 +182,26 @@ class TerritorySpec(SpecModel):
     )
     anchors: list[Anchor] = Field(
         min_length=1,
+        max_length=MAX_ANCHORS,
         description="Where the territory is: one or more points; land is divided between the nearest anchors. "
         "A territory on several islands names an anchor on each.",
     )
     coasts: list[NamedCoast] = Field(
-        default_factory=list, description="Named coasts, for a land territory touching separate seas."
+        default_factory=list,
+        max_length=8,
+        description="Named coasts, for a land territory touching separate seas.",
     )
 
     @model_validator(mode="after")
     def _coasts_on_land(self) -> TerritorySpec:
         if self.coasts and self.kind != "land":
             raise ValueError("coasts: only a land territory has named coasts")
-        if self.kind == "sea" and (self.supply or self.home):
-            raise ValueError("a sea territory cannot be a supply or home territory")
+        if self.kind == "sea" and self.supply:
+            raise ValueError("supply: a sea territory cannot be a supply territory")
+        if self.kind == "sea" and self.home:
+            raise ValueError("home: a sea territory cannot be a home territory")
+        if self.kind == "sea" and self.holder:
+            raise ValueError("holder: a sea territory cannot be held by a state")
         return self
 
     @property
@@ -156,6 +217,7 @@ class Border(SpecModel):
     )
     line: list[LonLat] = Field(
         min_length=2,
+        max_length=MAX_LINE_POINTS,
         description="The border as [longitude, latitude] points, running right across the two territories; "
         "its ends are extended straight until they leave the canvas.",
     )
@@ -195,19 +257,35 @@ class MapSpec(SpecModel):
         description="A land anchor this close to the coast but in the sea (a port city on coarse data) is moved "
         "onto the land, and a sea anchor this close inland is moved into the sea; farther is an error.",
     )
-    territories: list[TerritorySpec] = Field(min_length=2, description="Every territory, land and sea.")
+    territories: list[TerritorySpec] = Field(
+        min_length=2, max_length=MAX_TERRITORIES, description="Every territory, land and sea."
+    )
     borders: list[Border] = Field(
-        default_factory=list, description="Border lines that override the division."
+        default_factory=list, max_length=MAX_TERRITORIES, description="Border lines that override the division."
     )
     links: Links = Field(default_factory=Links, description="Links copied into add_links and remove_links.")
 
 
 class LoadedSpec:
-    """A validated spec with its source, so later problems can still name their line."""
+    """A validated spec with its source, so later problems can still name their line.
 
-    def __init__(self, spec: MapSpec, source: YamlSource) -> None:
+    A spec with errors can still be *salvaged* (:mod:`game.scenario.mapbuild.check`): the
+    broken items are left out so the rest can be checked in the same run.  ``kept`` then
+    says which of the file's items each list still holds, and :meth:`original_path` turns a
+    path into the salvaged spec back into one into the file.
+    """
+
+    def __init__(
+        self,
+        spec: MapSpec,
+        source: YamlSource,
+        kept: dict[tuple[PathItem, ...], list[int]] | None = None,
+        removed_ids: set[str] | None = None,
+    ) -> None:
         self.spec = spec
         self.source = source
+        self.kept = kept or {}
+        self.removed_ids = removed_ids or set()
 
     @property
     def file(self) -> Path:
@@ -219,57 +297,19 @@ class LoadedSpec:
                 return territory
         raise KeyError(territory_id)
 
-
-_PATTERN_HELP = {
-    ID_PATTERN: "an id is a lower-case letter, then lower-case letters, digits or _ (32 at most)",
-    r"^[A-Z]{2}$": "a country is its two-letter ISO 3166-1 code in capitals, e.g. FR",
-}
-
-
-def _loc_path(loc: tuple[int | str, ...], data: Any) -> list[str | int]:
-    """Keep the parts of a pydantic error location that are real keys or indexes in the data."""
-    path: list[str | int] = []
-    node = data
-    for item in loc:
-        in_map = isinstance(node, dict) and item in node
-        in_list = isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node)
-        if in_map or in_list:
-            path.append(item)
-            node = node[item]
-        elif isinstance(item, str) and isinstance(node, dict) and not any(ch in item for ch in "[]-"):
-            path.append(item)  # a missing field: point at its parent's line, name the field
-            node = None
-    return path
-
-
-def validation_problems(error: ValidationError, source: YamlSource) -> list[SpecProblem]:
-    """Turn pydantic's errors into located problems."""
-    problems = []
-    for item in error.errors():
-        path = _loc_path(item["loc"], source.data)
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "missing":
-            message = "missing: this field is required"
-        elif item["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling and indentation)"
-        elif item["type"] == "literal_error":
-            message = f"{message}, not {item.get('input')!r}"
-        elif item["type"] == "string_pattern_mismatch":
-            pattern = str((item.get("ctx") or {}).get("pattern", ""))
-            message = _PATTERN_HELP.get(pattern, message) + f", not {item.get('input')!r}"
-        problems.append(SpecProblem(source.file, source.line(path), field_name(path), message))
-    return problems
+    def original_path(self, path: tuple[PathItem, ...]) -> tuple[PathItem, ...]:
+        """``path`` in the salvaged spec as a path in the file (list items left out shift indexes)."""
+        out: list[PathItem] = []
+        for part in path:
+            kept = self.kept.get(tuple(out))
+            if isinstance(part, int) and kept is not None and 0 <= part < len(kept):
+                part = kept[part]
+            out.append(part)
+        return tuple(out)
 
 
 def load_spec(file: Path) -> LoadedSpec:
-    """Read and validate a map spec, or raise MapSpecError with every problem located."""
-    source = load_yaml(file)
-    if not isinstance(source.data, dict):
-        raise MapSpecError(
-            [SpecProblem(file, 1, "", "a map spec is a mapping (format:, region:, territories: ...)")]
-        )
-    try:
-        spec = MapSpec.model_validate(source.data)
-    except ValidationError as error:
-        raise MapSpecError(validation_problems(error, source)) from None
-    return LoadedSpec(spec, source)
+    """Read and validate a map spec and check its ids, or raise MapSpecError with every problem located."""
+    from game.scenario.mapbuild.check import read_spec  # the checks import this module
+
+    return read_spec(file).loaded_or_raise()

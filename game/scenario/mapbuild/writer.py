@@ -7,26 +7,24 @@ The block itself is emitted here, with a fixed layout: each ring one quoted stri
 points, `"x,y x,y ..."` (`game.rules.scenario.format_ring`), one per line, so a map stays
 readable, diffs stay small, and a YAML parser reads it fast (one scalar, not hundreds of
 tiny lists); the same build gives the same bytes.  A missing scenario file is created as a skeleton that
-validates, with TODO comments where the designer fills in the story, states and calendar.
+validates (`game.scenario.skeleton`, shared with `scenario new`), every field commented, TODO where the
+designer fills in the story, states and calendar.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from game.rules.scenario import SCENARIO_FORMAT, Link, format_ring
+from game.rules.scenario import Link, format_ring
 from game.scenario.mapbuild.build import BuiltMap, BuiltTerritory, Point
-
-# Okabe–Ito, a colour-blind-safe palette, for the skeleton's placeholder states.
-PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"]
+from game.scenario.skeleton import scenario_text, states_from_map
 
 _MAP_KEY = re.compile(r"^map\s*:(\s|$)")
 _TOP_LEVEL = re.compile(r"^[^\s#]")
@@ -124,34 +122,13 @@ def map_block(built: BuiltMap, spec_reference: str) -> str:
 
 
 def skeleton(into: Path, built: BuiltMap) -> str:
-    """A new scenario around the map, with placeholders marked TODO; it validates as it is."""
-    states = sorted(
-        {s for t in built.territories for s in (t.spec.holder, t.spec.home) if s is not None}
-    ) or ["todo"]
-    doc = CommentedMap()
-    doc["format"] = SCENARIO_FORMAT
-    doc["id"] = re.sub(r"[^a-z0-9-]+", "-", into.stem.lower()).strip("-")[:64] or "scenario"
-    doc["title"] = "TODO: title"
-    doc["briefing"] = ""
-    doc.yaml_add_eol_comment("TODO: a short briefing read before play", "briefing")
-    seasons = CommentedSeq(["spring", "autumn"])
-    seasons.fa.set_flow_style()
-    doc["calendar"] = CommentedMap([("start_year", 1900), ("seasons", seasons)])
-    doc.yaml_add_eol_comment("TODO: the year of the first turn", "calendar")
-    state_list = CommentedSeq()
-    for index, state_id in enumerate(states):
-        state = CommentedMap()
-        state["id"] = state_id
-        state["name"] = state_id.upper()
-        state.yaml_add_eol_comment("TODO: name, adjective, regime, units, objectives, briefing", "name")
-        state["colour"] = PALETTE[index % len(PALETTE)]
-        state_list.append(state)
-    doc["states"] = state_list
-    doc.yaml_set_start_comment("Scenario skeleton written by the map builder; fill in every TODO.")
-    yaml = YAML(typ="rt")
-    stream = io.StringIO()
-    yaml.dump(doc, stream)
-    return stream.getvalue()
+    """A new scenario around the map (`game.scenario.skeleton`): every field commented, TODO where
+    the designer fills in the story; a placeholder state for each holder or home of the spec."""
+    states = states_from_map(
+        [(t.spec.id, t.kind, t.spec.holder, t.spec.home, t.spec.supply) for t in built.territories]
+    )
+    scenario_id = re.sub(r"[^a-z0-9-]+", "-", into.stem.lower()).strip("-")[:64] or "scenario"
+    return scenario_text(scenario_id, states, made_by="backchannel scenario build-map")
 
 
 def _cut_map_block(text: str) -> tuple[str, str]:

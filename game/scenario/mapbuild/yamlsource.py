@@ -1,8 +1,11 @@
-"""Reading a YAML 1.2 file into plain data while remembering where every value was.
+"""Reading a map spec's YAML, with the same hardened reader as scenario files.
 
-ruamel.yaml's round-trip loader builds only plain mappings, sequences and scalars (it is
-as safe as its safe loader) and keeps each node's line, which the safe loader throws away.
-Aliases are refused: a spec is read by people, and `*ref` hides what a field holds.
+The spec is read by :mod:`game.scenario.yaml_source`: YAML 1.2 (only true and false are
+booleans), plain data only, no anchors or aliases, one document, UTF-8, duplicate keys each
+reported, at most :data:`MAX_BYTES` (refused from the file's size, before it is read), and
+a syntax error told in plain words at the line of the mistake.  ``YamlSource`` keeps the
+line of every field, so a problem found later (by the model, the references, the
+gazetteer or the geometry) names its line.
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent
-
 from game.scenario.mapbuild.errors import MapSpecError, SpecProblem
+from game.scenario.problems import Problem
+from game.scenario.yaml_source import YamlDocument, YamlKind, read_yaml_file
 
 PathItem = str | int
+
+MAX_BYTES = 1024 * 1024
+"""Largest map spec accepted (1 MiB); the biggest bundled spec is about 33 KiB."""
+
+MAP_SPEC_FILE = YamlKind("map specs", "a map spec", "format: backchannel-mapspec/1", MAX_BYTES)
 
 
 @dataclass(frozen=True)
@@ -28,25 +32,20 @@ class YamlSource:
     """A loaded YAML document: plain data plus a way back from a field path to its line."""
 
     file: Path
-    root: Any
-    data: Any
+    document: YamlDocument
+
+    @property
+    def data(self) -> Any:
+        return self.document.data
 
     def line(self, path: Sequence[PathItem]) -> int:
         """1-based line of the value at `path`, or of its nearest ancestor that exists."""
-        node = self.root
-        line = 1
-        for item in path:
-            if isinstance(node, CommentedMap) and item in node:
-                line = node.lc.key(item)[0] + 1
-                node = node[item]
-            elif isinstance(node, CommentedSeq) and isinstance(item, int) and 0 <= item < len(node):
-                line = node.lc.item(item)[0] + 1
-                node = node[item]
-            else:
-                break
-        return line
+        return self.document.line(tuple(path))
 
     def problem(self, path: Sequence[PathItem], message: str) -> SpecProblem:
+        hint = self.document.hints.get(tuple(path))
+        if hint is not None and hint not in message:
+            message = f"{message} {hint}"
         return SpecProblem(self.file, self.line(path), field_name(path), message)
 
 
@@ -61,48 +60,21 @@ def field_name(path: Sequence[PathItem]) -> str:
     return text
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(key): _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    return node
+def spec_problem(file: Path, problem: Problem) -> SpecProblem:
+    """A reader's problem as a map builder's problem."""
+    return SpecProblem(file, problem.line or 0, problem.field_path, problem.message)
 
 
-class _NoAliases(Exception):
-    def __init__(self, line: int) -> None:
-        self.line = line
-
-
-class _NoAliasComposer(Composer):
-    """The round-trip composer, refusing `*alias` where it meets one."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            mark = self.parser.peek_event().start_mark
-            raise _NoAliases(mark.line + 1 if mark is not None else 0)
-        return super().compose_node(parent, index)
+def read_source(file: Path) -> tuple[YamlSource | None, list[SpecProblem]]:
+    """Read one YAML 1.2 document; every problem the reader found, and the source if it is usable."""
+    document, problems = read_yaml_file(file, MAP_SPEC_FILE)
+    found = [spec_problem(file, p) for p in problems]
+    return (YamlSource(file, document) if document is not None else None), found
 
 
 def load_yaml(file: Path) -> YamlSource:
-    """Load one YAML 1.2 document; raise MapSpecError naming the line of any syntax problem."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise MapSpecError(
-            [SpecProblem(file, 0, "", f"cannot read the file: {error.strerror or error}")]
-        ) from None
-    yaml = YAML(typ="rt")
-    yaml.Composer = _NoAliasComposer
-    try:
-        root = yaml.load(text)
-    except _NoAliases as error:
-        raise MapSpecError(
-            [SpecProblem(file, error.line, "", "aliases (*name) are not allowed; write the value out")]
-        ) from None
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        message = " ".join(part for part in (error.context, error.problem) if part)
-        raise MapSpecError([SpecProblem(file, line, "", f"not valid YAML: {message}")]) from None
-    return YamlSource(file=file, root=root, data=_plain(root))
+    """Load one YAML 1.2 document; raise MapSpecError naming the line of every problem."""
+    source, problems = read_source(file)
+    if source is None or problems:
+        raise MapSpecError(problems)
+    return source
