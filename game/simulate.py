@@ -11,11 +11,16 @@ answers the proposals, asks and messages addressed to it (so a counter-proposal 
 and an ask answered the same turn) — then settles what it owes, then orders.  Retreats and
 adjustments follow.  A command the rules refuse is dropped and a bot that fails does nothing more that
 step, both logged; the game goes on, and the command ends with a warning counting them.
+
+The summary shows each state's map and diplomacy, each objective's status at the end (the rules'
+met / not yet / failed) and names the winner (`verdict`: the rules' winner after a victory, else the
+one state with the highest score); `game.playtest` plays many such games for a designer's balance sheet.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,6 +224,46 @@ def summary_rows(game: Game, start: Game, bots: Mapping[str, str] | None = None)
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Who won a game: the rules' winner if a state reached victory, else the one state with the
+    highest score (supply plus objectives met, `Game.scores`); a tie for it is no single winner."""
+
+    winner: str | None
+    how: str
+    """"victory" (the rules' winner), "score" (the highest score alone) or "shared" (a tie: no winner)."""
+    leaders: tuple[str, ...]
+    """The states with the highest score (the tied ones, for a shared verdict)."""
+    score: int
+
+
+def verdict(game: Game) -> Verdict:
+    """The winner of a game, as a playtest counts it and `simulate` names it."""
+    scores = game.scores()
+    top = max(scores.values(), default=0)
+    leaders = tuple(s for s in game.state_ids if scores[s] == top)
+    if game.winner is not None:
+        return Verdict(game.winner, "victory", leaders, scores[game.winner])
+    if len(leaders) == 1:
+        return Verdict(leaders[0], "score", leaders, top)
+    return Verdict(None, "shared", leaders, top)
+
+
+def verdict_words(game: Game) -> str:
+    """The verdict in a line: "Winner: Britain (victory)", or who shares the highest score."""
+    v = verdict(game)
+    name = {s.id: s.name for s in game.scenario.states}
+    if v.how == "victory":
+        assert v.winner is not None
+        share = game.scenario.victory.supply_fraction
+        return f"Winner: {name[v.winner]} (victory: more than {share:.0%} of the supply territories)"
+    if v.how == "score":
+        assert v.winner is not None
+        return f"Winner: {name[v.winner]} (no victory; the highest score, {v.score})"
+    shared = ", ".join(name[s] for s in v.leaders[:-1]) + f" and {name[v.leaders[-1]]}"
+    return f"Winner: none — {shared} share the highest score ({v.score})"
+
+
 def stats(scenario: Scenario, seeds: Sequence[int], turns: int, bots: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Play one game per seed; count agreements per game, and per personality the share broken."""
     games = []
@@ -279,12 +324,10 @@ def simulate_command(
     views: Path | None = None,
     games: int = 0,
 ) -> int:
-    from rich.console import Console
-
     from game.rules.errors import RulesError
     from game.scenario.loader import ScenarioError, find_scenario, load_scenario
 
-    console = Console()
+    console = summary_console()
     try:
         scenario = load_scenario(find_scenario(scenario_ref))
     except (ScenarioError, FileNotFoundError) as exc:
@@ -346,13 +389,53 @@ def _print_summary(console: Any, game: Game, scenario: Scenario, seed: int, turn
                  ("leaked", "leaked"), ("legitimacy", "legitimacy"), ("reputation", "reputation"))),
     ):
         for title, _ in columns:
-            left = title in ("state", "bot")
-            table.add_column(title, justify="left" if left else "right", no_wrap=left)
+            add_column(table, title, left=title in ("state", "bot"), wrap=title == "state")
         for row in rows:
             table.add_row(*(str(row[key]) for _, key in columns))
         console.print(table)
-    if game.winner:
-        console.print(f"Winner: {scenario.state(game.winner).name}")
+    console.print(objectives_table(game))
+    console.print(verdict_words(game), highlight=False)
+
+
+def summary_console() -> Any:
+    """The console the summaries print on: the terminal's width, or 100 columns when written to a file
+    or a pipe (rich would take 80, too narrow for the tables)."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 100
+    return console
+
+
+def add_column(table: Any, title: str, left: bool = False, wrap: bool = False) -> None:
+    """A column whose header is never cut: at least as wide as its longest header word (rich would
+    rather end a squeezed one-word header in "…"); the wrap columns give way instead."""
+    table.add_column(title, justify="left" if left else "right", no_wrap=not wrap, overflow="fold",
+                     min_width=max(len(word) for word in title.split()))
+
+
+STATUS_WORDS = {"met": "[green]met[/green]", "not_yet": "[yellow]not yet[/yellow]", "failed": "[red]failed[/red]"}
+
+
+def objectives_table(game: Game) -> Any:
+    """Every state's objectives where the game stands (the rules' met / not yet / failed), with their points."""
+    from rich.table import Table as RichTable
+
+    from game.rules.objectives import all_objective_statuses
+
+    table = RichTable(title="Objectives")
+    add_column(table, "state", left=True, wrap=True)
+    add_column(table, "objective", left=True, wrap=True)
+    add_column(table, "status", left=True)
+    add_column(table, "points")
+    add_column(table, "how far", left=True, wrap=True)
+    names = {s.id: s.name for s in game.scenario.states}
+    for state, statuses in all_objective_statuses(game).items():
+        for i, o in enumerate(statuses):
+            table.add_row(names[state] if i == 0 else "", o.summary, STATUS_WORDS[o.status],
+                          f"{o.points}/{o.worth}", o.detail)
+    return table
 
 
 def _print_stats(console: Any, result: Mapping[str, Any]) -> None:

@@ -85,3 +85,66 @@ def test_bad_arguments_get_clear_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", "--scenario", CLASSIC, "--turns", "0", "--out", str(tmp_path)])
     assert result.exit_code == 1 and "--turns" in result.output
     assert not (tmp_path / "record.json").exists()
+
+
+def test_summary_names_the_winner_and_every_objectives_status(tmp_path: Path) -> None:
+    from game.rules.game import replay
+    from game.rules.objectives import all_objective_statuses
+    from game.scenario.loader import find_scenario, load_scenario
+    from game.simulate import verdict
+
+    output, raw = simulate(tmp_path, 2, 4, "plombieres-1858")
+    record = json.loads(raw)
+    game = replay(load_scenario(find_scenario("plombieres-1858")), record["seed"], record["commands"])
+    v = verdict(game)
+    names = {s.id: s.name for s in game.scenario.states}
+    winner_line = next(line for line in output.splitlines() if line.startswith("Winner:"))
+    if v.winner is not None:
+        assert winner_line.startswith(f"Winner: {names[v.winner]} (")
+    else:
+        assert winner_line.startswith("Winner: none") and all(names[s] in winner_line for s in v.leaders)
+    assert "Objectives" in output
+    words = {"met": "met", "not_yet": "not yet", "failed": "failed"}
+    for state, statuses in all_objective_statuses(game).items():
+        o = statuses[0] if statuses else None
+        if o is not None and len(o.summary) < 25:  # a short one stays on one line of its row
+            row = next(line for line in output.splitlines() if f"│ {o.summary} " in line)
+            assert names[state] in row and f"│ {words[o.status]} " in row
+    # Headers whole, at 100 columns (CliRunner's output is not a terminal): "dislodg…" was seen.
+    assert "…" not in output
+    for header in ("captures", "dislodged", "legitimacy", "reputation", "how far"):
+        assert header in output
+    assert max(len(line) for line in output.splitlines()) <= 100
+
+
+def test_record_carries_the_final_objective_statuses(tmp_path: Path) -> None:
+    from game.rules.game import replay
+    from game.rules.objectives import all_objective_statuses
+    from game.scenario.loader import find_scenario, load_scenario
+
+    _, raw = simulate(tmp_path, 3, 3, "plombieres-1858")
+    record = json.loads(raw)
+    game = replay(load_scenario(find_scenario("plombieres-1858")), record["seed"], record["commands"])
+    objectives = record["final"]["objectives"]
+    assert list(objectives) == [s.id for s in game.scenario.states]
+    assert objectives == {s: [o.to_json() for o in statuses] for s, statuses in all_objective_statuses(game).items()}
+    france = objectives["fra"]
+    assert france[0]["summary"] == "Hold Savoy, Nice"
+    assert all(o["status"] in ("met", "not_yet", "failed") for statuses in objectives.values() for o in statuses)
+
+
+def test_verdict_is_the_rules_winner_else_the_highest_score_alone() -> None:
+    from game.rules.game import Game
+    from game.scenario.loader import find_scenario, load_scenario
+    from game.simulate import verdict, verdict_words
+
+    game = Game(load_scenario(find_scenario("plombieres-1858")), 1)
+    scores = game.scores()
+    top = max(scores.values())
+    leaders = tuple(s for s in game.state_ids if scores[s] == top)
+    v = verdict(game)
+    assert v.leaders == leaders and v.score == top
+    assert (v.winner, v.how) == ((leaders[0], "score") if len(leaders) == 1 else (None, "shared"))
+    game.winner = "aus"  # as the rules set it on a victory
+    assert verdict(game).how == "victory" and verdict(game).winner == "aus"
+    assert verdict_words(game).startswith("Winner: Austrian Empire (victory")

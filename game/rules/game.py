@@ -32,6 +32,7 @@ from game.rules.errors import (
 )
 from game.rules.injects import Release, apply_inject
 from game.rules.knowledge import ALL, UMPIRE
+from game.rules.objectives import all_objective_statuses
 from game.rules.orders import Order, parse_order
 from game.rules.retreats import resolve_retreats, retreat_options
 from game.rules.scenario import Scenario
@@ -350,6 +351,10 @@ class Game:
                 "legitimacy": dict(self.diplomacy.legitimacy),
                 "reputation": {s: self.diplomacy.reputation(s) for s in self.state_ids},
                 "treasury": dict(self.treasury),
+                # met / not_yet / failed, as the rules read each objective where the game stands.
+                "objectives": {
+                    s: [o.to_json() for o in statuses] for s, statuses in all_objective_statuses(self).items()
+                },
             },
             "agreements": [agreement_view(a, UMPIRE) for a in self.diplomacy.agreements.values()],
             "injects": [r.to_json() for r in self.released.values()],
