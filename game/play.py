@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
@@ -586,6 +587,34 @@ class LocalPlay:
         stop_embedded_servers()
 
 
+NO_DISPLAY = "no display: set DISPLAY (or run it on a desktop), or use --screenshots DIR with SDL_VIDEODRIVER=dummy"
+
+
+def _no_display(exc: BaseException) -> bool:
+    """Whether pygame could not open a window because there is no screen to open it on."""
+    try:
+        import pygame
+    except ImportError:
+        return False
+    text = str(exc).lower()
+    return isinstance(exc, pygame.error) and any(
+        word in text for word in ("video", "display", "x11", "wayland", "no available", "window")
+    )
+
+
+def _client_or_no_display(command: str, run: Callable[[], int]) -> int:
+    """Run the client; without a screen to open a window on, one line saying so (not pygame's traceback)."""
+    import sys
+
+    try:
+        return run()
+    except Exception as exc:
+        if not _no_display(exc):
+            raise
+        print(f"{command}: {NO_DISPLAY} ({exc})", file=sys.stderr)
+        return 1
+
+
 def play_command(
     scenario: str,
     state: str | None,
@@ -614,7 +643,7 @@ def play_command(
             game = local.new_game(scenario, state.strip().lower() if state else first_playable_state(scenario))
         from game.client.app import run_client
 
-        return run_client(
+        return _client_or_no_display("backchannel play", lambda: run_client(
             session=game,
             state=game.state if game is not None else None,
             title_screen=game is None,
@@ -624,7 +653,7 @@ def play_command(
             turns=turns,
             screenshots=screenshots,
             seed=seed,
-        )
+        ))
     except LocalPlayError as exc:
         print(f"backchannel play: {exc}", file=sys.stderr)
         return 1
@@ -661,11 +690,11 @@ def join_command(url: str, code: str, screenshots: Path | None = None, name: str
         from game.client.app import run_client
 
         seat = joined.get("seat")
-        return run_client(
+        return _client_or_no_display("backchannel join", lambda: run_client(
             link=link,
             state=seat.get("state") if isinstance(seat, dict) else None,
             title_screen=False,
             screenshots=screenshots,
-        )
+        ))
     finally:
         link.close()

@@ -13,13 +13,18 @@ never share a compression window (the CRIME/BREACH family of attacks).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import errno
 import gc
 import hashlib
+import hmac
 import json
 import logging
 import resource
 import signal
+import socket
+import sqlite3
 import sys
 import time
 from collections import deque
@@ -31,7 +36,14 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from game.protocol.codec import ProtocolError, decode_client, pack
+from game.protocol.codec import (
+    MAX_HELLO_BYTES,
+    MAX_MESSAGE_BYTES,
+    ProtocolError,
+    decode_client,
+    pack,
+    peek_type,
+)
 from game.protocol.messages import (
     Act,
     ClientMessage,
@@ -50,16 +62,18 @@ from game.protocol.messages import (
     Replace,
     ResolveNow,
     Resume,
+    RevokeCode,
     Start,
     Sync,
 )
-from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION, RATE_BURST, RATE_PER_SECOND
+from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION
 from server import logs
 from server.addresses import reach_note
 from server.connection import Connection
 from server.game_host import INTERNAL, GameHost
+from server.limits import Buckets, Limits
 from server.lobby import Lobby, LobbyError
-from server.seats import Member
+from server.seats import Member, new_code
 from server.store import SqliteStore, Store, median_ms
 
 SERVER_NAME = "backchannel/0.1.0"
@@ -73,6 +87,11 @@ BAD_TOKEN = "bad_token"
 NO_SEAT = "no_seat"
 ALREADY_SEATED = "already_seated"
 RATE_LIMITED = "rate_limited"
+TOO_LARGE = "too_large"
+CREATE_FORBIDDEN = "create_forbidden"
+
+SWEEP_SECONDS = 60.0
+"""How often idle games are archived, spent buckets forgotten and refused frames summed up in the log."""
 
 log = logging.getLogger("backchannel.server")
 
@@ -85,18 +104,39 @@ def _command_kind(command: dict[str, object]) -> str:
 class BackchannelServer:
     """The authoritative game server: a lobby of games behind one websocket endpoint."""
 
-    def __init__(self, store: Store, rate: float = RATE_PER_SECOND, burst: int = RATE_BURST) -> None:
+    def __init__(
+        self, store: Store, rate: float | None = None, burst: int | None = None, limits: Limits | None = None
+    ) -> None:
+        limits = limits if limits is not None else Limits()
+        # A test (or an operator) raising the connection's rate raises the seat's and the address's with it.
+        if rate is not None:
+            limits.rate = rate
+            limits.seat_rate = max(limits.seat_rate, rate)
+            limits.address_rate = max(limits.address_rate, rate) if limits.address_rate else 0.0
+        if burst is not None:
+            limits.burst = burst
+            limits.seat_burst = max(limits.seat_burst, burst)
+            limits.address_burst = max(limits.address_burst, burst)
+        self.limits = limits
         self.store = store
-        self.lobby = Lobby(store)
+        self.lobby = Lobby(store, limits)
         if isinstance(store, SqliteStore) and self.lobby.book.cache is None:
             self.lobby.book.cache = store.path.parent / "scenario-cache"
-        self.rate = rate
-        self.burst = burst
+        self.rate = limits.rate
+        self.burst = limits.burst
+        self.by_address = Buckets(limits.address_rate, limits.address_burst, limits.trusted)
+        self.by_seat = Buckets(limits.seat_rate, limits.seat_burst)
+        self.creates = Buckets(limits.creates_per_hour / 3600.0, limits.creates_burst, limits.trusted)
+        self.open_by_address: collections.Counter[str] = collections.Counter()
+        self.refused: collections.Counter[str] = collections.Counter()
+        """Refused frames by code since the last summary in the log."""
+        self.refused_total: collections.Counter[str] = collections.Counter()
         self.connections: set[Connection] = set()
         self.act_latencies: deque[float] = deque(maxlen=4096)
         """Recent times from an `act` frame read to its reply sent (after the commit), for /stats."""
         self._numbers = 0
         self._server: Server | None = None
+        self._sweeper: asyncio.Task[None] | None = None
         self.port = 0
 
     async def start(self, host: str = "127.0.0.1", port: int = 8765) -> int:
@@ -116,16 +156,48 @@ class BackchannelServer:
         )
         self.lobby.start_clocks()
         self.port = self._server.sockets[0].getsockname()[1]
-        log.info("serving host=%s port=%d games=%d", host, self.port, restored)
+        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_every(SWEEP_SECONDS))
+        log.info(
+            "serving host=%s port=%d games=%d create=%s", host, self.port, restored,
+            "token" if self.limits.create_token else "anyone",
+        )
         return self.port
+
+    async def _sweep_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await self.sweep()
+            except Exception as exc:  # the next sweep tries again
+                log.error("sweep failed (%s)", type(exc).__name__)
+
+    async def sweep(self, now: float | None = None) -> int:
+        """Archive the idle games, forget refilled buckets, sum refused frames up in the log; the games archived."""
+        idle = self.lobby.idle(time.time() if now is None else now)
+        for host in idle:
+            await self.lobby.archive(host)
+        for buckets in (self.by_address, self.by_seat, self.creates, self.lobby.guesses):
+            buckets.prune()
+        self._summary("refused in the last minute", self.refused)
+        self.refused.clear()
+        return len(idle)
+
+    def _summary(self, what: str, counts: collections.Counter[str]) -> None:
+        if counts:
+            log.info("%s: %s", what, " ".join(f"{code}={n}" for code, n in sorted(counts.items())))
 
     async def close(self) -> None:
         """Close every connection with 1001 (going away), finish the games' work, flush the store."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
         if self._server is not None:
             self._server.close(close_connections=True)
             await self._server.wait_closed()
         await self.lobby.close()
         await self.store.close()
+        self._summary("refused since start", self.refused_total)
         log.info("stopped")
 
     # --- HTTP ------------------------------------------------------------------------------------
@@ -153,19 +225,42 @@ class BackchannelServer:
 
     async def handler(self, ws: ServerConnection) -> None:
         self._numbers += 1
-        conn = Connection(ws, self._numbers, self.rate, self.burst)
+        limits = self.limits
+        conn = Connection(ws, self._numbers, self.rate, self.burst, limits.strike_fade)
         self.connections.add(conn)
+        address = conn.address
+        self.open_by_address[address] += 1
         logs.connection("open", conn.id, peer=conn.peer)
+        loop = asyncio.get_running_loop()
+        no_hello = loop.call_later(limits.hello_timeout, self._no_hello, conn)
         try:
+            if (
+                limits.connections_per_address and address not in limits.trusted
+                and self.open_by_address[address] > limits.connections_per_address
+            ):
+                self.refuse(conn, RATE_LIMITED, "too many connections from your address")
+                conn.close(1008, "too many connections from your address")
             async for frame in ws:
+                if conn.closing:
+                    # Read on, unanswered, until the closing handshake ends: a reader that stopped would
+                    # leave the client's close frame unread behind a full queue until the close timeout.
+                    continue
                 if not conn.allow():
-                    conn.error(RATE_LIMITED, f"too many messages: at most {self.rate:g} a second (bursts of {self.burst})")
+                    self.refuse(conn, RATE_LIMITED, f"too many messages: at most {self.rate:g} a second (bursts of {self.burst})")
+                    continue
+                if not self.by_address.take(address):
+                    self.refuse(conn, RATE_LIMITED, "too many messages from your address")
+                    continue
+                if not self._size_fits(conn, frame):
                     continue
                 try:
                     message = decode_client(frame)
                 except ProtocolError as exc:
-                    conn.error(exc.code, exc.message, exc.ref)
-                    logs.connection("bad frame", conn.id, code=exc.code)
+                    self.refuse(conn, exc.code, exc.message, exc.ref)
+                    continue
+                member = conn.member
+                if member is not None and not self.by_seat.take((member.game, member.id)):
+                    self.refuse(conn, RATE_LIMITED, "too many messages from your seat (all its connections together)", message.id)
                     continue
                 try:
                     received = time.perf_counter()
@@ -180,6 +275,10 @@ class BackchannelServer:
         except ConnectionClosed:
             pass
         finally:
+            no_hello.cancel()
+            self.open_by_address[address] -= 1
+            if self.open_by_address[address] <= 0:
+                del self.open_by_address[address]
             if conn.host is not None:
                 conn.host.detach(conn)
             self.connections.discard(conn)
@@ -190,26 +289,69 @@ class BackchannelServer:
                 member=member.id if member else None,
             )
 
+    def _no_hello(self, conn: Connection) -> None:
+        if not conn.greeted and not conn.closing:
+            self.refused["no_hello"] += 1
+            self.refused_total["no_hello"] += 1
+            log.debug("conn %d: no hello within %g s; closed", conn.id, self.limits.hello_timeout)
+            conn.close(1008, "no hello")
+
+    def _size_fits(self, conn: Connection, frame: bytes | str) -> bool:
+        """The size a frame may have for what it is, judged before it is unpacked: before the hello, a
+        hello's; after it, a message's, except an upload (a `create`) from a connection without a seat,
+        if its address may create a game now.  The websocket itself refuses any frame over 1 MiB (1009)."""
+        size = len(frame)
+        if size <= MAX_HELLO_BYTES:
+            return True
+        if not conn.greeted:
+            self.refuse(conn, TOO_LARGE, f"the first message is a hello, of at most {MAX_HELLO_BYTES} bytes")
+            return False
+        if size <= MAX_MESSAGE_BYTES:
+            return True
+        if isinstance(frame, str) or conn.member is not None or peek_type(frame) != "create":
+            self.refuse(conn, TOO_LARGE, f"a message is at most {MAX_MESSAGE_BYTES // 1024} KiB (a scenario upload excepted)")
+            return False
+        if not self.creates.available(conn.address):
+            self.refuse(conn, RATE_LIMITED, "too many games created from your address; try again later")
+            return False
+        return True
+
+    def refuse(self, conn: Connection, code: str, message: str, ref: str | int | None = None) -> None:
+        """Refuse a frame: a strike for the connection, an answer while it has few, closed (1008) past the limit.
+        Logged at debug (counted, and summed up at info every minute)."""
+        self.refused[code] += 1
+        self.refused_total[code] += 1
+        log.debug("conn %d refused %s", conn.id, code)
+        strikes = conn.strikes.add()
+        limits = self.limits
+        if strikes > limits.strikes:
+            conn.close(1008, "too many refused messages")
+            return
+        if strikes <= limits.answered:
+            if strikes + 1 > limits.answered:
+                message += "; further refused messages get no answer for a while"
+            conn.error(code, message, ref)
+
     async def dispatch(self, conn: Connection, message: ClientMessage) -> None:
         if isinstance(message, Hello):
             await self._hello(conn, message)
             return
         ref = message.id
         if not conn.greeted:
-            conn.error(HELLO_FIRST, "the first message on a connection must be a hello", ref)
+            self.refuse(conn, HELLO_FIRST, "the first message on a connection must be a hello", ref)
             return
         if isinstance(message, Ping):
             conn.send_message({"type": "pong", "ref": ref, "time": time.time()})
             return
         if isinstance(message, Create | Join):
             if conn.member is not None:
-                conn.error(ALREADY_SEATED, "this connection already holds a seat; open another to join another game", ref)
+                self.refuse(conn, ALREADY_SEATED, "this connection already holds a seat; open another to join another game", ref)
                 return
             await (self._create(conn, message) if isinstance(message, Create) else self._join(conn, message))
             return
         host, member = conn.host, conn.member
         if host is None or member is None:
-            conn.error(NO_SEAT, "join or create a game first (or resume a seat with your token in the hello)", ref)
+            self.refuse(conn, NO_SEAT, "join or create a game first (or resume a seat with your token in the hello)", ref)
             return
         assert ref is not None
         await self._seat_command(conn, host, member, ref, message)
@@ -251,6 +393,10 @@ class BackchannelServer:
         elif isinstance(message, Kick):
             target = message.member
             await host.command(conn, member, ref, "kick", lambda s: s.kick(member, ref, target), asked=asked)
+        elif isinstance(message, RevokeCode):
+            seat, code = message.seat, new_code(set(self.lobby.codes))
+            await host.command(conn, member, ref, "revoke_code", lambda s: s.revoke_code(member, ref, seat, code), asked=asked)
+            self.lobby.recode(host)
         elif isinstance(message, ReleaseInject):
             prepared, card = message.inject, message.card
             await host.command(
@@ -259,15 +405,14 @@ class BackchannelServer:
 
     async def _hello(self, conn: Connection, hello: Hello) -> None:
         if conn.greeted:
-            conn.error(ALREADY_GREETED, "this connection has already said hello", hello.id)
+            self.refuse(conn, ALREADY_GREETED, "this connection has already said hello", hello.id)
             return
         if hello.protocol != PROTOCOL_VERSION:
-            conn.error(UNSUPPORTED_PROTOCOL, f"this server speaks protocol {PROTOCOL_VERSION}, not {hello.protocol}", hello.id)
+            self.refuse(conn, UNSUPPORTED_PROTOCOL, f"this server speaks protocol {PROTOCOL_VERSION}, not {hello.protocol}", hello.id)
             return
         found = self.lobby.resume(hello.token) if hello.token is not None else None
         if hello.token is not None and found is None:
-            conn.error(BAD_TOKEN, "this seat token is not known here; join with a code instead", hello.id)
-            logs.connection("refused token", conn.id)
+            self.refuse(conn, BAD_TOKEN, "this seat token is not known here; join with a code instead", hello.id)
             return
         conn.greeted = True
         welcome = {
@@ -276,7 +421,7 @@ class BackchannelServer:
             "server": SERVER_NAME,
             "ref": hello.id,
             "seat": None,
-            "limits": {"max_frame": MAX_FRAME_BYTES, "rate": self.rate, "burst": self.burst},
+            "limits": {"max_frame": MAX_FRAME_BYTES, "rate": self.rate, "burst": self.burst, "max_message": MAX_MESSAGE_BYTES},
         }
         if found is None:
             conn.send_message(welcome)
@@ -285,33 +430,52 @@ class BackchannelServer:
         host, member = found
         welcome["seat"] = host.session.seat(member)
         conn.send_message(welcome)
+        self._seated(conn)
         await host.attach(conn, member, hello.v)
         logs.connection("resumed", conn.id, game=host.id, member=member.id, role=member.role, state=member.state)
 
     async def _create(self, conn: Connection, create: Create) -> None:
+        token = self.limits.create_token
+        if token is not None and not hmac.compare_digest((create.create_token or "").encode(), token.encode()):
+            self.refuse(conn, CREATE_FORBIDDEN, "this server creates games only with its create token (ask whoever runs it)", create.id)
+            return
+        if not self.creates.take(conn.address):
+            self.refuse(conn, RATE_LIMITED, "too many games created from your address; try again later", create.id)
+            return
         try:
-            host, member, token = await self.lobby.create(create)
+            host, member, token = await self.lobby.create(create, conn.address)
         except LobbyError as exc:
-            conn.error(exc.code, exc.message, create.id, exc.problems)
-            logs.connection("create refused", conn.id, code=exc.code)
+            if exc.problems is None:
+                self.refuse(conn, exc.code, exc.message, create.id)
+            else:  # a scenario's problems: the designer needs them, every time
+                conn.error(exc.code, exc.message, create.id, exc.problems)
+            log.debug("conn %d: create refused (%s)", conn.id, exc.code)
             return
         conn.send_message(
             {"type": "created", "ref": create.id, "game": host.id, "token": token, "seat": host.session.seat(member),
              "codes": host.session.settings["codes"]}
         )
+        self._seated(conn)
         await host.attach(conn, member, None)
         logs.connection("created", conn.id, game=host.id, member=member.id, role=member.role)
+
+    def _seated(self, conn: Connection) -> None:
+        """A seated connection never uploads again: from the next frames on, the websocket itself
+        refuses (1009) any frame over a message's size."""
+        protocol = getattr(conn.ws, "protocol", None)
+        if protocol is not None and hasattr(protocol, "max_message_size"):
+            protocol.max_message_size = MAX_MESSAGE_BYTES
 
     async def _join(self, conn: Connection, join: Join) -> None:
         try:
             joined = await self.lobby.join(conn, join.code, join.id, join.name)
         except LobbyError as exc:
-            conn.error(exc.code, exc.message, join.id)
-            logs.connection("join refused", conn.id, code=exc.code)
+            self.refuse(conn, exc.code, exc.message, join.id)
             return
         if joined is None:
             return
         host, member, token = joined
+        self._seated(conn)
         conn.send_message(
             {"type": "joined", "ref": join.id, "game": host.id, "token": token, "seat": host.session.seat(member),
              "member": member.id, "name": host.session.names.get(member.id)}
@@ -345,11 +509,44 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("backchannel"))
 
 
-async def run(host: str, port: int, data: Path) -> None:
+class ServeError(Exception):
+    """A mistake in how the server was started (a port taken, a folder it cannot write): one line."""
+
+
+def _open_store(data: Path) -> SqliteStore:
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        return SqliteStore(data / DB_FILE)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ServeError(f"cannot use the data folder {data}: {reason} (choose another with --data)") from None
+
+
+def _bind_problem(host: str, port: int, exc: OSError) -> str:
+    """What an operator should read when the server cannot listen."""
+    if isinstance(exc, socket.gaierror):
+        return f"cannot find the host {host!r} ({exc.strerror}): give an address of this computer, e.g. --host 0.0.0.0"
+    code = exc.errno
+    if code is None and "[Errno" in str(exc):  # several addresses (localhost): "Multiple exceptions: ..."
+        code = next((e for e in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES) if f"[Errno {e}]" in str(exc)), None)
+    if code == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use (another server?): choose another with --port"
+    if code == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: it is not an address of this computer (try --host 0.0.0.0)"
+    if code == errno.EACCES:
+        return f"not allowed to listen on port {port} (ports below 1024 need privileges): choose another with --port"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+async def run(host: str, port: int, data: Path, limits: Limits | None = None) -> None:
     """Serve until SIGTERM or SIGINT, then shut down cleanly."""
-    store = SqliteStore(data / DB_FILE)
-    server = BackchannelServer(store)
-    bound = await server.start(host, port)
+    store = _open_store(data)
+    server = BackchannelServer(store, limits=limits)
+    try:
+        bound = await server.start(host, port)
+    except OSError as exc:
+        await server.close()
+        raise ServeError(_bind_problem(host, port, exc)) from None
     # What a restart loaded (scenarios, boards, games) lives as long as the process: out of the
     # collector's sight.  And fewer, larger young collections: most objects die young by reference
     # counting, and a full collection of a big heap stalls every game for a moment.
@@ -370,7 +567,10 @@ async def run(host: str, port: int, data: Path) -> None:
     logs.flush()
 
 
-def serve_command(host: str, port: int, data: Path | None) -> int:
+def serve_command(
+    host: str, port: int, data: Path | None, create_token: str | None = None, games_per_address: int | None = None,
+    expire_hours: float | None = None, trust: list[str] | None = None,
+) -> int:
     logs.setup()
     # Threads beside the event loop (bots thinking in a worker, the store's writer thread when
     # BACKCHANNEL_COMMIT=thread) need the GIL back after each system call; with the default 5 ms
@@ -379,6 +579,16 @@ def serve_command(host: str, port: int, data: Path | None) -> int:
     limit = raise_open_files_limit()
     if limit < 2048:
         log.warning("only %d open files allowed: at most about %d connections", limit, limit - 64)
-    asyncio.run(run(host, port, data if data is not None else default_data_dir()))
+    limits = Limits(create_token=create_token or None, trusted=frozenset(trust or ()))
+    if games_per_address is not None:
+        limits.games_per_address = games_per_address
+    if expire_hours is not None:
+        limits.idle_seconds = expire_hours * 3600.0
+        limits.lobby_idle_seconds = min(limits.lobby_idle_seconds, limits.idle_seconds) if expire_hours > 0 else 0.0
+    try:
+        asyncio.run(run(host, port, data if data is not None else default_data_dir(), limits))
+    except ServeError as exc:
+        logs.flush()
+        print(f"backchannel serve: {exc}", file=sys.stderr, flush=True)
+        return 1
     return 0
-

@@ -20,6 +20,7 @@ from websockets.exceptions import ConnectionClosed
 
 from game.protocol.codec import pack
 from game.protocol.version import RATE_BURST, RATE_PER_SECOND
+from server.limits import Strikes, TokenBucket
 from server.seats import Member
 
 if TYPE_CHECKING:
@@ -27,34 +28,15 @@ if TYPE_CHECKING:
 
 MAX_BACKLOG_BYTES = 4 << 20
 """Bytes waiting for one client before it is dropped as too slow to read."""
-MAX_REFUSED_IN_A_ROW = 200
-"""Frames refused for rate in a row before the connection is closed (1008)."""
-
-
-class TokenBucket:
-    """`rate` tokens a second, at most `burst` saved up; a frame costs one."""
-
-    __slots__ = ("burst", "last", "rate", "tokens")
-
-    def __init__(self, rate: float, burst: int, now: float) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.tokens = float(burst)
-        self.last = now
-
-    def take(self, now: float) -> bool:
-        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
 
 
 class Connection:
     """A websocket and what the server knows of it."""
 
-    def __init__(self, ws: ServerConnection, number: int, rate: float = RATE_PER_SECOND, burst: int = RATE_BURST) -> None:
+    def __init__(
+        self, ws: ServerConnection, number: int, rate: float = RATE_PER_SECOND, burst: int = RATE_BURST,
+        strike_fade: float = 0.5,
+    ) -> None:
         self.ws = ws
         self.id = number
         self.replied: float | None = None
@@ -62,10 +44,11 @@ class Connection:
         try:
             host, port = ws.remote_address[:2]
             self.peer = f"{host}:{port}"
+            self.address = str(host)
         except (TypeError, ValueError):
-            self.peer = "?"
+            self.peer = self.address = "?"
         self.bucket = TokenBucket(rate, burst, time.monotonic())
-        self.refused_in_a_row = 0
+        self.strikes = Strikes(strike_fade)
         self.greeted = False
         self.host: GameHost | None = None
         self.member: Member | None = None
@@ -73,14 +56,8 @@ class Connection:
         self._closer: asyncio.Task[None] | None = None
 
     def allow(self) -> bool:
-        """Whether the rate limit lets one more frame in."""
-        if self.bucket.take(time.monotonic()):
-            self.refused_in_a_row = 0
-            return True
-        self.refused_in_a_row += 1
-        if self.refused_in_a_row >= MAX_REFUSED_IN_A_ROW:
-            self.close(1008, "too many messages")
-        return False
+        """Whether the connection's own rate limit lets one more frame in."""
+        return self.bucket.take(time.monotonic())
 
     def send(self, frame: bytes) -> None:
         """Write a frame now (never waits); drop a client that does not read what it is sent."""

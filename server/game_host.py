@@ -62,6 +62,9 @@ class GameHost:
         self._presence: set[asyncio.Task[None]] = set()  # tables being sent after a (dis)connection
         self._stored_clock: dict[str, Any] | None = self.session.clock.to_json()
         self._stored_status = self.session.status
+        self._ended = self.session.status == "over"
+        self.active = time.time()
+        """When a member last connected, left or sent a command: a game idle long enough is archived."""
 
     def _build(self, members: list[Member], entries: list[Entry], snapshot: Snapshot | None = None) -> Session:
         """The session from its snapshot and the log after it, or from the whole log."""
@@ -97,12 +100,20 @@ class GameHost:
 
     # --- connections ---------------------------------------------------------------------------
 
+    def connected(self) -> bool:
+        return any(self.connections.values())
+
+    def busy(self) -> bool:
+        """Work under way (a resolution, a bot's answer): not the moment to archive."""
+        return self.lock.locked() or bool(self._reacting) or (self._advancing is not None and not self._advancing.done())
+
     def online(self) -> set[str]:
         """The members with a connection open now."""
         return {c.member.id for targets in self.connections.values() for c in targets if c.member is not None}
 
     async def attach(self, conn: Connection, member: Member, v: int | None) -> None:
         """A connection takes its member's seat: it gets what it missed after `v`, then the view."""
+        self.active = time.time()
         async with self.lock:
             conn.host, conn.member = self, member
             events, _ = self.session.catch_up(member, v)
@@ -118,6 +129,7 @@ class GameHost:
         member = conn.member
         if member is None:
             return
+        self.active = time.time()
         self.connections.get(member.viewer, set()).discard(conn)
         if member.id not in self.online() and not self._closed:
             # The table is read under the game's lock (a resolution may be running in a worker thread).
@@ -189,6 +201,7 @@ class GameHost:
         offload: bool, asked: str | None = None,
     ) -> None:
         fields = {"game": self.id, "member": member.id, "ref": ref}
+        self.active = time.time()
         async with self.lock:
             if self.broken:
                 conn.error(UNAVAILABLE, "this game is unavailable after a server fault", ref)
@@ -231,6 +244,7 @@ class GameHost:
             if not delivered:  # nothing to store
                 self._deliver(conn, step)
             logs.command("applied", conn.id, kind, **fields)
+            self._note_end()
 
     async def join(self, conn: Connection, make: Callable[[Session], Step], ref: str | int | None = None) -> Member | None:
         """A new member (the lobby checked the code); None if refused (the error is sent)."""
@@ -444,6 +458,12 @@ class GameHost:
             if await self._persist(step):
                 self._deliver(None, step)
                 logs.game("resolved", self.id, turn=turn, phase=phase, by=by, entries=len(step.entries))
+                self._note_end()
+
+    def _note_end(self) -> None:
+        if self.session.status == "over" and not self._ended:
+            self._ended = True
+            logs.game("ended", self.id, turn=self.session.game.turn, winner=self.session.game.winner)
 
     async def close(self) -> None:
         self._closed = True

@@ -8,6 +8,7 @@ are parsed once per distinct text (parsing is the slow part; games share the res
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import secrets
 import time
@@ -17,23 +18,33 @@ from pathlib import Path
 from game.protocol.messages import Create
 from game.rules.board import Board
 from game.rules.scenario import Scenario
-from game.scenario.loader import ScenarioError, find_scenario, load_scenario_text
+from game.scenario.loader import ScenarioError, find_scenario
 from server import logs
 from server.bot_seats import personalities
 from server.clock import Clock
 from server.connection import Connection
 from server.game_host import GameHost
+from server.limits import Buckets, Limits
 from server.seats import Member, Role, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
 from server.session import DEFAULT_BOT_DELAY, Session, Step
 from server.snapshots import Snapshot, code_version
 from server.store import Entry, GameRecord, Store
+from server.uploads import MAX_PROBLEMS, UploadBusy, UploadTimeout, UploadWorker
 
 UNKNOWN_SCENARIO = "unknown_scenario"
 BAD_SCENARIO = "bad_scenario"
 BAD_SEATS = "bad_seats"
 BAD_CODE = "bad_code"
+BUSY = "busy"
+QUOTA = "quota"
+TOO_MANY_GUESSES = "too_many_guesses"
+UPLOAD_TOO_SLOW = "upload_too_slow"
 
-MAX_PROBLEMS = 50
+
+
+def _bad_scenario(errors: int, problems: list[str]) -> LobbyError:
+    more = f" (first {MAX_PROBLEMS} shown)" if errors > len(problems) else ""
+    return LobbyError(BAD_SCENARIO, f"the scenario has {errors} error(s){more}: {problems[0] if problems else ''}", problems)
 
 
 class LobbyError(Exception):
@@ -64,13 +75,37 @@ class ScenarioBook:
         self.cache: Path | None = None
 
     def load(self, text: str, name: str) -> tuple[Scenario, Board]:
-        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        from game.scenario.loader import load_scenario_text
+
+        key = self.key(text)
         found = self._parsed.get(key)
         if found is None:
             scenario = self._cached(key) or load_scenario_text(text, name)
-            found = (scenario, Board.from_scenario(scenario))
-            self._parsed[key] = found
-            self._keep(key, scenario)
+            found = self._add(key, scenario)
+        return found
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def known(self, text: str) -> tuple[Scenario, Board] | None:
+        """The scenario already read (in memory or in the cache folder), or None: no parsing here."""
+        key = self.key(text)
+        found = self._parsed.get(key)
+        if found is None:
+            scenario = self._cached(key)
+            if scenario is not None:
+                found = self._add(key, scenario)
+        return found
+
+    def from_json(self, text: str, checked: str) -> tuple[Scenario, Board]:
+        """A scenario an upload worker read and checked, from its JSON."""
+        return self._add(self.key(text), Scenario.model_validate_json(checked))
+
+    def _add(self, key: str, scenario: Scenario) -> tuple[Scenario, Board]:
+        found = (scenario, Board.from_scenario(scenario))
+        self._parsed[key] = found
+        self._keep(key, scenario)
         return found
 
     def _path(self, key: str) -> Path | None:
@@ -112,12 +147,57 @@ def _read_bundled(ref: str) -> str:
 class Lobby:
     """Every game on this server, found by id, join code or seat token."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, limits: Limits | None = None) -> None:
         self.store = store
+        self.limits = limits if limits is not None else Limits()
         self.games: dict[str, GameHost] = {}
         self.codes: dict[str, CodeTarget] = {}
         self.tokens = Tokens()
         self.book = BOOK
+        self.guesses = Buckets(self.limits.guesses_per_minute / 60.0, self.limits.guesses_burst, self.limits.trusted)
+        """Wrong join codes per address: guessing is limited however many connections it uses."""
+        self.owners: dict[str, str] = {}
+        """Game id -> the address that created it (this process's games only), for the quota."""
+        self.uploads = UploadWorker(self.limits.upload_seconds, self.limits.uploads_waiting)
+        # Reading a bundled scenario or an upload's checked JSON: a thread of the lobby's own, never the
+        # pool that resolves phases and runs bots.
+        self._reader = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="lobby")
+
+    def games_of(self, address: str) -> int:
+        return sum(1 for owner in self.owners.values() if owner == address)
+
+    async def _read(self, request: Create) -> tuple[str, str, Scenario, Board]:
+        """The scenario a create asks for: its text, its name, and it read (an upload in the upload worker)."""
+        loop = asyncio.get_running_loop()
+        if request.scenario is not None:
+            try:
+                text = await loop.run_in_executor(self._reader, _read_bundled, request.scenario)
+            except ScenarioError:
+                raise LobbyError(UNKNOWN_SCENARIO, f"no bundled scenario {request.scenario!r}") from None
+            name = f"{request.scenario}.yaml"
+            try:
+                scenario, board = await loop.run_in_executor(self._reader, self.book.load, text, name)
+            except ScenarioError as exc:
+                raise _bad_scenario(len(exc.errors), [str(p) for p in exc.problems[:MAX_PROBLEMS]]) from None
+            return text, name, scenario, board
+        assert request.scenario_text is not None
+        text = request.scenario_text
+        found = self.book.known(text)
+        if found is not None:
+            return text, "upload", *found
+        try:
+            outcome, detail, problems = await self.uploads.parse(text, self._reader)
+        except UploadBusy:
+            raise LobbyError(BUSY, "the server is reading other uploads; try again in a minute") from None
+        except UploadTimeout:
+            raise LobbyError(
+                UPLOAD_TOO_SLOW, f"the scenario took longer than {self.limits.upload_seconds:g} s to read; "
+                "check it with `backchannel scenario validate` and send a smaller one"
+            ) from None
+        if outcome != "ok":
+            raise _bad_scenario(detail, problems)
+        scenario, board = await loop.run_in_executor(self._reader, self.book.from_json, text, detail)
+        return text, "upload", scenario, board
 
     def _register(self, host: GameHost) -> None:
         self.games[host.id] = host
@@ -135,25 +215,14 @@ class Lobby:
     ) -> GameHost:
         return GameHost(lambda: Session(record, scenario, board), self.store, members, entries, snapshot)
 
-    async def create(self, request: Create) -> tuple[GameHost, Member, str]:
+    async def create(self, request: Create, address: str = "?") -> tuple[GameHost, Member, str]:
         """A new game from the request; its creator is its first umpire.  Returns the creator's token."""
-        if request.scenario is not None:
-            try:
-                text = await asyncio.to_thread(_read_bundled, request.scenario)
-            except ScenarioError:
-                raise LobbyError(UNKNOWN_SCENARIO, f"no bundled scenario {request.scenario!r}") from None
-            name = f"{request.scenario}.yaml"
-        else:
-            assert request.scenario_text is not None
-            text, name = request.scenario_text, "upload"
-        try:
-            scenario, board = await asyncio.to_thread(self.book.load, text, name)
-        except ScenarioError as exc:
-            problems = [str(p) for p in exc.problems[:MAX_PROBLEMS]]
-            more = f" (first {MAX_PROBLEMS} shown)" if len(exc.problems) > MAX_PROBLEMS else ""
-            raise LobbyError(
-                BAD_SCENARIO, f"the scenario has {len(exc.errors)} error(s){more}: {problems[0] if problems else ''}", problems
-            ) from None
+        quota = self.limits.games_per_address if address not in self.limits.trusted else 0
+        if quota and self.games_of(address) >= quota:
+            raise LobbyError(QUOTA, f"at most {quota} games from one address at once; finished and idle games expire")
+        text, _name, scenario, board = await self._read(request)
+        if quota and self.games_of(address) >= quota:  # (others may have been created meanwhile)
+            raise LobbyError(QUOTA, f"at most {quota} games from one address at once; finished and idle games expire")
         state_ids = [s.id for s in scenario.states]
         default = {"player": "human", "bot": "bot", "none": "none"}
         seats = {s.id: default[s.controller] for s in scenario.states}
@@ -193,6 +262,7 @@ class Lobby:
         await self.store.create(record, step.members, step.entries)
         host = self._host(record, scenario, board, step.members, step.entries)
         self._register(host)
+        self.owners[game_id] = address
         logs.game("created", game_id, scenario=scenario.id, seats=sum(1 for k in seats.values() if k == "human"))
         return host, creator, token
 
@@ -200,8 +270,12 @@ class Lobby:
         self, conn: Connection, code: str, ref: str | int | None = None, name: str | None = None
     ) -> tuple[GameHost, Member, str] | None:
         """Join with a code, as `name` (None: a default name); None (and an error sent) if the seat refuses."""
+        address = conn.address
+        if not self.guesses.available(address):
+            raise LobbyError(TOO_MANY_GUESSES, "too many wrong join codes from your address; wait a minute and check the code")
         target = self.codes.get(normalise_code(code))
         if target is None or target.game not in self.games:
+            self.guesses.take(address)
             raise LobbyError(BAD_CODE, "no game has this join code")
         host = self.games[target.game]
         token = new_token()
@@ -216,6 +290,47 @@ class Lobby:
             return None
         self.tokens.add(member)
         return host, member, token
+
+    def recode(self, host: GameHost) -> None:
+        """A game's codes changed (revoke_code): the lobby's map follows its settings."""
+        for code in [c for c, t in self.codes.items() if t.game == host.id]:
+            del self.codes[code]
+        codes = host.session.settings["codes"]
+        for state, code in codes["states"].items():
+            self.codes[code] = CodeTarget(host.id, "player", state)
+        self.codes[codes["observer"]] = CodeTarget(host.id, "observer", None)
+        self.codes[codes["umpire"]] = CodeTarget(host.id, "umpire", None)
+
+    def idle(self, now: float) -> list[GameHost]:
+        """The games to archive: nobody connected and nothing done for the configured time (shorter
+        for a game never started or already over)."""
+        found = []
+        for host in self.games.values():
+            if host.connected() or host.busy():
+                continue
+            status = host.session.status
+            limit = self.limits.lobby_idle_seconds if status in ("lobby", "over") else self.limits.idle_seconds
+            if limit > 0 and now - host.active >= limit:
+                found.append(host)
+        return found
+
+    async def archive(self, host: GameHost) -> None:
+        """Take a game out of memory: its codes and tokens open nothing any more.  Its log stays in the
+        store (marked archived, so a restart leaves it out), for the debrief and the record."""
+        if self.games.get(host.id) is not host:
+            return
+        del self.games[host.id]
+        self.owners.pop(host.id, None)
+        for code in [c for c, t in self.codes.items() if t.game == host.id]:
+            del self.codes[code]
+        for member in host.members:
+            self.tokens.remove(member)
+        await host.close()
+        try:
+            await self.store.archive(host.id)
+        except Exception as exc:  # it stays out of memory; a restart would bring it back
+            logs.log.warning("game %s: archiving not stored (%s)", host.id, type(exc).__name__)
+        logs.game("archived", host.id, status=host.session.status, entries=host.session.logged)
 
     def resume(self, token: str) -> tuple[GameHost, Member] | None:
         """The seat a token opens; None if none does (or the umpire removed its member)."""
@@ -252,3 +367,5 @@ class Lobby:
 
     async def close(self) -> None:
         await asyncio.gather(*(host.close() for host in self.games.values()))
+        self.uploads.close()
+        self._reader.shutdown(wait=False, cancel_futures=True)

@@ -84,6 +84,10 @@ class Tokens:
     def add(self, member: Member) -> None:
         self._by_digest[member.digest] = member
 
+    def remove(self, member: Member) -> None:
+        if self._by_digest.get(member.digest) == member:
+            del self._by_digest[member.digest]
+
     def find(self, token: str) -> Member | None:
         digest = token_digest(token)
         member = self._by_digest.get(digest)

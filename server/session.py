@@ -90,6 +90,7 @@ NOT_LEADER = "not_leader"
 UNKNOWN_MEMBER = "unknown_member"
 UNKNOWN_STATE = "unknown_state"
 KICKED = "kicked"
+UNKNOWN_SEAT = "unknown_seat"
 # The rules' refusals carry their own codes (game/rules/errors.py): unknown_agreement, wrong_status...
 
 
@@ -316,6 +317,16 @@ class Session:
         if kind == "clock":
             self.clock = Clock.from_json(entry["clock"])
             return [fact_models.ClockChanged(change=entry["op"], **self.clock.to_json(), audience=ALL).event()]
+        if kind == "codes":
+            # A revoked join code: the seat's new code replaces it (the lobby forgets the old one).  The
+            # codes live in the settings, which a snapshot keeps; the log has every change.
+            codes = self.settings["codes"]
+            seat, code = entry["seat"], entry["code"]
+            if seat in ("observer", "umpire"):
+                codes[seat] = code
+            else:
+                codes["states"][seat] = code
+            return []
         raise ValueError(f"unknown log entry {kind!r}")
 
     def _member_fact(self, member: Member, change: Literal["joined", "kicked"]) -> Event:
@@ -677,6 +688,8 @@ class Session:
             return {"state": entry["state"]}
         if kind == "kick":
             return {"member": entry["member"]}
+        if kind == "codes":
+            return {"seat": entry["seat"], "code": entry["code"]}
         return {}
 
     # --- changing: requests --------------------------------------------------------------------------
@@ -911,6 +924,19 @@ class Session:
             raise SessionError(NOT_ALLOWED, "you cannot remove yourself")
         step = self._umpire_entry(member, ref, {"k": "kick", "m": member.id, "c": ref, "member": target})
         step.close.append(target)
+        return step
+
+    def revoke_code(self, member: Member, ref: str | int, seat: str, code: str) -> Step:
+        """The umpire revokes a seat's join code (it leaked, a student left the class): the old code opens
+        nothing any more and `code` (the lobby draws it) takes its place.  Members already seated stay."""
+        self._umpire(member, "revoke a join code")
+        codes = self.settings["codes"]
+        if seat not in ("observer", "umpire") and seat not in codes["states"]:
+            raise SessionError(
+                UNKNOWN_SEAT, f"no join code for {seat!r}: give a state played by people, observer or umpire"
+            )
+        step = self._umpire_entry(member, ref, {"k": "codes", "m": member.id, "c": ref, "seat": seat, "code": code})
+        step.tables.add(UMPIRE)
         return step
 
     def inject(self, member: Member, ref: str | int, prepared: str | None, card: InjectCard | None) -> Step:

@@ -46,6 +46,8 @@ from server.snapshots import Snapshot
 log = logging.getLogger("backchannel.server")
 
 Entry = dict[str, Any]
+ARCHIVED = "archived"
+"""The status of a game taken out of the running server (idle too long); its log is kept."""
 
 SCHEMA = """
 create table if not exists games (
@@ -136,12 +138,17 @@ class Store(ABC):
         """Keep this snapshot as the game's latest (replacing the one before)."""
 
     @abstractmethod
-    def load(self) -> list[StoredGame]:
+    def load(self, archived: bool = False) -> list[StoredGame]:
         """Every stored game with its members and log, for a restart."""
 
     @abstractmethod
     def load_game(self, game_id: str) -> StoredGame | None:
         """One game as it is stored (to rebuild it after a fault)."""
+
+    @abstractmethod
+    async def archive(self, game_id: str) -> None:
+        """Mark a game archived: `load` leaves it out (a restart does not bring it back); `load_game`
+        still reads it, for the debrief."""
 
     @abstractmethod
     async def close(self) -> None:
@@ -369,6 +376,10 @@ class SqliteStore(Store):
     def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
         return self._write([], [], [], None, [(game_id, snapshot.seq, snapshot.version, snapshot.data)])
 
+    async def archive(self, game_id: str) -> None:
+        update = (game_id, f"[{encode_basestring(game_id)},null,\"{ARCHIVED}\",{time.time()!r}]")
+        await self._write([], [], [], update)
+
     async def close(self) -> None:
         if self._closed:
             return
@@ -386,8 +397,10 @@ class SqliteStore(Store):
 
     # --- reading -----------------------------------------------------------------------------
 
-    def load(self) -> list[StoredGame]:
-        return self._read(None)
+    def load(self, archived: bool = False) -> list[StoredGame]:
+        """Every stored game (without the archived ones unless `archived`)."""
+        games = self._read(None)
+        return games if archived else [g for g in games if g.record.status != ARCHIVED]
 
     def load_game(self, game_id: str) -> StoredGame | None:
         found = self._read(game_id)
@@ -495,8 +508,12 @@ class MemoryStore(Store):
         future.set_result(None)
         return future
 
-    def load(self) -> list[StoredGame]:
-        return list(self.games.values())
+    def load(self, archived: bool = False) -> list[StoredGame]:
+        return [g for g in self.games.values() if archived or g.record.status != ARCHIVED]
+
+    async def archive(self, game_id: str) -> None:
+        if game_id in self.games:
+            self.games[game_id].record.status = ARCHIVED
 
     def load_game(self, game_id: str) -> StoredGame | None:
         return self.games.get(game_id)

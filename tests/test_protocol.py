@@ -143,7 +143,7 @@ def test_every_example_in_the_protocol_doc_is_a_valid_message() -> None:
     examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
     client_types = {
         "hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "get_scenario",
-        "ping", "leader", "replace", "kick", "inject", "get_record",
+        "ping", "leader", "replace", "kick", "inject", "get_record", "revoke_code",
     }
     server_types = {"welcome", "created", "joined", "ack", "event", "view", "table", "error", "scenario", "record", "pong"}
     seen: dict[str, set[str]] = {"client": set(), "server": set()}

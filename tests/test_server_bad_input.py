@@ -12,6 +12,8 @@ import pytest
 from test_server_support import FIXTURES, Client, new_game, running_server
 from websockets.exceptions import ConnectionClosed
 
+from server.limits import Limits
+
 CORPUS = json.loads((FIXTURES / "protocol" / "bad_frames.json").read_text())["frames"]
 
 
@@ -50,7 +52,10 @@ async def seated_pair(url: str) -> tuple[Client, Client, tuple[str, str], Client
 
 
 async def test_bad_input_corpus_while_another_game_is_served(tmp_path: Path) -> None:
-    async with running_server(tmp_path) as (_, url):
+    # Every refusal answered here, to check each code: strikes and silence have tests of their own
+    # (tests/test_server_limits.py).
+    patient = Limits(strikes=1000, answered=1000)
+    async with running_server(tmp_path, limits=patient) as (_, url):
         attacker, peer, (state, _), umpire = await seated_pair(url)
         x, y, (_, y_state), _ = await seated_pair(url)
         rounds = 0
@@ -69,10 +74,10 @@ async def test_bad_input_corpus_while_another_game_is_served(tmp_path: Path) -> 
         generated: list[tuple[str, bytes | str, str]] = [
             ("text frame", '{"type": "hello", "protocol": 1}', "binary_required"),
             ("nested 17 deep", nested(17), "bad_frame"),
-            ("nested 200,000 deep", nested(200_000), "bad_frame"),
+            ("nested 20,000 deep", nested(20_000), "bad_frame"),
             ("array of 5,000", msgpack.packb({"type": "act", "id": "big", "command": {"kind": "orders", "orders": ["A x H"] * 5000}}), "bad_frame"),
-            ("press of 900 kB", msgpack.packb({"type": "act", "id": "huge", "command": {"kind": "press", "text": "x" * 900_000}}), "invalid_command"),
-            ("client name of 900 kB", msgpack.packb({"type": "ping", "id": "y" * 900_000}), "bad_message"),
+            ("press of 60 kB", msgpack.packb({"type": "act", "id": "huge", "command": {"kind": "press", "text": "x" * 60_000}}), "invalid_command"),
+            ("twenty thousand nils", msgpack.packb({"type": "act", "id": "nils", "command": {"kind": "press", "x": [[None] * 4000] * 5}}), "bad_frame"),
             ("string header claiming 4 GB", b"\x81\xa4type\xdb\xff\xff\xff\xff", "bad_frame"),
             ("array header claiming 4 billion", b"\xdd\xff\xff\xff\xff", "bad_frame"),
         ]
@@ -95,15 +100,23 @@ async def test_bad_input_corpus_while_another_game_is_served(tmp_path: Path) -> 
             await fresh.send(message)
             assert (await fresh.expect("error"))["code"] == code
             await bystanders_served()
+        await fresh.send_raw(msgpack.packb({"type": "hello", "protocol": 1, "client": "x" * 2000}))
+        assert (await fresh.expect("error"))["code"] == "too_large"  # before the hello, a hello's size
         await fresh.send({"type": "hello", "protocol": 1})
         await fresh.expect("welcome")
         for message, code in (
             ({"type": "act", "id": 5, "command": {"kind": "press", "text": "hi"}}, "no_seat"),
             ({"type": "ready", "id": 6}, "no_seat"),
             ({"type": "join", "id": 7, "code": "ABCDEFGH"}, "bad_code"),
+            # Over a message's size, only an upload (create) is read at all; the rest is refused by its type.
+            ({"type": "act", "id": 8, "command": {"kind": "press", "text": "x" * 900_000}}, "too_large"),
+            ({"type": "ping", "id": "y" * 900_000}, "too_large"),
+            ({"type": "create", "id": 9, "scenario": "x", "junk": [[None] * 4000] * 200}, "bad_frame"),
         ):
             await fresh.send(message)
             assert (await fresh.expect("error"))["code"] == code
+        await fresh.send_raw(nested(200_000))
+        assert (await fresh.expect("error"))["code"] == "too_large"
 
         # Nothing changed in the attacker's game, and nothing reached its other player.
         assert (await peer.request("sync"))["v"] == peer_before
@@ -127,9 +140,13 @@ async def test_a_flood_is_rate_limited_without_hurting_others(tmp_path: Path) ->
         calm = await Client.open(url, "calm")
         for i in range(30):
             await flooder.send({"type": "ping", "id": i})
-        replies = [await flooder.expect_any(("pong", "error")) for _ in range(30)]
+        # The first refusals are answered; the last answered one says the rest will not be.
+        replies = [await flooder.expect_any(("pong", "error"))]
+        while not (replies[-1]["type"] == "error" and "no answer" in replies[-1]["message"]):
+            replies.append(await flooder.expect_any(("pong", "error")))
         limited = [r for r in replies if r["type"] == "error"]
-        assert limited and all(r["code"] == "rate_limited" for r in limited)
+        assert all(r["code"] == "rate_limited" for r in limited)
+        assert len(limited) == 8 and len(replies) < 30
         assert 4 <= len(replies) - len(limited) <= 8  # the burst, less the hello, plus what refilled
         assert (await calm.request("ping"))["type"] == "pong"
         for client in (flooder, calm):

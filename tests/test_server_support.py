@@ -67,9 +67,11 @@ class Client:
         self.view: Message | None = None
 
     @classmethod
-    async def open(cls, url: str, name: str = "", hello: bool = True, **fields: Any) -> Client:
+    async def open(cls, url: str, name: str = "", hello: bool = True, source: str | None = None, **fields: Any) -> Client:
+        """`source`: the local address to connect from (127.0.0.2...: another address, for the per-address limits)."""
         # max_queue=None: a test reads its frames when it likes; the client must keep reading the socket meanwhile.
-        ws = await connect(url, compression=None, max_size=2**22, max_queue=None)
+        more: dict[str, Any] = {"local_addr": (source, 0)} if source is not None else {}
+        ws = await connect(url, compression=None, max_size=2**22, max_queue=None, **more)
         client = cls(ws, name)
         if hello:
             await client.send({"type": "hello", "protocol": 1, **fields})
@@ -161,9 +163,9 @@ class Client:
         return any(data in frame for frame in self.raw)
 
 
-async def new_game(url: str, **settings: Any) -> tuple[Client, Message]:
-    """An umpire's client and the `created` reply of a new game."""
-    umpire = await Client.open(url, "umpire")
+async def new_game(url: str, source: str | None = None, **settings: Any) -> tuple[Client, Message]:
+    """An umpire's client and the `created` reply of a new game (`source`: the address to connect from)."""
+    umpire = await Client.open(url, "umpire", source=source)
     fields: dict[str, Any] = dict(scenario_request())
     fields["bot_delay"] = 0  # bots answer at once: a test waits for what it expects, never for a clock
     fields.update(settings)

@@ -18,6 +18,17 @@ from pydantic import BaseModel, ValidationError
 from game.protocol.messages import CLIENT_MESSAGE, CLIENT_TYPES, SERVER_MESSAGE, ClientMessage, ServerMessage
 from game.protocol.version import MAX_ARRAY, MAX_DEPTH, MAX_MAP, MAX_STRING
 
+MAX_MESSAGE_BYTES = 64 << 10
+"""Largest frame of every message but an upload (a ``create`` with ``scenario_text``, up to
+``MAX_FRAME_BYTES``): the server refuses a bigger one by its type, before unpacking it."""
+
+MAX_HELLO_BYTES = 1 << 10
+"""Largest frame before the hello (a hello is a few dozen bytes)."""
+
+MAX_ITEMS = 10_000
+"""Most array items and map values one frame may hold in all (2,000 orders fit with room to spare).
+Counted as each container is read, so a frame of a million nils is refused after a few thousand."""
+
 # Error codes (docs/protocol.md, "Errors").
 BAD_FRAME = "bad_frame"  # not one well-formed msgpack value within the limits
 BINARY_REQUIRED = "binary_required"  # a text frame
@@ -72,8 +83,41 @@ def encode(message: BaseModel | Mapping[str, Any]) -> bytes:
     return pack(message)
 
 
-def unpack(frame: bytes) -> Any:
-    """One msgpack value from a frame, read within the protocol's limits."""
+class _Shape:
+    """Counts a frame's items as msgpack builds each container (its hooks run once per container,
+    never per item): past `MAX_ITEMS` the unpacking stops at once.  What it lets through is small
+    enough for the depth to be checked afterwards at no real cost."""
+
+    __slots__ = ("items", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.items = 0
+        self.limit = limit
+
+    def array(self, value: list[Any]) -> list[Any]:
+        self.items += len(value)
+        if self.items > self.limit:
+            raise _TooMany
+        return value
+
+    def map(self, value: dict[str, Any]) -> dict[str, Any]:
+        self.items += len(value)
+        if self.items > self.limit:
+            raise _TooMany
+        return value
+
+
+class _TooMany(Exception):
+    pass
+
+
+def unpack(frame: bytes, max_items: int = MAX_ITEMS) -> Any:
+    """One msgpack value from a frame, read within the protocol's limits (a server's frames, which
+    the client trusts as far as their size, may hold more items: a whole view).
+
+    The cost is the unpacking's own (C), bounded by the frame's size and `MAX_ITEMS`: the Python
+    work is one call per container, and the depth walk only runs over what the item limit let in."""
+    shape = _Shape(max_items)
     try:
         value = msgpack.unpackb(
             frame,
@@ -85,7 +129,11 @@ def unpack(frame: bytes) -> Any:
             max_ext_len=0,
             max_array_len=MAX_ARRAY,
             max_map_len=MAX_MAP,
+            list_hook=shape.array,
+            object_hook=shape.map,
         )
+    except _TooMany:
+        raise ProtocolError(BAD_FRAME, f"more than {max_items:,} array items and map values in one frame") from None
     except msgpack.ExtraData:
         raise ProtocolError(BAD_FRAME, "a frame holds exactly one msgpack value; this one has bytes after it") from None
     except msgpack.StackError:
@@ -105,24 +153,48 @@ def unpack(frame: bytes) -> Any:
         raise ProtocolError(BAD_FRAME, reason) from None
     except Exception:  # FormatError, TypeError for unhashable keys...: all malformed input
         raise ProtocolError(BAD_FRAME, "not valid msgpack") from None
-    if _depth_exceeds(value, MAX_DEPTH):
+    if shape.items and _depth_exceeds(value, MAX_DEPTH):
         raise ProtocolError(BAD_FRAME, f"nested too deeply (at most {MAX_DEPTH} levels)")
     return value
 
 
+_CONTAINERS = (list, dict)
+
+
 def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            if depth > limit:
-                return True
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            if depth > limit:
-                return True
-            stack.extend((v, depth + 1) for v in item)
+    """Whether containers nest deeper than `limit`, level by level (at most `MAX_ITEMS` items seen)."""
+    level = [value] if isinstance(value, _CONTAINERS) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        below: list[Any] = []
+        for item in level:
+            below.extend(v for v in (item.values() if isinstance(item, dict) else item) if isinstance(v, _CONTAINERS))
+        level = below
     return False
+
+
+def peek_type(frame: bytes) -> str | None:
+    """The ``type`` of a frame's top-level map, read without building its other values (msgpack skips
+    them in C): a big frame is refused by its type before it is unpacked.  None when there is none."""
+    unpacker = msgpack.Unpacker(
+        raw=False, max_buffer_size=len(frame) + 1, max_str_len=MAX_STRING, max_bin_len=0, max_ext_len=0,
+        max_array_len=MAX_ARRAY, max_map_len=MAX_MAP,
+    )
+    unpacker.feed(frame)
+    try:
+        size = unpacker.read_map_header()
+        for _ in range(size):
+            key = unpacker.unpack()
+            if key == "type":
+                kind = unpacker.unpack()
+                return kind if isinstance(kind, str) else None
+            unpacker.skip()
+    except Exception:  # not a map, truncated, over a limit: the full decoding says which
+        return None
+    return None
 
 
 def _ref(data: Mapping[str, Any]) -> str | int | None:
@@ -168,7 +240,7 @@ def decode_client(frame: bytes | str) -> ClientMessage:
 
 def decode_server(frame: bytes) -> ServerMessage:
     """A server's frame as a message (for clients, bots and tests)."""
-    data = unpack(frame)
+    data = unpack(frame, max_items=1 << 62)
     if not isinstance(data, dict):
         raise ProtocolError(NOT_A_MAP, f"a message is a msgpack map, not a {_kind(data)}")
     try:

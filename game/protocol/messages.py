@@ -91,6 +91,8 @@ class Create(Message):
     labels: Labels = "names"
     """What others see of who wrote a message: ``names`` (the member's name beside the state) or
     ``state`` (the state alone: blinded labels).  A team and the umpire always see the names."""
+    create_token: str | None = Field(None, min_length=1, max_length=128)
+    """The server's creation token, when it was started with one (``serve --create-token``)."""
 
     @model_validator(mode="after")
     def _one_scenario(self) -> Create:
@@ -224,6 +226,15 @@ class ReleaseInject(Message):
         return self
 
 
+class RevokeCode(Message):
+    """Umpire: revoke a seat's join code (a state's, ``observer`` or ``umpire``): the old code opens
+    nothing any more; the ack carries the seat's new code.  Members already seated stay."""
+
+    type: Literal["revoke_code"]
+    id: ClientId
+    seat: StateId
+
+
 class GetRecord(Message):
     """Umpire: the game's complete record, for the debrief report."""
 
@@ -245,7 +256,7 @@ class Ping(Message):
 
 ClientMessage = Annotated[
     Hello | Create | Join | Start | Act | Ready | Sync | Pause | Resume | Extend | ResolveNow | Leader | Replace
-    | Kick | ReleaseInject | GetRecord | GetScenario | Ping,
+    | Kick | ReleaseInject | RevokeCode | GetRecord | GetScenario | Ping,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -253,11 +264,11 @@ CLIENT_TYPES: frozenset[str] = frozenset(
     m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
     for m in (
         Hello, Create, Join, Start, Act, Ready, Sync, Pause, Resume, Extend, ResolveNow, Leader, Replace, Kick,
-        ReleaseInject, GetRecord, GetScenario, Ping,
+        ReleaseInject, RevokeCode, GetRecord, GetScenario, Ping,
     )
 )
 UMPIRE_TYPES: frozenset[str] = frozenset(
-    {"start", "pause", "resume", "extend", "resolve", "leader", "replace", "kick", "inject", "get_record"}
+    {"start", "pause", "resume", "extend", "resolve", "leader", "replace", "kick", "inject", "revoke_code", "get_record"}
 )
 """What only the umpire may send: the server refuses it from anyone else (``umpire_only``)."""
 
@@ -283,9 +294,13 @@ class Seat(Message):
 
 
 class Limits(Message):
+    """``max_frame``: the largest frame (an upload); ``max_message``: the largest of every other
+    message; ``rate``/``burst``: frames per connection (a seat and an address have their own too)."""
+
     max_frame: int
     rate: float
     burst: int
+    max_message: int | None = None
 
 
 class Welcome(Message):
