@@ -92,6 +92,13 @@ def test_an_objective_about_an_agreement_the_state_does_not_know_does_not_give_i
     game = Game(europe.model_copy(update={"states": states}), 1)
     title = game.diplomacy.by_name("secret_protocol").title
     [poland] = [o for o in objective_statuses(game, "pol") if o.kind == "keep_secret"]
-    assert title not in poland.summary + poland.detail
+    assert title not in poland.summary + poland.detail and "title" not in poland.terms
     [germany] = [o for o in objective_statuses(game, "ger") if o.kind == "keep_secret"]
-    assert title in germany.summary
+    assert title in germany.summary and germany.terms == {"agreement": "secret_protocol", "title": title}
+
+
+def test_each_objective_carries_its_terms_with_ids(july: Scenario) -> None:
+    game = Game(july, 1)
+    terms = [o.terms for o in objective_statuses(game, "gbr")]
+    assert terms[0] == {"territories": ["bel"], "rival": "ger"}
+    assert {"count": 4} in terms

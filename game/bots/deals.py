@@ -363,3 +363,56 @@ def offers(sit: Situation, plan: list[str], attacks: dict[str, float], treasury_
 
 def clause_kind(clause: ClauseModel) -> str:
     return str(getattr(clause, "kind", ""))
+
+
+def aim_offers(sit: Situation, attacks: dict[str, float]) -> list[Offer]:
+    """Deals its objectives ask for: an agreement holding a clause of a given kind with a given
+    partner (obtain_agreement), and peace between two other states it wants kept apart (prevent_war)."""
+    me, seated = sit.me, sit.table.seated
+    out: list[Offer] = []
+    for aim in sit.aims.wanted():
+        partner = aim.partner
+        if partner is None or partner == me or partner not in seated or sit.pending_with(partner) or partner in attacks:
+            continue
+        clauses = _clauses_of_kind(sit, str(aim.clause), partner)
+        if not clauses:
+            continue
+        lean = -1.0 if aim.public else 1.0 if aim.public is False else -0.2
+        title = {"mutual_defence": "Treaty of alliance", "non_aggression": "Non-aggression pact",
+                 "neutrality": "Neutrality pact", "intelligence_sharing": "Intelligence sharing",
+                 "spheres_of_influence": "Spheres of influence", "demilitarised_zone": "Demilitarised border",
+                 }.get(str(aim.clause), "Agreement")
+        out.append(Offer(str(aim.clause), (me, partner), clauses, 6, 1.2 + aim.worth / 4, title, secret_leaning=lean))
+    for a, b, points in sit.aims.keep_apart(me):
+        if a not in seated or b not in seated or sit.pending_with(a) or sit.pending_with(b):
+            continue
+        if a not in sit.neighbours_of(b):
+            continue  # no war to prevent yet
+        names = sit.table.state_name
+        out.append(Offer("non_aggression", (me, a, b), (NonAggression(between=[a, b]),), 4, 0.9 + points / 6,
+                         f"Peace between {names(a)} and {names(b)}", secret_leaning=-1.0))
+    return out
+
+
+def _clauses_of_kind(sit: Situation, kind: str, partner: str) -> tuple[ClauseModel, ...]:
+    """Clauses of `kind` that the bot could offer `partner` now (none if it cannot build one)."""
+    me = sit.me
+    if kind == "mutual_defence":
+        return (MutualDefence(),)
+    if kind == "non_aggression":
+        return (NonAggression(),)
+    if kind == "intelligence_sharing":
+        return (IntelligenceSharing(),)
+    if kind == "neutrality":
+        rivals = [s for s in sit.neighbours_of(me) if s != partner]
+        rival = sit.strongest(rivals)
+        return (Neutrality(conflict=(me, rival), neutral=[partner], against=[rival]),) if rival else ()
+    if kind == "spheres_of_influence":
+        ours, theirs = unclaimed_supply(sit, partner)
+        if ours and theirs:
+            return (SpheresOfInfluence(spheres=[Sphere(state=me, territories=ours), Sphere(state=partner, territories=theirs)]),)
+        return ()
+    if kind == "demilitarised_zone":
+        zone = contested(sit, partner)[:2]
+        return (DemilitarisedZone(territories=zone),) if zone else ()
+    return ()

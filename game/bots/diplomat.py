@@ -16,6 +16,16 @@ the same for a seed.  Each movement turn the driver (game/bots/driver.py) calls,
 3. `close_turn(view)` — pay the tribute due before the year ends;
 4. `orders(view)` — the map bot's orders, kept within the agreements it keeps and what it said.
 
+It plays the scenario, not only the map: its state's objectives, read from its own view
+(`game.bots.aims`), weigh in each step.  A secret it is told to keep it never leaks nor ratifies,
+and it denies a rumour of it; it orders no attack on a state it is told to keep peace with (unless,
+weighing objectives lightly, it sees that state running away with the map); it proposes and signs
+the agreement it is told to obtain, and offers peace between two states it wants kept apart; its
+map bot heads for the territories it is told to hold or deny a rival, and holds them when
+threatened; the points riding on an agreement hold it back from breaking it (by its personality's
+`objective_weight`), and the territories an objective wants pay for breaking one; with its
+legitimacy near the level an objective asks, it leaks nothing of its own and breaks in the open.
+
 Between calls it remembers only its plan for the turn (as a person remembers what they
 decided this morning); everything else — what it has answered, what it has said — it reads
 afresh from the view, so a bot rebuilt after a restart does the same.
@@ -32,6 +42,7 @@ from game.bots.deals import (
     Bounds,
     Offer,
     Violation,
+    aim_offers,
     bounds_of,
     conflicts,
     constraint_cost,
@@ -71,10 +82,18 @@ KEEP, BREAK, RENOUNCE = "keep", "break", "renounce"
 
 
 class BoundMapBot(MapBot):
-    """The map bot, kept out of territories its agreements forbid."""
+    """The map bot, kept out of territories its agreements (and its objectives) forbid."""
 
-    def __init__(self, state: str, aggression: float, no_enter: frozenset[str], prey: tuple[str, ...] = ()) -> None:
-        super().__init__(state, aggression)
+    def __init__(
+        self,
+        state: str,
+        aggression: float,
+        no_enter: frozenset[str],
+        prey: tuple[str, ...] = (),
+        priorities: Mapping[str, float] | None = None,
+        guard: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(state, aggression, priorities, guard)
         self.no_enter = no_enter
         self.prey = prey  # when it has turned on a partner: that partner's territories are its only targets
 
@@ -126,7 +145,8 @@ class Diplomat:
     def intend(self, sit: Situation) -> Intent:
         if self._intent is not None and self._intent.turn == sit.turn:
             return self._intent
-        plan = self.map_bot.movement_orders(sit.position(), self.rng(sit.turn, "plan"))
+        bot = self._map_bot(sit, self._aim_bounds(sit).no_enter)
+        plan = bot.movement_orders(sit.position(), self.rng(sit.turn, "plan"))
         attacks: dict[str, float] = {}
         for text in plan:
             order = parse(text)
@@ -139,6 +159,71 @@ class Diplomat:
         self._intent = Intent(sit.turn, plan, attacks)
         return self._intent
 
+    # --- objectives ---------------------------------------------------------------------------------
+
+    def _map_bot(self, sit: Situation, no_enter: Mapping[str, object], prey: tuple[str, ...] = ()) -> BoundMapBot:
+        """The map bot for this turn: kept out of `no_enter`, drawn to what its objectives ask it to take,
+        and holding what they ask it to keep."""
+        me = self.state
+        priorities = sit.aims.priorities(me, sit.owners)
+        leader = self._leader(sit)
+        if leader is not None:  # the balance of power: a state running away with the map draws everyone's armies
+            for t in sit.board.supply:
+                if sit.owners.get(t) == leader:
+                    priorities[t] = priorities.get(t, 0.0) + 1.0
+        priorities = {t: v for t, v in priorities.items() if t not in no_enter}
+        guard = frozenset(sit.aims.guarded(me, sit.owners))
+        return BoundMapBot(me, self.p.aggression, frozenset(no_enter), prey, priorities, guard)
+
+    def _leader(self, sit: Situation) -> str | None:
+        """A state other than ours that holds a fifth of the supply centres and three more than any other."""
+        ranked = sorted(sit.supply.items(), key=lambda kv: (-kv[1], self.table.states.index(kv[0])))
+        if len(ranked) < 2:
+            return None
+        (first, most), (_, second) = ranked[0], ranked[1]
+        if first == self.state or most < len(sit.board.supply) / 6 or most - second < 2:
+            return None
+        return first
+
+    def _aim_bounds(self, sit: Situation) -> Bounds:
+        """What its objectives forbid, as an agreement's terms would: no attack on a state it must not
+        go to war with (a prevent_war objective naming it, while no attack has happened)."""
+        b = Bounds()
+        for other in sorted(self._peace(sit), key=self.table.states.index):
+            for t in sit.territories_of(other):
+                b.no_enter.setdefault(t, ("objective", "prevent_war"))
+        return b
+
+    def _peace(self, sit: Situation) -> dict[str, float]:
+        """The states its objectives tell it not to attack, and the points riding on it — save one grown
+        so far beyond it that, to a bot that weighs objectives lightly (not a loyal one), the danger
+        outweighs the points of peace (as Germany turned on its Soviet partner in 1941)."""
+        me, total = self.state, len(sit.board.supply)
+        out: dict[str, float] = {}
+        for other, points in sit.aims.peace_with(me).items():
+            lead = sit.supply.get(other, 0) - sit.supply.get(me, 0)
+            runaway = sit.supply.get(other, 0) >= total / 5 and lead >= 3 + points * self.p.objective_weight
+            if not (runaway and self.p.objective_weight < 1):
+                out[other] = points
+        return out
+
+    def _stake(self, sit: Situation, deal: Deal) -> float:
+        """Points its objectives put on keeping `deal`: a secret to keep (a breach invites the partner's
+        revenge), an agreement an objective asks it to hold, peace with a partner, and its legitimacy
+        when a public breach would cost what it cannot spare."""
+        me, aims = self.state, sit.aims
+        stake = aims.guards(deal) + aims.obtained_by(deal)
+        peace = self._peace(sit)
+        stake += sum(peace.get(p, 0.0) for p in deal.parties if p != me)
+        if self._legitimacy_short(sit) and not deal.secret:
+            stake += float(max((a.worth for a in aims.of("legitimacy")), default=0))
+        return stake
+
+    def _legitimacy_short(self, sit: Situation, margin: int = 12) -> bool:
+        """Whether its legitimacy is near (or below) the level an objective, or its government's survival, asks."""
+        floor = max(sit.aims.legitimacy_floor() or 0, self.table.thresholds.get(self.state, 20))
+        return sit.legitimacy.get(self.state, 50) < floor + margin
+
     def _decide(self, sit: Situation, intent: Intent, deal: Deal, found: list[Violation], can_renounce: bool) -> str:
         """Keep or break an agreement the plan would break: only when the gain is high and the trust low.
         One decision per partner: turning on a state breaks every agreement that shields it."""
@@ -150,11 +235,17 @@ class Diplomat:
             decision = KEEP
             trust = min((sit.trust.get(p, 50) for p in others), default=50)
             gain = gain_of(found)
+            # An objective may pay for breaking it (the territory it keeps us out of) or for keeping it.
+            wanted = sit.aims.priorities(self.state, sit.owners)
+            gain += 0.5 * sum(wanted.get(territory_of(o.dest), 0.0) for v in found
+                              if isinstance(o := parse(v.order), Move))
+            gain -= self.p.objective_weight * self._stake(sit, deal)
             if gain >= self.p.gain_floor and trust < self.p.trust_floor:
                 chance = self.p.break_chance * max(break_factor(v.kind) for v in found)
                 rng = self.rng(sit.turn, f"betray/{key}")
                 if rng.chance(chance):
-                    decision = RENOUNCE if can_renounce and rng.chance(self.p.renounce_share) else BREAK
+                    openly = rng.chance(self.p.renounce_share) or (self._legitimacy_short(sit) and not deal.secret)
+                    decision = RENOUNCE if can_renounce and openly else BREAK
             intent.by_partner[key] = decision
         intent.decided[deal.id] = intent.by_partner[key]
         return intent.decided[deal.id]
@@ -179,11 +270,13 @@ class Diplomat:
         with it goes, and its territories become the targets."""
         if self.p.plot_chance <= 0:
             return
-        near = set(sit.neighbours_of(self.state))
+        near = set(sit.neighbours_of(self.state)) - set(self._peace(sit))
         candidates: list[str] = []
         for deal in deals:
             if deal.start_turn is None or deal.start_turn >= sit.turn:
                 continue  # not on the day it is signed
+            if self._stake(sit, deal) * self.p.objective_weight >= 1.0:
+                continue  # an objective rides on it
             for s in deal.parties:
                 if s != self.state and s in near and sit.trust.get(s, 50) < self.p.trust_floor and s not in candidates:
                     candidates.append(s)
@@ -266,6 +359,11 @@ class Diplomat:
                     continue
                 if deal.id in ratified or not deal.has_secret() or sit.ratified_by_me(deal.id):
                     continue
+                if sit.aims.guards(deal):
+                    # A secret its objectives ask it to keep: never leaked nor ratified by it; a rumour denied.
+                    if deal.leak_level == "rumour" and me not in deal.denied_by:
+                        out += self._deny(sit, deal)
+                    continue
                 targets = _targets(deal)
                 if deal.leak_level == "rumour" and me not in deal.denied_by:
                     roll = rng.random()
@@ -277,15 +375,10 @@ class Diplomat:
                                       text=f"Word of {title} is out. {self._name(me)} will stand by it in public; "
                                       "we ask you to ratify it too.") for s in partners]
                     elif roll < p.ratify_chance + (1 - p.ratify_chance) * p.deny_chance:
-                        out.append(AgreementAct(kind="deny", state=me, agreement=deal.id))
-                        others = self.words.states(partners)
-                        out.append(self._say(f"{self._name(me)} has signed no secret agreement with {others}.",
-                                             "deceptive"))
-                        out += [Press(state=me, to=[s], sincerity="sincere",
-                                      text=f"Word of {title} is out as a rumour. {self._name(me)} denies it in "
-                                      "public; say nothing.") for s in partners]
+                        out += self._deny(sit, deal)
                     continue
-                if not targets and sit.legitimacy.get(me, 50) < 75 and rng.chance(p.ratify_chance / 2):
+                founding = self._founding(sit, deal)
+                if not targets and not founding and sit.legitimacy.get(me, 50) < 75 and rng.chance(p.ratify_chance / 2):
                     out.append(AgreementAct(kind="ratify", state=me, agreement=deal.id))
                     continue
                 # Leak our own secret to embarrass a partner we no longer trust, if it hurts them more.
@@ -294,18 +387,50 @@ class Diplomat:
                     self.table.regime_factor.get(self.table.regimes.get(s, "other"), 1.0) >= my_factor for s in partners
                 )
                 distrusted = min(sit.trust.get(s, 50) for s in partners) < 35 or intent.decided.get(deal.id) == BREAK
+                if founding:  # a secret of history: kept unless a partner has broken faith with us
+                    distrusted = min(sit.trust.get(s, 50) for s in partners) < 25
+                if self._legitimacy_short(sit, 20):
+                    continue  # an exposure costs every party legitimacy it cannot spare
                 if deal.leak_level == "none" and worse_off and distrusted and rng.chance(p.leak_own_chance):
                     out.append(AgreementAct(kind="leak", state=me, agreement=deal.id))
             elif deal.has_secret() and deal.id not in ratified:
                 # A rival's secret we know: expose it when it is aimed at us or made by states we distrust.
+                # Whether to is decided once for each secret (a secret kept is leverage, as most
+                # discovered secrets of history were kept), and again each turn of war with a party.
                 aimed = me in _targets(deal)
                 distrust = min(sit.trust.get(s, 50) for s in deal.parties) < 40
                 attacked = any(s in intent.attacks for s in deal.parties)
-                if (aimed or distrust or attacked) and rng.chance(p.leak_rival_chance):
+                # An agreement as old as the game is a secret of history, which its discoverers mostly kept.
+                # It is exposed to serve a purpose: when it is aimed at us or we are at war with a party.
+                old = deal.start_turn == 1
+                chance = p.leak_rival_chance * (0.25 if old else 1.0)
+                once = self.rng(0, f"expose/{deal.id}").chance(chance)
+                at_war = attacked and (aimed or not old) and rng.chance(chance / 3)
+                reason = aimed or attacked or (distrust and not old)
+                if reason and (once or at_war):
                     out.append(AgreementAct(kind="leak", state=me, agreement=deal.id))
                     parties = self.words.states(deal.parties)
                     out.append(self._say(f"{self._name(me)} reveals what {parties} agreed in secret.", "sincere"))
         return out
+
+    def _deny(self, sit: Situation, deal: Deal) -> list[DiplomacyCommand]:
+        """Deny a rumour of its own secret in public, and tell its partners to say nothing."""
+        me = self.state
+        partners = [s for s in deal.parties if s != me]
+        title = self.words.deal(deal)
+        out: list[DiplomacyCommand] = [AgreementAct(kind="deny", state=me, agreement=deal.id)]
+        out.append(self._say(f"{self._name(me)} has signed no secret agreement with {self.words.states(partners)}.",
+                             "deceptive"))
+        out += [Press(state=me, to=[s], sincerity="sincere",
+                      text=f"Word of {title} is out as a rumour. {self._name(me)} denies it in "
+                      "public; say nothing.") for s in partners]
+        return out
+
+    def _founding(self, sit: Situation, deal: Deal) -> bool:
+        """An agreement in force when the game began (its signature is in no turn's events)."""
+        return deal.start_turn == 1 and not any(
+            e.get("agreement") == deal.id for _, e in sit.events_of("agreement_signed")
+        )
 
     def _budget(self, sit: Situation) -> int:
         """Treasury free for intelligence: what tribute due this year leaves."""
@@ -330,7 +455,9 @@ class Diplomat:
         for d in sit.deals:  # nor a state it is negotiating intelligence sharing with
             if d.status == "proposed" and me in d.parties and any(isinstance(c, IntelligenceSharing) for c in d.all_clauses):
                 no_spy |= set(d.parties)
-        rumoured = [s for _, e in sit.events_of("agreement_leaked", sit.turn - 2) for s in e["parties"]]
+        # A rumour whose terms it has not learnt yet is worth investigating; one it knows, no longer.
+        rumoured = [s for _, e in sit.events_of("agreement_leaked", sit.turn - 2) for s in e["parties"]
+                    if (d := sit.known(e["agreement"])) is None or d.rumour]
         candidates = [s for s in sit.neighbours_of(me) if s not in no_spy]
         candidates += [s for s in table.states if s in rumoured and s != me and s not in no_spy and s not in candidates]
         ranked = sorted(candidates, key=lambda s: (-(s in rumoured), -sit.supply.get(s, 0), table.states.index(s)))
@@ -341,14 +468,15 @@ class Diplomat:
         if suspects and budget >= table.intercept_cost and rng.chance(p.intercept_chance):
             out.append(Action(kind="intercept", state=me, target=suspects[0]))
             budget -= table.intercept_cost
-        if sit.legitimacy.get(me, 50) < table.thresholds.get(me, 20) + 20 and budget >= table.propaganda_cost:
+        if (sit.legitimacy.get(me, 50) < table.thresholds.get(me, 20) + 20 or self._legitimacy_short(sit, 8)) \
+                and budget >= table.propaganda_cost:
             out.append(Action(kind="propaganda", state=me))
         return out
 
     def _propose(self, sit: Situation, intent: Intent) -> list[DiplomacyCommand]:
         me, p = self.state, self.p
         rng = self.rng(sit.turn, "propose")
-        found = offers(sit, intent.plan, intent.attacks, self._budget(sit))
+        found = offers(sit, intent.plan, intent.attacks, self._budget(sit)) + aim_offers(sit, intent.attacks)
         lulls: set[str] = set()
         for victim in sorted(intent.attacks, key=self.table.states.index):
             if (victim in self.table.seated and not sit.pending_with(victim) and victim not in sit.partners()
@@ -399,22 +527,24 @@ class Diplomat:
             ]
             if brokers:
                 intermediary = max(brokers, key=lambda s: (sit.trust[s], -self.table.states.index(s)))
-        partner = offer.parties[1]
+        others = [s for s in offer.parties if s != me]
         terms = self.words.terms(clauses, offer.parties, sit.turn)
         command = Propose(
             state=me, parties=list(offer.parties), title=offer.title,
             visibility="secret" if secret else "public", clauses=clauses, annex=annex,
             duration=duration, intermediary=intermediary,
         )
-        text = (f"{lead}{self._name(me)} proposes to {self._name(partner)}: {offer.title} ({terms}) "
+        text = (f"{lead}{self._name(me)} proposes to {self.words.states(others)}: {offer.title} ({terms}) "
                 f"for {self.words.turns(duration)}. We will keep our word.")
-        return [command, Press(state=me, to=[partner], text=text, sincerity="deceptive" if deceptive else "sincere")]
+        return [command, Press(state=me, to=others, text=text, sincerity="deceptive" if deceptive else "sincere")]
 
     def _statement(self, sit: Situation, intent: Intent) -> list[DiplomacyCommand]:
         me = self.state
         rng = self.rng(sit.turn, "statement")
         if not rng.chance(self.p.statement_chance):
             return []
+        if any(m["from"] == me and m["to"] == "all" and m["turn"] >= sit.turn - 2 for m in sit.messages):
+            return []  # a government repeats its assurances now and then, not every season
         neighbours = [s for s in sit.neighbours_of(me) if s in self.table.seated]
         if not neighbours:
             return []
@@ -502,6 +632,19 @@ class Diplomat:
             score += p.secret_bias
         if any(s != me and s in intent.attacks for s in deal.parties):
             score -= 0.2 * p.constraint_weight
+        # What its objectives say: an agreement it is told to obtain, peace it is told to keep, and the
+        # territories it is told to take that the agreement would keep it out of (whether or not this
+        # turn's plan reaches them).
+        score += 0.6 * sit.aims.obtained_by(deal, wanted_only=True)
+        wanted = sit.aims.priorities(me, sit.owners)
+        if wanted:
+            probe = Deal(id=deal.id, parties=deal.parties, status="active", leak_level="none", rumour=False,
+                          clauses=deal.all_clauses, start_turn=sit.turn)
+            barred = bounds_of(probe, sit).no_enter
+            score -= 0.5 * p.constraint_weight * sum(v for t, v in wanted.items() if t in barred)
+        if any(isinstance(c, NonAggression) and set(c.between or deal.parties) >= {a, b}
+               for a, b, _ in sit.aims.keep_apart(me) for c in deal.all_clauses):
+            score += 1.0
         return score, cost
 
     def _worth(self, sit: Situation, intent: Intent, clause: ClauseModel, deal: Deal) -> float:
@@ -521,8 +664,11 @@ class Diplomat:
             victim = target.state if target is not None else sit.owners.get(clause.dest or clause.target)
             if victim is None:
                 return 0.1
-            if victim == me or victim in sit.partners():
+            if victim == me or victim in sit.partners() or victim in self._peace(sit):
                 return -2.0
+            mover = sit.units.get(clause.target)
+            if mover is not None and any({mover.state, victim} == {a, b} for a, b, _ in sit.aims.keep_apart(me)):
+                return -2.0  # it would help start the war it wants to prevent
             return 0.1 + (0.4 if victim in intent.attacks or sit.trust.get(victim, 50) < 45 else 0.0)
         if isinstance(clause, DemilitarisedZone):
             return 0.3
@@ -765,13 +911,13 @@ class Diplomat:
                 if unit.state == self.state:
                     allowed = tuple(o for o in options if territory_of(o) not in forbidden.no_enter)
                     dislodged.append((unit, allowed or options))
-            return self.map_bot.retreat_orders(pos, dislodged, rng)
+            return self._map_bot(sit, {}).retreat_orders(pos, dislodged, rng)
         if sit.phase == "adjustment":
             balance = adjustment_balance(sit.board, sit.units, sit.owners, self.table.states).get(self.state, 0)
             if not balance:
                 return []
             sites = build_sites(sit.board, sit.units, sit.owners, self.state)
-            return self.map_bot.adjustment_orders(pos, balance, sites, rng)
+            return self._map_bot(sit, {}).adjustment_orders(pos, balance, sites, rng)
         return []
 
     def _movement(self, sit: Situation) -> list[str]:
@@ -786,11 +932,12 @@ class Diplomat:
         self._temptations(sit, intent, can_renounce=False)
         bounds = self._kept_bounds(sit, intent)
         bounds.merge(self._word_bounds(sit, word))
+        bounds.merge(self._aim_bounds(sit))
         prey: list[str] = []
         for victim in intent.prey:
             places = sit.territories_of(victim)
             prey += [t for t in places if sit.board.territories[t].supply] or places
-        bot = BoundMapBot(self.state, self.p.aggression, frozenset(bounds.no_enter), tuple(prey))
+        bot = self._map_bot(sit, bounds.no_enter, tuple(prey))
         planned = bot.movement_orders(sit.position(), self.rng(sit.turn, "plan"))
         orders = {territory_of(parse(o).location): o for o in planned if parse(o) is not None}  # type: ignore[union-attr]
         self._duties(sit, bounds, orders)

@@ -2,13 +2,18 @@
 attacks with support, convoys across water, defends what it holds, retreats sensibly and
 builds.  It decides only through order text, the same notation a person types.
 
-It reads the position (units, holders, the board): all of it is public on the map.
+It reads the position (units, holders, the board): all of it is public on the map.  Its
+state's objectives, when it is given them, weigh in: a territory an objective asks it to take
+(`priorities`, territory -> points) pulls its units as if it were nearer by a step a point (at
+most `MAX_PULL`), and one an objective asks it to keep (`guard`) is held when threatened, as a
+home supply centre is.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from game.rules.board import Board, territory_of
@@ -16,6 +21,8 @@ from game.rules.rng import Rng
 from game.rules.units import Unit
 
 FAR = 10**6
+MAX_PULL = 3
+"""The most steps an objective's territory seems nearer than a plain target."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +38,22 @@ class Position:
 class MapBot:
     """Plays one state's units.  `aggression` is the chance to attack a defended territory unsupported."""
 
-    def __init__(self, state: str, aggression: float = 0.35) -> None:
+    def __init__(
+        self,
+        state: str,
+        aggression: float = 0.35,
+        priorities: Mapping[str, float] | None = None,
+        guard: Collection[str] = (),
+    ) -> None:
         self.state = state
         self.aggression = aggression
+        self.priorities = dict(priorities or {})
+        self.guard = frozenset(guard)
+
+    def pull(self, territory: str) -> int:
+        """How many steps nearer an objective makes a target seem."""
+        points = self.priorities.get(territory, 0.0)
+        return min(MAX_PULL, round(points + 0.49)) if points > 0 else 0
 
     # --- movement ------------------------------------------------------------------------
 
@@ -43,8 +63,8 @@ class MapBot:
         if not mine:
             return []
         targets = self._targets(pos)
-        army_dist = _army_distances(board, targets)
-        fleet_dist = _fleet_distances(board, targets)
+        army_dist = _army_distances(board, targets, self.pull)
+        fleet_dist = _fleet_distances(board, targets, self.pull)
         rng.shuffle(mine)
         mine.sort(key=lambda u: self._distance(u, army_dist, fleet_dist))
         orders: dict[str, str] = {}
@@ -55,7 +75,7 @@ class MapBot:
             if here in orders:
                 continue
             # Sit on a supply territory we do not hold yet at the year's end: that takes it.
-            if pos.last_season and board.territories[here].supply and pos.owners.get(here) != self.state:
+            if pos.last_season and self._takes(pos, here):
                 orders[here] = f"{unit.text} H"
                 continue
             if self._threatened_home(pos, unit) and rng.chance(0.6):
@@ -93,7 +113,16 @@ class MapBot:
             t for t in board.supply if pos.owners.get(t) == self.state and t in pos.units
             and pos.units[t].state != self.state
         ]
+        # Territories an objective asks for, supply or not.
+        targets += [t for t in self.priorities if t in board.territories and t not in targets
+                    and (pos.owners.get(t) != self.state or (t in pos.units and pos.units[t].state != self.state))]
         return targets
+
+    def _takes(self, pos: Position, here: str) -> bool:
+        """Whether a unit standing here takes the territory by staying to the year's end."""
+        if pos.owners.get(here) == self.state:
+            return False
+        return pos.board.territories[here].supply or here in self.priorities
 
     def _distance(self, unit: Unit, army_dist: Mapping[str, int], fleet_dist: Mapping[str, int]) -> int:
         if unit.type == "army":
@@ -115,7 +144,7 @@ class MapBot:
     def _threatened_home(self, pos: Position, unit: Unit) -> bool:
         board = pos.board
         here = unit.territory
-        if not board.territories[here].supply or pos.owners.get(here) != self.state:
+        if pos.owners.get(here) != self.state or not (board.territories[here].supply or here in self.guard):
             return False
         return any(
             (other := pos.units.get(n)) is not None and other.state != self.state for n in board.neighbours[here]
@@ -130,7 +159,7 @@ class MapBot:
             if not text.endswith(" H"):
                 continue
             unit = units[territory]
-            if pos.last_season and board.territories[territory].supply and pos.owners.get(territory) != self.state:
+            if pos.last_season and self._takes(pos, territory):
                 continue
             helped = False
             attacks = [(dest, src) for dest, src in claimed.items() if dest in units]
@@ -169,7 +198,7 @@ class MapBot:
             territory = unit.territory
             if board.territories[territory].kind != "coast" or territory in orders:
                 continue
-            if pos.last_season and board.territories[territory].supply and pos.owners.get(territory) != self.state:
+            if pos.last_season and self._takes(pos, territory):
                 continue
             walking = min((army_dist.get(n, FAR) for n in board.army_adj[territory]), default=FAR)
             best: tuple[int, str, str] | None = None
@@ -199,8 +228,8 @@ class MapBot:
         self, pos: Position, dislodged: Sequence[tuple[Unit, Sequence[str]]], rng: Rng
     ) -> list[str]:
         targets = self._targets(pos)
-        army_dist = _army_distances(pos.board, targets)
-        fleet_dist = _fleet_distances(pos.board, targets)
+        army_dist = _army_distances(pos.board, targets, self.pull)
+        fleet_dist = _fleet_distances(pos.board, targets, self.pull)
         orders: list[str] = []
         taken: set[str] = set()
         for unit, options in dislodged:
@@ -235,33 +264,57 @@ class MapBot:
                     armies += 1
             return orders
         targets = self._targets(pos)
-        army_dist = _army_distances(board, targets)
-        fleet_dist = _fleet_distances(board, targets)
+        army_dist = _army_distances(board, targets, self.pull)
+        fleet_dist = _fleet_distances(board, targets, self.pull)
         mine = [u for u in pos.units.values() if u.state == self.state]
         mine.sort(key=lambda u: (-self._distance(u, army_dist, fleet_dist), board.index[u.territory]))
         return [f"remove {u.text}" for u in mine[: -balance]]
 
 
-def _army_distances(board: Board, targets: Sequence[str]) -> dict[str, int]:
-    dist = {t: 0 for t in targets if board.territories[t].kind != "sea"}
+def _army_distances(board: Board, targets: Sequence[str], pull: Callable[[str], int] = lambda t: 0) -> dict[str, int]:
+    """Steps from each territory to the nearest target for an army; a target an objective pulls
+    toward starts below zero."""
+    starts = {t: -pull(t) for t in targets if board.territories[t].kind != "sea"}
+    if not any(starts.values()):
+        return _breadth_first(starts, board.army_adj)
+    return _nearest_first(starts, board.army_adj)
+
+
+def _fleet_distances(board: Board, targets: Sequence[str], pull: Callable[[str], int] = lambda t: 0) -> dict[str, int]:
+    starts: dict[str, int] = {}
+    for t in targets:
+        for loc in board.fleet_locations(t):
+            starts[loc] = min(starts.get(loc, 0), -pull(t))
+    if not any(starts.values()):
+        return _breadth_first(starts, board.fleet_adj)
+    return _nearest_first(starts, board.fleet_adj)
+
+
+def _breadth_first(starts: Mapping[str, int], adj: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    dist = dict(starts)
     queue = deque(dist)
     while queue:
-        t = queue.popleft()
-        for n in board.army_adj[t]:
+        here = queue.popleft()
+        for n in adj[here]:
             if n not in dist:
-                dist[n] = dist[t] + 1
+                dist[n] = dist[here] + 1
                 queue.append(n)
     return dist
 
 
-def _fleet_distances(board: Board, targets: Sequence[str]) -> dict[str, int]:
-    starts = [loc for t in targets for loc in board.fleet_locations(t)]
-    dist = {loc: 0 for loc in starts}
-    queue = deque(starts)
-    while queue:
-        loc = queue.popleft()
-        for n in board.fleet_adj[loc]:
+def _nearest_first(starts: Mapping[str, int], adj: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """As `_breadth_first`, when the starts are not all at zero."""
+    dist: dict[str, int] = {}
+    heap = [(d, i, t) for i, (t, d) in enumerate(starts.items())]
+    heapq.heapify(heap)
+    order = len(heap)
+    while heap:
+        d, _, here = heapq.heappop(heap)
+        if here in dist:
+            continue
+        dist[here] = d
+        for n in adj[here]:
             if n not in dist:
-                dist[n] = dist[loc] + 1
-                queue.append(n)
+                order += 1
+                heapq.heappush(heap, (d + 1, order, n))
     return dist

@@ -93,6 +93,8 @@ class Personality:
     ask_chance: float  # chance a turn to ask a neighbour something (its intentions, a support, a warning)
     # The map.
     aggression: float
+    # Objectives.
+    objective_weight: float = 1.0  # how much an objective riding on an agreement holds it back from breaking it
 
 
 LOYAL = Personality(
@@ -104,7 +106,7 @@ LOYAL = Personality(
     spy_chance=0.25, intercept_chance=0.15, leak_rival_chance=0.25, leak_own_chance=0.0,
     deny_chance=0.1, ratify_chance=0.6, statement_chance=0.35, deceit_ok=False,
     lie_chance=0.0, comply_chance=0.6, help_bias=0.2, ask_chance=0.4,
-    aggression=0.3,
+    aggression=0.3, objective_weight=1.5,
 )
 OPPORTUNIST = Personality(
     name="opportunist",
@@ -115,7 +117,7 @@ OPPORTUNIST = Personality(
     spy_chance=0.45, intercept_chance=0.35, leak_rival_chance=0.5, leak_own_chance=0.05,
     deny_chance=0.5, ratify_chance=0.35, statement_chance=0.3, deceit_ok=True,
     lie_chance=0.3, comply_chance=0.35, help_bias=0.0, ask_chance=0.4,
-    aggression=0.35,
+    aggression=0.35, objective_weight=0.7,
 )
 SCHEMER = Personality(
     name="schemer",
@@ -126,7 +128,7 @@ SCHEMER = Personality(
     spy_chance=0.8, intercept_chance=0.6, leak_rival_chance=0.8, leak_own_chance=0.25,
     deny_chance=0.85, ratify_chance=0.1, statement_chance=0.45, deceit_ok=True,
     lie_chance=0.6, comply_chance=0.2, help_bias=-0.1, ask_chance=0.5,
-    aggression=0.4,
+    aggression=0.4, objective_weight=0.45,
 )
 
 PERSONALITIES: Mapping[str, Personality] = {p.name: p for p in (LOYAL, OPPORTUNIST, SCHEMER)}

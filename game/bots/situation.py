@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from game.bots.aims import Aims, read_aims
 from game.bots.map_bot import Position
 from game.rules.board import Board, territory_of
 from game.rules.clauses import Clause, ClauseModel
@@ -153,6 +154,7 @@ class Situation:
     pending_actions: list[tuple[str, str | None]] = field(default_factory=list)
     messages: list[Mapping[str, Any]] = field(default_factory=list)  # the conversation it may read, in order
     agreements: list[Mapping[str, Any]] = field(default_factory=list)  # every agreement in the view, ended ones too
+    aims: Aims = field(default_factory=Aims)  # its own state's objectives, read from the view
 
     @classmethod
     def read(cls, view: Mapping[str, Any], table: Table) -> Situation:
@@ -184,6 +186,7 @@ class Situation:
             pending_actions=[(a["kind"], a["target"]) for a in me["actions"]],
             messages=list(view.get("messages", ())),
             agreements=list(view["agreements"]),
+            aims=read_aims(view, table),
         )
 
     # --- the map ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ is exposed; quieter leaks are not shown, as the seat would not know of them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from game.rules.agreements import ACTIVE, EXPOSED
@@ -50,6 +50,9 @@ class ObjectiveStatus:
     """Points it gives as things stand (its points at the end)."""
     worth: int
     """Points it gives when wholly met."""
+    terms: dict[str, Any] = field(default_factory=dict)
+    """Its fields with ids (territories, rival, between, partner, clause, count...), for programs
+    such as bots; for a secret to keep, its title where the state knows the agreement."""
 
     @property
     def met(self) -> bool:
@@ -59,6 +62,7 @@ class ObjectiveStatus:
         return {
             "kind": self.kind, "summary": self.summary, "description": self.description,
             "status": self.status, "detail": self.detail, "points": self.points, "worth": self.worth,
+            "terms": dict(self.terms),
         }
 
 
@@ -125,8 +129,11 @@ def objective_statuses(game: Game, state_id: str) -> list[ObjectiveStatus]:
             raise TypeError(f"objective kind {o.kind!r} has no status")
         status: Status = "met" if met else ("failed" if final or over else "not_yet")
         summary = objective_summary(o, names, state_names, titles)
+        terms = o.model_dump(exclude={"kind", "points", "description"}, mode="json")
+        if isinstance(o, KeepSecretObjective) and o.agreement in titles:
+            terms["title"] = titles[o.agreement]
         out.append(ObjectiveStatus(state_id, o.kind, summary, o.description or summary, status, detail,
-                                   points, worth))
+                                   points, worth, terms))
     return out
 
 
