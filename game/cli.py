@@ -21,6 +21,24 @@ scenario_app = typer.Typer(help="Check, build and preview scenario files.", no_a
 app.add_typer(scenario_app, name="scenario")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from game.resources import version
+
+        typer.echo(f"backchannel {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Backchannel: a game of secret diplomacy."""
+
+
 @scenario_app.command("validate")
 def scenario_validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
@@ -316,15 +334,39 @@ def serve(
         Path | None,
         typer.Option(help="Folder for the games database (default: the user data directory)."),
     ] = None,
+    create_token: Annotated[
+        str | None,
+        typer.Option(
+            "--create-token", envvar="BACKCHANNEL_CREATE_TOKEN",
+            help="Only a create carrying this token makes a game (default: anyone may create).",
+        ),
+    ] = None,
+    games_per_address: Annotated[
+        int | None, typer.Option(help="Live games one address may have created at once (0: no limit; default 20).", min=0)
+    ] = None,
+    expire_hours: Annotated[
+        float | None,
+        typer.Option(help="Archive a game nobody is connected to and nobody acted in for this long (0: never; default 168).", min=0),
+    ] = None,
+    trust: Annotated[
+        list[str] | None,
+        typer.Option(help="An address the per-address limits leave alone (a load generator; a school's one public address). Repeatable."),
+    ] = None,
 ) -> None:
     """Run the game server: lobby, seats, clocks and durable games over websockets (msgpack frames)."""
     from server.app import serve_command
 
-    raise typer.Exit(serve_command(host, port, data))
+    raise typer.Exit(serve_command(host, port, data, create_token, games_per_address, expire_hours, trust))
 
 
 def main() -> None:
-    app()
+    from game.resources import BundledDataError
+
+    try:
+        app()
+    except BundledDataError as exc:  # a broken installation: one line that says what to do, no traceback
+        typer.echo(f"backchannel: {exc}", err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

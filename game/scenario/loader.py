@@ -28,7 +28,7 @@ from typing import Annotated, Any, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-import game
+from game import resources
 from game.rules.checks import check_scenario, format_path, suggest
 from game.rules.scenario import Scenario
 from game.scenario.explain import (
@@ -60,8 +60,8 @@ __all__ = [
     "validate_files",
 ]
 
-BUNDLED_DIR = Path(game.__file__).resolve().parent.parent / "scenarios"
-"""Where the bundled scenarios live: ``<repo>/scenarios/<id>.yaml``."""
+BUNDLED_DIR = resources.scenarios_dir()
+"""Where the bundled scenarios live: ``<repo>/scenarios/<id>.yaml``, installed inside the package."""
 
 _BUNDLED_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -130,11 +130,13 @@ def find_scenario(ref: str) -> Path:
     """The file a scenario reference names: a bundled id (``july-1914``) or a path."""
     if _BUNDLED_ID.match(ref):
         bundled = BUNDLED_DIR / f"{ref}.yaml"
-        if bundled.is_file():
-            return bundled
+        if bundled.is_file() or resources.shipped(bundled):
+            return resources.check(bundled)  # a shipped file missing or damaged: one line, reinstall
     path = Path(ref)
     if path.is_file():
         return path
+    if not BUNDLED_DIR.is_dir():
+        raise resources.BundledDataError(BUNDLED_DIR)
     ids = bundled_scenarios()
     hint = suggest(ref, ids, "bundled scenarios") if ids else "; no scenarios are bundled"
     raise ScenarioNotFoundError(

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-GAZETTEER_FILE = Path(__file__).resolve().parents[3] / "assets" / "geo" / "cities15000.tsv.gz"
+from game import resources
+
+GAZETTEER_FILE = resources.assets_dir() / "geo" / "cities15000.tsv.gz"
 
 _NOT_DECOMPOSED = str.maketrans(
     {
@@ -148,4 +150,7 @@ def read_lines(file: Path) -> dict[str, list[str]]:
 @cache
 def bundled_gazetteer() -> Gazetteer:
     """The gazetteer shipped in assets/geo, loaded once per process."""
-    return Gazetteer(read_lines(GAZETTEER_FILE))
+    try:
+        return Gazetteer(read_lines(resources.check(GAZETTEER_FILE)))
+    except (OSError, EOFError, UnicodeDecodeError, IndexError) as exc:  # a truncated or garbled file
+        raise resources.damaged(GAZETTEER_FILE) from exc

@@ -11,14 +11,15 @@ from __future__ import annotations
 import gzip
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-GEO_DIR = Path(__file__).resolve().parents[3] / "assets" / "geo"
+from game import resources
+
+GEO_DIR = resources.assets_dir() / "geo"
 LAND_FILES = {
     "natural-earth-50m": GEO_DIR / "ne-land-50m.topo.json.gz",
     "natural-earth-110m": GEO_DIR / "ne-land-110m.topo.json.gz",
@@ -28,8 +29,11 @@ LAND_FILES = {
 @cache
 def _topology(name: str) -> tuple[list[np.ndarray], list[list[list[int]]]]:
     """Decoded arcs (lon/lat arrays) and the land polygons as lists of rings of arc indexes."""
-    with gzip.open(LAND_FILES[name], "rt", encoding="utf-8") as stream:
-        topo: dict[str, Any] = json.load(stream)
+    try:
+        with gzip.open(resources.check(LAND_FILES[name]), "rt", encoding="utf-8") as stream:
+            topo: dict[str, Any] = json.load(stream)
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:  # truncated, garbled, not JSON
+        raise resources.damaged(LAND_FILES[name]) from exc
     scale = np.array(topo["transform"]["scale"], dtype=float)
     translate = np.array(topo["transform"]["translate"], dtype=float)
     arcs = [np.cumsum(np.array(arc, dtype=float), axis=0) * scale + translate for arc in topo["arcs"]]
