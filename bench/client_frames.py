@@ -3,8 +3,11 @@ under the dummy video driver, with units, order arrows, the side panels and the 
 shown; prints the median and p95 frame time.  Then times `backchannel play` from process
 start to the first frame of the map.
 
+Then the idle share: the real frame loop (its own pacing, as `backchannel play` runs it) on an
+unchanging july-1914 game, process CPU time over wall time across N idle frames.
+
 Budgets (issue 6): p95 < 8 ms for july-1914, < 16 ms for 1,000 territories, first map frame
-< 2 s.  The client is fed a view built by the rules' `view_for` from a started game: no
+< 2 s; (issue 13) an idle client under 5% of a core.  The client is fed a view built by the rules' `view_for` from a started game: no
 server is needed for the frames.
 
     python bench/client_frames.py [--frames N] [--no-startup]
@@ -30,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-from game.client.app import ClientApp  # noqa: E402
+from game.client.app import FPS, ClientApp  # noqa: E402
 from game.client.game_screen import GameScreen  # noqa: E402
 from game.client.scenario_cache import ScenarioCache  # noqa: E402
 from game.client.state import ClientState  # noqa: E402
@@ -41,6 +44,8 @@ from game.scenario.generated import generated_scenario  # noqa: E402
 
 BUDGETS = {"july-1914": 8.0, "generated-1000": 16.0}
 STARTUP_BUDGET = 2.0
+IDLE_BUDGET = 5.0
+"""Per cent of one core while nothing changes."""
 
 
 class StandInLink:
@@ -71,6 +76,49 @@ def seat_of(scenario: Scenario) -> str:
 
 
 def frame_times(scenario: Scenario, frames: int, label: str, pan: bool = False) -> list[float]:
+    app, screen = seated_app(scenario)
+    rect = screen.map_view.rect
+    if pan:  # the whole map fits at first: zoomed in, there is somewhere to pan to
+        screen.map_view.zoom_at(2.5)
+    times = []
+    for i in range(frames):
+        if pan:  # the map dragged a few pixels every frame: units and arrows are placed again each time
+            dx = 3 if (i // 100) % 2 == 0 else -3
+            screen.map_view.pan(dx, 1 if (i // 50) % 2 == 0 else -1)
+        elif i % 3 == 0:  # the mouse wanders over the map: hover details are looked up and drawn
+            x = rect.x + 20 + (i * 7) % (rect.w - 40)
+            y = rect.y + 60 + (i * 5) % (rect.h - 80)
+            pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(0, 0, 0)))
+        t0 = time.perf_counter()
+        app.step()
+        times.append((time.perf_counter() - t0) * 1000)
+    if not pan:
+        app.screenshot(ROOT / "build" / "screenshots" / f"bench-{label}.png")
+    app.close()
+    return times
+
+
+def idle_share(scenario: Scenario, frames: int) -> tuple[float, int, int]:
+    """Per cent of one core the real loop uses over `frames` frames in which nothing happens, and
+    how many frames it took and drew (an idle screen is drawn only on change and twice a second)."""
+    app, _screen = seated_app(scenario)
+    app.fps = FPS  # the real loop's pacing, as `backchannel play` runs it
+    settle = time.monotonic() + 1.5  # the last input and news fade (hover effects)
+    while time.monotonic() < settle:
+        app.step()
+    draws = app.draws
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for _ in range(frames):
+        app.step()
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    drawn = app.draws - draws
+    app.close()
+    return 100.0 * cpu / wall, frames, drawn
+
+
+def seated_app(scenario: Scenario) -> tuple[ClientApp, GameScreen]:
+    """A client on `scenario`'s first turn, seated as its biggest state, with orders given and the
+    agreements panel open: everything a frame can show."""
     game = Game(scenario, 1)
     me = seat_of(scenario)
     view = view_for(game, me)
@@ -108,23 +156,7 @@ def frame_times(scenario: Scenario, frames: int, label: str, pan: bool = False) 
     screen.side.show("deals")  # the agreements panel: the richest of the side panels
     for _ in range(3):
         app.step()
-    rect = screen.map_view.rect
-    times = []
-    for i in range(frames):
-        if pan:  # the map dragged a few pixels every frame: units and arrows are placed again each time
-            dx = 3 if (i // 100) % 2 == 0 else -3
-            screen.map_view.pan(dx, 1 if (i // 50) % 2 == 0 else -1)
-        elif i % 3 == 0:  # the mouse wanders over the map: hover details are looked up and drawn
-            x = rect.x + 20 + (i * 7) % (rect.w - 40)
-            y = rect.y + 60 + (i * 5) % (rect.h - 80)
-            pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(0, 0, 0)))
-        t0 = time.perf_counter()
-        app.step()
-        times.append((time.perf_counter() - t0) * 1000)
-    if not pan:
-        app.screenshot(ROOT / "build" / "screenshots" / f"bench-{label}.png")
-    app.close()
-    return times
+    return app, screen
 
 
 def startup_seconds() -> float:
@@ -151,6 +183,7 @@ def startup_seconds() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=600)
+    parser.add_argument("--idle-frames", type=int, default=100)
     parser.add_argument("--no-startup", action="store_true")
     args = parser.parse_args()
     ok = True
@@ -171,6 +204,11 @@ def main() -> int:
         panning = sorted(frame_times(scenario, args.frames, label, pan=True))
         print(f"{'':16} while panning every frame:   median {statistics.median(panning):6.2f} ms  "
               f"p95 {panning[int(len(panning) * 0.95) - 1]:6.2f} ms  (for information)")
+    share, frames, drawn = idle_share(ScenarioCache().bundled("july-1914"), args.idle_frames)
+    verdict = "ok" if share < IDLE_BUDGET else "OVER BUDGET"
+    ok &= share < IDLE_BUDGET
+    print(f"idle july-1914: {share:.1f}% of a core over {frames} idle frames ({drawn} drawn)  "
+          f"(budget < {IDLE_BUDGET:g}%: {verdict})")
     if not args.no_startup:
         seconds = startup_seconds()
         verdict = "ok" if seconds < STARTUP_BUDGET else "OVER BUDGET"

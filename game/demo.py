@@ -84,8 +84,10 @@ class DemoDriver:
     """Plays `turns` movement turns for the seat through the UI; `tick()` once per frame."""
 
     def __init__(self, app: Any, *, turns: int = 2, screenshots: Path | None = None, seed: int | None = None,
-                 personality: str = "loyal") -> None:
+                 personality: str = "loyal", progress: Callable[[str], None] | None = None) -> None:
         self.app = app
+        self.progress = progress
+        """Told a line at each step of the demo (`play --demo` prints them): it is never silent."""
         self.turns = max(1, turns)
         self.screenshots = screenshots
         self.seed = seed if seed is not None else 1
@@ -135,6 +137,12 @@ class DemoDriver:
             UiInput.type_text(text[i : i + per_frame])
             yield
 
+    def say(self, line: str) -> None:
+        """A line of progress: kept in the log, and told to `progress` (the terminal) at once."""
+        self.log.append(line)
+        if self.progress is not None:
+            self.progress(line)
+
     def frames(self, n: int) -> Iterator[None]:
         for _ in range(n):
             yield
@@ -163,8 +171,12 @@ class DemoDriver:
     # --- the script --------------------------------------------------------------------------
 
     def script(self) -> Step:
+        self.say("demo: starting the game…")
         yield from self.until(self._ready_to_play)
         yield from self.frames(3)
+        g = self.game
+        me = next((st.name for st in g.scenario.states if st.id == g.me), g.me) if g.scenario else g.me
+        self.say(f"demo: a bot plays {me} through the window for {self.turns} turn(s)")
         self.shot("map")
         while self.game.state.phase is not None:
             state = self.game.state
@@ -174,7 +186,7 @@ class DemoDriver:
                 yield from self.diplomacy()
             yield from self.give_orders()
             yield from self.ready_and_wait()
-        self.log.append(f"played {self.played} turn(s)")
+        self.say(f"demo: played {self.played} turn(s)" + (f"; screenshots in {self.screenshots}" if self.shots else ""))
 
     def diplomacy(self) -> Step:
         """Open the diplomacy panel, draft and send a proposal, send a message (through the panels)."""
@@ -183,6 +195,8 @@ class DemoDriver:
         commands = self._diplomat().open_turn(view)
         proposal = next((c for c in commands if isinstance(c, Propose)), None)
         press = next((c for c in commands if isinstance(c, Press) and c.to), None)
+        self.say(f"demo: turn {g.state.turn}: diplomacy" + (" (a proposal)" if proposal else "")
+                 + (" and a message" if press else ""))
         UiInput.key(pygame.K_d, "d")
         yield from self.frames(3)
         self.shot(f"turn-{g.state.turn}-diplomacy")
@@ -309,6 +323,8 @@ class DemoDriver:
                 yield from self.type_order(text)
                 self.typed.append(text)
         yield from self.frames(3)
+        self.say(f"demo: turn {g.state.turn}, {g.state.phase}: {len(orders)} order(s) "
+                 f"({sum(1 for o in orders if o in self.clicked)} clicked on the map)")
         self.shot(f"turn-{g.state.turn}-{g.state.phase}-orders")
 
     def click_order(self, text: str) -> Generator[None, None, bool]:
@@ -400,8 +416,10 @@ class DemoDriver:
         UiInput.key(pygame.K_ESCAPE)
         yield
         UiInput.key(pygame.K_r, "r")
+        self.say(f"demo: turn {turn}: ready, waiting for the others…")
         yield from self.frames(2)
         yield from self.until(lambda: g.view_key != key or g.state.phase is None)
+        self.say(f"demo: turn {turn} resolved" + (" — watching the playback" if g.playback is not None else ""))
         if was_movement:
             self.played += 1
         if g.playback is not None:

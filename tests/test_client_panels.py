@@ -556,7 +556,9 @@ def test_a_refused_answer_shows_the_reason_whole(ui: Any, scenario: Scenario) ->
     click(manager, panel.yes_button, panel)
     reply = state.replies["c1"]
     assert reply["type"] == "error" and reply["code"] == "unknown_message"
-    assert panel.status.text.endswith(f"{reply['message']}.") and panel.status.colour == "#ff9c7a"
+    # The reason whole, in words: no message id, no state id.
+    assert panel.status.text == "No such message — no such message to France to answer."
+    assert panel.status.colour == "#ff9c7a"
     assert panel.reply_to is not None and panel.reply_to["id"] == "msg-00000042", "still to be answered"
 
 

@@ -176,8 +176,9 @@ def test_units_are_drawn_in_state_colour() -> None:
     surface = pygame.Surface((800, 600))
     renderer.draw(surface, MapPicture(owners={}, units=(UnitMark("red", "army", "hil"),)))
     x, y = renderer.unit_position("hil")
-    # The army sign is a framed X: sample beside the centre, inside the frame, off the X.
-    pixel = tuple(surface.get_at((round(x), round(y - renderer.token_radius() * 0.6))))[:3]
+    # The army sign is a round badge with a star: sample between two of the star's points.
+    r = renderer.token_radius()
+    pixel = tuple(surface.get_at((round(x + r * 0.45), round(y - r * 0.6))))[:3]
     assert pixel == tuple(pygame.Color(RED))[:3]
 
 

@@ -47,6 +47,12 @@ from game.render.fonts import FONT_DIR
 
 DEFAULT_SIZE = (1280, 800)
 FPS = 60
+IDLE_FPS = 20
+"""Frames a second while nothing happens: input is still read within 50 ms."""
+IDLE_REDRAW = 0.5
+"""Seconds between the redraws of an idle screen (its clock counts down)."""
+ACTIVE_SECONDS = 1.0
+"""How long after input or news the screen keeps drawing every frame (hover effects, tooltips)."""
 FIRST_FRAME_ENV = "BACKCHANNEL_FIRST_FRAME_EXIT"
 """When set, the program prints `first-map-frame EPOCH` at the first frame of the map and quits (the bench)."""
 
@@ -106,7 +112,7 @@ class ClientApp:
         fullscreen: bool = False,
         seed: int | None = None,
         clock: Callable[[], float] = time.monotonic,
-        playback_seconds: float = 3.0,
+        playback_seconds: float | None = None,
         fps: int | None = 240,
         screenshots: Path | None = None,
         hosting: Any = None,
@@ -143,6 +149,12 @@ class ClientApp:
         frames would starve them of the interpreter and a reconnect would take minutes."""
         self._ticker = pygame.time.Clock()
         self.frames = 0
+        self.draws = 0
+        """Frames actually drawn: an idle game screen draws only on change (and twice a second)."""
+        self._last_draw = -1e9
+        self._had_events = False
+        self._last_activity = clock()
+        self._state_seen: tuple[object, ...] | None = None
         self.exit_code = 0
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backchannel-start")
         self._starting: Future[Any] | None = None
@@ -296,7 +308,9 @@ class ClientApp:
         now = self.clock()
         dt = max(0.0, min(0.25, now - self._last))
         self._last = now
-        for event in pygame.event.get() if events is None else events:
+        queued = pygame.event.get() if events is None else list(events)
+        self._had_events = bool(queued)
+        for event in queued:
             self._event(event)
         if not self.running:
             return False
@@ -312,13 +326,47 @@ class ClientApp:
             self._start_choice(choice)
         elif self.title is not None:
             self.title.update()
-        self.manager.update(dt)
-        self._update_caption()
-        self._draw()
+        busy = self._busy(now, self._had_events)
+        if busy or now - self._last_draw >= IDLE_REDRAW:
+            self.manager.update(dt if busy else min(dt + (now - self._last_draw), 0.25))
+            self._update_caption()
+            self._draw()
+            self._last_draw = now
+            self.draws += 1
         self.frames += 1
         if self.fps:
-            self._ticker.tick(self.fps)
+            self._ticker.tick(self.fps if busy else min(self.fps, IDLE_FPS))
         return self.running
+
+    def _busy(self, now: float, had_events: bool) -> bool:
+        """Whether this frame may show something new: input, news from the server, an animation,
+        or the second after any of them (widgets' hover and press effects).  An idle game screen is
+        drawn only twice a second (the clock; a focused text field's cursor blinks at that pace) and
+        the loop slows to `IDLE_FPS`, still reading input."""
+        if self.game is None:
+            # The title screen: its gallery's thumbnails, drawn in the background, show at the next
+            # redraw (within IDLE_REDRAW); a game being started keeps the frames coming.
+            if had_events or self._starting is not None or self.title is None:
+                self._last_activity = now
+                return True
+            return now - self._last_activity < ACTIVE_SECONDS
+        game = self.game
+        view = game.map_view
+        where: tuple[object, ...] = ()
+        if view is not None:
+            camera = view.renderer.camera
+            where = (camera.zoom, camera.center, view.rect.size, view.hint, view.hover, view.orders.selected,
+                     view.orders.mode)
+        seen = (getattr(game.state, "v", None), getattr(game.state, "revision", None), game.state.connection,
+                len(game.toasts), len(game.windows), game.help.shown,
+                game.order_box is not None and game.order_box.pending is not None, where)
+        if had_events or seen != self._state_seen:
+            self._state_seen = seen
+            self._last_activity = now
+            return True
+        if game.playback is not None and not game.playback.done(game.clock()):
+            return True
+        return now - self._last_activity < ACTIVE_SECONDS
 
     def _event(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
@@ -432,7 +480,7 @@ def run_client(
     if demo:
         # Loaded by name: the demo driver plays with a bot (game.bots), which the client itself never imports.
         driver = importlib.import_module("game.demo").DemoDriver(
-            app, turns=turns or 2, screenshots=screenshots, seed=seed
+            app, turns=turns or 2, screenshots=screenshots, seed=seed, progress=lambda line: print(line, flush=True)
         )
     first_frame_exit = bool(os.environ.get(FIRST_FRAME_ENV))
     try:

@@ -34,7 +34,7 @@ from game.client.scenario_cache import ScenarioCache
 from game.client.side_area import SideArea
 from game.client.state import ClientState
 from game.client.status_bar import HEIGHT as STATUS_H
-from game.client.status_bar import StatusBar
+from game.client.status_bar import StatusBar, turn_words
 from game.render.fonts import get_font
 from game.rules.board import Board
 from game.rules.scenario import Scenario
@@ -112,7 +112,7 @@ class GameScreen:
         cache: ScenarioCache | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
-        playback_seconds: float = 3.0,
+        playback_seconds: float | None = None,
     ) -> None:
         self.manager = manager
         self.link = link
@@ -135,6 +135,9 @@ class GameScreen:
         self.windows: list[Any] = []
         self.report_window: Any = None
         self.last_report: tuple[list[dict[str, Any]], int | None] | None = None
+        self._replay: tuple[list[dict[str, Any]], list[dict[str, Any]], str] | None = None
+        """The last resolution's events, the units before it and its turn in words: for Replay."""
+        self._before_when = ""
         self.map_frames = 0
         self.first_map_frame: float | None = None
         self.closed = False
@@ -240,7 +243,7 @@ class GameScreen:
 
     def _on_error(self, error: dict[str, Any]) -> None:
         """A refusal: shown whole over the map (the umpire's screen answers some with a question)."""
-        self.toast(refusal_text(error))
+        self.toast(refusal_text(error, self.state))
 
     def caption(self) -> str:
         """The window's title: the game, and whose screen this is."""
@@ -266,16 +269,31 @@ class GameScreen:
         if self._view_key is not None and key != self._view_key:
             events = [e for e in self._pending_events if e.get("kind") != "phase"]
             self.last_report = (events, self._view_key[0] if isinstance(self._view_key[0], int) else None)
+            self._replay = (events, self._before_units, self._before_when)
             if Playback.worth_showing(events) and self.scenario is not None:
-                names = {s.id: s.name for s in self.scenario.states}
-                self.playback = Playback(events, self._before_units, names, self.clock(), self.playback_seconds)
-                self.playbacks += 1
+                self.replay()
             if self.map_view is not None:
                 self.map_view.orders.cancel()
                 self.map_view.hint = self._phase_hint(view)
         self._view_key = key
         self._before_units = units
+        self._before_when = turn_words(view)
         self._pending_events = []
+
+    def replay(self) -> bool:
+        """Play the last resolution on the map (again: the report's Replay button); False if none."""
+        if self._replay is None or self.scenario is None or not Playback.worth_showing(self._replay[0]):
+            return False
+        events, before, when = self._replay
+        names = {s.id: s.name for s in self.scenario.states}
+        self.playback = Playback(events, before, names, self.clock(), self.playback_seconds, title=when)
+        self.playbacks += 1
+        if self.report_window is not None:
+            with contextlib.suppress(Exception):
+                self.report_window.kill()
+            self.windows = [w for w in self.windows if w is not self.report_window]
+            self.report_window = None
+        return True
 
     def _phase_hint(self, view: dict[str, Any]) -> str:
         """What a retreat or adjustment phase asks of me, said over the map."""
@@ -342,6 +360,11 @@ class GameScreen:
             self.map_view.hover = None
         if outcome is not None and outcome.order and self.order_box is not None:
             self.order_box.add(outcome.order)
+
+    def window_open(self) -> bool:
+        """Whether a window (the turn report, a draft) is open: the map's tooltip, drawn over every
+        widget, would cover it, so none shows while one is."""
+        return any(w.alive() for w in self.windows if hasattr(w, "alive"))
 
     def _over_ui(self) -> bool:
         """Whether the mouse is over a window or widget floating above the map."""
@@ -412,7 +435,8 @@ class GameScreen:
             with contextlib.suppress(Exception):
                 self.report_window.kill()
             self.windows = [w for w in self.windows if w is not self.report_window]
-        window = TurnReportWindow(self.manager, self.state, self.send, scenario=self.scenario)
+        window = TurnReportWindow(self.manager, self.state, self.send, scenario=self.scenario,
+                                  on_replay=self.replay if self._replay is not None else None)
         self.report_window = window
         self.windows.append(window)
         return window
@@ -430,7 +454,8 @@ class GameScreen:
         if self.order_box is not None:
             self.order_box.sync()
         if self.status_bar is not None:
-            self.status_bar.update(self.state, self.me, self.wall_clock())
+            playing = self.playback.title if self.playback is not None and not self.playback.done(now) else None
+            self.status_bar.update(self.state, self.me, self.wall_clock(), playing)
         if self.side is not None:
             self.side.refresh()
         for window in self.windows:
@@ -460,11 +485,62 @@ class GameScreen:
     def draw_over(self, surface: pygame.Surface) -> None:
         """What goes over the widgets: the map's tooltip, toasts, the help card."""
         playing = self.playback is not None and not self.playback.done(self.clock())
-        if self.map_view is not None and self.map_view.hover and not playing and not self._over_ui():
+        if (self.map_view is not None and self.map_view.hover and not playing and not self._over_ui()
+                and not self.window_open()):
             self.map_view.draw_tooltip(surface, self.state.view)
         self._draw_connection(surface)
+        self._draw_lobby(surface)
         self._draw_toasts(surface)
         self.help.draw(surface)
+
+    def lobby_lines(self) -> list[str]:
+        """Before the umpire starts the game: who has joined and whom we wait for (empty once it runs)."""
+        table = self.state.table or {}
+        if table.get("status") != "lobby" or self.role == "umpire":  # the umpire's seats panel says it all
+            return []
+        names = {s.id: s.name for s in self.scenario.states} if self.scenario is not None else {}
+        joined, waiting, bots = [], [], []
+        for state_id, seat in (table.get("seats") or {}).items():
+            name = names.get(state_id, state_id)
+            if not isinstance(seat, dict):
+                continue
+            if seat.get("player") == "bot":
+                bots.append(name)
+            elif seat.get("taken"):
+                people = seat.get("members")
+                team = f" ({people} people)" if isinstance(people, int) and people > 1 else ""
+                joined.append(name + (" — you" if state_id == self.me else "") + team)
+            else:
+                waiting.append(name)
+        lines = ["Waiting for the umpire to start the game",
+                 "You can read your briefing and objectives (G) meanwhile; orders open at the start."]
+        if joined:
+            lines.append("Joined: " + ", ".join(joined))
+        lines.append("Waiting for: " + (", ".join(waiting) if waiting else "nobody — only the umpire's start"))
+        if bots:
+            lines.append("Played by bots: " + ", ".join(bots))
+        return lines
+
+    def _draw_lobby(self, surface: pygame.Surface) -> None:
+        """The waiting card over the map, so an unstarted game never looks like a running one."""
+        lines = self.lobby_lines()
+        if not lines or self.map_view is None:
+            return
+        area = self.map_view.rect
+        width = min(560, area.width - 40)
+        title_font, font = get_font(22, "serif"), get_font(15)
+        inks = [title_font.render(lines[0], True, (250, 236, 200))]
+        for line in lines[1:]:
+            inks.extend(font.render(part, True, (232, 226, 212)) for part in wrap(font, line, width - 40))
+        height = sum(i.get_height() + 6 for i in inks) + 30
+        box = pygame.Surface((width, height), pygame.SRCALPHA)
+        pygame.draw.rect(box, (16, 21, 25, 235), box.get_rect(), border_radius=10)
+        pygame.draw.rect(box, (230, 159, 0), box.get_rect(), 2, border_radius=10)
+        y = 15
+        for ink in inks:
+            box.blit(ink, (20, y))
+            y += ink.get_height() + 6
+        surface.blit(box, (area.centerx - width // 2, area.centery - height // 2))
 
     def _draw_connection(self, surface: pygame.Surface) -> None:
         """A lost connection shows over the map too: orders given now wait until the link is back."""

@@ -14,6 +14,7 @@ from typing import Any
 import pygame
 import pygame_gui
 
+from game.client.forecast import forecast_of, warnings_by_order
 from game.client.map_orders import MapOrders, Mode, Outcome, nearest
 from game.client.view_picture import picture_of_view
 from game.render import Camera, MapPicture, MapRenderer
@@ -104,12 +105,9 @@ class MapView:
         camera.center = (cx, cy)
 
     def cover(self) -> None:
-        """Zoom so the map covers the whole rectangle (no letterbox), centred."""
-        camera = self.renderer.camera
-        camera.reset()
-        vw, vh = camera.viewport
-        ww, wh = camera.world_size
-        camera.zoom = max(vw / ww, vh / wh) / camera.fit_scale
+        """The whole map in the rectangle the panels leave, centred (Home comes back here): a
+        player sees every state at first; a band of background may show along one side."""
+        self.renderer.camera.reset()
 
     def _toolbar(self, phase: str | None) -> None:
         """Mode buttons over the map's top-left corner, for the phase's kinds of order."""
@@ -313,9 +311,10 @@ class MapView:
         highlighted: set[str] = set()
         if view and self.orders.selected is not None:
             highlighted = {self.orders.selected, *self.orders.targets(view)}
-        key = (revision, tuple(orders), frozenset(highlighted), id(view))
+        warned = frozenset(warnings_by_order(forecast_of(view)))
+        key = (revision, tuple(orders), frozenset(highlighted), id(view), warned)
         if key != self._picture_key or self._picture is None:
-            self._picture = picture_of_view(view, orders, highlighted)
+            self._picture = picture_of_view(view, orders, highlighted, warned)
             self._picture_key = key
         return self._picture
 
@@ -375,7 +374,9 @@ class MapView:
             for u in view.get("map", {}).get("units", []):
                 if territory_of(u["location"]) == territory:
                     who = self.state_names.get(u["state"], u["state"])
-                    lines.append(f"{who} {u['type']} at {u['location']}")
+                    _, _, coast = str(u["location"]).partition("/")
+                    where = f" (on the {coast.upper()} coast)" if coast else ""
+                    lines.append(f"{who}'s {u['type']} here{where}")
         return lines
 
     def draw_tooltip(self, surface: pygame.Surface, view: Mapping[str, Any] | None) -> None:

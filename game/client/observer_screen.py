@@ -205,13 +205,15 @@ class ObserverBar:
     def texts(self) -> dict[str, str]:
         return dict(self._texts)
 
-    def update(self, state: StatusSource, me: str, now: float) -> None:
+    def update(self, state: StatusSource, me: str, now: float, playing: str | None = None) -> None:
         del me
         view = state.view or {}
         table = state.table or {}
         status = table.get("status")
         if status == "lobby":
             turn, phase = "Waiting for the umpire to start", "Teams are joining"
+        elif playing:  # the turn being played back, not yet the next one
+            turn, phase = playing, "Playback of what happened"
         elif status == "over" or (view and view.get("phase") is None):
             winner = view.get("winner")
             turn, phase = "Game over", (f"Winner: {winner}" if isinstance(winner, str) else "")

@@ -15,12 +15,15 @@ place out of reach.  The whole reason shows, wrapped, and nothing is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer, UITextEntryLine
 
+from game.client.forecast import forecast_of, missing, warning_detail, warning_line, warnings_by_order
+from game.client.panels.names import Names, scenario_of
 from game.client.panels.notice import Notice
 from game.client.refusals import refusal_text
 from game.client.state import ClientState
@@ -33,6 +36,8 @@ ROW_H = 30
 LIST_TOP = 94
 HELP = "A par - bur · A mun S A bur - ruh · A vie H"
 HELP_RETREAT = "A bur R par (retreat) · A bur D (disband)"
+WARNING_COLOUR = "#ffb000"
+"""Amber (Okabe-Ito orange family): reads apart from the red of a refusal for every colour vision."""
 HELP_ADJUST = "build A par · build F stp/nc · remove F nth · waive"
 
 
@@ -71,6 +76,7 @@ class OrderBox:
         self.error = ""
         self.sent = 0
         self._rows: list[tuple[UILabel, UIButton | None]] = []
+        self._warnings: list[Notice] = []
         self._shown: tuple[object, ...] | None = None
         self.error_box: Notice | None = None
         self._build(pygame.Rect(rect))
@@ -102,12 +108,14 @@ class OrderBox:
         self._build(pygame.Rect(rect))
         self.entry.set_text(text)
         self._rows = []
+        self._warnings = []
         self._show_error()
         self.refresh_list()
 
     def kill(self) -> None:
         self.panel.kill()
         self._rows = []
+        self._warnings = []
 
     def focus(self) -> None:
         self.entry.focus()
@@ -162,7 +170,7 @@ class OrderBox:
             return
         if reply.get("type") == "error":
             self.pending = None
-            self._set_error(refusal_text(reply))
+            self._set_error(refusal_text(reply, self.state))
         elif not isinstance(reply.get("v"), int) or self.state.v >= reply["v"]:
             self.pending = None  # the server's list (its `me` or `orders_submitted`) is in the picture
 
@@ -257,7 +265,9 @@ class OrderBox:
         orders = self.orders
         given = set(self.given)
         author = self.given_by() if self.state.team_size(self.state.my_state) > 1 else None
-        shown = (*orders, self.pending is not None, author, *(o in given for o in orders))
+        forecast = forecast_of(self.state.view)
+        shown = (*orders, self.pending is not None, author, *(o in given for o in orders),
+                 tuple(sorted(str(sorted(w.items())) for w in forecast)))
         if shown == self._shown:
             return
         self._shown = shown
@@ -265,26 +275,59 @@ class OrderBox:
             label.kill()
             if button is not None:
                 button.kill()
+        for note in self._warnings:
+            note.kill()
         self._rows = []
-        width = self.list.get_container().get_rect().w if orders else self.rect.w - 10
+        self._warnings = []
+        names = Names(self.state.view, scenario_of(self.state))
+        by_order = warnings_by_order(forecast)
+        width = self.list.get_container().get_rect().w if orders or forecast else self.rect.w - 10
         width = max(120, min(width, self.rect.w - 30))
-        for i, text in enumerate(orders):
+        y = 2
+        for text in orders:
             sending = text not in given  # shown as typed, not yet as given
-            label = UILabel(pygame.Rect(6, i * ROW_H + 2, width - 50, ROW_H - 4),
-                            f"{text}  (sending…)" if sending else text, self.manager, container=self.list,
-                            object_id="#empty_hint" if sending else None)
-            button = UIButton(pygame.Rect(width - 40, i * ROW_H + 2, 32, ROW_H - 4), "×", self.manager,
+            warned = by_order.get(text, []) if not sending else []
+            shown_text = f"{text}  (sending…)" if sending else text
+            tip = " ".join(warning_detail(w, names) for w in warned) or None
+            label = UILabel(pygame.Rect(6, y, width - 50, ROW_H - 4), ("⚠ " if warned else "") + shown_text,
+                            self.manager, container=self.list,
+                            object_id="#empty_hint" if sending else "#order_warned" if warned else None)
+            if tip:
+                label.set_tooltip(tip)  # the rules' evidence, on hover
+            button = UIButton(pygame.Rect(width - 40, y, 32, ROW_H - 4), "×", self.manager,
                               container=self.list, tool_tip_text=f"Remove {text}", object_id="#remove_order")
             self._rows.append((label, button))
+            y += ROW_H
+            y = self._warn(warned, names, y, width)
         if not orders:
             hint = UILabel(pygame.Rect(6, 4, width - 12, ROW_H), "No orders yet: click a unit on the map.",
                            self.manager, container=self.list, object_id="#empty_hint")
             self._rows.append((hint, None))
-        self.list.set_scrollable_area_dimensions((width, max(1, len(orders)) * ROW_H + 4))
+            y += ROW_H
+        y = self._warn(missing(forecast), names, y, width)
+        self.list.set_scrollable_area_dimensions((width, y + 4))
         count = len(given)
         by = f" by {author}" if author else ""  # the teammate who gave them: "given by Ann"
-        text = f"{count} order{'s' if count != 1 else ''} given{by} · {self.phase or 'no phase'}"
+        text = f"{count} order{'s' if count != 1 else ''} given{by} · "
+        if forecast:  # in place of the phase: the line has no room for both
+            text += f"⚠ {len(forecast)} breach{'es' if len(forecast) != 1 else ''}"
+        else:
+            text += self.phase or "no phase"
         self.count_label.set_text(text + (" · sending…" if self.pending is not None else ""))
+
+    def _warn(self, warnings: Sequence[Mapping[str, Any]], names: Names, y: int, width: int) -> int:
+        """Each warning wrapped under its order (or under the list: a missing order); the new bottom."""
+        for w in warnings:
+            note = Notice(pygame.Rect(14, y - 4, width - 20, -1), self.manager, container=self.list,
+                          colour=WARNING_COLOUR, object_id="#order_warning", text=warning_line(w, names))
+            self._warnings.append(note)
+            y += note.rect.height + 2
+        return y
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings shown, as their text (for tests and the demo)."""
+        return [n.text for n in self._warnings]
 
     def process_event(self, event: pygame.event.Event) -> bool:
         """Handle the box's own widgets; True when the event was about them."""

@@ -1,7 +1,10 @@
-"""A short playback on the map of what a resolution did: moves slide, bounces go halfway and
-back, dislodged units are struck, breaches and leaks are told in banners.
+"""A playback on the map of what a resolution did, paced for a person to follow, in steps:
+first the moves slide, then the bounces go halfway and back, then the dislodged units are
+struck; breaches and leaks are told in banners throughout, and the last picture stays a
+moment.  Each step is named at the bottom ("Moves", "Bounces", "Dislodged").
 
-It lasts about three seconds and any key or click skips it.  It reads only the events the
+It lasts some seven seconds (less when a step has nothing to show); any key or click skips
+it, and the turn report's Replay button shows it again.  It reads only the events the
 server sent this seat, so it shows exactly what this player may know, and the units as they
 stood in the previous view.
 """
@@ -21,9 +24,14 @@ from game.render.fonts import get_font
 from game.render.units import unit_token
 from game.rules.board import territory_of
 
-DURATION = 3.0
-MOVE_SHARE = 0.6
-"""Units move in the first 60% of the playback; strikes and banners stay to the end."""
+STEPS: tuple[tuple[str, str, float], ...] = (
+    ("moves", "Moves", 2.4),
+    ("bounces", "Bounces", 1.6),
+    ("dislodged", "Dislodged units", 1.6),
+    ("hold", "What happened", 1.4),
+)
+"""The playback's steps in order: (key, caption, seconds).  A step with nothing to show is left out."""
+DURATION = sum(seconds for _, _, seconds in STEPS)
 BANNER_BG = (16, 21, 25, 225)
 BANNER_INK = (242, 237, 226)
 ALARM = (213, 94, 0)
@@ -79,15 +87,29 @@ class Playback:
         before: Sequence[Mapping[str, Any]],
         names: Mapping[str, str],
         start: float,
-        duration: float = DURATION,
+        duration: float | None = None,
+        title: str = "",
     ) -> None:
         self.start = start
-        self.duration = duration
         self.skipped = False
+        self.title = title
+        """The turn being played back ("Turn 1 · Summer 1914"): the status bar shows it meanwhile."""
         self.tokens = self._tokens(events, before)
         self.struck = [e.get("at", "") for e in events if e.get("kind") == "dislodged"]
         self.banners = banner_lines(events, names)
         self._banner_surfaces: list[pygame.Surface] | None = None
+        shown = {"moves": any(t.start != t.end or t.appears or t.vanishes for t in self.tokens if not t.bounce),
+                 "bounces": any(t.bounce for t in self.tokens), "dislodged": bool(self.struck), "hold": True}
+        steps = [(key, caption, seconds) for key, caption, seconds in STEPS if shown[key]]
+        natural = sum(seconds for _, _, seconds in steps)
+        scale = 1.0 if duration is None else duration / natural
+        self.steps: list[tuple[str, str, float, float]] = []
+        """(key, caption, start, end) in seconds from the playback's start."""
+        t = 0.0
+        for key, caption, seconds in steps:
+            self.steps.append((key, caption, t, t + seconds * scale))
+            t += seconds * scale
+        self.duration = t
 
     @staticmethod
     def worth_showing(events: Sequence[Mapping[str, Any]]) -> bool:
@@ -121,27 +143,48 @@ class Playback:
     def skip(self) -> None:
         self.skipped = True
 
+    def step(self, now: float) -> tuple[str, str]:
+        """The step shown at `now`: (key, caption)."""
+        elapsed = self.duration if self.skipped else now - self.start
+        for key, caption, _start, end in self.steps:
+            if elapsed < end:
+                return key, caption
+        return self.steps[-1][0], self.steps[-1][1]
+
+    def _eased(self, key: str, now: float) -> float:
+        """How far step `key` has gone at `now` (0 before it, 1 after it; smoothed), 1 if it has none."""
+        elapsed = self.duration if self.skipped else now - self.start
+        for k, _caption, start, end in self.steps:
+            if k == key:
+                t = min(1.0, max(0.0, (elapsed - start) / max(1e-6, (end - start) * 0.8)))
+                return t * t * (3 - 2 * t)
+        return 1.0
+
+    def _begun(self, key: str, now: float) -> bool:
+        elapsed = self.duration if self.skipped else now - self.start
+        return any(k == key and elapsed >= start for k, _c, start, _e in self.steps)
+
     def draw(self, surface: pygame.Surface, renderer: MapRenderer, now: float) -> None:
         """Draw the tokens where they are at `now`, the strikes and the banners, over the map."""
         p = self.progress(now)
-        t = min(1.0, p / MOVE_SHARE)
-        ease = t * t * (3 - 2 * t)
+        moved = self._eased("moves", now)
+        bounced = self._eased("bounces", now)
         r = renderer.token_radius()
-        self._draw_trails(surface, renderer, r)
+        self._draw_trails(surface, renderer, r, now)
         for token in self.tokens:
             try:
                 a = renderer.unit_position(token.start)
                 b = renderer.unit_position(token.end)
             except KeyError:
                 continue
-            f = (0.5 - abs(ease - 0.5)) if token.bounce else ease
+            f = (0.5 - abs(bounced - 0.5)) if token.bounce else moved
             x, y = a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
             image = unit_token(token.kind, renderer.state_colour(token.state), r)
             if token.appears or token.vanishes:
                 image = image.copy()
-                image.set_alpha(round(255 * (ease if token.appears else 1 - ease)))
+                image.set_alpha(round(255 * (moved if token.appears else 1 - moved)))
             surface.blit(image, (round(x - image.get_width() / 2), round(y - image.get_height() / 2)))
-        if p > MOVE_SHARE * 0.8:
+        if self._begun("dislodged", now):
             for location in self.struck:
                 try:
                     x, y = renderer.unit_position(location)
@@ -152,13 +195,14 @@ class Playback:
                 pygame.draw.line(surface, ALARM, (x - size, y - size), (x + size, y + size), 5)
                 pygame.draw.line(surface, ALARM, (x - size, y + size), (x + size, y - size), 5)
         self._draw_banners(surface)
-        self._draw_skip_hint(surface, p)
+        self._draw_skip_hint(surface, p, self.step(now)[1])
 
-    def _draw_trails(self, surface: pygame.Surface, renderer: MapRenderer, r: int) -> None:
-        """Where each unit went (a thin arrow) or tried to go (dashed): readable in a still too."""
+    def _draw_trails(self, surface: pygame.Surface, renderer: MapRenderer, r: int, now: float) -> None:
+        """Where each unit went (an arrow) or tried to go (dashed), from its step on: readable in a still too."""
         outline = renderer.palette.unit_outline
+        bounces = self._begun("bounces", now)
         for token in self.tokens:
-            if token.start == token.end:
+            if token.start == token.end or (token.bounce and not bounces):
                 continue
             try:
                 a = renderer.unit_position(token.start)
@@ -168,9 +212,9 @@ class Playback:
             colour = renderer.state_colour(token.state)
             start, end = arrow_drawing.shorten(a, b, r * 1.1, r * 0.9)
             if token.bounce:
-                arrow_drawing.draw_dashed(surface, start, end, colour, outline, max(2.0, r * 0.3))
+                arrow_drawing.draw_dashed(surface, start, end, colour, outline, max(3.0, r * 0.45))
             else:
-                arrow_drawing.draw_move(surface, start, end, colour, outline, max(2.0, r * 0.35))
+                arrow_drawing.draw_move(surface, start, end, colour, outline, max(4.0, r * 0.55))
 
     def _draw_banners(self, surface: pygame.Surface) -> None:
         if not self.banners:
@@ -190,10 +234,10 @@ class Playback:
             surface.blit(box, ((surface.get_width() - box.get_width()) // 2, y))
             y += box.get_height() + 6
 
-    @staticmethod
-    def _draw_skip_hint(surface: pygame.Surface, p: float) -> None:
-        font = get_font(13)
-        ink = font.render("Playback of the resolution — any key or click skips", True, BANNER_INK)
+    def _draw_skip_hint(self, surface: pygame.Surface, p: float, caption: str) -> None:
+        font = get_font(14)
+        what = f"{self.title} — {caption}" if self.title else caption
+        ink = font.render(f"{what} · any key or click skips", True, BANNER_INK)
         box = pygame.Surface((ink.get_width() + 20, ink.get_height() + 8), pygame.SRCALPHA)
         box.fill(BANNER_BG)
         box.blit(ink, (10, 4))

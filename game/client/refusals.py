@@ -1,13 +1,19 @@
 """A refusal as a player reads it: a short label for its code, then the server's whole reason.
 
 The server's error codes (docs/protocol.md, "Errors") are stable names for programs; a player
-sees a few words instead, and never a raw `not_started:` prefix.
+sees a few words instead, and never a raw `not_started:` prefix.  Given the view, the reason's
+ids read as names too: an agreement by its title (or "that agreement" when I do not know it),
+a state or a territory by its name ("no agreement “Entente Cordiale” known to France").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+ID = re.compile(r"'?\b((?:agr|msg|ask|inj)-[0-9a-z]{4,})\b'?")
+WORD = re.compile(r"\b[a-z][a-z0-9_]{1,31}\b")
 
 LABELS = {
     "unknown_agreement": "No such agreement",
@@ -49,14 +55,63 @@ LABELS = {
 """A few words per code; an unknown code reads as plain "Refused"."""
 
 
-def refusal_text(error: Mapping[str, Any]) -> str:
-    """`Label — reason.` for an error reply, the reason whole."""
+def refusal_text(error: Mapping[str, Any], context: Any = None) -> str:
+    """`Label — reason.` for an error reply, the reason whole; given the client's state (or a
+    view), its ids read as names."""
+    if isinstance(context, Mapping):
+        view, scenario = context, None
+    else:
+        view, scenario = getattr(context, "view", None), getattr(context, "scenario", None)
+    if scenario is not None and not hasattr(scenario, "states"):
+        scenario = None  # not read yet: the view's names will do
     code = str(error.get("code") or "")
     label = LABELS.get(code, "Refused")
     message = str(error.get("message") or "").strip()
     for prefix in (f"{code}:", f"{code.replace('_', ' ')}:", "rejected:"):
         if code and message.lower().startswith(prefix):
             message = message[len(prefix):].strip()  # a code is for programs, not for the player
+    message = named(message, view, scenario)
     if not message:
         return label + "."
     return f"{label} — {message}" + ("" if message.endswith((".", "!", "?")) else ".")
+
+
+def named(message: str, view: Mapping[str, Any] | None, scenario: Any | None = None) -> str:
+    """The reason with ids as names: agreements by title, states and territories by name.
+
+    Only whole words that are ids of this game change; the rest of the sentence stays as the
+    rules wrote it (an order in the notation, `A par - bur`, keeps its ids: players type them)."""
+    if not message:
+        return message
+    view = view or {}
+    titles = {str(a.get("id")): str(a.get("title")) for a in view.get("agreements", []) or [] if a.get("title")}
+
+    def title(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        if ref in titles:
+            return f"“{titles[ref]}”"
+        return {"agr": "that agreement", "msg": "that message", "inj": "that inject"}.get(ref[:3], "that one")
+
+    for word, prefix in (("agreement", "agr"), ("message", "msg"), ("inject", "inj")):
+        known = titles if prefix == "agr" else {}
+        message = re.sub(
+            rf"\bno {word} '?({prefix}-[0-9a-z]{{4,}})\b'?",
+            lambda m, w=word, k=known: f"no {w} {title(m)}" if m.group(1) in k else f"no such {w}", message)
+        message = re.sub(
+            rf"\b({word[0]}|{word[0].upper()}){word[1:]} '?({prefix}-[0-9a-z]{{4,}})\b'?",
+            lambda m, w=word, k=known: f"{m.group(1)}{w[1:]} “{k[m.group(2)]}”" if m.group(2) in k
+            else ("T" if m.group(1).isupper() else "t") + f"hat {w}", message)
+    message = ID.sub(title, message)
+    if not view and scenario is None:
+        return message
+    from game.client.panels.names import Names  # the panels' names; imported late: panels import this module
+
+    names = Names(view, scenario)
+    states = {s: names.state(s) for s in names.state_ids()}
+    head, colon, order = message.partition(": ")
+    if _ORDER.match(order):  # "… : A par - bur": the order keeps its notation
+        return WORD.sub(lambda m: states.get(m.group(0), m.group(0)), head) + colon + order
+    return WORD.sub(lambda m: states.get(m.group(0), m.group(0)), message)
+
+
+_ORDER = re.compile(r"^(?:[AF] [a-z]|build |remove |waive)")

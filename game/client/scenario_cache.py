@@ -27,12 +27,13 @@ from typing import Any
 from pydantic import ValidationError
 
 import game.rules.scenario as scenario_model
+from game import resources
 from game.rules.scenario import Scenario
 
 log = logging.getLogger("backchannel.client.scenario")
 
 HOME_ENV = "BACKCHANNEL_HOME"
-BUNDLED_DIR = Path(__file__).resolve().parent.parent.parent / "scenarios"
+BUNDLED_DIR = resources.scenarios_dir()
 
 
 def cache_dir() -> Path:
@@ -98,13 +99,13 @@ class ScenarioCache:
         Raises KeyError for an unknown id.  The file is parsed by the scenario loader (YAML with
         located errors) the first time only."""
         path = BUNDLED_DIR / f"{scenario_id}.yaml"
-        if "/" in scenario_id or "\\" in scenario_id or not path.is_file():
+        if "/" in scenario_id or "\\" in scenario_id or not (path.is_file() or resources.shipped(path)):
             raise KeyError(scenario_id)
         known = self.peek_bundled(scenario_id)
         if known is not None:
             return known
         stamp = _stamp(path)
-        text = path.read_text(encoding="utf-8")
+        text = resources.check(path).read_text(encoding="utf-8")  # a damaged install: one line, reinstall
 
         def parse() -> Scenario:
             reader = ScenarioCache.read_yaml

@@ -41,6 +41,14 @@ class StatusSource(Protocol):
     def is_ready(self, state: str) -> bool: ...
 
 
+def turn_words(view: Mapping[str, Any]) -> str:
+    """"Turn 1 · Summer 1914": the turn of a view, as the status bar shows it."""
+    if not view:
+        return ""
+    season = str(view.get("season", "")).capitalize()
+    return f"Turn {view.get('turn', '–')} · {season} {view.get('year', '')}".strip()
+
+
 def clock_text(remaining: float | None, table: Mapping[str, Any] | None) -> str:
     """The clock: minutes and seconds left, `paused`, or `no deadline`."""
     clock = (table or {}).get("clock") or {}
@@ -163,27 +171,42 @@ class StatusBar:
             self._texts[name] = text
             widget.set_text(text)
 
-    def update(self, state: StatusSource, me: str, now: float) -> None:
-        """Re-read the client's state; cheap when nothing changed."""
+    def update(self, state: StatusSource, me: str, now: float, playing: str | None = None) -> None:
+        """Re-read the client's state; cheap when nothing changed.  `playing`: the turn being played
+        back ("Turn 1 · Summer 1914"), shown instead of the next one until the playback ends."""
         view = state.view or {}
         table = state.table or {}
-        if view.get("phase") is None and view:
+        waiting = (table.get("status") == "lobby")
+        if waiting:
+            turn = "Waiting for the umpire to start"
+        elif playing:
+            turn = playing
+        elif view.get("phase") is None and view:
             turn = "Game over"
         else:
-            season = str(view.get("season", "")).capitalize()
-            turn = f"Turn {view.get('turn', '–')} · {season} {view.get('year', '')}".strip()
+            turn = turn_words(view)
         self._set("turn", self.turn, turn)
         ready_states = table.get("ready", [])
         phase = view.get("phase")
         phase_text = f"{phase.capitalize()} phase" if phase else "Waiting for the game"
         if phase and table.get("seats"):
             phase_text += f" · {len(ready_states)} ready"
+        if waiting:
+            phase_text = "Teams are joining"
+        elif playing:
+            phase_text = "Playback of what happened"
         self._set("phase", self.phase, phase_text)
         remaining = state.deadline_remaining(now)
         self._set("clock", self.clock, clock_text(remaining, table))
         paused = bool((table.get("clock") or {}).get("paused"))
         self._set("clock_note", self.clock_note, "to the deadline" if remaining is not None and not paused
                   else "when all are ready" if not paused else "by the umpire")
+        if self._texts.get("lobby") != str(waiting):  # nothing to be ready for before the start
+            self._texts["lobby"] = str(waiting)
+            if waiting:
+                self.ready_button.disable()
+            else:
+                self.ready_button.enable()
         ready = bool(me) and state.is_ready(me)
         if ready != self.ready or "ready" not in self._texts:
             self.ready = ready

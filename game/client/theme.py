@@ -12,12 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from game import resources
 from game.client import theme_ids
 from game.client.classroom_theme import CLASSROOM_THEME
 
 theme_ids.install()  # before any widget: see theme_ids.py
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = resources.bundle_root()  # holds assets/: the themes' font paths are relative to it
 THEME_DIR = ROOT / "assets" / "theme"
 THEME_FILES = ("theme.json", "panels.json")
 
@@ -41,11 +42,11 @@ def theme_data() -> dict[str, Any]:
     """The merged theme: the shell's entries, then the panels' (theirs win on the same key)."""
     merged: dict[str, Any] = {}
     for name in THEME_FILES:
-        path = THEME_DIR / name
-        if not path.is_file():
-            continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(resources.check(THEME_DIR / name).read_text(encoding="utf-8"))
+        except resources.BundledDataError as exc:
+            resources.warn(exc)  # one line, once: pygame_gui's defaults still read
+            continue
         except (OSError, json.JSONDecodeError):
             continue  # a broken panels theme must not stop the game: the defaults still read well
         _merge(merged, data)

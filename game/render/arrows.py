@@ -1,4 +1,5 @@
-"""Order arrows in screen coordinates: move (solid, with a head), support (dashed), convoy (dotted).
+"""Order arrows in screen coordinates: move (solid, with a head), support (dashed), convoy (dotted),
+hold (a ring), and the warning sign on an order that would break an agreement.
 
 Arrows are drawn every frame over the cached map, so they are plain polygons and lines;
 a dark outline keeps each one visible over any fill.
@@ -92,3 +93,34 @@ def draw_dashed(
     pygame.draw.circle(surface, outline, (round(end[0]), round(end[1])), ring + 1)
     pygame.draw.circle(surface, colour, (round(end[0]), round(end[1])), ring)
     pygame.draw.circle(surface, outline, (round(end[0]), round(end[1])), max(1, ring - w), 1)
+
+
+def draw_hold(surface: pygame.Surface, centre: Vec, radius: float, colour: RGB, outline: RGB, width: float) -> None:
+    """A hold: a ring round the unit, in its state's colour with a dark edge."""
+    c = (round(centre[0]), round(centre[1]))
+    w = max(2, round(width))
+    r = max(4, round(radius))
+    pygame.draw.circle(surface, outline, c, r + 1, w + 2)
+    pygame.draw.circle(surface, colour, c, r, w)
+
+
+WARNING_FILL: RGB = (255, 176, 0)
+"""Amber, as the order box's warnings; with its shape (a triangle) and its sign (!) it does not
+depend on colour vision."""
+
+
+def draw_warning(surface: pygame.Surface, centre: Vec, size: float) -> None:
+    """A warning sign: a dark-edged amber triangle with an exclamation mark, `size` pixels tall."""
+    cx, cy = centre
+    h = max(9.0, size)
+    half = h * 0.58
+    top, base = cy - h * 0.55, cy + h * 0.45
+    points = [(cx, top), (cx + half, base), (cx - half, base)]
+    edge = (20, 20, 24)
+    big = [(cx, top - 2.2), (cx + half + 2.0, base + 1.4), (cx - half - 2.0, base + 1.4)]
+    pygame.draw.polygon(surface, edge, big)
+    pygame.draw.polygon(surface, WARNING_FILL, points)
+    pygame.draw.aalines(surface, edge, True, points)
+    stroke = max(2, round(h * 0.13))
+    pygame.draw.line(surface, edge, (cx, top + h * 0.3), (cx, base - h * 0.33), stroke)
+    pygame.draw.circle(surface, edge, (round(cx), round(base - h * 0.16)), max(1, stroke // 2 + 0))

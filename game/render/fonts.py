@@ -12,7 +12,9 @@ from typing import Literal
 
 import pygame
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+from game import resources
+
+FONT_DIR = resources.assets_dir() / "fonts"
 Face = Literal["sans", "bold", "condensed", "serif"]
 FACE_FILES: dict[str, str] = {
     "sans": "DejaVuSans.ttf",
@@ -30,8 +32,11 @@ def _ensure_init() -> None:
 
 def font_path(face: Face) -> Path | None:
     """The bundled file of a face, or None when it is not there."""
-    path = FONT_DIR / FACE_FILES[face]
-    return path if path.is_file() else None
+    try:
+        return resources.check(FONT_DIR / FACE_FILES[face])
+    except resources.BundledDataError as exc:
+        resources.warn(exc)  # one line, once: the game still reads with pygame's own font
+        return None
 
 
 @lru_cache(maxsize=256)

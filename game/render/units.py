@@ -1,12 +1,15 @@
-"""Unit tokens: an army is the military map sign for infantry (a framed X), a fleet a ship.
+"""Unit tokens: an army is a round badge with a star, a fleet a ship's hull with a funnel.
 
-Shapes differ, not only colours, so units read for colour-blind players and in greyscale.
+Shapes differ, not only colours, so units read for colour-blind players and in greyscale, and
+neither looks like anything else on the map (the framed X of the military map sign read as an
+envelope, in a game about letters).
 Each token is drawn four times too large and smoothed down (pygame has no anti-aliased
 filled shapes), then cached per (kind, colour, size): a frame only blits them.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import pygame
@@ -20,7 +23,7 @@ def token_size(kind: str, radius: int) -> tuple[int, int]:
     """Pixel size of a token of nominal `radius` (half its height)."""
     if kind == "fleet":
         return (round(radius * 2.9) + 4, round(radius * 2.2) + 4)
-    return (round(radius * 2.6) + 4, round(radius * 2.0) + 4)
+    return (round(radius * 2.3) + 4, round(radius * 2.3) + 4)
 
 
 @lru_cache(maxsize=512)
@@ -47,15 +50,14 @@ def unit_token(
         deck_y = cy + r * 0.18
         pygame.draw.line(big, ink, (cx - r * 1.05, deck_y), (cx + r * 1.0, deck_y), max(1, line // 2))
     else:
-        half_w, half_h = r * 1.22, r * 0.88
-        rect = pygame.Rect(0, 0, round(2 * half_w), round(2 * half_h))
-        rect.center = (round(cx), round(cy))
-        pygame.draw.rect(big, shadow, rect.move(round(line * 0.6), round(line * 0.9)), border_radius=line)
-        pygame.draw.rect(big, colour, rect, border_radius=line)
-        inner = rect.inflate(-line, -line)
-        pygame.draw.line(big, ink, inner.topleft, inner.bottomright, line)
-        pygame.draw.line(big, ink, inner.bottomleft, inner.topright, line)
-        pygame.draw.rect(big, outline, rect, line, border_radius=line)
+        rr = r * 1.12
+        centre = (round(cx), round(cy))
+        pygame.draw.circle(big, shadow, (round(cx + line * 0.6), round(cy + line * 0.9)), round(rr))
+        pygame.draw.circle(big, outline, centre, round(rr))
+        pygame.draw.circle(big, colour, centre, round(rr - line))
+        pygame.draw.polygon(big, ink, _star(cx, cy, rr * 0.66))
+        if ink != outline:
+            pygame.draw.polygon(big, outline, _star(cx, cy, rr * 0.66), max(1, line // 3))
     token = pygame.transform.smoothscale(big, (w, h))
     if faded:
         token.set_alpha(150)
@@ -80,4 +82,14 @@ def _ship(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
         (cx + r * 1.05, bottom),
         (cx - r * 1.15, bottom),
     ]
+    return points
+
+
+def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
+    """A five-pointed star, point up."""
+    points = []
+    for i in range(10):
+        radius = r if i % 2 == 0 else r * 0.42
+        angle = -math.pi / 2 + i * math.pi / 5
+        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle) + r * 0.06))
     return points

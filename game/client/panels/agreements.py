@@ -242,7 +242,7 @@ class AgreementsPanel(SidePanel):
                 continue
             if reply.get("type") == "error":
                 del self.pending[ref]
-                self.refusal = refusal_text(reply)
+                self.refusal = refusal_text(reply, self.state)
                 self.status.set_text("Refused: the reason is above the cards.")
             elif not isinstance(reply.get("v"), int) or v >= reply["v"]:
                 del self.pending[ref]

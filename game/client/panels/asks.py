@@ -467,7 +467,7 @@ class AskWindow(UIWindow):
         if reply is None:
             return
         if reply.get("type") == "error":
-            self.show_error(refusal_text(reply))
+            self.show_error(refusal_text(reply, self.state))
         elif reply.get("type") == "ack":
             if self.on_sent is not None:
                 self.on_sent(self.sent_command, self.sentence())

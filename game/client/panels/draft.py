@@ -362,7 +362,7 @@ class AgreementDraftWindow(UIWindow):
             reply = (getattr(self.state, "replies", None) or {}).get(self.pending_ref)
             if reply is not None:
                 if reply.get("type") == "error":
-                    self.show_error(refusal_text(reply))
+                    self.show_error(refusal_text(reply, self.state))
                 elif reply.get("type") == "ack":
                     self.kill()
 

@@ -471,7 +471,7 @@ class MessagesPanel(SidePanel):
                 if answered is not None:
                     self._answering.discard(answered)
                     self._reply_key = None
-                self._say(refusal_text(reply), error=True)
+                self._say(refusal_text(reply, self.state), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         colour = ERROR_COLOUR if error else STATUS_COLOUR

@@ -34,7 +34,7 @@ def report_html(view: dict[str, Any], names: Names, turn: int | None = None) -> 
         return "<font color='#9aa4ad'>Nothing has been resolved yet.</font>"
     me = names.me
     sections: list[str] = [summary(events, names)]
-    for title, group in sectioned(events):
+    for title, group in sectioned(events, me):
         parts = [f"<font color='#e69f00'><b>{esc(title)}</b></font>"]
         for e in group:
             line = esc(sentence(e, names, titles))
@@ -89,7 +89,8 @@ class TurnReportWindow(UIWindow):
     """A window with the last turn's report; "Close" (or Escape) dismisses it."""
 
     def __init__(self, manager: pygame_gui.UIManager, state: Any, send: Any = None, *, turn: int | None = None,
-                 scenario: Any | None = None, rect: pygame.Rect | None = None) -> None:
+                 scenario: Any | None = None, rect: pygame.Rect | None = None,
+                 on_replay: Any = None) -> None:
         # `send` is accepted so every window of the panels is built alike; a report sends nothing.
         view = state.view or {}
         self.turn = report_turn(view) if turn is None else turn
@@ -109,6 +110,13 @@ class TurnReportWindow(UIWindow):
         self.close_button = UIButton(pygame.Rect(-130, -42, 120, 32), "Close", manager, container=c,
                                      object_id=ObjectID("#report_close", "@primary_button"), command=self.kill,
                                      anchors={"left": "right", "right": "right", "top": "bottom", "bottom": "bottom"})
+        self.replay_button: UIButton | None = None
+        if on_replay is not None:  # the playback of the turn, on the map, again
+            self.replay_button = UIButton(pygame.Rect(10, -42, 150, 32), "↻ Replay on map", manager, container=c,
+                                          object_id=ObjectID("#report_replay", "@secondary_button"),
+                                          command=on_replay, tool_tip_text="Show the turn's moves on the map again",
+                                          anchors={"left": "left", "right": "left", "top": "bottom",
+                                                   "bottom": "bottom"})
 
     def process_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.is_focused:

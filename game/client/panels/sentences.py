@@ -86,7 +86,8 @@ def _sentence(event: Event, names: Names, titles: Mapping[str, str] | None) -> s
     if k == "payment":
         return f"{who} paid {s(event.get('to'))} {event.get('amount')}."
     if k == "order_void":
-        return f"Void order “{event.get('order')}”: {event.get('reason')}."
+        whose = "" if event.get("state") in (None, names.me) else f"{who}'s "
+        return f"{whose}Void order “{event.get('order')}”: {event.get('reason')}."
     if k == "agreement_breached":
         protected = names.states(event.get("protected", []))
         evidence = names.humanize(str(event.get("evidence") or ""))
@@ -133,7 +134,9 @@ def _sentence(event: Event, names: Names, titles: Mapping[str, str] | None) -> s
     if k == "agreement_proposed":
         counter = " as a counter-proposal" if event.get("counter_of") else ""
         vis = "secret" if event.get("visibility") == "secret" else "public"
-        return f"{s(event.get('by'))} proposed a {vis} agreement to {names.states(event.get('parties', []))}{counter}."
+        # The proposer is a party: "Germany proposed … to France", never "… to Germany and France".
+        others = [p for p in event.get("parties", []) if p != event.get("by")]
+        return f"{s(event.get('by'))} proposed a {vis} agreement to {names.states(others)}{counter}."
     if k == "agreement_signature":
         return f"{who} signed {agreement()}."
     if k == "agreement_signed":
@@ -199,11 +202,18 @@ def turn_events(view: Mapping[str, Any], turn: int | None) -> list[Event]:
     return []
 
 
-def sectioned(events: list[Event]) -> list[tuple[str, list[Event]]]:
-    """The events grouped under the report's sections, empty sections left out."""
+OTHERS_ORDERS = "Other states' void orders"
+
+
+def sectioned(events: list[Event], me: str | None = None) -> list[tuple[str, list[Event]]]:
+    """The events grouped under the report's sections, empty sections left out.  "Your orders"
+    holds only `me`'s orders (given `me`); another state's void order has its own heading."""
     kind_section = {kind: title for title, kinds in SECTIONS for kind in kinds}
     groups: dict[str, list[Event]] = {}
     for event in events:
-        groups.setdefault(kind_section.get(event.get("kind", ""), "Other news"), []).append(event)
-    order = [title for title, _ in SECTIONS] + ["Other news"]
+        title = kind_section.get(event.get("kind", ""), "Other news")
+        if title == "Your orders" and me is not None and event.get("state") not in (None, me):
+            title = OTHERS_ORDERS
+        groups.setdefault(title, []).append(event)
+    order = [title for title, _ in SECTIONS] + [OTHERS_ORDERS, "Other news"]
     return [(title, groups[title]) for title in order if title in groups]

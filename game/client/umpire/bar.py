@@ -79,8 +79,9 @@ class UmpireBar:
         elif not on and button.is_enabled:
             button.disable()
 
-    def update(self, state: StatusSource, me: str, now: float) -> None:
-        """Re-read the state: texts and which controls apply now; cheap when nothing changed."""
+    def update(self, state: StatusSource, me: str, now: float, playing: str | None = None) -> None:
+        """Re-read the state: texts and which controls apply now; cheap when nothing changed.
+        `playing`: the turn being played back, named instead of the next one meanwhile."""
         del me  # the umpire plays no state
         view = state.view or {}
         table = state.table or {}
@@ -88,6 +89,8 @@ class UmpireBar:
         self._set("role", self.role, f"UMPIRE · game {self.game_label}" if self.game_label else "UMPIRE")
         if status == "lobby":
             turn = "Waiting to start · students are joining"
+        elif playing:
+            turn = f"{playing} · playback"
         elif status == "over" or (view and view.get("phase") is None):
             turn = "Game over"
         else:

@@ -66,7 +66,7 @@ class UmpireScreen(GameScreen):
         cache: ScenarioCache | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
-        playback_seconds: float = 3.0,
+        playback_seconds: float | None = None,
         make_report: MakeReport | None = None,
         classroom: Mapping[str, Any] | None = None,
     ) -> None:
