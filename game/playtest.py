@@ -311,7 +311,8 @@ def _objective_summaries(scenario: Scenario, state_id: str) -> list[str]:
     """The objectives' short words, as the rules word them for a seat and the debrief."""
     names = {t.id: t.name for t in scenario.map.territories}
     state_names = {s.id: s.name for s in scenario.states}
-    return [objective_summary(o, names, state_names) for o in scenario.state(state_id).objectives]
+    titles = {a.id: a.title for a in scenario.agreements}  # the designer knows every secret
+    return [objective_summary(o, names, state_names, titles) for o in scenario.state(state_id).objectives]
 
 
 def _tally(values: Iterable[str]) -> dict[str, int]:
