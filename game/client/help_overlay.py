@@ -22,6 +22,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Right-click", "cancel the selection"),
     ("Drag, arrow keys", "pan the map"),
     ("Wheel, + / -", "zoom; Home: the whole map"),
+    ("L", "legend: abbreviations (Bel. = Belgium) and signs"),
     ("Space", "skip the playback"),
     ("Esc", "cancel; close a window"),
     ("F11", "full screen"),

@@ -15,9 +15,10 @@ import pygame
 import pygame_gui
 
 from game.client.forecast import forecast_of, warnings_by_order
+from game.client.legend import MapLegend
 from game.client.map_orders import MapOrders, Mode, Outcome, nearest
 from game.client.view_picture import picture_of_view
-from game.render import Camera, MapPicture, MapRenderer
+from game.render import Camera, MapPicture, MapRenderer, RenderOptions
 from game.render.fonts import get_font
 from game.rules.board import Board, territory_of
 from game.rules.scenario import Scenario
@@ -49,7 +50,10 @@ class MapView:
         self.scenario = scenario
         self.rect = pygame.Rect(rect)
         self.board = board or Board.from_scenario(scenario)
-        self.renderer = MapRenderer(scenario, camera=Camera((scenario.map.width, scenario.map.height)))
+        # Territories too small for their name carry an abbreviation ("Bel."): hover and the legend expand it.
+        self.renderer = MapRenderer(
+            scenario, options=RenderOptions(abbreviate=True, names_always=True), camera=Camera((scenario.map.width, scenario.map.height))
+        )
         self.renderer.camera.set_viewport(self.rect.size)
         self.cover()
         self.orders = MapOrders(self.board)
@@ -65,6 +69,9 @@ class MapView:
         self._tooltip: tuple[str | None, pygame.Surface | None] = (None, None)
         self._hint_surface: tuple[str, pygame.Surface | None] = ("", None)
         self._buttons: dict[str, pygame_gui.elements.UIButton] = {}
+        self.legend = MapLegend()
+        """The legend card (L, or the Legend button): abbreviations on the map and the signs."""
+        self.legend_button: pygame_gui.elements.UIButton | None = None
         self._toolbar_phase: str | None = "-"
         self.draws = 0
         self._frame: pygame.Surface | None = None
@@ -117,6 +124,15 @@ class MapView:
             button.kill()
         self._buttons = {}
         self._toolbar_phase = phase
+        if self.legend_button is not None:
+            self.legend_button.kill()
+        self.legend_button = pygame_gui.elements.UIButton(
+            pygame.Rect(self.rect.right - 8 - 76, self.rect.y + 8, 76, 30),
+            "Legend",
+            self.manager,
+            tool_tip_text="Abbreviations on the map and the map's signs (L)",
+            object_id=pygame_gui.core.ObjectID(class_id="@map_tool", object_id="#map_legend"),
+        )
         tools: Sequence[tuple[str, str, str]]
         if not self.controls:
             tools = ()
@@ -169,6 +185,22 @@ class MapView:
         for button in self._buttons.values():
             button.kill()
         self._buttons = {}
+        if self.legend_button is not None:
+            self.legend_button.kill()
+            self.legend_button = None
+
+    def toggle_legend(self) -> None:
+        self.legend.toggle()
+        if self.legend_button is not None:
+            if self.legend.shown:
+                self.legend_button.select()
+            else:
+                self.legend_button.unselect()
+
+    def abbreviations(self) -> list[tuple[str, str]]:
+        """(abbreviation, full name) of every abbreviation on the map at the present zoom, by abbreviation."""
+        layout = self.renderer.label_layout()
+        return sorted((a.text, self.names.get(a.territory, a.territory)) for a in layout.abbreviations)
 
     # --- coordinates -------------------------------------------------------------------------
 
@@ -195,7 +227,24 @@ class MapView:
     def territory_at(self, pos: tuple[int, int]) -> str | None:
         if not self.rect.collidepoint(pos):
             return None
-        return self.renderer.territory_at((pos[0] - self.rect.x, pos[1] - self.rect.y))
+        return self.abbreviation_at(pos) or self.renderer.territory_at((pos[0] - self.rect.x, pos[1] - self.rect.y))
+
+    def abbreviation_at(self, pos: tuple[int, int]) -> str | None:
+        """The territory whose abbreviation ("Bel.") lies under a window pixel: it may overhang its border."""
+        camera = self.renderer.camera
+        x, y = camera.screen_to_world((pos[0] - self.rect.x, pos[1] - self.rect.y))
+        s = camera.scale
+        for label in self.renderer.label_layout().abbreviations:
+            if pygame.Rect(label.rect).collidepoint(round(x * s), round(y * s)):
+                return label.territory
+        return None
+
+    def screen_rect_of(self, rect: tuple[int, int, int, int]) -> pygame.Rect:
+        """A box of the label layout (map pixels at the present zoom) in window pixels."""
+        camera = self.renderer.camera
+        s = camera.scale
+        x, y = camera.world_to_screen((rect[0] / s, rect[1] / s))
+        return pygame.Rect(round(x) + self.rect.x, round(y) + self.rect.y, rect[2], rect[3])
 
     def _unit_at(self, pos: tuple[int, int], view: Mapping[str, Any]) -> str | None:
         """The territory of a unit token under `pos`: tokens sit above names and may overhang borders."""
@@ -211,6 +260,9 @@ class MapView:
     def process_event(self, event: pygame.event.Event, view: Mapping[str, Any] | None, me: str) -> Outcome | None:
         """Handle pan, zoom, hover and clicks; return the outcome of an order click."""
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if self.legend_button is not None and event.ui_element is self.legend_button:
+                self.toggle_legend()
+                return None
             for key, button in self._buttons.items():
                 if event.ui_element is button:
                     return self._tool(key, view, me)
@@ -222,7 +274,8 @@ class MapView:
                 if self._dragging or abs(dx) + abs(dy) > DRAG_THRESHOLD:
                     self._dragging = True
                     self.pan(event.rel[0], event.rel[1])
-            self.hover = self.territory_at(event.pos)
+            over_legend = self.legend.rect is not None and self.legend.rect.collidepoint(event.pos)
+            self.hover = None if over_legend else self.territory_at(event.pos)
             return None
         if event.type == pygame.MOUSEWHEEL:
             if self.rect.collidepoint(self.mouse):
@@ -230,6 +283,8 @@ class MapView:
                 self.zoom_at(1.2 if event.y > 0 else 1 / 1.2, local)
             return None
         if event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 2, 3):
+            if self.legend.rect is not None and self.legend.rect.collidepoint(event.pos):
+                return None  # a click on the legend card is not for the map
             if self.rect.collidepoint(event.pos):
                 self._press = event.pos
                 self._dragging = False
@@ -289,6 +344,8 @@ class MapView:
             self.zoom_at(1 / 1.25)
         elif event.key in (pygame.K_HOME, pygame.K_0):
             self.cover()
+        elif event.key == pygame.K_l or (event.key == pygame.K_ESCAPE and self.legend.shown):
+            self.toggle_legend()  # L opens and closes the legend; Esc closes it
         elif not self.controls:
             return None
         elif event.key == pygame.K_h and view:
@@ -340,6 +397,7 @@ class MapView:
         target.blit(self._frame, (0, 0))
         if self.hint:
             self._draw_hint(target)
+        self.legend.draw(surface, self.rect, self.abbreviations())
         if tooltip and self.hover and self._press is None:
             self.draw_tooltip(surface, view)
 
@@ -358,6 +416,7 @@ class MapView:
         """What hovering a territory tells: its name and kind, holder, supply and home, the unit there."""
         info = self.board.territories[territory]
         lines = [f"{info.name} ({territory})"]
+        short = next((a.text for a in self.renderer.label_layout().abbreviations if a.territory == territory), None)
         kind = KIND_NAMES.get(info.kind, info.kind)
         if info.coasts:
             kind += ", coasts " + ", ".join(info.coasts)
@@ -366,6 +425,8 @@ class MapView:
             facts.append("supply")
         if info.home:
             facts.append(f"home of {self.state_names.get(info.home, info.home)}")
+        if short:
+            facts.append(f"“{short}” on the map")
         lines.append(" · ".join(facts))
         if view and info.kind != "sea":
             holder = view.get("map", {}).get("owners", {}).get(territory)
@@ -381,7 +442,7 @@ class MapView:
 
     def draw_tooltip(self, surface: pygame.Surface, view: Mapping[str, Any] | None) -> None:
         assert self.hover is not None
-        key = f"{self.hover}|{id(view)}"
+        key = f"{self.hover}|{id(view)}|{self.renderer.camera.scale}"
         if self._tooltip[0] != key or self._tooltip[1] is None:
             lines = self.tooltip_lines(self.hover, view)
             bold, small = get_font(14, "bold"), get_font(13)

@@ -9,6 +9,11 @@ fits nowhere is left unnamed on the map: the caller lists it elsewhere (the prev
 the client names it when zoomed in, and on hover).  Small territories are placed first,
 since they have the fewest places to go; seas last.
 
+With `abbreviate`, each territory still unnamed then gets its abbreviation ("Bel." for
+Belgium, `abbreviations`) at the smallest size, by the same rules; for these tiny ones the
+share inside is relaxed step by step down to none, the box staying on the map and clear of
+every name, mark and unit spot.  The client expands them on hover and in its legend.
+
 The result is plain data (`LabelLayout`), so a test can check that no two boxes overlap
 and that every box lies inside the picture.
 """
@@ -28,6 +33,8 @@ from game.render.geometry import Point
 
 INSIDE = 0.8
 """Share of a name's box that must lie inside its territory."""
+ABBREVIATION_INSIDE = (0.8, 0.5, 0.25, 0.0)
+"""Shares inside tried in turn for an abbreviation: a tiny territory may not hold even "Bel."."""
 HALO = 1
 """Halo radius of names, in pixels (`fonts.halo_text`)."""
 SIZES = (1.0, 0.85, 0.72, 0.62)
@@ -79,6 +86,59 @@ class LabelLayout:
     """Supply marks of unnamed supply territories, at their label point."""
     size: tuple[int, int]
     """The map in pixels: every box lies inside (0, 0, w, h)."""
+    abbreviations: tuple[PlacedLabel, ...] = ()
+    """Abbreviations ("Bel.") of territories in `unnamed` that have no room for their name."""
+
+    @property
+    def unplaced(self) -> tuple[str, ...]:
+        """Territories neither named nor abbreviated on the map."""
+        short = {a.territory for a in self.abbreviations}
+        return tuple(t for t in self.unnamed if t not in short)
+
+
+def abbreviation_candidates(name: str) -> list[str]:
+    """Short forms of a name, preferred first: 'Belgium' -> 'Bel.', 'Belg.', 'Be.'; 'North Sea' -> ..., 'NoS.'."""
+    plain = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+    words = [w for w in re.split(r"[^A-Za-z\u00C0-\u024F]+", plain) if w]
+    if not words:
+        return []
+    first = words[0]
+    stems = [first[:3], first[:4], first[:2]]
+    if len(words) > 1:
+        stems += [first[:2] + words[-1][:1], first[:3] + words[-1][:1], first[:2] + words[-1][:2]]
+    stems += [first[:3] + c for c in "".join(words)[3:] if c.isalpha()]
+    out: list[str] = []
+    for stem in stems:
+        if not stem:
+            continue
+        form = stem[0].upper() + stem[1:].lower()
+        text = form if form.lower() == plain.replace(" ", "").lower() else form + "."
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def abbreviations(names: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """A unique abbreviation for each (id, name), deterministic: the first candidate that no other
+    name could also claim, else the first still free; a numbered form of the id (title case, with a dot) last of all."""
+    candidates = {tid: abbreviation_candidates(name) for tid, name in names}
+    claims: dict[str, int] = {}
+    for forms in candidates.values():
+        for form in forms:
+            claims[form] = claims.get(form, 0) + 1
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for tid, _ in names:
+        forms = candidates[tid]
+        choice = next((f for f in forms if claims[f] == 1 and f not in taken), None)
+        choice = choice or next((f for f in forms if f not in taken), None)
+        n = 2
+        while choice is None or choice in taken:
+            choice = f"{tid[:1].upper()}{tid[1:].lower()}{n}."
+            n += 1
+        taken.add(choice)
+        out[tid] = choice
+    return out
 
 
 def face_of(sea: bool) -> tuple[Face, bool]:
@@ -202,8 +262,9 @@ def place_labels(
     min_px: int,
     mark_r: int,
     reserved: Sequence[pygame.Rect] = (),
+    abbreviate: bool = False,
 ) -> LabelLayout:
-    """Place every name it can (see the module's docstring)."""
+    """Place every name it can, then the abbreviations of the rest (see the module's docstring)."""
     bounds = pygame.Rect(0, 0, *map_size)
     mark_box = 2 * (mark_r + 2)
     mark_gap = 2
@@ -216,18 +277,73 @@ def place_labels(
     placed: dict[str, PlacedLabel] = {}
     sizes = sorted({max(min_px, round(label_px * f)) for f in SIZES}, reverse=True) if label_px else []
     order = sorted((t for t in targets if t.parts), key=lambda t: (t.sea, t.area, t.id))
+    forms = abbreviations([(t.id, t.name) for t in targets]) if abbreviate and sizes else {}
+    short: dict[str, PlacedLabel] = {}
+    shapes: dict[str, _Shape] = {}
     for target in order:
-        shape = _Shape(target)
+        shape = shapes[target.id] = _Shape(target)
         others = [r for tid, r in marks_at.items() if tid != target.id]
-        label = _place_one(target, shape, sizes, mark_box + mark_gap if target.supply else 0, bounds, [*obstacles, *others])
+        mark_w = mark_box + mark_gap if target.supply else 0
+        label = _place_one(target, shape, sizes, mark_w, bounds, [*obstacles, *others])
         if label is not None:
             placed[target.id] = label
+        elif forms:
+            # In its turn, an abbreviation mostly inside; the rest, beside their territory, after all names.
+            label = _place_abbreviation(target, forms[target.id], shape, sizes[-1], mark_w, bounds, [*obstacles, *others], (INSIDE, 0.5))
+            if label is not None:
+                short[target.id] = label
+        if label is not None:
             obstacles.append(pygame.Rect(label.rect))
             marks_at.pop(target.id, None)
     labels = tuple(placed[t.id] for t in targets if t.id in placed)
     unnamed = tuple(t.id for t in targets if t.parts and t.id not in placed)
+    if forms:
+        for target in (t for t in order if t.id in unnamed and t.id not in short):
+            others = [r for tid, r in marks_at.items() if tid != target.id]
+            mark_w = mark_box + mark_gap if target.supply else 0
+            label = _place_abbreviation(
+                target, forms[target.id], shapes[target.id], sizes[-1], mark_w, bounds, [*obstacles, *others], ABBREVIATION_INSIDE
+            )
+            if label is not None:
+                short[target.id] = label
+                obstacles.append(pygame.Rect(label.rect))
+                marks_at.pop(target.id, None)
     marks = tuple((tid, r.center) for tid, r in marks_at.items())
-    return LabelLayout(labels, unnamed, marks, map_size)
+    abbreviated = tuple(short[t.id] for t in targets if t.id in short)
+    return LabelLayout(labels, unnamed, marks, map_size, abbreviated)
+
+
+def _place_abbreviation(
+    target: LabelTarget,
+    text: str,
+    shape: _Shape,
+    size: int,
+    mark_w: int,
+    bounds: pygame.Rect,
+    obstacles: list[pygame.Rect],
+    shares: Sequence[float],
+) -> PlacedLabel | None:
+    """An abbreviation at the smallest size: inside as far as it goes, else just beside the territory."""
+    tw, th, _ = block_size((text,), size, target.sea)
+    w, h = tw + mark_w, th
+    ax, ay = target.anchor
+    near = _positions(target, shape, w, h)
+    # Around the label point, nearest first, for when nothing inside is free: every 3 pixels up
+    # to about three of its own widths away.
+    reach, step = max(3 * w, 5 * h), 3
+    grid = [(ax + dx, ay + dy) for dx in range(-reach, reach + 1, step) for dy in range(-reach, reach + 1, step)]
+    rings = sorted(grid, key=lambda p: (p[0] - ax) ** 2 + (p[1] - ay) ** 2)
+    for share in shares:
+        for cx, cy in near + rings if share < INSIDE else near:
+            rect = pygame.Rect(round(cx - tw / 2 - mark_w), round(cy - h / 2), w, h)
+            if not bounds.contains(rect) or rect.inflate(2, 2).collidelist(obstacles) != -1:
+                continue
+            if share > 0 and shape.inside(rect) < share:
+                continue
+            text_rect = (rect.x + mark_w, rect.y, tw, th)
+            mark = (rect.x + mark_w // 2 - 1, rect.y + h // 2) if mark_w else None
+            return PlacedLabel(target.id, (text,), size, target.sea, tuple(rect), text_rect, mark)  # type: ignore[arg-type]
+    return None
 
 
 def _place_one(

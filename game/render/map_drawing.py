@@ -60,6 +60,8 @@ class RenderOptions:
     """A picture to read (the preview): names at the smallest size rather than none, where they fit."""
     max_label_px: int = 22
     label_scale: float = 1.0
+    abbreviate: bool = False
+    """Territories too small for their name get an abbreviation ("Bel.") instead (the client's map)."""
 
 
 @dataclass
@@ -349,7 +351,13 @@ class MapRenderer:
         ]
         size = (math.floor(self.world_size[0] * s), math.floor(self.world_size[1] * s))
         layout = place_labels(
-            targets, size, px, self.options.min_label_px, self._mark_radius(s), self._unit_spots(s) if px else []
+            targets,
+            size,
+            px,
+            self.options.min_label_px,
+            self._mark_radius(s),
+            self._unit_spots(s) if px else [],
+            abbreviate=self.options.abbreviate,
         )
         self._layouts[key] = layout
         while len(self._layouts) > 4:
@@ -496,7 +504,7 @@ class MapRenderer:
         pal = self.palette
         mark_r = self._mark_radius(scale)
         view = pygame.Rect(0, 0, rect.w, rect.h)
-        for label in layout.labels:
+        for label in (*layout.labels, *layout.abbreviations):
             box = pygame.Rect(label.rect).move(-rect.x, -rect.y)
             if not view.colliderect(box.inflate(2 * mark_r + 4, 2 * mark_r + 4)):
                 continue
