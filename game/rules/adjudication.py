@@ -84,8 +84,10 @@ class _Phase:
         self.dest_loc: list[str] = [""] * n  # location the unit moves to
         self.target = [-1] * n  # supported or convoyed unit
         self.convoy_move = [False] * n
-        self.convoyers: list[list[int]] = [[] for _ in range(n)]
-        self.supports: list[list[int]] = [[] for _ in range(n)]
+        # Only the few units that are supported or convoyed have a list: one per unit would be
+        # thousands of objects for the cyclic collector to walk on a large map.
+        self.convoyers: dict[int, list[int]] = {}
+        self.supports: dict[int, list[int]] = {}
         self.moves_into: dict[str, list[int]] = {}
         self.h2h = [-1] * n
         self.res = [False] * n
@@ -390,7 +392,7 @@ def _match(ph: _Phase, chosen: list[MovementOrder | None]) -> None:
                 ph.kind[i] = HOLD
                 ph.void[i] = f"the unit at {ph.units[t].territory} was ordered to move, not to hold"
             else:
-                ph.supports[t].append(i)
+                ph.supports.setdefault(t, []).append(i)
         elif k == SUPPORT_MOVE:
             t = ph.target[i]
             if ph.kind[t] != MOVE or ph.dest[t] != ph.dest[i]:
@@ -400,16 +402,16 @@ def _match(ph: _Phase, chosen: list[MovementOrder | None]) -> None:
                 ph.kind[i] = HOLD
                 ph.void[i] = f"the unit at {ph.units[t].territory} moves to {ph.dest_loc[t]}, not {ph.dest_loc[i]}"
             else:
-                ph.supports[t].append(i)
+                ph.supports.setdefault(t, []).append(i)
         elif k == CONVOY:
             a = ph.target[i]
             if ph.kind[a] != MOVE or ph.dest[a] != ph.dest[i] or not ph.convoy_move[a]:
                 ph.kind[i] = HOLD
                 ph.void[i] = f"the army at {ph.units[a].territory} was not ordered to move to {ph.dest[i]} by convoy"
             else:
-                ph.convoyers[a].append(i)
+                ph.convoyers.setdefault(a, []).append(i)
     for i in range(n):
-        if ph.kind[i] == MOVE and ph.convoy_move[i] and not ph.convoyers[i]:
+        if ph.kind[i] == MOVE and ph.convoy_move[i] and i not in ph.convoyers:
             # Ordered by convoy but no fleet convoys it: the move fails (no route), it is not a hold's void.
             ph.reason[i] = "no fleet convoys it"
     for i in range(n):
@@ -501,7 +503,7 @@ def _path(ph: _Phase, i: int) -> bool:
         return True
     if ph.paradox_failed[i]:
         return False
-    fleets = ph.convoyers[i]
+    fleets = ph.convoyers.get(i, ())
     if not fleets:
         return False
     board = ph.board
@@ -526,7 +528,7 @@ def _path(ph: _Phase, i: int) -> bool:
 
 def _support_count(ph: _Phase, i: int, exclude_state: str | None = None) -> int:
     count = 0
-    for s in ph.supports[i]:
+    for s in ph.supports.get(i, ()):
         if exclude_state is not None and ph.units[s].state == exclude_state:
             continue
         if _resolve(ph, s):
@@ -661,7 +663,7 @@ def _outcome(
 
 
 def _path_known(ph: _Phase, j: int) -> bool:
-    return (not ph.convoy_move[j]) or (not ph.paradox_failed[j] and bool(ph.convoyers[j]) and _path(ph, j))
+    return (not ph.convoy_move[j]) or (not ph.paradox_failed[j] and j in ph.convoyers and _path(ph, j))
 
 
 def _result_of(

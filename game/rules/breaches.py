@@ -68,6 +68,11 @@ class TurnFacts:
     moves_into: dict[str, list[tuple[str, Move, bool]]] = field(default_factory=dict)  # dest -> (state, order, succeeded)
     helpers: dict[str, set[str]] = field(default_factory=dict)  # state -> states whose units it supported
     keys: set[tuple[str, ...]] = field(default_factory=set)  # what happened, as watch keys (see watch_keys)
+    # Breaches found for a clause's members this turn: a check that depends only on who the members
+    # are (non-aggression, mutual defence, neutrality) runs once for however many agreements share them.
+    memo: dict[tuple[Any, ...], list[Breach]] = field(default_factory=dict)
+    memo_left_alone: dict[tuple[str, str], list[tuple[str, int, Breach]]] = field(default_factory=dict)
+    memo_hits: dict[str, tuple[list[tuple[int, Attack, dict[str, list[str]]]], set[str]]] = field(default_factory=dict)
 
     @classmethod
     def collect(
@@ -85,7 +90,8 @@ class TurnFacts:
         facts.moved = succeeded
         attack_from: dict[str, Attack] = {}
         orders = result.final_orders
-        for territory in sorted(orders, key=board.index.__getitem__):
+        in_board_order = sorted(orders, key=board.index.__getitem__)
+        for territory in in_board_order:
             order = orders[territory]
             state = units_before[territory].state
             if isinstance(order, Move):
@@ -100,7 +106,7 @@ class TurnFacts:
                     facts.attacks_by_pair.setdefault((state, victim), []).append(attack)
                     facts.attacks_on.setdefault(victim, []).append(attack)
                     facts.attacks_by.setdefault(state, []).append(attack)
-        for territory in sorted(orders, key=board.index.__getitem__):
+        for territory in in_board_order:
             order = orders[territory]
             if not isinstance(order, Support):
                 continue
@@ -127,6 +133,19 @@ class TurnFacts:
         keys.update(("entered", t, state) for t, moves in facts.moves_into.items() for state, _, _ in moves)
         return facts
 
+    def add_undefended_keys(self) -> None:
+        """The keys a mutual defence watches, worked out only when some agreement could watch them:
+        `("undefended", victim, state)` for each successful attack that a unit of `state` could have
+        resisted, and `("self_aid", aider, victim)` when a state helped an attack on itself in a turn
+        when `victim` was attacked with success (a mutual defence checked that turn finds it)."""
+        hit = [victim for victim, attacks in self.attacks_on.items() if any(a.succeeded for a in attacks)]
+        for victim in hit:
+            _, near = _hits_on(victim, self)
+            self.keys.update(("undefended", victim, state) for state in near)
+        for aider, aids in self.aid_to_attack.items():
+            if any(attack.victim == aider for _, attack, _ in aids):
+                self.keys.update(("self_aid", aider, victim) for victim in hit)
+
 
 def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int) -> list[tuple[str, ...]]:
     """The facts that could breach a clause: it is checked only in a turn where one of them happened,
@@ -136,7 +155,11 @@ def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int)
         return [("hostile", a, b) for a in members for b in members if a != b]
     if isinstance(clause, MutualDefence):
         members = tuple(clause.members) or parties
-        return [("hit", m) for m in members] + [("hostile", a, b) for a in members for b in members if a != b]
+        # Not every attack on a member: only one that an ally could have resisted can breach it (or a
+        # member's help to an attack on itself, which the check finds whenever a member was hit).
+        keys: list[tuple[str, ...]] = [("undefended", m, a) for m in members for a in members if a != m]
+        keys += [("self_aid", a, m) for a in members for m in members]
+        return keys + [("hostile", a, b) for a in members for b in members if a != b]
     if isinstance(clause, SupportPromise):
         return [("turn", str(clause.turn if clause.turn is not None else active_since))]
     if isinstance(clause, Cession):
@@ -177,34 +200,20 @@ def _non_aggression(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
 
 
 def _mutual_defence(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
-    breaches = []
-    board = facts.board
-    units = facts.units_before
+    breaches: list[Breach] = []
     for member in members:
-        for attack in facts.attacks_on.get(member, ()):
-            if not attack.succeeded or attack.attacker in members:
-                continue
-            for ally in members:
-                if ally == member:
-                    continue
-                if member in facts.helpers.get(ally, ()):
-                    continue
-                if any(a.victim == attack.attacker for a in facts.attacks_by.get(ally, ())):
-                    continue
-                able = [
-                    n
-                    for n in board.neighbours[attack.dest]
-                    if (u := units.get(n)) is not None and u.state == ally and board.can_reach(u.type, u.location, attack.dest)
-                ]
-                if able:
-                    breaches.append(
-                        Breach(
-                            ally,
-                            (member,),
-                            f"{attack.attacker} attacked {member} at {attack.dest} ({attack.order}); {ally}'s units at "
-                            f"{', '.join(able)} could have helped and did not",
-                        )
-                    )
+        allies = [ally for ally in members if ally != member]
+        if len(allies) == 1:
+            breaches.extend(b for attacker, _, b in _left_alone(member, allies[0], facts) if attacker not in members)
+        elif allies:
+            # Attack by attack, each ally in turn: the order in which the checks would find them.
+            found = [
+                (position, rank, b)
+                for rank, ally in enumerate(allies)
+                for attacker, position, b in _left_alone(member, ally, facts)
+                if attacker not in members
+            ]
+            breaches.extend(b for _, _, b in sorted(found, key=lambda f: (f[0], f[1])))
         for ally in members:
             for _, attack, order in facts.aid_to_attack.get(ally, ()):
                 if attack.victim in members and attack.attacker not in members:
@@ -212,6 +221,63 @@ def _mutual_defence(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
                         Breach(ally, (attack.victim,), f"{ally} supported {attack.attacker} against its ally {attack.victim}: {order}", order)
                     )
     return breaches
+
+
+def _left_alone(member: str, ally: str, facts: TurnFacts) -> list[tuple[str, int, Breach]]:
+    """The successful attacks on `member` that `ally` could have resisted and did not, as (attacker,
+    position among the attacks on `member`, breach): the same for every agreement between the two."""
+    key = (member, ally)
+    cached = facts.memo_left_alone.get(key)
+    if cached is not None:
+        return cached
+    out: list[tuple[str, int, Breach]] = []
+    hits, near = _hits_on(member, facts)
+    if ally in near and member not in facts.helpers.get(ally, ()):
+        for position, attack, able_by_state in hits:
+            if attack.attacker == ally:
+                continue
+            if (ally, attack.attacker) in facts.attacks_by_pair:
+                continue  # it struck back at the attacker
+            able = able_by_state.get(ally)
+            if able:
+                out.append(
+                    (
+                        attack.attacker,
+                        position,
+                        Breach(
+                            ally,
+                            (member,),
+                            f"{attack.attacker} attacked {member} at {attack.dest} ({attack.order}); {ally}'s units at "
+                            f"{', '.join(able)} could have helped and did not",
+                        ),
+                    )
+                )
+    facts.memo_left_alone[key] = out
+    return out
+
+
+def _hits_on(member: str, facts: TurnFacts) -> tuple[list[tuple[int, Attack, dict[str, list[str]]]], set[str]]:
+    """The successful attacks on a state, as (position among the attacks on it, attack, where each
+    state had units that could have moved into the attacked territory, in the board's order of its
+    neighbours), and every state that had such a unit."""
+    found = facts.memo_hits.get(member)
+    if found is None:
+        board = facts.board
+        units = facts.units_before
+        hits: list[tuple[int, Attack, dict[str, list[str]]]] = []
+        near: set[str] = set()
+        for position, attack in enumerate(facts.attacks_on.get(member, ())):
+            if not attack.succeeded:
+                continue
+            able: dict[str, list[str]] = {}
+            for n in board.neighbours[attack.dest]:
+                u = units.get(n)
+                if u is not None and board.can_reach(u.type, u.location, attack.dest):
+                    able.setdefault(u.state, []).append(n)
+            hits.append((position, attack, able))
+            near.update(able)
+        found = facts.memo_hits[member] = (hits, near)
+    return found
 
 
 def _support_promise(clause: SupportPromise, facts: TurnFacts, active_since: int) -> list[Breach]:
@@ -310,18 +376,32 @@ def _neutrality(conflict: tuple[str, str], neutral: tuple[str, ...], facts: Turn
 
 def _na(clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, since: int) -> list[Breach]:
     assert isinstance(clause, NonAggression)
-    return _non_aggression(tuple(clause.between) or parties, facts)
+    members = tuple(clause.between) or parties
+    key = ("non_aggression", members)
+    found = facts.memo.get(key)
+    if found is None:
+        found = facts.memo[key] = _non_aggression(members, facts)
+    return list(found)
 
 
 def _md(clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, since: int) -> list[Breach]:
     assert isinstance(clause, MutualDefence)
-    return _mutual_defence(tuple(clause.members) or parties, facts)
+    members = tuple(clause.members) or parties
+    key = ("mutual_defence", members)
+    found = facts.memo.get(key)
+    if found is None:
+        found = facts.memo[key] = _mutual_defence(members, facts)
+    return list(found)
 
 
 def _neutral(clause: ClauseModel, parties: tuple[str, ...], facts: TurnFacts, since: int) -> list[Breach]:
     assert isinstance(clause, Neutrality)
     neutral = tuple(clause.neutral) or tuple(p for p in parties if p not in clause.conflict)
-    return _neutrality(clause.conflict, neutral, facts)
+    key = ("neutrality", tuple(clause.conflict), neutral)
+    found = facts.memo.get(key)
+    if found is None:
+        found = facts.memo[key] = _neutrality(clause.conflict, neutral, facts)
+    return list(found)
 
 
 # Tribute and intelligence sharing are checked where they happen (year end, intelligence);

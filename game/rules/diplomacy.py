@@ -584,15 +584,18 @@ class Diplomacy:
             if attacker in self.trust and victim in self.trust:
                 pair = (attacker, victim) if attacker < victim else (victim, attacker)
                 self.wars.add(pair)
-        candidates: set[tuple[int, int]] = set()
-        by_number: dict[int, Agreement] = {}
+        candidates: dict[tuple[int, int], Agreement] = {}  # (agreement number, clause index) -> agreement
+        watch = self.watch
+        if watch:
+            facts.add_undefended_keys()
         for key in facts.keys:
-            for number, index, a in self.watch.get(key, ()):
-                if a.status == ACTIVE:
-                    candidates.add((number, index))
-                    by_number[number] = a
+            entries = watch.get(key)
+            if entries is not None:
+                for number, index, a in entries:
+                    if a.status == ACTIVE:
+                        candidates[number, index] = a
         for number, index in sorted(candidates):
-            a = by_number[number]
+            a = candidates[number, index]
             if a.status != ACTIVE:
                 continue  # already breached by an earlier clause this turn
             _, clause, in_annex = a.all_clauses()[index]
@@ -745,14 +748,24 @@ class Diplomacy:
         constants = self.constants.leaks
         rolls = roll_table(self.seed, turn, "leaks", len(self.agreements) + 1)
         done = {a.id for a in exposed_now}
-        self.secret_bearing = [a for a in self.secret_bearing if a.status == ACTIVE and self._has_secret(a)]
-        for a in list(self.secret_bearing):
-            if a.id in done:
+        maximum = constants.maximum
+        still: list[Agreement] = []
+        # One pass: drop what is no longer secret, roll for the rest, and clear this turn's
+        # investigations once they have counted (nothing here reads another agreement's).
+        for a in self.secret_bearing:
+            # Still active and still hiding something (`_has_secret`, written out: this runs for every secret).
+            if a.status != ACTIVE or not (
+                (a.visibility == "secret" and a.leak_level != EXPOSED) or (a.annex and a.annex_audience() != ALL)
+            ):
                 continue
-            p = leak_chance(a, self.regimes, turn, constants)
+            still.append(a)
             # Each agreement's roll has its own stream, derived from its number: adding or removing
-            # another agreement never changes it.
-            if rolls[a.number] < p:
+            # another agreement never changes it.  No chance exceeds the maximum, so a roll at or
+            # above it leaks nothing whatever the chance, which then need not be worked out.
+            roll = rolls[a.seq]  # its number
+            p = leak_chance(a, self.regimes, turn, constants) if roll < maximum and a.id not in done else 0.0
+            a.investigations = 0
+            if roll < p:
                 if a.secret and a.leak_level == NONE:
                     a.leak_level = RUMOUR
                     events.append(
@@ -763,8 +776,7 @@ class Diplomacy:
                 else:
                     events.append(self._expose(a, "leak", p))
                     exposed_now.append(a)
-        for a in self.secret_bearing:
-            a.investigations = 0
+        self.secret_bearing = still
         self.deliberate_leaks = []
         self.actions = []
         return events + self._consequences(exposed_now, turn)

@@ -297,10 +297,13 @@ class Game:
                     ).event()
                 )
                 self.owners[territory] = unit.state
+        # One pass over the map, not one per state: the cost stays linear as maps and states grow.
+        income_of: dict[str, int] = {}
+        for t, holder in self.owners.items():
+            if holder is not None:
+                income_of[holder] = income_of.get(holder, 0) + self.board.territories[t].value
         for s in self.state_ids:
-            income = sum(
-                self.board.territories[t].value for t, holder in self.owners.items() if holder == s
-            )
+            income = income_of.get(s, 0)
             if income:
                 self.treasury[s] += income
                 # A treasury is its state's own business: others could tell from it who paid whom.
