@@ -1,6 +1,6 @@
 """Times a bot's decision per answer: `react()` on july-1914 with 20 agreements in play.
 
-    python bench/bot_answer.py [--seed 1] [--turns 5] [--asks 60] [--json]
+    python bench/bot_answer.py [--seed 1] [--turns 5] [--asks 60] [--json] [--quick]
 
 A person holds Britain; a diplomat bot (the default mix of personalities) holds every other seat
 the scenario lets someone play.  Before the first turn, 20 agreements are signed between the
@@ -118,7 +118,10 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=5)
     parser.add_argument("--asks", type=int, default=60, help="messages from the person each turn")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="one turn of 12 asks: a check that it runs (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.turns, args.asks = 1, 12
 
     scenario = load_scenario(find_scenario("july-1914"))
     game = Game(scenario, args.seed)

@@ -1,13 +1,13 @@
 """Benchmark of the map builder: how long `build-map` takes on every map spec in scenarios/maps/.
 
-    python bench/build_map.py [SPEC ...] [--repeat 1]
+    python bench/build_map.py [SPEC ...] [--repeat 1] [--quick]
 
 Builds each map spec (default: every `scenarios/maps/*.yaml`, whatever is there; with none,
 bench/europe-classic.mapspec.yaml) into a scratch copy of its scenario (`scenarios/<name>.yaml`
 when there is one), so no real file is touched, and prints each map's territories, its time
 per step and its total.  Budget: each map under 10 s on the project's 2-core machine; exits 1
 when one map's best run is over it, or when a build fails (the failure is printed, and the
-other maps are still timed).
+other maps are still timed).  `--quick` (CI): one small map (suez-1956) once, a check that it runs.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from game.scenario.mapbuild.writer import render_scenario, write_atomically  # n
 BUDGET_S = 10.0
 MAPS = REPO / "scenarios" / "maps"
 FALLBACK = REPO / "bench" / "europe-classic.mapspec.yaml"
+QUICK = MAPS / "suez-1956.yaml"
 
 
 def run_once(spec: Path, scenario: Path | None) -> tuple[float, dict[str, float], int, float]:
@@ -72,8 +73,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("specs", nargs="*", type=Path, help="map specs to build (default: every one in scenarios/maps/)")
     parser.add_argument("--repeat", type=int, default=1, help="builds of each map to run; the best counts")
+    parser.add_argument("--quick", action="store_true", help="one small map, once: a check that it runs (CI)")
     args = parser.parse_args()
     specs: list[Path] = args.specs or sorted(MAPS.glob("*.yaml")) or [FALLBACK]
+    if args.quick:
+        specs = args.specs[:1] or ([QUICK] if QUICK.exists() else specs[:1])
+        args.repeat = 1
     results = [bench(spec, args.repeat) for spec in specs]
     print()
     print(f"{'map':<24} {'best s':>7}  (budget {BUDGET_S:.0f} s each)")

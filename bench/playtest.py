@@ -1,6 +1,6 @@
 """How long a designer waits for a balance sheet: `scenario playtest` of 20 games on each bundled scenario.
 
-    python bench/playtest.py [SCENARIO ...] [--games 20] [--turns 20] [--jobs 1 [2 ...]]
+    python bench/playtest.py [SCENARIO ...] [--games 20] [--turns 20] [--jobs 1 [2 ...]] [--quick]
 
 Runs the real command (`backchannel scenario playtest ID --games 20 --turns 20 --jobs J --json
 ...`) in a fresh process for every bundled scenario (whatever `scenarios/*.yaml` holds, or the
@@ -8,6 +8,7 @@ ids given) and each `--jobs` asked for, and prints per scenario the games, the m
 they played (games end early on a victory or at the scenario's last year), the seconds of the
 whole command (start-up and imports included) and per game, and the CPU seconds of the
 process and its workers.  No budget: the figures say whether `--jobs` earns its place.
+`--quick` (CI): 2 games of 2 turns of july-1914 (or the first id given), a check that it runs.
 """
 
 from __future__ import annotations
@@ -47,8 +48,12 @@ def main() -> int:
     parser.add_argument("--games", type=int, default=20)
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1], help="--jobs values to time, e.g. 1 2")
+    parser.add_argument("--quick", action="store_true", help="2 games x 2 turns of one scenario: a check that it runs (CI)")
     args = parser.parse_args()
     scenarios = args.scenarios or sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+    if args.quick:
+        scenarios = args.scenarios[:1] or ["july-1914"]
+        args.games, args.turns, args.jobs = 2, 2, args.jobs[:1]
     print(f"`backchannel scenario playtest ID --games {args.games} --turns {args.turns}`, a fresh process each "
           f"({os.cpu_count()} cores)")
     print(f"{'scenario':<24} {'jobs':>4} {'games':>5} {'turns':>9} {'seconds':>8} {'s/game':>7} {'cpu s':>7}")

@@ -1,10 +1,11 @@
 """Benchmark of the map renderer: frame times on a generated map of ~75 and ~1,000 territories.
 
-    python bench/render_map.py [--frames 600] [--out test-output]
+    python bench/render_map.py [--frames 600] [--out test-output] [--quick]
 
 Each frame draws the whole map with its units and a few arrows onto a 1400 x 900 surface,
 headless; the camera pans a little every frame and zooms now and then, as a player would.
-Targets: p95 under 8 ms for ~75 territories and under 16 ms for 1,000.  `make_hex_scenario`
+Targets: p95 under 8 ms for ~75 territories and under 16 ms for 1,000.  `--quick` (CI) draws
+60 frames of each, enough to see it still runs, not to judge the budget.  `make_hex_scenario`
 is also useful to tests and to eyeball the renderer on a large map.
 """
 
@@ -175,7 +176,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=600)
     parser.add_argument("--out", type=Path, default=None, help="Folder for a sample PNG of each map.")
+    parser.add_argument("--quick", action="store_true", help="60 frames of each map: a check that it runs (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.frames = min(args.frames, 60)
     for target, budget in ((75, 8.0), (1000, 16.0)):
         scenario = make_hex_scenario(target)
         result = bench(scenario, args.frames)

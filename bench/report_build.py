@@ -1,11 +1,12 @@
 """How long the debrief report takes to build for a 20-turn game (the issue asks under 10 s).
 
-    python bench/report_build.py [--turns 20] [--seed 1] [--runs 3]
+    python bench/report_build.py [--turns 20] [--seed 1] [--runs 3] [--quick]
 
 Plays the game with the real command line (`backchannel simulate --scenario july-1914 --seed 1
 --turns 20 --out DIR`), then times `backchannel report DIR/record.json --out ... --grades ...`
 as a teacher runs it (a fresh process: imports, scenario, replay, maps, charts, HTML), and once
 in-process with the time of each step.  Exit status 1 when the command takes 10 s or more.
+`--quick` (CI): a 2-turn game and one run, a check that it runs.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ def main() -> int:
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3, help="Times to run the command (the median is reported).")
+    parser.add_argument("--quick", action="store_true", help="A 2-turn game, one run: a check that it runs (CI).")
     args = parser.parse_args()
+    if args.quick:
+        args.turns, args.runs = 2, 1
     cli = [sys.executable, "-m", "game.cli"]
     with tempfile.TemporaryDirectory(prefix="backchannel-bench-") as tmp:
         folder = Path(tmp)

@@ -1,7 +1,7 @@
 """Load test of `backchannel serve` over loopback: 200 games of 5 players, 1,000 connections.
 
     python bench/server_load.py [--games 200] [--players 5] [--rate 500] [--seconds 20]
-                                [--live delta|full] [--propose-share 0.1] [--teammates 0]
+                                [--live delta|full] [--propose-share 0.1] [--teammates 0] [--quick]
 
 It starts the server as a subprocess on a fresh data folder, creates the games (classic board,
 five seats for people, the other two empty), connects and seats every player, then:
@@ -23,11 +23,15 @@ its update (the proposer's and the recipient's connections, teammates included: 
 the agreement card that follows the event, in `full` mode the whole new view), the median durable
 acknowledgement (command sent to its ack, which comes after the commit; and the server's own
 commit median), the disk's fsync floor, and what fraction of the echo ceiling the server reaches.
+In saturation it also prints the server's own CPU (all its threads, from /stats) per press applied:
+on a shared machine the load generator and its neighbours take CPU from the server, and what the
+server spends per command says what it would do with a core of its own.
 `--live` starts the server with BACKCHANNEL_LIVE_VIEWS set (delta: typed view deltas in the event
 stream, the default; full: a whole new view to each affected viewer after every command), so the
 two designs can be measured side by side.  `--teammates N` seats a second member on the first N
 states of each game.  Everything is bounded: counts by the arguments, time by a deadline on every
-phase.
+phase.  `--quick` (CI): 8 games, 2 s steady, 1 s of each saturation, a small echo: a check that
+it runs, not a measurement.
 """
 
 from __future__ import annotations
@@ -324,8 +328,17 @@ class Player:
             at += interval
 
     async def closed_loop(self, until: float, propose_share: float) -> None:
+        """Each command as soon as the last is acknowledged, but never faster than a seat may send (the
+        server's rate limit, 20 frames a second with the orders and ready flags: past it refusals go unanswered
+        and the loop would stall); with 1,000 players that bounds nothing below 15,000 commands a second."""
         sent = 0
+        gap = 1 / 15
+        last = 0.0
         while time.perf_counter() < until:
+            wait = last + gap - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            last = time.perf_counter()
             try:
                 await self.command(wait=True, propose_share=propose_share)
             except (TimeoutError, ConnectionClosed):
@@ -337,7 +350,8 @@ class Player:
 
 async def probe(url: str, stats: Stats, until: float) -> None:
     """Round trips of a ping (no seat, nothing stored) through the loaded server and this loaded
-    client process, every 20 ms: the floor under any acknowledgement the players see."""
+    client process, every 60 ms (under a connection's rate limit, 20 frames a second: past it the server
+    stops answering): the floor under any acknowledgement the players see."""
     async with connect(url, compression=None, open_timeout=60) as ws:
         await ws.send(msgpack.packb({"type": "hello", "protocol": 1}))
         await asyncio.wait_for(ws.recv(), 30)
@@ -348,7 +362,7 @@ async def probe(url: str, stats: Stats, until: float) -> None:
             await ws.send(msgpack.packb({"type": "ping", "id": n}))
             await asyncio.wait_for(ws.recv(), 30)
             stats.pings.append(time.perf_counter() - sent)
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.06)
 
 
 async def start_process(*args: str, log: Path, env: dict[str, str] | None = None) -> tuple[asyncio.subprocess.Process, str]:
@@ -369,15 +383,29 @@ async def request(ws: ClientConnection, message: dict[str, Any], reply_types: tu
         if reply["type"] in reply_types and reply.get("ref") == message.get("id"):
             return reply  # type: ignore[no-any-return]
         if reply["type"] == "error" and reply.get("ref") == message.get("id"):
-            raise RuntimeError(f"{message['type']} refused: {reply}")
+            raise Refused(reply)
+
+
+class Refused(RuntimeError):
+    def __init__(self, reply: dict[str, Any]) -> None:
+        super().__init__(f"refused: {reply}")
+        self.code = reply.get("code")
 
 
 async def setup_game(url: str, players: int, text: str) -> dict[str, str]:
     seats = {s: ("human" if i < players else "none") for i, s in enumerate(STATES)}
     async with connect(url, compression=None, max_queue=None) as ws:
         await request(ws, {"type": "hello", "protocol": 1, "id": 0}, ("welcome",))
-        created = await request(ws, {"type": "create", "id": 1, "scenario_text": text, "seed": 1, "seats": seats}, ("created",))
-        await request(ws, {"type": "start", "id": 2}, ("ack",))
+        for attempt in range(1, 1000):
+            try:
+                created = await request(ws, {"type": "create", "id": attempt, "scenario_text": text, "seed": 1,
+                                             "seats": seats}, ("created",))
+                break
+            except Refused as refused:  # uploads are read one at a time, a few waiting: come back later
+                if refused.code != "busy":
+                    raise
+                await asyncio.sleep(0.2 + 0.3 * random.random())
+        await request(ws, {"type": "start", "id": 0x7FFF}, ("ack",))
         return created["codes"]["states"]  # type: ignore[no-any-return]
 
 
@@ -456,21 +484,30 @@ ISSUE_5 = "press applied 1,281/s, frames delivered 5,817/s"
 """Saturation before live views (issue 5's closing note), for comparison."""
 
 
-async def saturate(players: list[Player], stats: Stats, seconds: float, propose_share: float) -> dict[str, Any]:
-    """Closed loop for `seconds`: every player sends its next command as soon as the last is acknowledged."""
+async def saturate(
+    players: list[Player], stats: Stats, seconds: float, propose_share: float, port: int | None = None,
+) -> dict[str, Any]:
+    """Closed loop for `seconds`: every player sends its next command as soon as the last is acknowledged.
+    With the server's `port`, also the server's CPU seconds (all its threads) in that time, from /stats."""
     for p in players:
         p.pending.clear()
     stats.press_sent = stats.press_acked = stats.proposals_sent = stats.proposals_acked = stats.frames = 0
     stats.delivery, stats.acks, stats.updated_all, stats.updated_first = [], [], [], []
     stats.error_codes = {}
     actors = [p for p in players if not p.reader_only]
+    before = server_stats(port) if port is not None else None
     start = time.perf_counter()
     stats.measuring = True
     await asyncio.wait_for(asyncio.gather(*(p.closed_loop(start + seconds, propose_share) for p in actors)), seconds + 90)
     await asyncio.sleep(0.2)  # the last updates of the last commands
     stats.measuring = False
     elapsed = time.perf_counter() - start
+    after = server_stats(port) if port is not None else None
+    cpu = None
+    if before is not None and after is not None and "cpu_seconds" in before:
+        cpu = (after["cpu_seconds"] - before["cpu_seconds"]) / (after["wall_seconds"] - before["wall_seconds"])
     return {
+        "cpu": cpu,
         "press": stats.press_acked / elapsed, "proposals": stats.proposals_acked / elapsed, "frames": stats.frames / elapsed,
         "delivery": list(stats.delivery), "acks": list(stats.acks), "updated": list(stats.updated_all),
         "errors": dict(stats.error_codes),
@@ -505,7 +542,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"live views: {live}; proposals: {args.propose_share:.0%} of the commands")
     try:
         started = time.perf_counter()
-        codes = await asyncio.wait_for(bounded(20, [setup_game(url, args.players, text) for _ in range(args.games)]), 300)
+        # Four at a time: the server reads uploads one by one with a few waiting (`busy` beyond that).
+        codes = await asyncio.wait_for(bounded(4, [setup_game(url, args.players, text) for _ in range(args.games)]), 300)
         # Each game's players, then its teammates: a second member on each of the first --teammates states.
         plan: list[tuple[int, str, str, list[str], bool]] = []  # game, code, state, peers, reads only
         for g, game in enumerate(codes):
@@ -559,7 +597,7 @@ async def main(args: argparse.Namespace) -> None:
                 print(f"  t={second:3d}s n={len(values):5d} p50={pct(values, 0.5) * 1000:7.1f} ms p99={pct(values, 0.99) * 1000:7.1f} ms")
 
         # 2. Saturation: closed loop, press alone (as issue 5 measured it), then the steady mix.
-        burst = await saturate(players, stats, args.burst_seconds, 0.0)
+        burst = await saturate(players, stats, args.burst_seconds, 0.0, port)
         mixed = await saturate(players, stats, args.burst_seconds, args.propose_share) if args.propose_share else None
         await asyncio.gather(*(p.ws.close() for p in players), return_exceptions=True)
     finally:
@@ -596,6 +634,12 @@ async def main(args: argparse.Namespace) -> None:
           f"frames delivered {b_frames:,.0f}/s, delivery p50 {pct(burst['delivery'], 0.5) * ms:.0f} ms, "
           f"ack median {statistics.median(burst['acks']) * ms if burst['acks'] else float('nan'):.0f} ms, "
           f"errors {burst['errors'] or 0} (issue 5, before live views: {ISSUE_5})")
+    if burst["cpu"]:
+        # On a shared machine the load generator and other processes take CPU from the server: what
+        # the server spent per command says what it would do with a core of its own.
+        print(f"  the server's CPU during it: {burst['cpu']:.0%} of one core (all its threads), "
+              f"{burst['cpu'] * 1e6 / b_press:,.0f} µs per press applied: {b_press / burst['cpu']:,.0f} press/s "
+              f"per core-second of the server")
     if mixed is not None:
         print(f"saturation, the steady mix ({args.propose_share:.0%} proposals): commands applied "
               f"{mixed['press'] + mixed['proposals']:,.0f}/s (press {mixed['press']:,.0f}/s, proposals "
@@ -631,4 +675,10 @@ if __name__ == "__main__":
     parser.add_argument("--echo-seconds", type=float, default=5.0)
     parser.add_argument("--timeline", action="store_true", help="print delivery latency second by second")
     parser.add_argument("--connect", help="use a server already running at this ws:// URL (e.g. one under a profiler)")
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--quick", action="store_true",
+                        help="8 games, 2 s steady, 1 s saturations, 20 echo clients for 1 s: a check that it runs (CI)")
+    arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.games, arguments.rate, arguments.seconds, arguments.burst_seconds = 8, 100.0, 2.0, 1.0
+        arguments.echo_clients, arguments.echo_seconds = 20, 1.0
+    asyncio.run(main(arguments))

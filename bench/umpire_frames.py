@@ -10,7 +10,9 @@ same with the Seats page shown.  Prints p50, p95 and max frame times.
 
 Budget (issue 11): p95 < 16 ms with the Everything page.
 
-    python bench/umpire_frames.py [--frames N] [--shot PATH]
+    python bench/umpire_frames.py [--frames N] [--shot PATH] [--quick]
+
+`--quick` (CI): 40 frames of each page, a check that it runs.
 """
 
 from __future__ import annotations
@@ -200,7 +202,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=600)
     parser.add_argument("--shot", type=Path, default=None, help="Save the Everything page's last frame here.")
+    parser.add_argument("--quick", action="store_true", help="40 frames of each page: a check that it runs (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.frames = min(args.frames, 40)
     ok = True
     for tab in ("everything", "seats"):
         times = sorted(frame_times(tab, args.frames, args.shot if tab == "everything" else None))

@@ -1,13 +1,13 @@
 """Benchmark of the scenario validator: how long `scenario validate` takes on each bundled scenario.
 
-    python bench/validate.py [FILE ...] [--repeat 3]
+    python bench/validate.py [FILE ...] [--repeat 3] [--quick]
 
 Checks every `scenarios/*.yaml` (whatever is there; or the FILEs given) in this process, as
 `backchannel scenario validate` does for each file (read, YAML, model, cross-references,
 warnings), best of `--repeat` runs, with the CPU time beside the wall clock; then runs the
 command itself once in a fresh process over all the files (imports and start-up included), as
 a designer or CI runs it.  Budget: each file under 1 s in process; exits 1 when one is over it
-or a bundled file does not validate.
+or a bundled file does not validate.  `--quick` (CI): one check of each file, a check that it runs.
 """
 
 from __future__ import annotations
@@ -46,7 +46,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="scenario files (default: every scenarios/*.yaml)")
     parser.add_argument("--repeat", type=int, default=3, help="checks of each file; the best counts")
+    parser.add_argument("--quick", action="store_true", help="one check of each file: a check that it runs (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = 1
     files: list[Path] = args.files or sorted((REPO / "scenarios").glob("*.yaml"))
     read_scenario(files[0])  # the first check pays for lazy imports (the schema's models); not the file's cost
     print(f"{'scenario':<28} {'terr.':>5} {'best s':>7} {'cpu s':>6}  result (budget {BUDGET_S:.0f} s each)")

@@ -214,6 +214,9 @@ class BackchannelServer:
                 "commits": len(latencies),
                 "commit_ms_p50": median_ms(latencies),
                 "act_reply_ms_p50": median_ms(self.act_latencies),
+                "commands": dict(logs.command_counts),
+                "cpu_seconds": round(time.process_time(), 3),
+                "wall_seconds": round(time.monotonic(), 3),
             }
             return connection.respond(HTTPStatus.OK, json.dumps(stats) + "\n")
         if "token" in url.query.lower():
@@ -572,8 +575,7 @@ def serve_command(
     expire_hours: float | None = None, trust: list[str] | None = None,
 ) -> int:
     logs.setup()
-    # Threads beside the event loop (bots thinking in a worker, the store's writer thread when
-    # BACKCHANNEL_COMMIT=thread) need the GIL back after each system call; with the default 5 ms
+    # Threads beside the event loop (bots thinking in a worker, the store's writer thread) need the GIL back after each system call; with the default 5 ms
     # switch interval a busy event loop would make each of them wait that long.
     sys.setswitchinterval(0.0001)
     limit = raise_open_files_limit()

@@ -6,6 +6,15 @@ and apply (the session); make the entries durable (the store); reply to the send
 events out, each viewer's own, to that viewer's connections.  Nothing leaves the server
 before its commit, so an acknowledged command survives kill -9.
 
+A plain command (its reply and events made when it was applied, nothing read from the session
+when it is sent: a press message, a proposal) lets the lock go once its entries are queued for
+the store, and its reply and events go out when its commit lands: the game's next commands are
+applied meanwhile and committed in the same transaction (group commit within a game, not only
+across games: otherwise a game moves one command per commit).  The store commits in order, so
+a command is never acknowledged before one applied earlier.  Whatever is read from the session
+to be sent (a view, a table, a catch-up, a refusal, a resent reply) waits for the game's writes
+in flight first (`_settled`): nothing not yet durable is ever shown.
+
 The clock is a timer per game.  Resolving a phase (bots, adjudication, the next phase's
 bots) runs in a worker thread so that a big turn does not stall the other games.
 
@@ -16,6 +25,7 @@ away and rebuilt from its durable log: a failure never leaves a game half-change
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -28,7 +38,7 @@ from server.connection import Connection
 from server.seats import Member
 from server.session import KICKED, Session, SessionError, Step
 from server.snapshots import Snapshot
-from server.store import Entry, Store
+from server.store import Entry, Store, StoreError
 
 log = logging.getLogger("backchannel.server")
 
@@ -63,6 +73,10 @@ class GameHost:
         self._stored_clock: dict[str, Any] | None = self.session.clock.to_json()
         self._stored_status = self.session.status
         self._ended = self.session.status == "over"
+        self._inflight: asyncio.Future[None] | None = None
+        """The game's last write whose command let the lock go before its commit, until it lands."""
+        self._stale = False
+        """Such a write failed: the session is rebuilt from the log once the writes in flight have landed."""
         self.active = time.time()
         """When a member last connected, left or sent a command: a game idle long enough is archived."""
 
@@ -105,7 +119,18 @@ class GameHost:
 
     def busy(self) -> bool:
         """Work under way (a resolution, a bot's answer): not the moment to archive."""
-        return self.lock.locked() or bool(self._reacting) or (self._advancing is not None and not self._advancing.done())
+        return (
+            self.lock.locked() or bool(self._reacting) or (self._advancing is not None and not self._advancing.done())
+            or self._inflight is not None
+        )
+
+    async def _settled(self) -> None:
+        """Wait (under the lock) until every write in flight has landed: the session is then what
+        the store holds, and may be read to be sent."""
+        while self._inflight is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._inflight)
+            await asyncio.sleep(0)  # the landing callbacks run first
 
     def online(self) -> set[str]:
         """The members with a connection open now."""
@@ -115,6 +140,7 @@ class GameHost:
         """A connection takes its member's seat: it gets what it missed after `v`, then the view."""
         self.active = time.time()
         async with self.lock:
+            await self._settled()
             conn.host, conn.member = self, member
             events, _ = self.session.catch_up(member, v)
             for frame in events:
@@ -139,6 +165,7 @@ class GameHost:
 
     async def _left(self, member: Member) -> None:
         async with self.lock:
+            await self._settled()
             if not self.broken:
                 self.push_tables(self._presence_viewers(member))
 
@@ -165,6 +192,7 @@ class GameHost:
 
     async def sync(self, conn: Connection, member: Member, ref: str | int, v: int | None) -> None:
         async with self.lock:
+            await self._settled()
             events, full = self.session.catch_up(member, v)
             for frame in events:
                 conn.send(frame)
@@ -176,6 +204,7 @@ class GameHost:
     async def record(self, conn: Connection, member: Member, ref: str | int) -> None:
         """The umpire asks for the game's complete record (read under the lock: it is whole)."""
         async with self.lock:
+            await self._settled()
             try:
                 message = self.session.record_message(member, ref)
             except SessionError as exc:
@@ -203,6 +232,8 @@ class GameHost:
         fields = {"game": self.id, "member": member.id, "ref": ref}
         self.active = time.time()
         async with self.lock:
+            if self._stale or offload:
+                await self._settled()  # a failed write's rebuild first; a long step on the store's state
             if self.broken:
                 conn.error(UNAVAILABLE, "this game is unavailable after a server fault", ref)
                 return
@@ -214,6 +245,7 @@ class GameHost:
                 logs.command("refused", conn.id, kind, code=exc.code, **fields)
                 return
             if again is not None:
+                await self._settled()  # its first reply may still be on its way to the disk
                 conn.send(again)
                 logs.command("resent", conn.id, kind, **fields)
                 return
@@ -221,11 +253,13 @@ class GameHost:
             try:
                 step = await asyncio.to_thread(make, session) if offload else make(session)
             except SessionError as exc:
+                await self._settled()  # a refusal may rest on a command not yet durable
                 conn.send_message(session.refuse(member, ref, exc))
                 logs.command("refused", conn.id, kind, code=exc.code, **fields)
                 log.debug("refused %s for %s: %s", kind, member.id, exc.message)
                 return
             except Exception as exc:
+                await self._settled()
                 self._fail(kind, exc)
                 conn.error(INTERNAL, "the server could not apply this command; nothing changed", ref)
                 return
@@ -238,13 +272,62 @@ class GameHost:
                 delivered = True
                 self._deliver(conn, step)
 
-            if not await self._persist(step, deliver):
+            if self._plain(step):
+                # Queued for the store; the lock goes now, the reply when the commit lands.
+                written = self._pipeline(step, deliver)
+            else:
+                await self._settled()
+                written = None
+                if not await self._persist(step, deliver):
+                    conn.error(INTERNAL, "the command could not be stored; nothing changed", ref)
+                    return
+                if not delivered:  # nothing to store
+                    self._deliver(conn, step)
+        if written is not None:
+            try:
+                await asyncio.shield(written)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
                 conn.error(INTERNAL, "the command could not be stored; nothing changed", ref)
                 return
-            if not delivered:  # nothing to store
-                self._deliver(conn, step)
-            logs.command("applied", conn.id, kind, **fields)
-            self._note_end()
+        logs.command("applied", conn.id, kind, **fields)
+        self._note_end()
+
+    def _plain(self, step: Step) -> bool:
+        """A step whose reply and events were all made when it was applied: nothing is read from the
+        session when it is sent, so it may be sent once durable without holding the game."""
+        return bool(step.entries) and not (
+            step.members or step.new_phase or step.tables or step.close or self.session.live == "full"
+            or self.session.status == "over"
+        )
+
+    def _pipeline(self, step: Step, on_durable: Callable[[], None]) -> asyncio.Future[None]:
+        """Queue a plain step's entries for the store without waiting; the caller awaits the future."""
+        session = self.session
+        clock, status = session.clock.to_json(), session.status
+        written = self.store.append(
+            self.id, session.logged - len(step.entries) + 1, step.entries,
+            clock=clock if clock != self._stored_clock else None,
+            status=status if status != self._stored_status else None, on_durable=on_durable,
+        )
+        self._stored_clock, self._stored_status = clock, status
+        self._inflight = written
+
+        def landed(future: asyncio.Future[None]) -> None:
+            failed = future.cancelled() or future.exception() is not None
+            if failed:
+                self._stale = True
+            if self._inflight is future:  # the game's last write in flight: the session is the store's again
+                self._inflight = None
+                if self._stale:
+                    self._stale = False
+                    error = future.exception() if not future.cancelled() else asyncio.CancelledError()
+                    self._fail("storing", error or StoreError("an earlier write failed"))
+                    self._stored_clock, self._stored_status = None, ""
+
+        written.add_done_callback(landed)
+        return written
 
     async def join(self, conn: Connection, make: Callable[[Session], Step], ref: str | int | None = None) -> Member | None:
         """A new member (the lobby checked the code); None if refused (the error is sent)."""
@@ -252,6 +335,7 @@ class GameHost:
 
         async def run() -> None:
             async with self.lock:
+                await self._settled()
                 session = self.session
                 try:
                     step = make(session)
@@ -389,6 +473,7 @@ class GameHost:
 
     async def _react(self, state: str) -> None:
         async with self.lock:
+            await self._settled()
             session = self.session
             if self.broken or self._closed:
                 return
@@ -439,6 +524,7 @@ class GameHost:
 
     async def _resolve(self) -> None:
         async with self.lock:
+            await self._settled()
             session = self.session
             now = time.time()
             if self.broken or not session.wants_advance(now):
@@ -479,4 +565,4 @@ class GameHost:
         if self._advancing is not None:
             await asyncio.gather(self._advancing, return_exceptions=True)
         async with self.lock:  # the last command in progress, if any, finishes first
-            pass
+            await self._settled()

@@ -8,13 +8,14 @@ of the session every few hundred entries (server/snapshots.py) spares a restart 
 replay.  The log is never shortened: it is the record of the game, and the snapshot only a cache.
 
 `append` returns only once the entries are committed (WAL, synchronous=FULL: fsynced), and
-the server acknowledges a command only after that.  Writes are grouped (group commit): every
-write made during one turn of the event loop is committed in one transaction, at the end of
-that turn, so a commit costs one fsync however many commands it holds.  By default the commit
-runs on the event loop's own thread: an fsync on a local disk takes a fraction of a
-millisecond, while a writer thread measured twice the latency under load (it waits for the GIL
-after each statement).  On a slow disk, `BACKCHANNEL_COMMIT=thread` moves commits to one writer
-thread so that the event loop never waits on the disk.
+the server acknowledges a command only after that.  Writes are grouped (group commit): one
+writer thread commits, and every write queued while its commit is in flight goes into the next
+transaction together, so a commit costs one fsync however many commands it holds, and the
+event loop never waits on the disk (an fsync here takes 0.2 to 4 ms, and under load the loop
+has a command to read or a frame to send in every one of those milliseconds).  Measured in
+saturation (bench/server_load.py, issue 14): commits on the loop held it 26% of the time.
+`BACKCHANNEL_COMMIT=inline` commits on the loop's own thread instead, at the end of each turn
+of the loop (fewer thread hand-offs: a little less latency on a fast disk at low load).
 
 Another backend (a networked database shared by several server processes) implements the
 same methods.
@@ -181,6 +182,8 @@ class _Write:
     future: asyncio.Future[None]
     loop: asyncio.AbstractEventLoop
     queued: float
+    seq: tuple[str, int, int] | None = None
+    """(game id, first entry's number, entries) of a write to a game's log."""
 
 
 _INSERT_GAME = (
@@ -209,13 +212,15 @@ class SqliteStore(Store):
             conn.executescript(SCHEMA)
         finally:
             conn.close()
-        self._queue: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[list[_Write] | None] = queue.SimpleQueue()
         self._latencies: deque[float] = deque(maxlen=4096)
         self._closed = False
         if inline is None:
-            inline = os.environ.get("BACKCHANNEL_COMMIT", "inline") == "inline"
+            inline = os.environ.get("BACKCHANNEL_COMMIT", "thread") == "inline"
         self.inline = inline
         self._pending: list[_Write] = []
+        self._next_seq: dict[str, int] = {}
+        """Per game, the number its next log entry must have (known once a write for it was seen)."""
         self._inline_conn: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         if not inline:
@@ -240,19 +245,25 @@ class SqliteStore(Store):
         update: tuple[str, str] | None,
         snapshots: list[tuple[str, int, str, bytes]] | None = None,
         on_durable: Callable[[], None] | None = None,
+        seq: tuple[str, int, int] | None = None,
     ) -> asyncio.Future[None]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         if self._closed:
             future.set_exception(StoreError("the store is closed"))
-        elif self.inline:
-            write = _Write(games, log, members, update, snapshots or [], on_durable, future, loop, time.perf_counter())
-            if not self._pending:
-                loop.call_soon(self._flush_inline)
-            self._pending.append(write)
         else:
-            self._queue.put(_Write(games, log, members, update, snapshots or [], on_durable, future, loop, time.perf_counter()))
+            # Every write of this turn of the loop goes together: committed at its end (inline), or
+            # handed to the writer thread in one piece (one wake-up of the thread, not one a command).
+            write = _Write(games, log, members, update, snapshots or [], on_durable, future, loop, time.perf_counter(), seq)
+            if not self._pending:
+                loop.call_soon(self._flush_inline if self.inline else self._hand_over)
+            self._pending.append(write)
         return future
+
+    def _hand_over(self) -> None:
+        batch, self._pending = self._pending, []
+        if batch:
+            self._queue.put(batch)
 
     def _flush_inline(self) -> None:
         """Commit everything written during this turn of the event loop, on the loop's own thread."""
@@ -261,7 +272,7 @@ class SqliteStore(Store):
             return
         if self._inline_conn is None:
             self._inline_conn = self._connect()
-        outcomes = self._commit(self._inline_conn, batch)
+        outcomes = self._commit_in_order(self._inline_conn, batch)
         done = time.perf_counter()
         for write in batch:
             self._latencies.append(done - write.queued)
@@ -271,10 +282,11 @@ class SqliteStore(Store):
         conn = self._connect()
         stop = False
         while not stop:
+            # What was handed over while the last commit was in flight goes into this one.
             first = self._queue.get()
             if first is None:
                 break
-            batch = [first]
+            batch = list(first)
             while True:
                 try:
                     item = self._queue.get_nowait()
@@ -283,8 +295,8 @@ class SqliteStore(Store):
                 if item is None:
                     stop = True
                     break
-                batch.append(item)
-            outcomes = self._commit(conn, batch)
+                batch.extend(item)
+            outcomes = self._commit_in_order(conn, batch)
             done = time.perf_counter()
             for write in batch:
                 self._latencies.append(done - write.queued)
@@ -298,6 +310,41 @@ class SqliteStore(Store):
             conn.execute("pragma wal_checkpoint(truncate)")
         finally:
             conn.close()
+
+    def _commit_in_order(self, conn: sqlite3.Connection, batch: list[_Write]) -> list[BaseException | None]:
+        """Commit the batch, refusing any write that would leave a gap in its game's log.
+
+        A game may queue its next write before the last one is durable (game_host.py); if that one
+        fails, the next was built on an entry the log will never hold: it must fail too, and the
+        game be rebuilt from its log, never committed after a hole."""
+        following: dict[str, int] = {}
+        kept: list[_Write] = []
+        gaps: set[int] = set()
+        for i, write in enumerate(batch):
+            if write.seq is not None:
+                game, first, count = write.seq
+                want = following.get(game, self._next_seq.get(game))
+                if want is not None and first != want:
+                    gaps.add(i)
+                    continue
+                following[game] = first + count
+            kept.append(write)
+        outcomes = iter(self._commit(conn, kept) if kept else [])
+        results: list[BaseException | None] = []
+        failed: set[str] = set()
+        for i, write in enumerate(batch):
+            outcome = StoreError("write refused: it does not follow its game's log") if i in gaps else next(outcomes)
+            if write.seq is not None:
+                game, first, count = write.seq
+                if game in failed and outcome is None:  # (cannot happen: _commit refuses after a failure)
+                    outcome = StoreError("write refused: an earlier write of its game failed")
+                if outcome is None:
+                    self._next_seq[game] = first + count
+                elif game not in failed:
+                    failed.add(game)
+                    self._next_seq.setdefault(game, first)
+            results.append(outcome)
+        return results
 
     @staticmethod
     def _apply(conn: sqlite3.Connection, writes: list[_Write]) -> None:
@@ -331,13 +378,19 @@ class SqliteStore(Store):
                 conn.execute("rollback")
                 conn.execute("begin immediate")
                 outcomes = []
+                failed: set[str] = set()
                 for write in batch:
+                    if write.seq is not None and write.seq[0] in failed:  # never a write after a hole
+                        outcomes.append(StoreError("write refused: an earlier write of its game failed"))
+                        continue
                     conn.execute("savepoint one")
                     try:
                         cls._apply(conn, [write])
                     except sqlite3.Error as exc:
                         conn.execute("rollback to one")
                         outcomes.append(StoreError(f"write refused: {type(exc).__name__}: {exc}"))
+                        if write.seq is not None:
+                            failed.add(write.seq[0])
                     else:
                         outcomes.append(None)
                     conn.execute("release one")
@@ -354,7 +407,9 @@ class SqliteStore(Store):
             record.id, record.created, record.scenario_ref, record.scenario_text, record.seed,
             _dumps(record.settings), record.status, _dumps(record.clock), time.time(),
         )
-        await self._write([row], _log_rows(record.id, 1, entries), _member_rows(record.id, members), None)
+        await self._write(
+            [row], _log_rows(record.id, 1, entries), _member_rows(record.id, members), None, seq=(record.id, 1, len(entries))
+        )
 
     def append(
         self,
@@ -370,7 +425,8 @@ class SqliteStore(Store):
         clock_text = encode_basestring(_dumps(clock)) if clock is not None else "null"
         update = (game_id, f"[{encode_basestring(game_id)},{clock_text},{encode_basestring(status) if status else 'null'},{time.time()!r}]")
         return self._write(
-            [], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update, on_durable=on_durable
+            [], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update, on_durable=on_durable,
+            seq=(game_id, first_seq, len(entries)) if entries else None,
         )
 
     def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
@@ -383,7 +439,10 @@ class SqliteStore(Store):
     async def close(self) -> None:
         if self._closed:
             return
-        self._flush_inline()
+        if self.inline:
+            self._flush_inline()
+        else:
+            self._hand_over()
         self._closed = True
         if self._thread.is_alive():
             self._queue.put(None)

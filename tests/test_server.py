@@ -19,6 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from game.rules.knowledge import OBSERVER
+from server import logs
 from server.store import StoreError
 
 LEAK_KINDS = {"agreement_leaked", "agreement_discovered", "leak_done", "agreement_ratified"}
@@ -330,6 +331,7 @@ async def test_health_check_and_token_in_url_refused(tmp_path: Path) -> None:
 
 async def test_logs_carry_no_secret_content(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="backchannel")
+    counted = dict(logs.command_counts)
     async with running_server(tmp_path) as (_, url):
         umpire, created = await new_game(url)
         (a_client, a), (b_client, b) = await seat_players(url, created, 2)
@@ -342,7 +344,11 @@ async def test_logs_carry_no_secret_content(tmp_path: Path, caplog: pytest.LogCa
         for client in (a_client, b_client, umpire):
             await client.close()
     logged = caplog.text
-    assert "cmd applied" in logged and "cmd refused" in logged and "conn open" in logged
+    assert "conn open" in logged
+    # Commands are counted, not written a line each at info (issue 14: 4% of the loop under load).
+    assert "cmd applied" not in logged
+    assert logs.command_counts["applied"] > counted.get("applied", 0)
+    assert logs.command_counts["refused"] > counted.get("refused", 0)
     for secret in (text, title, proposed["result"]["agreement"], refused["message"], a_client.token, created["token"]):
         assert secret not in logged
 
