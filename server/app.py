@@ -525,6 +525,21 @@ def _open_store(data: Path) -> SqliteStore:
         raise ServeError(f"cannot use the data folder {data}: {reason} (choose another with --data)") from None
 
 
+def _probe_bind(host: str, port: int) -> int | None:
+    """The errno of binding `host:port` with a plain socket, for an asyncio error that lost it."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return None
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            try:
+                probe.bind(address)
+            except OSError as failed:
+                return failed.errno
+    return None
+
+
 def _bind_problem(host: str, port: int, exc: OSError) -> str:
     """What an operator should read when the server cannot listen."""
     if isinstance(exc, socket.gaierror):
@@ -532,6 +547,8 @@ def _bind_problem(host: str, port: int, exc: OSError) -> str:
     code = exc.errno
     if code is None and "[Errno" in str(exc):  # several addresses (localhost): "Multiple exceptions: ..."
         code = next((e for e in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES) if f"[Errno {e}]" in str(exc)), None)
+    if code is None:  # Python 3.13: "could not bind on any address out of [...]", the cause dropped
+        code = _probe_bind(host, port)
     if code == errno.EADDRINUSE:
         return f"port {port} on {host} is already in use (another server?): choose another with --port"
     if code == errno.EADDRNOTAVAIL:
