@@ -3,7 +3,8 @@
 DATC: Diplomacy Adjudicator Test Cases by Lucas B. Kruijswijk, version 3.1 (2024-05-19). Each
 case keeps the DATC number and title; the orders are the DATC's, written in our order syntax
 with the usual three-letter ids. Where the DATC leaves a choice, the expected results follow the
-DATC's preferences, listed with the cases that depend on them in tests/DATC_CHOICES.md.
+DATC's preferences, listed with the cases that depend on them in docs/rules.md ("Choices where the
+DATC offers several").
 
 Notation used below:
 
@@ -1588,10 +1589,12 @@ CASES: list[DatcCase] = [
         "Holland succeed (dislodging Norway and Holland) and cut their supports; Ruhr fails.",
     ),
     # ------------------------------------------------------------------ 6.G convoying to adjacent provinces
-    # Rule followed (DATC v3 preference, 2000/2023 rulebook, see DATC_CHOICES.md): an army ordered to an
+    # Rule followed (DATC v3 preference, 2000/2023 rulebook, see docs/rules.md): an army ordered to an
     # adjacent territory goes by convoy if the order says "via convoy", or if a fleet of its own state is
     # legally ordered to convoy it; otherwise by land. A convoy order for a fleet on no possible route is
-    # illegal (6.G.19). Once the convoy route is chosen there is no fallback to land (6.G.8, 6.G.20).
+    # illegal (6.G.19). Once the convoy route is chosen there is no fallback to land (6.G.8, 6.G.20): a
+    # move via convoy that no fleets at sea could carry is void, one that no fleet convoys fails
+    # (tests/test_convoy_rule.py).
     case(
         "6.G.1",
         "TWO UNITS CAN SWAP PROVINCES BY CONVOY",

@@ -3,7 +3,7 @@
 The cases are data (tests/datc_cases.py); this module turns each into a test named after its
 case (`test_datc_6_e_4` for 6.E.4) and runs it in a `Sandbox` on the board compiled from
 tests/fixtures/classic_board.yaml. The rule choices behind the expected results are listed in
-tests/DATC_CHOICES.md.
+docs/rules.md ("Choices where the DATC offers several").
 """
 
 from __future__ import annotations

@@ -88,6 +88,8 @@ def test_every_move_and_support_gives_the_adjudicators_own_reason(board: Board, 
     for unit in mine:
         for place in board.ids:
             orders = [f"{unit.letter} {unit.location} - {place}"]
+            if unit.type == "army":  # by convoy only, even to a neighbour: void when no fleets could carry it
+                orders.append(f"{unit.letter} {unit.location} - {place} via convoy")
             orders += [f"{unit.letter} {unit.location} S {o.letter} {o.location}" for o in game.units.values()
                        if o.territory == place]
             orders += [f"{unit.letter} {unit.location} S A {t} - {place}" for t in ("par", "bur", "ruh")]

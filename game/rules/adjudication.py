@@ -9,6 +9,11 @@ fail (the Szykman rule).  The DATC (Kruijswijk) is the reference for every case.
 
 Validation comes first: an order that is illegal on this board becomes a hold and
 its result is `void`, with the reason.  Nothing here mutates its inputs.
+
+A move by convoy (an army's move ordered `via convoy`, or to a place that is not a
+neighbour, or convoyed by a fleet of its own state) goes by convoy or not at all,
+never by land: it is void when no chain of fleets at sea could carry it (DATC 4.E.1,
+6.D.32), and fails when no chain of fleets ordered to convoy it does (6.D.8, 6.G.8).
 """
 
 from __future__ import annotations
@@ -192,10 +197,15 @@ def _validate(ph: _Phase, i: int, order: MovementOrder) -> str:
                 return "an army cannot move to sea"
             adjacent = dest_t in board.army_adj[unit.location]
             if order.via_convoy or not adjacent:
+                # A move by convoy goes by convoy only (DATC 6.G.8, no fallback to land): when no chain of
+                # fleets at sea could carry it, it cannot be carried out whatever others order, so it is
+                # illegal (DATC 4.E.1, 6.D.32), whether or not the place is a neighbour.
                 if not _convoy_possible(ph, unit.territory, dest_t):
                     if adjacent:
-                        ph.kind[i], ph.dest[i], ph.dest_loc[i] = MOVE, dest_t, dest_t
-                        return ""
+                        return (
+                            f"ordered via convoy, but no fleets could convoy it from {unit.territory} to {dest_t}"
+                            " (without 'via convoy' it would move by land)"
+                        )
                     return f"{dest_t} is not adjacent to {unit.territory} and no fleets could convoy there"
                 ph.convoy_move[i] = True
             ph.kind[i], ph.dest[i], ph.dest_loc[i] = MOVE, dest_t, dest_t
@@ -412,8 +422,11 @@ def _match(ph: _Phase, chosen: list[MovementOrder | None]) -> None:
                 ph.convoyers.setdefault(a, []).append(i)
     for i in range(n):
         if ph.kind[i] == MOVE and ph.convoy_move[i] and i not in ph.convoyers:
-            # Ordered by convoy but no fleet convoys it: the move fails (no route), it is not a hold's void.
+            # Ordered by convoy but no fleet convoys it: the move fails (no route), it is not a hold's void;
+            # a neighbour's land route is not taken instead (DATC 6.G.8).
             ph.reason[i] = "no fleet convoys it"
+            if ph.dest[i] in ph.board.army_adj[ph.units[i].location]:
+                ph.reason[i] += "; a move via convoy does not fall back to the land route"
     for i in range(n):
         if ph.kind[i] == MOVE and not ph.convoy_move[i]:
             j = ph.at.get(ph.dest[i], -1)

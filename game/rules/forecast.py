@@ -11,7 +11,9 @@ what the rules would charge, and to whom the breach would be told.
 It is read only from the seat's own knowledge: its orders, the public map, its agreements'
 clauses (an annex only if it may read it).  Nothing in the game changes.  So it cannot foresee
 a breach that others' orders would bring about: a duty to help an ally that another state's
-attack would call on, or a territory that is to change hands only if someone else moves.
+attack would call on, or a territory that is to change hands only if someone else moves.  An army
+of the seat's ordered `via convoy` moves in the forecast only if the seat's own fleets convoy it:
+another state's fleet is assumed to hold, and a move by convoy never falls back to land.
 """
 
 from __future__ import annotations

@@ -7,6 +7,11 @@ an adjustment through `resolve_adjustments`, so what the check says is word for 
 resolution would say.  Only a place that is on no map gets a plainer reason than "there is no
 unit at ...": the adjudicator voids it too.
 
+So an army's move `via convoy` that no fleets at sea could carry is refused here as the umpire
+will void it, even to a neighbour (a move by convoy never falls back to land); one that fleets
+could carry passes, since whether they will convoy it is in orders not yet known, and without a
+fleet convoying it the move fails at resolution.
+
 Everything the check needs is public and in every view: the units, the holders, the
 dislodged units and where each may retreat.
 """

@@ -32,6 +32,9 @@ class Hold:
 
 @dataclass(frozen=True, slots=True)
 class Move:
+    """A move; `via_convoy` (`... via convoy`, or just `via`) makes an army's move go by convoy only:
+    never by land, even to a neighbour (the adjudicator's rule, DATC 6.G.8)."""
+
     unit_type: str
     location: str
     dest: str
