@@ -18,10 +18,9 @@ from typing import Any
 from game.rules.clauses import ClauseModel, clause_states
 from game.rules.knowledge import ALL, UMPIRE, Audience, audience_of, visible
 
-PROPOSED, ACTIVE, FULFILLED, EXPIRED, BREACHED, RENOUNCED, REJECTED, SUPERSEDED, LAPSED = (
+PROPOSED, ACTIVE, EXPIRED, BREACHED, RENOUNCED, REJECTED, SUPERSEDED, LAPSED = (
     "proposed",
     "active",
-    "fulfilled",
     "expired",
     "breached",
     "renounced",
@@ -29,7 +28,6 @@ PROPOSED, ACTIVE, FULFILLED, EXPIRED, BREACHED, RENOUNCED, REJECTED, SUPERSEDED,
     "superseded",
     "lapsed",
 )
-ENDED = frozenset({FULFILLED, EXPIRED, BREACHED, RENOUNCED, REJECTED, SUPERSEDED, LAPSED})
 NONE, RUMOUR, EXPOSED = "none", "rumour", "exposed"
 
 

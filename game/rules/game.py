@@ -43,7 +43,7 @@ Event = dict[str, Any]
 
 
 @dataclass(slots=True)
-class TurnRecord:
+class TurnEvents:
     """What happened in one movement turn and the retreat and adjustment phases after it."""
 
     turn: int
@@ -82,7 +82,7 @@ class Game:
         self.standoffs: frozenset[str] = frozenset()
         self.pending: dict[str, list[Order]] = {}
         self.commands: list[dict[str, Any]] = []
-        self.turns: list[TurnRecord] = [TurnRecord(1, self.year, self.seasons[0])]
+        self.turns: list[TurnEvents] = [TurnEvents(1, self.year, self.seasons[0])]
         self.last_results: list[OrderResult] = []
         self.released: dict[str, Release] = {}  # injects released, by id, in the order released
         self.diplomacy = Diplomacy(scenario, self.board, seed)
@@ -152,12 +152,12 @@ class Game:
         if isinstance(command, Inject):
             events = apply_inject(self, command)
             self.commands.append(command_json(command))
-            self._record().events.extend(events)
+            self._current_turn().events.extend(events)
             return events
         if not isinstance(command, SubmitOrders | Resolve):
             events = self.diplomacy.apply(command, self.turn, self.phase, self.treasury)
             self.commands.append(command_json(command))
-            self._record().events.extend(events)
+            self._current_turn().events.extend(events)
             return events
         if command.turn != self.turn or command.phase != self.phase:
             raise WrongPhase(
@@ -196,11 +196,11 @@ class Game:
     def _given(self) -> list[tuple[str, Order]]:
         return [(s, o) for s in self.state_ids for o in self.pending.get(s, ())]
 
-    def _record(self) -> TurnRecord:
+    def _current_turn(self) -> TurnEvents:
         return self.turns[-1]
 
     def _resolve(self) -> list[Event]:
-        record = self._record()  # the phase's events belong to this turn even if a new one begins
+        this_turn = self._current_turn()  # the phase's events belong to this turn even if a new one begins
         if self.phase == "movement":
             events = self._resolve_movement()
         elif self.phase == "retreat":
@@ -208,7 +208,7 @@ class Game:
         else:
             events = self._resolve_adjustments()
         self.pending = {}
-        record.events.extend(events)
+        this_turn.events.extend(events)
         return events
 
     def _resolve_movement(self) -> list[Event]:
@@ -330,7 +330,7 @@ class Game:
             self.season_index = 0
             self.year += 1
         self.turn += 1
-        self.turns.append(TurnRecord(self.turn, self.year, self.season))
+        self.turns.append(TurnEvents(self.turn, self.year, self.season))
 
     # --- output ------------------------------------------------------------------------------
 
