@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT))
 from game.bots.deals import contested  # noqa: E402
 from game.bots.driver import BotDriver  # noqa: E402
 from game.bots.situation import Situation, Table  # noqa: E402
+from game.launchers.simulate import diplomats_for, driver_for, seats  # noqa: E402
 from game.rules.errors import RulesError  # noqa: E402
 from game.rules.game import Game  # noqa: E402
 from game.rules.rng import Rng  # noqa: E402
 from game.rules.views import view_for  # noqa: E402
 from game.scenario.loader import find_scenario, load_scenario  # noqa: E402
-from game.simulate import diplomats_for, driver_for, seats  # noqa: E402
 
 HUMAN = "gbr"
 AGREEMENTS = 20

@@ -33,9 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-import game.play  # noqa: E402, F401  (gives the client its scenario reader, as the launchers do)
+import game.launchers.play  # noqa: E402, F401  (gives the client its scenario reader, as the launchers do)
 from game.client.app import ClientApp  # noqa: E402
 from game.client.scenario_cache import ScenarioCache  # noqa: E402
+from game.client.stand_in import StandInLink  # noqa: E402
 from game.client.state import ClientState  # noqa: E402
 from game.client.umpire import UmpireScreen  # noqa: E402
 from game.rules.game import Game  # noqa: E402
@@ -108,28 +109,6 @@ def table_of(game: Game, states: list[str]) -> dict[str, Any]:
     }
 
 
-class StandInLink:
-    """What the screen needs of a link (`send`, `poll`), fed by the bench instead of a server."""
-
-    def __init__(self, messages: list[dict[str, Any]]) -> None:
-        self.messages = messages
-        self.sent: list[dict[str, Any]] = []
-
-    def start(self) -> None:
-        pass
-
-    def send(self, message: dict[str, Any]) -> int:
-        self.sent.append(message)
-        return len(self.sent)
-
-    def poll(self) -> list[dict[str, Any]]:
-        out, self.messages = self.messages, []
-        return out
-
-    def close(self) -> None:
-        pass
-
-
 def orders_for(game: Game, state: str) -> list[str]:
     board = game.board
     out = []
@@ -150,7 +129,7 @@ def frame_times(tab: str, frames: int, shot: Path | None = None) -> list[float]:
     v = 1
     link = StandInLink([{"type": "link", "state": "online"}, {"type": "view", "game": "g-bench", "v": v, "view": view,
                                                              "table": table}])
-    app = ClientApp(link=link, size=(1280, 800), fps=None)  # type: ignore[arg-type]
+    app = ClientApp(link=link, size=(1280, 800), fps=None)
     assert app.game is not None
     app.game.kill()
     screen = UmpireScreen(app.manager, link, ClientState(), scenario=scenario)

@@ -118,7 +118,7 @@ def scenario_playtest(
 ) -> None:
     """Play many seeded games with bots in every seat and print the balance sheet: wins and scores per
     state, how often each objective is met, each starting agreement's fate, how often secrets leak."""
-    from game.playtest import playtest_command
+    from game.launchers.playtest import playtest_command
 
     raise typer.Exit(playtest_command(file, games, turns, seed, jobs, json_out))
 
@@ -145,7 +145,7 @@ def play(
     seed: Annotated[int | None, typer.Option(help="Seed of the game's random generator (default: random).")] = None,
 ) -> None:
     """Play against bots on this computer: an embedded server on loopback, bots in every other seat."""
-    from game.play import play_command
+    from game.launchers.play import play_command
 
     raise typer.Exit(play_command(scenario, as_state, resume, demo, turns, screenshots, seed))
 
@@ -162,7 +162,7 @@ def join(
     ] = None,
 ) -> None:
     """Take a seat in a game on a server with its join code, and open the client."""
-    from game.play import join_command
+    from game.launchers.play import join_command
 
     raise typer.Exit(join_command(url, code, screenshots, name))
 
@@ -197,7 +197,7 @@ def host(
 ) -> None:
     """Host a class game on this network: students join from their computers, you umpire. Prints the
     address and codes and writes a printable handout (its path is printed), then opens the umpire's screen."""
-    from game.host import HostOptions, host_command
+    from game.launchers.host import HostOptions, host_command
 
     chosen = [s.strip().lower() for s in states.split(",") if s.strip()] if states else None
     options = HostOptions(
@@ -233,7 +233,7 @@ def simulate(
     ] = 0,
 ) -> None:
     """Play a whole game headless with a bot in every seat; write DIR/record.json and print a summary."""
-    from game.simulate import simulate_command
+    from game.launchers.simulate import simulate_command
 
     raise typer.Exit(simulate_command(scenario, seed, turns, out, bots, views, stats))
 
@@ -303,7 +303,7 @@ def _server_record(folder: Path, game_id: str | None) -> dict[str, object]:
     if game_id is None:
         games = store.load()
         if len(games) != 1:
-            listed = ", ".join(f"{g.record.id} ({g.record.scenario_ref or 'upload'}, {g.record.status})" for g in games)
+            listed = ", ".join(f"{g.header.id} ({g.header.scenario_ref or 'upload'}, {g.header.status})" for g in games)
             raise DebriefError(f"{path} holds {len(games)} games; choose one with --game: {listed or 'none'}")
         stored = games[0]
     else:
@@ -311,7 +311,7 @@ def _server_record(folder: Path, game_id: str | None) -> dict[str, object]:
         if found is None:
             raise DebriefError(f"{path}: no game {game_id!r}")
         stored = found
-    return record_from_log(stored.record.scenario_text, stored.record.seed, stored.entries, stored.record.id)
+    return record_from_log(stored.header.scenario_text, stored.header.seed, stored.entries, stored.header.id)
 
 
 @app.command("adjudicate")
@@ -321,7 +321,7 @@ def adjudicate(
     orders: Annotated[Path, typer.Option("--orders", help="ORDERS.txt: one order a line, e.g. `A par - bur`.")],
 ) -> None:
     """Adjudicate one movement phase of a given situation and print the results as JSON."""
-    from game.sandbox_command import adjudicate_command
+    from game.launchers.adjudicate import adjudicate_command
 
     raise typer.Exit(adjudicate_command(scenario, units, orders))
 

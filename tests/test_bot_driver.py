@@ -14,18 +14,18 @@ from typer.testing import CliRunner
 from game.bots.diplomat import Diplomat
 from game.bots.driver import REACT_ROUNDS, BotDriver
 from game.cli import app
+from game.launchers.simulate import diplomats_for, drive, driver_for, play, start
 from game.rules.commands import AgreementAct, AnyCommand, Press, Propose
 from game.rules.game import Game
 from game.rules.scenario import Scenario
 from game.rules.views import view_for
 from game.scenario.loader import load_scenario
-from game.simulate import diplomats_for, drive, driver_for, play, start
 from server.bot_seats import personalities
 from server.clock import Clock
 from server.lobby import BOOK
 from server.seats import Member
 from server.session import Session
-from server.store import GameRecord
+from server.store import GameHeader
 
 CLASSIC = Path(__file__).parent / "fixtures" / "classic_board.yaml"
 STATES = ["eng", "fra", "ger", "ita", "aus", "rus", "tur"]
@@ -245,14 +245,14 @@ def bot_session(scenario_path: Path, seed: int) -> tuple[Session, Member]:
     text = scenario_path.read_text()
     scenario, board = BOOK.load(text, scenario_path.stem)
     seats = {s.id: "none" if s.controller == "none" else "bot" for s in scenario.states}
-    record = GameRecord(
+    header = GameHeader(
         id="g-drv", created=0.0, scenario_ref=None, scenario_text=text, seed=seed,
         settings={"deadline": None, "seats": seats,
                   "personalities": personalities([s for s, k in seats.items() if k != "none"], seed),
                   "codes": {"states": {}, "observer": "O", "umpire": "U"}},
         status="lobby", clock=Clock(None).to_json(),
     )
-    session = Session(record, scenario, board)
+    session = Session(header, scenario, board)
     umpire = Member("m1", "g-drv", "umpire", None, b"1")
     session.join(umpire)
     session.start(umpire, "start", fill_bots=False, now=0.0)

@@ -16,6 +16,7 @@ import pytest
 
 from game.bots.driver import BotDriver
 from game.bots.talk import honoured
+from game.launchers.simulate import diplomats_for, drive, driver_for, start
 from game.rules.asks import parse_ask
 from game.rules.game import Game
 from game.rules.knowledge import OBSERVER
@@ -23,7 +24,6 @@ from game.rules.rng import Rng
 from game.rules.scenario import Scenario
 from game.rules.views import view_for
 from game.scenario.loader import find_scenario, load_scenario
-from game.simulate import diplomats_for, drive, driver_for, start
 
 CLASSIC = Path(__file__).parent / "fixtures" / "classic_board.yaml"
 STATES = ["eng", "fra", "ger", "ita", "aus", "rus", "tur"]

@@ -22,12 +22,12 @@ from game.bots.personality import (
 )
 from game.bots.situation import Deal, Table
 from game.cli import app
+from game.launchers.simulate import Tally, diplomats_for, play, record_text, run, seats, stats, tallies
 from game.rules.clauses import NonAggression
 from game.rules.game import Game, replay
 from game.rules.scenario import Scenario
 from game.rules.views import view_for
 from game.scenario.loader import load_scenario
-from game.simulate import Tally, diplomats_for, play, record_text, run, seats, stats, tallies
 
 CLASSIC = Path(__file__).parent / "fixtures" / "classic_board.yaml"
 STATES = ["eng", "fra", "ger", "ita", "aus", "rus", "tur"]

@@ -19,6 +19,7 @@ from game.bots.deals import aim_offers
 from game.bots.diplomat import Diplomat
 from game.bots.personality import LOYAL, PERSONALITIES, SCHEMER, Personality
 from game.bots.situation import Situation, Table
+from game.launchers.simulate import play
 from game.rules.agreements import RUMOUR
 from game.rules.clauses import MutualDefence, NonAggression
 from game.rules.commands import AgreementAct, Propose
@@ -34,7 +35,6 @@ from game.rules.scenario import (
 from game.rules.units import Unit
 from game.rules.views import view_for
 from game.scenario.loader import bundled_scenarios, find_scenario, load_scenario
-from game.simulate import play
 
 CLASSIC = Path(__file__).parent / "fixtures" / "classic_board.yaml"
 SECRET = AgreementStart(id="secret_pact", title="The Secret Pact", parties=["ger", "aus"], visibility="secret",

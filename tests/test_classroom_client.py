@@ -1,7 +1,7 @@
 """The classroom from the client's side: hosting, the handout, and the screens of each role.
 
 Where a flow needs the server (joining, the start refused for empty seats, the record), the real
-one runs in this process on the network interface (`game.host.host_game`, port 0), as a teacher's
+one runs in this process on the network interface (`game.launchers.host.host_game`, port 0), as a teacher's
 computer runs it; the window is the real client stepped headless, driven by real pygame events.
 Where a screen only needs a picture, a stand-in link feeds it the rules' own views.  Every wait is
 for something to hold within a bounded number of frames, never a sleep.
@@ -34,10 +34,10 @@ from game.client.state import ClientState
 from game.client.umpire import UmpireScreen
 from game.client.umpire.everything import PAGE, involves, message_page
 from game.client.umpire.table import seat_rows
-from game.demo import UiInput
-from game.handout import handout_html, spaced
-from game.host import HostedGame, Hosting, HostOptions, describe, host_game
-from game.play import HOME_ENV, stop_embedded_servers
+from game.launchers.demo import UiInput
+from game.launchers.handout import handout_html, spaced
+from game.launchers.host import HostedGame, Hosting, HostOptions, describe, host_game
+from game.launchers.play import HOME_ENV, stop_embedded_servers
 from game.rules.game import Game
 from game.rules.knowledge import OBSERVER, UMPIRE
 from game.rules.views import view_for

@@ -27,10 +27,11 @@ from game.client.panels.report import TurnReportWindow, report_html
 from game.client.playback import Playback
 from game.client.refusals import refusal_text
 from game.client.scenario_cache import ScenarioCache
+from game.client.stand_in import StandInLink
 from game.client.state import ClientState
 from game.client.view_picture import arrows_of_orders
-from game.demo import DemoDriver
-from game.play import LocalPlay
+from game.launchers.demo import DemoDriver
+from game.launchers.play import LocalPlay
 from game.render import Arrow, MapPicture, MapRenderer, UnitMark
 from game.render.arrows import WARNING_FILL
 from game.render.units import unit_token
@@ -71,35 +72,13 @@ def app(local: LocalPlay) -> Iterator[ClientApp]:
     client.close()
 
 
-class StandInLink:
-    """What a screen needs of a link, without a server: the messages given, then nothing."""
-
-    def __init__(self, messages: list[dict[str, Any]]) -> None:
-        self.messages = messages
-        self.sent: list[dict[str, Any]] = []
-
-    def start(self) -> None:
-        pass
-
-    def send(self, message: dict[str, Any]) -> int:
-        self.sent.append(message)
-        return len(self.sent)
-
-    def poll(self) -> list[dict[str, Any]]:
-        out, self.messages = self.messages, []
-        return out
-
-    def close(self) -> None:
-        pass
-
-
 def fed_app(scenario: Any, table: dict[str, Any], clock: Callable[[], float] | None = None) -> ClientApp:
     """A client whose game screen is fed france's first view of `scenario` and `table`."""
     view = view_for(Game(scenario, 1), "fra")
     link = StandInLink([{"type": "link", "state": "online"},
                         {"type": "view", "game": "g", "v": 1, "view": view, "table": table}])
     options: dict[str, Any] = {"clock": clock} if clock is not None else {}
-    client = ClientApp(link=link, size=(1280, 800), fps=None, **options)  # type: ignore[arg-type]
+    client = ClientApp(link=link, size=(1280, 800), fps=None, **options)
     assert client.game is not None
     client.game.kill()
     client.game = GameScreen(client.manager, link, ClientState(), scenario=scenario, **options)

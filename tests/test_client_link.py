@@ -21,7 +21,7 @@ import game.client.link as link_module
 from game.client.link import OFFLINE, ONLINE, RECONNECTING, ServerLink
 from game.client.scenario_cache import ScenarioCache
 from game.client.state import NEWS_LIMIT, ClientState
-from game.play import HOME_ENV, EmbeddedServer
+from game.launchers.play import HOME_ENV, EmbeddedServer
 
 TIMEOUT = 20.0
 

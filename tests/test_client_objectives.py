@@ -36,8 +36,8 @@ from game.client.game_screen import GameScreen
 from game.client.panels.objectives import STATUS_MARKS, ObjectivesPanel, objective_html, summary_text
 from game.client.scenario_cache import ScenarioCache
 from game.client.state import ClientState
-from game.demo import UiInput
-from game.play import LocalPlay  # noqa: F401  (hands the scenario loader to the client's cache)
+from game.launchers.demo import UiInput
+from game.launchers.play import LocalPlay  # noqa: F401  (hands the scenario loader to the client's cache)
 from game.rules.scenario import Scenario
 from game.scenario.loader import load_scenario
 

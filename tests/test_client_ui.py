@@ -20,8 +20,8 @@ import pygame_gui
 import pytest
 
 from game.client.app import ClientApp
-from game.demo import UiInput
-from game.play import LocalPlay
+from game.launchers.demo import UiInput
+from game.launchers.play import LocalPlay
 
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 FRAMES = 30000

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from game.launchers.simulate import play
 from game.rules.adjustments import adjustment_balance, build_sites, resolve_adjustments
 from game.rules.board import Board
 from game.rules.errors import CommandError
@@ -14,7 +15,6 @@ from game.rules.orders import parse_order
 from game.rules.scenario import Scenario
 from game.rules.units import Unit
 from game.scenario.loader import load_scenario
-from game.simulate import play
 
 CLASSIC = Path(__file__).parent / "fixtures" / "classic_board.yaml"
 

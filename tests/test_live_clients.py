@@ -30,7 +30,7 @@ from game.client.order_box import OrderBox
 from game.client.panels import AgreementsPanel
 from game.client.scenario_cache import ScenarioCache
 from game.client.theme import theme_data
-from game.play import HOME_ENV, EmbeddedServer
+from game.launchers.play import HOME_ENV, EmbeddedServer
 from game.rules.board import Board
 from game.rules.scenario import Scenario
 

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-import game.play as play
+import game.launchers.play as play
 from game.client.link import ONLINE, ServerLink
 from game.client.state import ClientState
-from game.play import (
+from game.launchers.demo import DemoDriver
+from game.launchers.play import (
     HOME_ENV,
     EmbeddedServer,
     LocalGame,
@@ -44,16 +45,33 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv(HOME_ENV, str(tmp_path / "home"))
     yield tmp_path / "home"
     stop_embedded_servers()
+    _unapplied.clear()
 
 
-def follow(local: LocalGame, state: ClientState, until: Callable[[], bool], what: str) -> None:
+_unapplied: dict[int, list[dict[str, Any]]] = {}
+"""Messages a link delivered that `follow` has not applied yet, by the ClientState they are for."""
+
+
+def follow(local: LocalGame, state: ClientState, until: Callable[[], bool], what: str) -> list[tuple[Any, Any]]:
+    """Feed `state` from the link until `until()`; the (turn, phase) pairs it passed through.
+
+    One message at a time, `until` asked after each: the worst interleaving a loaded machine can
+    give (a poll between any two messages), every run, rather than once in a while."""
+    backlog = _unapplied.setdefault(id(state), [])
+    passed: list[tuple[Any, Any]] = []
     deadline = time.monotonic() + TIMEOUT
     while True:
-        state.apply_all(local.link.poll())
+        backlog.extend(local.link.poll())
+        while backlog:
+            state.apply(backlog.pop(0))
+            if not passed or passed[-1] != (state.turn, state.phase):
+                passed.append((state.turn, state.phase))
+            if until():
+                return passed
         if until():
-            return
+            return passed
         left = deadline - time.monotonic()
-        assert left > 0, f"timed out waiting for {what}"
+        assert left > 0, f"timed out waiting for {what} (passed through {passed})"
         local.link.wait(left)
 
 
@@ -84,8 +102,13 @@ def test_new_local_game_then_continue_it(home: Path) -> None:
     orders = [f"{'A' if u['type'] == 'army' else 'F'} {u['location']} H" for u in units]
     local.link.send({"type": "act", "command": {"kind": "orders", "turn": 1, "phase": "movement", "orders": orders}})
     local.link.send({"type": "ready"})
-    follow(local, state, lambda: state.turn != 1 or state.phase != "movement", "the resolution")
+    # Where the game waits for the player again: the next movement phase.  Not the first phase
+    # after 1's movement: a retreat (or adjustment) only bots order resolves at once on the
+    # server, so the player may see it begin and the game has already left it — stopping there
+    # and expecting the resumed game to be in it was the race this test once lost.
+    passed = follow(local, state, lambda: state.turn == 2 and state.phase == "movement", "turn 2's movement")
     moved_on = (state.turn, state.phase)
+    assert passed[0] == (1, "movement") and passed[-1] == moved_on, passed
     local.close()
     assert local.link.state == "offline" and not local.server.running
 
@@ -211,7 +234,10 @@ def test_the_play_command_plumbing(home: Path, fake_client: FakeClient, capsys: 
 
     assert play_command("july-1914", None, False, True, 1, None, None) == 0
     demo = fake_client.calls[-1]
-    assert demo["demo"] is True and demo["turns"] == 1 and demo["seat"]["state"] == "gbr", "the first great power"
+    assert demo["seat"]["state"] == "gbr", "the first great power"
+    driver = demo["driver"](object())  # the launcher hands the client the demo's driver; the client names none
+    assert isinstance(driver, DemoDriver) and driver.turns == 1 and driver.screenshots is None and driver.seed == 1
+    assert title["driver"] is None and call["driver"] is None, "only the demo is played by a driver"
     assert [g.game for g in LocalGames().unfinished()] == [entry.game], "a demo is not offered to continue"
     assert sum(g.demo for g in LocalGames().all()) == 1
 

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from game.cli import app
-from game.playtest import balance_sheet, print_sheet, warnings
+from game.launchers.playtest import balance_sheet, print_sheet, warnings
+from game.launchers.simulate import play
 from game.rules.objectives import all_objective_statuses
 from game.scenario.loader import find_scenario, load_scenario
-from game.simulate import play
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = "plombieres-1858"  # small: 12 seats, secret agreements at the start, every kind of objective

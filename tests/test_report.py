@@ -33,9 +33,9 @@ from game.debrief import (
     source_from_record,
 )
 from game.debrief.report import Report
+from game.launchers.simulate import drive, start
 from game.rules.game import Game
 from game.scenario.loader import find_scenario, load_scenario
-from game.simulate import drive, start
 
 TURNS = 3
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})

@@ -88,10 +88,10 @@ def test_bad_arguments_get_clear_errors(tmp_path: Path) -> None:
 
 
 def test_summary_names_the_winner_and_every_objectives_status(tmp_path: Path) -> None:
+    from game.launchers.simulate import verdict
     from game.rules.game import replay
     from game.rules.objectives import all_objective_statuses
     from game.scenario.loader import find_scenario, load_scenario
-    from game.simulate import verdict
 
     output, raw = simulate(tmp_path, 2, 4, "plombieres-1858")
     record = json.loads(raw)
@@ -134,9 +134,9 @@ def test_record_carries_the_final_objective_statuses(tmp_path: Path) -> None:
 
 
 def test_verdict_is_the_rules_winner_else_the_highest_score_alone() -> None:
+    from game.launchers.simulate import verdict, verdict_words
     from game.rules.game import Game
     from game.scenario.loader import find_scenario, load_scenario
-    from game.simulate import verdict, verdict_words
 
     game = Game(load_scenario(find_scenario("plombieres-1858")), 1)
     scores = game.scores()

@@ -20,14 +20,13 @@ as soon as the seat is known, keeping the link and everything it received.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # no sound is played: keep audio drivers quiet
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -36,7 +35,7 @@ import pygame  # after the SDL environment above
 import pygame_gui
 
 from game.client.game_screen import MIN_SIZE, GameScreen
-from game.client.link import ServerLink
+from game.client.link import Link, ServerLink
 from game.client.observer_screen import ObserverScreen
 from game.client.scenario_cache import ScenarioCache
 from game.client.state import ClientState
@@ -63,14 +62,13 @@ def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
     regular, bold = str(FONT_DIR / "DejaVuSans.ttf"), str(FONT_DIR / "DejaVuSans-Bold.ttf")
     manager.add_font_paths("dejavu", regular, bold, regular, bold)
     fonts = manager.get_theme().get_font_dictionary()
-    wanted = [
+    # Preloading a font the theme already loaded only warns; ask for the missing ones.
+    missing: list[dict[str, str | int | float]] = [
         {"name": "dejavu", "point_size": size_, "style": style}
         for size_ in (12, 13, 14, 15, 16, 18)
         for style in ("regular", "bold", "italic", "bold_italic")
+        if not fonts.check_font_preloaded(fonts.create_font_id(size_, "dejavu", "bold" in style, "italic" in style))
     ]
-    # Preloading a font the theme already loaded only warns; ask for the missing ones.
-    missing = [f for f in wanted if not fonts.check_font_preloaded(fonts.create_font_id(
-        f["point_size"], "dejavu", "bold" in f["style"], "italic" in f["style"]))]
     manager.preload_fonts(missing)
     return manager
 
@@ -105,7 +103,7 @@ class ClientApp:
         self,
         *,
         session: Any = None,
-        link: ServerLink | None = None,
+        link: Link | None = None,
         join: tuple[str, ...] | None = None,
         local: Any = None,
         size: tuple[int, int] = DEFAULT_SIZE,
@@ -139,7 +137,7 @@ class ClientApp:
         self.clock = clock
         self.playback_seconds = playback_seconds
         self.session: Any = None
-        self.link: ServerLink | None = None
+        self.link: Link | None = None
         self.title: TitleScreen | None = None
         self.game: GameScreen | None = None
         self.running = True
@@ -191,13 +189,14 @@ class ClientApp:
         self.make_report = getattr(session, "make_report", None) or self.make_report
         self._open_link(session.link)
 
-    def _open_link(self, link: ServerLink) -> None:
+    def _open_link(self, link: Link) -> None:
         if self.title is not None:
             self.title.kill()
             self.title = None
         self.link = link
         link.start()  # a no-op for a link already started
-        role = (link.seat or {}).get("role") if isinstance(getattr(link, "seat", None), dict) else None
+        seat = getattr(link, "seat", None)  # a ServerLink knows its seat once joined; a stand-in does not
+        role = seat.get("role") if isinstance(seat, dict) else None
         self.game = self._screen(screen_class(role), link, ClientState())
 
     def _screen(self, cls: type[GameScreen], link: Any, state: ClientState, scenario: Any = None) -> GameScreen:
@@ -407,7 +406,9 @@ class ClientApp:
     def toggle_fullscreen(self) -> None:
         with contextlib.suppress(pygame.error):  # some drivers (dummy) have no full screen
             pygame.display.toggle_fullscreen()
-            self.resize(pygame.display.get_surface().get_size())
+            shown = pygame.display.get_surface()
+            if shown is not None:
+                self.resize(shown.get_size())
 
     def _draw(self) -> None:
         surface = self.surface
@@ -438,6 +439,16 @@ class ClientApp:
         pygame.display.quit()
 
 
+class Driver(Protocol):
+    """What plays a seat through the UI in place of a person (the demo's bot): one `tick()` a frame."""
+
+    exit_code: int
+
+    def tick(self) -> bool:
+        """Act for one frame; False once it is done."""
+        ...
+
+
 def run_client(
     session: Any = None,
     *,
@@ -446,8 +457,7 @@ def run_client(
     title_screen: bool | None = None,
     join: tuple[str, ...] | None = None,
     local: Any = None,
-    demo: bool = False,
-    turns: int | None = None,
+    driver: Callable[[ClientApp], Driver] | None = None,
     screenshots: Path | None = None,
     seed: int | None = None,
     size: tuple[int, int] = DEFAULT_SIZE,
@@ -458,34 +468,30 @@ def run_client(
     """Open the window and run until the player quits (or the demo's turns are played).
 
     session: a started game (anything with `.link`, a ServerLink, and `.close()`, e.g.
-      `game.play.LocalGame`): the window opens on its map.
+      `game.launchers.play.LocalGame`): the window opens on its map.
     link: a ServerLink already seated (`state`: its state, for the record; the client learns it
       from the server anyway); join: (url, code[, name]) to join a server game without waiting here.
     title_screen: show the title screen first (the default when no game is given).
-    local: `game.play.LocalPlay`: the title screen can start and continue local games.
-    hosting: `game.host.Hosting`: the title screen can host a class game (its session opens the
+    local: `game.launchers.play.LocalPlay`: the title screen can start and continue local games.
+    hosting: `game.launchers.host.Hosting`: the title screen can host a class game (its session opens the
       umpire's screen); make_report(record) -> path: the umpire's Report button (a hosted session
       brings its own).
-    demo: a bot plays the seat through the UI (`game.demo`), saving screenshots into
-      `screenshots`, and the program ends after `turns` movement turns (default 2).  Without
-      demo, `screenshots` receives a picture after each turn's playback and on F12.
+    driver: called with the app, returns what plays the seat through the UI a frame at a time
+      (the demo's, handed in by the launcher: the client never names a launcher or the bots); the
+      program ends when its `tick()` says so, with its `exit_code`, and takes its own screenshots.
+      Without a driver, `screenshots` receives a picture after each turn's playback and on F12.
     Returns the exit status."""
     del state  # the seat comes from the server's own messages
     if title_screen:
         session = link = join = None
     app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed,
-                    fps=240 if demo else FPS, screenshots=None if demo else screenshots, hosting=hosting,
-                    make_report=make_report)
-    driver = None
-    if demo:
-        # Loaded by name: the demo driver plays with a bot (game.bots), which the client itself never imports.
-        driver = importlib.import_module("game.demo").DemoDriver(
-            app, turns=turns or 2, screenshots=screenshots, seed=seed, progress=lambda line: print(line, flush=True)
-        )
+                    fps=FPS if driver is None else 240, screenshots=screenshots if driver is None else None,
+                    hosting=hosting, make_report=make_report)
+    playing = driver(app) if driver is not None else None
     first_frame_exit = bool(os.environ.get(FIRST_FRAME_ENV))
     try:
         while app.running:
-            if driver is not None and not driver.tick():
+            if playing is not None and not playing.tick():
                 break
             if not app.step():
                 break
@@ -496,7 +502,7 @@ def run_client(
         pass
     finally:
         app.close()
-    return driver.exit_code if driver is not None else app.exit_code
+    return playing.exit_code if playing is not None else app.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover - a developer's shortcut

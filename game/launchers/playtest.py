@@ -34,11 +34,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from game.launchers.simulate import drive, seats, start, verdict
 from game.rules.agreements import ACTIVE, RUMOUR
 from game.rules.game import Game
 from game.rules.objectives import STATUSES, all_objective_statuses, objective_summary
 from game.rules.scenario import Scenario
-from game.simulate import drive, seats, start, verdict
 
 FORMAT = "backchannel-playtest/1"
 
@@ -244,7 +244,7 @@ def balance_sheet(scenario: Scenario, games: Sequence[Mapping[str, Any]], turns:
             continue
         summaries = _objective_summaries(scenario, state.id)
         for i, o in enumerate(state.objectives):
-            counts = {status: sum(g["objectives"][state.id][i] == status for g in games) for status in STATUSES}
+            counts: dict[str, int] = {status: sum(g["objectives"][state.id][i] == status for g in games) for status in STATUSES}
             objectives.append({"state": state.id, "name": state.name, "index": i, "kind": o.kind,
                                "objective": summaries[i], "points": getattr(o, "points", None), **counts})
     agreements = []
@@ -369,7 +369,7 @@ def print_sheet(console: Any, sheet: Mapping[str, Any]) -> None:
     """The balance sheet on a rich console: four tables and the warnings, in plain words."""
     from rich.table import Table as RichTable
 
-    from game.simulate import add_column
+    from game.launchers.simulate import add_column
 
     n = sheet["games"]
     seeds = sheet["seeds"]
@@ -470,9 +470,9 @@ def _state_name(sheet: Mapping[str, Any], state: str) -> str:
 def playtest_command(file: str, games: int, turns: int, seed: int, jobs: int = 1, json_out: Path | None = None) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from game.launchers.simulate import summary_console
     from game.rules.errors import RulesError
     from game.scenario.loader import ScenarioError, find_scenario, load_scenario
-    from game.simulate import summary_console
 
     console = summary_console()
     try:

@@ -14,7 +14,7 @@ step, both logged; the game goes on, and the command ends with a warning countin
 
 The summary shows each state's map and diplomacy, each objective's status at the end (the rules'
 met / not yet / failed) and names the winner (`verdict`: the rules' winner after a victory, else the
-one state with the highest score); `game.playtest` plays many such games for a designer's balance sheet.
+one state with the highest score); `game.launchers.playtest` plays many such games for a designer's balance sheet.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ from typing import IO, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.client.link import OFFLINE, ONLINE, ServerLink
-from game.client.scenario_cache import HOME_ENV, ScenarioCache
+from game.client.scenario_cache import HOME_ENV as HOME_ENV  # re-exported: where local play keeps its data
+from game.client.scenario_cache import ScenarioCache
 from game.rules.scenario import Scenario
 
 try:
@@ -44,7 +45,7 @@ def _read_scenario(text: str, name: str) -> Scenario:
     return BOOK.load(text, name)[0]
 
 
-ScenarioCache.read_yaml = staticmethod(_read_scenario)  # type: ignore[assignment]
+ScenarioCache.read_yaml = staticmethod(_read_scenario)
 
 log = logging.getLogger("backchannel.play")
 
@@ -89,7 +90,7 @@ class EmbeddedServer:
 
     Its asyncio loop is its own, so the UI thread never runs server work; resolution and bots
     run off that loop too (server/game_host.py).  `host` is where it listens: loopback for local
-    play; ``0.0.0.0`` for a class game that students join from the network (game/host.py).  The
+    play; ``0.0.0.0`` for a class game that students join from the network (game/launchers/host.py).  The
     program's own links always use loopback (`url`)."""
 
     def __init__(self, data_dir: Path, host: str = "127.0.0.1") -> None:
@@ -298,7 +299,7 @@ class LocalGames:
             self._write(data)
 
     def update(self, game: str, *, status: Status | None = None, played: float | None = None) -> SavedGame | None:
-        """Record progress: the game's status and when it was last played."""
+        """Note progress: the game's status and when it was last played."""
         with self._lock:
             data = self._read()
             for i, entry in enumerate(data.games):
@@ -363,19 +364,19 @@ class LocalGame:
     def state(self) -> str:
         return self.entry.state
 
-    def record(self, status: Status | None = None) -> None:
+    def note_played(self, status: Status | None = None) -> None:
         """Note in the registry that the game was played now (and its status, e.g. over)."""
         updated = self.registry.update(self.entry.game, status=status)
         if updated is not None:
             self.entry = updated
 
     def close(self, status: Status | None = None, *, stop_server: bool = True) -> None:
-        """Close the link, record the game's progress (its status as the server tells it, unless
+        """Close the link, note the game's progress (its status as the server tells it, unless
         given), and stop the embedded server.  Closing twice is harmless."""
         self.link.close()
         if status is None and self.server.running:
             status = game_status(self.server.url, self.entry.umpire_token)
-        self.record(status)
+        self.note_played(status)
         if stop_server:
             self.server.stop()
 
@@ -580,7 +581,7 @@ class LocalPlay:
             self.current = None
 
     def close(self, status: Status | None = None) -> None:
-        """Leave the current game (recording its status) and stop the embedded server."""
+        """Leave the current game (noting its status) and stop the embedded server."""
         if self.current is not None:
             self.current.close(status)
             self.current = None
@@ -628,7 +629,7 @@ def play_command(
     import sys
 
     local = LocalPlay(seed=seed, demo=demo)
-    from game.host import Hosting
+    from game.launchers.host import Hosting
 
     hosting = Hosting()
     try:
@@ -642,6 +643,7 @@ def play_command(
         elif state is not None or demo:
             game = local.new_game(scenario, state.strip().lower() if state else first_playable_state(scenario))
         from game.client.app import run_client
+        from game.launchers.demo import demo_driver
 
         return _client_or_no_display("backchannel play", lambda: run_client(
             session=game,
@@ -649,8 +651,7 @@ def play_command(
             title_screen=game is None,
             local=local,
             hosting=None if demo else hosting,
-            demo=demo,
-            turns=turns,
+            driver=demo_driver(turns=turns, screenshots=screenshots, seed=seed) if demo else None,
             screenshots=screenshots,
             seed=seed,
         ))
