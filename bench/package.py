@@ -1,7 +1,7 @@
 """The package as a player gets it: the wheel's size, and the time from `pip install` of the wheel
 into a fresh virtual environment to the first map frame.
 
-    python bench/package.py [--python python3]
+    python bench/package.py [--python python3] [--quick]
 
 Builds the wheel (pip wheel --no-deps: hatchling maps scenarios/ and assets/ into it), prints its
 size and the share of the geography data (kept gzipped as published), then in a fresh virtual
@@ -9,6 +9,10 @@ environment outside the source tree times `pip install` of the wheel (its depend
 pip's cache when the machine has them, else from the package index: the figure says which it was
 only by its size) and `backchannel play --demo --turns 1 --screenshots DIR` until the first
 screenshot, the map of july-1914, is written.
+
+`--quick` (CI): builds the wheel and prints its size and shares, checks that it carries the
+console command, the scenarios and the assets, and stops there: the fresh environment and the
+install (most of a minute, and the package index when pip's cache lacks a dependency) stay manual.
 """
 
 from __future__ import annotations
@@ -34,16 +38,29 @@ def _run(args: list[str], **kwargs: Any) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default="python3", help="interpreter of the fresh environment")
+    parser.add_argument("--quick", action="store_true",
+                        help="build the wheel and check its contents, no install: a check that it runs (CI)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-package-"))
     try:
-        return _bench(work, args.python)
+        return _bench(work, args.python, quick=args.quick)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _bench(work: Path, python: str) -> int:
+REQUIRED = ("game/_bundled/scenarios/july-1914.yaml", "game/_bundled/assets/", "game/cli.py", "server/")
+"""Prefixes the wheel must hold: a wheel without its scenarios or assets installs but cannot play."""
 
+
+def missing_parts(names: list[str]) -> list[str]:
+    """The REQUIRED prefixes no entry of the wheel starts with, and the console command if absent."""
+    missing = [part for part in REQUIRED if not any(name.startswith(part) for name in names)]
+    if not any(name.endswith(".dist-info/entry_points.txt") for name in names):
+        missing.append("entry_points.txt (the backchannel command)")
+    return missing
+
+
+def _bench(work: Path, python: str, *, quick: bool = False) -> int:
     start = time.perf_counter()
     _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(work / "dist")])
     built = time.perf_counter() - start
@@ -59,6 +76,13 @@ def _bench(work: Path, python: str) -> int:
     print(f"  fonts          {packed('game/_bundled/assets/fonts/'):.2f} MB")
     print(f"  scenarios      {packed('game/_bundled/scenarios/'):.2f} MB")
     print(f"  code           {packed('game/') - packed('game/_bundled/') + packed('server/'):.2f} MB")
+    missing = missing_parts([e.filename for e in entries])
+    if missing:
+        print(f"the wheel lacks: {', '.join(missing)}")
+        return 1
+    if quick:
+        print("quick: the wheel holds the command, the scenarios and the assets; install and first frame not timed")
+        return 0
 
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "BACKCHANNEL_HOME": str(work / "home")}
     start = time.perf_counter()

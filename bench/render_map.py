@@ -17,6 +17,7 @@ import os
 import random
 import statistics
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -51,6 +52,15 @@ def _name(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """One hexagon of the generated map: its corners, whether it is land, its centre."""
+
+    ring: list[tuple[float, float]]
+    land: bool
+    centre: tuple[float, float]
+
+
 def make_hex_scenario(target_territories: int, seed: int = 1, states: int = 7) -> Scenario:
     """A generated map of jittered hexagons (shared edges share vertices): continents, seas, states."""
     rng = random.Random(seed)
@@ -69,7 +79,7 @@ def make_hex_scenario(target_territories: int, seed: int = 1, states: int = 7) -
         (rng.uniform(0.2, 0.8) * width, rng.uniform(0.2, 0.8) * height, rng.uniform(0.18, 0.3))
         for _ in range(4)
     ]
-    cells: dict[tuple[int, int], dict[str, object]] = {}
+    cells: dict[tuple[int, int], _Cell] = {}
     for row in range(rows):
         for col in range(cols):
             cx = 1 + w / 2 + col * w + (w / 2 if row % 2 else 0)
@@ -84,14 +94,14 @@ def make_hex_scenario(target_territories: int, seed: int = 1, states: int = 7) -
                 math.exp(-((cx - bx) ** 2 + (cy - by) ** 2) / (2 * (s * width) ** 2)) for bx, by, s in blobs
             )
             edge = row in (0, rows - 1) or col in (0, cols - 1)
-            cells[(col, row)] = {"ring": ring, "land": land > 0.55 and not edge, "centre": (cx, cy)}
+            cells[(col, row)] = _Cell(ring, land > 0.55 and not edge, (cx, cy))
 
     def neighbours(col: int, row: int) -> list[tuple[int, int]]:
         odd = row % 2
         deltas = [(-1, 0), (1, 0), (-1 + odd, -1), (odd, -1), (-1 + odd, 1), (odd, 1)]
         return [(col + dc, row + dr) for dc, dr in deltas if (col + dc, row + dr) in cells]
 
-    land_cells = [k for k, v in cells.items() if v["land"]]
+    land_cells = [k for k, v in cells.items() if v.land]
     capitals = rng.sample(land_cells, min(states, len(land_cells)))
     colours = default_state_colours(len(capitals))
     state_ids = [f"s{i}" for i in range(len(capitals))]
@@ -101,14 +111,14 @@ def make_hex_scenario(target_territories: int, seed: int = 1, states: int = 7) -
     for key in sorted(cells):
         cell = cells[key]
         tid = ids[key]
-        if not cell["land"]:
+        if not cell.land:
             territories.append(
-                {"id": tid, "name": _name(rng) + " Sea", "kind": "sea", "polygons": [cell["ring"]]}
+                {"id": tid, "name": _name(rng) + " Sea", "kind": "sea", "polygons": [cell.ring]}
             )
             continue
-        coastal = any(not cells[n]["land"] for n in neighbours(*key))
-        cx, cy = cell["centre"]  # type: ignore[misc]
-        dists = [math.dist(cell["centre"], cells[c]["centre"]) for c in capitals]  # type: ignore[arg-type]
+        coastal = any(not cells[n].land for n in neighbours(*key))
+        cx, cy = cell.centre
+        dists = [math.dist(cell.centre, cells[c].centre) for c in capitals]
         nearest = min(range(len(capitals)), key=lambda i: dists[i])
         holder = state_ids[nearest] if dists[nearest] < 4.5 * w else None
         home = holder if dists[nearest] < 1.6 * w else None
@@ -121,7 +131,7 @@ def make_hex_scenario(target_territories: int, seed: int = 1, states: int = 7) -
                 "supply": supply,
                 "home": home if supply else None,
                 "holder": holder,
-                "polygons": [cell["ring"]],
+                "polygons": [cell.ring],
                 "label": [round(cx, 2), round(cy, 2)],
             }
         )

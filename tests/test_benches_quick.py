@@ -27,13 +27,9 @@ FIGURE = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:ms|µs|s|MB|kB|KB|GB|bytes|
 SKIPPED = "SKIPPED:"
 """What a bench prints when this machine cannot run it at all (report_browser.py without Chromium)."""
 
-PENDING: dict[str, str] = {
-    # Their owners (the client and packaging helpers) had not added it when this test was written;
-    # remove each line once its bench has --quick (the test then passes unexpectedly: XPASS).
-    "client_frames.py": "--quick pending",
-    "package.py": "--quick pending",
-}
-"""Benches whose `--quick` is another helper's work still under way: expected to fail until then."""
+PENDING: dict[str, str] = {}
+"""Benches whose `--quick` is work still under way, by file name with the reason: expected to fail
+until then (an entry's bench passing shows as XPASS: remove the entry).  None now."""
 
 
 def _param(path: Path) -> object:

@@ -37,7 +37,7 @@ from game.scenario.loader import load_scenario
 from server.clock import Clock
 from server.seats import Member
 from server.session import Session, SessionError
-from server.store import GameRecord
+from server.store import GameHeader
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -59,14 +59,14 @@ class Table:
 
     def __init__(self, scenario: Scenario, seed: int = 1914) -> None:
         states = [s.id for s in scenario.states]
-        record = GameRecord(
+        header = GameHeader(
             id="g-test", created=0.0, scenario_ref="july-1914", scenario_text="", seed=seed,
             settings={"deadline": None, "seats": dict.fromkeys(states, "human"),
                       "personalities": dict.fromkeys(states, "loyal"),
                       "codes": {"states": {}, "observer": "O", "umpire": "U"}},
             status="lobby", clock=Clock(None).to_json(),
         )
-        self.session = Session(record, scenario, Board.from_scenario(scenario))
+        self.session = Session(header, scenario, Board.from_scenario(scenario))
         self.members = {s: Member(f"m-{s}", "g-test", "player", s, s.encode()) for s in states}
         self.umpire = Member("m-umpire", "g-test", "umpire", None, b"u")
         for member in [self.umpire, *self.members.values()]:

@@ -457,7 +457,7 @@ class Diplomat:
                 no_spy |= set(d.parties)
         # A rumour whose terms it has not learnt yet is worth investigating; one it knows, no longer.
         rumoured = [s for _, e in sit.events_of("agreement_leaked", sit.turn - 2) for s in e["parties"]
-                    if (d := sit.known(e["agreement"])) is None or d.rumour]
+                    if (known := sit.known(e["agreement"])) is None or known.rumour]
         candidates = [s for s in sit.neighbours_of(me) if s not in no_spy]
         candidates += [s for s in table.states if s in rumoured and s != me and s not in no_spy and s not in candidates]
         ranked = sorted(candidates, key=lambda s: (-(s in rumoured), -sit.supply.get(s, 0), table.states.index(s)))
@@ -939,7 +939,11 @@ class Diplomat:
             prey += [t for t in places if sit.board.territories[t].supply] or places
         bot = self._map_bot(sit, bounds.no_enter, tuple(prey))
         planned = bot.movement_orders(sit.position(), self.rng(sit.turn, "plan"))
-        orders = {territory_of(parse(o).location): o for o in planned if parse(o) is not None}  # type: ignore[union-attr]
+        orders: dict[str, str] = {}
+        for text in planned:
+            order = parse(text)
+            if order is not None:
+                orders[territory_of(order.location)] = text
         self._duties(sit, bounds, orders)
         self._keep_word(sit, bounds, word, orders)
         self._sanitise(sit, bounds, orders)

@@ -27,6 +27,7 @@ from pathlib import Path
 import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
+from pygame_gui.core.interfaces import IContainerLikeInterface
 from pygame_gui.elements import UIButton, UIImage, UIScrollingContainer
 
 from game.render import Camera, MapPicture, MapRenderer, RenderOptions
@@ -292,7 +293,7 @@ class ScenarioGallery:
         load: Loader,
         *,
         peek: Loader | None = None,
-        container: object = None,
+        container: IContainerLikeInterface | None = None,
         selected: str = "",
         state_id: str | None = None,
         labels: dict[str, str] | None = None,
@@ -315,7 +316,7 @@ class ScenarioGallery:
         self._pending: dict[str, tuple[Future[tuple[Scenario | None, pygame.Surface | None]], str | None]] = {}
         """The card whose map the worker is making (and the state it outlines)."""
         self.cards: list[Card] = []
-        self.scroll = UIScrollingContainer(self.rect, manager, container=container, allow_scroll_x=False,  # type: ignore[arg-type]
+        self.scroll = UIScrollingContainer(self.rect, manager, container=container, allow_scroll_x=False,
                                            object_id=ObjectID("#scenario_gallery", "@scenario_gallery"))
         self._build()
 

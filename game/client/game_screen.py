@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,7 +34,7 @@ from game.client.scenario_cache import ScenarioCache
 from game.client.side_area import SideArea
 from game.client.state import ClientState
 from game.client.status_bar import HEIGHT as STATUS_H
-from game.client.status_bar import StatusBar, turn_words
+from game.client.status_bar import StatusBar, StatusLine, turn_words
 from game.render.fonts import get_font
 from game.rules.board import Board
 from game.rules.scenario import Scenario
@@ -125,7 +125,7 @@ class GameScreen:
         self.board: Board | None = None
         self.size = manager.window_resolution
         self.map_view: MapView | None = None
-        self.status_bar: StatusBar | None = None
+        self.status_bar: StatusLine | None = None
         self.order_box: OrderBox | None = None
         self.side: SideArea | None = None
         self.help = HelpOverlay()
@@ -305,7 +305,7 @@ class GameScreen:
                 return f"Retreats: {len(mine)} of your units must retreat — click one, then where it goes (H: disband)."
             return "Retreats: others are retreating; you have nothing to order."
         if phase == "adjustment":
-            standing = next((s for s in view.get("states", []) if s.get("id") == me), {})
+            standing: Mapping[str, Any] = next((s for s in view.get("states", []) if s.get("id") == me), {})
             balance = int(standing.get("supply", 0)) - int(standing.get("units", 0))
             if balance > 0:
                 return f"Adjustments: you may build {balance} — click an empty home supply territory."
@@ -386,7 +386,7 @@ class GameScreen:
             return False  # the map view clears its selection
         if self.side is None:
             return False
-        if key == pygame.K_r and self.status_bar is not None:
+        if key == pygame.K_r and isinstance(self.status_bar, StatusBar):  # only a player is ready
             self.status_bar.toggle_ready()
         elif key == pygame.K_o:
             self.side.show("orders")

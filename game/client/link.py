@@ -20,9 +20,9 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-import msgpack  # type: ignore[import-untyped]
+import msgpack
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidURI
 
@@ -51,6 +51,23 @@ MAX_INCOMING = 64 << 20
 """A view of a big generated map is larger than anything a client sends; still bounded."""
 
 _REMEMBERED_REPLIES = 512
+
+
+class Link(Protocol):
+    """What the client's window and screens need of a link to a server: a ServerLink, or a stand-in
+    fed by a test or a bench (game/client/stand_in.py)."""
+
+    def start(self) -> None: ...
+
+    def send(self, message: Message) -> str | int:
+        """Send a command; return its id (a reply names it as ``ref``)."""
+        ...
+
+    def poll(self) -> list[Message]:
+        """The messages received since the last poll, in order."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class LinkGaveUp(RuntimeError):

@@ -16,7 +16,7 @@ import pygame_gui
 
 from game.client.forecast import forecast_of, warnings_by_order
 from game.client.legend import MapLegend
-from game.client.map_orders import MapOrders, Mode, Outcome, nearest
+from game.client.map_orders import BuildKind, MapOrders, Mode, Outcome, nearest
 from game.client.view_picture import picture_of_view
 from game.render import Camera, MapPicture, MapRenderer, RenderOptions
 from game.render.fonts import get_font
@@ -29,7 +29,11 @@ TOOLTIP_BG = (16, 21, 25, 235)
 INK = (242, 237, 226)
 MUTED = (176, 186, 196)
 KIND_NAMES = {"land": "land", "sea": "sea", "coast": "coast"}
-MODE_KEYS = {pygame.K_s: "support", pygame.K_c: "convoy", pygame.K_v: "move"}
+MODE_KEYS: dict[int, Mode] = {pygame.K_s: "support", pygame.K_c: "convoy", pygame.K_v: "move"}
+TOOL_MODES: dict[str, Mode] = {"move": "move", "support": "support", "convoy": "convoy", "hold": "hold"}
+"""The toolbar's buttons that choose how the next click orders, by button key."""
+BUILD_KINDS: dict[str, BuildKind] = {"army": "army", "fleet": "fleet"}
+"""The adjustment toolbar's buttons that choose what a click builds, by button key."""
 
 
 class MapView:
@@ -318,15 +322,16 @@ class MapView:
         return outcome
 
     def _tool(self, key: str, view: Mapping[str, Any] | None, me: str) -> Outcome | None:
-        if key in ("army", "fleet"):
-            self.orders.build_kind = key  # type: ignore[assignment]
+        if key in BUILD_KINDS:
+            self.orders.build_kind = BUILD_KINDS[key]
             self._sync_buttons()
             return None
         if key == "hold" and view and self.orders.selected is not None:
             outcome = self.orders.hold(view, me)
             self.hint = outcome.hint
             return outcome
-        self.set_mode(key)  # type: ignore[arg-type]
+        if key in TOOL_MODES:
+            self.set_mode(TOOL_MODES[key])
         return None
 
     def _key(self, event: pygame.event.Event, view: Mapping[str, Any] | None, me: str) -> Outcome | None:
@@ -353,7 +358,7 @@ class MapView:
             self.hint = outcome.hint
             return outcome
         elif event.key in MODE_KEYS:
-            self.set_mode(MODE_KEYS[event.key])  # type: ignore[arg-type]
+            self.set_mode(MODE_KEYS[event.key])
         elif event.key == pygame.K_ESCAPE:
             self.orders.cancel()
             self.hint = ""
@@ -457,9 +462,9 @@ class MapView:
                 box.blit(ink, (10, y))
                 y += ink.get_height() + 2
             self._tooltip = (key, box)
-        box = self._tooltip[1]
-        assert box is not None
+        tip = self._tooltip[1]
+        assert tip is not None
         x, y = self.mouse[0] + 16, self.mouse[1] + 18
-        x = min(x, self.rect.right - box.get_width() - 4)
-        y = min(y, self.rect.bottom - box.get_height() - 4)
-        surface.blit(box, (x, y))
+        x = min(x, self.rect.right - tip.get_width() - 4)
+        y = min(y, self.rect.bottom - tip.get_height() - 4)
+        surface.blit(tip, (x, y))

@@ -251,7 +251,7 @@ class ObserverScreen(GameScreen):
         w, h = self.size
         map_rect, side_rect, bar_rect = self._layout(w, h)
         self.map_view = MapView(self.manager, scenario, map_rect, self.board, controls=False)
-        self.status_bar = ObserverBar(self.manager, bar_rect, scenario.title)  # type: ignore[assignment]
+        self.status_bar = ObserverBar(self.manager, bar_rect, scenario.title)
 
         def news(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> PublicNewsPanel:
             self.news = PublicNewsPanel(manager, rect, self.state, self.send, container=container, scenario=scenario)
@@ -262,10 +262,12 @@ class ObserverScreen(GameScreen):
     def _preload_fonts(self) -> None:
         """The news column's bold and its headings at the projector's sizes (loaded once, not mid-frame)."""
         fonts = self.manager.get_theme().get_font_dictionary()
-        wanted = [{"name": "dejavu", "point_size": size, "style": style} for size in (20, 22, 24, 28)
-                  for style in ("regular", "bold")]
-        missing = [f for f in wanted if not fonts.check_font_preloaded(
-            fonts.create_font_id(f["point_size"], "dejavu", f["style"] == "bold", False))]
+        missing: list[dict[str, str | int | float]] = [
+            {"name": "dejavu", "point_size": size, "style": style}
+            for size in (20, 22, 24, 28)
+            for style in ("regular", "bold")
+            if not fonts.check_font_preloaded(fonts.create_font_id(size, "dejavu", style == "bold", False))
+        ]
         if missing:
             self.manager.preload_fonts(missing)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pygame
 import pygame_gui
+from pygame_gui.core.interfaces import IContainerLikeInterface
 from pygame_gui.elements import UIButton, UILabel, UIPanel, UIScrollingContainer, UITextEntryLine
 
 from game.client.forecast import forecast_of, missing, warning_detail, warning_line, warnings_by_order
@@ -59,7 +60,7 @@ class OrderBox:
         rect: pygame.Rect,
         send: Callable[[dict[str, object]], object],
         *,
-        container: object | None = None,
+        container: IContainerLikeInterface | None = None,
         state: ClientState | None = None,
         board: Board | None = None,
     ) -> None:

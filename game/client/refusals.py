@@ -58,6 +58,7 @@ LABELS = {
 def refusal_text(error: Mapping[str, Any], context: Any = None) -> str:
     """`Label — reason.` for an error reply, the reason whole; given the client's state (or a
     view), its ids read as names."""
+    view: Mapping[str, Any] | None
     if isinstance(context, Mapping):
         view, scenario = context, None
     else:
@@ -94,13 +95,18 @@ def named(message: str, view: Mapping[str, Any] | None, scenario: Any | None = N
 
     for word, prefix in (("agreement", "agr"), ("message", "msg"), ("inject", "inj")):
         known = titles if prefix == "agr" else {}
-        message = re.sub(
-            rf"\bno {word} '?({prefix}-[0-9a-z]{{4,}})\b'?",
-            lambda m, w=word, k=known: f"no {w} {title(m)}" if m.group(1) in k else f"no such {w}", message)
-        message = re.sub(
-            rf"\b({word[0]}|{word[0].upper()}){word[1:]} '?({prefix}-[0-9a-z]{{4,}})\b'?",
-            lambda m, w=word, k=known: f"{m.group(1)}{w[1:]} “{k[m.group(2)]}”" if m.group(2) in k
-            else ("T" if m.group(1).isupper() else "t") + f"hat {w}", message)
+
+        def no_such(m: re.Match[str], w: str = word, k: dict[str, str] = known) -> str:
+            return f"no {w} {title(m)}" if m.group(1) in k else f"no such {w}"
+
+        def that_one(m: re.Match[str], w: str = word, k: dict[str, str] = known) -> str:
+            if m.group(2) in k:
+                return f"{m.group(1)}{w[1:]} “{k[m.group(2)]}”"
+            return ("T" if m.group(1).isupper() else "t") + f"hat {w}"
+
+        message = re.sub(rf"\bno {word} '?({prefix}-[0-9a-z]{{4,}})\b'?", no_such, message)
+        message = re.sub(rf"\b({word[0]}|{word[0].upper()}){word[1:]} '?({prefix}-[0-9a-z]{{4,}})\b'?", that_one,
+                         message)
     message = ID.sub(title, message)
     if not view and scenario is None:
         return message

@@ -134,7 +134,8 @@ class ScenarioCache:
         try:
             text = source.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{source.name} cannot be read: {exc.strerror or exc}") from None
+            reason = exc.strerror if isinstance(exc, OSError) else None
+            raise ValueError(f"{source.name} cannot be read: {reason or exc}") from None
         reader = ScenarioCache.read_yaml
         if reader is None:
             raise ValueError("no scenario file reader was given to the client")

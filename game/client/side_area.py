@@ -10,7 +10,7 @@ state keeps the counts by topic, one per tab key, and showing the tab clears its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,7 +34,12 @@ def tab_text(title: str, unread: int) -> str:
 
 
 class Panel(Protocol):
-    def refresh(self) -> None: ...
+    """What a tab's panel does for the side area (SidePanel, or the order box)."""
+
+    def refresh(self) -> object:
+        """Re-read the state if it changed (a SidePanel says whether it redrew; unused here)."""
+        ...
+
     def process_event(self, event: pygame.event.Event) -> bool: ...
     def set_rect(self, rect: pygame.Rect) -> None: ...
     def kill(self) -> None: ...
@@ -60,7 +65,7 @@ class SideArea:
         self,
         manager: pygame_gui.UIManager,
         rect: pygame.Rect,
-        tabs: list[tuple[str, str, PanelFactory]],
+        tabs: Sequence[tuple[str, str, PanelFactory]],
         *,
         unread: UnreadCounts | None = None,
     ) -> None:

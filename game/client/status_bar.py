@@ -41,6 +41,16 @@ class StatusSource(Protocol):
     def is_ready(self, state: str) -> bool: ...
 
 
+class StatusLine(Protocol):
+    """What a screen needs of the bar along its bottom: the player's StatusBar, the umpire's bar
+    or the projector's."""
+
+    def set_rect(self, rect: pygame.Rect) -> None: ...
+    def kill(self) -> None: ...
+    def update(self, state: StatusSource, me: str, now: float, playing: str | None = None) -> None: ...
+    def process_event(self, event: pygame.event.Event) -> bool: ...
+
+
 def turn_words(view: Mapping[str, Any]) -> str:
     """"Turn 1 · Summer 1914": the turn of a view, as the status bar shows it."""
     if not view:
@@ -221,7 +231,7 @@ class StatusBar:
 
     def _update_standing(self, view: Mapping[str, Any], me: str) -> None:
         owners = view.get("map", {}).get("owners", {})
-        mine = next((s for s in view.get("states", []) if s.get("id") == me), {})
+        mine: Mapping[str, Any] = next((s for s in view.get("states", []) if s.get("id") == me), {})
         trust = view.get("me", {}).get("trust", {})
         # A `me` delta or a new view replaces the objectives' list: its identity says whether they moved.
         told = view.get("me", {}).get("objectives")

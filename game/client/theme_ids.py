@@ -32,7 +32,7 @@ def _combined_ids(
     if found is not None:
         return found
     if element_base_ids is None or element_ids is None or class_ids is None or object_ids is None:
-        return ORIGINAL(theme, element_base_ids, element_ids, class_ids, object_ids)  # type: ignore[no-any-return]
+        return ORIGINAL(theme, element_base_ids, element_ids, class_ids, object_ids)
     if not (len(object_ids) == len(class_ids) == len(element_base_ids) == len(element_ids)):
         return ORIGINAL(theme, element_base_ids, element_ids, class_ids, object_ids)  # raises its ValueError
     combined: list[str] = []
@@ -41,7 +41,7 @@ def _combined_ids(
     # Then every shorter suffix of each id ("a.b.c" -> "b.c" -> "c"), in pygame_gui's order.
     current = combined[:]
     while current:
-        following = []
+        following: list[str] = []
         for current_id in current:
             stop = current_id.find(".")
             if stop == -1:
@@ -59,4 +59,4 @@ ORIGINAL = UIAppearanceTheme.build_all_combined_ids
 
 def install() -> None:
     """Use the cached version for every theme (idempotent)."""
-    UIAppearanceTheme.build_all_combined_ids = _combined_ids  # type: ignore[method-assign,assignment]
+    UIAppearanceTheme.build_all_combined_ids = _combined_ids  # type: ignore[method-assign,assignment]  # pygame_gui patched on purpose (above)

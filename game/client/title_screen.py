@@ -230,7 +230,7 @@ class TitleScreen:
         y += 48
         UILabel(pygame.Rect(x, y, left_w, 24), "Continue", m, container=self.root, object_id="#section_heading")
         y += 28
-        saved = [(s.label, s.game) for s in self.saved] or [("No unfinished local game", "")]
+        saved: list[str | tuple[str, str]] = [(s.label, s.game) for s in self.saved] or [("No unfinished local game", "")]
         self.saved_menu = UIDropDownMenu(saved, saved[0], pygame.Rect(x, y, left_w - 150, 32), m, container=self.root)
         self.continue_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 32), "Continue", m, container=self.root)
         if not self.saved:
@@ -303,7 +303,10 @@ class TitleScreen:
     def open_host_window(self) -> HostWindow:
         """The class game's settings (Host a game…)."""
         self.close_host_window()
-        titles = [(self.scenario(sid).title if self.scenario(sid) else sid, sid) for sid in self.scenario_ids]  # type: ignore[union-attr]
+        titles = []
+        for sid in self.scenario_ids:
+            known = self.scenario(sid)
+            titles.append((known.title if known is not None else sid, sid))
         self.host_window = HostWindow(self.manager, titles, self.scenario, self.scenario_id, self._host_chosen)
         return self.host_window
 

@@ -19,6 +19,7 @@ import pygame  # after choosing the SDL drivers above
 
 from game.debrief.chronicle import TurnState
 from game.render import Arrow, MapPicture, MapRenderer, RenderOptions, UnitMark
+from game.render.map_picture import UnitKind
 from game.rules.scenario import Scenario
 
 MAP_WIDTH = 720
@@ -40,7 +41,7 @@ class MapPainter:
         """The map after `state`, with a move arrow (state, from, to) for each unit that moved."""
         picture = MapPicture(
             owners=state.owners,
-            units=tuple(UnitMark(state=s, kind=kind, at=at) for s, kind, at in state.units),  # type: ignore[arg-type]
+            units=tuple(UnitMark(state=s, kind=unit_kind(kind), at=at) for s, kind, at in state.units),
             arrows=tuple(Arrow("move", source, target, s) for s, source, target in (moves or [])),
         )
         self.renderer.draw(self.surface, picture)
@@ -60,3 +61,12 @@ def _png(surface: pygame.Surface) -> bytes:
     image = Image.frombytes("RGB", surface.get_size(), pygame.image.tobytes(surface, "RGB"))
     image.quantize(128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, "PNG", optimize=True)
     return out.getvalue()
+
+
+def unit_kind(kind: str) -> UnitKind:
+    """A unit's type as the rules keep it (a plain string), as the renderer takes it."""
+    if kind == "army":
+        return "army"
+    if kind == "fleet":
+        return "fleet"
+    raise ValueError(f"not a unit type: {kind!r}")

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pygame
 
 from game.render.fonts import Face, get_font
@@ -330,20 +331,74 @@ def _place_abbreviation(
     near = _positions(target, shape, w, h)
     # Around the label point, nearest first, for when nothing inside is free: every 3 pixels up
     # to about three of its own widths away.
-    reach, step = max(3 * w, 5 * h), 3
-    grid = [(ax + dx, ay + dy) for dx in range(-reach, reach + 1, step) for dy in range(-reach, reach + 1, step)]
-    rings = sorted(grid, key=lambda p: (p[0] - ax) ** 2 + (p[1] - ay) ** 2)
+    reach = max(3 * w, 5 * h)
+    rings = [(ax + dx, ay + dy) for dx, dy in _ring_offsets(reach, RING_STEP)]
+    centres = near + rings
+    free = _free_boxes(centres, tw, w, h, mark_w, bounds, obstacles)
+    inside: dict[int, float] = {}
     for share in shares:
-        for cx, cy in near + rings if share < INSIDE else near:
+        for i in range(len(centres) if share < INSIDE else len(near)):
+            if not free[i]:
+                continue
+            cx, cy = centres[i]
             rect = pygame.Rect(round(cx - tw / 2 - mark_w), round(cy - h / 2), w, h)
-            if not bounds.contains(rect) or rect.inflate(2, 2).collidelist(obstacles) != -1:
-                continue
-            if share > 0 and shape.inside(rect) < share:
-                continue
-            text_rect = (rect.x + mark_w, rect.y, tw, th)
-            mark = (rect.x + mark_w // 2 - 1, rect.y + h // 2) if mark_w else None
-            return PlacedLabel(target.id, (text,), size, target.sea, tuple(rect), text_rect, mark)  # type: ignore[arg-type]
+            if share > 0:
+                if i not in inside:
+                    inside[i] = shape.inside(rect)
+                if inside[i] < share:
+                    continue
+            return _placed(target, (text,), size, rect, tw, th, mark_w)
     return None
+
+
+def _free_boxes(
+    centres: Sequence[Point], tw: int, w: int, h: int, mark_w: int, bounds: pygame.Rect, obstacles: Sequence[pygame.Rect]
+) -> list[bool]:
+    """For each centre, whether a w x h box there (its text, tw wide, centred on it) lies within
+    `bounds` and, with a pixel to spare all round, touches no obstacle — as `pygame.Rect.contains`
+    and `collidelist` say, for all the boxes at once: a thousand-territory map tries thousands of
+    boxes per abbreviation against as many labels, most of a minute per layout one at a time."""
+    if not centres:
+        return []
+    points = np.asarray(centres, dtype=float)
+    x = np.round(points[:, 0] - tw / 2 - mark_w).astype(np.int64)  # rounds half to even, as round() does
+    y = np.round(points[:, 1] - h / 2).astype(np.int64)
+    ok = (x >= bounds.x) & (y >= bounds.y) & (x + w <= bounds.right) & (y + h <= bounds.bottom)
+    # The pixels the obstacles cover, in the region the boxes span (a box one pixel bigger all round):
+    # a box is free when it covers none, counted from the summed-area table in four look-ups.
+    x0, y0 = int(x.min()) - 1, int(y.min()) - 1
+    region = pygame.Rect(x0, y0, int(x.max()) + w + 1 - x0, int(y.max()) + h + 1 - y0)
+    covered = np.zeros((region.h, region.w), dtype=np.int32)
+    for i in region.collidelistall(obstacles):  # Rects of no area collide with nothing, as in collidelist
+        o = obstacles[i].clip(region)
+        covered[o.y - y0 : o.bottom - y0, o.x - x0 : o.right - x0] = 1
+    table = np.zeros((region.h + 1, region.w + 1), dtype=np.int32)
+    table[1:, 1:] = covered.cumsum(axis=0).cumsum(axis=1)
+    left, top = x - 1 - x0, y - 1 - y0
+    right, bottom = left + w + 2, top + h + 2
+    hits = table[bottom, right] - table[top, right] - table[bottom, left] + table[top, left]
+    return [bool(v) for v in ok & (hits == 0)]
+
+
+RING_STEP = 3
+"""Pixels between the points tried around a territory for an abbreviation that fits nowhere inside."""
+
+
+@lru_cache(maxsize=64)
+def _ring_offsets(reach: int, step: int) -> tuple[tuple[int, int], ...]:
+    """Offsets every `step` pixels up to `reach` either way, nearest first (the same for every territory
+    with a box of that size: sorted once)."""
+    grid = [(dx, dy) for dx in range(-reach, reach + 1, step) for dy in range(-reach, reach + 1, step)]
+    return tuple(sorted(grid, key=lambda d: d[0] * d[0] + d[1] * d[1]))
+
+
+def _placed(
+    target: LabelTarget, lines: tuple[str, ...], size: int, rect: pygame.Rect, tw: int, th: int, mark_w: int
+) -> PlacedLabel:
+    """The label in `rect`: its text right of the supply mark's room (`mark_w`), the mark centred in that room."""
+    text_rect = (rect.x + mark_w, rect.y, tw, th)
+    mark = (rect.x + mark_w // 2 - 1, rect.y + rect.h // 2) if mark_w else None
+    return PlacedLabel(target.id, lines, size, target.sea, (rect.x, rect.y, rect.w, rect.h), text_rect, mark)
 
 
 def _place_one(
@@ -373,7 +428,5 @@ def _place_one(
                 continue
             if shape.inside(rect) < INSIDE:
                 continue
-            text_rect = (rect.x + mark_w, rect.y, tw, th)
-            mark = (rect.x + mark_w // 2 - 1, rect.y + h // 2) if mark_w else None
-            return PlacedLabel(target.id, lines, size, target.sea, tuple(rect), text_rect, mark)  # type: ignore[arg-type]
+            return _placed(target, lines, size, rect, tw, th, mark_w)
     return None

@@ -186,8 +186,9 @@ def get_path(data: Any, path: FieldPath) -> Any:
     return node
 
 
-def is_record(tp: Any) -> bool:
-    """Whether values of this type are records: a model, or a tagged union of models."""
+def has_fields(tp: Any) -> bool:
+    """Whether values of this type are mappings of named fields: a model, or a tagged union of
+    models (what a YAML mapping of a scenario can be left out or rebuilt as)."""
     tp = unwrap(tp)
     return _is_model(tp) or bool(union_tags(tp))
 

@@ -35,7 +35,7 @@ from game.scenario.explain import (
     explain,
     field_has_default,
     get_path,
-    is_record,
+    has_fields,
     model_at,
     split_loc,
     type_at,
@@ -385,7 +385,7 @@ def _unchecked_section(name: str, data: dict[str, Any]) -> _Section | None:
     salvageable.
     """
     tp = unwrap(type_at((name,), data))
-    if is_record(tp):
+    if has_fields(tp):
         model = model_at((name,), data)
         built = _without_model_rules(model, data.get(name)) if model is not None else None
         return None if built is None else _Section(built)
@@ -395,7 +395,7 @@ def _unchecked_section(name: str, data: dict[str, Any]) -> _Section | None:
 
 
 def _removable(path: FieldPath, error_type: str, data: Any) -> FieldPath | None:
-    """The innermost part of ``path`` that can be left out: a field with a default, or a record in a list."""
+    """The innermost part of ``path`` that can be left out: a field with a default, or a list item with fields of its own."""
     if error_type == "extra_forbidden" and path:
         return path
     for end in range(len(path), 0, -1):
@@ -403,7 +403,7 @@ def _removable(path: FieldPath, error_type: str, data: Any) -> FieldPath | None:
         last = prefix[-1]
         if isinstance(last, str) and field_has_default(prefix, data):
             return prefix
-        if isinstance(last, int) and is_record(type_at(prefix, data)):
+        if isinstance(last, int) and has_fields(type_at(prefix, data)):
             return prefix
     return None
 
@@ -431,7 +431,7 @@ def _without_model_rules(
             return None
         try:
             # The field's type with its constraints (the FieldInfo as metadata), by public typing syntax.
-            form: Any = Annotated[info.annotation, info]  # type: ignore[name-defined]
+            form: Any = Annotated[info.annotation, info]
             values[name] = TypeAdapter(form).validate_python(value)
         except ValidationError:
             return None

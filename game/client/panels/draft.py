@@ -175,8 +175,9 @@ class AgreementDraftWindow(UIWindow):
                                                 object_id=ObjectID("#clause_list", "@contacts"), allow_scroll_x=False)
         self.list_rect = pygame.Rect(x2, y, right_w, list_h)
 
+        shown: Notice | None = getattr(self, "error_label", None)  # a rebuild keeps what it said
         self.error_label = Notice(pygame.Rect(x2, h - 100, right_w, 54), m, container=c, object_id="#draft_error",
-                                  text=self.error_label.text if getattr(self, "error_label", None) else "")
+                                  text=shown.text if shown is not None else "")
         self.cancel_button = UIButton(pygame.Rect(w - pad - 350, h - 42, 130, 32), "Cancel", m, container=c,
                                       object_id=ObjectID("#draft_cancel", "@act_button"), command=self.kill)
         label = "Send counter-proposal" if self.counter_of else "Propose and sign"
@@ -314,9 +315,9 @@ class AgreementDraftWindow(UIWindow):
         try:
             parse_command({**command, "state": self.me})  # the rules' own model: the server reads the same
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            return None, f"The draft is not valid: {where}: {first['msg']}"
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"])
+            return None, f"The draft is not valid: {where}: {error['msg']}"
         return command, None
 
     def submit(self) -> None:

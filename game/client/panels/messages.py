@@ -232,7 +232,7 @@ class MessagesPanel(SidePanel):
         me = self.me or ""
         order = names.state_ids()
         options: list[tuple[str, str]] = []
-        self._thread_ids: dict[str, list[str]] = {}
+        self._thread_ids = {}
         for i, members in enumerate(self.threads()):
             ids = sorted(members, key=lambda s: order.index(s) if s in order else 99)
             total = sum(1 for m in self.view.get("messages", []) if participants(m) == members | {me})

@@ -10,8 +10,8 @@ from html import escape
 from typing import Any
 
 import pygame
-import pygame_gui
 from pygame_gui.core import ObjectID
+from pygame_gui.core.interfaces import IUIManagerInterface
 from pygame_gui.elements import UITextBox
 
 ERROR_COLOUR = "#ff9c7a"
@@ -24,7 +24,7 @@ class Notice(UITextBox):
     def __init__(
         self,
         rect: pygame.Rect,
-        manager: pygame_gui.UIManager,
+        manager: IUIManagerInterface,
         *,
         container: Any | None = None,
         colour: str = ERROR_COLOUR,
@@ -45,7 +45,7 @@ class Notice(UITextBox):
         self.text = text
         self.set_text(self._html(text))
         if text:
-            super().show()
+            UITextBox.show(self)  # not our own show, which waits for text: this is the text
         else:
             self.hide()
 
@@ -56,4 +56,4 @@ class Notice(UITextBox):
 
     def show(self, *args: Any, **kwargs: Any) -> None:
         if self.text:
-            super().show(*args, **kwargs)
+            UITextBox.show(self, *args, **kwargs)

@@ -9,6 +9,7 @@ the captures it lists, so no number comes from anywhere else.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pygame
@@ -54,7 +55,7 @@ def report_html(view: dict[str, Any], names: Names, turn: int | None = None) -> 
     return "<br><br>".join(sections)
 
 
-def involves(event: dict[str, Any], state: str) -> bool:
+def involves(event: Mapping[str, Any], state: str) -> bool:
     """Whether an event names this state as an actor, a victim or a party."""
     for key in ("state", "by", "breaker", "protected", "parties", "to", "from", "target", "winner"):
         value = event.get(key)
@@ -63,7 +64,7 @@ def involves(event: dict[str, Any], state: str) -> bool:
     return False
 
 
-def summary(events: list[dict[str, Any]], names: Names) -> str:
+def summary(events: Sequence[Mapping[str, Any]], names: Names) -> str:
     """One line of counts before the details: the shape of the turn at a glance."""
     kinds = Counter(e.get("kind") for e in events)
     bits = []

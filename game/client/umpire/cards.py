@@ -59,7 +59,7 @@ class CardColumn:
                 box = self.boxes[key]
                 if box.get_relative_rect().topleft != (0, y):
                     box.set_relative_position((0, y))
-                y += box.get_relative_rect().h + GAP
+                y += int(box.get_relative_rect().h) + GAP
             self.scroll.set_scrollable_area_dimensions((self.width, max(1, y)))
             self.keys = keys
         self.built += made

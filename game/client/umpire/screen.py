@@ -98,7 +98,7 @@ class UmpireScreen(GameScreen):
         w, h = self.size
         map_rect, side_rect, bar_rect = self._layout(w, h)
         self.map_view = MapView(self.manager, scenario, map_rect, self.board, controls=False)
-        self.status_bar = UmpireBar(self.manager, bar_rect, self)  # type: ignore[assignment]
+        self.status_bar = UmpireBar(self.manager, bar_rect, self)
         self.side = SideArea(self.manager, side_rect, self._tabs())
 
     def _layout(self, w: int, h: int) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:

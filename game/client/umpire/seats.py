@@ -40,8 +40,9 @@ def join_html(names: Names, codes: Mapping[str, Any] | None, classroom: Mapping[
     if states:
         line = " · ".join(f"{esc(names.state(s))} <b>{esc(spaced(c))}</b>" for s, c in states.items())
         parts.append(f"Codes: {line}")
-    if (codes or {}).get("observer"):
-        parts.append(f"Observers (a projector): <b>{esc(spaced(codes['observer']))}</b>")  # type: ignore[index]
+    observer = (codes or {}).get("observer")
+    if observer:
+        parts.append(f"Observers (a projector): <b>{esc(spaced(observer))}</b>")
     handout = (classroom or {}).get("handout")
     if handout:
         parts.append(f"<font color='#9aa4ad'>Handout: {esc(handout)}</font>")

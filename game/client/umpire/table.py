@@ -98,8 +98,8 @@ def seat_rows(
     watchers = [m for m in members(table) if m.get("role") in ("observer", "umpire")]
     for m in watchers:
         role = "umpire" if m.get("role") == "umpire" else "observer"
-        flags = "online" if m.get("connected") else "away"
-        rows.append(SeatRow(f"m_{m['id']}", f"{role.capitalize()}: {m.get('name') or m['id']} — {flags}", None,
+        presence = "online" if m.get("connected") else "away"
+        rows.append(SeatRow(f"m_{m['id']}", f"{role.capitalize()}: {m.get('name') or m['id']} — {presence}", None,
                             str(m["id"])))
     return rows
 

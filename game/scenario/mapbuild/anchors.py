@@ -9,17 +9,27 @@ the division between them would be undefined.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from game.scenario.mapbuild.gazetteer import Gazetteer, UnknownCity
+from game.scenario.mapbuild.gazetteer import City, UnknownCity
 from game.scenario.mapbuild.partition import PlacedAnchor
 from game.scenario.mapbuild.projection import Projection
 from game.scenario.mapbuild.spec import LoadedSpec
 from game.scenario.mapbuild.yamlsource import PathItem
 
 Problem = tuple[tuple[PathItem, ...], str]
+
+
+class CityFinder(Protocol):
+    """What resolving anchors asks of a gazetteer: a city by name (a Gazetteer, or the map check's
+    bounded one, which stops looking after too many unknown cities)."""
+
+    def find(self, name: str, country: str | None = None) -> City:
+        """The city called `name` (in `country`, if given); raises UnknownCity."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,7 @@ class GeoAnchor:
     path: tuple[PathItem, ...]
 
 
-def resolve(loaded: LoadedSpec, gazetteer: Gazetteer) -> tuple[list[GeoAnchor], list[Problem]]:
+def resolve(loaded: LoadedSpec, gazetteer: CityFinder) -> tuple[list[GeoAnchor], list[Problem]]:
     """Look every city up; report unknown ones with suggestions."""
     anchors, problems = [], []
     for t_index, territory in enumerate(loaded.spec.territories):

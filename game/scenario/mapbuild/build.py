@@ -9,9 +9,11 @@ raised together as one MapSpecError, each with its line.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -63,14 +65,14 @@ class BuiltMap:
     dropped_area: float = 0.0  # canvas area out of play: in no territory
 
 
-def _raise(loaded: LoadedSpec, problems: list[tuple[tuple[PathItem, ...], str]]) -> None:
+def _raise(loaded: LoadedSpec, problems: Sequence[tuple[tuple[PathItem, ...], str]]) -> None:
     if problems:
         raise MapSpecError([loaded.source.problem(path, message) for path, message in problems])
 
 
 def _km2(projection: Projection, piece: BaseGeometry) -> float:
     point = shapely.point_on_surface(piece)
-    lon, lat = projection.to_lonlat([point.x], [point.y])
+    lon, lat = projection.to_lonlat(np.array([point.x]), np.array([point.y]))
     per_km = projection.units_per_km(float(lon[0]), float(lat[0]))
     return float(piece.area) / (per_km * per_km)
 

@@ -101,7 +101,7 @@ def check_spec(file: Path, gazetteer: Gazetteer | None = None, states: set[str] 
         for path, message in state_problems(loaded, states):
             reading.problems.append(source.problem(loaded.original_path(path), message))
     bounded = _BoundedGazetteer(gazetteer or bundled_gazetteer())
-    _, problems = resolve(loaded, bounded)  # type: ignore[arg-type]  # the one method resolve calls
+    _, problems = resolve(loaded, bounded)
     for path, message in problems:
         reading.problems.append(source.problem(loaded.original_path(path), message))
     if bounded.skipped:

@@ -8,7 +8,7 @@ for fleet adjacency).  If X has named coasts itself, the neighbour is X's coast 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from game.scenario.mapbuild.spec import TerritorySpec
@@ -78,7 +78,7 @@ def named_coasts(
 
 
 def unlisted_seas(
-    territory: TerritorySpec, kinds: dict[str, str], neighbours: dict[str, set[str]]
+    territory: TerritorySpec, kinds: Mapping[str, str], neighbours: dict[str, set[str]]
 ) -> list[str]:
     """Seas bordering a territory with named coasts that none of its coasts lists (worth a note)."""
     listed = {sea for coast in territory.coasts for sea in coast.seas}

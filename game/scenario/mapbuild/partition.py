@@ -113,6 +113,16 @@ def _shared_length(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(shapely.length(shapely.intersection(a.boundary, shapely.buffer(b, EPS))))
 
 
+@dataclass
+class _Part:
+    """One polygon of a territory, and whether an anchor of its territory lies on it (an orphan
+    does not, until it is handed to a neighbour)."""
+
+    territory: str
+    polygon: BaseGeometry
+    anchored: bool
+
+
 def reattach_orphans(
     division: dict[str, BaseGeometry], anchors: list[PlacedAnchor]
 ) -> dict[str, BaseGeometry]:
@@ -120,40 +130,37 @@ def reattach_orphans(
     points: dict[str, list[BaseGeometry]] = {}
     for anchor in anchors:
         points.setdefault(anchor.territory, []).append(anchor.point)
-    parts: list[list[object]] = []  # [territory, polygon, anchored]
+    parts: list[_Part] = []
     for territory in sorted(division):
         for polygon in _parts(division[territory]):
             anchored = any(polygon.intersects(p) for p in points.get(territory, []))
-            parts.append([territory, polygon, anchored])
+            parts.append(_Part(territory, polygon, anchored))
     while True:
-        orphans = [p for p in parts if not p[2]]
+        orphans = [p for p in parts if not p.anchored]
         if not orphans:
             break
         moved = False
         for orphan in orphans:
             best: tuple[float, str] | None = None
             for other in parts:
-                if other is orphan or not other[2]:
+                if other is orphan or not other.anchored:
                     continue
-                polygon = other[1]
-                assert isinstance(polygon, BaseGeometry) and isinstance(orphan[1], BaseGeometry)
-                if not polygon.envelope.intersects(orphan[1].envelope):
+                if not other.polygon.envelope.intersects(orphan.polygon.envelope):
                     continue
-                shared = _shared_length(orphan[1], polygon)
-                territory = str(other[0])
+                shared = _shared_length(orphan.polygon, other.polygon)
+                territory = other.territory
                 if shared > EPS and (
                     best is None or shared > best[0] or (shared == best[0] and territory < best[1])
                 ):
                     best = (shared, territory)
             if best is not None:
-                orphan[0], orphan[2] = best[1], True
+                orphan.territory, orphan.anchored = best[1], True
                 moved = True
         if not moved:
             break  # touches nothing anchored (cannot happen on a connected landmass): leave it be
     result: dict[str, list[BaseGeometry]] = {t: [] for t in division}
-    for territory, polygon, _ in parts:
-        assert isinstance(polygon, BaseGeometry)
-        result[str(territory)].append(polygon)
+    for part in parts:
+        result[part.territory].append(part.polygon)
     return {t: _union(p) for t, p in result.items() if p}
 
 

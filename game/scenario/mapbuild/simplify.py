@@ -123,7 +123,11 @@ def arc_tolerances(ranked: list[RankedArc], budget: int) -> list[float]:
         )
         for name in territories
     }
-    return [max(overall, capped.get(item.arc.left, 0.0), capped.get(item.arc.right, 0.0)) for item in ranked]
+
+    def cap(territory: str | None) -> float:
+        return capped.get(territory, 0.0) if territory is not None else 0.0
+
+    return [max(overall, cap(item.arc.left), cap(item.arc.right)) for item in ranked]
 
 
 def _line(coords: list[Vertex]) -> shapely.LineString:
