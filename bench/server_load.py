@@ -1,7 +1,8 @@
 """Load test of `backchannel serve` over loopback: 200 games of 5 players, 1,000 connections.
 
     python bench/server_load.py [--games 200] [--players 5] [--rate 500] [--seconds 20]
-                                [--live delta|full] [--propose-share 0.1] [--teammates 0] [--quick]
+                                [--live delta|full] [--propose-share 0.1] [--teammates 0]
+                                [--generators 2] [--quick]
 
 It starts the server as a subprocess on a fresh data folder, creates the games (classic board,
 five seats for people, the other two empty), connects and seats every player, then:
@@ -16,6 +17,14 @@ five seats for people, the other two empty), connects and seats every player, th
    measured it), then the same mix as the steady load (proposals' live views included);
 3. the echo ceiling: a plain websockets echo server with as many clients, closed loop, for
    comparison.
+
+The players live in `--generators` load generator processes (whole games each; 2 by default): one
+Python process's websockets client was the limit before the server was (issue 14 measured about
+1,700 press messages a second from one process while the server had CPU to spare).  The echo
+ceiling is loaded by the same processes, so the two figures share one client.  They run at
+niceness +10 (`--generator-nice`): real clients are on other machines, and the server should not
+have to share its core with its own load.  The main process
+creates the games, runs the ping probe and gathers the figures.
 
 It prints connections held, messages a second, the latency from a press message sent to its
 delivery (p50, p99), the latency from a proposal sent to the moment *every* viewer it affects has
@@ -40,6 +49,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -49,8 +59,11 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +210,8 @@ class Player:
         with contextlib.suppress(ConnectionClosed, asyncio.CancelledError):
             async for frame in self.ws:
                 now = time.perf_counter()
+                if isinstance(frame, str):  # the server sends binary frames only
+                    continue
                 if stats.measuring:
                     stats.frames += 1
                 if b"bench-prop-" in frame:
@@ -349,8 +364,8 @@ class Player:
 
 
 async def probe(url: str, stats: Stats, until: float) -> None:
-    """Round trips of a ping (no seat, nothing stored) through the loaded server and this loaded
-    client process, every 60 ms (under a connection's rate limit, 20 frames a second: past it the server
+    """Round trips of a ping (no seat, nothing stored) through the loaded server from the bench's
+    main process (the generators run the players), every 60 ms (under a connection's rate limit, 20 frames a second: past it the server
     stops answering): the floor under any acknowledgement the players see."""
     async with connect(url, compression=None, open_timeout=60) as ws:
         await ws.send(msgpack.packb({"type": "hello", "protocol": 1}))
@@ -454,64 +469,247 @@ def fsync_floor(folder: Path, commits: int = 60) -> float:
     return statistics.median(times)
 
 
-async def echo_ceiling(clients: int, seconds: float, log: Path) -> float:
-    proc, line = await start_process(sys.executable, "-c", ECHO_SERVER, log=log)
-    url = f"ws://127.0.0.1:{int(line)}"
-    try:
-        sockets = await bounded(100, [connect(url, compression=None, open_timeout=60, ping_interval=None) for _ in range(clients)])
-        count = 0
-        payload = msgpack.packb({"type": "ping", "id": 1})
-        until = time.perf_counter() + seconds
+async def echo_load(url: str, clients: int, seconds: float, start: float) -> tuple[int, float]:
+    """This generator's share of the echo ceiling: `clients` sockets, closed loop, from `start`."""
+    sockets = await bounded(100, [connect(url, compression=None, open_timeout=60, ping_interval=None) for _ in range(clients)])
+    count = 0
+    payload = msgpack.packb({"type": "ping", "id": 1})
+    until = start + seconds
 
-        async def loop(ws: ClientConnection) -> None:
-            nonlocal count
-            while time.perf_counter() < until:
-                await ws.send(payload)
-                await ws.recv()
-                count += 1
+    async def loop(ws: ClientConnection) -> None:
+        nonlocal count
+        while time.perf_counter() < until:
+            await ws.send(payload)
+            await ws.recv()
+            count += 1
 
-        start = time.perf_counter()
-        await asyncio.gather(*(loop(ws) for ws in sockets))
-        rate = count / (time.perf_counter() - start)
-        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-        return rate
-    finally:
-        proc.kill()
-        await proc.wait()
+    await asyncio.sleep(max(0.0, start - time.perf_counter()))
+    await asyncio.gather(*(loop(ws) for ws in sockets))
+    elapsed = time.perf_counter() - start
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return count, elapsed
 
 
 ISSUE_5 = "press applied 1,281/s, frames delivered 5,817/s"
 """Saturation before live views (issue 5's closing note), for comparison."""
 
 
+class Generator:
+    """One load generator process's players (whole games: a game's players share a process, so a
+    press message and its delivery are timed on one clock and one tracker sees a proposal's viewers)."""
+
+    def __init__(self, url: str, seats: list[dict[str, Any]], press_per_turn: int, propose_share: float) -> None:
+        self.url = url
+        self.seats = seats
+        self.press_per_turn = press_per_turn
+        self.propose_share = propose_share
+        self.stats = Stats()
+        self.tracker = Tracker(self.stats)
+        self.players: list[Player] = []
+
+    @property
+    def actors(self) -> list[Player]:
+        return [p for p in self.players if not p.reader_only]
+
+    async def seat(self) -> int:
+        s, tracker = self.stats, self.tracker
+        self.players = await bounded(100, [
+            seat(self.url, x["code"], x["state"], x["peers"], s, random.Random(x["seed"]), tracker, x["number"], x["reader_only"])
+            for x in self.seats
+        ])
+        for p, x in zip(self.players, self.seats, strict=True):
+            p.team = x["team"]
+            p.press_per_turn = self.press_per_turn
+            p.turn_offset = x["offset"]
+            p.propose_share = self.propose_share
+        return len(self.players)
+
+    async def steady(self, interval: float, start: float, until: float) -> dict[str, Any]:
+        stats = self.stats
+        await asyncio.sleep(max(0.0, start - time.perf_counter()))
+        stats.measuring = True
+        await asyncio.wait_for(asyncio.gather(*(p.steady(interval, start, until) for p in self.actors)), until - start + 60)
+        sending = time.perf_counter() - start  # the senders' window (longer than asked if they fell behind)
+        await asyncio.sleep(0.5)  # the last deliveries
+        stats.measuring = False
+        return {
+            "sending": sending, "elapsed": time.perf_counter() - start, "press_sent": stats.press_sent,
+            "proposals_sent": stats.proposals_sent, "sent_all": stats.sent_all, "frames": stats.frames,
+            "delivery": stats.delivery, "acks": stats.acks, "phases": stats.phases, "updated": stats.updated_all,
+            "updated_first": stats.updated_first, "viewers": stats.viewers_per_proposal, "errors": stats.error_codes,
+            "timeline": stats.timeline, "held": sum(1 for p in self.players if p.ws.state.name == "OPEN"),
+        }
+
+    async def saturate(self, start: float, seconds: float, propose_share: float) -> dict[str, Any]:
+        """Closed loop for `seconds` from `start`: every player sends its next command as soon as the last is acknowledged."""
+        stats = self.stats
+        for p in self.players:
+            p.pending.clear()
+        stats.press_sent = stats.press_acked = stats.proposals_sent = stats.proposals_acked = stats.frames = 0
+        stats.delivery, stats.acks, stats.updated_all, stats.updated_first = [], [], [], []
+        stats.error_codes = {}
+        await asyncio.sleep(max(0.0, start - time.perf_counter()))
+        cpu = time.process_time()
+        stats.measuring = True
+        until = start + seconds
+        await asyncio.wait_for(asyncio.gather(*(p.closed_loop(until, propose_share) for p in self.actors)), seconds + 90)
+        await asyncio.sleep(0.2)  # the last updates of the last commands
+        stats.measuring = False
+        return {
+            "cpu": time.process_time() - cpu,
+            "elapsed": time.perf_counter() - start, "press": stats.press_acked, "proposals": stats.proposals_acked,
+            "frames": stats.frames, "delivery": stats.delivery, "acks": stats.acks, "updated": stats.updated_all,
+            "errors": stats.error_codes,
+        }
+
+    async def disconnect(self) -> None:
+        await asyncio.gather(*(p.ws.close() for p in self.players), return_exceptions=True)
+        for p in self.players:
+            if p.reader is not None:
+                p.reader.cancel()
+
+    async def echo(self, url: str, clients: int, seconds: float, start: float) -> tuple[int, float]:
+        return await echo_load(url, clients, seconds, start)
+
+
+def generator_process(
+    pipe: Connection, url: str, seats: list[dict[str, Any]], press_per_turn: int, propose_share: float, nice: int,
+) -> None:
+    """A load generator process: runs what the bench's main process asks, one request at a time.  It
+    yields the CPU to the server (`nice`): clients run on other machines, and on this one the server
+    should not have to share its core with its own load."""
+    if nice and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+    asyncio.run(_generate(pipe, Generator(url, seats, press_per_turn, propose_share)))
+
+
+async def _generate(pipe: Connection, generator: Generator) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            op, params = await loop.run_in_executor(None, pipe.recv)
+        except EOFError:
+            return
+        if op == "stop":
+            return
+        try:
+            pipe.send(("ok", await getattr(generator, op)(*params)))
+        except Exception:
+            pipe.send(("failed", traceback.format_exc()))
+            return
+
+
+class Generators:
+    """The load generator processes, from the bench's main process: the same request to each, their answers."""
+
+    def __init__(
+        self, url: str, shares: list[list[dict[str, Any]]], press_per_turn: int, propose_share: float, nice: int = 0,
+    ) -> None:
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no event loop inherited
+        self.pipes: list[Connection] = []
+        self.processes: list[BaseProcess] = []
+        for share in shares:
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=generator_process, args=(theirs, url, share, press_per_turn, propose_share, nice), daemon=True,
+            )
+            process.start()
+            theirs.close()
+            self.pipes.append(ours)
+            self.processes.append(process)
+
+    async def ask(self, op: str, params: list[tuple[Any, ...]] | tuple[Any, ...] = (), timeout: float = 300) -> list[Any]:
+        """`op` in every generator (with its own parameters if a list is given); their results, in order."""
+        loop = asyncio.get_running_loop()
+        for i, pipe in enumerate(self.pipes):
+            pipe.send((op, params[i] if isinstance(params, list) else params))
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(loop.run_in_executor(None, pipe.recv) for pipe in self.pipes)), timeout
+        )
+        for status, result in answers:
+            if status != "ok":
+                raise RuntimeError(f"a load generator failed in {op}:\n{result}")
+        return [result for _, result in answers]
+
+    def stop(self) -> None:
+        for pipe in self.pipes:
+            with contextlib.suppress(OSError):
+                pipe.send(("stop", ()))
+        for process in self.processes:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def merged(results: list[dict[str, Any]], key: str) -> list[Any]:
+    return [x for r in results for x in r[key]]
+
+
+def summed(results: list[dict[str, Any]], key: str) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for r in results:
+        for k, v in r[key].items():
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+def main_thread_schedule(pid: int | None) -> tuple[float, float] | None:
+    """(seconds on a CPU, seconds runnable but waiting for one) of a process's main thread so far,
+    from Linux's /proc/PID/schedstat; None elsewhere.  On a shared machine the second says how much
+    of the server's time its neighbours took."""
+    if pid is None:
+        return None
+    try:
+        running, waiting, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return int(running) / 1e9, int(waiting) / 1e9
+
+
 async def saturate(
-    players: list[Player], stats: Stats, seconds: float, propose_share: float, port: int | None = None,
+    generators: Generators, seconds: float, propose_share: float, port: int | None = None, pid: int | None = None,
 ) -> dict[str, Any]:
-    """Closed loop for `seconds`: every player sends its next command as soon as the last is acknowledged.
-    With the server's `port`, also the server's CPU seconds (all its threads) in that time, from /stats."""
-    for p in players:
-        p.pending.clear()
-    stats.press_sent = stats.press_acked = stats.proposals_sent = stats.proposals_acked = stats.frames = 0
-    stats.delivery, stats.acks, stats.updated_all, stats.updated_first = [], [], [], []
-    stats.error_codes = {}
-    actors = [p for p in players if not p.reader_only]
+    """Closed loop in every generator for `seconds`.  With the server's `port`, also the server's CPU
+    seconds (all its threads) in that time, from /stats."""
     before = server_stats(port) if port is not None else None
-    start = time.perf_counter()
-    stats.measuring = True
-    await asyncio.wait_for(asyncio.gather(*(p.closed_loop(start + seconds, propose_share) for p in actors)), seconds + 90)
-    await asyncio.sleep(0.2)  # the last updates of the last commands
-    stats.measuring = False
-    elapsed = time.perf_counter() - start
+    scheduled, scheduled_at = main_thread_schedule(pid), time.perf_counter()
+    start = time.perf_counter() + 0.2
+    results = await generators.ask("saturate", (start, seconds, propose_share), seconds + 120)
     after = server_stats(port) if port is not None else None
+    rescheduled, wall = main_thread_schedule(pid), time.perf_counter() - scheduled_at
+    loop_share = None
+    if scheduled is not None and rescheduled is not None:
+        loop_share = ((rescheduled[0] - scheduled[0]) / wall, (rescheduled[1] - scheduled[1]) / wall)
     cpu = None
     if before is not None and after is not None and "cpu_seconds" in before:
         cpu = (after["cpu_seconds"] - before["cpu_seconds"]) / (after["wall_seconds"] - before["wall_seconds"])
     return {
         "cpu": cpu,
-        "press": stats.press_acked / elapsed, "proposals": stats.proposals_acked / elapsed, "frames": stats.frames / elapsed,
-        "delivery": list(stats.delivery), "acks": list(stats.acks), "updated": list(stats.updated_all),
-        "errors": dict(stats.error_codes),
+        "loop": loop_share,
+        "generators_cpu": sum(r["cpu"] / r["elapsed"] for r in results),
+        "press": sum(r["press"] / r["elapsed"] for r in results),
+        "proposals": sum(r["proposals"] / r["elapsed"] for r in results),
+        "frames": sum(r["frames"] / r["elapsed"] for r in results),
+        "delivery": merged(results, "delivery"), "acks": merged(results, "acks"), "updated": merged(results, "updated"),
+        "errors": summed(results, "errors"),
     }
+
+
+async def echo_ceiling(generators: Generators, clients: int, seconds: float, log: Path) -> float:
+    """A plain websockets echo server loaded by the same generator processes, closed loop."""
+    proc, line = await start_process(sys.executable, "-c", ECHO_SERVER, log=log)
+    url = f"ws://127.0.0.1:{int(line)}"
+    try:
+        n = len(generators.pipes)
+        start = time.perf_counter() + 2.0 + clients / 500  # after every generator's sockets are open
+        shares = [(url, clients // n + (i < clients % n), seconds, start) for i in range(n)]
+        results = await generators.ask("echo", shares, seconds + 180)
+        return float(sum(count / elapsed for count, elapsed in results))
+    finally:
+        proc.kill()
+        await proc.wait()
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -533,13 +731,15 @@ async def main(args: argparse.Namespace) -> None:
         url = line.split()[-1]
         live = f"{args.live} ({LIVE_ENV}={args.live})"
     port = int(url.rsplit(":", 1)[1])
-    stats = Stats()
-    tracker = Tracker(stats)
+    probe_stats = Stats()
     rng = random.Random(1)
+    workers = max(1, min(args.generators, args.games))
     print(f"Backchannel server load: {args.games} games x {args.players} players"
           f"{f' + {args.teammates} teammate(s)' if args.teammates else ''} on loopback, "
-          f"{os.cpu_count()} CPUs, open-files limit {limit}")
-    print(f"live views: {live}; proposals: {args.propose_share:.0%} of the commands")
+          f"{os.cpu_count()} CPUs, open-files limit {limit}, {workers} load generator process(es)")
+    print(f"live views: {live}; proposals: {args.propose_share:.0%} of the commands; "
+          f"load generators at niceness +{args.generator_nice}")
+    generators: Generators | None = None
     try:
         started = time.perf_counter()
         # Four at a time: the server reads uploads one by one with a few waiting (`busy` beyond that).
@@ -549,57 +749,59 @@ async def main(args: argparse.Namespace) -> None:
         for g, game in enumerate(codes):
             for reader_only, states in ((False, list(game)), (True, list(game)[: args.teammates])):
                 plan += [(g, game[state], state, [s for s in game if s != state], reader_only) for state in states]
-        players: list[Player] = await asyncio.wait_for(
-            bounded(100, [
-                seat(url, code, state, peers, stats, random.Random(rng.random()), tracker, n, reader_only)
-                for n, (_, code, state, peers, reader_only) in enumerate(plan)
-            ]), 300
-        )
+        seeds = [rng.random() for _ in plan]
         teams: list[dict[str, list[int]]] = [{} for _ in codes]
         for n, (g, _, state, _, _) in enumerate(plan):
             teams[g].setdefault(state, []).append(n)
         offsets = [rng.randrange(args.press_per_turn) for _ in codes]
-        for p, (g, *_) in zip(players, plan, strict=True):
-            p.team = teams[g]
-            p.press_per_turn = args.press_per_turn
-            p.turn_offset = offsets[g]
-            p.propose_share = args.propose_share
-        actors = [p for p in players if not p.reader_only]
-        print(f"setup: {args.games} games created and {len(players)} connections seated in {time.perf_counter() - started:.1f} s")
+        shares: list[list[dict[str, Any]]] = [[] for _ in range(workers)]
+        for n, (g, code, state, peers, reader_only) in enumerate(plan):
+            shares[g % workers].append({
+                "number": n, "code": code, "state": state, "peers": peers, "reader_only": reader_only, "seed": seeds[n],
+                "team": teams[g], "offset": offsets[g],
+            })
+        generators = Generators(url, shares, args.press_per_turn, args.propose_share, args.generator_nice)
+        seated = sum(await generators.ask("seat"))
+        actors = sum(1 for _, _, _, _, reader_only in plan if not reader_only)
+        print(f"setup: {args.games} games created and {seated} connections seated in {time.perf_counter() - started:.1f} s")
 
         # 1. Steady load.
         await asyncio.sleep(1.0)  # let every join's view arrive
-        interval = len(actors) / args.rate
-        start = time.perf_counter()
+        interval = actors / args.rate
+        start = time.perf_counter() + 0.2
         until = start + args.seconds
-        stats.measuring = True
-        await asyncio.wait_for(
-            asyncio.gather(probe(url, stats, until), *(p.steady(interval, start, until) for p in actors)), args.seconds + 60
+        results, _ = await asyncio.gather(
+            generators.ask("steady", (interval, start, until), args.seconds + 120), probe(url, probe_stats, until),
         )
-        sending = time.perf_counter() - start  # the senders' window (longer than asked if they fell behind)
-        await asyncio.sleep(0.5)  # the last deliveries
-        stats.measuring = False
-        elapsed = time.perf_counter() - start
-        held = sum(1 for p in players if p.ws.state.name == "OPEN")
+        sending = max(r["sending"] for r in results)
+        elapsed = max(r["elapsed"] for r in results)
+        held = sum(r["held"] for r in results)
         server = server_stats(port)
-        steady = (stats.press_sent / sending, stats.frames / elapsed, list(stats.delivery), list(stats.acks), stats.phases)
-        proposal_rate = stats.proposals_sent / sending
-        updated, updated_first = list(stats.updated_all), list(stats.updated_first)
-        viewers = statistics.mean(stats.viewers_per_proposal) if stats.viewers_per_proposal else float("nan")
-        sent_all = stats.sent_all / sending
-        steady_errors = dict(stats.error_codes)
+        press_rate = sum(r["press_sent"] for r in results) / sending
+        frame_rate = sum(r["frames"] for r in results) / elapsed
+        delivery, acks, phases = merged(results, "delivery"), merged(results, "acks"), sum(r["phases"] for r in results)
+        proposal_rate = sum(r["proposals_sent"] for r in results) / sending
+        updated, updated_first = merged(results, "updated"), merged(results, "updated_first")
+        per_proposal = merged(results, "viewers")
+        viewers = statistics.mean(per_proposal) if per_proposal else float("nan")
+        sent_all = sum(r["sent_all"] for r in results) / sending
+        steady_errors = summed(results, "errors")
         if args.timeline:
             by_second: dict[int, list[float]] = {}
-            for sent_at, latency in stats.timeline:
+            for sent_at, latency in merged(results, "timeline"):
                 by_second.setdefault(int(sent_at - start), []).append(latency)
             for second in sorted(by_second):
                 values = by_second[second]
                 print(f"  t={second:3d}s n={len(values):5d} p50={pct(values, 0.5) * 1000:7.1f} ms p99={pct(values, 0.99) * 1000:7.1f} ms")
 
         # 2. Saturation: closed loop, press alone (as issue 5 measured it), then the steady mix.
-        burst = await saturate(players, stats, args.burst_seconds, 0.0, port)
-        mixed = await saturate(players, stats, args.burst_seconds, args.propose_share) if args.propose_share else None
-        await asyncio.gather(*(p.ws.close() for p in players), return_exceptions=True)
+        burst = await saturate(generators, args.burst_seconds, 0.0, port, proc.pid if proc is not None else None)
+        mixed = await saturate(generators, args.burst_seconds, args.propose_share) if args.propose_share else None
+        await generators.ask("disconnect")
+    except BaseException:
+        if generators is not None:
+            generators.stop()
+        raise
     finally:
         if proc is not None:
             proc.terminate()
@@ -609,8 +811,11 @@ async def main(args: argparse.Namespace) -> None:
                 proc.kill()
 
     floor = fsync_floor(work)
-    echo = await echo_ceiling(args.echo_clients, args.echo_seconds, work / "echo.log")
-    press_rate, frame_rate, delivery, acks, phases = steady
+    assert generators is not None
+    try:
+        echo = await echo_ceiling(generators, args.echo_clients, args.echo_seconds, work / "echo.log")
+    finally:
+        generators.stop()
     b_press, b_frames = burst["press"], burst["frames"]
     ms = 1000.0
     print(f"connections held: {held}/{connections}")
@@ -628,32 +833,39 @@ async def main(args: argparse.Namespace) -> None:
           f"commit alone median {server['commit_ms_p50']} ms; one fsync'd SQLite commit on this disk: {floor * ms:.1f} ms")
     print(f"  durable ack seen by the players (sent -> ack received): median {statistics.median(acks) * ms:.1f} ms, "
           f"p99 {pct(acks, 0.99) * ms:.1f} ms; a ping's round trip (nothing stored) at the same time: "
-          f"median {pct(stats.pings, 0.5) * ms:.1f} ms")
+          f"median {pct(probe_stats.pings, 0.5) * ms:.1f} ms")
     print(f"  errors: {sum(steady_errors.values())} {steady_errors or ''}")
     print(f"saturation, press alone ({args.burst_seconds:.0f} s, closed loop): press applied {b_press:,.0f}/s, "
           f"frames delivered {b_frames:,.0f}/s, delivery p50 {pct(burst['delivery'], 0.5) * ms:.0f} ms, "
           f"ack median {statistics.median(burst['acks']) * ms if burst['acks'] else float('nan'):.0f} ms, "
           f"errors {burst['errors'] or 0} (issue 5, before live views: {ISSUE_5})")
     if burst["cpu"]:
-        # On a shared machine the load generator and other processes take CPU from the server: what
+        # On a shared machine the load generators and other processes take CPU from the server: what
         # the server spent per command says what it would do with a core of its own.
         print(f"  the server's CPU during it: {burst['cpu']:.0%} of one core (all its threads), "
               f"{burst['cpu'] * 1e6 / b_press:,.0f} µs per press applied: {b_press / burst['cpu']:,.0f} press/s "
-              f"per core-second of the server")
+              f"per core-second of the server; the load generators' CPU: {burst['generators_cpu']:.0%} of one core "
+              f"(all {workers})")
+    if burst["loop"]:
+        # Linux's schedstat of the server's main thread (its event loop) while the burst ran.
+        print(f"  the server's event loop during it: on a CPU {burst['loop'][0]:.0%} of the time, runnable but waiting "
+              f"for a CPU {burst['loop'][1]:.0%} (taken by other processes), idle the rest")
     if mixed is not None:
         print(f"saturation, the steady mix ({args.propose_share:.0%} proposals): commands applied "
               f"{mixed['press'] + mixed['proposals']:,.0f}/s (press {mixed['press']:,.0f}/s, proposals "
               f"{mixed['proposals']:,.0f}/s), frames delivered {mixed['frames']:,.0f}/s, proposal -> every viewer "
               f"updated p50 {pct(mixed['updated'], 0.5) * ms:.0f} ms, p99 {pct(mixed['updated'], 0.99) * ms:.0f} ms, "
               f"errors {mixed['errors'] or 0}")
-    print(f"echo ceiling (plain websockets, {args.echo_clients} clients, closed loop): {echo:,.0f} messages/s")
+    print(f"echo ceiling (plain websockets, {args.echo_clients} clients from the same {workers} generator process(es), "
+          f"closed loop): {echo:,.0f} messages/s")
     print(f"the server applies {b_press:,.0f} press/s durably and sends {b_frames:,.0f} frames/s: "
           f"{b_press / echo:.0%} of the echo ceiling in commands, {(b_press + b_frames) / (2 * echo):.0%} in frames in+out")
     budget_p99 = pct(delivery, 0.99) * ms < 50
     budget_live = pct(updated, 0.99) * ms < 100
     print(f"budget: {connections:,} held {'OK' if held == connections else 'MISSED'}; p99 < 50 ms at {args.rate}/s "
           f"{'OK' if budget_p99 else 'MISSED'}; every viewer's update p99 < 100 ms {'OK' if budget_live else 'MISSED'}; "
-          f"durable ack median < 2 ms in the server {'OK' if server_ack is not None and server_ack < 2 else 'MISSED'}")
+          f"durable ack median < 2 ms in the server {'OK' if server_ack is not None and server_ack < 2 else 'MISSED'}; "
+          f"saturation >= 3,000 durable press/s {'OK' if b_press >= 3000 else 'MISSED'}")
 
 
 if __name__ == "__main__":
@@ -673,6 +885,10 @@ if __name__ == "__main__":
     parser.add_argument("--burst-seconds", type=float, default=5.0, help="length of the saturation measurement")
     parser.add_argument("--echo-clients", type=int, default=1000)
     parser.add_argument("--echo-seconds", type=float, default=5.0)
+    parser.add_argument("--generators", type=int, default=2,
+                        help="load generator processes (whole games each): one process's client was the limit before the server")
+    parser.add_argument("--generator-nice", type=int, default=10,
+                        help="the load generators' niceness: they yield the CPU to the server (0: they compete with it)")
     parser.add_argument("--timeline", action="store_true", help="print delivery latency second by second")
     parser.add_argument("--connect", help="use a server already running at this ws:// URL (e.g. one under a profiler)")
     parser.add_argument("--quick", action="store_true",

@@ -132,6 +132,8 @@ class BackchannelServer:
         """Refused frames by code since the last summary in the log."""
         self.refused_total: collections.Counter[str] = collections.Counter()
         self.connections: set[Connection] = set()
+        self.hosts: dict[Connection, GameHost] = {}
+        """The game each seated connection plays in (kept here, so a connection need not know games)."""
         self.act_latencies: deque[float] = deque(maxlen=4096)
         """Recent times from an `act` frame read to its reply sent (after the commit), for /stats."""
         self._numbers = 0
@@ -282,8 +284,9 @@ class BackchannelServer:
             self.open_by_address[address] -= 1
             if self.open_by_address[address] <= 0:
                 del self.open_by_address[address]
-            if conn.host is not None:
-                conn.host.detach(conn)
+            host = self.hosts.pop(conn, None)
+            if host is not None:
+                host.detach(conn)
             self.connections.discard(conn)
             await conn.finish()
             member = conn.member
@@ -352,7 +355,7 @@ class BackchannelServer:
                 return
             await (self._create(conn, message) if isinstance(message, Create) else self._join(conn, message))
             return
-        host, member = conn.host, conn.member
+        host, member = self.hosts.get(conn), conn.member
         if host is None or member is None:
             self.refuse(conn, NO_SEAT, "join or create a game first (or resume a seat with your token in the hello)", ref)
             return
@@ -362,16 +365,16 @@ class BackchannelServer:
     async def _seat_command(self, conn: Connection, host: GameHost, member: Member, ref: str | int, message: ClientMessage) -> None:
         now = time.time()
         asked = _digest(message)
-        if isinstance(message, Sync):
+        if isinstance(message, Act):  # first: nearly every frame under load is one
+            command = message.command
+            await host.command(conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command), asked=asked)
+        elif isinstance(message, Sync):
             await host.sync(conn, member, ref, message.v)
         elif isinstance(message, GetScenario):
             conn.send_message(host.session.scenario_message(member, ref))
             logs.command("answered", conn.id, "get_scenario")
         elif isinstance(message, GetRecord):
             await host.record(conn, member, ref)
-        elif isinstance(message, Act):
-            command = message.command
-            await host.command(conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command), asked=asked)
         elif isinstance(message, Ready):
             ready = message.ready
             await host.command(conn, member, ref, "ready", lambda s: s.set_ready(member, ref, ready), asked=asked)
@@ -433,7 +436,7 @@ class BackchannelServer:
         host, member = found
         welcome["seat"] = host.session.seat(member)
         conn.send_message(welcome)
-        self._seated(conn)
+        self._seated(conn, host)
         await host.attach(conn, member, hello.v)
         logs.connection("resumed", conn.id, game=host.id, member=member.id, role=member.role, state=member.state)
 
@@ -458,13 +461,15 @@ class BackchannelServer:
             {"type": "created", "ref": create.id, "game": host.id, "token": token, "seat": host.session.seat(member),
              "codes": host.session.settings["codes"]}
         )
-        self._seated(conn)
+        self._seated(conn, host)
         await host.attach(conn, member, None)
         logs.connection("created", conn.id, game=host.id, member=member.id, role=member.role)
 
-    def _seated(self, conn: Connection) -> None:
-        """A seated connection never uploads again: from the next frames on, the websocket itself
-        refuses (1009) any frame over a message's size."""
+    def _seated(self, conn: Connection, host: GameHost) -> None:
+        """The connection plays in `host` from now on (set before it attaches, so that a failed
+        attach still detaches).  A seated connection never uploads again: from the next frames on,
+        the websocket itself refuses (1009) any frame over a message's size."""
+        self.hosts[conn] = host
         protocol = getattr(conn.ws, "protocol", None)
         if protocol is not None and hasattr(protocol, "max_message_size"):
             protocol.max_message_size = MAX_MESSAGE_BYTES
@@ -478,7 +483,7 @@ class BackchannelServer:
         if joined is None:
             return
         host, member, token = joined
-        self._seated(conn)
+        self._seated(conn, host)
         conn.send_message(
             {"type": "joined", "ref": join.id, "game": host.id, "token": token, "seat": host.session.seat(member),
              "member": member.id, "name": host.session.names.get(member.id)}

@@ -37,8 +37,7 @@ from server import logs, snapshots
 from server.connection import Connection
 from server.seats import Member
 from server.session import KICKED, Session, SessionError, Step
-from server.snapshots import Snapshot
-from server.store import Entry, Store, StoreError
+from server.store import Entry, Snapshot, Store, StoreError
 
 log = logging.getLogger("backchannel.server")
 
@@ -141,7 +140,7 @@ class GameHost:
         self.active = time.time()
         async with self.lock:
             await self._settled()
-            conn.host, conn.member = self, member
+            conn.member = member
             events, _ = self.session.catch_up(member, v)
             for frame in events:
                 conn.send(frame)

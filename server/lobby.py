@@ -27,8 +27,8 @@ from server.game_host import GameHost
 from server.limits import Buckets, Limits
 from server.seats import Member, Role, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
 from server.session import DEFAULT_BOT_DELAY, Session, Step
-from server.snapshots import Snapshot, code_version
-from server.store import Entry, GameRecord, Store
+from server.snapshots import code_version
+from server.store import Entry, GameHeader, Snapshot, Store
 from server.uploads import MAX_PROBLEMS, UploadBusy, UploadTimeout, UploadWorker
 
 UNKNOWN_SCENARIO = "unknown_scenario"
@@ -210,10 +210,10 @@ class Lobby:
             self.tokens.add(member)
 
     def _host(
-        self, record: GameRecord, scenario: Scenario, board: Board, members: list[Member], entries: list[Entry],
+        self, header: GameHeader, scenario: Scenario, board: Board, members: list[Member], entries: list[Entry],
         snapshot: Snapshot | None = None,
     ) -> GameHost:
-        return GameHost(lambda: Session(record, scenario, board), self.store, members, entries, snapshot)
+        return GameHost(lambda: Session(header, scenario, board), self.store, members, entries, snapshot)
 
     async def create(self, request: Create, address: str = "?") -> tuple[GameHost, Member, str]:
         """A new game from the request; its creator is its first umpire.  Returns the creator's token."""
@@ -251,16 +251,16 @@ class Lobby:
             "personalities": personalities([s for s in state_ids if seats[s] != "none"], seed),
             "codes": {"states": codes_for_states, "observer": observer, "umpire": umpire},
         }
-        record = GameRecord(
+        header = GameHeader(
             id=game_id, created=time.time(), scenario_ref=request.scenario, scenario_text=text, seed=seed,
             settings=settings, status="lobby", clock=Clock(request.deadline).to_json(),
         )
-        session = Session(record, scenario, board)
+        session = Session(header, scenario, board)
         token = new_token()
         creator = Member("m1", game_id, "umpire", None, token_digest(token))
         step = session.join(creator)
-        await self.store.create(record, step.members, step.entries)
-        host = self._host(record, scenario, board, step.members, step.entries)
+        await self.store.create(header, step.members, step.entries)
+        host = self._host(header, scenario, board, step.members, step.entries)
         self._register(host)
         self.owners[game_id] = address
         logs.game("created", game_id, scenario=scenario.id, seats=sum(1 for k in seats.values() if k == "human"))
@@ -346,17 +346,17 @@ class Lobby:
         """Rebuild every stored game by replaying its log; their clocks start with `start_clocks`."""
         count = 0
         for stored in self.store.load():
-            record = stored.record
+            header = stored.header
             try:
-                scenario, board = self.book.load(record.scenario_text, record.scenario_ref or "upload")
-                host = self._host(record, scenario, board, stored.members, stored.entries, stored.snapshot)
+                scenario, board = self.book.load(header.scenario_text, header.scenario_ref or "upload")
+                host = self._host(header, scenario, board, stored.members, stored.entries, stored.snapshot)
             except Exception as exc:
-                logs.log.error("game %s cannot be restored (%s); left out", record.id, type(exc).__name__)
+                logs.log.error("game %s cannot be restored (%s); left out", header.id, type(exc).__name__)
                 continue
             self._register(host)
             count += 1
             logs.game(
-                "restored", record.id, entries=len(stored.entries), status=host.session.status,
+                "restored", header.id, entries=len(stored.entries), status=host.session.status,
                 snapshot=stored.snapshot.seq if host.restored_from_snapshot and stored.snapshot else None,
             )
         return count

@@ -62,7 +62,7 @@ from game.rules.views import (
 from server.bot_seats import Bot, bot_driver, make_bots
 from server.clock import Clock
 from server.seats import Member
-from server.store import Entry, GameRecord
+from server.store import Entry, GameHeader
 
 Event = dict[str, Any]
 log = logging.getLogger("backchannel.server")
@@ -208,13 +208,13 @@ class Stream:
 class Session:
     """The server's side of one game."""
 
-    def __init__(self, record: GameRecord, scenario: Scenario, board: Board) -> None:
-        self.id = record.id
-        self.record = record
-        self.settings = record.settings
+    def __init__(self, header: GameHeader, scenario: Scenario, board: Board) -> None:
+        self.id = header.id
+        self.header = header
+        self.settings = header.settings
         self.scenario = scenario
         self.board = board
-        self.game = Game(scenario, record.seed, board)
+        self.game = Game(scenario, header.seed, board)
         self.status = "lobby"
         self.seats: dict[str, str] = dict(self.settings["seats"])  # state -> human | bot | none
         self.clock = Clock(self.settings["deadline"])
@@ -278,7 +278,7 @@ class Session:
             self._required = ((0, None), frozenset())
             if self.status != "lobby":  # in the lobby, the start makes its bot
                 personality: str = self.settings["personalities"][state]
-                self.bots.update(make_bots(self.scenario, self.board, self.record.seed, {state: personality}))
+                self.bots.update(make_bots(self.scenario, self.board, self.header.seed, {state: personality}))
             return [fact_models.SeatTaken(state=state, player="bot", audience=ALL).event()]
         if kind == "kick":
             member = self.members[entry["member"]]
@@ -293,7 +293,7 @@ class Session:
             assignment: dict[str, str] = entry["bots"]
             for state in assignment:
                 self.seats[state] = "bot"
-            self.bots = make_bots(self.scenario, self.board, self.record.seed, assignment)
+            self.bots = make_bots(self.scenario, self.board, self.header.seed, assignment)
             return [fact_models.Started(bots=sorted(assignment, key=self.game.state_ids.index), audience=ALL).event()]
         if kind == "phase":
             self.clock = Clock.from_json(entry["clock"])
@@ -424,6 +424,8 @@ class Session:
             if audience == ALL and kind in STANDING_KINDS:
                 standing = True
         out: list[Event] = []
+        if not (cards or mine or standing):  # most commands (a press message) change no card, part or standing
+            return out
         for viewer in self.viewers:
             for ref in sorted(cards.get(viewer, ())):
                 card = agreement_view(agreements[ref], viewer)
@@ -444,9 +446,10 @@ class Session:
         for fact in facts:
             audience = fact["audience"]  # required: a fact without one is a bug, never public by default
             # Packed once for every viewer who may see it; the umpire's copy keeps the audience.
-            hidden = pack({k: v for k, v in fact.items() if k != "audience"})
             to = fact.get(TO)
-            if to is not None:  # a view delta: cut for one viewer, for that viewer's stream alone
+            if to is None:
+                hidden = pack({k: v for k, v in fact.items() if k != "audience"})
+            else:  # a view delta: cut for one viewer, for that viewer's stream alone
                 hidden = pack({k: v for k, v in fact.items() if k not in ("audience", TO)})
             for viewer in self.viewers if to is None else (to,):
                 if visible(audience, viewer):
@@ -455,7 +458,7 @@ class Session:
                     if step is not None:
                         step.events.append((viewer, v, event))
 
-    def _record(self, entry: Entry, command: AnyCommand | None = None) -> list[Event]:
+    def _append(self, entry: Entry, command: AnyCommand | None = None) -> list[Event]:
         """Apply a new entry live, emit its facts and add it to the current step."""
         assert self._step is not None
         facts = self._apply(entry, command)
@@ -573,8 +576,8 @@ class Session:
         record.update(
             game=self.id,
             title=self.scenario.title,
-            scenario_text=self.record.scenario_text,
-            scenario_ref=self.record.scenario_ref,
+            scenario_text=self.header.scenario_text,
+            scenario_ref=self.header.scenario_ref,
             labels="state" if self.blind else "names",
             status=self.status,
             seats=dict(self.seats),
@@ -774,7 +777,7 @@ class Session:
         entry: Entry = {"k": "cmd", "m": member.id, "c": ref, "cmd": command_json(command)}
         step = self._begin()
         try:
-            facts = self._record(entry, command)
+            facts = self._append(entry, command)
         except CommandError as exc:
             self._end()
             # The rules' reasons are about the sender's own command and what it may know; the code is the
@@ -790,7 +793,7 @@ class Session:
         self._playing(state)
         step = self._begin()
         entry: Entry = {"k": "ready", "m": member.id, "c": ref, "state": state, "ready": ready}
-        self._record(entry)
+        self._append(entry)
         step.reply = self._ack(member, ref, self._result(entry, []))
         self._remember(member, ref, step.reply)
         return self._end()
@@ -811,7 +814,7 @@ class Session:
             raise SessionError(CLOCK, str(exc)) from None
         step = self._begin()
         entry: Entry = {"k": "clock", "m": member.id, "c": ref, "op": op, "clock": clock.to_json()}
-        self._record(entry)
+        self._append(entry)
         step.reply = self._ack(member, ref, self._result(entry, []))
         self._remember(member, ref, step.reply)
         return self._end()
@@ -852,7 +855,7 @@ class Session:
         self.members[member.id] = member
         self.replies[member.id] = OrderedDict()
         step.members.append(member)
-        self._record({"k": "join", "m": member.id, "role": member.role, "state": member.state, "name": name})
+        self._append({"k": "join", "m": member.id, "role": member.role, "state": member.state, "name": name})
         return self._end()
 
     def start(self, member: Member, ref: str | int, fill_bots: bool, now: float, confirm: bool = False) -> Step:
@@ -875,7 +878,7 @@ class Session:
         }
         step = self._begin()
         entry: Entry = {"k": "start", "m": member.id, "c": ref, "bots": assignment}
-        self._record(entry)
+        self._append(entry)
         step.reply = self._ack(member, ref, self._result(entry, []))
         self._remember(member, ref, step.reply)
         self._phase_start(now)
@@ -885,7 +888,7 @@ class Session:
     def _umpire_entry(self, member: Member, ref: str | int, entry: Entry) -> Step:
         """Record one umpire's entry and acknowledge it."""
         step = self._begin()
-        facts = self._record(entry)
+        facts = self._append(entry)
         step.reply = self._ack(member, ref, self._result(entry, facts))
         self._remember(member, ref, step.reply)
         return self._end()
@@ -960,7 +963,7 @@ class Session:
         for spec in injects_due(self.scenario, game.turn, game.released):
             command = Inject(inject=spec.id)
             try:
-                self._record({"k": "cmd", "m": None, "c": None, "by": "schedule", "cmd": command_json(command)}, command)
+                self._append({"k": "cmd", "m": None, "c": None, "by": "schedule", "cmd": command_json(command)}, command)
             except CommandError as exc:  # (a prepared inject skips what play made impossible: not expected)
                 log.warning("game %s: inject %s not released (%s)", self.id, spec.id, exc.code)
 
@@ -982,7 +985,7 @@ class Session:
                 "k": "cmd", "m": asker.id if asker else None, "c": ref if asker else None, "by": by,
                 "cmd": command_json(Resolve(turn=self.game.turn, phase=self.game.phase)),
             }
-            facts = self._record(entry)
+            facts = self._append(entry)
             if asker is not None and ref is not None:
                 step.reply = self._ack(asker, ref, self._result(entry, facts))
                 self._remember(asker, ref, step.reply)
@@ -999,14 +1002,14 @@ class Session:
             clock.stop()
         else:
             clock.start_phase(now)
-        self._record({"k": "phase", "clock": clock.to_json()})
+        self._append({"k": "phase", "clock": clock.to_json()})
         self._release_due()
         self._bots_open()
 
     def _bot_command(self, command: AnyCommand) -> None:
         """The bot driver's way to apply a command: a log entry like a player's.  Raises CommandError
         (nothing changed) when the rules refuse it; the driver drops and logs it."""
-        self._record({"k": "cmd", "m": "bot", "c": None, "cmd": command_json(command)}, command)
+        self._append({"k": "cmd", "m": "bot", "c": None, "cmd": command_json(command)}, command)
 
     def _bots_open(self) -> None:
         """A phase starts: in a movement phase every bot opens its turn (game/bots/driver.py)."""

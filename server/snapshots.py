@@ -14,26 +14,17 @@ import hashlib
 import io
 import os
 import pickle
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from server.session import Session
+from server.session import Session
+from server.store import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 EVERY_ENTRIES = int(os.environ.get("BACKCHANNEL_SNAPSHOT_EVERY", "400"))
 """A snapshot is taken at the first phase boundary after this many entries since the last one
 (the environment variable lets tests take one at every phase)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    seq: int
-    """The number of log entries the snapshot includes."""
-    version: str
-    data: bytes
 
 
 @cache
@@ -79,9 +70,11 @@ def restore(snapshot: Snapshot, fresh: Session) -> Session | None:
     if snapshot.version != code_version():
         return None
     try:
-        session = _Unpickler(io.BytesIO(snapshot.data), {"scenario": fresh.scenario, "board": fresh.board}).load()
+        session: object = _Unpickler(io.BytesIO(snapshot.data), {"scenario": fresh.scenario, "board": fresh.board}).load()
     except Exception:
         return None
-    if type(session) is not type(fresh) or session.logged != snapshot.seq or session.id != fresh.id:
+    if not isinstance(session, Session) or type(session) is not type(fresh):
         return None
-    return session  # type: ignore[no-any-return]
+    if session.logged != snapshot.seq or session.id != fresh.id:
+        return None
+    return session

@@ -5,7 +5,7 @@ its members (seat token digests, never tokens) and an append-only log of entries
 accepted command and every server decision (joins, start, ready flags, clock changes, phase
 starts), in order.  Replaying the log through the rules rebuilds the game exactly; a snapshot
 of the session every few hundred entries (server/snapshots.py) spares a restart most of that
-replay.  The log is never shortened: it is the record of the game, and the snapshot only a cache.
+replay.  The log is never shortened: it is the game's history, and the snapshot only a cache.
 
 `append` returns only once the entries are committed (WAL, synchronous=FULL: fsynced), and
 the server acknowledges a command only after that.  Writes are grouped (group commit): one
@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 from server.seats import Member
-from server.snapshots import Snapshot
 
 log = logging.getLogger("backchannel.server")
 
@@ -85,8 +84,21 @@ create table if not exists snapshots (
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A game's session pickled after its first `seq` log entries, made by code `version`
+    (server/snapshots.py takes and restores them; the store only keeps the latest)."""
+
+    seq: int
+    """The number of log entries the snapshot includes."""
+    version: str
+    data: bytes
+
+
 @dataclass(slots=True)
-class GameRecord:
+class GameHeader:
+    """What the store keeps about a game beside its log: where it came from and where it stands."""
+
     id: str
     created: float
     scenario_ref: str | None
@@ -99,7 +111,7 @@ class GameRecord:
 
 @dataclass(slots=True)
 class StoredGame:
-    record: GameRecord
+    header: GameHeader
     members: list[Member] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     snapshot: Snapshot | None = None
@@ -114,7 +126,7 @@ class Store(ABC):
     """Where games live between restarts."""
 
     @abstractmethod
-    async def create(self, record: GameRecord, members: Sequence[Member], entries: Sequence[Entry]) -> None:
+    async def create(self, header: GameHeader, members: Sequence[Member], entries: Sequence[Entry]) -> None:
         """Store a new game with its first members and entries, durably."""
 
     @abstractmethod
@@ -402,13 +414,13 @@ class SqliteStore(Store):
             return [failure] * len(batch)
         return outcomes
 
-    async def create(self, record: GameRecord, members: Sequence[Member], entries: Sequence[Entry]) -> None:
+    async def create(self, header: GameHeader, members: Sequence[Member], entries: Sequence[Entry]) -> None:
         row = (
-            record.id, record.created, record.scenario_ref, record.scenario_text, record.seed,
-            _dumps(record.settings), record.status, _dumps(record.clock), time.time(),
+            header.id, header.created, header.scenario_ref, header.scenario_text, header.seed,
+            _dumps(header.settings), header.status, _dumps(header.clock), time.time(),
         )
         await self._write(
-            [row], _log_rows(record.id, 1, entries), _member_rows(record.id, members), None, seq=(record.id, 1, len(entries))
+            [row], _log_rows(header.id, 1, entries), _member_rows(header.id, members), None, seq=(header.id, 1, len(entries))
         )
 
     def append(
@@ -459,7 +471,7 @@ class SqliteStore(Store):
     def load(self, archived: bool = False) -> list[StoredGame]:
         """Every stored game (without the archived ones unless `archived`)."""
         games = self._read(None)
-        return games if archived else [g for g in games if g.record.status != ARCHIVED]
+        return games if archived else [g for g in games if g.header.status != ARCHIVED]
 
     def load_game(self, game_id: str) -> StoredGame | None:
         found = self._read(game_id)
@@ -475,11 +487,11 @@ class SqliteStore(Store):
                 "select id, created, scenario_ref, scenario_text, seed, settings, status, clock from games"
                 f"{where} order by created", args
             ):
-                record = GameRecord(
+                header = GameHeader(
                     id=row[0], created=row[1], scenario_ref=row[2], scenario_text=row[3], seed=row[4],
                     settings=json.loads(row[5]), status=row[6], clock=json.loads(row[7]),
                 )
-                games[record.id] = StoredGame(record)
+                games[header.id] = StoredGame(header)
             for game_id, member_id, role, state, digest in conn.execute(
                 f"select game_id, member_id, role, state, token_sha256 from members{member_where} order by game_id, rowid", args
             ):
@@ -531,8 +543,8 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self.games: dict[str, StoredGame] = {}
 
-    async def create(self, record: GameRecord, members: Sequence[Member], entries: Sequence[Entry]) -> None:
-        self.games[record.id] = StoredGame(record, list(members), [json.loads(_dumps(e)) for e in entries])
+    async def create(self, header: GameHeader, members: Sequence[Member], entries: Sequence[Entry]) -> None:
+        self.games[header.id] = StoredGame(header, list(members), [json.loads(_dumps(e)) for e in entries])
 
     def append(
         self,
@@ -556,9 +568,9 @@ class MemoryStore(Store):
         future.set_result(None)
         game.members.extend(members)
         if clock is not None:
-            game.record.clock = clock
+            game.header.clock = clock
         if status is not None:
-            game.record.status = status
+            game.header.status = status
         return future
 
     def save_snapshot(self, game_id: str, snapshot: Snapshot) -> asyncio.Future[None]:
@@ -568,11 +580,11 @@ class MemoryStore(Store):
         return future
 
     def load(self, archived: bool = False) -> list[StoredGame]:
-        return [g for g in self.games.values() if archived or g.record.status != ARCHIVED]
+        return [g for g in self.games.values() if archived or g.header.status != ARCHIVED]
 
     async def archive(self, game_id: str) -> None:
         if game_id in self.games:
-            self.games[game_id].record.status = ARCHIVED
+            self.games[game_id].header.status = ARCHIVED
 
     def load_game(self, game_id: str) -> StoredGame | None:
         return self.games.get(game_id)

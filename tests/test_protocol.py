@@ -26,7 +26,7 @@ from server.connection import TokenBucket
 from server.lobby import BOOK
 from server.seats import CODE_ALPHABET, Member, Tokens, new_code, new_token, normalise_code, token_digest
 from server.session import Session, SessionError, Stream
-from server.store import GameRecord, SqliteStore, StoreError
+from server.store import GameHeader, SqliteStore, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -220,13 +220,13 @@ def classic_session(
     scenario, board = BOOK.load((FIXTURES / "classic_board.yaml").read_text(), "classic")
     states = [s.id for s in scenario.states]
     all_seats = {s: "human" for s in states} | (seats or {})
-    record = GameRecord(
+    header = GameHeader(
         id="g-test", created=0.0, scenario_ref=None, scenario_text="", seed=11,
         settings={"deadline": deadline, "seats": all_seats, "personalities": dict.fromkeys(states, "loyal"), "labels": labels,
                   "codes": {"states": {}, "observer": "O", "umpire": "U"}},
         status="lobby", clock=Clock(deadline).to_json(),
     )
-    session = Session(record, scenario, board)
+    session = Session(header, scenario, board)
     members = {"umpire": Member("m1", "g-test", "umpire", None, b"1"), "observer": Member("m2", "g-test", "observer", None, b"2")}
     for i, state in enumerate(("eng", "fra", "ger"), start=3):
         members[state] = Member(f"m{i}", "g-test", "player", state, bytes([i]))
@@ -271,7 +271,7 @@ def test_replaying_the_log_rebuilds_the_same_session() -> None:
     ):
         log.extend(step.entries)
     again, _ = classic_session()
-    fresh = Session(again.record, again.scenario, again.board)
+    fresh = Session(again.header, again.scenario, again.board)
     entries = [json.loads(json.dumps(e)) for e in _joins(session, m) + log]
     fresh.replay(list(m.values()), entries)
     assert fresh.game.record() == session.game.record()
@@ -322,9 +322,9 @@ def test_roles_in_the_session() -> None:
 def test_sqlite_store_group_commit_and_reload(tmp_path: Path, inline: bool) -> None:
     async def scenario() -> None:
         store = SqliteStore(tmp_path / "db.sqlite3", inline=inline)
-        record = GameRecord("g-1", 0.0, None, "text", 1, {"a": 1}, "lobby", {"seconds": None})
+        header = GameHeader("g-1", 0.0, None, "text", 1, {"a": 1}, "lobby", {"seconds": None})
         member = Member("m1", "g-1", "umpire", None, token_digest("t"))
-        await store.create(record, [member], [{"k": "join", "m": "m1"}])
+        await store.create(header, [member], [{"k": "join", "m": "m1"}])
         # Many writes at once share commits; each still lands in order.
         await asyncio.gather(*(store.append("g-1", 2 + i, [{"k": "n", "i": i}], clock={"seconds": i}) for i in range(20)))
         with pytest.raises(StoreError):  # a write that cannot apply is refused alone
@@ -333,7 +333,7 @@ def test_sqlite_store_group_commit_and_reload(tmp_path: Path, inline: bool) -> N
         games = SqliteStore(tmp_path / "db.sqlite3").load()
         assert len(games) == 1 and games[0].members == [member]
         assert [e.get("i") for e in games[0].entries] == [None, *range(20)]
-        assert games[0].record.clock == {"seconds": 19}
+        assert games[0].header.clock == {"seconds": 19}
 
     asyncio.run(scenario())
 
@@ -348,7 +348,8 @@ def _played(session: Session, umpire: Member, phases: int, start: int = 0) -> li
 def test_a_snapshot_and_the_log_after_it_rebuild_the_same_session() -> None:
     """Restoring from a snapshot plus the later entries is the same as replaying the whole log,
     and the two go on identically (bots, leaks and all)."""
-    from server.snapshots import Snapshot, restore, take
+    from server.snapshots import restore, take
+    from server.store import Snapshot
 
     session, m = classic_session(seats={"aus": "bot", "ita": "bot", "rus": "bot", "tur": "bot"})
     log = _joins(session, m) + session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True).entries
@@ -362,7 +363,7 @@ def test_a_snapshot_and_the_log_after_it_rebuild_the_same_session() -> None:
 
     def fresh() -> Session:
         again, _ = classic_session(seats={"aus": "bot", "ita": "bot", "rus": "bot", "tur": "bot"})
-        return Session(again.record, again.scenario, again.board)
+        return Session(again.header, again.scenario, again.board)
 
     whole = fresh()
     whole.replay(list(m.values()), entries)
@@ -382,12 +383,12 @@ def test_a_snapshot_and_the_log_after_it_rebuild_the_same_session() -> None:
 
 
 def test_the_store_keeps_the_latest_snapshot(tmp_path: Path) -> None:
-    from server.snapshots import Snapshot
+    from server.store import Snapshot
 
     async def scenario() -> None:
         store = SqliteStore(tmp_path / "db.sqlite3")
-        record = GameRecord("g-1", 0.0, None, "text", 1, {"a": 1}, "lobby", {"seconds": None})
-        await store.create(record, [], [{"k": "join", "m": "m1"}, {"k": "x"}])
+        header = GameHeader("g-1", 0.0, None, "text", 1, {"a": 1}, "lobby", {"seconds": None})
+        await store.create(header, [], [{"k": "join", "m": "m1"}, {"k": "x"}])
         await store.save_snapshot("g-1", Snapshot(1, "v", b"first"))
         await store.save_snapshot("g-1", Snapshot(2, "v", b"second"))
         await store.close()
@@ -575,7 +576,7 @@ def test_classroom_entries_replay_to_the_same_session() -> None:
     assert {x.get("author") for x in umpire_view["messages"]} == {"Player 1", "Camille", None}  # None: bots
 
     again, _ = classic_session(labels="state")
-    fresh = Session(again.record, again.scenario, again.board)
+    fresh = Session(again.header, again.scenario, again.board)
     entries = [json.loads(json.dumps(e)) for e in _joins(session, m) + log]
     fresh.replay([*m.values(), camille], entries)
     assert fresh.game.record() == session.game.record()
@@ -598,3 +599,26 @@ def test_every_clause_kind_can_be_sent_over_the_wire() -> None:
             "clauses": [{"kind": "neutrality", "conflict": ["fra", "ger"], "neutral": ["ita"]}]}
     command = command_for("ita", msgpack.unpackb(msgpack.packb(data)))
     assert command.clauses[0].conflict == ("fra", "ger")  # type: ignore[union-attr]
+
+
+
+def test_the_depth_limit_holds_whether_or_not_the_depth_walk_runs() -> None:
+    """The depth is walked only when a frame has more containers than the limit (its depth is at
+    most its number of containers): a frame as deep as allowed passes with or without the walk, one
+    level more never does, and many shallow containers are no reason to refuse."""
+    from game.protocol.codec import unpack
+    from game.protocol.version import MAX_DEPTH
+
+    def deep(levels: int, padding: int | None = None) -> bytes:
+        """{"type": [[...[1]...]]}, `levels` levels with the top map; with `padding`, "pad": [[], ...] beside."""
+        frame = (b"\x82" if padding is not None else b"\x81") + b"\xa4type" + b"\x91" * (levels - 1) + b"\x01"
+        if padding is not None:
+            frame += b"\xa3pad\xdc" + padding.to_bytes(2, "big") + b"\x90" * padding
+        return frame
+
+    assert unpack(deep(MAX_DEPTH))  # MAX_DEPTH containers: no walk needed
+    assert unpack(deep(MAX_DEPTH, padding=50))  # the same depth, found by the walk
+    assert unpack(deep(2, padding=200))  # hundreds of containers, two levels deep
+    for padding in (None, 0, 50):
+        with pytest.raises(ProtocolError, match="nested too deeply"):
+            unpack(deep(MAX_DEPTH + 1, padding))

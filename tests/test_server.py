@@ -408,3 +408,15 @@ async def test_each_seat_reads_the_scenario_as_it_may(tmp_path: Path) -> None:
         assert (await lobby.request("get_scenario"))["code"] == "no_seat"
         for client in (umpire, player, observer, lobby):
             await client.close()
+
+
+def test_a_frame_header_written_by_the_server_is_the_one_websockets_writes() -> None:
+    """The server frames its binary messages itself (server/connection.py): byte for byte as
+    websockets' own Frame would, at each boundary of the length's encoding."""
+    from websockets.frames import Frame, Opcode
+
+    from server.connection import binary_header
+
+    for size in (0, 1, 125, 126, 127, 65_535, 65_536, 1 << 20):
+        payload = bytes(size)
+        assert binary_header(size) + payload == Frame(Opcode.BINARY, payload).serialize(mask=False, extensions=[]), size

@@ -113,13 +113,13 @@ def test_a_write_after_a_failed_one_of_its_game_is_refused_never_committed_after
     """A game queues its next command before the last is durable: if that one fails, the next (built
     on an entry the log will never hold) must fail too, while other games in the same commit go on."""
     from server.seats import Member, token_digest
-    from server.store import GameRecord, StoreError
+    from server.store import GameHeader, StoreError
 
     async def scenario() -> None:
         store = SqliteStore(tmp_path / "db.sqlite3", inline=inline)
         for game in ("g-1", "g-2"):
-            record = GameRecord(game, 0.0, None, "text", 1, {}, "lobby", {"seconds": None})
-            await store.create(record, [Member("m1", game, "umpire", None, token_digest(game))], [{"k": "join"}])
+            header = GameHeader(game, 0.0, None, "text", 1, {}, "lobby", {"seconds": None})
+            await store.create(header, [Member("m1", game, "umpire", None, token_digest(game))], [{"k": "join"}])
         clash = Member("m2", "g-1", "player", "eng", token_digest("g-2"))  # a token digest already stored
         outcomes = await asyncio.gather(
             store.append("g-1", 2, [{"k": "a"}], members=[clash]),  # cannot apply
@@ -131,7 +131,7 @@ def test_a_write_after_a_failed_one_of_its_game_is_refused_never_committed_after
         assert [type(o) for o in outcomes] == [StoreError, StoreError, type(None), StoreError]
         await store.append("g-1", 2, [{"k": "again"}])  # the game, rebuilt from its log, goes on
         await store.close()
-        games = {g.record.id: g for g in SqliteStore(tmp_path / "db.sqlite3").load()}
+        games = {g.header.id: g for g in SqliteStore(tmp_path / "db.sqlite3").load()}
         assert [e["k"] for e in games["g-1"].entries] == ["join", "again"]
         assert [e["k"] for e in games["g-2"].entries] == ["join", "c"]
 

@@ -202,7 +202,7 @@ async def test_an_abandoned_game_is_archived_its_codes_and_tokens_dead(tmp_path:
         assert (await resumed.expect("error"))["code"] == "bad_token"
         await resumed.close()
         stored = server.store.load_game(created["game"])
-        assert stored is not None and stored.record.status == "archived" and stored.entries
+        assert stored is not None and stored.header.status == "archived" and stored.entries
         await kept.close()
     async with running_server(tmp_path) as (server, _):  # a restart leaves it archived
         assert created["game"] not in server.lobby.games and len(server.lobby.games) == 1
@@ -355,7 +355,7 @@ def test_serve_says_in_one_line_what_is_wrong_with_where_it_was_started(tmp_path
 def test_play_and_join_without_a_display_say_so_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     import pygame
 
-    from game.play import _client_or_no_display
+    from game.launchers.play import _client_or_no_display
 
     def no_screen() -> int:
         raise pygame.error("No available video device")

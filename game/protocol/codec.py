@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import msgpack  # type: ignore[import-untyped]
+import msgpack
 from pydantic import BaseModel, ValidationError
 
 from game.protocol.messages import CLIENT_MESSAGE, CLIENT_TYPES, SERVER_MESSAGE, ClientMessage, ServerMessage
@@ -88,19 +88,23 @@ class _Shape:
     never per item): past `MAX_ITEMS` the unpacking stops at once.  What it lets through is small
     enough for the depth to be checked afterwards at no real cost."""
 
-    __slots__ = ("items", "limit")
+    __slots__ = ("containers", "items", "limit")
 
     def __init__(self, limit: int) -> None:
         self.items = 0
+        self.containers = 0
+        """Containers seen: the depth is at most this, so a frame with few needs no depth walk."""
         self.limit = limit
 
     def array(self, value: list[Any]) -> list[Any]:
+        self.containers += 1
         self.items += len(value)
         if self.items > self.limit:
             raise _TooMany
         return value
 
     def map(self, value: dict[str, Any]) -> dict[str, Any]:
+        self.containers += 1
         self.items += len(value)
         if self.items > self.limit:
             raise _TooMany
@@ -153,7 +157,7 @@ def unpack(frame: bytes, max_items: int = MAX_ITEMS) -> Any:
         raise ProtocolError(BAD_FRAME, reason) from None
     except Exception:  # FormatError, TypeError for unhashable keys...: all malformed input
         raise ProtocolError(BAD_FRAME, "not valid msgpack") from None
-    if shape.items and _depth_exceeds(value, MAX_DEPTH):
+    if shape.containers > MAX_DEPTH and _depth_exceeds(value, MAX_DEPTH):  # (a command has a handful)
         raise ProtocolError(BAD_FRAME, f"nested too deeply (at most {MAX_DEPTH} levels)")
     return value
 
