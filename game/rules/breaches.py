@@ -129,22 +129,45 @@ class TurnFacts:
             for _, attack, _ in aids:
                 keys.add(("hostile", aider, attack.victim))
                 keys.add(("aid", aider, attack.attacker))
+                keys.add(("aided_against", aider, attack.victim))
         keys.update(("in", t, u.state) for t, u in result.units.items())
         keys.update(("entered", t, state) for t, moves in facts.moves_into.items() for state, _, _ in moves)
         return facts
 
     def add_undefended_keys(self) -> None:
-        """The keys a mutual defence watches, worked out only when some agreement could watch them:
-        `("undefended", victim, state)` for each successful attack that a unit of `state` could have
-        resisted, and `("self_aid", aider, victim)` when a state helped an attack on itself in a turn
-        when `victim` was attacked with success (a mutual defence checked that turn finds it)."""
+        """The keys a mutual defence watches, worked out only when some agreement could watch them.
+
+        `("undefended", victim, state)`: a successful attack on `victim` that a unit of `state` could
+        have resisted, by a state other than `state` that `state` did not strike back at, in a turn
+        when `state` supported no unit of `victim`'s (`_left_alone`'s conditions, all but the one that
+        depends on who the members are).  `("self_aid", aider, victim)`: a state helped an attack on
+        itself in a turn when `victim` was attacked with success.  `("self_aid_hostile", aider, a, b)`
+        (a < b): the same helper, in a turn when `a` and `b` were hostile (an attack or an aided attack,
+        either way).  A mutual defence is checked exactly when one of these names its members, or
+        `("aided_against", a, b)` does: never for an attack between members alone, which is no breach
+        of it (see watch_keys)."""
         hit = [victim for victim, attacks in self.attacks_on.items() if any(a.succeeded for a in attacks)]
+        attacks_by_pair = self.attacks_by_pair
+        helpers = self.helpers
         for victim in hit:
-            _, near = _hits_on(victim, self)
-            self.keys.update(("undefended", victim, state) for state in near)
-        for aider, aids in self.aid_to_attack.items():
-            if any(attack.victim == aider for _, attack, _ in aids):
-                self.keys.update(("self_aid", aider, victim) for victim in hit)
+            hits, near = _hits_on(victim, self)
+            for state in near:
+                if victim in helpers.get(state, ()):
+                    continue
+                for _, attack, able in hits:
+                    attacker = attack.attacker
+                    if attacker != state and (state, attacker) not in attacks_by_pair and able.get(state):
+                        self.keys.add(("undefended", victim, state))
+                        break
+        self_aiders = [
+            aider for aider, aids in self.aid_to_attack.items() if any(attack.victim == aider for _, attack, _ in aids)
+        ]
+        if not self_aiders:
+            return
+        hostile = {(k[1], k[2]) if k[1] < k[2] else (k[2], k[1]) for k in self.keys if k[0] == "hostile" and k[1] != k[2]}
+        for aider in self_aiders:
+            self.keys.update(("self_aid", aider, victim) for victim in hit)
+            self.keys.update(("self_aid_hostile", aider, a, b) for a, b in hostile)
 
 
 def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int) -> list[tuple[str, ...]]:
@@ -155,11 +178,13 @@ def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int)
         return [("hostile", a, b) for a in members for b in members if a != b]
     if isinstance(clause, MutualDefence):
         members = tuple(clause.members) or parties
-        # Not every attack on a member: only one that an ally could have resisted can breach it (or a
-        # member's help to an attack on itself, which the check finds whenever a member was hit).
+        # Not every attack on a member: only one that an ally could have resisted can breach it, or an
+        # ally's help to an attack on another; a member's help to an attack on itself is found whenever
+        # a member was hit or two members were hostile (the turns this clause was always checked in).
         keys: list[tuple[str, ...]] = [("undefended", m, a) for m in members for a in members if a != m]
         keys += [("self_aid", a, m) for a in members for m in members]
-        return keys + [("hostile", a, b) for a in members for b in members if a != b]
+        keys += [("aided_against", a, b) for a in members for b in members if a != b]
+        return keys + [("self_aid_hostile", x, a, b) for x in members for a in members for b in members if a < b]
     if isinstance(clause, SupportPromise):
         return [("turn", str(clause.turn if clause.turn is not None else active_since))]
     if isinstance(clause, Cession):

@@ -74,7 +74,7 @@ def roll_table(seed: int, turn: int, purpose: str, count: int) -> tuple[float, .
     key = f"backchannel-table/{seed}/{turn}/{purpose}".encode()
     words = struct.unpack(f">{count}Q", hashlib.shake_256(key).digest(8 * count))
     scale = 1.0 / float(1 << 53)
-    return tuple((w >> 11) * scale for w in words)
+    return tuple([(w >> 11) * scale for w in words])  # a list comprehension: the fastest exact way
 
 
 def split(seed: int, turn: int, purpose: str) -> Rng:
