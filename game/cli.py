@@ -352,11 +352,28 @@ def serve(
         list[str] | None,
         typer.Option(help="An address the per-address limits leave alone (a load generator; a school's one public address). Repeatable."),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            envvar="BACKCHANNEL_STORE",
+            help="Keep the games in PostgreSQL (postgresql://USER:PASSWORD@HOST:PORT/DB) instead of SQLite in --data; "
+            "several serve processes may share it (docs/deploy.md).",
+        ),
+    ] = None,
+    public_address: Annotated[
+        str | None,
+        typer.Option(
+            help="The address players reach this process at (ws://... or wss://...), sent in redirects from the "
+            "other processes sharing --store (default: ws://HOST:PORT as bound).",
+        ),
+    ] = None,
 ) -> None:
     """Run the game server: lobby, seats, clocks and durable games over websockets (msgpack frames)."""
     from server.app import serve_command
 
-    raise typer.Exit(serve_command(host, port, data, create_token, games_per_address, expire_hours, trust))
+    raise typer.Exit(
+        serve_command(host, port, data, create_token, games_per_address, expire_hours, trust, store, public_address)
+    )
 
 
 def main() -> None:

@@ -69,12 +69,13 @@ from game.protocol.messages import (
 from game.protocol.version import MAX_FRAME_BYTES, PROTOCOL_VERSION
 from server import logs
 from server.addresses import reach_note
+from server.cluster import Cluster
 from server.connection import Connection
 from server.game_host import INTERNAL, GameHost
 from server.limits import Buckets, Limits
-from server.lobby import Lobby, LobbyError
+from server.lobby import Elsewhere, Lobby, LobbyError
 from server.seats import Member, new_code
-from server.store import SqliteStore, Store, median_ms
+from server.store import SqliteStore, Store, StoreError, median_ms
 
 SERVER_NAME = "backchannel/0.1.0"
 DB_FILE = "backchannel.sqlite3"
@@ -90,6 +91,10 @@ RATE_LIMITED = "rate_limited"
 TOO_LARGE = "too_large"
 CREATE_FORBIDDEN = "create_forbidden"
 
+TRY_AGAIN_LATER = 1013
+"""The websocket close code of a process that cannot reach its database (RFC 6455's "try again later")."""
+ADOPT_SECONDS = 2.0
+"""How often a process of a cluster looks for games whose process is gone."""
 SWEEP_SECONDS = 60.0
 """How often idle games are archived, spent buckets forgotten and refused frames summed up in the log."""
 
@@ -105,7 +110,8 @@ class BackchannelServer:
     """The authoritative game server: a lobby of games behind one websocket endpoint."""
 
     def __init__(
-        self, store: Store, rate: float | None = None, burst: int | None = None, limits: Limits | None = None
+        self, store: Store, rate: float | None = None, burst: int | None = None, limits: Limits | None = None,
+        cluster: Cluster | None = None, public_address: str | None = None,
     ) -> None:
         limits = limits if limits is not None else Limits()
         # A test (or an operator) raising the connection's rate raises the seat's and the address's with it.
@@ -119,7 +125,10 @@ class BackchannelServer:
             limits.address_burst = max(limits.address_burst, burst)
         self.limits = limits
         self.store = store
-        self.lobby = Lobby(store, limits)
+        self.cluster = cluster if cluster is not None else Cluster()
+        self.public_address = public_address
+        """The address players reach this process at (sent in redirects); default ws://HOST:PORT as bound."""
+        self.lobby = Lobby(store, limits, self.cluster)
         if isinstance(store, SqliteStore) and self.lobby.book.cache is None:
             self.lobby.book.cache = store.path.parent / "scenario-cache"
         self.rate = limits.rate
@@ -139,11 +148,13 @@ class BackchannelServer:
         self._numbers = 0
         self._server: Server | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._adopter: asyncio.Task[None] | None = None
         self.port = 0
 
     async def start(self, host: str = "127.0.0.1", port: int = 8765) -> int:
-        """Restore every stored game, then listen; returns the bound port (useful with port 0)."""
-        restored = self.lobby.restore()
+        """Restore every stored game (alone) or join the cluster (a shared store), then listen; returns
+        the bound port (useful with port 0)."""
+        restored = 0 if self.cluster.shared else self.lobby.restore()
         self._server = await serve(
             self.handler,
             host,
@@ -158,12 +169,40 @@ class BackchannelServer:
         )
         self.lobby.start_clocks()
         self.port = self._server.sockets[0].getsockname()[1]
+        if self.cluster.shared:
+            if self.public_address is None:
+                self.public_address = f"ws://{host}:{self.port}"
+            await self.cluster.start(self.public_address)
+            if hasattr(self.store, "cluster"):
+                self.store.cluster = self.cluster  # every write passes the cluster's fence
+            if hasattr(self.cluster, "on_lost"):
+                self.cluster.on_lost = self._database_lost
+            restored = await self.lobby.adopt()
+            self._adopter = asyncio.get_running_loop().create_task(self._adopt_every(ADOPT_SECONDS))
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_every(SWEEP_SECONDS))
         log.info(
             "serving host=%s port=%d games=%d create=%s", host, self.port, restored,
             "token" if self.limits.create_token else "anyone",
         )
         return self.port
+
+    def _database_lost(self) -> None:
+        """The cluster's life line is gone: other processes may take every game now, so this one lets
+        them all go and closes their connections (1013): the clients reconnect and are sent on."""
+        for host in list(self.lobby.games.values()):
+            host.lost(TRY_AGAIN_LATER, "this server process lost its database; connect again")
+
+    async def _adopt_every(self, seconds: float) -> None:
+        """Games whose process is gone are hosted again within `seconds`, even if no player comes back
+        (their clocks must run)."""
+        while True:
+            await asyncio.sleep(seconds)
+            if not self.cluster.alive:
+                continue
+            try:
+                await self.lobby.adopt()
+            except Exception as exc:  # the next round tries again
+                log.error("adopting games failed (%s)", type(exc).__name__)
 
     async def _sweep_every(self, seconds: float) -> None:
         while True:
@@ -190,15 +229,17 @@ class BackchannelServer:
 
     async def close(self) -> None:
         """Close every connection with 1001 (going away), finish the games' work, flush the store."""
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+        for task in (self._sweeper, self._adopter):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._server is not None:
             self._server.close(close_connections=True)
             await self._server.wait_closed()
         await self.lobby.close()
         await self.store.close()
+        await self.cluster.close()
         self._summary("refused since start", self.refused_total)
         log.info("stopped")
 
@@ -207,6 +248,8 @@ class BackchannelServer:
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         url = urlsplit(request.path)
         if url.path == "/healthz":
+            if not self.cluster.alive:
+                return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "the database does not answer\n")
             return connection.respond(HTTPStatus.OK, "ok\n")
         if url.path == "/stats":
             latencies = self.store.commit_latencies()
@@ -402,7 +445,7 @@ class BackchannelServer:
         elif isinstance(message, RevokeCode):
             seat, code = message.seat, new_code(set(self.lobby.codes))
             await host.command(conn, member, ref, "revoke_code", lambda s: s.revoke_code(member, ref, seat, code), asked=asked)
-            self.lobby.recode(host)
+            await self.lobby.recode(host)
         elif isinstance(message, ReleaseInject):
             prepared, card = message.inject, message.card
             await host.command(
@@ -416,7 +459,14 @@ class BackchannelServer:
         if hello.protocol != PROTOCOL_VERSION:
             self.refuse(conn, UNSUPPORTED_PROTOCOL, f"this server speaks protocol {PROTOCOL_VERSION}, not {hello.protocol}", hello.id)
             return
-        found = self.lobby.resume(hello.token) if hello.token is not None else None
+        try:
+            found = await self.lobby.resume(hello.token) if hello.token is not None else None
+        except Elsewhere as there:
+            self._redirect(conn, there, hello.id)
+            return
+        except StoreError:
+            self._unavailable(conn)
+            return
         if hello.token is not None and found is None:
             self.refuse(conn, BAD_TOKEN, "this seat token is not known here; join with a code instead", hello.id)
             return
@@ -465,6 +515,17 @@ class BackchannelServer:
         await host.attach(conn, member, None)
         logs.connection("created", conn.id, game=host.id, member=member.id, role=member.role)
 
+    def _redirect(self, conn: Connection, there: Elsewhere, ref: str | int | None) -> None:
+        """The game lives in another process of the cluster: the client reconnects there and says the
+        same again (docs/protocol.md, "Several server processes")."""
+        conn.send_message({"type": "redirect", "ref": ref, "game": there.game, "address": there.address})
+        logs.connection("redirected", conn.id, game=there.game)
+
+    def _unavailable(self, conn: Connection) -> None:
+        """This process cannot reach its database: it takes no seat, and the client tries again
+        (another process, or this one once the database answers)."""
+        conn.close(TRY_AGAIN_LATER, "this server process cannot reach its database; connect again")
+
     def _seated(self, conn: Connection, host: GameHost) -> None:
         """The connection plays in `host` from now on (set before it attaches, so that a failed
         attach still detaches).  A seated connection never uploads again: from the next frames on,
@@ -477,6 +538,12 @@ class BackchannelServer:
     async def _join(self, conn: Connection, join: Join) -> None:
         try:
             joined = await self.lobby.join(conn, join.code, join.id, join.name)
+        except Elsewhere as there:
+            self._redirect(conn, there, join.id)
+            return
+        except StoreError:
+            self._unavailable(conn)
+            return
         except LobbyError as exc:
             self.refuse(conn, exc.code, exc.message, join.id)
             return
@@ -521,6 +588,19 @@ class ServeError(Exception):
     """A mistake in how the server was started (a port taken, a folder it cannot write): one line."""
 
 
+def _open_shared(url: str) -> tuple[Store, Cluster]:
+    """A PostgreSQL store and the cluster of processes sharing it."""
+    try:
+        from server.cluster import PostgresCluster
+        from server.store_pg import PostgresStore
+    except ImportError:
+        raise ServeError("--store postgresql://… needs psycopg: pip install 'backchannel[postgresql]'") from None
+    try:
+        return PostgresStore(url), PostgresCluster(url)
+    except StoreError as exc:
+        raise ServeError(str(exc)) from None
+
+
 def _open_store(data: Path) -> SqliteStore:
     try:
         data.mkdir(parents=True, exist_ok=True)
@@ -563,15 +643,24 @@ def _bind_problem(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
-async def run(host: str, port: int, data: Path, limits: Limits | None = None) -> None:
+async def run(
+    host: str, port: int, data: Path, limits: Limits | None = None, store_url: str | None = None,
+    public_address: str | None = None,
+) -> None:
     """Serve until SIGTERM or SIGINT, then shut down cleanly."""
-    store = _open_store(data)
-    server = BackchannelServer(store, limits=limits)
+    if store_url is not None:
+        store, cluster = _open_shared(store_url)
+    else:
+        store, cluster = _open_store(data), Cluster()
+    server = BackchannelServer(store, limits=limits, cluster=cluster, public_address=public_address)
     try:
         bound = await server.start(host, port)
     except OSError as exc:
         await server.close()
         raise ServeError(_bind_problem(host, port, exc)) from None
+    except StoreError as exc:
+        await server.close()
+        raise ServeError(str(exc)) from None
     # What a restart loaded (scenarios, boards, games) lives as long as the process: out of the
     # collector's sight.  And fewer, larger young collections: most objects die young by reference
     # counting, and a full collection of a big heap stalls every game for a moment.
@@ -594,7 +683,8 @@ async def run(host: str, port: int, data: Path, limits: Limits | None = None) ->
 
 def serve_command(
     host: str, port: int, data: Path | None, create_token: str | None = None, games_per_address: int | None = None,
-    expire_hours: float | None = None, trust: list[str] | None = None,
+    expire_hours: float | None = None, trust: list[str] | None = None, store: str | None = None,
+    public_address: str | None = None,
 ) -> int:
     logs.setup()
     # Threads beside the event loop (bots thinking in a worker, the store's writer thread) need the GIL back after each system call; with the default 5 ms
@@ -610,7 +700,11 @@ def serve_command(
         limits.idle_seconds = expire_hours * 3600.0
         limits.lobby_idle_seconds = min(limits.lobby_idle_seconds, limits.idle_seconds) if expire_hours > 0 else 0.0
     try:
-        asyncio.run(run(host, port, data if data is not None else default_data_dir(), limits))
+        if store is not None and not store.startswith(("postgresql://", "postgres://")):
+            raise ServeError(f"--store {store!r}: give a PostgreSQL address, postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+        asyncio.run(
+            run(host, port, data if data is not None else default_data_dir(), limits, store, public_address)
+        )
     except ServeError as exc:
         logs.flush()
         print(f"backchannel serve: {exc}", file=sys.stderr, flush=True)

@@ -37,7 +37,7 @@ from server import logs, snapshots
 from server.connection import Connection
 from server.seats import Member
 from server.session import KICKED, Session, SessionError, Step
-from server.store import Entry, Snapshot, Store, StoreError
+from server.store import Entry, NotHost, Snapshot, Store, StoreError
 
 log = logging.getLogger("backchannel.server")
 
@@ -45,6 +45,9 @@ INTERNAL = "internal"
 UNAVAILABLE = "unavailable"
 REMOVED_CLOSE_CODE = 4001
 """The close code of a connection whose member the umpire removed (kick)."""
+MOVED_CLOSE_CODE = 4002
+"""The close code of a connection whose game another server process now hosts: reconnect (and be
+sent there)."""
 
 
 class GameHost:
@@ -78,6 +81,8 @@ class GameHost:
         """Such a write failed: the session is rebuilt from the log once the writes in flight have landed."""
         self.active = time.time()
         """When a member last connected, left or sent a command: a game idle long enough is archived."""
+        self.on_moved: Callable[[GameHost], None] | None = None
+        """Called when this process lost the game's lease (the lobby forgets the game)."""
 
     def _build(self, members: list[Member], entries: list[Entry], snapshot: Snapshot | None = None) -> Session:
         """The session from its snapshot and the log after it, or from the whole log."""
@@ -102,6 +107,9 @@ class GameHost:
         return self._build(stored.members, stored.entries, stored.snapshot)
 
     def _fail(self, what: str, exc: BaseException) -> None:
+        if isinstance(exc, NotHost):
+            self._moved()
+            return
         # The exception's text could quote game content: its type at error level, the trace at debug.
         log.error("game %s: %s failed (%s); rebuilding it from its log", self.session.id, what, type(exc).__name__)
         log.debug("game %s: %s failed", self.session.id, what, exc_info=exc)
@@ -110,6 +118,25 @@ class GameHost:
         except Exception as again:
             self.broken = True
             log.critical("game %s cannot be rebuilt (%s); it is unavailable", self.session.id, type(again).__name__)
+
+    def _moved(self) -> None:
+        self.lost(MOVED_CLOSE_CODE, "the game moved to another server process; reconnect")
+
+    def lost(self, code: int, reason: str) -> None:
+        """This process may no longer host the game (another process took its lease, or this one
+        lost its database): this copy stops — nothing it did since was stored or sent — and its
+        connections close with `code`; they reconnect and are sent where the game lives."""
+        if self.broken:
+            return
+        self.broken = True
+        log.warning("game %s: let go here (%s)", self.session.id, reason)
+        if self._timer is not None:
+            self._timer.cancel()
+        for targets in self.connections.values():
+            for conn in list(targets):
+                conn.close(code, reason)
+        if self.on_moved is not None:
+            self.on_moved(self)
 
     # --- connections ---------------------------------------------------------------------------
 

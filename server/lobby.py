@@ -12,7 +12,6 @@ import concurrent.futures
 import hashlib
 import secrets
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from game.protocol.messages import Create
@@ -22,13 +21,14 @@ from game.scenario.loader import ScenarioError, find_scenario
 from server import logs
 from server.bot_seats import personalities
 from server.clock import Clock
+from server.cluster import Cluster, CodeTarget
 from server.connection import Connection
 from server.game_host import GameHost
 from server.limits import Buckets, Limits
-from server.seats import Member, Role, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
+from server.seats import Member, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
 from server.session import DEFAULT_BOT_DELAY, Session, Step
 from server.snapshots import code_version
-from server.store import Entry, GameHeader, Snapshot, Store
+from server.store import ARCHIVED, Entry, GameHeader, Snapshot, Store
 from server.uploads import MAX_PROBLEMS, UploadBusy, UploadTimeout, UploadWorker
 
 UNKNOWN_SCENARIO = "unknown_scenario"
@@ -55,11 +55,13 @@ class LobbyError(Exception):
         self.problems = problems
 
 
-@dataclass(frozen=True, slots=True)
-class CodeTarget:
-    game: str
-    role: Role
-    state: str | None
+class Elsewhere(Exception):
+    """The game asked for is hosted by another process of the cluster, at `address`."""
+
+    def __init__(self, game: str, address: str) -> None:
+        super().__init__(address)
+        self.game = game
+        self.address = address
 
 
 class ScenarioBook:
@@ -147,8 +149,11 @@ def _read_bundled(ref: str) -> str:
 class Lobby:
     """Every game on this server, found by id, join code or seat token."""
 
-    def __init__(self, store: Store, limits: Limits | None = None) -> None:
+    def __init__(self, store: Store, limits: Limits | None = None, cluster: Cluster | None = None) -> None:
         self.store = store
+        self.cluster = cluster if cluster is not None else Cluster()
+        self._taking: dict[str, asyncio.Future[bool]] = {}
+        """Games being loaded here after their lease was taken: a second request waits for the first."""
         self.limits = limits if limits is not None else Limits()
         self.games: dict[str, GameHost] = {}
         self.codes: dict[str, CodeTarget] = {}
@@ -201,6 +206,7 @@ class Lobby:
 
     def _register(self, host: GameHost) -> None:
         self.games[host.id] = host
+        host.on_moved = self.drop
         codes = host.session.settings["codes"]
         for state, code in codes["states"].items():
             self.codes[code] = CodeTarget(host.id, "player", state)
@@ -241,7 +247,7 @@ class Lobby:
         taken.add(observer)
         umpire = new_code(taken)
         game_id = new_game_id()
-        while game_id in self.games:
+        while game_id in self.games or await self.cluster.claim(game_id) is not None:
             game_id = new_game_id()
         settings = {
             "deadline": request.deadline,
@@ -259,7 +265,11 @@ class Lobby:
         token = new_token()
         creator = Member("m1", game_id, "umpire", None, token_digest(token))
         step = session.join(creator)
-        await self.store.create(header, step.members, step.entries)
+        try:
+            await self.store.create(header, step.members, step.entries)
+        except Exception:
+            await self.cluster.release(game_id)
+            raise
         host = self._host(header, scenario, board, step.members, step.entries)
         self._register(host)
         self.owners[game_id] = address
@@ -274,6 +284,10 @@ class Lobby:
         if not self.guesses.available(address):
             raise LobbyError(TOO_MANY_GUESSES, "too many wrong join codes from your address; wait a minute and check the code")
         target = self.codes.get(normalise_code(code))
+        if target is None and self.cluster.shared:  # hosted by another process, or by none now
+            found = await self.cluster.find_code(normalise_code(code))
+            if found is not None and await self.take(found.game):
+                target = self.codes.get(normalise_code(code))
         if target is None or target.game not in self.games:
             self.guesses.take(address)
             raise LobbyError(BAD_CODE, "no game has this join code")
@@ -291,8 +305,8 @@ class Lobby:
         self.tokens.add(member)
         return host, member, token
 
-    def recode(self, host: GameHost) -> None:
-        """A game's codes changed (revoke_code): the lobby's map follows its settings."""
+    async def recode(self, host: GameHost) -> None:
+        """A game's codes changed (revoke_code): the lobby's map (and the cluster's) follows its settings."""
         for code in [c for c, t in self.codes.items() if t.game == host.id]:
             del self.codes[code]
         codes = host.session.settings["codes"]
@@ -300,6 +314,8 @@ class Lobby:
             self.codes[code] = CodeTarget(host.id, "player", state)
         self.codes[codes["observer"]] = CodeTarget(host.id, "observer", None)
         self.codes[codes["umpire"]] = CodeTarget(host.id, "umpire", None)
+        if self.cluster.shared:
+            await self.cluster.set_codes(host.id, codes)
 
     def idle(self, now: float) -> list[GameHost]:
         """The games to archive: nobody connected and nothing done for the configured time (shorter
@@ -330,11 +346,17 @@ class Lobby:
             await self.store.archive(host.id)
         except Exception as exc:  # it stays out of memory; a restart would bring it back
             logs.log.warning("game %s: archiving not stored (%s)", host.id, type(exc).__name__)
+        await self.cluster.release(host.id)
         logs.game("archived", host.id, status=host.session.status, entries=host.session.logged)
 
-    def resume(self, token: str) -> tuple[GameHost, Member] | None:
-        """The seat a token opens; None if none does (or the umpire removed its member)."""
+    async def resume(self, token: str) -> tuple[GameHost, Member] | None:
+        """The seat a token opens; None if none does (or the umpire removed its member).  Raises
+        `Elsewhere` if another process hosts its game."""
         member = self.tokens.find(token)
+        if member is None and self.cluster.shared:
+            game = await self.cluster.find_token(token_digest(token))
+            if game is not None and await self.take(game):
+                member = self.tokens.find(token)
         if member is None or member.game not in self.games:
             return None
         host = self.games[member.game]
@@ -361,11 +383,89 @@ class Lobby:
             )
         return count
 
+    async def take(self, game_id: str) -> bool:
+        """Host a game of the shared store here: take its lease and load it from its log (and latest
+        snapshot).  False if it is not in the store (or archived); raises `Elsewhere` if another
+        process holds it."""
+        if game_id in self.games:
+            return True
+        pending = self._taking.get(game_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._taking[game_id] = future
+        try:
+            taken = await self._take(game_id)
+            future.set_result(taken)
+            return taken
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # (retrieved: nobody else may be waiting)
+            raise
+        finally:
+            del self._taking[game_id]
+
+    async def _take(self, game_id: str) -> bool:
+        address = await self.cluster.claim(game_id)
+        if address is not None:
+            raise Elsewhere(game_id, address)
+        loop = asyncio.get_running_loop()
+        try:
+            stored = await loop.run_in_executor(self._reader, self.store.load_game, game_id)
+            if stored is None or stored.header.status == ARCHIVED:
+                await self.cluster.release(game_id)
+                return False
+            header = stored.header
+            scenario, board = await loop.run_in_executor(
+                self._reader, self.book.load, header.scenario_text, header.scenario_ref or "upload"
+            )
+            host = await loop.run_in_executor(
+                self._reader, self._host, header, scenario, board, stored.members, stored.entries, stored.snapshot
+            )
+        except Exception as exc:
+            logs.log.error("game %s cannot be taken over (%s)", game_id, type(exc).__name__)
+            await self.cluster.release(game_id)
+            raise
+        self._register(host)
+        host.start_clock()
+        await self.cluster.set_codes(game_id, host.session.settings["codes"])  # (a revoked code is in the log)
+        logs.game("taken over", game_id, entries=len(stored.entries), status=host.session.status)
+        return True
+
+    async def adopt(self, limit: int = 200) -> int:
+        """Host here the games of the shared store that nobody hosts (their process is gone), so that
+        their clocks run before a player comes back; the number taken."""
+        taken = 0
+        for game_id in await self.cluster.orphans(limit):
+            try:
+                if await self.take(game_id):
+                    taken += 1
+            except Elsewhere:
+                continue  # another process was quicker
+            except Exception as exc:
+                logs.log.error("game %s not adopted (%s)", game_id, type(exc).__name__)
+        return taken
+
+    def drop(self, host: GameHost) -> None:
+        """This process lost the game's lease (another process took it over): forget it here; its
+        connections were closed with MOVED_CLOSE_CODE and reconnect to be sent where it lives now."""
+        if self.games.get(host.id) is not host:
+            return
+        del self.games[host.id]
+        self.owners.pop(host.id, None)
+        for code in [c for c, t in self.codes.items() if t.game == host.id]:
+            del self.codes[code]
+        for member in host.members:
+            self.tokens.remove(member)
+        logs.game("moved", host.id)
+
     def start_clocks(self) -> None:
         for host in self.games.values():
             host.start_clock()
 
     async def close(self) -> None:
         await asyncio.gather(*(host.close() for host in self.games.values()))
+        if self.cluster.shared:
+            await asyncio.gather(*(self.cluster.release(game_id) for game_id in list(self.games)))
         self.uploads.close()
         self._reader.shutdown(wait=False, cancel_futures=True)

@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from server.seats import Member
 
@@ -122,6 +122,11 @@ class StoreError(RuntimeError):
     """A write did not become durable; the command it carried was not acknowledged."""
 
 
+class NotHost(StoreError):
+    """A write for a game whose lease this process no longer holds (another process took it over, or
+    this one lost its database): refused, never committed (server/cluster.py)."""
+
+
 class Store(ABC):
     """Where games live between restarts."""
 
@@ -179,6 +184,31 @@ def _dumps(data: Any) -> str:
     return _ENCODER.encode(data)
 
 
+class _Update(NamedTuple):
+    """A game's new clock (its JSON text) and status, None where unchanged."""
+
+    game: str
+    clock: str | None
+    status: str | None
+    time: float
+
+
+def _merged_updates(writes: Sequence[_Write]) -> str | None:
+    """The batch's game updates as one JSON array of [game, clock text, status, time], each game's
+    fields merged in order: a later write that leaves the clock alone keeps an earlier one's clock."""
+    merged: dict[str, _Update] = {}
+    for write in writes:
+        new = write.update
+        if new is None:
+            continue
+        old = merged.get(new.game)
+        if old is not None:
+            new = _Update(new.game, new.clock if new.clock is not None else old.clock,
+                          new.status if new.status is not None else old.status, new.time)
+        merged[new.game] = new
+    return _dumps([list(u) for u in merged.values()]) if merged else None
+
+
 @dataclass(slots=True)
 class _Write:
     """One write, its rows serialised on the event loop so that the writer thread barely needs the GIL."""
@@ -187,7 +217,7 @@ class _Write:
     log: list[str]
     """Each entry as a JSON array [game id, seq, entry's JSON text]."""
     members: list[tuple[Any, ...]]
-    update: tuple[str, str] | None
+    update: _Update | None
     """(game id, JSON array [game id, clock's JSON text or null, status or null, time])."""
     snapshots: list[tuple[str, int, str, bytes]]
     on_durable: Callable[[], None] | None
@@ -213,17 +243,15 @@ _UPDATE_GAME = (
 )
 
 
-class SqliteStore(Store):
-    """SQLite in WAL mode with synchronous=FULL, written by one thread with group commit."""
+class GroupCommitStore(Store):
+    """One writer thread commits every write queued while the last commit was in flight, in one
+    transaction (group commit); a subclass says how to connect, begin, apply rows and read."""
 
-    def __init__(self, path: Path, *, inline: bool | None = None) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = self._connect()
-        try:
-            conn.executescript(SCHEMA)
-        finally:
-            conn.close()
+    _errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+    """The database module's errors: a write that raises one is refused alone."""
+    _begin_sql = "begin immediate"
+
+    def _start(self, inline: bool | None) -> None:
         self._queue: queue.SimpleQueue[list[_Write] | None] = queue.SimpleQueue()
         self._latencies: deque[float] = deque(maxlen=4096)
         self._closed = False
@@ -233,18 +261,30 @@ class SqliteStore(Store):
         self._pending: list[_Write] = []
         self._next_seq: dict[str, int] = {}
         """Per game, the number its next log entry must have (known once a write for it was seen)."""
-        self._inline_conn: sqlite3.Connection | None = None
+        self._inline_conn: Any = None
         self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         if not inline:
             self._thread.start()
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        mode = conn.execute("pragma journal_mode=wal").fetchone()[0]
-        if mode != "wal":
-            raise StoreError(f"{self.path}: cannot use WAL mode (got {mode})")
-        conn.execute("pragma synchronous=full")
-        conn.execute("pragma busy_timeout=5000")
+    @abstractmethod
+    def _connect(self) -> Any:
+        """A new connection in autocommit mode (the writer begins and commits itself)."""
+
+    @staticmethod
+    @abstractmethod
+    def _apply(conn: Any, writes: list[_Write]) -> None:
+        """All the writes' rows, in as few statements as the database allows."""
+
+    @abstractmethod
+    def _read(self, only: str | None) -> list[StoredGame]:
+        """Every stored game, or the one named."""
+
+    def _last_words(self, conn: Any) -> None:
+        """What the writer does before it closes its connection at the end."""
+
+    def _usable(self, conn: Any) -> Any:
+        """The writer's connection, opened again if it was lost (a networked database restarted); None
+        if it cannot be."""
         return conn
 
     # --- writing -----------------------------------------------------------------------------
@@ -254,7 +294,7 @@ class SqliteStore(Store):
         games: list[tuple[Any, ...]],
         log: list[str],
         members: list[tuple[Any, ...]],
-        update: tuple[str, str] | None,
+        update: _Update | None,
         snapshots: list[tuple[str, int, str, bytes]] | None = None,
         on_durable: Callable[[], None] | None = None,
         seq: tuple[str, int, int] | None = None,
@@ -291,7 +331,7 @@ class SqliteStore(Store):
         _settle([(w.future, o, w.on_durable) for w, o in zip(batch, outcomes, strict=True)])
 
     def _run(self) -> None:
-        conn = self._connect()
+        conn: Any = self._connect()
         stop = False
         while not stop:
             # What was handed over while the last commit was in flight goes into this one.
@@ -308,7 +348,15 @@ class SqliteStore(Store):
                     stop = True
                     break
                 batch.extend(item)
-            outcomes = self._commit_in_order(conn, batch)
+            conn = self._usable(conn)
+            if conn is None:  # the database cannot be reached: nothing is stored, nothing acknowledged
+                unreachable = StoreError("the store cannot be reached; nothing was stored")
+                outcomes: list[BaseException | None] = [unreachable] * len(batch)
+                for write in batch:
+                    if write.seq is not None:
+                        self._next_seq.setdefault(write.seq[0], write.seq[1])
+            else:
+                outcomes = self._commit_in_order(conn, batch)
             done = time.perf_counter()
             for write in batch:
                 self._latencies.append(done - write.queued)
@@ -318,12 +366,14 @@ class SqliteStore(Store):
             for loop, settled in by_loop.items():
                 with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
                     loop.call_soon_threadsafe(_settle, settled)
+        if conn is None:
+            return
         try:
-            conn.execute("pragma wal_checkpoint(truncate)")
+            self._last_words(conn)
         finally:
             conn.close()
 
-    def _commit_in_order(self, conn: sqlite3.Connection, batch: list[_Write]) -> list[BaseException | None]:
+    def _commit_in_order(self, conn: Any, batch: list[_Write]) -> list[BaseException | None]:
         """Commit the batch, refusing any write that would leave a gap in its game's log.
 
         A game may queue its next write before the last one is durable (game_host.py); if that one
@@ -358,37 +408,18 @@ class SqliteStore(Store):
             results.append(outcome)
         return results
 
-    @staticmethod
-    def _apply(conn: sqlite3.Connection, writes: list[_Write]) -> None:
-        """All the writes' rows, a few statements for the whole batch (each statement costs GIL hand-offs)."""
-        games = [row for w in writes for row in w.games]
-        if games:
-            conn.executemany(_INSERT_GAME, games)
-        members = [row for w in writes for row in w.members]
-        if members:
-            conn.executemany(_INSERT_MEMBER, members)
-        rows = [row for w in writes for row in w.log]
-        if rows:
-            conn.execute(_INSERT_LOG, ("[" + ",".join(rows) + "]",))
-        snapshots = {row[0]: row for w in writes for row in w.snapshots}  # a game's latest wins
-        if snapshots:
-            conn.executemany(_SAVE_SNAPSHOT, list(snapshots.values()))
-        latest = {w.update[0]: w.update[1] for w in writes if w.update is not None}  # a game's last state wins
-        if latest:
-            conn.execute(_UPDATE_GAME, ("[" + ",".join(latest.values()) + "]",))
-
     @classmethod
-    def _commit(cls, conn: sqlite3.Connection, batch: list[_Write]) -> list[BaseException | None]:
+    def _commit(cls, conn: Any, batch: list[_Write]) -> list[BaseException | None]:
         outcomes: list[BaseException | None]
         try:
-            conn.execute("begin immediate")
+            conn.execute(cls._begin_sql)
             try:
                 cls._apply(conn, batch)
                 outcomes = [None] * len(batch)
-            except sqlite3.Error:
+            except cls._errors:
                 # Some write cannot apply (a bug: a duplicate entry...): write one by one, refusing only it.
                 conn.execute("rollback")
-                conn.execute("begin immediate")
+                conn.execute(cls._begin_sql)
                 outcomes = []
                 failed: set[str] = set()
                 for write in batch:
@@ -398,9 +429,9 @@ class SqliteStore(Store):
                     conn.execute("savepoint one")
                     try:
                         cls._apply(conn, [write])
-                    except sqlite3.Error as exc:
+                    except cls._errors as exc:
                         conn.execute("rollback to one")
-                        outcomes.append(StoreError(f"write refused: {type(exc).__name__}: {exc}"))
+                        outcomes.append(exc if isinstance(exc, NotHost) else StoreError(f"write refused: {type(exc).__name__}: {exc}"))
                         if write.seq is not None:
                             failed.add(write.seq[0])
                     else:
@@ -408,7 +439,7 @@ class SqliteStore(Store):
                     conn.execute("release one")
             conn.execute("commit")
         except Exception as exc:  # the commit itself failed: nothing in the batch is durable
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*cls._errors):
                 conn.execute("rollback")
             failure = StoreError(f"commit failed: {type(exc).__name__}: {exc}")
             return [failure] * len(batch)
@@ -434,8 +465,7 @@ class SqliteStore(Store):
         status: str | None = None,
         on_durable: Callable[[], None] | None = None,
     ) -> asyncio.Future[None]:
-        clock_text = encode_basestring(_dumps(clock)) if clock is not None else "null"
-        update = (game_id, f"[{encode_basestring(game_id)},{clock_text},{encode_basestring(status) if status else 'null'},{time.time()!r}]")
+        update = _Update(game_id, _dumps(clock) if clock is not None else None, status or None, time.time())
         return self._write(
             [], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update, on_durable=on_durable,
             seq=(game_id, first_seq, len(entries)) if entries else None,
@@ -445,7 +475,7 @@ class SqliteStore(Store):
         return self._write([], [], [], None, [(game_id, snapshot.seq, snapshot.version, snapshot.data)])
 
     async def archive(self, game_id: str) -> None:
-        update = (game_id, f"[{encode_basestring(game_id)},null,\"{ARCHIVED}\",{time.time()!r}]")
+        update = _Update(game_id, None, ARCHIVED, time.time())
         await self._write([], [], [], update)
 
     async def close(self) -> None:
@@ -476,6 +506,51 @@ class SqliteStore(Store):
     def load_game(self, game_id: str) -> StoredGame | None:
         found = self._read(game_id)
         return found[0] if found else None
+
+
+class SqliteStore(GroupCommitStore):
+    """SQLite in WAL mode with synchronous=FULL, written by one thread with group commit."""
+
+    def __init__(self, path: Path, *, inline: bool | None = None) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._connect()
+        try:
+            conn.executescript(SCHEMA)
+        finally:
+            conn.close()
+        self._start(inline)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        mode = conn.execute("pragma journal_mode=wal").fetchone()[0]
+        if mode != "wal":
+            raise StoreError(f"{self.path}: cannot use WAL mode (got {mode})")
+        conn.execute("pragma synchronous=full")
+        conn.execute("pragma busy_timeout=5000")
+        return conn
+
+    def _last_words(self, conn: Any) -> None:
+        conn.execute("pragma wal_checkpoint(truncate)")
+
+    @staticmethod
+    def _apply(conn: sqlite3.Connection, writes: list[_Write]) -> None:
+        """All the writes' rows, a few statements for the whole batch (each statement costs GIL hand-offs)."""
+        games = [row for w in writes for row in w.games]
+        if games:
+            conn.executemany(_INSERT_GAME, games)
+        members = [row for w in writes for row in w.members]
+        if members:
+            conn.executemany(_INSERT_MEMBER, members)
+        rows = [row for w in writes for row in w.log]
+        if rows:
+            conn.execute(_INSERT_LOG, ("[" + ",".join(rows) + "]",))
+        snapshots = {row[0]: row for w in writes for row in w.snapshots}  # a game's latest wins
+        if snapshots:
+            conn.executemany(_SAVE_SNAPSHOT, list(snapshots.values()))
+        updates = _merged_updates(writes)
+        if updates:
+            conn.execute(_UPDATE_GAME, (updates,))
 
     def _read(self, only: str | None) -> list[StoredGame]:
         conn = self._connect()
@@ -508,6 +583,7 @@ class SqliteStore(Store):
             return list(games.values())
         finally:
             conn.close()
+
 
 
 def _log_rows(game_id: str, first_seq: int, entries: Sequence[Entry]) -> list[str]:

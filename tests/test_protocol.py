@@ -145,7 +145,9 @@ def test_every_example_in_the_protocol_doc_is_a_valid_message() -> None:
         "hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "get_scenario",
         "ping", "leader", "replace", "kick", "inject", "get_record", "revoke_code",
     }
-    server_types = {"welcome", "created", "joined", "ack", "event", "view", "table", "error", "scenario", "record", "pong"}
+    server_types = {
+        "welcome", "created", "joined", "ack", "event", "view", "table", "error", "scenario", "record", "pong", "redirect",
+    }
     seen: dict[str, set[str]] = {"client": set(), "server": set()}
     for example in examples:
         if not isinstance(example, dict) or "type" not in example:

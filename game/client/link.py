@@ -7,6 +7,11 @@ last event version it saw, and when the connection drops it reconnects with back
 resumes the seat (docs/protocol.md, "The handshake"): the server then sends what was
 missed.  Commands still unanswered are sent again with the same id, which the server applies
 once, so a command is never lost nor doubled by a reconnect.
+
+A server of several processes may answer a hello or a join with a `redirect` (docs/protocol.md,
+"Several server processes"): the link goes to the address given, at once, and says the same
+again there.  If that address stops answering (its process died), the link goes back to the
+address it was first given, which sends it on to wherever the game lives now.
 """
 
 from __future__ import annotations
@@ -51,6 +56,12 @@ MAX_INCOMING = 64 << 20
 """A view of a big generated map is larger than anything a client sends; still bounded."""
 
 _REMEMBERED_REPLIES = 512
+MAX_REDIRECTS = 5
+"""Redirects followed in a row without getting online: more is a loop between processes; back off."""
+
+
+class _Redirected(Exception):
+    """The server sent the link elsewhere: reconnect there now, without backing off."""
 
 
 class Link(Protocol):
@@ -86,6 +97,10 @@ class ServerLink:
         client: str = "backchannel-pygame/0.1",
     ) -> None:
         self.url = url
+        """The address the link was given: where it goes back to when a redirected address fails."""
+        self.address = url
+        """Where it connects now (a redirect changes it)."""
+        self._redirects = 0
         self.client = client
         self._token = token
         self._v = last_v
@@ -244,6 +259,13 @@ class ServerLink:
                 online_since = time.monotonic()
                 if await self._session() and time.monotonic() - online_since > STEADY:
                     backoff = FIRST_BACKOFF  # it was online for a while: start the backoff afresh
+            except _Redirected:
+                self._redirects += 1
+                if self._redirects <= MAX_REDIRECTS:
+                    first = True  # straight there
+                    continue
+                self._redirects = 0
+                self.address = self.url
             except LinkGaveUp as exc:
                 self._set_state(OFFLINE, str(exc))
                 return
@@ -251,7 +273,9 @@ class ServerLink:
                 self._set_state(OFFLINE, f"not a websocket address: {exc}")
                 return
             except (OSError, ConnectionClosed, TimeoutError) as exc:
-                log.debug("link to %s lost: %s", self.url, exc)
+                log.debug("link to %s lost: %s", self.address, exc)
+                if self.address != self.url:
+                    self.address = self.url  # the process it was sent to failed: ask the first address again
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a bug here must not kill the thread: report, reconnect
@@ -267,7 +291,7 @@ class ServerLink:
     async def _session(self) -> bool:
         """One connection: hello, then read and write until it drops.  Whether it got online."""
         async with connect(
-            self.url, compression=None, max_size=MAX_INCOMING, max_queue=None, open_timeout=WELCOME_TIMEOUT,
+            self.address, compression=None, max_size=MAX_INCOMING, max_queue=None, open_timeout=WELCOME_TIMEOUT,
             close_timeout=2, user_agent_header=self.client,
         ) as ws:
             hello_id = f"hello-{next(self._ids)}"
@@ -278,7 +302,8 @@ class ServerLink:
                     hello["v"] = self._v
             await ws.send(pack(hello))
             await asyncio.wait_for(self._await_welcome(ws, hello_id), WELCOME_TIMEOUT)
-            self._set_state(ONLINE, f"connected to {self.url}")
+            self._redirects = 0
+            self._set_state(ONLINE, f"connected to {self.address}")
             with self._lock:  # unanswered commands go first, in their order, with their ids
                 self._outbox.extendleft(reversed(self._unanswered.values()))
                 self._unanswered.clear()
@@ -299,7 +324,9 @@ class ServerLink:
 
     async def _read(self, ws: ClientConnection) -> None:
         async for frame in ws:
-            self._receive(frame)
+            message = self._receive(frame)
+            if message is not None and message["type"] == "redirect":
+                raise _Redirected()
 
     async def _await_welcome(self, ws: ClientConnection, hello_id: str) -> None:
         async for frame in ws:
@@ -308,6 +335,8 @@ class ServerLink:
                 continue
             if message.get("type") == "welcome":
                 return
+            if message.get("type") == "redirect":
+                raise _Redirected()
             if message.get("type") == "error" and message.get("ref") == hello_id:
                 raise LinkGaveUp(f"the server refused the seat: {message.get('message', message.get('code'))}")
         raise ConnectionClosed(None, None)
@@ -357,6 +386,14 @@ class ServerLink:
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             self._post({"type": "link", "state": self._state, "detail": "a frame from the server was not a message"})
             return None
+        if message["type"] == "redirect":
+            address = message.get("address")
+            if not isinstance(address, str) or not address.startswith(("ws://", "wss://")):
+                self._post({"type": "link", "state": self._state, "detail": "the server sent an unusable redirect"})
+                return None
+            self.address = address  # the command it answers stays unanswered: sent again there
+            log.debug("redirected to %s", address)
+            return message
         self._deliver(message)
         return message
 

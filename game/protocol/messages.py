@@ -475,8 +475,18 @@ class Pong(Message):
     time: float
 
 
+class Redirect(Message):
+    """The game is hosted by another process of the server (several processes share one database):
+    open a connection to ``address`` and send the same hello (or join) there."""
+
+    type: Literal["redirect"] = "redirect"
+    ref: ClientId | None = None
+    game: str
+    address: Annotated[str, Field(pattern=r"^wss?://")]
+
+
 ServerMessage = Annotated[
-    Welcome | Created | Joined | Ack | Event | View | TableUpdate | Error | ScenarioText | Record | Pong,
+    Welcome | Created | Joined | Ack | Event | View | TableUpdate | Error | ScenarioText | Record | Pong | Redirect,
     Field(discriminator="type"),
 ]
 SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

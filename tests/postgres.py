@@ -1,0 +1,79 @@
+"""A real PostgreSQL for tests: the one named by BACKCHANNEL_TEST_POSTGRES, or one `pgserver` starts.
+
+`pgserver` (a test dependency) bundles the PostgreSQL 16 server and starts it in a second or two
+on a Unix socket of a temporary folder, as root too.  Each test gets a database of its own, so
+tests never see each other's games.  No mock: the store is tested against the real server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+_counter = itertools.count(1)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """The address of an administrative database on a running PostgreSQL, for the whole session."""
+    named = os.environ.get("BACKCHANNEL_TEST_POSTGRES")
+    if named:
+        yield named
+        return
+    try:
+        import pgserver  # a test dependency (pyproject's [test] extra)
+    except ImportError:
+        raise RuntimeError(
+            "the store's tests need a real PostgreSQL: install pgserver (the [test] extra) "
+            "or name a server in BACKCHANNEL_TEST_POSTGRES (postgresql://USER:PASSWORD@HOST:PORT/postgres)"
+        ) from None
+
+    with tempfile.TemporaryDirectory(prefix="backchannel-pg-") as folder:
+        server = pgserver.get_server(folder, cleanup_mode="stop")
+        url = server.get_uri()
+        # A test server: the kill -9 tests kill the game server, never PostgreSQL, so its own flushes to
+        # disk only slow the suite down (each test's new database is many files to sync at shutdown).
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("alter system set fsync = off")
+            conn.execute("alter system set full_page_writes = off")
+            conn.execute("select pg_reload_conf()")
+        try:
+            yield url
+        finally:
+            # Stores a test left open still hold connections: end them, or stopping waits for them.
+            with contextlib.suppress(psycopg.Error), psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(
+                    "select pg_terminate_backend(pid) from pg_stat_activity"
+                    " where pid <> pg_backend_pid() and backend_type = 'client backend'"
+                )
+            server.cleanup()
+
+
+def fresh_database(admin_url: str) -> str:
+    """A new, empty database on the server of `admin_url`; its address."""
+    name = f"bc_test_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}"')
+        conn.execute(f'create database "{name}"')
+    return database_url(admin_url, name)
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """The postgresql:// address of database `name` on the server of `admin_url` (as `serve --store` takes it)."""
+    params = conninfo_to_dict(admin_url)
+    user = quote(str(params.get("user") or ""), safe="")
+    password = f":{quote(str(params['password']), safe='')}" if params.get("password") else ""
+    host = str(params.get("host") or "")
+    at = f"{user}{password}@" if user else ""
+    if host.startswith("/"):  # a Unix socket's folder goes in the query
+        return f"postgresql://{at}/{name}?host={quote(host, safe='')}"
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgresql://{at}{host}{port}/{name}"
