@@ -12,7 +12,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[str]:
     """A running PostgreSQL for the whole session (tests/postgres.py): an administrative database's address."""
-    from postgres import postgres_server
+    from support.postgres import postgres_server
 
     with postgres_server() as url:
         yield url

@@ -13,7 +13,7 @@ The rates are calibrated to the history of alliances:
 So the bots' mix breaks about a quarter of its agreements, a loyal bot rarely (< 10%), an
 opportunist when the gain is high and its trust low (~25%), a schemer most (~40%); and
 non-aggression and defence pacts are broken about twice as readily as neutrality pacts or
-promises of support for an attack.  `tests/test_bots.py` and `backchannel simulate --stats`
+promises of support for an attack.  `tests/bots/test_bots.py` and `backchannel simulate --stats`
 measure the rates the personalities reach in play.
 """
 

@@ -6,7 +6,7 @@ everyone and for the two common red-green colour-vision deficiencies.
 - sRGB to CIELAB (D65 white): IEC 61966-2-1 and CIE 15:2004.
 - CIEDE2000: Sharma, Wu & Dalal, "The CIEDE2000 color-difference formula: implementation
   notes, supplementary test data, and mathematical observations", Color Research &
-  Application 30(1), 2005 (their test pairs are in tests/test_palette.py).
+  Application 30(1), 2005 (their test pairs are in tests/render/test_palette.py).
 - Protanopia and deuteranopia: the full-severity matrices of Machado, Oliveira & Fernandes,
   "A physiologically-based model for simulation of color vision deficiency", IEEE TVCG 15(6),
   2009, applied to linear RGB.

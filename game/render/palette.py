@@ -14,7 +14,7 @@ The 30 were chosen from the union of those schemes to keep every pair as far apa
 possible, as seen with normal vision and with simulated deuteranopia and protanopia
 (CIEDE2000, `game.render.colour_vision`), leaving out colours whose map fill would sit too
 close to the sea or to unheld land; they are ordered so that the first few are the most
-distinct of all, so a small scenario gets the clearest colours.  tests/test_palette.py
+distinct of all, so a small scenario gets the clearest colours.  tests/render/test_palette.py
 holds the palette to its minimum distances.  Land is filled with a lightened state colour
 so that names, units and arrows drawn in the full colour stand out on it.
 """

@@ -1,0 +1,171 @@
+"""Several server processes over one PostgreSQL database: leases, redirects, takeover, fencing.
+
+Two servers in this test process share a real PostgreSQL (tests/postgres.py), each with its own
+event-loop tasks, sockets and store, as two processes would; what a process death does is in
+tests/test_cluster_failover.py (real processes, kill -9).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.postgres import fresh_database
+from support.server import TIMEOUT, Client, new_game
+from websockets.exceptions import ConnectionClosed
+
+from game.client.link import ONLINE, ServerLink
+from server.app import BackchannelServer
+from server.cluster import PostgresCluster
+from server.game_host import MOVED_CLOSE_CODE
+from server.store_pg import PostgresStore
+
+
+@contextlib.asynccontextmanager
+async def member_of(url: str) -> AsyncIterator[tuple[BackchannelServer, str]]:
+    server = BackchannelServer(PostgresStore(url), cluster=PostgresCluster(url))
+    port = await server.start("127.0.0.1", 0)
+    try:
+        yield server, f"ws://127.0.0.1:{port}"
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+def database(postgres_admin: str) -> str:
+    return fresh_database(postgres_admin)
+
+
+async def open_following(url: str, hops: int = 5, **hello: Any) -> tuple[Client, str]:
+    """A client that says hello at `url` and follows redirects (at most `hops`), as the real client
+    does; and where it ended."""
+    client = await Client.open(url, hello=False)
+    await client.send({"type": "hello", "protocol": 1, **hello})
+    reply = await client.expect_any(("welcome", "redirect"))
+    if reply["type"] == "redirect":
+        await client.close()
+        assert hops > 0, "redirected in a loop"
+        return await open_following(reply["address"], hops - 1, **hello)
+    client.seat = reply["seat"]
+    return client, url
+
+
+async def test_a_join_code_and_a_token_work_on_every_process_and_lead_to_the_host(database: str) -> None:
+    async with member_of(database) as (a, url_a), member_of(database) as (b, url_b):
+        umpire, created = await new_game(url_a)
+        game = created["game"]
+        code = next(iter(created["codes"]["states"].values()))
+        # A join code given to the other process: it answers with the host's address.
+        visitor = await Client.open(url_b)
+        await visitor.send({"type": "join", "id": "j1", "code": code})
+        redirect = await visitor.expect("redirect")
+        assert redirect == {"type": "redirect", "ref": "j1", "game": game, "address": url_a}
+        await visitor.close()
+        player = await Client.open(url_a)
+        await player.join(code)
+        # The seat's token, said to the other process, leads to the host as well.
+        again, landed = await open_following(url_b, token=player.token)
+        assert landed == url_a and again.seat is not None and again.seat["state"] == player.seat["state"]
+        assert game in a.lobby.games and game not in b.lobby.games
+        for client in (umpire, player, again):
+            await client.close()
+
+
+async def test_a_process_gone_is_taken_over_and_its_late_writes_are_fenced(database: str) -> None:
+    async with member_of(database) as (a, url_a), member_of(database) as (b, url_b):
+        umpire, created = await new_game(url_a)
+        game = created["game"]
+        code = next(iter(created["codes"]["states"].values()))
+        player = await Client.open(url_a)
+        await player.join(code)
+        started = await umpire.request("start", fill_bots=True, confirm=True)
+        assert started["type"] == "ack", started
+        said = await player.act(kind="press", to=[], text="before")
+        assert said["type"] == "ack", said
+        # Process A loses its database session (as a kill -9 or a lost network would end it): its
+        # advisory lock is released, its leases are free for the taking.
+        life = a.cluster._life  # type: ignore[attr-defined]
+        await life.close()
+        again, landed = await open_following(url_b, token=player.token)
+        assert landed == url_b and game in b.lobby.games
+        # A, still running, tries to write for the game: the fence refuses it, and A lets the game go.
+        # (never acknowledged: an error, or the connection closed first with "moved")
+        with contextlib.suppress(ConnectionClosed):
+            stale = await player.act(kind="press", to=[], text="from the old host")
+            assert stale["type"] == "error" and stale["code"] == "internal", stale
+        await asyncio.wait_for(player.ws.wait_closed(), TIMEOUT)
+        assert player.ws.close_code == MOVED_CLOSE_CODE
+        assert game not in a.lobby.games
+        view = await again.fresh_view()
+        assert view["type"] == "view"
+        ok = await again.act(kind="press", to=[], text="after")
+        assert ok["type"] == "ack", ok
+        stored = b.store.load_game(game)
+        assert stored is not None
+        texts = [e.get("cmd", {}).get("text") for e in stored.entries if e.get("k") == "cmd"]
+        assert "before" in texts and "after" in texts and "from the old host" not in texts
+        await umpire.close()
+        await again.close()
+
+
+async def test_the_client_link_follows_redirects_and_a_takeover(database: str) -> None:
+    """The client's real ServerLink (its own thread and loop): a join code given to a process that
+    does not host the game lands it on the one that does; when that process loses the game, the
+    link reconnects, is sent to the new host, and its unanswered command is applied there once."""
+    async with member_of(database) as (a, url_a), member_of(database) as (b, url_b):
+        umpire, created = await new_game(url_a)
+        code = created["codes"]["states"]["aus"] if "aus" in created["codes"]["states"] else next(
+            iter(created["codes"]["states"].values())
+        )
+        link = ServerLink(url_b)
+        link.start()
+        try:
+            assert await asyncio.to_thread(link.wait_state, lambda s: s == ONLINE, TIMEOUT)
+            ref = link.send({"type": "join", "code": code})
+            joined = await asyncio.to_thread(link.wait_reply, ref, TIMEOUT)
+            assert joined is not None and joined["type"] == "joined", joined
+            assert link.address == url_a and link.url == url_b
+            started = await umpire.request("start", fill_bots=True, confirm=True)
+            assert started["type"] == "ack", started
+            await a.cluster._life.close()  # type: ignore[attr-defined]  # process A loses the game
+            ref = link.send({"type": "act", "command": {"kind": "press", "to": [], "text": "through the link"}})
+            reply = await asyncio.to_thread(link.wait_reply, ref, TIMEOUT * 2)
+            assert reply is not None and reply["type"] == "ack", reply
+            # The game lives in exactly one process now (B took it over, or A came back as a new
+            # process and adopted it first), and the link is there.
+            game = created["game"]
+            assert (game in a.lobby.games) != (game in b.lobby.games)
+            assert link.address == (url_a if game in a.lobby.games else url_b)
+            stored = b.store.load_game(game)
+            assert stored is not None
+            texts = [e["cmd"].get("text") for e in stored.entries if e.get("k") == "cmd" and "cmd" in e]
+            assert texts.count("through the link") == 1
+        finally:
+            link.close()
+            await umpire.close()
+
+
+@pytest.mark.parametrize(
+    ("store", "said"),
+    [
+        ("postgresql://someone:secret@127.0.0.1:1/games", "cannot reach the store postgresql://someone@127.0.0.1:1/games: "),
+        ("mysql://someone:secret@db/games", "--store 'mysql://someone:secret@db/games': give a PostgreSQL address"),
+    ],
+    ids=["does-not-answer", "not-postgresql"],
+)
+def test_serve_with_a_bad_store_says_so_in_one_line(store: str, said: str) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "game.cli", "serve", "--port", "0", "--store", store],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2],
+    )
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"backchannel serve: {said}"), run.stderr
+    if store.startswith("postgresql"):
+        assert "secret" not in run.stderr
