@@ -16,7 +16,7 @@ from markupsafe import Markup
 from game.debrief.chronicle import Chronicle
 from game.debrief.story import Teller, Told
 
-KEPT = frozenset({"expired", "fulfilled"})
+KEPT = frozenset({"expired"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ LEAKS = ("rumoured", "exposed", "ratified")
 """What became known of a starting agreement's secret part: its parties (a rumour), its terms (an
 exposé), or the parties themselves made it public (a ratification)."""
 
-_END_STATUS = {ACTIVE: "kept to the end", "expired": "expired", "fulfilled": "expired", "breached": "breached",
+_END_STATUS = {ACTIVE: "kept to the end", "expired": "expired", "breached": "breached",
                "renounced": "renounced", "lapsed": "lapsed"}
 
 WIN_SHARE = 0.5
@@ -89,11 +89,11 @@ def figures(game: Game, turns: int, failures: int = 0) -> dict[str, Any]:
 def _named_facts(game: Game) -> dict[str, list[tuple[int, Mapping[str, Any]]]]:
     """Agreement id -> (turn, fact) for every fact that names it, in the order they happened."""
     out: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
-    for record in game.turns:
-        for event in record.events:
+    for turn in game.turns:
+        for event in turn.events:
             ref = event.get("agreement")
             if isinstance(ref, str):
-                out.setdefault(ref, []).append((record.turn, event))
+                out.setdefault(ref, []).append((turn.turn, event))
     return out
 
 

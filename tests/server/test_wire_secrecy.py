@@ -69,7 +69,7 @@ UNUSED_MESSAGE = "msg-99999999"
 AGREEMENT_ID = re.compile(rb"agr-[0-9]{8}")
 MESSAGE_ID = re.compile(rb"msg-[0-9]{8}")
 MARKER = re.compile(rb"(TITLEMARK|TERMSMARK|ANNEXMARK|SECRETMSG)-([0-9]{4})")
-STATUSES = "proposed|active|fulfilled|expired|breached|renounced|rejected|superseded|lapsed"
+STATUSES = "proposed|active|expired|breached|renounced|rejected|superseded|lapsed"
 VIEW_DELTAS = frozenset({"agreement", "me", "standing"})
 """Facts cut for one viewer (a view's part): the umpire's copy, if any, is its own cut, not the seat's."""
 CUT_FIELDS = ("ask", "answer")

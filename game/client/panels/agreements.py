@@ -143,7 +143,7 @@ class AgreementsPanel(SidePanel):
                 mine.append(a)
             else:
                 others.append(a)
-        order = {"active": 0, "breached": 1, "renounced": 2, "lapsed": 3, "expired": 4, "fulfilled": 5}
+        order = {"active": 0, "breached": 1, "renounced": 2, "lapsed": 3, "expired": 4}
         mine.sort(key=lambda a: order.get(a.get("status", ""), 9))
         return [
             ("Proposals to answer", inbox),

@@ -19,8 +19,10 @@ from game.client.panels.names import Names, esc
 from game.client.panels.panel import SidePanel
 from game.client.panels.pickers import chosen, dropdown, state_options
 from game.client.panels.sentences import INTEL_KINDS, report_turn, sentence, turn_events
+from game.rules.action_costs import action_cost
+from game.rules.scenario import IntelligenceConstants
 
-DEFAULT_COSTS = {"investigate": 2, "intercept": 1, "propaganda": 2}
+ACTIONS = ("investigate", "intercept", "propaganda")
 
 
 class IntelPanel(SidePanel):
@@ -33,11 +35,10 @@ class IntelPanel(SidePanel):
         self._targets: tuple[str, ...] = ()
 
     def costs(self) -> dict[str, int]:
+        """The prices the rules will charge (their one table; the defaults until the scenario is read)."""
         scenario = self.scenario
-        if scenario is None:
-            return dict(DEFAULT_COSTS)
-        c = scenario.rules.intelligence
-        return {"investigate": c.investigate_cost, "intercept": c.intercept_cost, "propaganda": c.propaganda_cost}
+        prices = scenario.rules.intelligence if scenario is not None else IntelligenceConstants()
+        return {kind: action_cost(kind, prices) for kind in ACTIONS}
 
     # --- layout ----------------------------------------------------------------------------------
 

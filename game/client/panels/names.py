@@ -32,7 +32,6 @@ CLAUSE_TITLES: dict[str, str] = {
 STATUS_WORDS: dict[str, str] = {
     "proposed": "proposed",
     "active": "in force",
-    "fulfilled": "fulfilled",
     "expired": "expired (kept)",
     "breached": "breached",
     "renounced": "renounced",
@@ -44,7 +43,6 @@ STATUS_WORDS: dict[str, str] = {
 STATUS_COLOURS: dict[str, str] = {
     "proposed": "#f0e442",
     "active": "#7fd49a",
-    "fulfilled": "#8ec5e8",
     "expired": "#8ec5e8",
     "breached": "#ff8a6a",
     "renounced": "#d8a0c8",
