@@ -367,12 +367,18 @@ def serve(
             "other processes sharing --store (default: ws://HOST:PORT as bound).",
         ),
     ] = None,
+    certfile: Annotated[
+        Path | None, typer.Option(help="Serve wss:// with this certificate chain (PEM); with --keyfile. Or put a TLS proxy in front (docs/deploy.md).")
+    ] = None,
+    keyfile: Annotated[Path | None, typer.Option(help="The private key (PEM) of --certfile.")] = None,
 ) -> None:
     """Run the game server: lobby, seats, clocks and durable games over websockets (msgpack frames)."""
     from server.app import serve_command
 
     raise typer.Exit(
-        serve_command(host, port, data, create_token, games_per_address, expire_hours, trust, store, public_address)
+        serve_command(
+            host, port, data, create_token, games_per_address, expire_hours, trust, store, public_address, certfile, keyfile
+        )
     )
 
 

@@ -25,6 +25,7 @@ import resource
 import signal
 import socket
 import sqlite3
+import ssl
 import sys
 import time
 from collections import deque
@@ -111,7 +112,7 @@ class BackchannelServer:
 
     def __init__(
         self, store: Store, rate: float | None = None, burst: int | None = None, limits: Limits | None = None,
-        cluster: Cluster | None = None, public_address: str | None = None,
+        cluster: Cluster | None = None, public_address: str | None = None, tls: ssl.SSLContext | None = None,
     ) -> None:
         limits = limits if limits is not None else Limits()
         # A test (or an operator) raising the connection's rate raises the seat's and the address's with it.
@@ -127,6 +128,8 @@ class BackchannelServer:
         self.store = store
         self.cluster = cluster if cluster is not None else Cluster()
         self.public_address = public_address
+        self.tls = tls
+        """The certificate to serve wss:// with (`serve --certfile/--keyfile`); None: plain ws://."""
         """The address players reach this process at (sent in redirects); default ws://HOST:PORT as bound."""
         self.lobby = Lobby(store, limits, self.cluster)
         if isinstance(store, SqliteStore) and self.lobby.book.cache is None:
@@ -166,12 +169,13 @@ class BackchannelServer:
             server_header=SERVER_NAME,
             ping_interval=20,
             ping_timeout=20,
+            ssl=self.tls,
         )
         self.lobby.start_clocks()
         self.port = self._server.sockets[0].getsockname()[1]
         if self.cluster.shared:
             if self.public_address is None:
-                self.public_address = f"ws://{host}:{self.port}"
+                self.public_address = f"{self.scheme}://{host}:{self.port}"
             await self.cluster.start(self.public_address)
             if hasattr(self.store, "cluster"):
                 self.store.cluster = self.cluster  # every write passes the cluster's fence
@@ -191,6 +195,10 @@ class BackchannelServer:
         them all go and closes their connections (1013): the clients reconnect and are sent on."""
         for host in list(self.lobby.games.values()):
             host.lost(TRY_AGAIN_LATER, "this server process lost its database; connect again")
+
+    @property
+    def scheme(self) -> str:
+        return "wss" if self.tls is not None else "ws"
 
     async def _adopt_every(self, seconds: float) -> None:
         """Games whose process is gone are hosted again within `seconds`, even if no player comes back
@@ -643,16 +651,30 @@ def _bind_problem(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
+def tls_context(certfile: Path, keyfile: Path) -> ssl.SSLContext:
+    """The server's TLS context from a certificate chain and its key (PEM files), or a one-line ServeError."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(certfile, keyfile)
+    except FileNotFoundError as exc:
+        raise ServeError(f"cannot read {exc.filename or certfile}: no such file (--certfile, --keyfile)") from None
+    except (ssl.SSLError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
+        raise ServeError(f"cannot use the certificate {certfile} with the key {keyfile}: {reason}") from None
+    return context
+
+
 async def run(
     host: str, port: int, data: Path, limits: Limits | None = None, store_url: str | None = None,
-    public_address: str | None = None,
+    public_address: str | None = None, tls: ssl.SSLContext | None = None,
 ) -> None:
     """Serve until SIGTERM or SIGINT, then shut down cleanly."""
     if store_url is not None:
         store, cluster = _open_shared(store_url)
     else:
         store, cluster = _open_store(data), Cluster()
-    server = BackchannelServer(store, limits=limits, cluster=cluster, public_address=public_address)
+    server = BackchannelServer(store, limits=limits, cluster=cluster, public_address=public_address, tls=tls)
     try:
         bound = await server.start(host, port)
     except OSError as exc:
@@ -668,7 +690,7 @@ async def run(
     gc.freeze()
     gc.set_threshold(5000, 20, 20)
     logs.flush()  # what the restart restored is in the log before anyone is told the server is up
-    print(f"listening on ws://{host}:{bound}", flush=True)
+    print(f"listening on {server.scheme}://{host}:{bound}", flush=True)
     for line in reach_note(host, bound):
         print(line, flush=True)
     stop = asyncio.Event()
@@ -684,7 +706,7 @@ async def run(
 def serve_command(
     host: str, port: int, data: Path | None, create_token: str | None = None, games_per_address: int | None = None,
     expire_hours: float | None = None, trust: list[str] | None = None, store: str | None = None,
-    public_address: str | None = None,
+    public_address: str | None = None, certfile: Path | None = None, keyfile: Path | None = None,
 ) -> int:
     logs.setup()
     # Threads beside the event loop (bots thinking in a worker, the store's writer thread) need the GIL back after each system call; with the default 5 ms
@@ -700,10 +722,13 @@ def serve_command(
         limits.idle_seconds = expire_hours * 3600.0
         limits.lobby_idle_seconds = min(limits.lobby_idle_seconds, limits.idle_seconds) if expire_hours > 0 else 0.0
     try:
+        if (certfile is None) != (keyfile is None):
+            raise ServeError("give both --certfile and --keyfile (the certificate chain and its private key), or neither")
+        tls = tls_context(certfile, keyfile) if certfile is not None and keyfile is not None else None
         if store is not None and not store.startswith(("postgresql://", "postgres://")):
             raise ServeError(f"--store {store!r}: give a PostgreSQL address, postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
         asyncio.run(
-            run(host, port, data if data is not None else default_data_dir(), limits, store, public_address)
+            run(host, port, data if data is not None else default_data_dir(), limits, store, public_address, tls)
         )
     except ServeError as exc:
         logs.flush()
