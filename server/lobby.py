@@ -333,14 +333,8 @@ class Lobby:
     async def archive(self, host: GameHost) -> None:
         """Take a game out of memory: its codes and tokens open nothing any more.  Its log stays in the
         store (marked archived, so a restart leaves it out), for the debrief and the record."""
-        if self.games.get(host.id) is not host:
+        if not self._forget(host):
             return
-        del self.games[host.id]
-        self.owners.pop(host.id, None)
-        for code in [c for c, t in self.codes.items() if t.game == host.id]:
-            del self.codes[code]
-        for member in host.members:
-            self.tokens.remove(member)
         await host.close()
         try:
             await self.store.archive(host.id)
@@ -449,15 +443,21 @@ class Lobby:
     def drop(self, host: GameHost) -> None:
         """This process lost the game's lease (another process took it over): forget it here; its
         connections were closed with MOVED_CLOSE_CODE and reconnect to be sent where it lives now."""
+        if self._forget(host):
+            logs.game("moved", host.id)
+
+    def _forget(self, host: GameHost) -> bool:
+        """Take a game out of this lobby: its codes and tokens open nothing here any more.  False if
+        the lobby did not hold this very game."""
         if self.games.get(host.id) is not host:
-            return
+            return False
         del self.games[host.id]
         self.owners.pop(host.id, None)
         for code in [c for c, t in self.codes.items() if t.game == host.id]:
             del self.codes[code]
         for member in host.members:
             self.tokens.remove(member)
-        logs.game("moved", host.id)
+        return True
 
     def start_clocks(self) -> None:
         for host in self.games.values():

@@ -287,6 +287,39 @@ class GroupCommitStore(Store):
         if it cannot be."""
         return conn
 
+    def _read_games(self, only: str | None, mark: str, member_order: str) -> list[StoredGame]:
+        """Every stored game (or the one named) on a connection of its own; `mark` is the database's
+        parameter mark, `member_order` the column that keeps members in the order they joined."""
+        conn = self._connect()
+        where, args = (f" where id = {mark}", (only,)) if only is not None else ("", ())
+        by_game = f" where game_id = {mark}" if only is not None else ""
+        try:
+            games: dict[str, StoredGame] = {}
+            for row in conn.execute(
+                f"select id, created, scenario_ref, scenario_text, seed, settings, status, clock from games{where}"
+                " order by created, id", args
+            ):
+                header = GameHeader(
+                    id=row[0], created=row[1], scenario_ref=row[2], scenario_text=row[3], seed=row[4],
+                    settings=json.loads(row[5]), status=row[6], clock=json.loads(row[7]),
+                )
+                games[header.id] = StoredGame(header)
+            for game_id, member_id, role, state, digest in conn.execute(
+                f"select game_id, member_id, role, state, token_sha256 from members{by_game}"
+                f" order by game_id, {member_order}", args
+            ):
+                if game_id in games:
+                    games[game_id].members.append(Member(member_id, game_id, role, state, bytes(digest)))
+            for game_id, seq, version, data in conn.execute(f"select game_id, seq, version, data from snapshots{by_game}", args):
+                if game_id in games:
+                    games[game_id].snapshot = Snapshot(seq, version, bytes(data))
+            for game_id, _seq, text in conn.execute(f"select game_id, seq, entry from log{by_game} order by game_id, seq", args):
+                if game_id in games:
+                    games[game_id].entries.append(json.loads(text))
+            return list(games.values())
+        finally:
+            conn.close()
+
     # --- writing -----------------------------------------------------------------------------
 
     def _write(
@@ -553,37 +586,7 @@ class SqliteStore(GroupCommitStore):
             conn.execute(_UPDATE_GAME, (updates,))
 
     def _read(self, only: str | None) -> list[StoredGame]:
-        conn = self._connect()
-        where, args = (" where id = ?", (only,)) if only is not None else ("", ())
-        member_where, log_where = (" where game_id = ?", " where game_id = ?") if only is not None else ("", "")
-        try:
-            games: dict[str, StoredGame] = {}
-            for row in conn.execute(
-                "select id, created, scenario_ref, scenario_text, seed, settings, status, clock from games"
-                f"{where} order by created", args
-            ):
-                header = GameHeader(
-                    id=row[0], created=row[1], scenario_ref=row[2], scenario_text=row[3], seed=row[4],
-                    settings=json.loads(row[5]), status=row[6], clock=json.loads(row[7]),
-                )
-                games[header.id] = StoredGame(header)
-            for game_id, member_id, role, state, digest in conn.execute(
-                f"select game_id, member_id, role, state, token_sha256 from members{member_where} order by game_id, rowid", args
-            ):
-                if game_id in games:
-                    games[game_id].members.append(Member(member_id, game_id, role, state, bytes(digest)))
-            for game_id, seq, version, data in conn.execute(
-                f"select game_id, seq, version, data from snapshots{log_where}", args
-            ):
-                if game_id in games:
-                    games[game_id].snapshot = Snapshot(seq, version, bytes(data))
-            for game_id, _seq, text in conn.execute(f"select game_id, seq, entry from log{log_where} order by game_id, seq", args):
-                if game_id in games:
-                    games[game_id].entries.append(json.loads(text))
-            return list(games.values())
-        finally:
-            conn.close()
-
+        return self._read_games(only, "?", "rowid")
 
 
 def _log_rows(game_id: str, first_seq: int, entries: Sequence[Entry]) -> list[str]:

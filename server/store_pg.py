@@ -23,12 +23,9 @@ import psycopg
 
 from server.cluster import LOCK_CLASS, Fence, PostgresCluster, codes_rows
 from server.pg import connect_error, without_password
-from server.seats import Member
 from server.store import (
-    GameHeader,
     GroupCommitStore,
     NotHost,
-    Snapshot,
     StoredGame,
     StoreError,
     _merged_updates,
@@ -211,34 +208,7 @@ class PostgresStore(GroupCommitStore):
                 cur.execute(_UPDATE_GAME, (updates,))
 
     def _read(self, only: str | None) -> list[StoredGame]:
-        conn = self._connect()
-        where, args = (" where id = %s", (only,)) if only is not None else ("", ())
-        by_game = " where game_id = %s" if only is not None else ""
-        try:
-            games: dict[str, StoredGame] = {}
-            for row in conn.execute(
-                "select id, created, scenario_ref, scenario_text, seed, settings, status, clock from games"
-                f"{where} order by created, id", args
-            ):
-                header = GameHeader(
-                    id=row[0], created=row[1], scenario_ref=row[2], scenario_text=row[3], seed=row[4],
-                    settings=json.loads(row[5]), status=row[6], clock=json.loads(row[7]),
-                )
-                games[header.id] = StoredGame(header)
-            for game_id, member_id, role, state, digest in conn.execute(
-                f"select game_id, member_id, role, state, token_sha256 from members{by_game} order by game_id, added", args
-            ):
-                if game_id in games:
-                    games[game_id].members.append(Member(member_id, game_id, role, state, bytes(digest)))
-            for game_id, seq, version, data in conn.execute(f"select game_id, seq, version, data from snapshots{by_game}", args):
-                if game_id in games:
-                    games[game_id].snapshot = Snapshot(seq, version, bytes(data))
-            for game_id, _seq, text in conn.execute(f"select game_id, seq, entry from log{by_game} order by game_id, seq", args):
-                if game_id in games:
-                    games[game_id].entries.append(json.loads(text))
-            return list(games.values())
-        finally:
-            conn.close()
+        return self._read_games(only, "%s", "added")
 
 
 def _check_fence(cur: Any, fence: Fence, writes: list[_Write]) -> None:
