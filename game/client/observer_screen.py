@@ -18,6 +18,7 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UILabel, UIPanel, UITextBox
 
+from game.client.band import Band
 from game.client.game_screen import GameScreen
 from game.client.map_view import MapView
 from game.client.panels.names import Names, esc
@@ -161,7 +162,7 @@ class PublicNewsPanel(SidePanel):
             self.box.set_text(html)
 
 
-class ObserverBar:
+class ObserverBar(Band):
     """The band along the top: OBSERVER and the scenario; the turn; the clock, all large."""
 
     def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, title: str) -> None:
@@ -190,17 +191,6 @@ class ObserverBar:
                                   object_id="#observer_note")
         self._texts = {}
 
-    def set_rect(self, rect: pygame.Rect) -> None:
-        self.panel.kill()
-        self._build(pygame.Rect(rect))
-
-    def kill(self) -> None:
-        self.panel.kill()
-
-    def _set(self, name: str, widget: UILabel, text: str) -> None:
-        if self._texts.get(name) != text:
-            self._texts[name] = text
-            widget.set_text(text)
 
     def texts(self) -> dict[str, str]:
         return dict(self._texts)

@@ -15,6 +15,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UIImage, UILabel, UIPanel
 
+from game.client.band import Band
 from game.client.panels.names import esc
 from game.client.panels.objectives import STATUS_MARKS, objectives_of, points_text, tally
 from game.rules.board import Board
@@ -106,7 +107,7 @@ def map_score(scenario: Scenario, board: Board, owners: Mapping[str, str | None]
         return supply
 
 
-class StatusBar:
+class StatusBar(Band):
     """The bottom bar of the game screen."""
 
     def __init__(
@@ -167,19 +168,7 @@ class StatusBar:
         self._texts = {}
         self._score_key = None
 
-    def set_rect(self, rect: pygame.Rect) -> None:
-        self.panel.kill()
-        self._build(pygame.Rect(rect))
-
-    def kill(self) -> None:
-        self.panel.kill()
-
     # --- updating ----------------------------------------------------------------------------
-
-    def _set(self, name: str, widget: UILabel | UIButton, text: str) -> None:
-        if self._texts.get(name) != text:
-            self._texts[name] = text
-            widget.set_text(text)
 
     def update(self, state: StatusSource, me: str, now: float, playing: str | None = None) -> None:
         """Re-read the client's state; cheap when nothing changed.  `playing`: the turn being played

@@ -14,13 +14,14 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UIPanel
 
+from game.client.band import Band
 from game.client.status_bar import CONNECTION_TEXT, StatusSource, clock_text
 
 HEIGHT = 64
 EXTEND_SECONDS = 300
 
 
-class UmpireBar:
+class UmpireBar(Band):
     """Role, game, turn and phase; the clock; Start, Pause/Resume, +5 min, Resolve now, Report.
 
     `controls` (the umpire's screen) has start(), pause(), resume(), extend(seconds), resolve(), report()."""
@@ -60,17 +61,6 @@ class UmpireBar:
         self.connection = UILabel(pygame.Rect(w - 136, 18, 128, 26), "", m, container=self.panel)
         self._texts = {}
 
-    def set_rect(self, rect: pygame.Rect) -> None:
-        self.panel.kill()
-        self._build(pygame.Rect(rect))
-
-    def kill(self) -> None:
-        self.panel.kill()
-
-    def _set(self, name: str, widget: UILabel | UIButton, text: str) -> None:
-        if self._texts.get(name) != text:
-            self._texts[name] = text
-            widget.set_text(text)
 
     def _enable(self, key: str, on: bool) -> None:
         button = self.buttons[key]
