@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from game.bots.situation import Deal, Table
+from game.bots.deal import Deal
+from game.bots.table import Table
 
 LIVE = ("met", "not_yet")
 """Statuses of an objective still worth playing for (a failed one can no longer be met)."""

@@ -12,124 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from game.bots.aims import Aims, read_aims
+from game.bots.deal import Deal as Deal  # re-exported: the bots name it from here
 from game.bots.map_bot import Position
-from game.rules.board import Board, territory_of
-from game.rules.clauses import Clause, ClauseModel
-from game.rules.scenario import Scenario
+from game.bots.table import Table as Table  # re-exported: the bots name it from here
+from game.rules.board import Board
 from game.rules.units import Unit
-
-_CLAUSE: TypeAdapter[ClauseModel] = TypeAdapter(Clause)
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """The public, unchanging facts of a scenario.  Nothing here is any state's secret: no
-    objectives, briefings or starting agreements (a bot learns of those only through its view),
-    so nothing a bot says can be built from them."""
-
-    board: Board
-    seasons: tuple[str, ...]
-    states: tuple[str, ...]
-    names: Mapping[str, str]
-    regimes: Mapping[str, str]
-    thresholds: Mapping[str, int]
-    seated: frozenset[str]  # states someone plays (a person or a bot); the rest only hold
-    regime_factor: Mapping[str, float]
-    investigate_cost: int
-    intercept_cost: int
-    propaganda_cost: int
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario, board: Board | None = None) -> Table:
-        rules = scenario.rules
-        return cls(
-            board=board if board is not None else Board.from_scenario(scenario),
-            seasons=tuple(scenario.calendar.seasons),
-            states=tuple(s.id for s in scenario.states),
-            names={s.id: s.name for s in scenario.states},
-            regimes={s.id: s.regime for s in scenario.states},
-            thresholds={s.id: s.legitimacy_threshold for s in scenario.states},
-            seated=frozenset(s.id for s in scenario.states if s.controller != "none"),
-            regime_factor=dict(rules.consequences.regime_factor),
-            investigate_cost=rules.intelligence.investigate_cost,
-            intercept_cost=rules.intelligence.intercept_cost,
-            propaganda_cost=rules.intelligence.propaganda_cost,
-        )
-
-    def state_name(self, state: str) -> str:
-        """A state by its name, as a message names it."""
-        return self.names.get(state, state)
-
-    def place_name(self, location: str) -> str:
-        """A territory (or a location on one of its coasts) by its name."""
-        info = self.board.territories.get(territory_of(location))
-        return info.name if info is not None else location
-
-
-@dataclass(frozen=True, slots=True)
-class Deal:
-    """An agreement as the bot sees it (terms empty when it knows only a rumour)."""
-
-    id: str
-    parties: tuple[str, ...]
-    status: str
-    leak_level: str
-    rumour: bool
-    proposer: str = ""
-    visibility: str = "secret"
-    clauses: tuple[ClauseModel, ...] = ()
-    annex: tuple[ClauseModel, ...] = ()
-    signed: tuple[str, ...] = ()
-    duration: int | None = None
-    intermediary: str | None = None
-    proposed_turn: int = 0
-    start_turn: int | None = None
-    end_turn: int | None = None
-    counter_of: str | None = None
-    denied_by: tuple[str, ...] = ()
-    justified_by: tuple[str, ...] = ()
-    title: str = ""
-
-    @property
-    def all_clauses(self) -> tuple[ClauseModel, ...]:
-        return self.clauses + self.annex
-
-    @property
-    def secret(self) -> bool:
-        return self.visibility == "secret"
-
-    def has_secret(self) -> bool:
-        return (self.secret and self.leak_level != "exposed") or (bool(self.annex) and self.leak_level != "exposed")
-
-    @classmethod
-    def read(cls, data: Mapping[str, Any]) -> Deal:
-        if data.get("rumour"):
-            # A rumour shows no status: the bot can only assume the rumoured deal is still in force.
-            return cls(data["id"], tuple(data["parties"]), "active", data["leak_level"], True)
-        return cls(
-            id=data["id"],
-            parties=tuple(data["parties"]),
-            status=data["status"],
-            leak_level=data["leak_level"],
-            rumour=False,
-            proposer=data["proposer"],
-            visibility=data["visibility"],
-            clauses=tuple(_CLAUSE.validate_python(c) for c in data["clauses"]),
-            annex=tuple(_CLAUSE.validate_python(c) for c in data.get("annex", ())),
-            signed=tuple(data["signed"]),
-            duration=data["duration"],
-            intermediary=data["intermediary"],
-            proposed_turn=data["proposed_turn"],
-            start_turn=data["start_turn"],
-            end_turn=data["end_turn"],
-            counter_of=data["counter_of"],
-            denied_by=tuple(data["denied_by"]),
-            justified_by=tuple(data["justified_by"]),
-            title=data["title"],
-        )
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ import pygame
 
 from game.bots.diplomat import Diplomat
 from game.bots.personality import PERSONALITIES
-from game.bots.situation import Table
+from game.bots.table import Table
 from game.rules.board import territory_of
 from game.rules.commands import Press, Propose
 from game.rules.errors import OrderSyntaxError

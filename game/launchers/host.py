@@ -1,7 +1,7 @@
 """Hosting a class game: the server on the local network, the game, the handout, the umpire's seat.
 
 `backchannel host` and the title screen's "Host a game" both come here.  The real server runs
-in this process (`game.launchers.play.EmbeddedServer`) listening on every interface, so students' own
+in this process (`game.launchers.embedded_server.EmbeddedServer`) listening on every interface, so students' own
 computers reach it at this computer's address on the local network; the teacher's program
 talks to it over loopback like any client.  `host_game` creates the game — a human seat for each
 state the students play, a bot for the others — and writes the handout (game/launchers/handout.py): the
@@ -27,8 +27,8 @@ from typing import Any
 
 from game.client.link import ServerLink
 from game.client.scenario_cache import ScenarioCache
+from game.launchers.embedded_server import START_TIMEOUT, EmbeddedServer, LocalPlayError, home
 from game.launchers.handout import HANDOUT_FILE, spaced, write_handout
-from game.launchers.play import START_TIMEOUT, EmbeddedServer, LocalPlayError, home
 from server.addresses import lan_addresses
 
 DEFAULT_PORT = 8765

@@ -29,7 +29,7 @@ from typing import Any
 from game.bots.diplomat import Diplomat
 from game.bots.driver import BotDriver
 from game.bots.personality import PERSONALITIES, BotsError, default_mix, parse_bots
-from game.bots.situation import Table
+from game.bots.table import Table
 from game.rules.clauses import (
     ClauseModel,
     MutualDefence,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.rules.scenario import SCENARIO_FORMAT
+from game.scenario.atomic_write import write_atomically
 
 SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SCENARIO_ID_RULE = (
@@ -292,7 +293,7 @@ links:                                  # links copied into the scenario's add_l
 def new_scenario_files(scenario_id: str) -> tuple[str, str]:
     """(scenario text, map spec text) of `scenario new`: built, so the scenario holds its map."""
     from game.scenario.mapbuild.build import build_map
-    from game.scenario.mapbuild.writer import map_block
+    from game.scenario.mapbuild.map_block import map_block
 
     spec_text = NEW_SPEC.format(id=scenario_id)
     with tempfile.TemporaryDirectory() as folder:
@@ -312,7 +313,6 @@ def new_scenario_files(scenario_id: str) -> tuple[str, str]:
 def new_scenario_command(scenario_id: str, into: Path) -> int:
     """`backchannel scenario new ID [--into DIR]`: write DIR/ID.yaml and DIR/maps/ID.yaml, or nothing."""
     from game.scenario.mapbuild.errors import MapSpecError
-    from game.scenario.mapbuild.writer import write_atomically
 
     if not SCENARIO_ID.fullmatch(scenario_id):
         print(f"error: {scenario_id!r} is not a scenario id: {SCENARIO_ID_RULE}", file=sys.stderr)

@@ -20,6 +20,7 @@ from shapely.ops import polylabel
 
 from game.rules.scenario import Link
 from game.scenario.mapbuild import anchors as anchor_steps
+from game.scenario.mapbuild.check import load_spec
 from game.scenario.mapbuild.coasts import CoastResult, named_coasts, unlisted_seas
 from game.scenario.mapbuild.errors import MapSpecError
 from game.scenario.mapbuild.gazetteer import Gazetteer, bundled_gazetteer
@@ -28,7 +29,7 @@ from game.scenario.mapbuild.partition import PlacedBorder, divide
 from game.scenario.mapbuild.projection import Projection, fit_projection
 from game.scenario.mapbuild.references import check_references
 from game.scenario.mapbuild.simplify import CAP, simplify_arcs
-from game.scenario.mapbuild.spec import LoadedSpec, TerritorySpec, load_spec
+from game.scenario.mapbuild.spec import LoadedSpec, TerritorySpec
 from game.scenario.mapbuild.topology import SCALE, Vertex, build_arcs, directed_edges, faces_of, signed_area
 from game.scenario.mapbuild.yamlsource import PathItem
 

@@ -86,6 +86,11 @@ def read_spec(file: Path) -> SpecReading:
     return SpecReading(file, loaded, MapSpecError(problems).problems)
 
 
+def load_spec(file: Path) -> LoadedSpec:
+    """Read and validate a map spec and check its ids, or raise MapSpecError with every problem located."""
+    return read_spec(file).loaded_or_raise()
+
+
 def check_spec(file: Path, gazetteer: Gazetteer | None = None, states: set[str] | None = None) -> SpecReading:
     """Everything that can be checked before the geometry: :func:`read_spec`, the states that
     holders and homes name (when ``states`` is given: the scenario's), and every city anchor."""

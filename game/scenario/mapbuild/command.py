@@ -12,10 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+from game.scenario.atomic_write import write_atomically
 from game.scenario.mapbuild.build import build_map
 from game.scenario.mapbuild.check import check_spec
 from game.scenario.mapbuild.errors import MapSpecError
-from game.scenario.mapbuild.writer import ScenarioFileError, render_scenario, write_atomically
+from game.scenario.mapbuild.writer import ScenarioFileError, render_scenario
 from game.scenario.yaml_source import read_yaml_file
 
 

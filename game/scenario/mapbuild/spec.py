@@ -306,10 +306,3 @@ class LoadedSpec:
                 part = kept[part]
             out.append(part)
         return tuple(out)
-
-
-def load_spec(file: Path) -> LoadedSpec:
-    """Read and validate a map spec and check its ids, or raise MapSpecError with every problem located."""
-    from game.scenario.mapbuild.check import read_spec  # the checks import this module
-
-    return read_spec(file).loaded_or_raise()
