@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from game.bots.deals import contested  # noqa: E402
 from game.bots.driver import BotDriver  # noqa: E402
-from game.bots.situation import Situation, Table  # noqa: E402
+from game.bots.situation import Situation  # noqa: E402
+from game.bots.table import Table  # noqa: E402
 from game.launchers.simulate import diplomats_for, driver_for, seats  # noqa: E402
 from game.rules.errors import RulesError  # noqa: E402
 from game.rules.game import Game  # noqa: E402

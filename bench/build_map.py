@@ -22,8 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from game.scenario.atomic_write import write_atomically  # noqa: E402
 from game.scenario.mapbuild import build_map  # noqa: E402  (after the path is set)
-from game.scenario.mapbuild.writer import render_scenario, write_atomically  # noqa: E402
+from game.scenario.mapbuild.writer import render_scenario  # noqa: E402
 
 BUDGET_S = 10.0
 MAPS = REPO / "scenarios" / "maps"

@@ -15,7 +15,7 @@ from functools import partial
 from game.bots.diplomat import Diplomat
 from game.bots.driver import ApplyHook, Bot, BotDriver
 from game.bots.personality import PERSONALITIES, default_mix
-from game.bots.situation import Table
+from game.bots.table import Table
 from game.rules.board import Board
 from game.rules.game import Game
 from game.rules.scenario import Scenario

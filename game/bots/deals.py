@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from game.bots.situation import Deal, Situation
+from game.bots.deal import Deal
+from game.bots.situation import Situation
 from game.rules.board import territory_of
 from game.rules.clauses import (
     Cession,

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.bots.answers import Answerer
+from game.bots.deal import Deal
 from game.bots.deals import (
     Bounds,
     Offer,
@@ -55,7 +56,8 @@ from game.bots.deals import (
 from game.bots.map_bot import MapBot, Position
 from game.bots.personality import Personality, break_factor
 from game.bots.reactions import Voice, aftermath, meanwhile
-from game.bots.situation import Deal, Situation, Table
+from game.bots.situation import Situation
+from game.bots.table import Table
 from game.bots.talk import Talk, Word
 from game.bots.words import Words, known_to
 from game.rules.adjustments import adjustment_balance, build_sites

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from game.bots.deal import Deal
 from game.bots.deals import parse
 from game.bots.personality import Personality
-from game.bots.situation import Deal, Situation
+from game.bots.situation import Situation
 from game.bots.talk import Talk
 from game.bots.words import Words, capital, known_to
 from game.rules.asks import AskIntentions, Complain

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game.bots.aims import Aims, read_aims
-from game.bots.deal import Deal as Deal  # re-exported: the bots name it from here
+from game.bots.deal import Deal
 from game.bots.map_bot import Position
-from game.bots.table import Table as Table  # re-exported: the bots name it from here
+from game.bots.table import Table
 from game.rules.board import Board
 from game.rules.units import Unit
 

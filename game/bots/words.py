@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from game.bots.situation import Deal, Table
+from game.bots.deal import Deal
+from game.bots.table import Table
 from game.rules.clauses import (
     Cession,
     ClauseModel,

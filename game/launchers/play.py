@@ -26,13 +26,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.client.link import OFFLINE, ONLINE, ServerLink
-from game.client.scenario_cache import HOME_ENV as HOME_ENV  # re-exported: where local play keeps its data
 from game.client.scenario_cache import ScenarioCache
-from game.launchers.embedded_server import START_TIMEOUT, embedded_server
-from game.launchers.embedded_server import EmbeddedServer as EmbeddedServer  # re-exported, as the next three
-from game.launchers.embedded_server import LocalPlayError as LocalPlayError
-from game.launchers.embedded_server import local_dir as local_dir
-from game.launchers.embedded_server import stop_embedded_servers as stop_embedded_servers
+from game.launchers.embedded_server import (
+    START_TIMEOUT,
+    EmbeddedServer,
+    LocalPlayError,
+    embedded_server,
+    local_dir,
+    stop_embedded_servers,
+)
 from game.rules.scenario import Scenario
 
 log = logging.getLogger("backchannel.play")

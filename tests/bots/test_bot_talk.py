@@ -354,7 +354,7 @@ def test_bots_answer_each_others_asks_within_the_turn(classic: Scenario) -> None
 def test_the_table_a_bot_reads_holds_nothing_secret(july: Scenario) -> None:
     from dataclasses import fields
 
-    from game.bots.situation import Table
+    from game.bots.table import Table
 
     assert {f.name for f in fields(Table)} == {
         "board", "seasons", "states", "names", "regimes", "thresholds", "seated", "regime_factor",

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from game.bots.deal import Deal
 from game.bots.diplomat import Diplomat
 from game.bots.personality import (
     BREAK_FACTOR,
@@ -20,7 +21,7 @@ from game.bots.personality import (
     default_mix,
     parse_bots,
 )
-from game.bots.situation import Deal, Table
+from game.bots.table import Table
 from game.cli import app
 from game.launchers.simulate import Tally, diplomats_for, play, record_text, run, seats, stats, tallies
 from game.rules.clauses import NonAggression

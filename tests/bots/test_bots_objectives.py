@@ -18,7 +18,8 @@ from game.bots.aims import read_aims
 from game.bots.deals import aim_offers
 from game.bots.diplomat import Diplomat
 from game.bots.personality import LOYAL, PERSONALITIES, SCHEMER, Personality
-from game.bots.situation import Situation, Table
+from game.bots.situation import Situation
+from game.bots.table import Table
 from game.launchers.simulate import play
 from game.rules.agreements import RUMOUR
 from game.rules.clauses import MutualDefence, NonAggression

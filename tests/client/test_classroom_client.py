@@ -29,15 +29,15 @@ from game.client.app import ClientApp, screen_class
 from game.client.game_screen import GameScreen
 from game.client.observer_screen import ObserverScreen, public_news
 from game.client.panels.names import Names
-from game.client.scenario_cache import ScenarioCache
+from game.client.scenario_cache import HOME_ENV, ScenarioCache
 from game.client.state import ClientState
 from game.client.umpire import UmpireScreen
 from game.client.umpire.everything import PAGE, involves, message_page
 from game.client.umpire.table import seat_rows
 from game.launchers.demo import UiInput
+from game.launchers.embedded_server import stop_embedded_servers
 from game.launchers.handout import handout_html, spaced
 from game.launchers.host import HostedGame, Hosting, HostOptions, describe, host_game
-from game.launchers.play import HOME_ENV, stop_embedded_servers
 from game.rules.game import Game
 from game.rules.knowledge import OBSERVER, UMPIRE
 from game.rules.views import view_for

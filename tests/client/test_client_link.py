@@ -19,9 +19,9 @@ import pytest
 
 import game.client.link as link_module
 from game.client.link import OFFLINE, ONLINE, RECONNECTING, ServerLink
-from game.client.scenario_cache import ScenarioCache
+from game.client.scenario_cache import HOME_ENV, ScenarioCache
 from game.client.state import NEWS_LIMIT, ClientState
-from game.launchers.play import HOME_ENV, EmbeddedServer
+from game.launchers.embedded_server import EmbeddedServer
 
 TIMEOUT = 20.0
 

@@ -28,9 +28,9 @@ from test_client_link import Player, new_game, seat
 
 from game.client.order_box import OrderBox
 from game.client.panels import AgreementsPanel
-from game.client.scenario_cache import ScenarioCache
+from game.client.scenario_cache import HOME_ENV, ScenarioCache
 from game.client.theme import theme_data
-from game.launchers.play import HOME_ENV, EmbeddedServer
+from game.launchers.embedded_server import EmbeddedServer
 from game.rules.board import Board
 from game.rules.scenario import Scenario
 

@@ -18,23 +18,20 @@ import pytest
 
 import game.launchers.play as play
 from game.client.link import ONLINE, ServerLink
+from game.client.scenario_cache import HOME_ENV
 from game.client.state import ClientState
 from game.launchers.demo import DemoDriver
+from game.launchers.embedded_server import EmbeddedServer, LocalPlayError, local_dir, stop_embedded_servers
 from game.launchers.play import (
-    HOME_ENV,
-    EmbeddedServer,
     LocalGame,
     LocalGames,
     LocalPlay,
-    LocalPlayError,
     SavedGame,
     continue_local_game,
     first_playable_state,
     join_command,
-    local_dir,
     new_local_game,
     play_command,
-    stop_embedded_servers,
 )
 
 TIMEOUT = 30.0

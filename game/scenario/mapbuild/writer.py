@@ -19,7 +19,6 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 # write_atomically is re-exported: the build commands write through it
-from game.scenario.atomic_write import write_atomically as write_atomically
 from game.scenario.mapbuild.build import BuiltMap
 from game.scenario.mapbuild.map_block import map_block
 from game.scenario.skeleton import scenario_text, states_from_map
