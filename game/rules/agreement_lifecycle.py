@@ -18,7 +18,7 @@ from game.rules.agreements import (
     SUPERSEDED,
     Agreement,
 )
-from game.rules.breaches import watch_keys
+from game.rules.breaches import later_watch_keys, watch_keys
 from game.rules.clauses import (
     ClauseModel,
     SupportPromise,
@@ -89,6 +89,7 @@ def new_agreement(
     agreement.known_by = set(insiders)
     agreement.annex_known_by = set(insiders)
     d.agreements[agreement.id] = agreement
+    d.pending[agreement.seq] = agreement
     for p in parties:
         d.by_party[p].append(agreement)
     return agreement
@@ -188,15 +189,24 @@ def ratify(d: DiplomacyData, command: AgreementAct, at: CommandContext) -> list[
 def activate(d: DiplomacyData, a: Agreement, turn: int) -> list[Event]:
     """Every party has signed: the agreement is in force, watched for breaches, rolled for leaks."""
     a.status = ACTIVE
+    d.pending.pop(a.seq, None)  # signed: no longer a proposal that could lapse
     a.start_turn = turn
     a.end_turn = turn + a.duration - 1 if a.duration else None
+    if a.end_turn is not None:
+        d.ending.setdefault(a.end_turn, []).append(a)
     number = a.number
     if a.secret or a.annex:
-        d.secret_bearing.append(a)
+        d.secret_bearing[a.seq] = a
         leak_chance(a, d.regimes, turn, d.constants.leaks)  # fixes its unchanging part now
+        d.leak_static_max = max(d.leak_static_max, a.leak_static or 0.0)
+        d.secret_seq_max = max(d.secret_seq_max, a.seq)
+        d.secret_since = turn if d.secret_since is None else min(d.secret_since, turn)
     for index, clause, _ in a.all_clauses():
         for key in watch_keys(clause, a.parties, turn):
             d.watch.setdefault(key, []).append((number, index, a))
+        later = later_watch_keys(clause, a.parties)
+        if later:
+            d.watch_later.setdefault(turn + 1, []).extend((key, (number, index, a)) for key in later)
     events: list[Event] = [
         facts.AgreementSigned(
             agreement=a.id, parties=list(a.parties), visibility=a.visibility, title=a.title,
@@ -235,7 +245,7 @@ def expire(d: DiplomacyData, turn: int) -> list[Event]:
     """Step 6: agreements whose time is up end as kept; proposals left unsigned lapse."""
     events: list[Event] = []
     gain = d.constants.consequences.trust_kept
-    for a in d.agreements.values():
+    for a in due_to_end(d, turn):
         if a.status == ACTIVE and a.end_turn is not None and a.end_turn <= turn:
             a.status = EXPIRED
             for p in a.parties:
@@ -249,4 +259,13 @@ def expire(d: DiplomacyData, turn: int) -> list[Event]:
             # A proposal left unsigned for two turns (the one it was made in and the next) lapses.
             a.status = REJECTED
             events.append(facts.AgreementRejected(agreement=a.id, state=None, audience=audience_of(a.known_by)).event())
+    d.pending = {seq: a for seq, a in d.pending.items() if a.status == PROPOSED}
     return events
+
+
+def due_to_end(d: DiplomacyData, turn: int) -> list[Agreement]:
+    """What could end at `turn`, in the order the agreements were made (the order of `d.agreements`):
+    those whose last turn has come, and the proposals still open; not every agreement ever made."""
+    due = {a.seq: a for k in [k for k in d.ending if k <= turn] for a in d.ending.pop(k)}
+    due.update((seq, a) for seq, a in d.pending.items() if a.status == PROPOSED)
+    return [a for _, a in sorted(due.items())]

@@ -28,16 +28,7 @@ def check_breaches(d: DiplomacyData, turn_facts: TurnFacts) -> list[Event]:
         if attacker in d.trust and victim in d.trust:
             pair = (attacker, victim) if attacker < victim else (victim, attacker)
             d.wars.add(pair)
-    candidates: dict[tuple[int, int], Agreement] = {}  # (agreement number, clause index) -> agreement
-    watch = d.watch
-    if watch:
-        turn_facts.add_undefended_keys()
-    for key in turn_facts.keys:
-        entries = watch.get(key)
-        if entries is not None:
-            for number, index, a in entries:
-                if a.status == ACTIVE:
-                    candidates[number, index] = a
+    candidates = watched_clauses(d, turn_facts)
     for number, index in sorted(candidates):
         a = candidates[number, index]
         if a.status != ACTIVE:
@@ -49,6 +40,26 @@ def check_breaches(d: DiplomacyData, turn_facts: TurnFacts) -> list[Event]:
     if len(d.watch) > 4 * len(d.agreements) + 1000:
         _prune_watch(d)
     return events
+
+
+def watched_clauses(d: DiplomacyData, turn_facts: TurnFacts) -> dict[tuple[int, int], Agreement]:
+    """The clauses of active agreements that something this turn could have breached, as
+    (agreement number, clause index) -> agreement: those watching a key of the turn's facts."""
+    later = d.watch_later
+    if later:
+        watch = d.watch
+        for turn in [t for t in later if t <= turn_facts.turn]:
+            for key, entry in later.pop(turn):
+                watch.setdefault(key, []).append(entry)
+    candidates: dict[tuple[int, int], Agreement] = {}
+    watch = d.watch
+    if watch:
+        turn_facts.add_undefended_keys()
+    for key in watch.keys() & turn_facts.keys:  # the smaller side is walked
+        for number, index, a in watch[key]:
+            if a.status == ACTIVE:
+                candidates[number, index] = a
+    return candidates
 
 
 def _prune_watch(d: DiplomacyData) -> None:
@@ -106,10 +117,12 @@ def breach(
             d.adjust_trust(p, found.breaker, -c.trust_breach_victim)
     witnesses = d.states if audience == ALL else audience
     loss = c.trust_breach_witness
+    breaker, protected, trust = found.breaker, found.protected, d.trust
     for s in witnesses:
-        if s != found.breaker and s not in found.protected:
-            row = d.trust[s]
-            row[found.breaker] = max(0, row[found.breaker] - loss)
+        if s != breaker and s not in protected:
+            row = trust[s]
+            left = row[breaker] - loss
+            row[breaker] = left if left > 0 else 0
     if audience == ALL:
         d.record[found.breaker]["breached"] += 1
         d.legitimacy[found.breaker] = clamp(d.legitimacy[found.breaker] - c.legitimacy_breach)

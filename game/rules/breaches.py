@@ -132,6 +132,7 @@ class TurnFacts:
                 keys.add(("aided_against", aider, attack.victim))
         keys.update(("in", t, u.state) for t, u in result.units.items())
         keys.update(("entered", t, state) for t, moves in facts.moves_into.items() for state, _, _ in moves)
+        keys.update(("arrived", t, state) for t, moves in facts.moves_into.items() for state, _, ok in moves if ok)
         return facts
 
     def add_undefended_keys(self) -> None:
@@ -164,7 +165,10 @@ class TurnFacts:
         ]
         if not self_aiders:
             return
-        hostile = {(k[1], k[2]) if k[1] < k[2] else (k[2], k[1]) for k in self.keys if k[0] == "hostile" and k[1] != k[2]}
+        # The pairs of the turn's `hostile` keys (an attack, or help to one), from where collect made them.
+        pairs = list(self.attacks_by_pair)
+        pairs += [(aider, attack.victim) for aider, aids in self.aid_to_attack.items() for _, attack, _ in aids]
+        hostile = {(x, y) if x < y else (y, x) for x, y in pairs if x != y}
         for aider in self_aiders:
             self.keys.update(("self_aid", aider, victim) for victim in hit)
             self.keys.update(("self_aid_hostile", aider, a, b) for a, b in hostile)
@@ -190,12 +194,22 @@ def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int)
     if isinstance(clause, Cession):
         return [("turn", str(clause.by_turn))]
     if isinstance(clause, DemilitarisedZone):
-        return [("in", t, p) for t in clause.territories for p in parties]
+        # In its first turn only a unit that moves into the zone breaks it (one already there may stay
+        # while it leaves); from the next turn on, any unit of a party in it (`later_watch_keys`).
+        return [("arrived", t, p) for t in clause.territories for p in parties]
     if isinstance(clause, SpheresOfInfluence):
         return [("entered", t, p) for s in clause.spheres for t in s.territories for p in parties if p != s.state]
     if isinstance(clause, Neutrality):
         neutral = tuple(clause.neutral) or tuple(p for p in parties if p not in clause.conflict)
         return [(k, n, side) for n in neutral for side in clause.conflict for k in ("hostile", "aid")]
+    return []
+
+
+def later_watch_keys(clause: ClauseModel, parties: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The facts that could breach a clause only after its first turn, watched from the turn after it
+    came into force: a demilitarised zone's units that stayed in it."""
+    if isinstance(clause, DemilitarisedZone):
+        return [("in", t, p) for t in clause.territories for p in parties]
     return []
 
 

@@ -23,16 +23,19 @@ def exposed(d: DiplomacyData, agreements: list[Agreement], turn: int) -> list[Ev
     """Step 5: legitimacy by credibility gap, trust of the targeted states, falling governments."""
     events: list[Event] = []
     c = d.constants.consequences
+    # Each party's partners in public agreements in force, from its own agreements (not all ever
+    # made), worked out once before any exposé of this step is counted.
     partners: dict[str, set[str]] = {}
-    if agreements:
-        for other in d.agreements.values():
+    for party in {p for a in agreements for p in a.parties}:
+        mine: set[str] = set()
+        for other in d.by_party[party]:
             if other.status == ACTIVE and not other.secret:
-                for p in other.parties:
-                    partners.setdefault(p, set()).update(other.parties)
+                mine.update(other.parties)
+        partners[party] = mine
     for a in agreements:
         targets = a.targets()
         for party in a.parties:
-            public_partners = partners.get(party, set())
+            public_partners = partners[party]
             statements = sum(
                 1 for m in d.messages
                 if m["from"] == party and m["audience"] == ALL

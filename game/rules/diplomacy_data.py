@@ -71,9 +71,23 @@ class DiplomacyData:
         self.fallen: list[tuple[int, str]] = []
         # watch key -> (agreement number, clause index, agreement): the clauses a fact could breach
         self.watch: dict[tuple[str, ...], list[tuple[int, int, Agreement]]] = {}
+        # turn -> (key, entry) to add to `watch` from that turn on (see breaches.later_watch_keys)
+        self.watch_later: dict[int, list[tuple[tuple[str, ...], tuple[int, int, Agreement]]]] = {}
         self._id_streams: dict[tuple[str, str], Rng] = {}
         self._used_ids: set[str] = set()
-        self.secret_bearing: list[Agreement] = []  # active agreements with something secret: they roll for leaks
+        # Agreements signed with something secret, by number, in the order they were signed: they roll
+        # for leaks.  One that no longer hides anything is dropped when its roll next comes up.
+        self.secret_bearing: dict[int, Agreement] = {}
+        self.investigated: list[Agreement] = []  # agreements investigations raised this turn (once each time)
+        # What bounds every secret's leak chance (leaks.leak_chance_bound): the largest unchanging part,
+        # the earliest start and whether any secret was ever rumoured, among those signed so far.
+        self.leak_static_max = 0.0
+        self.secret_seq_max = 0  # the largest number among them: how many leak rolls to draw
+        self.secret_since: int | None = None
+        self.rumoured = False
+        # Expiry looks only at what can end this turn: active agreements by the turn they end, and proposals.
+        self.ending: dict[int, list[Agreement]] = {}  # end turn -> agreements activated with that end
+        self.pending: dict[int, Agreement] = {}  # proposals by number (signed ones leave; others may since have been rejected or superseded)
 
     def new_id(self, prefix: str, author: str) -> str:
         """An id drawn from the author's own seeded stream (`agr-40718263`, an umpire's card's

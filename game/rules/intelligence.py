@@ -70,16 +70,16 @@ def intelligence(d: DiplomacyData, turn: int, treasury: dict[str, int]) -> list[
 
 def _sharing_partners(d: DiplomacyData, state: str) -> set[str]:
     partners: set[str] = set()
-    for a in d.agreements.values():
-        if a.status == ACTIVE and state in a.parties and any(isinstance(c, IntelligenceSharing) for _, c, _ in a.all_clauses()):
+    for a in d.by_party[state]:
+        if a.status == ACTIVE and any(isinstance(c, IntelligenceSharing) for _, c, _ in a.all_clauses()):
             partners |= set(a.parties)
     partners.discard(state)
     return partners
 
 
 def _spied_on_partner(d: DiplomacyData, state: str, target: str, turn: int) -> list[Event]:
-    for a in list(d.agreements.values()):
-        if a.status != ACTIVE or state not in a.parties or target not in a.parties:
+    for a in list(d.by_party[state]):
+        if a.status != ACTIVE or target not in a.parties:
             continue
         for index, clause, in_annex in a.all_clauses():
             if isinstance(clause, IntelligenceSharing):
@@ -89,14 +89,16 @@ def _spied_on_partner(d: DiplomacyData, state: str, target: str, turn: int) -> l
 
 
 def _investigate(d: DiplomacyData, state: str, target: str, rng: Rng) -> list[Event]:
-    for a in d.agreements.values():
-        if a.status == ACTIVE and target in a.parties and d.has_secret(a):
+    # A party's own agreements (`by_party`, in the order they were made, as `d.agreements`), not all.
+    for a in d.by_party[target]:
+        if a.status == ACTIVE and d.has_secret(a):
             a.investigations += 1
+            d.investigated.append(a)
     if not rng.chance(d.constants.intelligence.investigate_chance):
         return [facts.Investigation(state=state, target=target, found=False, audience=(state,)).event()]
     hidden = [
-        a for a in d.agreements.values()
-        if a.status == ACTIVE and target in a.parties and state not in a.parties
+        a for a in d.by_party[target]
+        if a.status == ACTIVE and state not in a.parties
         and (state not in a.known_by or (a.annex and state not in a.annex_known_by))
         and d.has_secret(a)
     ]

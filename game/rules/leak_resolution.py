@@ -15,8 +15,8 @@ from game.rules.consequences import exposed
 from game.rules.diplomacy_data import CommandContext, DiplomacyData, Event, clauses_json
 from game.rules.errors import AlreadyDone, WrongStatus
 from game.rules.knowledge import ALL
-from game.rules.leaks import leak_chance
-from game.rules.rng import roll_table
+from game.rules.leaks import leak_chance, leak_chance_bound
+from game.rules.rng import roll_below, roll_of, roll_words
 
 
 def plan_leak(d: DiplomacyData, command: AgreementAct, at: CommandContext) -> list[Event]:
@@ -47,35 +47,45 @@ def leaks(d: DiplomacyData, turn: int) -> list[Event]:
             events.append(facts.LeakDone(agreement=a.id, state=state, audience=(state,)).event())
             exposed_now.append(a)
     constants = d.constants.leaks
-    rolls = roll_table(d.seed, turn, "leaks", len(d.agreements) + 1)
+    bearing = d.secret_bearing
+    # Each agreement's roll has its own stream, derived from its number: adding or removing another
+    # agreement never changes it.  No chance this turn exceeds a bound worked out from the largest
+    # unchanging part, the oldest secret and the most investigated (leak_chance_bound), so an
+    # agreement whose roll is at or above it leaks nothing whatever its chance: only the others are
+    # looked at (in the order they were signed, as events go out), their words compared without
+    # making every roll a number.
+    words = roll_words(d.seed, turn, "leaks", d.secret_seq_max + 1)
+    most_investigated = max((a.investigations for a in d.investigated), default=0)
+    age = turn - d.secret_since if d.secret_since is not None else 0
+    bound = leak_chance_bound(d.leak_static_max, age, most_investigated, d.rumoured, constants)
+    limit = roll_below(bound)
     done = {a.id for a in exposed_now}
-    maximum = constants.maximum
-    still: list[Agreement] = []
-    # One pass: drop what is no longer secret, roll for the rest, and clear this turn's
-    # investigations once they have counted (nothing here reads another agreement's).
-    for a in d.secret_bearing:
-        # Still active and still hiding something (`has_secret`, written out: this runs for every secret).
+    for a in [a for seq, a in bearing.items() if words[seq] < limit]:
+        # Still active and still hiding something (`has_secret`, written out)?  If not, it is dropped
+        # now: those never looked at again cost nothing but their place.
         if a.status != ACTIVE or not (
             (a.visibility == "secret" and a.leak_level != EXPOSED) or (a.annex and a.annex_audience() != ALL)
         ):
+            del bearing[a.seq]
             continue
-        still.append(a)
-        # Each agreement's roll has its own stream, derived from its number: adding or removing
-        # another agreement never changes it.  No chance exceeds the maximum, so a roll at or
-        # above it leaks nothing whatever the chance, which then need not be worked out.
-        roll = rolls[a.seq]  # its number
-        p = leak_chance(a, d.regimes, turn, constants) if roll < maximum and a.id not in done else 0.0
-        a.investigations = 0
+        if a.id in done:
+            continue
+        p = leak_chance(a, d.regimes, turn, constants)
+        roll = roll_of(words[a.seq])
         if roll < p:
             if a.secret and a.leak_level == NONE:
                 a.leak_level = RUMOUR
+                d.rumoured = True
                 events.append(
                     facts.AgreementLeaked(agreement=a.id, level=RUMOUR, parties=list(a.parties), chance=round(p, 4), audience=ALL).event()
                 )
             else:
                 events.append(expose(a, "leak", p))
                 exposed_now.append(a)
-    d.secret_bearing = still
+    # This turn's investigations have counted: only the agreements they raised are cleared.
+    for a in d.investigated:
+        a.investigations = 0
+    d.investigated = []
     d.deliberate_leaks = []
     d.actions = []
     return events + exposed(d, exposed_now, turn)

@@ -55,6 +55,17 @@ def leak_chance(
     return 0.0 if p < 0 else min(constants.maximum, p)
 
 
+def leak_chance_bound(static: float, age: int, investigations: int, rumoured: bool, constants: LeakConstants) -> float:
+    """A chance no agreement's `leak_chance` exceeds if its unchanging part, age and investigations
+    are at most these (and it is rumoured only if `rumoured`): the same sums in the same order, each
+    term at least as large and the intermediary's factor (at most 1) left out, so rounding cannot
+    put it below.  A roll at or above it leaks nothing, whatever the agreement."""
+    p = static + constants.per_turn_of_age * max(0, age) + constants.per_investigation * investigations
+    if rumoured:
+        p += constants.rumour_bonus
+    return 0.0 if p < 0 else min(constants.maximum, p)
+
+
 def credibility_gap(
     agreement: Agreement,
     party: str,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from game.rules.adjustments import supply_counts
 from game.rules.agreements import agreement_view
 from game.rules.forecast import breach_forecast
 from game.rules.injects import injects_view
@@ -128,12 +129,17 @@ def view_for(game: Game, viewer: str, *, blind: bool = False) -> dict[str, Any]:
 def standing_view(game: Game) -> list[dict[str, Any]]:
     """Every state's public standing (a view's `states`): what everyone can see of each."""
     d = game.diplomacy
+    # Counted once for every state: a count per state would walk the whole board once per state.
+    supply = supply_counts(game.board, game.owners)
+    units: dict[str, int] = {}
+    for u in game.units.values():
+        units[u.state] = units.get(u.state, 0) + 1
     return [
         {
             "id": s,
             "name": game.scenario.state(s).name,
-            "supply": game.supply_count(s),
-            "units": sum(1 for u in game.units.values() if u.state == s),
+            "supply": supply.get(s, 0),
+            "units": units.get(s, 0),
             "legitimacy": d.legitimacy[s],
             "reputation": d.reputation(s),
             "record": dict(d.record[s]),
