@@ -1,5 +1,6 @@
-"""No import circles among server/'s modules: each module's dependencies point one way, so the
-package reads from the bottom (seats, store) to the top (app) without a loop.
+"""No import circles among the modules of a package (server/, game/): each module's dependencies
+point one way, so a package reads from the bottom (the rules' model, the server's seats and store)
+to the top (the launchers, the app) without a loop.
 
 Imports are read from the source's syntax trees, not by importing: every `import` and
 `from ... import` anywhere in a module counts, inside functions and under `if TYPE_CHECKING:`
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = "server"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = {"server": "server.app", "game": "game.cli"}
+"""Each checked package, with a module whose imports must be found (else the graph was not read)."""
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -96,9 +98,10 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-def test_the_server_has_no_import_circles() -> None:
-    graph = import_graph(ROOT, PACKAGE)
-    assert len(graph) > 10 and graph["server.app"], "the graph was not read"
+@pytest.mark.parametrize(("package", "top"), sorted(PACKAGES.items()), ids=sorted(PACKAGES))
+def test_a_package_has_no_import_circles(package: str, top: str) -> None:
+    graph = import_graph(ROOT, package)
+    assert len(graph) > 10 and graph[top], "the graph was not read"
     assert circles(graph) == []
 
 

@@ -262,3 +262,48 @@ def test_a_loose_file_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert part_of_file(tmp_path / "game" / "newpart" / "x.py") is None
     assert part_of_file(tmp_path / "game" / "launchers" / "x.py") == LAUNCHERS
     assert part_of_file(tmp_path / "game" / "cli.py") == CLI
+
+
+# --- the tests mirror the layout ---------------------------------------------------------------------
+
+TEST_FOLDERS = {
+    "rules": "game/rules", "protocol": "game/protocol", "render": "game/render", "client": "game/client",
+    "bots": "game/bots", "scenario": "game/scenario", "debrief": "game/debrief", "launchers": "game/launchers",
+    "server": "server",
+}
+"""tests/FOLDER holds the tests of the part in the code's folder named beside it."""
+TESTS_OF_THE_WHOLE = {"conftest.py", "test_layout.py", "test_benches_quick.py", "test_package.py", "test_import_circles.py"}
+"""What stays at the top of tests/: the layout itself, every bench, the installed package."""
+
+
+def misplaced_tests(tests: Path) -> list[str]:
+    wrong = []
+    for path in sorted(tests.rglob("*.py")):
+        rel = path.relative_to(tests)
+        if len(rel.parts) == 1:
+            if rel.name not in TESTS_OF_THE_WHOLE:
+                wrong.append(f"tests/{rel}: a test of one part goes in that part's folder ({', '.join(TEST_FOLDERS)})")
+        elif rel.parts[0] == "support" or rel.parts[0] == "fixtures":
+            continue
+        elif rel.parts[0] not in TEST_FOLDERS or len(rel.parts) != 2:
+            wrong.append(f"tests/{rel}: not a folder of the layout")
+    return wrong
+
+
+def test_the_tests_mirror_the_layout() -> None:
+    assert not misplaced_tests(ROOT / "tests"), "\n".join(misplaced_tests(ROOT / "tests"))
+    for folder, code in TEST_FOLDERS.items():
+        assert (ROOT / code).is_dir(), f"tests/{folder} names {code}, which is gone"
+
+
+def test_a_misplaced_test_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "test_ok.py").write_text("")
+    (tmp_path / "test_loose.py").write_text("")
+    (tmp_path / "gui").mkdir()
+    (tmp_path / "gui" / "test_elsewhere.py").write_text("")
+    assert misplaced_tests(tmp_path) == [
+        "tests/gui/test_elsewhere.py: not a folder of the layout",
+        "tests/test_loose.py: a test of one part goes in that part's folder "
+        "(rules, protocol, render, client, bots, scenario, debrief, launchers, server)",
+    ]

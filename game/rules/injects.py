@@ -29,13 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from game.rules import facts
 from game.rules.agreements import PROPOSED, REJECTED, SUPERSEDED, Agreement
-from game.rules.board import territory_of
+from game.rules.board import Board, territory_of
 from game.rules.checks import suggest
 from game.rules.commands import Inject
+from game.rules.diplomacy import Diplomacy
 from game.rules.errors import (
     AlreadyReleased,
     BadPlacement,
@@ -61,10 +62,31 @@ from game.rules.scenario import (
 )
 from game.rules.units import Unit
 
-if TYPE_CHECKING:
-    from game.rules.game import Game
-
 Event = dict[str, Any]
+
+
+class InjectedGame(Protocol):
+    """What an inject reads and changes of a game (the rules' Game is one): named here, so that this
+    module need not import the game that applies it."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def board(self) -> Board: ...
+    @property
+    def state_ids(self) -> tuple[str, ...]: ...
+    @property
+    def turn(self) -> int: ...
+    @property
+    def phase(self) -> str | None: ...
+    @property
+    def units(self) -> dict[str, Unit]: ...
+    @property
+    def treasury(self) -> dict[str, int]: ...
+    @property
+    def released(self) -> dict[str, Release]: ...
+    @property
+    def diplomacy(self) -> Diplomacy: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +132,7 @@ def prepared_inject(scenario: Scenario, ref: str) -> InjectSpec:
     raise UnknownInject(f"the scenario has no inject {ref!r}{hint}")
 
 
-def apply_inject(game: Game, command: Inject) -> list[Event]:
+def apply_inject(game: InjectedGame, command: Inject) -> list[Event]:
     """Release an inject: check every effect, then apply them all and return the facts, the card first."""
     if command.inject is not None:
         spec = prepared_inject(game.scenario, command.inject)
@@ -132,7 +154,7 @@ def apply_inject(game: Game, command: Inject) -> list[Event]:
     return events
 
 
-def injects_view(game: Game) -> dict[str, Any]:
+def injects_view(game: InjectedGame) -> dict[str, Any]:
     """The umpire's list of injects: every prepared one (with the turn it was released, if it was)
     and every one released so far, prepared or written on the spot."""
     return {
@@ -150,7 +172,7 @@ def injects_view(game: Game) -> dict[str, Any]:
 # --- checking --------------------------------------------------------------------------------------------
 
 
-def _audience(game: Game, audience: InjectAudience) -> Audience:
+def _audience(game: InjectedGame, audience: InjectAudience) -> Audience:
     if audience == ALL:
         return ALL
     for state in audience:
@@ -158,7 +180,7 @@ def _audience(game: Game, audience: InjectAudience) -> Audience:
     return audience_of(audience)
 
 
-def _known_state(game: Game, state: str, where: str) -> None:
+def _known_state(game: InjectedGame, state: str, where: str) -> None:
     if state not in game.state_ids:
         raise UnknownState(f"{where}: unknown state {state!r}{suggest(state, game.state_ids, 'states')}")
 
@@ -173,7 +195,7 @@ class _Step:
 class _Plan:
     """The effects of one card checked in order against the board as the earlier ones leave it."""
 
-    def __init__(self, game: Game, lenient: bool) -> None:
+    def __init__(self, game: InjectedGame, lenient: bool) -> None:
         self.game = game
         self.lenient = lenient
         self.units = dict(game.units)  # the board as the effects checked so far leave it
@@ -260,7 +282,7 @@ class _Plan:
 # --- applying ----------------------------------------------------------------------------------------------
 
 
-def _carry_out(game: Game, ref: str, card: InjectCard, audience: Audience, plan: _Plan) -> list[Event]:
+def _carry_out(game: InjectedGame, ref: str, card: InjectCard, audience: Audience, plan: _Plan) -> list[Event]:
     d = game.diplomacy
     told: list[Event] = []
     applied: list[tuple[dict[str, Any], Audience]] = []  # each effect as applied, with who may know it

@@ -14,9 +14,11 @@ is exposed; quieter leaks are not shown, as the seat would not know of them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from game.rules.agreements import ACTIVE, EXPOSED
+from game.rules.board import Board
+from game.rules.diplomacy import Diplomacy
 from game.rules.scenario import (
     HoldObjective,
     KeepSecretObjective,
@@ -24,12 +26,30 @@ from game.rules.scenario import (
     ObtainAgreementObjective,
     PreventObjective,
     PreventWarObjective,
+    Scenario,
     SupplyObjective,
     SurviveObjective,
 )
+from game.rules.units import Unit
 
-if TYPE_CHECKING:
-    from game.rules.game import Game
+
+class ScoredGame(Protocol):
+    """What an objective's status reads of a game (the rules' Game is one): named here, so that this
+    module need not import the game that asks it."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def board(self) -> Board: ...
+    @property
+    def phase(self) -> str | None: ...
+    @property
+    def owners(self) -> dict[str, str | None]: ...
+    @property
+    def units(self) -> dict[str, Unit]: ...
+    @property
+    def diplomacy(self) -> Diplomacy: ...
+
 
 Status = Literal["met", "not_yet", "failed"]
 STATUSES: tuple[Status, ...] = ("met", "not_yet", "failed")
@@ -66,7 +86,7 @@ class ObjectiveStatus:
         }
 
 
-def objective_statuses(game: Game, state_id: str) -> list[ObjectiveStatus]:
+def objective_statuses(game: ScoredGame, state_id: str) -> list[ObjectiveStatus]:
     """One state's objectives, in the scenario's order."""
     board, owners, d = game.board, game.owners, game.diplomacy
     names = {t.id: t.name for t in game.scenario.map.territories}
@@ -137,7 +157,7 @@ def objective_statuses(game: Game, state_id: str) -> list[ObjectiveStatus]:
     return out
 
 
-def all_objective_statuses(game: Game) -> dict[str, list[ObjectiveStatus]]:
+def all_objective_statuses(game: ScoredGame) -> dict[str, list[ObjectiveStatus]]:
     """Every state's objectives (the umpire's, the record's and the debrief's question)."""
     return {s.id: objective_statuses(game, s.id) for s in game.scenario.states}
 
