@@ -128,7 +128,11 @@ def _build_map() -> str:
     (copy / "maps").mkdir(parents=True)
     shutil.copy(resources.scenarios_dir() / "july-1914.yaml", copy / "july-1914.yaml")
     shutil.copy(resources.scenarios_dir() / "maps" / "july-1914.yaml", copy / "maps" / "july-1914.yaml")
-    out = ok(backchannel("scenario", "build-map", "designer/maps/july-1914.yaml", "--into", "designer/july-1914.yaml"))
+    out = ok(
+        backchannel(
+            "scenario", "build-map", "designer/maps/july-1914.yaml", "--into", "designer/july-1914.yaml"
+        )
+    )
     built = (copy / "july-1914.yaml").read_bytes()
     assert built == (resources.scenarios_dir() / "july-1914.yaml").read_bytes(), "the rebuilt map differs"
     return out.stdout.strip().splitlines()[-1]
@@ -136,7 +140,11 @@ def _build_map() -> str:
 
 @check("scenario preview: july-1914 drawn to a PNG")
 def _preview() -> str:
-    ok(backchannel("scenario", "preview", str(resources.scenarios_dir() / "july-1914.yaml"), "--out", "map.png"))
+    ok(
+        backchannel(
+            "scenario", "preview", str(resources.scenarios_dir() / "july-1914.yaml"), "--out", "map.png"
+        )
+    )
     size = (WORK / "map.png").stat().st_size
     assert size > 20_000, f"map.png is only {size} bytes"
     return f"map.png {size // 1024} KiB"
@@ -157,7 +165,11 @@ def _serve() -> str:
 
     server = subprocess.Popen(
         [str(BIN / "backchannel"), "serve", "--host", "127.0.0.1", "--port", "0", "--data", "served"],
-        cwd=WORK, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=WORK,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None
@@ -169,7 +181,9 @@ def _serve() -> str:
                 break
             found = re.search(r"listening on (ws://\S+)", line)
             url = found.group(1) if found else ""
-        assert url, f"the server did not say where it listens: {server.stderr.read() if server.poll() is not None else ''}"
+        assert url, (
+            f"the server did not say where it listens: {server.stderr.read() if server.poll() is not None else ''}"
+        )
         with connect(url, open_timeout=10) as ws:
             ws.send(msgpack.packb({"type": "hello", "protocol": 1, "id": "smoke"}))
             answer = msgpack.unpackb(ws.recv(timeout=10))

@@ -49,7 +49,7 @@ def sign_agreements(game: Game, states: list[str], rng: Rng) -> list[str]:
     """`AGREEMENTS` agreements between neighbouring pairs of states, signed by commands."""
     table = Table.from_scenario(game.scenario, game.board)
     made: list[str] = []
-    pairs = [(a, b) for i, a in enumerate(states) for b in states[i + 1:]]
+    pairs = [(a, b) for i, a in enumerate(states) for b in states[i + 1 :]]
     rng.shuffle(pairs)
     kinds = ["non_aggression", "demilitarised_zone", "intelligence_sharing", "mutual_defence", "tribute"]
     for n, (a, b) in enumerate(pairs):
@@ -67,8 +67,17 @@ def sign_agreements(game: Game, states: list[str], rng: Rng) -> list[str]:
         elif kind == "tribute":
             clause.update(payer=a, payee=b, amount=1)
         try:
-            ref = game.apply({"kind": "propose", "state": a, "parties": [a, b], "title": f"Bench accord {n + 1}",
-                              "visibility": "secret" if n % 2 else "public", "clauses": [clause], "duration": 12})
+            ref = game.apply(
+                {
+                    "kind": "propose",
+                    "state": a,
+                    "parties": [a, b],
+                    "title": f"Bench accord {n + 1}",
+                    "visibility": "secret" if n % 2 else "public",
+                    "clauses": [clause],
+                    "duration": 12,
+                }
+            )
             game.apply({"kind": "sign", "state": b, "agreement": ref[0]["agreement"]})
         except RulesError:
             continue
@@ -80,8 +89,10 @@ def ask_for(game: Game, bot: str, n: int, rng: Rng, pacts: dict[str, str]) -> di
     """The person's n-th message to a bot: every kind in turn."""
     board = game.board
     mine = sorted((u for u in game.units.values() if u.state == bot), key=lambda u: board.index[u.territory])
-    near = sorted({t for u in mine for t in board.neighbours[u.territory] if board.territories[t].kind != "sea"},
-                  key=board.index.__getitem__) or [mine[0].territory if mine else board.ids[0]]
+    near = sorted(
+        {t for u in mine for t in board.neighbours[u.territory] if board.territories[t].kind != "sea"},
+        key=board.index.__getitem__,
+    ) or [mine[0].territory if mine else board.ids[0]]
     others = [s for s in game.state_ids if s not in (bot, HUMAN)]
     base = {"kind": "press", "state": HUMAN, "to": [bot]}
     kind = n % 8
@@ -90,8 +101,15 @@ def ask_for(game: Game, bot: str, n: int, rng: Rng, pacts: dict[str, str]) -> di
         target = rng.choice(mine)
         dests = [t for t in board.neighbours[target.territory] if board.can_reach(u.type, u.location, t)]
         if dests and target.territory != u.territory:
-            return {**base, "ask": {"kind": "support", "unit_at": u.territory, "target": target.territory,
-                                    "dest": rng.choice(dests)}}
+            return {
+                **base,
+                "ask": {
+                    "kind": "support",
+                    "unit_at": u.territory,
+                    "target": target.territory,
+                    "dest": rng.choice(dests),
+                },
+            }
     if kind in (0, 1):
         return {**base, "ask": {"kind": "intentions", "territory": rng.choice(near)}}
     if kind == 2:
@@ -103,9 +121,18 @@ def ask_for(game: Game, bot: str, n: int, rng: Rng, pacts: dict[str, str]) -> di
     if kind == 5 and bot in pacts:
         return {**base, "ask": {"kind": "complain", "agreement": pacts[bot]}}
     if kind == 6:
-        return {"kind": "propose", "state": HUMAN, "parties": [HUMAN, bot], "title": f"Offer {n}",
-                "clauses": [{"kind": "non_aggression"}], "duration": 2}
-    return {**base, "text": f"A word from London, number {n}: what do you make of the situation in {board.territories[rng.choice(near)].name}?"}
+        return {
+            "kind": "propose",
+            "state": HUMAN,
+            "parties": [HUMAN, bot],
+            "title": f"Offer {n}",
+            "clauses": [{"kind": "non_aggression"}],
+            "duration": 2,
+        }
+    return {
+        **base,
+        "text": f"A word from London, number {n}: what do you make of the situation in {board.territories[rng.choice(near)].name}?",
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -141,8 +168,13 @@ def main() -> None:
             break
         driver.open_phase()
         in_play.append(sum(a.status == "active" for a in game.diplomacy.agreements.values()))
-        pacts = {s: a.id for a in game.diplomacy.agreements.values() if a.status == "active" and HUMAN in a.parties
-                 for s in a.parties if s != HUMAN}
+        pacts = {
+            s: a.id
+            for a in game.diplomacy.agreements.values()
+            if a.status == "active" and HUMAN in a.parties
+            for s in a.parties
+            if s != HUMAN
+        }
         turn_rng = Rng(args.seed, game.turn, "bench/asks")
         for n in range(args.asks):
             bot = players[n % len(players)]
@@ -181,12 +213,16 @@ def main() -> None:
     if args.json:
         print(json.dumps(timed, indent=1))
         return
-    print(f"july-1914, seed {args.seed}: {timed['answers']} answers by {len(players)} bots over {args.turns} turns; "
-          f"{timed['agreements_signed_by_commands']} agreements signed by commands, "
-          f"{timed['agreements_in_play']} active while answering; {timed['messages']} messages in the end")
+    print(
+        f"july-1914, seed {args.seed}: {timed['answers']} answers by {len(players)} bots over {args.turns} turns; "
+        f"{timed['agreements_signed_by_commands']} agreements signed by commands, "
+        f"{timed['agreements_in_play']} active while answering; {timed['messages']} messages in the end"
+    )
     print(f"{'per answer':<50}{'p50':>9}{'p99':>9}{'max':>9}")
-    for label, key in (("decision (Diplomat.react on its view)", "decide"),
-                       ("server step (BotDriver.react: view+decide+apply)", "step")):
+    for label, key in (
+        ("decision (Diplomat.react on its view)", "decide"),
+        ("server step (BotDriver.react: view+decide+apply)", "step"),
+    ):
         print(f"{label:<50}" + "".join(f"{timed[f'{key}_{q}_ms']:>7.2f}ms" for q in ("p50", "p99", "max")))
     if driver.failures:
         print(f"bot failures (refused commands or faulty decisions): {driver.failures}")

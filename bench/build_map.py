@@ -65,14 +65,18 @@ def bench(spec: Path, repeat: int) -> tuple[str, float | None]:
     print("  " + ", ".join(f"{step} {seconds:.2f} s" for step, seconds in best_steps.items()))
     over = "  OVER BUDGET" if best_total >= BUDGET_S else ""
     # CPU time beside the wall clock: on a busy machine the wall clock says more about the neighbours.
-    print(f"  best of {len(runs)}: {best_total:.2f} s, {cpu:.2f} s of CPU "
-          f"(all: {', '.join(f'{r[0]:.2f}' for r in runs)}){over}")
+    print(
+        f"  best of {len(runs)}: {best_total:.2f} s, {cpu:.2f} s of CPU "
+        f"(all: {', '.join(f'{r[0]:.2f}' for r in runs)}){over}"
+    )
     return spec.stem, best_total
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("specs", nargs="*", type=Path, help="map specs to build (default: every one in scenarios/maps/)")
+    parser.add_argument(
+        "specs", nargs="*", type=Path, help="map specs to build (default: every one in scenarios/maps/)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="builds of each map to run; the best counts")
     parser.add_argument("--quick", action="store_true", help="one small map, once: a check that it runs (CI)")
     args = parser.parse_args()
@@ -87,9 +91,11 @@ def main() -> int:
         print(f"{name:<24} {'failed' if best is None else f'{best:.2f}':>7}")
     ok = all(best is not None and best < BUDGET_S for _, best in results)
     timed = [best for _, best in results if best is not None]
-    print(f"{len(timed)} of {len(results)} maps built"
-          + (f", slowest {max(timed):.2f} s, total {sum(timed):.2f} s" if timed else "")
-          + ("" if ok else "; NOT within budget"))
+    print(
+        f"{len(timed)} of {len(results)} maps built"
+        + (f", slowest {max(timed):.2f} s, total {sum(timed):.2f} s" if timed else "")
+        + ("" if ok else "; NOT within budget")
+    )
     return 0 if ok else 1
 
 

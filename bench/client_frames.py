@@ -82,7 +82,9 @@ def frame_times(scenario: Scenario, frames: int, label: str, pan: bool = False) 
         elif i % 3 == 0:  # the mouse wanders over the map: hover details are looked up and drawn
             x = rect.x + 20 + (i * 7) % (rect.w - 40)
             y = rect.y + 60 + (i * 5) % (rect.h - 80)
-            pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(0, 0, 0)))
+            pygame.event.post(
+                pygame.event.Event(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(0, 0, 0))
+            )
         t0 = time.perf_counter()
         app.step()
         times.append((time.perf_counter() - t0) * 1000)
@@ -117,12 +119,18 @@ def seated_app(scenario: Scenario) -> tuple[ClientApp, GameScreen]:
     me = seat_of(scenario)
     view = view_for(game, me)
     table = {
-        "status": "running", "ready": [], "seats": {me: {"player": "human", "taken": True}},
+        "status": "running",
+        "ready": [],
+        "seats": {me: {"player": "human", "taken": True}},
         "clock": {"seconds": 900, "deadline": time.time() + 900, "paused": False, "remaining": None},
         "you": {"game": "bench", "role": "player", "state": me},
     }
-    link = StandInLink([{"type": "link", "state": "online"}, {"type": "view", "game": "bench", "v": 1,
-                                                              "view": view, "table": table}])
+    link = StandInLink(
+        [
+            {"type": "link", "state": "online"},
+            {"type": "view", "game": "bench", "v": 1, "view": view, "table": table},
+        ]
+    )
     app = ClientApp(link=link, size=(1280, 800), fps=None)
     assert app.game is not None
     app.game.kill()
@@ -141,7 +149,9 @@ def seated_app(scenario: Scenario) -> tuple[ClientApp, GameScreen]:
         adj = board.army_adj if u["type"] == "army" else board.fleet_adj
         options = adj.get(u["location"], ())
         letter = "A" if u["type"] == "army" else "F"
-        orders.append(f"{letter} {u['location']} - {options[0]}" if options else f"{letter} {u['location']} H")
+        orders.append(
+            f"{letter} {u['location']} - {options[0]}" if options else f"{letter} {u['location']} H"
+        )
     screen.order_box.submit(orders[:40])  # the list is the server's: sent, then drawn as the server holds it
     for _ in range(200):
         app.step()
@@ -165,10 +175,13 @@ def startup_seconds() -> float:
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "game.cli"]
     # Once to fill the scenario cache and the bytecode (only the very first run ever parses the YAML),
     # then measured: a new game in the same home, as a player starting their second game would.
-    subprocess.run([*command, "play", "--as", "fra", "--seed", "1"], env=env, capture_output=True, timeout=120)
+    subprocess.run(
+        [*command, "play", "--as", "fra", "--seed", "1"], env=env, capture_output=True, timeout=120
+    )
     start = time.time()
-    done = subprocess.run([*command, "play", "--as", "fra", "--seed", "1"], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [*command, "play", "--as", "fra", "--seed", "1"], env=env, capture_output=True, text=True, timeout=120
+    )
     for line in done.stdout.splitlines():
         if line.startswith("first-map-frame "):
             return float(line.split()[1]) - start
@@ -180,8 +193,11 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=600)
     parser.add_argument("--idle-frames", type=int, default=100)
     parser.add_argument("--no-startup", action="store_true")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK_FRAMES} frames a case, no startup run, not judged: a check that it runs (CI)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_FRAMES} frames a case, no startup run, not judged: a check that it runs (CI)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.frames = min(args.frames, QUICK_FRAMES)
@@ -209,19 +225,27 @@ def main() -> int:
         p95 = times[max(0, int(len(times) * 0.95) - 1)]
         budget = BUDGETS[label]
         verdict = judged(p95 < budget)
-        print(f"{label:16} {len(scenario.map.territories):5} territories  frames {len(times)}  "
-              f"median {median:6.2f} ms  p95 {p95:6.2f} ms  (budget p95 < {budget:g} ms: {verdict})")
+        print(
+            f"{label:16} {len(scenario.map.territories):5} territories  frames {len(times)}  "
+            f"median {median:6.2f} ms  p95 {p95:6.2f} ms  (budget p95 < {budget:g} ms: {verdict})"
+        )
         panning = sorted(frame_times(scenario, args.frames, label, pan=True))
-        print(f"{'':16} while panning every frame:   median {statistics.median(panning):6.2f} ms  "
-              f"p95 {panning[max(0, int(len(panning) * 0.95) - 1)]:6.2f} ms  (for information)")
+        print(
+            f"{'':16} while panning every frame:   median {statistics.median(panning):6.2f} ms  "
+            f"p95 {panning[max(0, int(len(panning) * 0.95) - 1)]:6.2f} ms  (for information)"
+        )
     share, frames, drawn = idle_share(ScenarioCache().bundled("july-1914"), args.idle_frames)
     verdict = judged(share < IDLE_BUDGET)
-    print(f"idle july-1914: {share:.1f}% of a core over {frames} idle frames ({drawn} drawn)  "
-          f"(budget < {IDLE_BUDGET:g}%: {verdict})")
+    print(
+        f"idle july-1914: {share:.1f}% of a core over {frames} idle frames ({drawn} drawn)  "
+        f"(budget < {IDLE_BUDGET:g}%: {verdict})"
+    )
     if not args.no_startup:
         seconds = startup_seconds()
         verdict = judged(seconds < STARTUP_BUDGET)
-        print(f"backchannel play to the first map frame: {seconds:.2f} s  (budget < {STARTUP_BUDGET:g} s: {verdict})")
+        print(
+            f"backchannel play to the first map frame: {seconds:.2f} s  (budget < {STARTUP_BUDGET:g} s: {verdict})"
+        )
     return 0 if ok else 1
 
 

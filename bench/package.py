@@ -38,8 +38,11 @@ def _run(args: list[str], **kwargs: Any) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default="python3", help="interpreter of the fresh environment")
-    parser.add_argument("--quick", action="store_true",
-                        help="build the wheel and check its contents, no install: a check that it runs (CI)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="build the wheel and check its contents, no install: a check that it runs (CI)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-package-"))
     try:
@@ -71,8 +74,12 @@ def _bench(work: Path, python: str, *, quick: bool = False) -> int:
     def packed(prefix: str) -> float:
         return sum(e.compress_size for e in entries if e.filename.startswith(prefix)) / 1e6
 
-    print(f"wheel            {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB, {len(entries)} files, built in {built:.1f} s")
-    print(f"  geography      {packed('game/_bundled/assets/geo/'):.2f} MB (gzipped as published, stored as is)")
+    print(
+        f"wheel            {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB, {len(entries)} files, built in {built:.1f} s"
+    )
+    print(
+        f"  geography      {packed('game/_bundled/assets/geo/'):.2f} MB (gzipped as published, stored as is)"
+    )
     print(f"  fonts          {packed('game/_bundled/assets/fonts/'):.2f} MB")
     print(f"  scenarios      {packed('game/_bundled/scenarios/'):.2f} MB")
     print(f"  code           {packed('game/') - packed('game/_bundled/') + packed('server/'):.2f} MB")
@@ -81,10 +88,17 @@ def _bench(work: Path, python: str, *, quick: bool = False) -> int:
         print(f"the wheel lacks: {', '.join(missing)}")
         return 1
     if quick:
-        print("quick: the wheel holds the command, the scenarios and the assets; install and first frame not timed")
+        print(
+            "quick: the wheel holds the command, the scenarios and the assets; install and first frame not timed"
+        )
         return 0
 
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "BACKCHANNEL_HOME": str(work / "home")}
+    env = {
+        **os.environ,
+        "SDL_VIDEODRIVER": "dummy",
+        "SDL_AUDIODRIVER": "dummy",
+        "BACKCHANNEL_HOME": str(work / "home"),
+    }
     start = time.perf_counter()
     _run([python, "-m", "venv", str(work / "venv")])
     made = time.perf_counter()
@@ -92,9 +106,21 @@ def _bench(work: Path, python: str, *, quick: bool = False) -> int:
     installed = time.perf_counter()
     shots = work / "shots"
     game = subprocess.Popen(
-        [str(work / "venv" / "bin" / "backchannel"), "play", "--demo", "--turns", "1", "--seed", "1",
-         "--screenshots", str(shots)],
-        cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(work / "venv" / "bin" / "backchannel"),
+            "play",
+            "--demo",
+            "--turns",
+            "1",
+            "--seed",
+            "1",
+            "--screenshots",
+            str(shots),
+        ],
+        cwd=work,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     first = None
     while game.poll() is None and first is None:
@@ -109,7 +135,9 @@ def _bench(work: Path, python: str, *, quick: bool = False) -> int:
         return 1
     print(f"fresh venv       {made - start:.1f} s")
     print(f"pip install      {installed - made:.1f} s (the wheel and its dependencies)")
-    print(f"first map frame  {first - installed:.1f} s after the install (play --demo: start, embedded server, bots, july-1914)")
+    print(
+        f"first map frame  {first - installed:.1f} s after the install (play --demo: start, embedded server, bots, july-1914)"
+    )
     print(f"install to frame {first - made:.1f} s")
     return 0
 

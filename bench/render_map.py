@@ -186,7 +186,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=600)
     parser.add_argument("--out", type=Path, default=None, help="Folder for a sample PNG of each map.")
-    parser.add_argument("--quick", action="store_true", help="60 frames of each map: a check that it runs (CI)")
+    parser.add_argument(
+        "--quick", action="store_true", help="60 frames of each map: a check that it runs (CI)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.frames = min(args.frames, 60)

@@ -30,8 +30,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--hide-scrollbars", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--mute-audio",
 ]
 SECTIONS = ("result", "charts", "story", "agreements", "messages", "knowledge", "grades")
 
@@ -54,19 +61,51 @@ def chromium() -> str:
 def make_report(folder: Path, turns: int = 20) -> Path:
     """A seeded game of july-1914 (20 turns) and its report, with the real command line."""
     command = [sys.executable, "-m", "game.cli"]
-    subprocess.run([*command, "simulate", "--scenario", "july-1914", "--seed", "1", "--turns", str(turns),
-                    "--out", str(folder)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            *command,
+            "simulate",
+            "--scenario",
+            "july-1914",
+            "--seed",
+            "1",
+            "--turns",
+            str(turns),
+            "--out",
+            str(folder),
+        ],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     report = folder / "report.html"
-    subprocess.run([*command, "report", str(folder / "record.json"), "--out", str(report),
-                    "--grades", str(folder / "grades.csv")], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            *command,
+            "report",
+            str(folder / "record.json"),
+            "--out",
+            str(report),
+            "--grades",
+            str(folder / "grades.csv"),
+        ],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     return report
 
 
 def run_chromium(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory(prefix="backchannel-chromium-") as profile:
         env = dict(os.environ, HOME=profile)
-        return subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
-                              capture_output=True, text=True, timeout=timeout, env=env)
+        return subprocess.run(
+            [chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
 
 
 class _Ids(HTMLParser):
@@ -84,17 +123,32 @@ class _Ids(HTMLParser):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("report", nargs="?", type=Path, help="The report to open (default: make one).")
-    parser.add_argument("--out", type=Path, default=Path("report-screenshot.png"), help="Screenshot PNG to write.")
+    parser.add_argument(
+        "--out", type=Path, default=Path("report-screenshot.png"), help="Screenshot PNG to write."
+    )
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=2000)
-    parser.add_argument("--palette", action="store_true", help="Save the screenshot with 256 colours (Pillow), a "
-                        "third of the size, for docs/.")
-    parser.add_argument("--section", choices=SECTIONS, help="Show only this section under the title (a copy of the "
-                        "page with the others hidden: headless Chromium does not reliably screenshot at an anchor).")
-    parser.add_argument("--quick", action="store_true", help="A 2-turn game's report, the screenshot in a scratch "
-                        "folder; SKIPPED (exit 0) without Chromium: a check that it runs (CI).")
+    parser.add_argument(
+        "--palette",
+        action="store_true",
+        help="Save the screenshot with 256 colours (Pillow), a third of the size, for docs/.",
+    )
+    parser.add_argument(
+        "--section",
+        choices=SECTIONS,
+        help="Show only this section under the title (a copy of the "
+        "page with the others hidden: headless Chromium does not reliably screenshot at an anchor).",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="A 2-turn game's report, the screenshot in a scratch "
+        "folder; SKIPPED (exit 0) without Chromium: a check that it runs (CI).",
+    )
     args = parser.parse_args()
     if args.quick and find_chromium() is None:
         print(f"SKIPPED: {NO_CHROMIUM}")
@@ -113,8 +167,14 @@ def main() -> int:
         out = args.out.resolve()
         out.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        shot = run_chromium([f"--screenshot={out}", f"--window-size={args.width},{args.height}",
-                             "--virtual-time-budget=5000", url])
+        shot = run_chromium(
+            [
+                f"--screenshot={out}",
+                f"--window-size={args.width},{args.height}",
+                "--virtual-time-budget=5000",
+                url,
+            ]
+        )
         took = time.perf_counter() - started
         if shot.returncode != 0 or not out.is_file():
             print(shot.stderr[-2000:], file=sys.stderr)
@@ -124,8 +184,9 @@ def main() -> int:
             from PIL import Image
 
             # Octree keeps the few pixels of each state's colour swatch (median cut averages them away).
-            Image.open(out).convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
-                out, "PNG", optimize=True)
+            Image.open(out).convert("RGB").quantize(
+                256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+            ).save(out, "PNG", optimize=True)
         dom = run_chromium(["--dump-dom", url])
         parsed = _Ids()
         parsed.feed(dom.stdout)
@@ -133,8 +194,10 @@ def main() -> int:
         missing = [s for s in SECTIONS if s not in parsed.ids]
         print(f"report: {report} ({report.stat().st_size / 1e6:.1f} MB)")
         print(f"chromium: {shot.stdout.strip() or 'screenshot taken'} in {took:.1f} s -> {out}")
-        print(f"DOM as Chromium built it: {len(dom.stdout) / 1e6:.1f} MB, sections missing: {missing or 'none'}, "
-              f"turns 0-{turns[-1] if turns else '?'} ({len(turns)}), {parsed.images} embedded PNG images")
+        print(
+            f"DOM as Chromium built it: {len(dom.stdout) / 1e6:.1f} MB, sections missing: {missing or 'none'}, "
+            f"turns 0-{turns[-1] if turns else '?'} ({len(turns)}), {parsed.images} embedded PNG images"
+        )
         return 1 if missing or not turns or parsed.images == 0 else 0
 
 

@@ -107,12 +107,20 @@ def agreement_commands(game: Game, count: int, rng: Rng) -> list[list[dict[str, 
         if kind == 0:
             clause: dict[str, object] = {"kind": "non_aggression"}
         elif kind == 1:
-            clause = {"kind": "demilitarised_zone", "territories": [rng.choice(territories), rng.choice(territories)]}
+            clause = {
+                "kind": "demilitarised_zone",
+                "territories": [rng.choice(territories), rng.choice(territories)],
+            }
         elif kind == 2 and len(third) >= 2:
             clause = {"kind": "neutrality", "conflict": [third[0], third[1]]}
         elif kind == 3:
-            clause = {"kind": "spheres_of_influence", "spheres": [{"state": parties[0], "territories": [rng.choice(territories)]},
-                                                                 {"state": parties[1], "territories": [rng.choice(territories)]}]}
+            clause = {
+                "kind": "spheres_of_influence",
+                "spheres": [
+                    {"state": parties[0], "territories": [rng.choice(territories)]},
+                    {"state": parties[1], "territories": [rng.choice(territories)]},
+                ],
+            }
         elif kind == 4 and units_of[parties[0]]:
             unit = rng.choice(units_of[parties[0]])
             target = rng.choice(list(game.board.neighbours[unit]))
@@ -123,7 +131,13 @@ def agreement_commands(game: Game, count: int, rng: Rng) -> list[list[dict[str, 
             clause = {"kind": "intelligence_sharing"}
         visibility = "secret" if number % 3 == 0 else "public"
         commands: list[dict[str, object]] = [
-            {"kind": "propose", "state": parties[0], "parties": parties, "clauses": [clause], "visibility": visibility}
+            {
+                "kind": "propose",
+                "state": parties[0],
+                "parties": parties,
+                "clauses": [clause],
+                "visibility": visibility,
+            }
         ]
         commands += [{"kind": "sign", "state": p, "agreement": "?"} for p in parties[1:]]
         out.append(commands)
@@ -169,7 +183,11 @@ def timed_turn(game: Game) -> tuple[list[Event], float, float]:
 
 
 def time_ours(
-    scenario: Scenario, reps: int, board: Board | None = None, agreements: int = 0, breach_rate: float | None = None
+    scenario: Scenario,
+    reps: int,
+    board: Board | None = None,
+    agreements: int = 0,
+    breach_rate: float | None = None,
 ) -> tuple[list[float], list[float], float]:
     """CPU and wall resolution times, and the share of agreements breached in the timed turns."""
     board = board or Board.from_scenario(scenario)
@@ -248,8 +266,12 @@ def verdict(ratio: float, budget: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reps", type=int, default=None, help="repetitions for the small boards (200; 20 with --quick)")
-    parser.add_argument("--quick", action="store_true", help="one size down and few repetitions: seconds, for CI")
+    parser.add_argument(
+        "--reps", type=int, default=None, help="repetitions for the small boards (200; 20 with --quick)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one size down and few repetitions: seconds, for CI"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     args = parser.parse_args()
     reps: int = args.reps if args.reps is not None else (20 if args.quick else 200)
@@ -295,10 +317,14 @@ def main() -> None:
             f"{name:36} {figures['median_ms']:>10.3f} {figures['p95_ms']:>10.3f} {figures['wall_median_ms']:>10.3f}"
             f" {figures['wall_p95_ms']:>10.3f}  {extra.get(name, '')}"
         )
-    print("(median and p95: CPU time of the process; wall: elapsed time, which other work on the machine inflates)")
+    print(
+        "(median and p95: CPU time of the process; wall: elapsed time, which other work on the machine inflates)"
+    )
     print()
     if "classic-75 (ours)" in results and "classic-75 (diplomacy 1.1.2)" in results:
-        ratio = results["classic-75 (diplomacy 1.1.2)"]["median_ms"] / results["classic-75 (ours)"]["median_ms"]
+        ratio = (
+            results["classic-75 (diplomacy 1.1.2)"]["median_ms"] / results["classic-75 (ours)"]["median_ms"]
+        )
         print(f"classic board: ours resolves {ratio:.1f}x as fast as the diplomacy package (median)")
     base = results[f"generated-{small}"]
     if with_deals in results:

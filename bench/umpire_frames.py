@@ -46,9 +46,38 @@ from game.rules.views import view_for  # noqa: E402
 BUDGET_P95 = 16.0
 STUDENTS_PER_STATE = 5
 MESSAGES = 500
-FIRST_NAMES = ("Anna", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kemal", "Lena",
-               "Marco", "Nadia", "Oscar", "Paula", "Quentin", "Rosa", "Sami", "Tess", "Umar", "Vera", "Wim", "Xenia",
-               "Yusuf", "Zoe", "Alba", "Bruno", "Carla", "Dario")
+FIRST_NAMES = (
+    "Anna",
+    "Ben",
+    "Chloé",
+    "Dmitri",
+    "Emma",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kemal",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Oscar",
+    "Paula",
+    "Quentin",
+    "Rosa",
+    "Sami",
+    "Tess",
+    "Umar",
+    "Vera",
+    "Wim",
+    "Xenia",
+    "Yusuf",
+    "Zoe",
+    "Alba",
+    "Bruno",
+    "Carla",
+    "Dario",
+)
 LINES = (
     "We will not move against you this spring if you keep your fleet out of the Channel.",
     "Our ambassador assures you of our support in the Balkans, whatever the papers say.",
@@ -71,17 +100,30 @@ def classroom_game() -> tuple[Any, Game, list[str]]:
         to = [states[(i + 1 + i // 7) % len(states)]] if i % 5 else []  # every fifth message is public
         if to == [sender]:
             to = [states[(i + 2) % len(states)]]
-        game.apply({"kind": "press", "state": sender, "to": to, "text": f"{LINES[i % len(LINES)]} ({i + 1})",
-                    "sincerity": "deceptive" if i % 4 == 0 else "sincere",
-                    "author": authors[sender][i % STUDENTS_PER_STATE]})
+        game.apply(
+            {
+                "kind": "press",
+                "state": sender,
+                "to": to,
+                "text": f"{LINES[i % len(LINES)]} ({i + 1})",
+                "sincerity": "deceptive" if i % 4 == 0 else "sincere",
+                "author": authors[sender][i % STUDENTS_PER_STATE],
+            }
+        )
     for i, state in enumerate(states):
         partner = states[(i + 1) % len(states)]
-        events = game.apply({"kind": "propose", "state": state, "parties": [state, partner],
-                             "visibility": "secret" if i % 2 == 0 else "public",
-                             "title": f"Understanding {i + 1}",
-                             "clauses": [{"kind": "non_aggression"}, {"kind": "free_text", "text": "Consult first."}],
-                             "annex": [{"kind": "free_text", "text": "A secret promise."}] if i % 2 else [],
-                             "duration": 4})
+        events = game.apply(
+            {
+                "kind": "propose",
+                "state": state,
+                "parties": [state, partner],
+                "visibility": "secret" if i % 2 == 0 else "public",
+                "title": f"Understanding {i + 1}",
+                "clauses": [{"kind": "non_aggression"}, {"kind": "free_text", "text": "Consult first."}],
+                "annex": [{"kind": "free_text", "text": "A secret promise."}] if i % 2 else [],
+                "duration": 4,
+            }
+        )
         ref = next(e["agreement"] for e in events if e.get("kind") == "agreement_proposed")
         if i % 3:
             game.apply({"kind": "sign", "state": partner, "agreement": ref})
@@ -91,21 +133,53 @@ def classroom_game() -> tuple[Any, Game, list[str]]:
 def table_of(game: Game, states: list[str]) -> dict[str, Any]:
     """The umpire's table as the server sends it: 30 students, the umpire, seats, orders given."""
     names = iter(FIRST_NAMES)
-    members: list[dict[str, Any]] = [{"id": "m1", "role": "umpire", "state": None, "name": "Teacher", "connected": True,
-                                      "ready": False, "leader": False}]
+    members: list[dict[str, Any]] = [
+        {
+            "id": "m1",
+            "role": "umpire",
+            "state": None,
+            "name": "Teacher",
+            "connected": True,
+            "ready": False,
+            "leader": False,
+        }
+    ]
     for s in states:
         for k in range(STUDENTS_PER_STATE):
-            members.append({"id": f"m{len(members) + 1}", "role": "player", "state": s, "name": next(names),
-                            "connected": k != 4, "ready": False, "leader": k == 0})
+            members.append(
+                {
+                    "id": f"m{len(members) + 1}",
+                    "role": "player",
+                    "state": s,
+                    "name": next(names),
+                    "connected": k != 4,
+                    "ready": False,
+                    "leader": k == 0,
+                }
+            )
     return {
-        "game": "g-bench", "status": "running", "scenario": "july-1914", "title": game.scenario.title,
-        "seats": {s.id: {"player": "human" if s.id in states else "bot", "taken": True,
-                         "members": STUDENTS_PER_STATE if s.id in states else 0} for s in game.scenario.states},
+        "game": "g-bench",
+        "status": "running",
+        "scenario": "july-1914",
+        "title": game.scenario.title,
+        "seats": {
+            s.id: {
+                "player": "human" if s.id in states else "bot",
+                "taken": True,
+                "members": STUDENTS_PER_STATE if s.id in states else 0,
+            }
+            for s in game.scenario.states
+        },
         "clock": {"seconds": 900, "deadline": time.time() + 900, "paused": False, "remaining": None},
-        "ready": states[:2], "you": {"game": "g-bench", "role": "umpire", "state": None},
-        "codes": {"states": {s: f"CODE{i:04d}" for i, s in enumerate(states)}, "observer": "OBSV2345",
-                  "umpire": "UMPR2345"},
-        "members": members, "orders_in": {},
+        "ready": states[:2],
+        "you": {"game": "g-bench", "role": "umpire", "state": None},
+        "codes": {
+            "states": {s: f"CODE{i:04d}" for i, s in enumerate(states)},
+            "observer": "OBSV2345",
+            "umpire": "UMPR2345",
+        },
+        "members": members,
+        "orders_in": {},
     }
 
 
@@ -127,8 +201,12 @@ def frame_times(tab: str, frames: int, shot: Path | None = None) -> list[float]:
     view = view_for(game, UMPIRE)
     table = table_of(game, states)
     v = 1
-    link = StandInLink([{"type": "link", "state": "online"}, {"type": "view", "game": "g-bench", "v": v, "view": view,
-                                                             "table": table}])
+    link = StandInLink(
+        [
+            {"type": "link", "state": "online"},
+            {"type": "view", "game": "g-bench", "v": v, "view": view, "table": table},
+        ]
+    )
     app = ClientApp(link=link, size=(1280, 800), fps=None)
     assert app.game is not None
     app.game.kill()
@@ -140,9 +218,21 @@ def frame_times(tab: str, frames: int, shot: Path | None = None) -> list[float]:
     # Orders given before the frames are timed: arrows for every state on the map.
     for s in states[:4]:
         v += 1
-        link.messages.append({"type": "event", "game": "g-bench", "v": v, "event": {
-            "kind": "orders_submitted", "state": s, "turn": view["turn"], "phase": view["phase"],
-            "orders": orders_for(game, s), "audience": [s]}})
+        link.messages.append(
+            {
+                "type": "event",
+                "game": "g-bench",
+                "v": v,
+                "event": {
+                    "kind": "orders_submitted",
+                    "state": s,
+                    "turn": view["turn"],
+                    "phase": view["phase"],
+                    "orders": orders_for(game, s),
+                    "audience": [s],
+                },
+            }
+        )
     screen.side.show(tab)
     for _ in range(5):
         app.step()
@@ -152,22 +242,44 @@ def frame_times(tab: str, frames: int, shot: Path | None = None) -> list[float]:
         if i % 20 == 0:  # the class talks: a message every 20 frames (three a second at 60 fps)
             v += 1
             sender, to = states[i % 6], states[(i + 1) % 6]
-            link.messages.append({"type": "event", "game": "g-bench", "v": v, "event": {
-                "kind": "message", "id": f"msg-b{i}", "turn": view["turn"], "from": sender, "to": [to],
-                "text": LINES[i % len(LINES)], "author": FIRST_NAMES[i % 30], "audience": [sender, to]}})
+            link.messages.append(
+                {
+                    "type": "event",
+                    "game": "g-bench",
+                    "v": v,
+                    "event": {
+                        "kind": "message",
+                        "id": f"msg-b{i}",
+                        "turn": view["turn"],
+                        "from": sender,
+                        "to": [to],
+                        "text": LINES[i % len(LINES)],
+                        "author": FIRST_NAMES[i % 30],
+                        "audience": [sender, to],
+                    },
+                }
+            )
         if i % 30 == 15:  # a team gives its orders or says it is ready
             v += 1
             s = states[(i // 30) % 6]
             if (i // 30) % 2:
                 event = {"kind": "ready", "state": s, "ready": True, "audience": "all"}
             else:
-                event = {"kind": "orders_submitted", "state": s, "turn": view["turn"], "phase": view["phase"],
-                         "orders": orders_for(game, s)[: 1 + (i // 30) % 4], "audience": [s]}
+                event = {
+                    "kind": "orders_submitted",
+                    "state": s,
+                    "turn": view["turn"],
+                    "phase": view["phase"],
+                    "orders": orders_for(game, s)[: 1 + (i // 30) % 4],
+                    "audience": [s],
+                }
             link.messages.append({"type": "event", "game": "g-bench", "v": v, "event": event})
         if i % 3 == 0:  # the mouse wanders over the map: hover details
             x = rect.x + 20 + (i * 7) % (rect.w - 40)
             y = rect.y + 60 + (i * 5) % (rect.h - 80)
-            pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(0, 0, 0)))
+            pygame.event.post(
+                pygame.event.Event(pygame.MOUSEMOTION, pos=(x, y), rel=(0, 0), buttons=(0, 0, 0))
+            )
         t0 = time.perf_counter()
         app.step()
         times.append((time.perf_counter() - t0) * 1000)
@@ -181,7 +293,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=600)
     parser.add_argument("--shot", type=Path, default=None, help="Save the Everything page's last frame here.")
-    parser.add_argument("--quick", action="store_true", help="40 frames of each page: a check that it runs (CI)")
+    parser.add_argument(
+        "--quick", action="store_true", help="40 frames of each page: a check that it runs (CI)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.frames = min(args.frames, 40)
@@ -193,9 +307,11 @@ def main() -> int:
         budget = tab == "everything"
         verdict = ("ok" if p95 < BUDGET_P95 else "OVER BUDGET") if budget else "for information"
         ok &= p95 < BUDGET_P95 or not budget
-        print(f"umpire screen, {tab:10} page: 30 students, {MESSAGES}+ messages, frames {len(times)}  "
-              f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  max {times[-1]:6.2f} ms  "
-              f"(budget p95 < {BUDGET_P95:g} ms: {verdict})")
+        print(
+            f"umpire screen, {tab:10} page: 30 students, {MESSAGES}+ messages, frames {len(times)}  "
+            f"p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  max {times[-1]:6.2f} ms  "
+            f"(budget p95 < {BUDGET_P95:g} ms: {verdict})"
+        )
     return 0 if ok else 1
 
 

@@ -44,14 +44,20 @@ def time_file(path: Path, repeat: int) -> tuple[float, float, int, int, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="scenario files (default: every scenarios/*.yaml)")
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="scenario files (default: every scenarios/*.yaml)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="checks of each file; the best counts")
-    parser.add_argument("--quick", action="store_true", help="one check of each file: a check that it runs (CI)")
+    parser.add_argument(
+        "--quick", action="store_true", help="one check of each file: a check that it runs (CI)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.repeat = 1
     files: list[Path] = args.files or sorted((REPO / "scenarios").glob("*.yaml"))
-    read_scenario(files[0])  # the first check pays for lazy imports (the schema's models); not the file's cost
+    read_scenario(
+        files[0]
+    )  # the first check pays for lazy imports (the schema's models); not the file's cost
     print(f"{'scenario':<28} {'terr.':>5} {'best s':>7} {'cpu s':>6}  result (budget {BUDGET_S:.0f} s each)")
     ok = True
     for path in files:
@@ -64,11 +70,18 @@ def main() -> int:
         ok = ok and not errors and best < BUDGET_S
         print(f"{path.stem:<28} {territories:>5} {best:7.3f} {cpu:6.3f}  {verdict}")
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "game.cli", "scenario", "validate", *map(str, files)], cwd=REPO,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "game.cli", "scenario", "validate", *map(str, files)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
     whole = time.perf_counter() - started
-    print(f"`backchannel scenario validate` on all {len(files)} files, a fresh process: {whole:.2f} s "
-          "(start-up and imports included)")
+    print(
+        f"`backchannel scenario validate` on all {len(files)} files, a fresh process: {whole:.2f} s "
+        "(start-up and imports included)"
+    )
     return 0 if ok else 1
 
 

@@ -67,7 +67,8 @@ def scenario_build_map(
     into: Annotated[
         Path,
         typer.Option(
-            "--into", help="Scenario file whose map section is (re)written (created if missing; its folder must exist)."
+            "--into",
+            help="Scenario file whose map section is (re)written (created if missing; its folder must exist).",
         ),
     ],
 ) -> None:
@@ -94,9 +95,12 @@ def scenario_preview(
 
 @scenario_app.command("new")
 def scenario_new(
-    scenario_id: Annotated[str, typer.Argument(metavar="ID", help="The new scenario's id, e.g. baltic-1864.")],
+    scenario_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The new scenario's id, e.g. baltic-1864.")
+    ],
     into: Annotated[
-        Path, typer.Option("--into", help="Folder for ID.yaml and maps/ID.yaml (default: the current folder).")
+        Path,
+        typer.Option("--into", help="Folder for ID.yaml and maps/ID.yaml (default: the current folder)."),
     ] = Path("."),
 ) -> None:
     """Start a new scenario: a small, playable ID.yaml and its map spec maps/ID.yaml, every field explained."""
@@ -113,7 +117,8 @@ def scenario_playtest(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the first game; the others follow it.")] = 1,
     jobs: Annotated[int, typer.Option("--jobs", help="Games played at once, in as many processes.")] = 1,
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the figures (the sheet and every game's) to this file.")
+        Path | None,
+        typer.Option("--json", help="Also write the figures (the sheet and every game's) to this file."),
     ] = None,
 ) -> None:
     """Play many seeded games with bots in every seat and print the balance sheet: wins and scores per
@@ -126,11 +131,15 @@ def scenario_playtest(
 @app.command("play")
 def play(
     scenario: Annotated[
-        str, typer.Option(help="Bundled scenario id, or the path of any scenario file (e.g. my-scenario.yaml).")
+        str,
+        typer.Option(help="Bundled scenario id, or the path of any scenario file (e.g. my-scenario.yaml)."),
     ] = "july-1914",
     as_state: Annotated[
         str | None,
-        typer.Option("--as", help="The state you play, e.g. fra. Without it (and without --demo) the title screen asks."),
+        typer.Option(
+            "--as",
+            help="The state you play, e.g. fra. Without it (and without --demo) the title screen asks.",
+        ),
     ] = None,
     resume: Annotated[
         bool, typer.Option("--continue", help="Continue the latest unfinished local game.")
@@ -142,7 +151,9 @@ def play(
     screenshots: Annotated[
         Path | None, typer.Option(help="Save a screenshot at each step of interest into this folder.")
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the game's random generator (default: random).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the game's random generator (default: random).")
+    ] = None,
 ) -> None:
     """Play against bots on this computer: an embedded server on loopback, bots in every other seat."""
     from game.launchers.play import play_command
@@ -176,8 +187,10 @@ def host(
     people: Annotated[int, typer.Option(help="Students per state (said on the handout).", min=1, max=40)] = 1,
     states: Annotated[
         str | None,
-        typer.Option(help="The states students play, e.g. fra,ger,rus (default: every playable state); "
-                     "the others are bots from the start."),
+        typer.Option(
+            help="The states students play, e.g. fra,ger,rus (default: every playable state); "
+            "the others are bots from the start."
+        ),
     ] = None,
     bots: Annotated[
         bool, typer.Option("--bots/--no-bots", help="Bots take the seats nobody joined when you start.")
@@ -187,9 +200,12 @@ def host(
     ] = False,
     port: Annotated[int, typer.Option(help="Port students connect to (0: any free port).")] = 8765,
     out: Annotated[
-        Path | None, typer.Option(help="Folder for the handout and the reports (default: the user data folder).")
+        Path | None,
+        typer.Option(help="Folder for the handout and the reports (default: the user data folder)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the game's random generator (default: random).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the game's random generator (default: random).")
+    ] = None,
     window: Annotated[
         bool, typer.Option("--window/--no-window", help="Open the umpire's screen (else serve until Ctrl-C).")
     ] = True,
@@ -201,15 +217,24 @@ def host(
 
     chosen = [s.strip().lower() for s in states.split(",") if s.strip()] if states else None
     options = HostOptions(
-        scenario=scenario, deadline=deadline * 60 if deadline > 0 else None, people=people, states=chosen, bots=bots,
-        labels="state" if blind else "names", port=port, seed=seed, out=out,
+        scenario=scenario,
+        deadline=deadline * 60 if deadline > 0 else None,
+        people=people,
+        states=chosen,
+        bots=bots,
+        labels="state" if blind else "names",
+        port=port,
+        seed=seed,
+        out=out,
     )
     raise typer.Exit(host_command(options, window=window, fullscreen=fullscreen))
 
 
 @app.command("simulate")
 def simulate(
-    scenario: Annotated[str, typer.Option(help="Bundled scenario id or path to a scenario file.")] = "july-1914",
+    scenario: Annotated[
+        str, typer.Option(help="Bundled scenario id or path to a scenario file.")
+    ] = "july-1914",
     seed: Annotated[int, typer.Option(help="Seed of the game's random generator.")] = 1,
     turns: Annotated[int, typer.Option(help="Movement turns to play.")] = 10,
     out: Annotated[Path, typer.Option(help="Folder for record.json.")] = Path("out"),
@@ -222,7 +247,9 @@ def simulate(
     ] = None,
     views: Annotated[
         Path | None,
-        typer.Option(help="Folder for every state's view after each turn: DIR/turn-N/STATE.json and observer.json."),
+        typer.Option(
+            help="Folder for every state's view after each turn: DIR/turn-N/STATE.json and observer.json."
+        ),
     ] = None,
     stats: Annotated[
         int,
@@ -241,17 +268,25 @@ def simulate(
 @app.command("report")
 def report(
     source: Annotated[
-        Path, typer.Argument(help="A record.json (from `simulate`, or saved from the server), or a server's data folder.")
+        Path,
+        typer.Argument(
+            help="A record.json (from `simulate`, or saved from the server), or a server's data folder."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
     grades: Annotated[
-        Path | None, typer.Option("--grades", help="Also write the grade sheet: a CSV row per student and per state.")
+        Path | None,
+        typer.Option("--grades", help="Also write the grade sheet: a CSV row per student and per state."),
     ] = None,
     game: Annotated[
-        str | None, typer.Option("--game", help="With a data folder: the game's id (the only game when omitted).")
+        str | None,
+        typer.Option("--game", help="With a data folder: the game's id (the only game when omitted)."),
     ] = None,
     scenario: Annotated[
-        Path | None, typer.Option("--scenario", help="The scenario file, for a simulate record of a scenario not bundled.")
+        Path | None,
+        typer.Option(
+            "--scenario", help="The scenario file, for a simulate record of a scenario not bundled."
+        ),
     ] = None,
 ) -> None:
     """Write a game's debrief: one self-contained HTML file (the story turn by turn with a map per turn, every
@@ -298,12 +333,16 @@ def _server_record(folder: Path, game_id: str | None) -> dict[str, object]:
 
     path = folder / DB_FILE
     if not path.is_file():
-        raise DebriefError(f"{folder}: no {DB_FILE} here: give a server's data folder (`backchannel serve --data`)")
+        raise DebriefError(
+            f"{folder}: no {DB_FILE} here: give a server's data folder (`backchannel serve --data`)"
+        )
     store = SqliteStore(path)
     if game_id is None:
         games = store.load()
         if len(games) != 1:
-            listed = ", ".join(f"{g.header.id} ({g.header.scenario_ref or 'upload'}, {g.header.status})" for g in games)
+            listed = ", ".join(
+                f"{g.header.id} ({g.header.scenario_ref or 'upload'}, {g.header.status})" for g in games
+            )
             raise DebriefError(f"{path} holds {len(games)} games; choose one with --game: {listed or 'none'}")
         stored = games[0]
     else:
@@ -318,7 +357,9 @@ def _server_record(folder: Path, game_id: str | None) -> dict[str, object]:
 def adjudicate(
     scenario: Annotated[str, typer.Argument(help="Bundled scenario id or path to a scenario file.")],
     units: Annotated[Path, typer.Option("--units", help='UNITS.json: {STATE: [{"type": ..., "at": ...}]}.')],
-    orders: Annotated[Path, typer.Option("--orders", help="ORDERS.txt: one order a line, e.g. `A par - bur`.")],
+    orders: Annotated[
+        Path, typer.Option("--orders", help="ORDERS.txt: one order a line, e.g. `A par - bur`.")
+    ],
 ) -> None:
     """Adjudicate one movement phase of a given situation and print the results as JSON."""
     from game.launchers.adjudicate import adjudicate_command
@@ -337,20 +378,29 @@ def serve(
     create_token: Annotated[
         str | None,
         typer.Option(
-            "--create-token", envvar="BACKCHANNEL_CREATE_TOKEN",
+            "--create-token",
+            envvar="BACKCHANNEL_CREATE_TOKEN",
             help="Only a create carrying this token makes a game (default: anyone may create).",
         ),
     ] = None,
     games_per_address: Annotated[
-        int | None, typer.Option(help="Live games one address may have created at once (0: no limit; default 20).", min=0)
+        int | None,
+        typer.Option(
+            help="Live games one address may have created at once (0: no limit; default 20).", min=0
+        ),
     ] = None,
     expire_hours: Annotated[
         float | None,
-        typer.Option(help="Archive a game nobody is connected to and nobody acted in for this long (0: never; default 168).", min=0),
+        typer.Option(
+            help="Archive a game nobody is connected to and nobody acted in for this long (0: never; default 168).",
+            min=0,
+        ),
     ] = None,
     trust: Annotated[
         list[str] | None,
-        typer.Option(help="An address the per-address limits leave alone (a load generator; a school's one public address). Repeatable."),
+        typer.Option(
+            help="An address the per-address limits leave alone (a load generator; a school's one public address). Repeatable."
+        ),
     ] = None,
     store: Annotated[
         str | None,
@@ -368,7 +418,10 @@ def serve(
         ),
     ] = None,
     certfile: Annotated[
-        Path | None, typer.Option(help="Serve wss:// with this certificate chain (PEM); with --keyfile. Or put a TLS proxy in front (docs/deploy.md).")
+        Path | None,
+        typer.Option(
+            help="Serve wss:// with this certificate chain (PEM); with --keyfile. Or put a TLS proxy in front (docs/deploy.md)."
+        ),
     ] = None,
     keyfile: Annotated[Path | None, typer.Option(help="The private key (PEM) of --certfile.")] = None,
 ) -> None:
@@ -377,7 +430,17 @@ def serve(
 
     raise typer.Exit(
         serve_command(
-            host, port, data, create_token, games_per_address, expire_hours, trust, store, public_address, certfile, keyfile
+            host,
+            port,
+            data,
+            create_token,
+            games_per_address,
+            expire_hours,
+            trust,
+            store,
+            public_address,
+            certfile,
+            keyfile,
         )
     )
 

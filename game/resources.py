@@ -29,7 +29,9 @@ BUNDLE_ENV = "BACKCHANNEL_BUNDLE"
 its files are checked against the program's own.  For tests of a damaged installation."""
 
 DISTRIBUTION = "backchannel"
-_REINSTALL = "reinstall backchannel (pipx reinstall backchannel, or pip install --force-reinstall backchannel)"
+_REINSTALL = (
+    "reinstall backchannel (pipx reinstall backchannel, or pip install --force-reinstall backchannel)"
+)
 
 
 class BundledDataError(RuntimeError):

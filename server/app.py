@@ -111,8 +111,14 @@ class BackchannelServer:
     """The authoritative game server: a lobby of games behind one websocket endpoint."""
 
     def __init__(
-        self, store: Store, rate: float | None = None, burst: int | None = None, limits: Limits | None = None,
-        cluster: Cluster | None = None, public_address: str | None = None, tls: ssl.SSLContext | None = None,
+        self,
+        store: Store,
+        rate: float | None = None,
+        burst: int | None = None,
+        limits: Limits | None = None,
+        cluster: Cluster | None = None,
+        public_address: str | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         limits = limits if limits is not None else Limits()
         # A test (or an operator) raising the connection's rate raises the seat's and the address's with it.
@@ -185,7 +191,10 @@ class BackchannelServer:
             self._adopter = asyncio.get_running_loop().create_task(self._adopt_every(ADOPT_SECONDS))
         self._sweeper = asyncio.get_running_loop().create_task(self._sweep_every(SWEEP_SECONDS))
         log.info(
-            "serving host=%s port=%d games=%d create=%s", host, self.port, restored,
+            "serving host=%s port=%d games=%d create=%s",
+            host,
+            self.port,
+            restored,
             "token" if self.limits.create_token else "anyone",
         )
         return self.port
@@ -274,7 +283,9 @@ class BackchannelServer:
             return connection.respond(HTTPStatus.OK, json.dumps(stats) + "\n")
         if "token" in url.query.lower():
             # A URL ends up in proxy logs, browser history and Referer headers; a seat token must not.
-            return connection.respond(HTTPStatus.BAD_REQUEST, "a seat token goes in the hello message, never in the URL\n")
+            return connection.respond(
+                HTTPStatus.BAD_REQUEST, "a seat token goes in the hello message, never in the URL\n"
+            )
         return None
 
     # --- a connection ----------------------------------------------------------------------------
@@ -291,7 +302,8 @@ class BackchannelServer:
         no_hello = loop.call_later(limits.hello_timeout, self._no_hello, conn)
         try:
             if (
-                limits.connections_per_address and address not in limits.trusted
+                limits.connections_per_address
+                and address not in limits.trusted
                 and self.open_by_address[address] > limits.connections_per_address
             ):
                 self.refuse(conn, RATE_LIMITED, "too many connections from your address")
@@ -302,7 +314,11 @@ class BackchannelServer:
                     # leave the client's close frame unread behind a full queue until the close timeout.
                     continue
                 if not conn.allow():
-                    self.refuse(conn, RATE_LIMITED, f"too many messages: at most {self.rate:g} a second (bursts of {self.burst})")
+                    self.refuse(
+                        conn,
+                        RATE_LIMITED,
+                        f"too many messages: at most {self.rate:g} a second (bursts of {self.burst})",
+                    )
                     continue
                 if not self.by_address.take(address):
                     self.refuse(conn, RATE_LIMITED, "too many messages from your address")
@@ -316,7 +332,12 @@ class BackchannelServer:
                     continue
                 member = conn.member
                 if member is not None and not self.by_seat.take((member.game, member.id)):
-                    self.refuse(conn, RATE_LIMITED, "too many messages from your seat (all its connections together)", message.id)
+                    self.refuse(
+                        conn,
+                        RATE_LIMITED,
+                        "too many messages from your seat (all its connections together)",
+                        message.id,
+                    )
                     continue
                 try:
                     received = time.perf_counter()
@@ -327,7 +348,11 @@ class BackchannelServer:
                 except Exception as exc:
                     log.error("conn %d: %s failed (%s)", conn.id, message.type, type(exc).__name__)
                     log.debug("conn %d: %s failed", conn.id, message.type, exc_info=exc)
-                    conn.error(INTERNAL, "the server could not handle this message; nothing changed", getattr(message, "id", None))
+                    conn.error(
+                        INTERNAL,
+                        "the server could not handle this message; nothing changed",
+                        getattr(message, "id", None),
+                    )
         except ConnectionClosed:
             pass
         finally:
@@ -342,7 +367,10 @@ class BackchannelServer:
             await conn.finish()
             member = conn.member
             logs.connection(
-                "closed", conn.id, code=ws.close_code, game=member.game if member else None,
+                "closed",
+                conn.id,
+                code=ws.close_code,
+                game=member.game if member else None,
                 member=member.id if member else None,
             )
 
@@ -366,7 +394,11 @@ class BackchannelServer:
         if size <= MAX_MESSAGE_BYTES:
             return True
         if isinstance(frame, str) or conn.member is not None or peek_type(frame) != "create":
-            self.refuse(conn, TOO_LARGE, f"a message is at most {MAX_MESSAGE_BYTES // 1024} KiB (a scenario upload excepted)")
+            self.refuse(
+                conn,
+                TOO_LARGE,
+                f"a message is at most {MAX_MESSAGE_BYTES // 1024} KiB (a scenario upload excepted)",
+            )
             return False
         if not self.creates.available(conn.address):
             self.refuse(conn, RATE_LIMITED, "too many games created from your address; try again later")
@@ -402,23 +434,37 @@ class BackchannelServer:
             return
         if isinstance(message, Create | Join):
             if conn.member is not None:
-                self.refuse(conn, ALREADY_SEATED, "this connection already holds a seat; open another to join another game", ref)
+                self.refuse(
+                    conn,
+                    ALREADY_SEATED,
+                    "this connection already holds a seat; open another to join another game",
+                    ref,
+                )
                 return
             await (self._create(conn, message) if isinstance(message, Create) else self._join(conn, message))
             return
         host, member = self.hosts.get(conn), conn.member
         if host is None or member is None:
-            self.refuse(conn, NO_SEAT, "join or create a game first (or resume a seat with your token in the hello)", ref)
+            self.refuse(
+                conn,
+                NO_SEAT,
+                "join or create a game first (or resume a seat with your token in the hello)",
+                ref,
+            )
             return
         assert ref is not None
         await self._seat_command(conn, host, member, ref, message)
 
-    async def _seat_command(self, conn: Connection, host: GameHost, member: Member, ref: str | int, message: ClientMessage) -> None:
+    async def _seat_command(
+        self, conn: Connection, host: GameHost, member: Member, ref: str | int, message: ClientMessage
+    ) -> None:
         now = time.time()
         asked = _digest(message)
         if isinstance(message, Act):  # first: nearly every frame under load is one
             command = message.command
-            await host.command(conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command), asked=asked)
+            await host.command(
+                conn, member, ref, _command_kind(command), lambda s: s.act(member, ref, command), asked=asked
+            )
         elif isinstance(message, Sync):
             await host.sync(conn, member, ref, message.v)
         elif isinstance(message, GetScenario):
@@ -428,36 +474,69 @@ class BackchannelServer:
             await host.record(conn, member, ref)
         elif isinstance(message, Ready):
             ready = message.ready
-            await host.command(conn, member, ref, "ready", lambda s: s.set_ready(member, ref, ready), asked=asked)
+            await host.command(
+                conn, member, ref, "ready", lambda s: s.set_ready(member, ref, ready), asked=asked
+            )
         elif isinstance(message, Start):
             fill, confirm = message.fill_bots, message.confirm
             await host.command(
-                conn, member, ref, "start", lambda s: s.start(member, ref, fill, now, confirm), offload=True, asked=asked
+                conn,
+                member,
+                ref,
+                "start",
+                lambda s: s.start(member, ref, fill, now, confirm),
+                offload=True,
+                asked=asked,
             )
         elif isinstance(message, Pause | Resume | Extend):
             op, seconds = message.type, message.seconds if isinstance(message, Extend) else 0
-            await host.command(conn, member, ref, op, lambda s: s.change_clock(member, ref, op, now, seconds), asked=asked)
+            await host.command(
+                conn, member, ref, op, lambda s: s.change_clock(member, ref, op, now, seconds), asked=asked
+            )
         elif isinstance(message, ResolveNow):
             await host.command(
-                conn, member, ref, "resolve", lambda s: s.advance(now, "umpire", member, ref), offload=True, asked=asked
+                conn,
+                member,
+                ref,
+                "resolve",
+                lambda s: s.advance(now, "umpire", member, ref),
+                offload=True,
+                asked=asked,
             )
         elif isinstance(message, Leader):
             state, chosen = message.state, message.member
-            await host.command(conn, member, ref, "leader", lambda s: s.name_leader(member, ref, state, chosen), asked=asked)
+            await host.command(
+                conn, member, ref, "leader", lambda s: s.name_leader(member, ref, state, chosen), asked=asked
+            )
         elif isinstance(message, Replace):
             state = message.state
-            await host.command(conn, member, ref, "replace", lambda s: s.replace(member, ref, state), asked=asked)
+            await host.command(
+                conn, member, ref, "replace", lambda s: s.replace(member, ref, state), asked=asked
+            )
         elif isinstance(message, Kick):
             target = message.member
             await host.command(conn, member, ref, "kick", lambda s: s.kick(member, ref, target), asked=asked)
         elif isinstance(message, RevokeCode):
             seat, code = message.seat, new_code(set(self.lobby.codes))
-            await host.command(conn, member, ref, "revoke_code", lambda s: s.revoke_code(member, ref, seat, code), asked=asked)
+            await host.command(
+                conn,
+                member,
+                ref,
+                "revoke_code",
+                lambda s: s.revoke_code(member, ref, seat, code),
+                asked=asked,
+            )
             await self.lobby.recode(host)
         elif isinstance(message, ReleaseInject):
             prepared, card = message.inject, message.card
             await host.command(
-                conn, member, ref, "inject", lambda s: s.inject(member, ref, prepared, card), offload=True, asked=asked
+                conn,
+                member,
+                ref,
+                "inject",
+                lambda s: s.inject(member, ref, prepared, card),
+                offload=True,
+                asked=asked,
             )
 
     async def _hello(self, conn: Connection, hello: Hello) -> None:
@@ -465,7 +544,12 @@ class BackchannelServer:
             self.refuse(conn, ALREADY_GREETED, "this connection has already said hello", hello.id)
             return
         if hello.protocol != PROTOCOL_VERSION:
-            self.refuse(conn, UNSUPPORTED_PROTOCOL, f"this server speaks protocol {PROTOCOL_VERSION}, not {hello.protocol}", hello.id)
+            self.refuse(
+                conn,
+                UNSUPPORTED_PROTOCOL,
+                f"this server speaks protocol {PROTOCOL_VERSION}, not {hello.protocol}",
+                hello.id,
+            )
             return
         try:
             found = await self.lobby.resume(hello.token) if hello.token is not None else None
@@ -476,7 +560,9 @@ class BackchannelServer:
             self._unavailable(conn)
             return
         if hello.token is not None and found is None:
-            self.refuse(conn, BAD_TOKEN, "this seat token is not known here; join with a code instead", hello.id)
+            self.refuse(
+                conn, BAD_TOKEN, "this seat token is not known here; join with a code instead", hello.id
+            )
             return
         conn.greeted = True
         welcome = {
@@ -485,7 +571,12 @@ class BackchannelServer:
             "server": SERVER_NAME,
             "ref": hello.id,
             "seat": None,
-            "limits": {"max_frame": MAX_FRAME_BYTES, "rate": self.rate, "burst": self.burst, "max_message": MAX_MESSAGE_BYTES},
+            "limits": {
+                "max_frame": MAX_FRAME_BYTES,
+                "rate": self.rate,
+                "burst": self.burst,
+                "max_message": MAX_MESSAGE_BYTES,
+            },
         }
         if found is None:
             conn.send_message(welcome)
@@ -496,15 +587,26 @@ class BackchannelServer:
         conn.send_message(welcome)
         self._seated(conn, host)
         await host.attach(conn, member, hello.v)
-        logs.connection("resumed", conn.id, game=host.id, member=member.id, role=member.role, state=member.state)
+        logs.connection(
+            "resumed", conn.id, game=host.id, member=member.id, role=member.role, state=member.state
+        )
 
     async def _create(self, conn: Connection, create: Create) -> None:
         token = self.limits.create_token
-        if token is not None and not hmac.compare_digest((create.create_token or "").encode(), token.encode()):
-            self.refuse(conn, CREATE_FORBIDDEN, "this server creates games only with its create token (ask whoever runs it)", create.id)
+        if token is not None and not hmac.compare_digest(
+            (create.create_token or "").encode(), token.encode()
+        ):
+            self.refuse(
+                conn,
+                CREATE_FORBIDDEN,
+                "this server creates games only with its create token (ask whoever runs it)",
+                create.id,
+            )
             return
         if not self.creates.take(conn.address):
-            self.refuse(conn, RATE_LIMITED, "too many games created from your address; try again later", create.id)
+            self.refuse(
+                conn, RATE_LIMITED, "too many games created from your address; try again later", create.id
+            )
             return
         try:
             host, member, token = await self.lobby.create(create, conn.address)
@@ -516,8 +618,14 @@ class BackchannelServer:
             log.debug("conn %d: create refused (%s)", conn.id, exc.code)
             return
         conn.send_message(
-            {"type": "created", "ref": create.id, "game": host.id, "token": token, "seat": host.session.seat(member),
-             "codes": host.session.settings["codes"]}
+            {
+                "type": "created",
+                "ref": create.id,
+                "game": host.id,
+                "token": token,
+                "seat": host.session.seat(member),
+                "codes": host.session.settings["codes"],
+            }
         )
         self._seated(conn, host)
         await host.attach(conn, member, None)
@@ -560,11 +668,20 @@ class BackchannelServer:
         host, member, token = joined
         self._seated(conn, host)
         conn.send_message(
-            {"type": "joined", "ref": join.id, "game": host.id, "token": token, "seat": host.session.seat(member),
-             "member": member.id, "name": host.session.names.get(member.id)}
+            {
+                "type": "joined",
+                "ref": join.id,
+                "game": host.id,
+                "token": token,
+                "seat": host.session.seat(member),
+                "member": member.id,
+                "name": host.session.names.get(member.id),
+            }
         )
         await host.attach(conn, member, None)
-        logs.connection("joined", conn.id, game=host.id, member=member.id, role=member.role, state=member.state)
+        logs.connection(
+            "joined", conn.id, game=host.id, member=member.id, role=member.role, state=member.state
+        )
 
 
 # --- the command ------------------------------------------------------------------------------------
@@ -602,7 +719,9 @@ def _open_shared(url: str) -> tuple[Store, Cluster]:
         from server.cluster import PostgresCluster
         from server.store_pg import PostgresStore
     except ImportError:
-        raise ServeError("--store postgresql://… needs psycopg: pip install 'backchannel[postgresql]'") from None
+        raise ServeError(
+            "--store postgresql://… needs psycopg: pip install 'backchannel[postgresql]'"
+        ) from None
     try:
         return PostgresStore(url), PostgresCluster(url)
     except StoreError as exc:
@@ -615,7 +734,9 @@ def _open_store(data: Path) -> SqliteStore:
         return SqliteStore(data / DB_FILE)
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise ServeError(f"cannot use the data folder {data}: {reason} (choose another with --data)") from None
+        raise ServeError(
+            f"cannot use the data folder {data}: {reason} (choose another with --data)"
+        ) from None
 
 
 def _probe_bind(host: str, port: int) -> int | None:
@@ -639,7 +760,10 @@ def _bind_problem(host: str, port: int, exc: OSError) -> str:
         return f"cannot find the host {host!r} ({exc.strerror}): give an address of this computer, e.g. --host 0.0.0.0"
     code = exc.errno
     if code is None and "[Errno" in str(exc):  # several addresses (localhost): "Multiple exceptions: ..."
-        code = next((e for e in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES) if f"[Errno {e}]" in str(exc)), None)
+        code = next(
+            (e for e in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES) if f"[Errno {e}]" in str(exc)),
+            None,
+        )
     if code is None:  # Python 3.13: "could not bind on any address out of [...]", the cause dropped
         code = _probe_bind(host, port)
     if code == errno.EADDRINUSE:
@@ -658,7 +782,9 @@ def tls_context(certfile: Path, keyfile: Path) -> ssl.SSLContext:
     try:
         context.load_cert_chain(certfile, keyfile)
     except FileNotFoundError as exc:
-        raise ServeError(f"cannot read {exc.filename or certfile}: no such file (--certfile, --keyfile)") from None
+        raise ServeError(
+            f"cannot read {exc.filename or certfile}: no such file (--certfile, --keyfile)"
+        ) from None
     except (ssl.SSLError, OSError) as exc:
         reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
         raise ServeError(f"cannot use the certificate {certfile} with the key {keyfile}: {reason}") from None
@@ -666,8 +792,13 @@ def tls_context(certfile: Path, keyfile: Path) -> ssl.SSLContext:
 
 
 async def run(
-    host: str, port: int, data: Path, limits: Limits | None = None, store_url: str | None = None,
-    public_address: str | None = None, tls: ssl.SSLContext | None = None,
+    host: str,
+    port: int,
+    data: Path,
+    limits: Limits | None = None,
+    store_url: str | None = None,
+    public_address: str | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> None:
     """Serve until SIGTERM or SIGINT, then shut down cleanly."""
     if store_url is not None:
@@ -704,9 +835,17 @@ async def run(
 
 
 def serve_command(
-    host: str, port: int, data: Path | None, create_token: str | None = None, games_per_address: int | None = None,
-    expire_hours: float | None = None, trust: list[str] | None = None, store: str | None = None,
-    public_address: str | None = None, certfile: Path | None = None, keyfile: Path | None = None,
+    host: str,
+    port: int,
+    data: Path | None,
+    create_token: str | None = None,
+    games_per_address: int | None = None,
+    expire_hours: float | None = None,
+    trust: list[str] | None = None,
+    store: str | None = None,
+    public_address: str | None = None,
+    certfile: Path | None = None,
+    keyfile: Path | None = None,
 ) -> int:
     logs.setup()
     # Threads beside the event loop (bots thinking in a worker, the store's writer thread) need the GIL back after each system call; with the default 5 ms
@@ -720,15 +859,29 @@ def serve_command(
         limits.games_per_address = games_per_address
     if expire_hours is not None:
         limits.idle_seconds = expire_hours * 3600.0
-        limits.lobby_idle_seconds = min(limits.lobby_idle_seconds, limits.idle_seconds) if expire_hours > 0 else 0.0
+        limits.lobby_idle_seconds = (
+            min(limits.lobby_idle_seconds, limits.idle_seconds) if expire_hours > 0 else 0.0
+        )
     try:
         if (certfile is None) != (keyfile is None):
-            raise ServeError("give both --certfile and --keyfile (the certificate chain and its private key), or neither")
+            raise ServeError(
+                "give both --certfile and --keyfile (the certificate chain and its private key), or neither"
+            )
         tls = tls_context(certfile, keyfile) if certfile is not None and keyfile is not None else None
         if store is not None and not store.startswith(("postgresql://", "postgres://")):
-            raise ServeError(f"--store {store!r}: give a PostgreSQL address, postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+            raise ServeError(
+                f"--store {store!r}: give a PostgreSQL address, postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+            )
         asyncio.run(
-            run(host, port, data if data is not None else default_data_dir(), limits, store, public_address, tls)
+            run(
+                host,
+                port,
+                data if data is not None else default_data_dir(),
+                limits,
+                store,
+                public_address,
+                tls,
+            )
         )
     except ServeError as exc:
         logs.flush()

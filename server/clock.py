@@ -59,10 +59,18 @@ class Clock:
         return not self.paused and self.deadline is not None and now >= self.deadline
 
     def to_json(self) -> dict[str, Any]:
-        return {"seconds": self.seconds, "deadline": self.deadline, "paused": self.paused, "remaining": self.remaining}
+        return {
+            "seconds": self.seconds,
+            "deadline": self.deadline,
+            "paused": self.paused,
+            "remaining": self.remaining,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Clock:
         return cls(
-            seconds=data["seconds"], deadline=data["deadline"], paused=data["paused"], remaining=data["remaining"]
+            seconds=data["seconds"],
+            deadline=data["deadline"],
+            paused=data["paused"],
+            remaining=data["remaining"],
         )

@@ -138,8 +138,13 @@ class PostgresCluster(Cluster):
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         try:
             return await psycopg.AsyncConnection.connect(
-                self.url, autocommit=True, connect_timeout=5, keepalives=1, keepalives_idle=5,
-                keepalives_interval=2, keepalives_count=2,
+                self.url,
+                autocommit=True,
+                connect_timeout=5,
+                keepalives=1,
+                keepalives_idle=5,
+                keepalives_interval=2,
+                keepalives_count=2,
             )
         except psycopg.Error as exc:
             raise connect_error(self.url, exc) from None
@@ -155,9 +160,12 @@ class PostgresCluster(Cluster):
         address = self.address
         self.process = secrets.token_hex(8)
         life = await self._connect()
-        row = await (await life.execute(
-            "insert into processes (id, address) values (%s, %s) returning number", (self.process, address)
-        )).fetchone()
+        row = await (
+            await life.execute(
+                "insert into processes (id, address) values (%s, %s) returning number",
+                (self.process, address),
+            )
+        ).fetchone()
         assert row is not None
         self.number = row[0]
         await life.execute("select pg_advisory_lock(%s, %s)", (LOCK_CLASS, self.number))
@@ -188,7 +196,8 @@ class PostgresCluster(Cluster):
                 except Exception as exc:
                     self._alive = False
                     log.error(
-                        "cluster: the database does not answer (%s); this process stops acknowledging", type(exc).__name__
+                        "cluster: the database does not answer (%s); this process stops acknowledging",
+                        type(exc).__name__,
                     )
                     with contextlib.suppress(Exception):
                         await self._life.close()  # type: ignore[union-attr]
@@ -226,33 +235,39 @@ class PostgresCluster(Cluster):
             # a second; meanwhile it must not take a game whose writes its fence would refuse.)
             fence = self.fence
             assert fence is not None
-            mine = await (await conn.execute(
-                "select exists (select 1 from pg_locks where locktype = 'advisory' and classid = %s and objid = %s"
-                " and objsubid = 2 and granted and pid = %s)",
-                (LOCK_CLASS, fence.number, fence.pid),
-            )).fetchone()
+            mine = await (
+                await conn.execute(
+                    "select exists (select 1 from pg_locks where locktype = 'advisory' and classid = %s and objid = %s"
+                    " and objsubid = 2 and granted and pid = %s)",
+                    (LOCK_CLASS, fence.number, fence.pid),
+                )
+            ).fetchone()
             if mine is None or not mine[0]:
                 raise StoreError("this process has lost its life line to the database")
-            inserted = await (await conn.execute(
-                "insert into leases (game_id, process_id) values (%s, %s) on conflict (game_id) do nothing returning 1",
-                (game_id, self.process),
-            )).fetchone()
+            inserted = await (
+                await conn.execute(
+                    "insert into leases (game_id, process_id) values (%s, %s) on conflict (game_id) do nothing returning 1",
+                    (game_id, self.process),
+                )
+            ).fetchone()
             if inserted is not None:
                 return None
             # Lock the lease first, then read its holder's life in a statement of its own: a statement
             # that waited for the row lock would re-read the lease row but not the rows it joined to it.
-            row = await (await conn.execute(
-                "select process_id from leases where game_id = %s for update", (game_id,)
-            )).fetchone()
+            row = await (
+                await conn.execute("select process_id from leases where game_id = %s for update", (game_id,))
+            ).fetchone()
             assert row is not None
             holder = row[0]
             if holder == self.process:
                 return None
-            life = await (await conn.execute(
-                "select p.address, exists (select 1 from pg_locks k where k.locktype = 'advisory' and k.classid = %s"
-                " and k.objid = p.number and k.objsubid = 2 and k.granted) from processes p where p.id = %s",
-                (LOCK_CLASS, holder),
-            )).fetchone()
+            life = await (
+                await conn.execute(
+                    "select p.address, exists (select 1 from pg_locks k where k.locktype = 'advisory' and k.classid = %s"
+                    " and k.objid = p.number and k.objsubid = 2 and k.granted) from processes p where p.id = %s",
+                    (LOCK_CLASS, holder),
+                )
+            ).fetchone()
             if life is not None and life[1] and life[0]:
                 return str(life[0])
             await conn.execute(
@@ -264,7 +279,8 @@ class PostgresCluster(Cluster):
     async def release(self, game_id: str) -> None:
         with contextlib.suppress(Exception):
             await self._query(
-                "delete from leases where game_id = %s and process_id = %s returning 1", (game_id, self.process)
+                "delete from leases where game_id = %s and process_id = %s returning 1",
+                (game_id, self.process),
             )
 
     async def find_code(self, code: str) -> CodeTarget | None:
@@ -283,7 +299,8 @@ class PostgresCluster(Cluster):
             await conn.execute("delete from codes where game_id = %s", (game_id,))
             async with conn.cursor() as cur:
                 await cur.executemany(
-                    "insert into codes (code, game_id, role, state) values (%s, %s, %s, %s)", codes_rows(game_id, codes)
+                    "insert into codes (code, game_id, role, state) values (%s, %s, %s, %s)",
+                    codes_rows(game_id, codes),
                 )
 
     async def orphans(self, limit: int) -> list[str]:

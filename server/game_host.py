@@ -54,7 +54,11 @@ class GameHost:
     """One game: its session, its connections, its clock timer."""
 
     def __init__(
-        self, factory: Callable[[], Session], store: Store, members: list[Member], entries: list[Entry],
+        self,
+        factory: Callable[[], Session],
+        store: Store,
+        members: list[Member],
+        entries: list[Entry],
         snapshot: Snapshot | None = None,
     ) -> None:
         self._factory = factory
@@ -84,7 +88,9 @@ class GameHost:
         self.on_moved: Callable[[GameHost], None] | None = None
         """Called when this process lost the game's lease (the lobby forgets the game)."""
 
-    def _build(self, members: list[Member], entries: list[Entry], snapshot: Snapshot | None = None) -> Session:
+    def _build(
+        self, members: list[Member], entries: list[Entry], snapshot: Snapshot | None = None
+    ) -> Session:
         """The session from its snapshot and the log after it, or from the whole log."""
         fresh = self._factory()
         self.restored_from_snapshot = False
@@ -111,13 +117,17 @@ class GameHost:
             self._moved()
             return
         # The exception's text could quote game content: its type at error level, the trace at debug.
-        log.error("game %s: %s failed (%s); rebuilding it from its log", self.session.id, what, type(exc).__name__)
+        log.error(
+            "game %s: %s failed (%s); rebuilding it from its log", self.session.id, what, type(exc).__name__
+        )
         log.debug("game %s: %s failed", self.session.id, what, exc_info=exc)
         try:
             self.session = self._rebuild()
         except Exception as again:
             self.broken = True
-            log.critical("game %s cannot be rebuilt (%s); it is unavailable", self.session.id, type(again).__name__)
+            log.critical(
+                "game %s cannot be rebuilt (%s); it is unavailable", self.session.id, type(again).__name__
+            )
 
     def _moved(self) -> None:
         self.lost(MOVED_CLOSE_CODE, "the game moved to another server process; reconnect")
@@ -146,7 +156,9 @@ class GameHost:
     def busy(self) -> bool:
         """Work under way (a resolution, a bot's answer): not the moment to archive."""
         return (
-            self.lock.locked() or bool(self._reacting) or (self._advancing is not None and not self._advancing.done())
+            self.lock.locked()
+            or bool(self._reacting)
+            or (self._advancing is not None and not self._advancing.done())
             or self._inflight is not None
         )
 
@@ -225,7 +237,9 @@ class GameHost:
             if full:
                 conn.send_message(self.session.view_message(member, self.online()))
             version = self.session.streams[member.viewer].version
-            conn.send_message({"type": "ack", "ref": ref, "v": version, "result": {"events": len(events), "view": full}})
+            conn.send_message(
+                {"type": "ack", "ref": ref, "v": version, "result": {"events": len(events), "view": full}}
+            )
 
     async def record(self, conn: Connection, member: Member, ref: str | int) -> None:
         """The umpire asks for the game's complete record (read under the lock: it is whole)."""
@@ -235,7 +249,9 @@ class GameHost:
                 message = self.session.record_message(member, ref)
             except SessionError as exc:
                 conn.error(exc.code, exc.message, ref)
-                logs.command("refused", conn.id, "get_record", code=exc.code, game=self.id, member=member.id, ref=ref)
+                logs.command(
+                    "refused", conn.id, "get_record", code=exc.code, game=self.id, member=member.id, ref=ref
+                )
                 return
             conn.send_message(message)
             logs.command("answered", conn.id, "get_record", game=self.id, member=member.id)
@@ -243,8 +259,14 @@ class GameHost:
     # --- requests ------------------------------------------------------------------------------
 
     async def command(
-        self, conn: Connection, member: Member, ref: str | int, kind: str, make: Callable[[Session], Step],
-        offload: bool = False, asked: str | None = None,
+        self,
+        conn: Connection,
+        member: Member,
+        ref: str | int,
+        kind: str,
+        make: Callable[[Session], Step],
+        offload: bool = False,
+        asked: str | None = None,
     ) -> None:
         """A seat's command: answered once, applied once, durable before anything is sent.  `asked` is
         the request's digest: the same id sent again with another request is refused."""
@@ -252,8 +274,14 @@ class GameHost:
         self._schedule()
 
     async def _command(
-        self, conn: Connection, member: Member, ref: str | int, kind: str, make: Callable[[Session], Step],
-        offload: bool, asked: str | None = None,
+        self,
+        conn: Connection,
+        member: Member,
+        ref: str | int,
+        kind: str,
+        make: Callable[[Session], Step],
+        offload: bool,
+        asked: str | None = None,
     ) -> None:
         fields = {"game": self.id, "member": member.id, "ref": ref}
         self.active = time.time()
@@ -324,7 +352,11 @@ class GameHost:
         """A step whose reply and events were all made when it was applied: nothing is read from the
         session when it is sent, so it may be sent once durable without holding the game."""
         return bool(step.entries) and not (
-            step.members or step.new_phase or step.tables or step.close or self.session.live == "full"
+            step.members
+            or step.new_phase
+            or step.tables
+            or step.close
+            or self.session.live == "full"
             or self.session.status == "over"
         )
 
@@ -333,9 +365,12 @@ class GameHost:
         session = self.session
         clock, status = session.clock.to_json(), session.status
         written = self.store.append(
-            self.id, session.logged - len(step.entries) + 1, step.entries,
+            self.id,
+            session.logged - len(step.entries) + 1,
+            step.entries,
             clock=clock if clock != self._stored_clock else None,
-            status=status if status != self._stored_status else None, on_durable=on_durable,
+            status=status if status != self._stored_status else None,
+            on_durable=on_durable,
         )
         self._stored_clock, self._stored_status = clock, status
         self._inflight = written
@@ -355,7 +390,9 @@ class GameHost:
         written.add_done_callback(landed)
         return written
 
-    async def join(self, conn: Connection, make: Callable[[Session], Step], ref: str | int | None = None) -> Member | None:
+    async def join(
+        self, conn: Connection, make: Callable[[Session], Step], ref: str | int | None = None
+    ) -> Member | None:
         """A new member (the lobby checked the code); None if refused (the error is sent)."""
         result: list[Member] = []
 
@@ -389,9 +426,13 @@ class GameHost:
         session = self.session
         clock, status = session.clock.to_json(), session.status
         written = self.store.append(
-            self.id, session.logged - len(step.entries) + 1, step.entries, members=step.members,
+            self.id,
+            session.logged - len(step.entries) + 1,
+            step.entries,
+            members=step.members,
             clock=clock if clock != self._stored_clock else None,
-            status=status if status != self._stored_status else None, on_durable=on_durable,
+            status=status if status != self._stored_status else None,
+            on_durable=on_durable,
         )
         self._stored_clock, self._stored_status = clock, status
 
@@ -472,7 +513,9 @@ class GameHost:
                 assert member is not None
                 frame = frames.get(member.id)
                 if frame is None:
-                    frame = frames[member.id] = view_frame(self.id, v, packed_view, pack(session.table(member, online)))
+                    frame = frames[member.id] = view_frame(
+                        self.id, v, packed_view, pack(session.table(member, online))
+                    )
                 target.send(frame)
 
     # --- bots answering within the phase -------------------------------------------------------

@@ -41,10 +41,11 @@ TOO_MANY_GUESSES = "too_many_guesses"
 UPLOAD_TOO_SLOW = "upload_too_slow"
 
 
-
 def _bad_scenario(errors: int, problems: list[str]) -> LobbyError:
     more = f" (first {MAX_PROBLEMS} shown)" if errors > len(problems) else ""
-    return LobbyError(BAD_SCENARIO, f"the scenario has {errors} error(s){more}: {problems[0] if problems else ''}", problems)
+    return LobbyError(
+        BAD_SCENARIO, f"the scenario has {errors} error(s){more}: {problems[0] if problems else ''}", problems
+    )
 
 
 class LobbyError(Exception):
@@ -159,7 +160,9 @@ class Lobby:
         self.codes: dict[str, CodeTarget] = {}
         self.tokens = Tokens()
         self.book = BOOK
-        self.guesses = Buckets(self.limits.guesses_per_minute / 60.0, self.limits.guesses_burst, self.limits.trusted)
+        self.guesses = Buckets(
+            self.limits.guesses_per_minute / 60.0, self.limits.guesses_burst, self.limits.trusted
+        )
         """Wrong join codes per address: guessing is limited however many connections it uses."""
         self.owners: dict[str, str] = {}
         """Game id -> the address that created it (this process's games only), for the quota."""
@@ -196,8 +199,9 @@ class Lobby:
             raise LobbyError(BUSY, "the server is reading other uploads; try again in a minute") from None
         except UploadTimeout:
             raise LobbyError(
-                UPLOAD_TOO_SLOW, f"the scenario took longer than {self.limits.upload_seconds:g} s to read; "
-                "check it with `backchannel scenario validate` and send a smaller one"
+                UPLOAD_TOO_SLOW,
+                f"the scenario took longer than {self.limits.upload_seconds:g} s to read; "
+                "check it with `backchannel scenario validate` and send a smaller one",
             ) from None
         if outcome != "ok":
             raise _bad_scenario(detail, problems)
@@ -216,7 +220,12 @@ class Lobby:
             self.tokens.add(member)
 
     def _host(
-        self, header: GameHeader, scenario: Scenario, board: Board, members: list[Member], entries: list[Entry],
+        self,
+        header: GameHeader,
+        scenario: Scenario,
+        board: Board,
+        members: list[Member],
+        entries: list[Entry],
         snapshot: Snapshot | None = None,
     ) -> GameHost:
         return GameHost(lambda: Session(header, scenario, board), self.store, members, entries, snapshot)
@@ -225,16 +234,22 @@ class Lobby:
         """A new game from the request; its creator is its first umpire.  Returns the creator's token."""
         quota = self.limits.games_per_address if address not in self.limits.trusted else 0
         if quota and self.games_of(address) >= quota:
-            raise LobbyError(QUOTA, f"at most {quota} games from one address at once; finished and idle games expire")
+            raise LobbyError(
+                QUOTA, f"at most {quota} games from one address at once; finished and idle games expire"
+            )
         text, _name, scenario, board = await self._read(request)
         if quota and self.games_of(address) >= quota:  # (others may have been created meanwhile)
-            raise LobbyError(QUOTA, f"at most {quota} games from one address at once; finished and idle games expire")
+            raise LobbyError(
+                QUOTA, f"at most {quota} games from one address at once; finished and idle games expire"
+            )
         state_ids = [s.id for s in scenario.states]
         default = {"player": "human", "bot": "bot", "none": "none"}
         seats = {s.id: default[s.controller] for s in scenario.states}
         for state, kind in request.seats.items():
             if state not in seats:
-                raise LobbyError(BAD_SEATS, f"the scenario has no state {state!r}; its states are {', '.join(state_ids)}")
+                raise LobbyError(
+                    BAD_SEATS, f"the scenario has no state {state!r}; its states are {', '.join(state_ids)}"
+                )
             seats[state] = kind
         seed = request.seed if request.seed is not None else secrets.randbelow(2**31)
         taken = set(self.codes)
@@ -258,8 +273,14 @@ class Lobby:
             "codes": {"states": codes_for_states, "observer": observer, "umpire": umpire},
         }
         header = GameHeader(
-            id=game_id, created=time.time(), scenario_ref=request.scenario, scenario_text=text, seed=seed,
-            settings=settings, status="lobby", clock=Clock(request.deadline).to_json(),
+            id=game_id,
+            created=time.time(),
+            scenario_ref=request.scenario,
+            scenario_text=text,
+            seed=seed,
+            settings=settings,
+            status="lobby",
+            clock=Clock(request.deadline).to_json(),
         )
         session = Session(header, scenario, board)
         token = new_token()
@@ -273,7 +294,9 @@ class Lobby:
         host = self._host(header, scenario, board, step.members, step.entries)
         self._register(host)
         self.owners[game_id] = address
-        logs.game("created", game_id, scenario=scenario.id, seats=sum(1 for k in seats.values() if k == "human"))
+        logs.game(
+            "created", game_id, scenario=scenario.id, seats=sum(1 for k in seats.values() if k == "human")
+        )
         return host, creator, token
 
     async def join(
@@ -282,7 +305,10 @@ class Lobby:
         """Join with a code, as `name` (None: a default name); None (and an error sent) if the seat refuses."""
         address = conn.address
         if not self.guesses.available(address):
-            raise LobbyError(TOO_MANY_GUESSES, "too many wrong join codes from your address; wait a minute and check the code")
+            raise LobbyError(
+                TOO_MANY_GUESSES,
+                "too many wrong join codes from your address; wait a minute and check the code",
+            )
         target = self.codes.get(normalise_code(code))
         if target is None and self.cluster.shared:  # hosted by another process, or by none now
             found = await self.cluster.find_code(normalise_code(code))
@@ -325,7 +351,9 @@ class Lobby:
             if host.connected() or host.busy():
                 continue
             status = host.session.status
-            limit = self.limits.lobby_idle_seconds if status in ("lobby", "over") else self.limits.idle_seconds
+            limit = (
+                self.limits.lobby_idle_seconds if status in ("lobby", "over") else self.limits.idle_seconds
+            )
             if limit > 0 and now - host.active >= limit:
                 found.append(host)
         return found
@@ -372,7 +400,10 @@ class Lobby:
             self._register(host)
             count += 1
             logs.game(
-                "restored", header.id, entries=len(stored.entries), status=host.session.status,
+                "restored",
+                header.id,
+                entries=len(stored.entries),
+                status=host.session.status,
                 snapshot=stored.snapshot.seq if host.restored_from_snapshot and stored.snapshot else None,
             )
         return count
@@ -414,7 +445,14 @@ class Lobby:
                 self._reader, self.book.load, header.scenario_text, header.scenario_ref or "upload"
             )
             host = await loop.run_in_executor(
-                self._reader, self._host, header, scenario, board, stored.members, stored.entries, stored.snapshot
+                self._reader,
+                self._host,
+                header,
+                scenario,
+                board,
+                stored.members,
+                stored.entries,
+                stored.snapshot,
             )
         except Exception as exc:
             logs.log.error("game %s cannot be taken over (%s)", game_id, type(exc).__name__)
@@ -422,7 +460,9 @@ class Lobby:
             raise
         self._register(host)
         host.start_clock()
-        await self.cluster.set_codes(game_id, host.session.settings["codes"])  # (a revoked code is in the log)
+        await self.cluster.set_codes(
+            game_id, host.session.settings["codes"]
+        )  # (a revoked code is in the log)
         logs.game("taken over", game_id, entries=len(stored.entries), status=host.session.status)
         return True
 

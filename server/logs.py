@@ -32,7 +32,14 @@ class BufferedStderr(logging.StreamHandler):  # type: ignore[type-arg]
     second that is a noticeable share of the event loop.  Warnings and errors are flushed at once."""
 
     def __init__(self) -> None:
-        stream = open(sys.stderr.fileno(), "w", buffering=1 << 16, encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+        stream = open(  # noqa: SIM115  (the handler owns the stream for the process's life)
+            sys.stderr.fileno(),
+            "w",
+            buffering=1 << 16,
+            encoding="utf-8",
+            errors="backslashreplace",
+            closefd=False,
+        )
         super().__init__(stream)
         self._stop = threading.Event()
         threading.Thread(target=self._flusher, name="log-flusher", daemon=True).start()

@@ -70,7 +70,9 @@ def restore(snapshot: Snapshot, fresh: Session) -> Session | None:
     if snapshot.version != code_version():
         return None
     try:
-        session: object = _Unpickler(io.BytesIO(snapshot.data), {"scenario": fresh.scenario, "board": fresh.board}).load()
+        session: object = _Unpickler(
+            io.BytesIO(snapshot.data), {"scenario": fresh.scenario, "board": fresh.board}
+        ).load()
     except Exception:
         return None
     if not isinstance(session, Session) or type(session) is not type(fresh):

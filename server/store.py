@@ -203,8 +203,12 @@ def _merged_updates(writes: Sequence[_Write]) -> str | None:
             continue
         old = merged.get(new.game)
         if old is not None:
-            new = _Update(new.game, new.clock if new.clock is not None else old.clock,
-                          new.status if new.status is not None else old.status, new.time)
+            new = _Update(
+                new.game,
+                new.clock if new.clock is not None else old.clock,
+                new.status if new.status is not None else old.status,
+                new.time,
+            )
         merged[new.game] = new
     return _dumps([list(u) for u in merged.values()]) if merged else None
 
@@ -234,7 +238,9 @@ _INSERT_GAME = (
 )
 # One statement for a whole batch, whatever its size: the sqlite3 module lets go of the GIL around
 # every step, and a busy event loop makes each hand-back slow, so the writer takes as few as it can.
-_INSERT_LOG = "insert into log (game_id, seq, entry) select value ->> 0, value ->> 1, value ->> 2 from json_each(?)"
+_INSERT_LOG = (
+    "insert into log (game_id, seq, entry) select value ->> 0, value ->> 1, value ->> 2 from json_each(?)"
+)
 _SAVE_SNAPSHOT = "insert or replace into snapshots (game_id, seq, version, data) values (?, ?, ?, ?)"
 _INSERT_MEMBER = "insert into members (game_id, member_id, role, state, token_sha256) values (?, ?, ?, ?, ?)"
 _UPDATE_GAME = (
@@ -297,23 +303,35 @@ class GroupCommitStore(Store):
             games: dict[str, StoredGame] = {}
             for row in conn.execute(
                 f"select id, created, scenario_ref, scenario_text, seed, settings, status, clock from games{where}"
-                " order by created, id", args
+                " order by created, id",
+                args,
             ):
                 header = GameHeader(
-                    id=row[0], created=row[1], scenario_ref=row[2], scenario_text=row[3], seed=row[4],
-                    settings=json.loads(row[5]), status=row[6], clock=json.loads(row[7]),
+                    id=row[0],
+                    created=row[1],
+                    scenario_ref=row[2],
+                    scenario_text=row[3],
+                    seed=row[4],
+                    settings=json.loads(row[5]),
+                    status=row[6],
+                    clock=json.loads(row[7]),
                 )
                 games[header.id] = StoredGame(header)
             for game_id, member_id, role, state, digest in conn.execute(
                 f"select game_id, member_id, role, state, token_sha256 from members{by_game}"
-                f" order by game_id, {member_order}", args
+                f" order by game_id, {member_order}",
+                args,
             ):
                 if game_id in games:
                     games[game_id].members.append(Member(member_id, game_id, role, state, bytes(digest)))
-            for game_id, seq, version, data in conn.execute(f"select game_id, seq, version, data from snapshots{by_game}", args):
+            for game_id, seq, version, data in conn.execute(
+                f"select game_id, seq, version, data from snapshots{by_game}", args
+            ):
                 if game_id in games:
                     games[game_id].snapshot = Snapshot(seq, version, bytes(data))
-            for game_id, _seq, text in conn.execute(f"select game_id, seq, entry from log{by_game} order by game_id, seq", args):
+            for game_id, _seq, text in conn.execute(
+                f"select game_id, seq, entry from log{by_game} order by game_id, seq", args
+            ):
                 if game_id in games:
                     games[game_id].entries.append(json.loads(text))
             return list(games.values())
@@ -339,7 +357,18 @@ class GroupCommitStore(Store):
         else:
             # Every write of this turn of the loop goes together: committed at its end (inline), or
             # handed to the writer thread in one piece (one wake-up of the thread, not one a command).
-            write = _Write(games, log, members, update, snapshots or [], on_durable, future, loop, time.perf_counter(), seq)
+            write = _Write(
+                games,
+                log,
+                members,
+                update,
+                snapshots or [],
+                on_durable,
+                future,
+                loop,
+                time.perf_counter(),
+                seq,
+            )
             if not self._pending:
                 loop.call_soon(self._flush_inline if self.inline else self._hand_over)
             self._pending.append(write)
@@ -428,7 +457,11 @@ class GroupCommitStore(Store):
         results: list[BaseException | None] = []
         failed: set[str] = set()
         for i, write in enumerate(batch):
-            outcome = StoreError("write refused: it does not follow its game's log") if i in gaps else next(outcomes)
+            outcome = (
+                StoreError("write refused: it does not follow its game's log")
+                if i in gaps
+                else next(outcomes)
+            )
             if write.seq is not None:
                 game, first, count = write.seq
                 if game in failed and outcome is None:  # (cannot happen: _commit refuses after a failure)
@@ -464,7 +497,11 @@ class GroupCommitStore(Store):
                         cls._apply(conn, [write])
                     except cls._errors as exc:
                         conn.execute("rollback to one")
-                        outcomes.append(exc if isinstance(exc, NotHost) else StoreError(f"write refused: {type(exc).__name__}: {exc}"))
+                        outcomes.append(
+                            exc
+                            if isinstance(exc, NotHost)
+                            else StoreError(f"write refused: {type(exc).__name__}: {exc}")
+                        )
                         if write.seq is not None:
                             failed.add(write.seq[0])
                     else:
@@ -480,11 +517,22 @@ class GroupCommitStore(Store):
 
     async def create(self, header: GameHeader, members: Sequence[Member], entries: Sequence[Entry]) -> None:
         row = (
-            header.id, header.created, header.scenario_ref, header.scenario_text, header.seed,
-            _dumps(header.settings), header.status, _dumps(header.clock), time.time(),
+            header.id,
+            header.created,
+            header.scenario_ref,
+            header.scenario_text,
+            header.seed,
+            _dumps(header.settings),
+            header.status,
+            _dumps(header.clock),
+            time.time(),
         )
         await self._write(
-            [row], _log_rows(header.id, 1, entries), _member_rows(header.id, members), None, seq=(header.id, 1, len(entries))
+            [row],
+            _log_rows(header.id, 1, entries),
+            _member_rows(header.id, members),
+            None,
+            seq=(header.id, 1, len(entries)),
         )
 
     def append(
@@ -500,7 +548,11 @@ class GroupCommitStore(Store):
     ) -> asyncio.Future[None]:
         update = _Update(game_id, _dumps(clock) if clock is not None else None, status or None, time.time())
         return self._write(
-            [], _log_rows(game_id, first_seq, entries), _member_rows(game_id, members), update, on_durable=on_durable,
+            [],
+            _log_rows(game_id, first_seq, entries),
+            _member_rows(game_id, members),
+            update,
+            on_durable=on_durable,
             seq=(game_id, first_seq, len(entries)) if entries else None,
         )
 
@@ -639,7 +691,9 @@ class MemoryStore(Store):
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         game = self.games[game_id]
         if first_seq != len(game.entries) + 1:
-            future.set_exception(StoreError(f"{game_id}: entry {first_seq} does not follow {len(game.entries)}"))
+            future.set_exception(
+                StoreError(f"{game_id}: entry {first_seq} does not follow {len(game.entries)}")
+            )
             return future
         game.entries.extend(json.loads(_dumps(e)) for e in entries)
         if on_durable is not None:

@@ -108,7 +108,9 @@ _INSERT_GAME = (
     "insert into games (id, created, scenario_ref, scenario_text, seed, settings, status, clock, updated)"
     " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
-_INSERT_MEMBER = "insert into members (game_id, member_id, role, state, token_sha256) values (%s, %s, %s, %s, %s)"
+_INSERT_MEMBER = (
+    "insert into members (game_id, member_id, role, state, token_sha256) values (%s, %s, %s, %s, %s)"
+)
 # Each batch's log rows travel as one JSON array of [game id, seq, entry text]: one statement, one round trip.
 _INSERT_LOG = (
     "insert into log (game_id, seq, entry)"
@@ -161,8 +163,13 @@ class PostgresStore(GroupCommitStore):
     def _connect(self) -> Any:
         try:
             conn = _WriterConnection.connect(
-                self.url, autocommit=True, connect_timeout=5, keepalives=1, keepalives_idle=5,
-                keepalives_interval=2, keepalives_count=2,
+                self.url,
+                autocommit=True,
+                connect_timeout=5,
+                keepalives=1,
+                keepalives_idle=5,
+                keepalives_interval=2,
+                keepalives_count=2,
             )
         except psycopg.Error as exc:
             raise connect_error(self.url, exc) from None
@@ -191,7 +198,9 @@ class PostgresStore(GroupCommitStore):
             games = [row for w in writes for row in w.games]
             if games:
                 cur.executemany(_INSERT_GAME, games)
-                codes = [code for row in games for code in codes_rows(row[0], json.loads(row[5]).get("codes", {}))]
+                codes = [
+                    code for row in games for code in codes_rows(row[0], json.loads(row[5]).get("codes", {}))
+                ]
                 if codes:
                     cur.executemany(_INSERT_CODE, codes)
             members = [row for w in writes for row in w.members]

@@ -65,10 +65,14 @@ class UploadWorker:
             # A fork server, not a fork of this process: its threads (the store's, the log's) hold locks.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["game.scenario.loader"])
-            self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_yield_cpu)
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_yield_cpu
+            )
         return self._pool
 
-    async def parse(self, text: str, submitter: concurrent.futures.Executor | None = None) -> tuple[str, Any, Any]:
+    async def parse(
+        self, text: str, submitter: concurrent.futures.Executor | None = None
+    ) -> tuple[str, Any, Any]:
         """Parse in the worker.  `submitter`: a thread to hand the text over from: starting the worker
         process waits for the fork server (its first start imports the loader), never on the event loop."""
         if self._queued > self.waiting:  # (the one being read, and `waiting` more)

@@ -57,7 +57,9 @@ def import_graph(root: Path, package: str) -> dict[str, set[str]]:
     files = sorted((root / package).rglob("*.py"))
     known = {module_name(f, root) for f in files}
     return {
-        module_name(f, root): imported(ast.parse(f.read_text(), str(f)), module_name(f, root), f.name == "__init__.py", known)
+        module_name(f, root): imported(
+            ast.parse(f.read_text(), str(f)), module_name(f, root), f.name == "__init__.py", known
+        )
         for f in files
     }
 
@@ -128,10 +130,16 @@ def write(root: Path, files: dict[str, str]) -> None:
             id="type-checking-and-in-a-function",
         ),
         pytest.param(
-            {"a.py": "from .b import x\n", "b.py": "from .c import y\n", "c.py": "import os\n"}, [], id="one-way"
+            {"a.py": "from .b import x\n", "b.py": "from .c import y\n", "c.py": "import os\n"},
+            [],
+            id="one-way",
         ),
         pytest.param(
-            {"__init__.py": "from pkg.a import x\n", "a.py": "from . import b\n", "b.py": "from .. import pkg\n"},
+            {
+                "__init__.py": "from pkg.a import x\n",
+                "a.py": "from . import b\n",
+                "b.py": "from .. import pkg\n",
+            },
             [["pkg", "pkg.a", "pkg.b"]],
             id="through-the-package",
         ),

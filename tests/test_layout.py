@@ -106,9 +106,19 @@ def imported(path: Path) -> set[str]:
             names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
         elif isinstance(node, ast.Call) and node.args:
             func = node.func
-            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            called = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else ""
+            )
             first = node.args[0]
-            if called in STRING_IMPORTERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            if (
+                called in STRING_IMPORTERS
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
                 target = string_target(first.value)
                 if target.startswith("."):  # importlib.import_module(".mod", package): relative to this file
                     dots = len(target) - len(target.lstrip("."))
@@ -155,16 +165,26 @@ def wrong_imports(path: Path, part: str) -> list[str]:
     for module in sorted(imported(path)):
         other = part_of_module(module)
         if other is not None and other != part and other != PACKAGE and other not in ALLOWED[part]:
-            wrong.append(f"{path.relative_to(ROOT)} imports {module} ({other} is not among what {part} may import)")
+            wrong.append(
+                f"{path.relative_to(ROOT)} imports {module} ({other} is not among what {part} may import)"
+            )
         if other is None and module.split(".")[0] in ("game", "server"):
-            wrong.append(f"{path.relative_to(ROOT)} imports {module} (in no part of the layout: a stale name?)")
+            wrong.append(
+                f"{path.relative_to(ROOT)} imports {module} (in no part of the layout: a stale name?)"
+            )
         if module.split(".")[0] in FORBIDDEN.get(part, ()):
             wrong.append(f"{path.relative_to(ROOT)} imports {module} (never in {part})")
         if other is None and part in THIRD_PARTY_ALLOWED:
             top = module.split(".")[0]
-            if top not in sys.stdlib_module_names and top != "__future__" and top not in THIRD_PARTY_ALLOWED[part]:
-                wrong.append(f"{path.relative_to(ROOT)} imports {module} (only the standard library and "
-                             f"{sorted(THIRD_PARTY_ALLOWED[part]) or 'nothing else'})")
+            if (
+                top not in sys.stdlib_module_names
+                and top != "__future__"
+                and top not in THIRD_PARTY_ALLOWED[part]
+            ):
+                wrong.append(
+                    f"{path.relative_to(ROOT)} imports {module} (only the standard library and "
+                    f"{sorted(THIRD_PARTY_ALLOWED[part]) or 'nothing else'})"
+                )
     return wrong
 
 
@@ -210,13 +230,22 @@ def test_only_the_command_imports_a_launcher() -> None:
         ("game/client/x.py", "def f():\n    from game.launchers import demo\n", "game.launchers.demo"),
         ("game/client/x.py", "from ..launchers.demo import DemoDriver\n", "game.launchers.demo"),
         ("game/client/panels/x.py", "from ...bots import diplomat\n", "game.bots.diplomat"),
-        ("game/client/x.py", "import importlib\nimportlib.import_module('game.launchers.demo')\n",
-         "game.launchers.demo"),
-        ("game/client/x.py", "from importlib import import_module\nimport_module('server.app')\n",
-         "server.app"),
+        (
+            "game/client/x.py",
+            "import importlib\nimportlib.import_module('game.launchers.demo')\n",
+            "game.launchers.demo",
+        ),
+        (
+            "game/client/x.py",
+            "from importlib import import_module\nimport_module('server.app')\n",
+            "server.app",
+        ),
         ("game/client/x.py", "__import__('game.bots')\n", "game.bots"),
-        ("game/client/x.py", "import pkgutil\npkgutil.resolve_name('game.bots.diplomat:Diplomat')\n",
-         "game.bots.diplomat"),
+        (
+            "game/client/x.py",
+            "import pkgutil\npkgutil.resolve_name('game.bots.diplomat:Diplomat')\n",
+            "game.bots.diplomat",
+        ),
         ("game/client/x.py", "DRIVER = 'game.launchers.demo:DemoDriver'\n", "game.launchers.demo"),
         ("server/x.py", "from game.client import link\n", "game.client.link"),
         ("game/rules/x.py", "import asyncio\n", "asyncio"),
@@ -267,12 +296,24 @@ def test_a_loose_file_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 # --- the tests mirror the layout ---------------------------------------------------------------------
 
 TEST_FOLDERS = {
-    "rules": "game/rules", "protocol": "game/protocol", "render": "game/render", "client": "game/client",
-    "bots": "game/bots", "scenario": "game/scenario", "debrief": "game/debrief", "launchers": "game/launchers",
+    "rules": "game/rules",
+    "protocol": "game/protocol",
+    "render": "game/render",
+    "client": "game/client",
+    "bots": "game/bots",
+    "scenario": "game/scenario",
+    "debrief": "game/debrief",
+    "launchers": "game/launchers",
     "server": "server",
 }
 """tests/FOLDER holds the tests of the part in the code's folder named beside it."""
-TESTS_OF_THE_WHOLE = {"conftest.py", "test_layout.py", "test_benches_quick.py", "test_package.py", "test_import_circles.py"}
+TESTS_OF_THE_WHOLE = {
+    "conftest.py",
+    "test_layout.py",
+    "test_benches_quick.py",
+    "test_package.py",
+    "test_import_circles.py",
+}
 """What stays at the top of tests/: the layout itself, every bench, the installed package."""
 
 
@@ -282,7 +323,9 @@ def misplaced_tests(tests: Path) -> list[str]:
         rel = path.relative_to(tests)
         if len(rel.parts) == 1:
             if rel.name not in TESTS_OF_THE_WHOLE:
-                wrong.append(f"tests/{rel}: a test of one part goes in that part's folder ({', '.join(TEST_FOLDERS)})")
+                wrong.append(
+                    f"tests/{rel}: a test of one part goes in that part's folder ({', '.join(TEST_FOLDERS)})"
+                )
         elif rel.parts[0] == "support" or rel.parts[0] == "fixtures":
             continue
         elif rel.parts[0] not in TEST_FOLDERS or len(rel.parts) != 2:

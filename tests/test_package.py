@@ -34,7 +34,10 @@ def test_a_checkout_reads_its_top_level_folders() -> None:
 def test_the_build_maps_the_data_folders_where_the_resources_module_looks() -> None:
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
-    assert wheel["force-include"] == {"scenarios": "game/_bundled/scenarios", "assets": "game/_bundled/assets"}
+    assert wheel["force-include"] == {
+        "scenarios": "game/_bundled/scenarios",
+        "assets": "game/_bundled/assets",
+    }
     assert set(wheel["packages"]) == {"game", "server"}
     sdist = config["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
     assert {"/scenarios", "/assets", "/game", "/server"} <= set(sdist)
@@ -93,7 +96,9 @@ def test_an_intact_copy_of_the_bundle_works(bundle: Path, tmp_path: Path) -> Non
 
 def test_a_damaged_bundled_scenario_is_one_line(bundle: Path, tmp_path: Path) -> None:
     scenario = bundle / "scenarios" / "july-1914.yaml"
-    scenario.write_text(scenario.read_text(encoding="utf-8").replace("states:", "stat es:", 1), encoding="utf-8")
+    scenario.write_text(
+        scenario.read_text(encoding="utf-8").replace("states:", "stat es:", 1), encoding="utf-8"
+    )
     run = _run("-m", "game.cli", "simulate", "--turns", "1", "--out", str(tmp_path / "out"), bundle=bundle)
     assert run.returncode == 1
     _one_line(run, scenario, "is damaged")
@@ -116,7 +121,16 @@ def test_a_missing_scenarios_folder_is_one_line(bundle: Path, tmp_path: Path) ->
 
 def _build_map(bundle: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     spec = REPO / "scenarios" / "maps" / "july-1914.yaml"  # a designer's spec, outside the bundle
-    return _run("-m", "game.cli", "scenario", "build-map", str(spec), "--into", str(tmp_path / "x.yaml"), bundle=bundle)
+    return _run(
+        "-m",
+        "game.cli",
+        "scenario",
+        "build-map",
+        str(spec),
+        "--into",
+        str(tmp_path / "x.yaml"),
+        bundle=bundle,
+    )
 
 
 def test_a_missing_gazetteer_is_one_line(bundle: Path, tmp_path: Path) -> None:
@@ -136,7 +150,9 @@ def test_truncated_geography_is_one_line(bundle: Path, tmp_path: Path, name: str
     _one_line(run, data, "is damaged")
 
 
-def test_a_truncated_land_file_in_a_checkout_is_one_line_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_truncated_land_file_in_a_checkout_is_one_line_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without a reference to compare with (a checkout), reading the file is what finds the damage."""
     from game.scenario.mapbuild import landdata
 

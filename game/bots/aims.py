@@ -97,8 +97,11 @@ class Aims:
 
     def keep_apart(self, me: str) -> list[tuple[str, str, float]]:
         """Pairs of other states whose war `me` wants to prevent: (a, b, points)."""
-        return [(a.between[0], a.between[1], float(a.worth)) for a in self.of("prevent_war")
-                if me not in a.between and len(a.between) == 2]
+        return [
+            (a.between[0], a.between[1], float(a.worth))
+            for a in self.of("prevent_war")
+            if me not in a.between and len(a.between) == 2
+        ]
 
     # --- agreements ---------------------------------------------------------------------------------
 
@@ -111,8 +114,12 @@ class Aims:
         `wanted_only`, only those not met yet."""
         total = 0.0
         kinds = {str(getattr(c, "kind", "")) for c in deal.all_clauses}
-        for a in (self.wanted() if wanted_only else self.of("obtain_agreement")):
-            if a.partner in deal.parties and a.clause in kinds and (a.public is None or a.public == (not deal.secret)):
+        for a in self.wanted() if wanted_only else self.of("obtain_agreement"):
+            if (
+                a.partner in deal.parties
+                and a.clause in kinds
+                and (a.public is None or a.public == (not deal.secret))
+            ):
                 total += a.worth
         return total
 
@@ -246,7 +253,9 @@ def _from_terms(kind: str, status: str, worth: int, terms: Mapping[str, Any], de
         found = re.search(r"“(.+)”", detail)
         title = found.group(1) if found else None
     return Aim(
-        kind, status, worth,
+        kind,
+        status,
+        worth,
         territories=tuple(terms.get("territories") or ()),
         rival=terms.get("rival"),
         between=between,
@@ -262,7 +271,7 @@ def _from_terms(kind: str, status: str, worth: int, terms: Mapping[str, Any], de
 def _after(text: str, prefix: str) -> str:
     if not text.startswith(prefix):
         raise ValueError(text)
-    return text[len(prefix):]
+    return text[len(prefix) :]
 
 
 def _number(text: str) -> int:

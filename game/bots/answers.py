@@ -52,7 +52,13 @@ class Answerer:
     """Answers one bot's asks in one call, keeping its word up to date as it speaks."""
 
     def __init__(
-        self, sit: Situation, p: Personality, words: Words, word: Word, plan: Plan, kept: Bounds,
+        self,
+        sit: Situation,
+        p: Personality,
+        words: Words,
+        word: Word,
+        plan: Plan,
+        kept: Bounds,
         rng: Callable[[str], Rng],
     ) -> None:
         self.sit = sit
@@ -98,7 +104,9 @@ class Answerer:
         if message["turn"] != self.sit.turn:
             return Reply(None, "That was last season's question; ask us again if it still matters.")
         if self.sit.phase != "movement" and not isinstance(ask, Complain | DemandJustification):
-            return Reply(None, "Our orders for this season are given; ask us again when the next season opens.")
+            return Reply(
+                None, "Our orders for this season are given; ask us again when the next season opens."
+            )
         rng = self.rng(f"ask/{message['id']}")
         if isinstance(ask, AskSupport):
             reply = self.support(asker, ask, rng)
@@ -148,8 +156,11 @@ class Answerer:
             return Reply(False, f"No: there is no unit in {w.place(ask.target)} for {ours} to support.")
         dest = ask.dest or ask.target
         whose = "your" if target.state == asker else f"{w.state(target.state)}'s"
-        what = (f"{whose} move from {w.place(ask.target)} to {w.place(ask.dest)}" if ask.dest
-                else f"{whose} unit in {w.place(ask.target)} to hold")
+        what = (
+            f"{whose} move from {w.place(ask.target)} to {w.place(ask.dest)}"
+            if ask.dest
+            else f"{whose} unit in {w.place(ask.target)} to hold"
+        )
         yes_text = f"Yes: {ours} will support {what} this turn."
         if not sit.board.can_reach(unit.type, unit.location, territory_of(dest)):
             return Reply(False, f"No: {ours} cannot reach {w.place(dest)}.")
@@ -166,8 +177,15 @@ class Answerer:
         if ask.dest:
             victim = sit.holder(ask.dest)
             if victim == self.me:
-                return False, f"No: {w.state(self.me)} will not help an attack on its own {w.place(ask.dest)}."
-            if ask.dest in self.word.enter or ask.dest in self.kept.no_enter or ask.dest in self.word.no_enter:
+                return (
+                    False,
+                    f"No: {w.state(self.me)} will not help an attack on its own {w.place(ask.dest)}.",
+                )
+            if (
+                ask.dest in self.word.enter
+                or ask.dest in self.kept.no_enter
+                or ask.dest in self.word.no_enter
+            ):
                 return False, f"No: {ours} cannot lend a hand in {w.place(ask.dest)} this turn."
             order += f" - {ask.dest}"
         bounds = Bounds()
@@ -248,13 +266,23 @@ class Answerer:
                 return Reply(True, agreed.text, sincere=False)
             else:
                 return Reply(False, f"{me} cannot promise that this turn.")
-        if (sit.trust.get(asker, 50) >= 50 and asker in sit.table.seated and not sit.pending_with(asker)
-                and rng.chance(0.5)):
+        if (
+            sit.trust.get(asker, 50) >= 50
+            and asker in sit.table.seated
+            and not sit.pending_with(asker)
+            and rng.chance(0.5)
+        ):
             agreed.text += " Let us put it in writing: we have sent you the agreement."
-            agreed.then.append(Propose(
-                state=self.me, parties=[self.me, asker], title="Demilitarised border", visibility="secret",
-                clauses=[DemilitarisedZone(territories=list(ask.territories))], duration=2,
-            ))
+            agreed.then.append(
+                Propose(
+                    state=self.me,
+                    parties=[self.me, asker],
+                    title="Demilitarised border",
+                    visibility="secret",
+                    clauses=[DemilitarisedZone(territories=list(ask.territories))],
+                    duration=2,
+                )
+            )
         return agreed
 
     def complaint(self, asker: str, ref: str) -> Reply:
@@ -264,14 +292,22 @@ class Answerer:
         if deal is None or deal.rumour:
             return Reply(None, f"{me} knows of no agreement of ours that was broken.")
         title = w.deal(deal) if known_to(deal, asker) else "that agreement"
-        mine = any(e.get("agreement") == ref and e.get("breaker") == self.me for _, e in sit.events_of("agreement_breached"))
+        mine = any(
+            e.get("agreement") == ref and e.get("breaker") == self.me
+            for _, e in sit.events_of("agreement_breached")
+        )
         if not mine:
             return Reply(None, f"{me} has kept every clause of {title}; look elsewhere for whoever broke it.")
         if self.p.name == "loyal":
-            return Reply(None, f"{me} regrets what was done against {title}. It was not done lightly, and it "
-                               "will not happen again.")
+            return Reply(
+                None,
+                f"{me} regrets what was done against {title}. It was not done lightly, and it "
+                "will not happen again.",
+            )
         if self.p.name == "opportunist":
-            return Reply(None, f"{me} did what it had to. {capital(title)} asked more of us than we could give.")
+            return Reply(
+                None, f"{me} did what it had to. {capital(title)} asked more of us than we could give."
+            )
         return Reply(None, f"{me} has done nothing that {w.state(asker)} would not have done in our place.")
 
     def justification(self, asker: str, ref: str) -> Reply:
@@ -287,10 +323,16 @@ class Answerer:
             return Reply(None, f"{me} has already said in public why it made {title}.")
         if deal.leak_level != "exposed":
             return Reply(None, f"{me} has nothing to explain.")
-        public = Press(state=self.me, sincerity="sincere",
-                       text=f"{me} explains {w.deal(deal)}: it was made from necessity, to keep the peace.")
-        return Reply(None, f"{me} has explained {title} in public.",
-                     then=[AgreementAct(kind="justify", state=self.me, agreement=ref), public])
+        public = Press(
+            state=self.me,
+            sincerity="sincere",
+            text=f"{me} explains {w.deal(deal)}: it was made from necessity, to keep the peace.",
+        )
+        return Reply(
+            None,
+            f"{me} has explained {title} in public.",
+            then=[AgreementAct(kind="justify", state=self.me, agreement=ref), public],
+        )
 
     # --- free text ---------------------------------------------------------------------------------
 

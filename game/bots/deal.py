@@ -50,7 +50,9 @@ class Deal:
         return self.visibility == "secret"
 
     def has_secret(self) -> bool:
-        return (self.secret and self.leak_level != "exposed") or (bool(self.annex) and self.leak_level != "exposed")
+        return (self.secret and self.leak_level != "exposed") or (
+            bool(self.annex) and self.leak_level != "exposed"
+        )
 
     @classmethod
     def read(cls, data: Mapping[str, Any]) -> Deal:

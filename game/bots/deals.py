@@ -41,11 +41,15 @@ AID_GAIN = 0.3  # a support for such a move
 class Bounds:
     """What the agreements a bot keeps forbid and require of it this turn (each entry names the agreement)."""
 
-    no_enter: dict[str, Why] = field(default_factory=dict)  # territory: no move, nor support of a move, into it
+    no_enter: dict[str, Why] = field(
+        default_factory=dict
+    )  # territory: no move, nor support of a move, into it
     no_aid: dict[str, Why] = field(default_factory=dict)  # state: no support of its moves
     evacuate: dict[str, Why] = field(default_factory=dict)  # territory where our unit must not stay
     supports: list[tuple[str, SupportPromise]] = field(default_factory=list)  # promised supports due now
-    wanted_moves: list[tuple[str, str, str]] = field(default_factory=list)  # (ref, from, to) a partner will support
+    wanted_moves: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (ref, from, to) a partner will support
     defend: dict[str, str] = field(default_factory=dict)  # partner: mutual defence
     pay: list[tuple[str, str, int]] = field(default_factory=list)  # (ref, payee, amount a year)
     no_spy: dict[str, str] = field(default_factory=dict)  # state we share intelligence with
@@ -75,7 +79,9 @@ def bounds_of(deal: Deal, sit: Situation) -> Bounds:
     for clause in deal.all_clauses:
         why = (ref, clause_kind(clause))
         if isinstance(clause, NonAggression | MutualDefence):
-            members = tuple(clause.between if isinstance(clause, NonAggression) else clause.members) or deal.parties
+            members = (
+                tuple(clause.between if isinstance(clause, NonAggression) else clause.members) or deal.parties
+            )
             if me not in members:
                 continue
             for other in members:
@@ -90,7 +96,9 @@ def bounds_of(deal: Deal, sit: Situation) -> Bounds:
                 continue
             if clause.by == me:
                 b.supports.append((ref, clause))
-            elif clause.dest is not None and (u := sit.units.get(clause.target)) is not None and u.state == me:
+            elif (
+                clause.dest is not None and (u := sit.units.get(clause.target)) is not None and u.state == me
+            ):
                 b.wanted_moves.append((ref, clause.target, clause.dest))
         elif isinstance(clause, Cession):
             if clause.to != me and sit.holder(clause.territory) == me:
@@ -200,10 +208,19 @@ def gain_of(items: list[Violation]) -> float:
     return sum(v.gain for v in items)
 
 
-def constraint_cost(clauses: Iterable[ClauseModel], parties: tuple[str, ...], sit: Situation, plan: list[str]) -> float:
+def constraint_cost(
+    clauses: Iterable[ClauseModel], parties: tuple[str, ...], sit: Situation, plan: list[str]
+) -> float:
     """What the clauses would cost us this turn: the gain of the planned orders they forbid."""
-    probe = Deal(id="agr-0000", parties=parties, status="active", leak_level="none", rumour=False,
-                 clauses=tuple(clauses), start_turn=sit.turn)
+    probe = Deal(
+        id="agr-0000",
+        parties=parties,
+        status="active",
+        leak_level="none",
+        rumour=False,
+        clauses=tuple(clauses),
+        start_turn=sit.turn,
+    )
     b = bounds_of(probe, sit)
     cost = sum(gain_of(v) for v in violations(plan, b, sit).values())
     board = sit.board
@@ -303,25 +320,65 @@ def offers(sit: Situation, plan: list[str], attacks: dict[str, float], treasury_
         trust = sit.trust.get(n, 50)
         if n not in attacks:
             if n not in partners:
-                out.append(Offer("non_aggression", (me, n), (NonAggression(),), 3, 0.8 + (trust - 50) / 100,
-                                 "Non-aggression pact"))
+                out.append(
+                    Offer(
+                        "non_aggression",
+                        (me, n),
+                        (NonAggression(),),
+                        3,
+                        0.8 + (trust - 50) / 100,
+                        "Non-aggression pact",
+                    )
+                )
             zone = contested(sit, n)[:2]
             if zone:
-                out.append(Offer("demilitarised_zone", (me, n), (DemilitarisedZone(territories=zone),), 3,
-                                 0.5, "Demilitarised border"))
+                out.append(
+                    Offer(
+                        "demilitarised_zone",
+                        (me, n),
+                        (DemilitarisedZone(territories=zone),),
+                        3,
+                        0.5,
+                        "Demilitarised border",
+                    )
+                )
             ours, theirs = unclaimed_supply(sit, n)
             if ours and theirs:
                 spheres = (Sphere(state=me, territories=ours), Sphere(state=n, territories=theirs))
-                out.append(Offer("spheres_of_influence", (me, n), (SpheresOfInfluence(spheres=list(spheres)),), 4,
-                                 0.6, "Spheres of influence"))
+                out.append(
+                    Offer(
+                        "spheres_of_influence",
+                        (me, n),
+                        (SpheresOfInfluence(spheres=list(spheres)),),
+                        4,
+                        0.6,
+                        "Spheres of influence",
+                    )
+                )
             if n in partners and trust >= 62:
-                out.append(Offer("intelligence_sharing", (me, n), (IntelligenceSharing(),), 4, 0.4 + (trust - 62) / 50,
-                                 "Intelligence sharing"))
+                out.append(
+                    Offer(
+                        "intelligence_sharing",
+                        (me, n),
+                        (IntelligenceSharing(),),
+                        4,
+                        0.4 + (trust - 62) / 50,
+                        "Intelligence sharing",
+                    )
+                )
         mine, theirs_supply = sit.supply.get(me, 0), sit.supply.get(n, 0)
         if theirs_supply >= mine + 2 and n not in attacks and treasury_free >= 4 and trust < 60:
             amount = max(1, treasury_free // 4)
-            out.append(Offer("tribute", (me, n), (Tribute(payer=me, payee=n, amount=amount), NonAggression()), 4,
-                             0.7, "Tribute for peace"))
+            out.append(
+                Offer(
+                    "tribute",
+                    (me, n),
+                    (Tribute(payer=me, payee=n, amount=amount), NonAggression()),
+                    4,
+                    0.7,
+                    "Tribute for peace",
+                )
+            )
     # Support for an attack we plan, from a third state whose unit can reach the attacked territory.
     for text in plan:
         order = parse(text)
@@ -338,9 +395,20 @@ def offers(sit: Situation, plan: list[str], attacks: dict[str, float], treasury_
                 continue
             if not board.can_reach(helper.type, helper.location, dest):
                 continue
-            promise = SupportPromise(by=y, unit_at=helper.territory, target=src, dest=dest, turn=turn, against=[victim])
-            out.append(Offer("support_promise", (me, y), (promise,), 1, 0.9 * SUPPLY_GAIN if board.territories[dest].supply else 0.5,
-                             f"Support against {sit.table.state_name(victim)}", secret_leaning=0.5))
+            promise = SupportPromise(
+                by=y, unit_at=helper.territory, target=src, dest=dest, turn=turn, against=[victim]
+            )
+            out.append(
+                Offer(
+                    "support_promise",
+                    (me, y),
+                    (promise,),
+                    1,
+                    0.9 * SUPPLY_GAIN if board.territories[dest].supply else 0.5,
+                    f"Support against {sit.table.state_name(victim)}",
+                    secret_leaning=0.5,
+                )
+            )
             break
     # Neutrality of a third state in a war we plan, and mutual defence against a strong rival.
     rivals = [s for s in neighbours if sit.supply.get(s, 0) > sit.supply.get(me, 0)]
@@ -352,13 +420,31 @@ def offers(sit: Situation, plan: list[str], attacks: dict[str, float], treasury_
         for x in sorted(attacks, key=sit.table.states.index):
             if x != y and trust >= 40 and x in sit.neighbours_of(y):
                 clause = Neutrality(conflict=(me, x), neutral=[y], against=[x])
-                out.append(Offer("neutrality", (me, y), (clause,), 2, 0.5 + attacks[x] / 4,
-                                 f"Neutrality in the war with {sit.table.state_name(x)}", secret_leaning=0.3))
+                out.append(
+                    Offer(
+                        "neutrality",
+                        (me, y),
+                        (clause,),
+                        2,
+                        0.5 + attacks[x] / 4,
+                        f"Neutrality in the war with {sit.table.state_name(x)}",
+                        secret_leaning=0.3,
+                    )
+                )
                 break
         if rival is not None and y != rival and trust >= 50 and rival in sit.neighbours_of(y):
             clauses = (MutualDefence(against=[rival]), NonAggression())
-            out.append(Offer("mutual_defence", (me, y), clauses, 4, 0.6 + (trust - 50) / 100,
-                             f"Defence against {sit.table.state_name(rival)}", secret_leaning=0.2))
+            out.append(
+                Offer(
+                    "mutual_defence",
+                    (me, y),
+                    clauses,
+                    4,
+                    0.6 + (trust - 50) / 100,
+                    f"Defence against {sit.table.state_name(rival)}",
+                    secret_leaning=0.2,
+                )
+            )
     return out
 
 
@@ -373,25 +459,46 @@ def aim_offers(sit: Situation, attacks: dict[str, float]) -> list[Offer]:
     out: list[Offer] = []
     for aim in sit.aims.wanted():
         partner = aim.partner
-        if partner is None or partner == me or partner not in seated or sit.pending_with(partner) or partner in attacks:
+        if (
+            partner is None
+            or partner == me
+            or partner not in seated
+            or sit.pending_with(partner)
+            or partner in attacks
+        ):
             continue
         clauses = _clauses_of_kind(sit, str(aim.clause), partner)
         if not clauses:
             continue
         lean = -1.0 if aim.public else 1.0 if aim.public is False else -0.2
-        title = {"mutual_defence": "Treaty of alliance", "non_aggression": "Non-aggression pact",
-                 "neutrality": "Neutrality pact", "intelligence_sharing": "Intelligence sharing",
-                 "spheres_of_influence": "Spheres of influence", "demilitarised_zone": "Demilitarised border",
-                 }.get(str(aim.clause), "Agreement")
-        out.append(Offer(str(aim.clause), (me, partner), clauses, 6, 1.2 + aim.worth / 4, title, secret_leaning=lean))
+        title = {
+            "mutual_defence": "Treaty of alliance",
+            "non_aggression": "Non-aggression pact",
+            "neutrality": "Neutrality pact",
+            "intelligence_sharing": "Intelligence sharing",
+            "spheres_of_influence": "Spheres of influence",
+            "demilitarised_zone": "Demilitarised border",
+        }.get(str(aim.clause), "Agreement")
+        out.append(
+            Offer(str(aim.clause), (me, partner), clauses, 6, 1.2 + aim.worth / 4, title, secret_leaning=lean)
+        )
     for a, b, points in sit.aims.keep_apart(me):
         if a not in seated or b not in seated or sit.pending_with(a) or sit.pending_with(b):
             continue
         if a not in sit.neighbours_of(b):
             continue  # no war to prevent yet
         names = sit.table.state_name
-        out.append(Offer("non_aggression", (me, a, b), (NonAggression(between=[a, b]),), 4, 0.9 + points / 6,
-                         f"Peace between {names(a)} and {names(b)}", secret_leaning=-1.0))
+        out.append(
+            Offer(
+                "non_aggression",
+                (me, a, b),
+                (NonAggression(between=[a, b]),),
+                4,
+                0.9 + points / 6,
+                f"Peace between {names(a)} and {names(b)}",
+                secret_leaning=-1.0,
+            )
+        )
     return out
 
 
@@ -411,7 +518,11 @@ def _clauses_of_kind(sit: Situation, kind: str, partner: str) -> tuple[ClauseMod
     if kind == "spheres_of_influence":
         ours, theirs = unclaimed_supply(sit, partner)
         if ours and theirs:
-            return (SpheresOfInfluence(spheres=[Sphere(state=me, territories=ours), Sphere(state=partner, territories=theirs)]),)
+            return (
+                SpheresOfInfluence(
+                    spheres=[Sphere(state=me, territories=ours), Sphere(state=partner, territories=theirs)]
+                ),
+            )
         return ()
     if kind == "demilitarised_zone":
         zone = contested(sit, partner)[:2]

@@ -107,7 +107,11 @@ class BoundMapBot(MapBot):
     def _moves(
         self, pos: Position, unit: Unit, army_dist: Mapping[str, int], fleet_dist: Mapping[str, int]
     ) -> list[tuple[int, str]]:
-        return [o for o in super()._moves(pos, unit, army_dist, fleet_dist) if territory_of(o[1]) not in self.no_enter]
+        return [
+            o
+            for o in super()._moves(pos, unit, army_dist, fleet_dist)
+            if territory_of(o[1]) not in self.no_enter
+        ]
 
 
 @dataclass(slots=True)
@@ -163,13 +167,17 @@ class Diplomat:
 
     # --- objectives ---------------------------------------------------------------------------------
 
-    def _map_bot(self, sit: Situation, no_enter: Mapping[str, object], prey: tuple[str, ...] = ()) -> BoundMapBot:
+    def _map_bot(
+        self, sit: Situation, no_enter: Mapping[str, object], prey: tuple[str, ...] = ()
+    ) -> BoundMapBot:
         """The map bot for this turn: kept out of `no_enter`, drawn to what its objectives ask it to take,
         and holding what they ask it to keep."""
         me = self.state
         priorities = sit.aims.priorities(me, sit.owners)
         leader = self._leader(sit)
-        if leader is not None:  # the balance of power: a state running away with the map draws everyone's armies
+        if (
+            leader is not None
+        ):  # the balance of power: a state running away with the map draws everyone's armies
             for t in sit.board.supply:
                 if sit.owners.get(t) == leader:
                     priorities[t] = priorities.get(t, 0.0) + 1.0
@@ -226,7 +234,9 @@ class Diplomat:
         floor = max(sit.aims.legitimacy_floor() or 0, self.table.thresholds.get(self.state, 20))
         return sit.legitimacy.get(self.state, 50) < floor + margin
 
-    def _decide(self, sit: Situation, intent: Intent, deal: Deal, found: list[Violation], can_renounce: bool) -> str:
+    def _decide(
+        self, sit: Situation, intent: Intent, deal: Deal, found: list[Violation], can_renounce: bool
+    ) -> str:
         """Keep or break an agreement the plan would break: only when the gain is high and the trust low.
         One decision per partner: turning on a state breaks every agreement that shields it."""
         if deal.id in intent.decided:
@@ -239,14 +249,17 @@ class Diplomat:
             gain = gain_of(found)
             # An objective may pay for breaking it (the territory it keeps us out of) or for keeping it.
             wanted = sit.aims.priorities(self.state, sit.owners)
-            gain += 0.5 * sum(wanted.get(territory_of(o.dest), 0.0) for v in found
-                              if isinstance(o := parse(v.order), Move))
+            gain += 0.5 * sum(
+                wanted.get(territory_of(o.dest), 0.0) for v in found if isinstance(o := parse(v.order), Move)
+            )
             gain -= self.p.objective_weight * self._stake(sit, deal)
             if gain >= self.p.gain_floor and trust < self.p.trust_floor:
                 chance = self.p.break_chance * max(break_factor(v.kind) for v in found)
                 rng = self.rng(sit.turn, f"betray/{key}")
                 if rng.chance(chance):
-                    openly = rng.chance(self.p.renounce_share) or (self._legitimacy_short(sit) and not deal.secret)
+                    openly = rng.chance(self.p.renounce_share) or (
+                        self._legitimacy_short(sit) and not deal.secret
+                    )
                     decision = RENOUNCE if can_renounce and openly else BREAK
             intent.by_partner[key] = decision
         intent.decided[deal.id] = intent.by_partner[key]
@@ -280,14 +293,21 @@ class Diplomat:
             if self._stake(sit, deal) * self.p.objective_weight >= 1.0:
                 continue  # an objective rides on it
             for s in deal.parties:
-                if s != self.state and s in near and sit.trust.get(s, 50) < self.p.trust_floor and s not in candidates:
+                if (
+                    s != self.state
+                    and s in near
+                    and sit.trust.get(s, 50) < self.p.trust_floor
+                    and s not in candidates
+                ):
                     candidates.append(s)
         for prey in sorted(candidates, key=self.table.states.index):
             if prey in intent.prey or prey in intent.by_partner:
                 continue
             rng = self.rng(sit.turn, f"plot/{prey}")
             if rng.chance(self.p.plot_chance):
-                intent.by_partner[prey] = RENOUNCE if can_renounce and rng.chance(self.p.renounce_share) else BREAK
+                intent.by_partner[prey] = (
+                    RENOUNCE if can_renounce and rng.chance(self.p.renounce_share) else BREAK
+                )
                 intent.prey.append(prey)
 
     def _kept_bounds(self, sit: Situation, intent: Intent) -> Bounds:
@@ -314,8 +334,11 @@ class Diplomat:
         commands += self._secrets(sit, intent)
         proposals = self._propose(sit, intent)
         sharing = {
-            s for c in proposals if isinstance(c, Propose)
-            and any(isinstance(k, IntelligenceSharing) for k in (*c.clauses, *c.annex)) for s in c.parties
+            s
+            for c in proposals
+            if isinstance(c, Propose)
+            and any(isinstance(k, IntelligenceSharing) for k in (*c.clauses, *c.annex))
+            for s in c.parties
         }
         commands += self._intelligence(sit, intent, sharing)
         commands += proposals
@@ -329,10 +352,14 @@ class Diplomat:
     def _bound(self, sit: Situation, intent: Intent) -> list[Deal]:
         """The agreements whose terms it means to keep: active ones, and its own signed proposals."""
         return [
-            d for d in sit.deals
-            if self.state in d.parties and not d.rumour
-            and ((d.status == "active" and intent.decided.get(d.id, KEEP) == KEEP)
-                 or (d.status == "proposed" and self.state in d.signed))
+            d
+            for d in sit.deals
+            if self.state in d.parties
+            and not d.rumour
+            and (
+                (d.status == "active" and intent.decided.get(d.id, KEEP) == KEEP)
+                or (d.status == "proposed" and self.state in d.signed)
+            )
         ]
 
     def _name(self, state: str) -> str:
@@ -356,8 +383,13 @@ class Diplomat:
                     continue  # renounced a moment ago
                 if deal.leak_level == "exposed" and me not in deal.justified_by:
                     out.append(AgreementAct(kind="justify", state=me, agreement=deal.id))
-                    out.append(self._say(f"{self._name(me)} explains {self.words.deal(deal)}: it was made from necessity, "
-                                         "to keep the peace.", "sincere"))
+                    out.append(
+                        self._say(
+                            f"{self._name(me)} explains {self.words.deal(deal)}: it was made from necessity, "
+                            "to keep the peace.",
+                            "sincere",
+                        )
+                    )
                     continue
                 if deal.id in ratified or not deal.has_secret() or sit.ratified_by_me(deal.id):
                     continue
@@ -373,22 +405,37 @@ class Diplomat:
                     title = self.words.deal(deal)
                     if roll < p.ratify_chance:
                         out.append(AgreementAct(kind="ratify", state=me, agreement=deal.id))
-                        out += [Press(state=me, to=[s], sincerity="sincere",
-                                      text=f"Word of {title} is out. {self._name(me)} will stand by it in public; "
-                                      "we ask you to ratify it too.") for s in partners]
+                        out += [
+                            Press(
+                                state=me,
+                                to=[s],
+                                sincerity="sincere",
+                                text=f"Word of {title} is out. {self._name(me)} will stand by it in public; "
+                                "we ask you to ratify it too.",
+                            )
+                            for s in partners
+                        ]
                     elif roll < p.ratify_chance + (1 - p.ratify_chance) * p.deny_chance:
                         out += self._deny(sit, deal)
                     continue
                 founding = self._founding(sit, deal)
-                if not targets and not founding and sit.legitimacy.get(me, 50) < 75 and rng.chance(p.ratify_chance / 2):
+                if (
+                    not targets
+                    and not founding
+                    and sit.legitimacy.get(me, 50) < 75
+                    and rng.chance(p.ratify_chance / 2)
+                ):
                     out.append(AgreementAct(kind="ratify", state=me, agreement=deal.id))
                     continue
                 # Leak our own secret to embarrass a partner we no longer trust, if it hurts them more.
                 partners = [s for s in deal.parties if s != me]
                 worse_off = all(
-                    self.table.regime_factor.get(self.table.regimes.get(s, "other"), 1.0) >= my_factor for s in partners
+                    self.table.regime_factor.get(self.table.regimes.get(s, "other"), 1.0) >= my_factor
+                    for s in partners
                 )
-                distrusted = min(sit.trust.get(s, 50) for s in partners) < 35 or intent.decided.get(deal.id) == BREAK
+                distrusted = (
+                    min(sit.trust.get(s, 50) for s in partners) < 35 or intent.decided.get(deal.id) == BREAK
+                )
                 if founding:  # a secret of history: kept unless a partner has broken faith with us
                     distrusted = min(sit.trust.get(s, 50) for s in partners) < 25
                 if self._legitimacy_short(sit, 20):
@@ -412,7 +459,9 @@ class Diplomat:
                 if reason and (once or at_war):
                     out.append(AgreementAct(kind="leak", state=me, agreement=deal.id))
                     parties = self.words.states(deal.parties)
-                    out.append(self._say(f"{self._name(me)} reveals what {parties} agreed in secret.", "sincere"))
+                    out.append(
+                        self._say(f"{self._name(me)} reveals what {parties} agreed in secret.", "sincere")
+                    )
         return out
 
     def _deny(self, sit: Situation, deal: Deal) -> list[DiplomacyCommand]:
@@ -421,11 +470,22 @@ class Diplomat:
         partners = [s for s in deal.parties if s != me]
         title = self.words.deal(deal)
         out: list[DiplomacyCommand] = [AgreementAct(kind="deny", state=me, agreement=deal.id)]
-        out.append(self._say(f"{self._name(me)} has signed no secret agreement with {self.words.states(partners)}.",
-                             "deceptive"))
-        out += [Press(state=me, to=[s], sincerity="sincere",
-                      text=f"Word of {title} is out as a rumour. {self._name(me)} denies it in "
-                      "public; say nothing.") for s in partners]
+        out.append(
+            self._say(
+                f"{self._name(me)} has signed no secret agreement with {self.words.states(partners)}.",
+                "deceptive",
+            )
+        )
+        out += [
+            Press(
+                state=me,
+                to=[s],
+                sincerity="sincere",
+                text=f"Word of {title} is out as a rumour. {self._name(me)} denies it in "
+                "public; say nothing.",
+            )
+            for s in partners
+        ]
         return out
 
     def _founding(self, sit: Situation, deal: Deal) -> bool:
@@ -444,8 +504,11 @@ class Diplomat:
         return sit.treasury - due - self._action_costs(sit)
 
     def _action_costs(self, sit: Situation) -> int:
-        costs = {"investigate": self.table.investigate_cost, "intercept": self.table.intercept_cost,
-                 "propaganda": self.table.propaganda_cost}
+        costs = {
+            "investigate": self.table.investigate_cost,
+            "intercept": self.table.intercept_cost,
+            "propaganda": self.table.propaganda_cost,
+        }
         return sum(costs[k] for k, _ in sit.pending_actions)
 
     def _intelligence(self, sit: Situation, intent: Intent, sharing: set[str]) -> list[DiplomacyCommand]:
@@ -455,14 +518,26 @@ class Diplomat:
         out: list[DiplomacyCommand] = []
         no_spy = set(self._kept_bounds(sit, intent).no_spy) | sharing
         for d in sit.deals:  # nor a state it is negotiating intelligence sharing with
-            if d.status == "proposed" and me in d.parties and any(isinstance(c, IntelligenceSharing) for c in d.all_clauses):
+            if (
+                d.status == "proposed"
+                and me in d.parties
+                and any(isinstance(c, IntelligenceSharing) for c in d.all_clauses)
+            ):
                 no_spy |= set(d.parties)
         # A rumour whose terms it has not learnt yet is worth investigating; one it knows, no longer.
-        rumoured = [s for _, e in sit.events_of("agreement_leaked", sit.turn - 2) for s in e["parties"]
-                    if (known := sit.known(e["agreement"])) is None or known.rumour]
+        rumoured = [
+            s
+            for _, e in sit.events_of("agreement_leaked", sit.turn - 2)
+            for s in e["parties"]
+            if (known := sit.known(e["agreement"])) is None or known.rumour
+        ]
         candidates = [s for s in sit.neighbours_of(me) if s not in no_spy]
-        candidates += [s for s in table.states if s in rumoured and s != me and s not in no_spy and s not in candidates]
-        ranked = sorted(candidates, key=lambda s: (-(s in rumoured), -sit.supply.get(s, 0), table.states.index(s)))
+        candidates += [
+            s for s in table.states if s in rumoured and s != me and s not in no_spy and s not in candidates
+        ]
+        ranked = sorted(
+            candidates, key=lambda s: (-(s in rumoured), -sit.supply.get(s, 0), table.states.index(s))
+        )
         if ranked and budget >= table.investigate_cost and rng.chance(p.spy_chance):
             out.append(Action(kind="investigate", state=me, target=ranked[0]))
             budget -= table.investigate_cost
@@ -470,8 +545,9 @@ class Diplomat:
         if suspects and budget >= table.intercept_cost and rng.chance(p.intercept_chance):
             out.append(Action(kind="intercept", state=me, target=suspects[0]))
             budget -= table.intercept_cost
-        if (sit.legitimacy.get(me, 50) < table.thresholds.get(me, 20) + 20 or self._legitimacy_short(sit, 8)) \
-                and budget >= table.propaganda_cost:
+        if (
+            sit.legitimacy.get(me, 50) < table.thresholds.get(me, 20) + 20 or self._legitimacy_short(sit, 8)
+        ) and budget >= table.propaganda_cost:
             out.append(Action(kind="propaganda", state=me))
         return out
 
@@ -481,9 +557,15 @@ class Diplomat:
         found = offers(sit, intent.plan, intent.attacks, self._budget(sit)) + aim_offers(sit, intent.attacks)
         lulls: set[str] = set()
         for victim in sorted(intent.attacks, key=self.table.states.index):
-            if (victim in self.table.seated and not sit.pending_with(victim) and victim not in sit.partners()
-                    and rng.chance(p.lull_chance)):
-                found.append(Offer("non_aggression", (me, victim), (NonAggression(),), 2, 0.8, "Non-aggression pact"))
+            if (
+                victim in self.table.seated
+                and not sit.pending_with(victim)
+                and victim not in sit.partners()
+                and rng.chance(p.lull_chance)
+            ):
+                found.append(
+                    Offer("non_aggression", (me, victim), (NonAggression(),), 2, 0.8, "Non-aggression pact")
+                )
                 lulls.add(victim)
         ranked = sorted(((o.worth + rng.random() * 0.4, i) for i, o in enumerate(found)), reverse=True)
         bound = self._bound(sit, intent)
@@ -496,8 +578,15 @@ class Diplomat:
             partner = offer.parties[1]
             if partner in used or not rng.chance(p.propose_chance):
                 continue
-            probe = Deal(id="agr-0000", parties=offer.parties, status="proposed", leak_level="none", rumour=False,
-                         proposer=me, clauses=offer.clauses)
+            probe = Deal(
+                id="agr-0000",
+                parties=offer.parties,
+                status="proposed",
+                leak_level="none",
+                rumour=False,
+                proposer=me,
+                clauses=offer.clauses,
+            )
             if conflicts(sit, probe, bound):
                 continue
             used.add(partner)
@@ -524,7 +613,8 @@ class Diplomat:
         intermediary = None
         if rng.chance(p.intermediary_chance):
             brokers = [
-                s for s in self.table.states
+                s
+                for s in self.table.states
                 if s in self.table.seated and s not in offer.parties and sit.trust.get(s, 0) >= 55
             ]
             if brokers:
@@ -532,13 +622,23 @@ class Diplomat:
         others = [s for s in offer.parties if s != me]
         terms = self.words.terms(clauses, offer.parties, sit.turn)
         command = Propose(
-            state=me, parties=list(offer.parties), title=offer.title,
-            visibility="secret" if secret else "public", clauses=clauses, annex=annex,
-            duration=duration, intermediary=intermediary,
+            state=me,
+            parties=list(offer.parties),
+            title=offer.title,
+            visibility="secret" if secret else "public",
+            clauses=clauses,
+            annex=annex,
+            duration=duration,
+            intermediary=intermediary,
         )
-        text = (f"{lead}{self._name(me)} proposes to {self.words.states(others)}: {offer.title} ({terms}) "
-                f"for {self.words.turns(duration)}. We will keep our word.")
-        return [command, Press(state=me, to=others, text=text, sincerity="deceptive" if deceptive else "sincere")]
+        text = (
+            f"{lead}{self._name(me)} proposes to {self.words.states(others)}: {offer.title} ({terms}) "
+            f"for {self.words.turns(duration)}. We will keep our word."
+        )
+        return [
+            command,
+            Press(state=me, to=others, text=text, sincerity="deceptive" if deceptive else "sincere"),
+        ]
 
     def _statement(self, sit: Situation, intent: Intent) -> list[DiplomacyCommand]:
         me = self.state
@@ -559,7 +659,9 @@ class Diplomat:
         return [self._say(text, "deceptive" if deceptive else "sincere")]
 
     def _say(self, text: str, sincerity: str) -> Press:
-        return Press(state=self.state, text=text, sincerity="deceptive" if sincerity == "deceptive" else "sincere")
+        return Press(
+            state=self.state, text=text, sincerity="deceptive" if sincerity == "deceptive" else "sincere"
+        )
 
     # --- 2. answering proposals ---------------------------------------------------------------------
 
@@ -578,22 +680,32 @@ class Diplomat:
         spied = {t for k, t in sit.pending_actions if k in ("investigate", "intercept")}
         for deal in sit.proposals_to_me():
             title = self.words.deal(deal, "your proposal")
-            reject: list[DiplomacyCommand] = [AgreementAct(kind="reject", state=self.state, agreement=deal.id)]
+            reject: list[DiplomacyCommand] = [
+                AgreementAct(kind="reject", state=self.state, agreement=deal.id)
+            ]
             sharing = any(isinstance(c, IntelligenceSharing) for c in deal.all_clauses)
             clash = self._clash(sit, deal, bound, talk.word)
             if _stale(sit, deal):
-                commands, reason = reject, f"{me} cannot sign {title}: the support it asks for was due on a turn that has passed."
+                commands, reason = (
+                    reject,
+                    f"{me} cannot sign {title}: the support it asks for was due on a turn that has passed.",
+                )
             elif clash is not None:
                 commands, reason = reject, f"{me} cannot sign {title}: {clash}."
             elif sharing and spied & set(deal.parties):
-                commands, reason = reject, f"{me} is not ready to share intelligence with {self._name(deal.proposer)} yet."
+                commands, reason = (
+                    reject,
+                    f"{me} is not ready to share intelligence with {self._name(deal.proposer)} yet.",
+                )
             else:
                 commands, reason = self._answer(sit, intent, deal, self.rng(sit.turn, f"answer/{deal.id}"))
             signed = any(isinstance(c, AgreementAct) and c.kind == "sign" for c in commands)
             if signed:
                 bound.append(deal)
             out += commands
-            out.append(self._reply(talk, deal.proposer, reason, deceptive=signed and deal.proposer in intent.prey))
+            out.append(
+                self._reply(talk, deal.proposer, reason, deceptive=signed and deal.proposer in intent.prey)
+            )
         return out
 
     def _reply(self, talk: Talk, to: str, text: str, deceptive: bool = False) -> Press:
@@ -601,8 +713,13 @@ class Diplomat:
         thread = next((m for m in talk.waiting if m["from"] == to and "ask" not in m), None)
         if thread is not None:
             talk.waiting.remove(thread)
-        return Press(state=self.state, to=[to], text=text, sincerity="deceptive" if deceptive else "sincere",
-                     answer=Answer(to=thread["id"]) if thread is not None else None)
+        return Press(
+            state=self.state,
+            to=[to],
+            text=text,
+            sincerity="deceptive" if deceptive else "sincere",
+            answer=Answer(to=thread["id"]) if thread is not None else None,
+        )
 
     def _clash(self, sit: Situation, deal: Deal, bound: list[Deal], word: Word) -> str | None:
         """Why signing `deal` would break an agreement it keeps or what it has said this turn; None if not."""
@@ -615,8 +732,11 @@ class Diplomat:
         said = self._word_bounds(sit, word)
         promised = [o for _, pr in b.supports if (o := promise_order(sit, pr)) is not None]
         given = [o for _, pr in said.supports if (o := promise_order(sit, pr)) is not None]
-        if (set(b.no_enter) & set(word.enter)) or violations(promised, said, sit) or violations(given, b, sit) or any(
-            (ts := sit.territories_of(s)) and all(t in b.no_enter for t in ts) for s in word.attack
+        if (
+            (set(b.no_enter) & set(word.enter))
+            or violations(promised, said, sit)
+            or violations(given, b, sit)
+            or any((ts := sit.territories_of(s)) and all(t in b.no_enter for t in ts) for s in word.attack)
         ):
             return "it would go against what we have already said this turn"
         return None
@@ -640,12 +760,22 @@ class Diplomat:
         score += 0.6 * sit.aims.obtained_by(deal, wanted_only=True)
         wanted = sit.aims.priorities(me, sit.owners)
         if wanted:
-            probe = Deal(id=deal.id, parties=deal.parties, status="active", leak_level="none", rumour=False,
-                          clauses=deal.all_clauses, start_turn=sit.turn)
+            probe = Deal(
+                id=deal.id,
+                parties=deal.parties,
+                status="active",
+                leak_level="none",
+                rumour=False,
+                clauses=deal.all_clauses,
+                start_turn=sit.turn,
+            )
             barred = bounds_of(probe, sit).no_enter
             score -= 0.5 * p.constraint_weight * sum(v for t, v in wanted.items() if t in barred)
-        if any(isinstance(c, NonAggression) and set(c.between or deal.parties) >= {a, b}
-               for a, b, _ in sit.aims.keep_apart(me) for c in deal.all_clauses):
+        if any(
+            isinstance(c, NonAggression) and set(c.between or deal.parties) >= {a, b}
+            for a, b, _ in sit.aims.keep_apart(me)
+            for c in deal.all_clauses
+        ):
             score += 1.0
         return score, cost
 
@@ -669,7 +799,9 @@ class Diplomat:
             if victim == me or victim in sit.partners() or victim in self._peace(sit):
                 return -2.0
             mover = sit.units.get(clause.target)
-            if mover is not None and any({mover.state, victim} == {a, b} for a, b, _ in sit.aims.keep_apart(me)):
+            if mover is not None and any(
+                {mover.state, victim} == {a, b} for a, b, _ in sit.aims.keep_apart(me)
+            ):
                 return -2.0  # it would help start the war it wants to prevent
             return 0.1 + (0.4 if victim in intent.attacks or sit.trust.get(victim, 50) < 45 else 0.0)
         if isinstance(clause, DemilitarisedZone):
@@ -686,7 +818,9 @@ class Diplomat:
             return 0.3 if sit.trust.get(deal.proposer, 50) >= 60 else -0.2
         return 0.0
 
-    def _answer(self, sit: Situation, intent: Intent, deal: Deal, rng: Rng) -> tuple[list[DiplomacyCommand], str]:
+    def _answer(
+        self, sit: Situation, intent: Intent, deal: Deal, rng: Rng
+    ) -> tuple[list[DiplomacyCommand], str]:
         """Sign, counter or reject one proposal, and why, in words."""
         me, name = self.state, self._name(self.state)
         title = self.words.deal(deal, "your proposal")
@@ -695,16 +829,30 @@ class Diplomat:
         if score > 0:
             return [AgreementAct(kind="sign", state=me, agreement=deal.id)], self._why_sign(sit, deal)
         if deal.counter_of is None and score > -0.8 and cost > 0.2:
-            kept = [c for c in deal.clauses if constraint_cost([c], deal.parties, sit, intent.plan) < 0.2
-                    and not (isinstance(c, SupportPromise) and c.turn is not None and c.turn < sit.turn)]
+            kept = [
+                c
+                for c in deal.clauses
+                if constraint_cost([c], deal.parties, sit, intent.plan) < 0.2
+                and not (isinstance(c, SupportPromise) and c.turn is not None and c.turn < sit.turn)
+            ]
             if kept and len(kept) < len(deal.clauses):
                 duration = min(deal.duration or 2, 2)
                 terms = self.words.terms(kept, deal.parties, sit.turn)
-                counter = Counter(state=me, agreement=deal.id, title=deal.title,
-                                  visibility="secret" if deal.secret else "public", clauses=kept, duration=duration)
-                return [counter], (f"{name} cannot accept all of {title}, but offers this instead: {terms}, "
-                                   f"for {self.words.turns(duration)}.")
-        return [AgreementAct(kind="reject", state=me, agreement=deal.id)], self._why_not(sit, intent, deal, cost)
+                counter = Counter(
+                    state=me,
+                    agreement=deal.id,
+                    title=deal.title,
+                    visibility="secret" if deal.secret else "public",
+                    clauses=kept,
+                    duration=duration,
+                )
+                return [counter], (
+                    f"{name} cannot accept all of {title}, but offers this instead: {terms}, "
+                    f"for {self.words.turns(duration)}."
+                )
+        return [AgreementAct(kind="reject", state=me, agreement=deal.id)], self._why_not(
+            sit, intent, deal, cost
+        )
 
     def _why_sign(self, sit: Situation, deal: Deal) -> str:
         name, title = self._name(self.state), self.words.deal(deal, "your proposal")
@@ -722,17 +870,35 @@ class Diplomat:
     def _why_not(self, sit: Situation, intent: Intent, deal: Deal, cost: float) -> str:
         name, title = self._name(self.state), self.words.deal(deal, "your proposal")
         if sit.trust.get(deal.proposer, 50) < 35:
-            return (f"{name} rejects {title}: after what has passed between us, we cannot take "
-                    f"{self._name(deal.proposer)}'s word yet.")
+            return (
+                f"{name} rejects {title}: after what has passed between us, we cannot take "
+                f"{self._name(deal.proposer)}'s word yet."
+            )
         if cost > 0.2:
-            probe = Deal(id=deal.id, parties=deal.parties, status="active", leak_level="none", rumour=False,
-                         clauses=deal.all_clauses, start_turn=sit.turn)
+            probe = Deal(
+                id=deal.id,
+                parties=deal.parties,
+                status="active",
+                leak_level="none",
+                rumour=False,
+                clauses=deal.all_clauses,
+                start_turn=sit.turn,
+            )
             found = violations(intent.plan, bounds_of(probe, sit), sit)
-            places = sorted({territory_of(o.dest) for vs in found.values() for v in vs
-                             if isinstance(o := parse(v.order), Move)}, key=sit.board.index.__getitem__)
+            places = sorted(
+                {
+                    territory_of(o.dest)
+                    for vs in found.values()
+                    for v in vs
+                    if isinstance(o := parse(v.order), Move)
+                },
+                key=sit.board.index.__getitem__,
+            )
             if places and not self.p.deceit_ok:
-                return (f"{name} rejects {title}: it would keep us out of {self.words.places(places)}, and we "
-                        "will not sign what we do not mean to keep.")
+                return (
+                    f"{name} rejects {title}: it would keep us out of {self.words.places(places)}, and we "
+                    "will not sign what we do not mean to keep."
+                )
             return f"{name} rejects {title}: it asks too much of us this turn."
         return f"{name} rejects {title}: it gives us too little for what it asks."
 
@@ -756,8 +922,10 @@ class Diplomat:
             out += self._answer_proposals(sit, intent, talk)
         else:  # its plans are made a season at a time: a proposal waits for the next movement phase
             for deal in sit.proposals_to_me():
-                text = (f"{self._name(self.state)} will answer {self.words.deal(deal, 'your proposal')} "
-                        "when the next season opens.")
+                text = (
+                    f"{self._name(self.state)} will answer {self.words.deal(deal, 'your proposal')} "
+                    "when the next season opens."
+                )
                 if not talk.has_said([deal.proposer], text):
                     out.append(self._reply(talk, deal.proposer, text))
         out += self._answer_messages(sit, talk)
@@ -771,14 +939,27 @@ class Diplomat:
         if not talk.waiting:
             return []
         kept = self._kept_bounds(sit, self.intend(sit)) if sit.phase == "movement" else Bounds()
-        answerer = Answerer(sit, self.p, self.words, talk.word, plan=lambda word: self.plan(sit, word), kept=kept,
-                            rng=lambda purpose: self.rng(sit.turn, purpose))
+        answerer = Answerer(
+            sit,
+            self.p,
+            self.words,
+            talk.word,
+            plan=lambda word: self.plan(sit, word),
+            kept=kept,
+            rng=lambda purpose: self.rng(sit.turn, purpose),
+        )
         out: list[DiplomacyCommand] = []
         for message in list(talk.waiting):
             reply = answerer.answer(message, talk.asks.get(message["id"]))
-            out.append(Press(state=self.state, to=[message["from"]], text=reply.text,
-                             sincerity="sincere" if reply.sincere else "deceptive",
-                             answer=Answer(to=message["id"], yes=reply.yes)))
+            out.append(
+                Press(
+                    state=self.state,
+                    to=[message["from"]],
+                    text=reply.text,
+                    sincerity="sincere" if reply.sincere else "deceptive",
+                    answer=Answer(to=message["id"], yes=reply.yes),
+                )
+            )
             out += reply.then
         return out
 
@@ -790,20 +971,32 @@ class Diplomat:
                 out.append(AgreementAct(kind="reject", state=self.state, agreement=deal.id))
                 for other in deal.parties:
                     if other != self.state:
-                        out.append(Press(state=self.state, to=[other], sincerity="sincere",
-                                         text=f"{self._name(self.state)} withdraws {self.words.deal(deal, 'its offer')}: "
-                                         "the turn it was meant for has passed."))
+                        out.append(
+                            Press(
+                                state=self.state,
+                                to=[other],
+                                sincerity="sincere",
+                                text=f"{self._name(self.state)} withdraws {self.words.deal(deal, 'its offer')}: "
+                                "the turn it was meant for has passed.",
+                            )
+                        )
         return out
 
     def _repropose(self, sit: Situation, intent: Intent) -> list[DiplomacyCommand]:
         """When a partner rejected its proposal this turn, another kind of offer to it (a few a turn at most)."""
         me, p = self.state, self.p
-        mine = [a for a in sit.agreements if not a.get("rumour") and a.get("proposer") == me
-                and a.get("proposed_turn") == sit.turn]
+        mine = [
+            a
+            for a in sit.agreements
+            if not a.get("rumour") and a.get("proposer") == me and a.get("proposed_turn") == sit.turn
+        ]
         if len(mine) >= p.proposals + 2:
             return []
-        refused = {e["agreement"] for t, e in sit.events if t == sit.turn and e["kind"] == "agreement_rejected"
-                   and e.get("state") not in (None, me)}
+        refused = {
+            e["agreement"]
+            for t, e in sit.events
+            if t == sit.turn and e["kind"] == "agreement_rejected" and e.get("state") not in (None, me)
+        }
         out: list[DiplomacyCommand] = []
         offered: set[str] = set()
         for a in mine:
@@ -814,19 +1007,35 @@ class Diplomat:
                 continue
             tried = {str(c.get("kind")) for b in mine if partner in b["parties"] for c in b["clauses"][:1]}
             rng = self.rng(sit.turn, f"again/{a['id']}")
-            found = [o for o in offers(sit, intent.plan, intent.attacks, self._budget(sit))
-                     if o.parties == (me, partner) and o.kind not in tried]
+            found = [
+                o
+                for o in offers(sit, intent.plan, intent.attacks, self._budget(sit))
+                if o.parties == (me, partner) and o.kind not in tried
+            ]
             if not found or not rng.chance(p.propose_chance):
                 continue
             best = max(found, key=lambda o: o.worth)
-            probe = Deal(id="agr-0000", parties=best.parties, status="proposed", leak_level="none", rumour=False,
-                         proposer=me, clauses=best.clauses)
+            probe = Deal(
+                id="agr-0000",
+                parties=best.parties,
+                status="proposed",
+                leak_level="none",
+                rumour=False,
+                proposer=me,
+                clauses=best.clauses,
+            )
             if conflicts(sit, probe, self._bound(sit, intent)):
                 continue
             offered.add(partner)
             lead = f"{self._name(me)} understands {self._name(partner)}'s refusal. Then let us try this. "
-            out += self._make(sit, best, found, rng, deceptive=partner in intent.prey or partner in intent.attacks,
-                              lead=lead)
+            out += self._make(
+                sit,
+                best,
+                found,
+                rng,
+                deceptive=partner in intent.prey or partner in intent.attacks,
+                lead=lead,
+            )
         return out
 
     def _asks(self, sit: Situation, intent: Intent, busy: set[str]) -> list[DiplomacyCommand]:
@@ -847,11 +1056,19 @@ class Diplomat:
                 if not board.can_reach(u.type, u.location, t):
                     continue
                 if sit.trust.get(u.state, 50) < 45 and u.state not in sit.partners():
-                    options.append(Press(state=me, to=[u.state], sincerity="sincere", ask=Warn(territory=t),
-                                         text=f"A warning from {self._name(me)}: stay out of {self.words.place(t)}."))
+                    options.append(
+                        Press(
+                            state=me,
+                            to=[u.state],
+                            sincerity="sincere",
+                            ask=Warn(territory=t),
+                            text=f"A warning from {self._name(me)}: stay out of {self.words.place(t)}.",
+                        )
+                    )
                 else:
-                    options.append(Press(state=me, to=[u.state], sincerity="sincere",
-                                         ask=AskIntentions(territory=t)))
+                    options.append(
+                        Press(state=me, to=[u.state], sincerity="sincere", ask=AskIntentions(territory=t))
+                    )
         for text in intent.plan:
             order = parse(text)
             if not isinstance(order, Move):
@@ -865,8 +1082,14 @@ class Diplomat:
                 if y in (me, victim) or y not in self.table.seated or y in busy or sit.trust.get(y, 50) < 45:
                     continue
                 if board.can_reach(helper.type, helper.location, dest):
-                    options.append(Press(state=me, to=[y], sincerity="sincere",
-                                         ask=AskSupport(unit_at=helper.territory, target=src, dest=dest)))
+                    options.append(
+                        Press(
+                            state=me,
+                            to=[y],
+                            sincerity="sincere",
+                            ask=AskSupport(unit_at=helper.territory, target=src, dest=dest),
+                        )
+                    )
                     break
         if not options:
             return []
@@ -915,7 +1138,9 @@ class Diplomat:
                     dislodged.append((unit, allowed or options))
             return self._map_bot(sit, {}).retreat_orders(pos, dislodged, rng)
         if sit.phase == "adjustment":
-            balance = adjustment_balance(sit.board, sit.units, sit.owners, self.table.states).get(self.state, 0)
+            balance = adjustment_balance(sit.board, sit.units, sit.owners, self.table.states).get(
+                self.state, 0
+            )
             if not balance:
                 return []
             sites = build_sites(sit.board, sit.units, sit.owners, self.state)
@@ -960,7 +1185,9 @@ class Diplomat:
             for t in sit.territories_of(s):
                 b.no_enter.setdefault(t, (ref, "word"))
         for ref, ask in word.supports:
-            b.supports.append((ref, SupportPromise(by=self.state, unit_at=ask.unit_at, target=ask.target, dest=ask.dest)))
+            b.supports.append(
+                (ref, SupportPromise(by=self.state, unit_at=ask.unit_at, target=ask.target, dest=ask.dest))
+            )
         return b
 
     def _keep_word(self, sit: Situation, bounds: Bounds, word: Word, orders: dict[str, str]) -> None:
@@ -969,7 +1196,9 @@ class Diplomat:
         promised = {promise.unit_at for _, promise in bounds.supports}
 
         def entered(test: Any) -> bool:
-            return any(isinstance(o := parse(text), Move) and test(territory_of(o.dest)) for text in orders.values())
+            return any(
+                isinstance(o := parse(text), Move) and test(territory_of(o.dest)) for text in orders.values()
+            )
 
         for t in sorted(word.enter, key=index.__getitem__):
             if t not in bounds.no_enter and not entered(lambda d, t=t: d == t):
@@ -984,11 +1213,16 @@ class Diplomat:
                 self._send_unit(sit, orders, promised, open_places)
         for ask in word.withheld:
             o = parse(orders.get(ask.unit_at, ""))
-            if (isinstance(o, Support) and territory_of(o.target) == ask.target
-                    and (territory_of(o.dest) if o.dest else None) == ask.dest):
+            if (
+                isinstance(o, Support)
+                and territory_of(o.target) == ask.target
+                and (territory_of(o.dest) if o.dest else None) == ask.dest
+            ):
                 orders[ask.unit_at] = f"{sit.units[ask.unit_at].text} H"
 
-    def _send_unit(self, sit: Situation, orders: dict[str, str], promised: set[str], places: set[str]) -> None:
+    def _send_unit(
+        self, sit: Situation, orders: dict[str, str], promised: set[str], places: set[str]
+    ) -> None:
         """Move the least busy unit that can reach one of `places` into it."""
         board = sit.board
 
@@ -998,8 +1232,11 @@ class Diplomat:
             return busy, board.index[unit.territory]
 
         options = [
-            (rank(u), loc, u) for u in sit.my_units() if u.territory not in promised
-            for loc in _adjacent(sit, u) if territory_of(loc) in places
+            (rank(u), loc, u)
+            for u in sit.my_units()
+            if u.territory not in promised
+            for loc in _adjacent(sit, u)
+            if territory_of(loc) in places
         ]
         if not options:
             return
@@ -1052,15 +1289,27 @@ class Diplomat:
             self._defend(sit, bounds, orders, ally, members, promised)
 
     def _defend(
-        self, sit: Situation, bounds: Bounds, orders: dict[str, str], ally: str, members: set[str], promised: set[str]
+        self,
+        sit: Situation,
+        bounds: Bounds,
+        orders: dict[str, str],
+        ally: str,
+        members: set[str],
+        promised: set[str],
     ) -> None:
         board, units = sit.board, sit.units
         mine = [u for u in sit.my_units() if u.territory not in promised]
-        exposed = [t for t in sit.threatened(ally) if any(board.can_reach(u.type, u.location, t) for u in mine)]
+        exposed = [
+            t for t in sit.threatened(ally) if any(board.can_reach(u.type, u.location, t) for u in mine)
+        ]
         threats = sorted(
             {
-                u.state for t in exposed for n in board.neighbours[t]
-                if (u := units.get(n)) is not None and u.state not in members and board.can_reach(u.type, u.location, t)
+                u.state
+                for t in exposed
+                for n in board.neighbours[t]
+                if (u := units.get(n)) is not None
+                and u.state not in members
+                and board.can_reach(u.type, u.location, t)
             },
             key=self.table.states.index,
         )
@@ -1082,12 +1331,18 @@ class Diplomat:
             if any(striking(text, enemy) for text in orders.values()):
                 continue
             options = [
-                (rank(u), loc, u) for u in mine for loc in _adjacent(sit, u)
-                if sit.holder(territory_of(loc)) == enemy and territory_of(loc) not in bounds.no_enter
-                and (other := units.get(territory_of(loc))) is not None and other.state == enemy
+                (rank(u), loc, u)
+                for u in mine
+                for loc in _adjacent(sit, u)
+                if sit.holder(territory_of(loc)) == enemy
+                and territory_of(loc) not in bounds.no_enter
+                and (other := units.get(territory_of(loc))) is not None
+                and other.state == enemy
             ]
             options += [
-                (rank(u), loc, u) for u in mine for loc in _adjacent(sit, u)
+                (rank(u), loc, u)
+                for u in mine
+                for loc in _adjacent(sit, u)
                 if sit.holder(territory_of(loc)) == enemy and territory_of(loc) not in bounds.no_enter
             ]
             if options:
@@ -1095,14 +1350,18 @@ class Diplomat:
                 orders[unit.territory] = f"{unit.text} - {loc}"
                 continue
             helping = any(
-                isinstance(o := parse(text), Support) and (u := units.get(o.target)) is not None and u.state == ally
+                isinstance(o := parse(text), Support)
+                and (u := units.get(o.target)) is not None
+                and u.state == ally
                 for text in orders.values()
             )
             if helping:
                 continue
             friends = [u for u in units.values() if u.state == ally]
             supports = [  # a unit under threat is the likeliest to hold, and so to be helped by a support to hold
-                ((f.territory not in exposed, *rank(u)), f.territory, u) for u in mine for f in friends
+                ((f.territory not in exposed, *rank(u)), f.territory, u)
+                for u in mine
+                for f in friends
                 if board.can_reach(u.type, u.location, f.territory)
             ]
             if supports:
@@ -1122,7 +1381,9 @@ class Diplomat:
 
 def _stale(sit: Situation, deal: Deal) -> bool:
     """A proposal that offers a support for a turn that has passed."""
-    return any(isinstance(c, SupportPromise) and c.turn is not None and c.turn < sit.turn for c in deal.all_clauses)
+    return any(
+        isinstance(c, SupportPromise) and c.turn is not None and c.turn < sit.turn for c in deal.all_clauses
+    )
 
 
 def _targets(deal: Deal) -> set[str]:

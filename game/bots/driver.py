@@ -201,4 +201,3 @@ class BotDriver:
         self.failures += 1
         log.warning("bot %s: %s refused: %s", state, kind, reason)
         return False
-

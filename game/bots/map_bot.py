@@ -110,12 +110,18 @@ class MapBot:
         targets = [t for t in board.supply if pos.owners.get(t) != self.state]
         # Our own supply territories occupied by someone else are targets too.
         targets += [
-            t for t in board.supply if pos.owners.get(t) == self.state and t in pos.units
-            and pos.units[t].state != self.state
+            t
+            for t in board.supply
+            if pos.owners.get(t) == self.state and t in pos.units and pos.units[t].state != self.state
         ]
         # Territories an objective asks for, supply or not.
-        targets += [t for t in self.priorities if t in board.territories and t not in targets
-                    and (pos.owners.get(t) != self.state or (t in pos.units and pos.units[t].state != self.state))]
+        targets += [
+            t
+            for t in self.priorities
+            if t in board.territories
+            and t not in targets
+            and (pos.owners.get(t) != self.state or (t in pos.units and pos.units[t].state != self.state))
+        ]
         return targets
 
     def _takes(self, pos: Position, here: str) -> bool:
@@ -147,12 +153,11 @@ class MapBot:
         if pos.owners.get(here) != self.state or not (board.territories[here].supply or here in self.guard):
             return False
         return any(
-            (other := pos.units.get(n)) is not None and other.state != self.state for n in board.neighbours[here]
+            (other := pos.units.get(n)) is not None and other.state != self.state
+            for n in board.neighbours[here]
         )
 
-    def _add_supports(
-        self, pos: Position, orders: dict[str, str], claimed: dict[str, str], rng: Rng
-    ) -> None:
+    def _add_supports(self, pos: Position, orders: dict[str, str], claimed: dict[str, str], rng: Rng) -> None:
         """Units that hold help an attack they can reach, or a threatened neighbour."""
         board, units = pos.board, pos.units
         for territory, text in list(orders.items()):
@@ -173,8 +178,11 @@ class MapBot:
             if helped:
                 continue
             friends = [
-                n for n in board.neighbours[territory]
-                if n in units and units[n].state == self.state and orders.get(n, "").endswith(" H")
+                n
+                for n in board.neighbours[territory]
+                if n in units
+                and units[n].state == self.state
+                and orders.get(n, "").endswith(" H")
                 and board.can_reach(unit.type, unit.location, n)
             ]
             if friends and rng.chance(0.5):
@@ -207,7 +215,11 @@ class MapBot:
                 if fleet is None or fleet.state != self.state or not board.is_sea(sea) or sea in orders:
                     continue
                 for landing in board.neighbours[sea]:
-                    if landing == territory or board.territories[landing].kind != "coast" or landing in claimed:
+                    if (
+                        landing == territory
+                        or board.territories[landing].kind != "coast"
+                        or landing in claimed
+                    ):
                         continue
                     occupant = units.get(landing)
                     if occupant is not None and occupant.state == self.state:
@@ -237,7 +249,10 @@ class MapBot:
                 continue
             ranked = sorted(
                 (o for o in options if territory_of(o) not in taken),
-                key=lambda o: (army_dist.get(o, FAR) if unit.type == "army" else fleet_dist.get(o, FAR), rng.random()),
+                key=lambda o: (
+                    army_dist.get(o, FAR) if unit.type == "army" else fleet_dist.get(o, FAR),
+                    rng.random(),
+                ),
             )
             if ranked:
                 taken.add(territory_of(ranked[0]))
@@ -268,10 +283,12 @@ class MapBot:
         fleet_dist = _fleet_distances(board, targets, self.pull)
         mine = [u for u in pos.units.values() if u.state == self.state]
         mine.sort(key=lambda u: (-self._distance(u, army_dist, fleet_dist), board.index[u.territory]))
-        return [f"remove {u.text}" for u in mine[: -balance]]
+        return [f"remove {u.text}" for u in mine[:-balance]]
 
 
-def _army_distances(board: Board, targets: Sequence[str], pull: Callable[[str], int] = lambda t: 0) -> dict[str, int]:
+def _army_distances(
+    board: Board, targets: Sequence[str], pull: Callable[[str], int] = lambda t: 0
+) -> dict[str, int]:
     """Steps from each territory to the nearest target for an army; a target an objective pulls
     toward starts below zero."""
     starts = {t: -pull(t) for t in targets if board.territories[t].kind != "sea"}
@@ -280,7 +297,9 @@ def _army_distances(board: Board, targets: Sequence[str], pull: Callable[[str], 
     return _nearest_first(starts, board.army_adj)
 
 
-def _fleet_distances(board: Board, targets: Sequence[str], pull: Callable[[str], int] = lambda t: 0) -> dict[str, int]:
+def _fleet_distances(
+    board: Board, targets: Sequence[str], pull: Callable[[str], int] = lambda t: 0
+) -> dict[str, int]:
     starts: dict[str, int] = {}
     for t in targets:
         for loc in board.fleet_locations(t):

@@ -94,41 +94,103 @@ class Personality:
     # The map.
     aggression: float
     # Objectives.
-    objective_weight: float = 1.0  # how much an objective riding on an agreement holds it back from breaking it
+    objective_weight: float = (
+        1.0  # how much an objective riding on an agreement holds it back from breaking it
+    )
 
 
 LOYAL = Personality(
     name="loyal",
-    proposals=2, propose_chance=0.55, secret_share=0.25, annex_chance=0.15, intermediary_chance=0.1,
+    proposals=2,
+    propose_chance=0.55,
+    secret_share=0.25,
+    annex_chance=0.15,
+    intermediary_chance=0.1,
     lull_chance=0.0,
-    accept_bias=0.15, secret_bias=-0.2, constraint_weight=1.0,
-    break_chance=0.07, trust_floor=30, gain_floor=1.0, renounce_share=0.7, plot_chance=0.0,
-    spy_chance=0.25, intercept_chance=0.15, leak_rival_chance=0.25, leak_own_chance=0.0,
-    deny_chance=0.1, ratify_chance=0.6, statement_chance=0.35, deceit_ok=False,
-    lie_chance=0.0, comply_chance=0.6, help_bias=0.2, ask_chance=0.4,
-    aggression=0.3, objective_weight=1.5,
+    accept_bias=0.15,
+    secret_bias=-0.2,
+    constraint_weight=1.0,
+    break_chance=0.07,
+    trust_floor=30,
+    gain_floor=1.0,
+    renounce_share=0.7,
+    plot_chance=0.0,
+    spy_chance=0.25,
+    intercept_chance=0.15,
+    leak_rival_chance=0.25,
+    leak_own_chance=0.0,
+    deny_chance=0.1,
+    ratify_chance=0.6,
+    statement_chance=0.35,
+    deceit_ok=False,
+    lie_chance=0.0,
+    comply_chance=0.6,
+    help_bias=0.2,
+    ask_chance=0.4,
+    aggression=0.3,
+    objective_weight=1.5,
 )
 OPPORTUNIST = Personality(
     name="opportunist",
-    proposals=2, propose_chance=0.5, secret_share=0.5, annex_chance=0.3, intermediary_chance=0.2,
+    proposals=2,
+    propose_chance=0.5,
+    secret_share=0.5,
+    annex_chance=0.3,
+    intermediary_chance=0.2,
     lull_chance=0.1,
-    accept_bias=0.05, secret_bias=0.0, constraint_weight=1.0,
-    break_chance=0.75, trust_floor=60, gain_floor=0.6, renounce_share=0.15, plot_chance=0.45,
-    spy_chance=0.45, intercept_chance=0.35, leak_rival_chance=0.5, leak_own_chance=0.05,
-    deny_chance=0.5, ratify_chance=0.35, statement_chance=0.3, deceit_ok=True,
-    lie_chance=0.3, comply_chance=0.35, help_bias=0.0, ask_chance=0.4,
-    aggression=0.35, objective_weight=0.7,
+    accept_bias=0.05,
+    secret_bias=0.0,
+    constraint_weight=1.0,
+    break_chance=0.75,
+    trust_floor=60,
+    gain_floor=0.6,
+    renounce_share=0.15,
+    plot_chance=0.45,
+    spy_chance=0.45,
+    intercept_chance=0.35,
+    leak_rival_chance=0.5,
+    leak_own_chance=0.05,
+    deny_chance=0.5,
+    ratify_chance=0.35,
+    statement_chance=0.3,
+    deceit_ok=True,
+    lie_chance=0.3,
+    comply_chance=0.35,
+    help_bias=0.0,
+    ask_chance=0.4,
+    aggression=0.35,
+    objective_weight=0.7,
 )
 SCHEMER = Personality(
     name="schemer",
-    proposals=3, propose_chance=0.6, secret_share=0.85, annex_chance=0.5, intermediary_chance=0.3,
+    proposals=3,
+    propose_chance=0.6,
+    secret_share=0.85,
+    annex_chance=0.5,
+    intermediary_chance=0.3,
     lull_chance=0.35,
-    accept_bias=0.15, secret_bias=0.3, constraint_weight=0.5,
-    break_chance=0.85, trust_floor=80, gain_floor=0.3, renounce_share=0.05, plot_chance=0.5,
-    spy_chance=0.8, intercept_chance=0.6, leak_rival_chance=0.8, leak_own_chance=0.25,
-    deny_chance=0.85, ratify_chance=0.1, statement_chance=0.45, deceit_ok=True,
-    lie_chance=0.6, comply_chance=0.2, help_bias=-0.1, ask_chance=0.5,
-    aggression=0.4, objective_weight=0.45,
+    accept_bias=0.15,
+    secret_bias=0.3,
+    constraint_weight=0.5,
+    break_chance=0.85,
+    trust_floor=80,
+    gain_floor=0.3,
+    renounce_share=0.05,
+    plot_chance=0.5,
+    spy_chance=0.8,
+    intercept_chance=0.6,
+    leak_rival_chance=0.8,
+    leak_own_chance=0.25,
+    deny_chance=0.85,
+    ratify_chance=0.1,
+    statement_chance=0.45,
+    deceit_ok=True,
+    lie_chance=0.6,
+    comply_chance=0.2,
+    help_bias=-0.1,
+    ask_chance=0.5,
+    aggression=0.4,
+    objective_weight=0.45,
 )
 
 PERSONALITIES: Mapping[str, Personality] = {p.name: p for p in (LOYAL, OPPORTUNIST, SCHEMER)}
@@ -155,7 +217,7 @@ def parse_bots(text: str, seats: Sequence[str]) -> dict[str, str]:
         )
     if len(names) != len(seats):
         if len(names) < len(seats):
-            missing = ", ".join(seats[len(names):])
+            missing = ", ".join(seats[len(names) :])
             raise BotsError(
                 f"--bots gives {len(names)} personalities for {len(seats)} seats ({', '.join(seats)}); "
                 f"none for {missing}"

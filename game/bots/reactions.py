@@ -65,8 +65,11 @@ class Voice:
         return _FAILED.get(kind, "it did not do what it promised")
 
     def resolve(self) -> str:
-        return {"loyal": "We will remember it.", "opportunist": "It will cost you.",
-                "schemer": "You will regret it."}.get(self.p.name, "We will remember it.")
+        return {
+            "loyal": "We will remember it.",
+            "opportunist": "It will cost you.",
+            "schemer": "You will regret it.",
+        }.get(self.p.name, "We will remember it.")
 
 
 def aftermath(sit: Situation, v: Voice, talk: Talk) -> list[Press]:
@@ -76,7 +79,11 @@ def aftermath(sit: Situation, v: Voice, talk: Talk) -> list[Press]:
     out: list[Press] = []
     blamed: set[str] = set()
     for e in events:
-        if e["kind"] == "agreement_breached" and e["breaker"] != v.me and not e["evidence"].startswith("declared"):
+        if (
+            e["kind"] == "agreement_breached"
+            and e["breaker"] != v.me
+            and not e["evidence"].startswith("declared")
+        ):
             deal = sit.known(e["agreement"])
             if deal is None or deal.rumour or v.me not in deal.parties or e["breaker"] in blamed:
                 continue
@@ -91,8 +98,12 @@ def aftermath(sit: Situation, v: Voice, talk: Talk) -> list[Press]:
             deal = sit.known(e["agreement"])
             if deal is not None and not deal.rumour and v.me in _aimed_at(deal):
                 parties = v.w.states(deal.parties)
-                out.append(v.announce(f"{v.name} has read {v.w.deal(deal)}. {parties} agreed in secret against us; "
-                                      "we will not forget it."))
+                out.append(
+                    v.announce(
+                        f"{v.name} has read {v.w.deal(deal)}. {parties} agreed in secret against us; "
+                        "we will not forget it."
+                    )
+                )
     out += _attacks(sit, v, events, blamed)
     return [m for m in out if not talk.has_said(m.to, m.text)]
 
@@ -121,8 +132,11 @@ def meanwhile(sit: Situation, v: Voice, talk: Talk) -> list[Press]:
             if e["breaker"] == v.me:
                 for other in deal.parties:
                     if other != v.me:
-                        text = (f"{v.name} disputes that it broke {title}, but it hears the grievance."
-                                if v.p.name == "loyal" else f"{v.name} rejects the charge that it broke {title}.")
+                        text = (
+                            f"{v.name} disputes that it broke {title}, but it hears the grievance."
+                            if v.p.name == "loyal"
+                            else f"{v.name} rejects the charge that it broke {title}."
+                        )
                         out.append(v.tell(other, text))
             else:
                 out += _breach(sit, v, deal, e)
@@ -174,8 +188,12 @@ def _attacks(sit: Situation, v: Voice, events: list[dict[str, Any]], blamed: set
         return []
     promised = _denials(sit, last)
     friends = {
-        p for a in sit.agreements if not a.get("rumour") and a.get("status") in ("active", "breached", "renounced")
-        and me in a["parties"] for p in a["parties"]
+        p
+        for a in sit.agreements
+        if not a.get("rumour")
+        and a.get("status") in ("active", "breached", "renounced")
+        and me in a["parties"]
+        for p in a["parties"]
     }
     out: list[Press] = []
     for attacker in sorted(hit, key=sit.table.states.index):
@@ -204,7 +222,8 @@ def _denials(sit: Situation, turn: int) -> set[tuple[str, str]]:
             continue
         ask = mine[answer["to"]]["ask"]
         said_no = (ask["kind"] == "intentions" and answer.get("yes") is False) or (
-            ask["kind"] == "warn" and answer.get("yes") is True)
+            ask["kind"] == "warn" and answer.get("yes") is True
+        )
         if said_no:
             out.add((m["from"], ask.get("territory") or ask.get("state")))
     return out

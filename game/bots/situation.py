@@ -41,7 +41,9 @@ class Situation:
     retreats: list[tuple[Unit, tuple[str, ...]]]
     pending_actions: list[tuple[str, str | None]] = field(default_factory=list)
     messages: list[Mapping[str, Any]] = field(default_factory=list)  # the conversation it may read, in order
-    agreements: list[Mapping[str, Any]] = field(default_factory=list)  # every agreement in the view, ended ones too
+    agreements: list[Mapping[str, Any]] = field(
+        default_factory=list
+    )  # every agreement in the view, ended ones too
     aims: Aims = field(default_factory=Aims)  # its own state's objectives, read from the view
 
     @classmethod
@@ -65,7 +67,11 @@ class Situation:
             trust=dict(me["trust"]),
             treasury=me["treasury"],
             # Ended agreements live on in the events; a bot weighs only what is in force or on the table.
-            deals=[Deal.read(a) for a in view["agreements"] if a.get("status", "active") in ("active", "proposed")],
+            deals=[
+                Deal.read(a)
+                for a in view["agreements"]
+                if a.get("status", "active") in ("active", "proposed")
+            ],
             events=[(t["turn"], e) for t in view["events"] for e in t["events"]],
             retreats=[
                 (Unit(r["unit"]["state"], r["unit"]["type"], r["unit"]["location"]), tuple(r["options"]))
@@ -96,7 +102,9 @@ class Situation:
 
     def my_units(self) -> list[Unit]:
         index = self.board.index
-        return sorted((u for u in self.units.values() if u.state == self.me), key=lambda u: index[u.territory])
+        return sorted(
+            (u for u in self.units.values() if u.state == self.me), key=lambda u: index[u.territory]
+        )
 
     def holder(self, territory: str) -> str | None:
         """Who a move into this territory would attack: its occupant, else its owner."""
@@ -107,7 +115,11 @@ class Situation:
         """Where a move would attack `state`: its units' and its own territories."""
         index = self.board.index
         found = {t for t, u in self.units.items() if u.state == state}
-        found |= {t for t, s in self.owners.items() if s == state and (t not in self.units or self.units[t].state == state)}
+        found |= {
+            t
+            for t, s in self.owners.items()
+            if s == state and (t not in self.units or self.units[t].state == state)
+        }
         return sorted(found, key=index.__getitem__)
 
     def neighbours_of(self, state: str) -> list[str]:
@@ -156,7 +168,8 @@ class Situation:
 
     def proposals_to_me(self) -> list[Deal]:
         return [
-            d for d in self.deals
+            d
+            for d in self.deals
             if d.status == "proposed" and self.me in d.parties and self.me not in d.signed and not d.rumour
         ]
 
@@ -172,13 +185,15 @@ class Situation:
 
     def paid_this_year(self, payee: str) -> int:
         return sum(
-            e["amount"] for _, e in self.events_of("payment", self.year_start_turn)
+            e["amount"]
+            for _, e in self.events_of("payment", self.year_start_turn)
             if e["state"] == self.me and e["to"] == payee
         )
 
     def ratified_by_me(self, ref: str) -> bool:
         return any(
-            e.get("agreement") == ref and e.get("state") == self.me for _, e in self.events_of("agreement_ratification")
+            e.get("agreement") == ref and e.get("state") == self.me
+            for _, e in self.events_of("agreement_ratification")
         )
 
     def strongest(self, among: Sequence[str]) -> str | None:

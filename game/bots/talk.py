@@ -31,7 +31,9 @@ class Word:
     no_enter: dict[str, str] = field(default_factory=dict)  # territory it said it keeps out of
     no_attack: dict[str, str] = field(default_factory=dict)  # state it said it leaves alone
     enter: dict[str, str] = field(default_factory=dict)  # territory it means to move into
-    enter_any: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # it means to enter one of these
+    enter_any: list[tuple[str, tuple[str, ...]]] = field(
+        default_factory=list
+    )  # it means to enter one of these
     attack: dict[str, str] = field(default_factory=dict)  # state it means to strike at
     supports: list[tuple[str, AskSupport]] = field(default_factory=list)  # supports it said it gives
     withheld: list[AskSupport] = field(default_factory=list)  # supports it will not give
@@ -92,8 +94,12 @@ class Talk:
         asks = {m["id"]: parse_ask(m["ask"]) for m in recent if "ask" in m}
         answered = {m["answer"]["to"] for m in sit.messages if m["from"] == me and "answer" in m}
         waiting = [
-            m for m in recent
-            if m["from"] != me and m["to"] != "all" and me in m["to"] and "answer" not in m
+            m
+            for m in recent
+            if m["from"] != me
+            and m["to"] != "all"
+            and me in m["to"]
+            and "answer" not in m
             and m["id"] not in answered
         ]
         word = Word()
@@ -138,7 +144,9 @@ def honoured(ask: AnyAsk, yes: bool, orders: Iterable[str], holders: Mapping[str
     entered = {territory_of(o.dest) for o in parsed if isinstance(o, Move)}
     if isinstance(ask, AskSupport):
         gave = any(
-            isinstance(o, Support) and territory_of(o.location) == ask.unit_at and territory_of(o.target) == ask.target
+            isinstance(o, Support)
+            and territory_of(o.location) == ask.unit_at
+            and territory_of(o.target) == ask.target
             and (territory_of(o.dest) if o.dest else None) == ask.dest
             for o in parsed
         )

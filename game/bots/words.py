@@ -65,8 +65,11 @@ class Words:
         """The first land territory a text names by its name, if any."""
         if self._place_names is None:
             board = self.table.board
-            names = sorted({board.territories[t].name for t in board.ids if board.territories[t].kind != "sea"},
-                           key=len, reverse=True)
+            names = sorted(
+                {board.territories[t].name for t in board.ids if board.territories[t].kind != "sea"},
+                key=len,
+                reverse=True,
+            )
             self._place_names = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
         found = self._place_names.search(text)
         return found.group(0) if found is not None else None
@@ -86,19 +89,34 @@ class Words:
             against = f" against {self.states(clause.against, 'or')}" if clause.against else ""
             return f"mutual defence of {self.states(clause.members or parties)}{against}"
         if isinstance(clause, SupportPromise):
-            what = (f"the move from {self.place(clause.target)} to {self.place(clause.dest)}" if clause.dest
-                    else f"the unit in {self.place(clause.target)} to hold")
-            when = "" if clause.turn is None else " this turn" if clause.turn == now else f" on turn {clause.turn}"
+            what = (
+                f"the move from {self.place(clause.target)} to {self.place(clause.dest)}"
+                if clause.dest
+                else f"the unit in {self.place(clause.target)} to hold"
+            )
+            when = (
+                ""
+                if clause.turn is None
+                else " this turn"
+                if clause.turn == now
+                else f" on turn {clause.turn}"
+            )
             return f"{self.state(clause.by)}'s unit in {self.place(clause.unit_at)} supports {what}{when}"
         if isinstance(clause, Cession):
-            return f"{self.place(clause.territory)} passes to {self.state(clause.to)} by turn {clause.by_turn}"
+            return (
+                f"{self.place(clause.territory)} passes to {self.state(clause.to)} by turn {clause.by_turn}"
+            )
         if isinstance(clause, DemilitarisedZone):
             return f"no troops in {self.places(clause.territories)}"
         if isinstance(clause, SpheresOfInfluence):
-            return "; ".join(f"{self.places(s.territories)} for {self.state(s.state)}" for s in clause.spheres)
+            return "; ".join(
+                f"{self.places(s.territories)} for {self.state(s.state)}" for s in clause.spheres
+            )
         if isinstance(clause, Neutrality):
             who = self.states(clause.neutral) if clause.neutral else "the others"
-            return f"{who} neutral between {self.state(clause.conflict[0])} and {self.state(clause.conflict[1])}"
+            return (
+                f"{who} neutral between {self.state(clause.conflict[0])} and {self.state(clause.conflict[1])}"
+            )
         if isinstance(clause, Tribute):
             return f"{self.state(clause.payer)} pays {self.state(clause.payee)} {clause.amount} a year"
         if isinstance(clause, IntelligenceSharing):

@@ -67,13 +67,19 @@ def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
         {"name": "dejavu", "point_size": size_, "style": style}
         for size_ in (12, 13, 14, 15, 16, 18)
         for style in ("regular", "bold", "italic", "bold_italic")
-        if not fonts.check_font_preloaded(fonts.create_font_id(size_, "dejavu", "bold" in style, "italic" in style))
+        if not fonts.check_font_preloaded(
+            fonts.create_font_id(size_, "dejavu", "bold" in style, "italic" in style)
+        )
     ]
     manager.preload_fonts(missing)
     return manager
 
 
-SCREENS: dict[str, type[GameScreen]] = {"player": GameScreen, "umpire": UmpireScreen, "observer": ObserverScreen}
+SCREENS: dict[str, type[GameScreen]] = {
+    "player": GameScreen,
+    "umpire": UmpireScreen,
+    "observer": ObserverScreen,
+}
 """The screen of each role."""
 
 
@@ -179,8 +185,14 @@ class ClientApp:
             self.game = None
         if self.title is not None:
             self.title.kill()
-        self.title = TitleScreen(self.manager, self.cache, _saved_entries(self.local), self.local is not None, message,
-                                 can_host=self.hosting is not None)
+        self.title = TitleScreen(
+            self.manager,
+            self.cache,
+            _saved_entries(self.local),
+            self.local is not None,
+            message,
+            can_host=self.hosting is not None,
+        )
 
     def _open_session(self, session: Any) -> None:
         self.session = session
@@ -199,9 +211,15 @@ class ClientApp:
         role = seat.get("role") if isinstance(seat, dict) else None
         self.game = self._screen(screen_class(role), link, ClientState())
 
-    def _screen(self, cls: type[GameScreen], link: Any, state: ClientState, scenario: Any = None) -> GameScreen:
-        options: dict[str, Any] = {"cache": self.cache, "clock": self.clock, "playback_seconds": self.playback_seconds,
-                                   "scenario": scenario}
+    def _screen(
+        self, cls: type[GameScreen], link: Any, state: ClientState, scenario: Any = None
+    ) -> GameScreen:
+        options: dict[str, Any] = {
+            "cache": self.cache,
+            "clock": self.clock,
+            "playback_seconds": self.playback_seconds,
+            "scenario": scenario,
+        }
         if cls is UmpireScreen:
             options.update(make_report=self.make_report, classroom=self.classroom)
         return cls(self.manager, link, state, **options)
@@ -259,7 +277,11 @@ class ClientApp:
             return
         if reply is None and game.state.connection != "offline":
             return
-        reason = str(reply.get("message")) if reply is not None else game.state.connection_detail or "no server there"
+        reason = (
+            str(reply.get("message"))
+            if reply is not None
+            else game.state.connection_detail or "no server there"
+        )
         self._join_ref = None
         if self.link is not None:
             self.link.close()
@@ -354,11 +376,25 @@ class ClientApp:
         where: tuple[object, ...] = ()
         if view is not None:
             camera = view.renderer.camera
-            where = (camera.zoom, camera.center, view.rect.size, view.hint, view.hover, view.orders.selected,
-                     view.orders.mode)
-        seen = (getattr(game.state, "v", None), getattr(game.state, "revision", None), game.state.connection,
-                len(game.toasts), len(game.windows), game.help.shown,
-                game.order_box is not None and game.order_box.pending is not None, where)
+            where = (
+                camera.zoom,
+                camera.center,
+                view.rect.size,
+                view.hint,
+                view.hover,
+                view.orders.selected,
+                view.orders.mode,
+            )
+        seen = (
+            getattr(game.state, "v", None),
+            getattr(game.state, "revision", None),
+            game.state.connection,
+            len(game.toasts),
+            len(game.windows),
+            game.help.shown,
+            game.order_box is not None and game.order_box.pending is not None,
+            where,
+        )
         if had_events or seen != self._state_seen:
             self._state_seen = seen
             self._last_activity = now
@@ -484,9 +520,19 @@ def run_client(
     del state  # the seat comes from the server's own messages
     if title_screen:
         session = link = join = None
-    app = ClientApp(session=session, link=link, join=join, local=local, size=size, fullscreen=fullscreen, seed=seed,
-                    fps=FPS if driver is None else 240, screenshots=screenshots if driver is None else None,
-                    hosting=hosting, make_report=make_report)
+    app = ClientApp(
+        session=session,
+        link=link,
+        join=join,
+        local=local,
+        size=size,
+        fullscreen=fullscreen,
+        seed=seed,
+        fps=FPS if driver is None else 240,
+        screenshots=screenshots if driver is None else None,
+        hosting=hosting,
+        make_report=make_report,
+    )
     playing = driver(app) if driver is not None else None
     first_frame_exit = bool(os.environ.get(FIRST_FRAME_ENV))
     try:

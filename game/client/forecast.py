@@ -48,12 +48,16 @@ def _signed(n: int) -> str:
 
 
 def clause_words(w: Warning, names: Names) -> str:
-    """"non-aggression with Belgium": the clause's kind, and whom it protects."""
+    """ "non-aggression with Belgium": the clause's kind, and whom it protects."""
     kind = str(w.get("clause_kind", ""))
     words = CLAUSE_WORDS.get(kind, kind.replace("_", " ") or "a clause")
     protected = [p for p in w.get("protected") or [] if p != names.me]
     if protected:
-        words += f" with {names.states(protected)}" if kind == "non_aggression" else f", owed to {names.states(protected)}"
+        words += (
+            f" with {names.states(protected)}"
+            if kind == "non_aggression"
+            else f", owed to {names.states(protected)}"
+        )
     if w.get("in_annex"):
         words += ", in its secret annex"
     return words

@@ -111,7 +111,10 @@ def thumbnail_renderer(scenario: Scenario) -> MapRenderer:
 
 
 def draw_thumbnail(
-    scenario: Scenario, size: tuple[int, int], state_id: str | None = None, renderer: MapRenderer | None = None
+    scenario: Scenario,
+    size: tuple[int, int],
+    state_id: str | None = None,
+    renderer: MapRenderer | None = None,
 ) -> pygame.Surface:
     """The scenario's opening map fitted into `size` (centred, keeping its shape), `state_id`'s home
     territories outlined.  Preparing a renderer is the slow part: pass one to draw again."""
@@ -146,7 +149,9 @@ class ThumbnailShelf:
         # alive beside its picture, so its id cannot be reused by another scenario meanwhile.
         return (id(scenario), scenario.id, tuple(size), state_id)
 
-    def get(self, scenario: Scenario, size: tuple[int, int], state_id: str | None = None) -> pygame.Surface | None:
+    def get(
+        self, scenario: Scenario, size: tuple[int, int], state_id: str | None = None
+    ) -> pygame.Surface | None:
         key = self._key(scenario, size, state_id)
         found = self._items.get(key)
         if found is None:
@@ -154,7 +159,9 @@ class ThumbnailShelf:
         self._items.move_to_end(key)
         return found[1]
 
-    def thumbnail(self, scenario: Scenario, size: tuple[int, int], state_id: str | None = None) -> pygame.Surface:
+    def thumbnail(
+        self, scenario: Scenario, size: tuple[int, int], state_id: str | None = None
+    ) -> pygame.Surface:
         """The map at `size`, drawn now unless it is on the shelf."""
         found = self.get(scenario, size, state_id)
         if found is not None:
@@ -164,7 +171,9 @@ class ThumbnailShelf:
             if found is not None:
                 return found
             known = self._renderers.get(id(scenario))
-            renderer = known[1] if known is not None and known[0] is scenario else thumbnail_renderer(scenario)
+            renderer = (
+                known[1] if known is not None and known[0] is scenario else thumbnail_renderer(scenario)
+            )
             self._renderers[id(scenario)] = (scenario, renderer)
             self._renderers.move_to_end(id(scenario))
             while len(self._renderers) > 12:
@@ -192,12 +201,16 @@ class MapWorker:
     asked touches the widgets: a job returns a surface, the gallery shows it."""
 
     def __init__(self) -> None:
-        self._jobs: queue.Queue[tuple[Future[tuple[Scenario | None, pygame.Surface | None]], Job]] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Future[tuple[Scenario | None, pygame.Surface | None]], Job]] = (
+            queue.Queue()
+        )
         self._running: dict[tuple[object, ...], Future[tuple[Scenario | None, pygame.Surface | None]]] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def submit(self, key: tuple[object, ...], job: Job) -> Future[tuple[Scenario | None, pygame.Surface | None]]:
+    def submit(
+        self, key: tuple[object, ...], job: Job
+    ) -> Future[tuple[Scenario | None, pygame.Surface | None]]:
         with self._lock:
             future = self._running.get(key)
             if future is not None and not future.done():
@@ -212,7 +225,9 @@ class MapWorker:
                 self._thread.start()
             return future
 
-    def _forget(self, key: tuple[object, ...], done: Future[tuple[Scenario | None, pygame.Surface | None]]) -> None:
+    def _forget(
+        self, key: tuple[object, ...], done: Future[tuple[Scenario | None, pygame.Surface | None]]
+    ) -> None:
         with self._lock:
             if self._running.get(key) is done:
                 del self._running[key]
@@ -313,11 +328,18 @@ class ScenarioGallery:
         """A note after a card's line (the file name of a scenario opened from a file)."""
         self.shelf = shelf if shelf is not None else THUMBNAILS
         self.worker = worker if worker is not None else WORKER
-        self._pending: dict[str, tuple[Future[tuple[Scenario | None, pygame.Surface | None]], str | None]] = {}
+        self._pending: dict[
+            str, tuple[Future[tuple[Scenario | None, pygame.Surface | None]], str | None]
+        ] = {}
         """The card whose map the worker is making (and the state it outlines)."""
         self.cards: list[Card] = []
-        self.scroll = UIScrollingContainer(self.rect, manager, container=container, allow_scroll_x=False,
-                                           object_id=ObjectID("#scenario_gallery", "@scenario_gallery"))
+        self.scroll = UIScrollingContainer(
+            self.rect,
+            manager,
+            container=container,
+            allow_scroll_x=False,
+            object_id=ObjectID("#scenario_gallery", "@scenario_gallery"),
+        )
         self._build()
 
     # --- layout ------------------------------------------------------------------------------
@@ -351,17 +373,29 @@ class ScenarioGallery:
         self.card_size = (card_w, card_h)
         self.thumb_size = (card_w - 2 * PAD, card_h - 2 * PAD - TEXT_H)
         rows = max(1, -(-len(self.keys) // cols))
-        self.scroll.set_scrollable_area_dimensions((cols * card_w + (cols - 1) * GAP,
-                                                    rows * card_h + (rows - 1) * GAP))
+        self.scroll.set_scrollable_area_dimensions(
+            (cols * card_w + (cols - 1) * GAP, rows * card_h + (rows - 1) * GAP)
+        )
         for i, key in enumerate(self.keys):
             row, col = divmod(i, cols)
             rect = pygame.Rect(col * (card_w + GAP), row * (card_h + GAP), card_w, card_h)
             title = placeholder_title(key)
-            image = UIImage(rect, self._compose(None, title, "…"), self.manager, container=self.scroll,
-                            object_id=ObjectID(f"#card_image_{i}", "@scenario_card_image"))
-            button = UIButton(rect, "", self.manager, container=self.scroll,
-                              object_id=ObjectID(f"#card_{i}", "@scenario_card"), tool_tip_text=title,
-                              tool_tip_object_id=TIP_ID)
+            image = UIImage(
+                rect,
+                self._compose(None, title, "…"),
+                self.manager,
+                container=self.scroll,
+                object_id=ObjectID(f"#card_image_{i}", "@scenario_card_image"),
+            )
+            button = UIButton(
+                rect,
+                "",
+                self.manager,
+                container=self.scroll,
+                object_id=ObjectID(f"#card_{i}", "@scenario_card"),
+                tool_tip_text=title,
+                tool_tip_object_id=TIP_ID,
+            )
             card = Card(key, rect, image, button, title, "…")
             self.cards.append(card)
             found = self.shelf_picture(card)
@@ -410,8 +444,10 @@ class ScenarioGallery:
         for text in _title_lines(title_font, title, w - 2 * PAD):
             face.blit(title_font.render(text, True, TITLE_INK), (PAD, y))
             y += TITLE_LEADING
-        face.blit(line_font.render(_fit_text(line_font, line, w - 2 * PAD), True, LINE_INK),
-                  (PAD, PAD + th + 4 + 2 * TITLE_LEADING + 2))
+        face.blit(
+            line_font.render(_fit_text(line_font, line, w - 2 * PAD), True, LINE_INK),
+            (PAD, PAD + th + 4 + 2 * TITLE_LEADING + 2),
+        )
         return face
 
     def _show(self, card: Card, thumbnail: pygame.Surface | None) -> None:
@@ -423,8 +459,12 @@ class ScenarioGallery:
 
     def _wanting(self) -> list[Card]:
         """Cards still to read or draw, the chosen one first."""
-        out = [c for c in self.cards if not c.read or (c.scenario is not None and (
-            c.thumbnail is None or c.drawn_for != self._outlined(c)))]
+        out = [
+            c
+            for c in self.cards
+            if not c.read
+            or (c.scenario is not None and (c.thumbnail is None or c.drawn_for != self._outlined(c)))
+        ]
         out.sort(key=lambda c: c.key != self.selected)
         return out
 
@@ -468,7 +508,10 @@ class ScenarioGallery:
                     continue
             if not self._pending:  # one at a time: a new choice goes ahead of the rest
                 state = self._outlined(card)
-                self._pending[card.key] = (self.worker.submit((card.key, self.thumb_size, state), self._job(card)), state)
+                self._pending[card.key] = (
+                    self.worker.submit((card.key, self.thumb_size, state), self._job(card)),
+                    state,
+                )
             break
         return n
 
@@ -486,7 +529,9 @@ class ScenarioGallery:
                 state, result = self._outlined(card), self._job(card)()
             self._apply(card, state, *result)
 
-    def _apply(self, card: Card, state: str | None, scenario: Scenario | None, thumbnail: pygame.Surface | None) -> int:
+    def _apply(
+        self, card: Card, state: str | None, scenario: Scenario | None, thumbnail: pygame.Surface | None
+    ) -> int:
         """Show what the worker made of a card (a map outlining a state no longer chosen waits for the next)."""
         if not card.read:
             if scenario is None:

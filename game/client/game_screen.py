@@ -171,8 +171,9 @@ class GameScreen:
         w, h = self.size
         map_rect, side_rect, bar_rect = self._layout(w, h)
         self.map_view = MapView(self.manager, scenario, map_rect, self.board)
-        self.status_bar = StatusBar(self.manager, bar_rect, scenario, self.board, self.send,
-                                    on_objectives=self.show_objectives)
+        self.status_bar = StatusBar(
+            self.manager, bar_rect, scenario, self.board, self.send, on_objectives=self.show_objectives
+        )
         self.side = SideArea(self.manager, side_rect, self._tabs(), unread=self.state)
 
     def _layout(self, w: int, h: int) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
@@ -184,7 +185,9 @@ class GameScreen:
 
     def _tabs(self) -> list[tuple[str, str, Any]]:
         def orders(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> OrderBox:
-            self.order_box = OrderBox(manager, rect, self.send, container=container, state=self.state, board=self.board)
+            self.order_box = OrderBox(
+                manager, rect, self.send, container=container, state=self.state, board=self.board
+            )
             return self.order_box
 
         tabs: list[tuple[str, str, Any]] = [("orders", "Orders", orders)]
@@ -425,7 +428,9 @@ class GameScreen:
 
     def open_draft(self, parties: list[str] | None = None) -> Any:
         """The agreement drafting window (N)."""
-        window = AgreementDraftWindow(self.manager, self.state, self.send, parties=parties, scenario=self.scenario)
+        window = AgreementDraftWindow(
+            self.manager, self.state, self.send, parties=parties, scenario=self.scenario
+        )
         self.windows.append(window)
         return window
 
@@ -435,8 +440,13 @@ class GameScreen:
             with contextlib.suppress(Exception):
                 self.report_window.kill()
             self.windows = [w for w in self.windows if w is not self.report_window]
-        window = TurnReportWindow(self.manager, self.state, self.send, scenario=self.scenario,
-                                  on_replay=self.replay if self._replay is not None else None)
+        window = TurnReportWindow(
+            self.manager,
+            self.state,
+            self.send,
+            scenario=self.scenario,
+            on_replay=self.replay if self._replay is not None else None,
+        )
         self.report_window = window
         self.windows.append(window)
         return window
@@ -454,7 +464,9 @@ class GameScreen:
         if self.order_box is not None:
             self.order_box.sync()
         if self.status_bar is not None:
-            playing = self.playback.title if self.playback is not None and not self.playback.done(now) else None
+            playing = (
+                self.playback.title if self.playback is not None and not self.playback.done(now) else None
+            )
             self.status_bar.update(self.state, self.me, self.wall_clock(), playing)
         if self.side is not None:
             self.side.refresh()
@@ -485,8 +497,13 @@ class GameScreen:
     def draw_over(self, surface: pygame.Surface) -> None:
         """What goes over the widgets: the map's tooltip, toasts, the help card."""
         playing = self.playback is not None and not self.playback.done(self.clock())
-        if (self.map_view is not None and self.map_view.hover and not playing and not self._over_ui()
-                and not self.window_open()):
+        if (
+            self.map_view is not None
+            and self.map_view.hover
+            and not playing
+            and not self._over_ui()
+            and not self.window_open()
+        ):
             self.map_view.draw_tooltip(surface, self.state.view)
         self._draw_connection(surface)
         self._draw_lobby(surface)
@@ -512,11 +529,15 @@ class GameScreen:
                 joined.append(name + (" — you" if state_id == self.me else "") + team)
             else:
                 waiting.append(name)
-        lines = ["Waiting for the umpire to start the game",
-                 "You can read your briefing and objectives (G) meanwhile; orders open at the start."]
+        lines = [
+            "Waiting for the umpire to start the game",
+            "You can read your briefing and objectives (G) meanwhile; orders open at the start.",
+        ]
         if joined:
             lines.append("Joined: " + ", ".join(joined))
-        lines.append("Waiting for: " + (", ".join(waiting) if waiting else "nobody — only the umpire's start"))
+        lines.append(
+            "Waiting for: " + (", ".join(waiting) if waiting else "nobody — only the umpire's start")
+        )
         if bots:
             lines.append("Played by bots: " + ", ".join(bots))
         return lines
@@ -547,7 +568,8 @@ class GameScreen:
         if self.map_view is None or self.state.connection == "online":
             return
         text = {"reconnecting": "Connection lost — reconnecting…", "connecting": "Connecting…"}.get(
-            self.state.connection, "Offline — the server cannot be reached")
+            self.state.connection, "Offline — the server cannot be reached"
+        )
         ink = get_font(16, "bold").render(text, True, (25, 20, 10))
         box = pygame.Surface((ink.get_width() + 32, ink.get_height() + 14), pygame.SRCALPHA)
         pygame.draw.rect(box, (255, 180, 84, 240), box.get_rect(), border_radius=6)
@@ -571,7 +593,9 @@ class GameScreen:
         for toast in reversed(self.toasts):
             inks = [font.render(line, True, (255, 236, 220)) for line in wrap(font, toast.text, width)]
             line_h = font.get_linesize()
-            box = pygame.Surface((max(i.get_width() for i in inks) + 24, line_h * len(inks) + 12), pygame.SRCALPHA)
+            box = pygame.Surface(
+                (max(i.get_width() for i in inks) + 24, line_h * len(inks) + 12), pygame.SRCALPHA
+            )
             pygame.draw.rect(box, (90, 36, 24, 235), box.get_rect(), border_radius=6)
             for n, ink in enumerate(inks):
                 box.blit(ink, (12, 6 + n * line_h))

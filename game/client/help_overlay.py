@@ -79,7 +79,10 @@ class HelpOverlay:
         title = get_font(22, "serif").render("Keyboard shortcuts", True, (242, 237, 226))
         legend = get_font(22, "serif").render("On the map", True, (242, 237, 226))
         key_font, text_font = get_font(15, "bold"), get_font(15)
-        rows = [(key_font.render(k, True, (230, 159, 0)), text_font.render(t, True, SIGN_INK)) for k, t in SHORTCUTS]
+        rows = [
+            (key_font.render(k, True, (230, 159, 0)), text_font.render(t, True, SIGN_INK))
+            for k, t in SHORTCUTS
+        ]
         signs = [(sign(k), text_font.render(t, True, SIGN_INK)) for k, t in MAP_SIGNS]
         key_w = max(k.get_width() for k, _ in rows)
         left = max(title.get_width(), key_w + 24 + max(t.get_width() for _, t in rows))

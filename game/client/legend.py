@@ -62,7 +62,13 @@ class MapLegend:
         columns = max(1, -(-len(rows) // per_col))
         per_col = -(-len(rows) // columns)
         signs_w = 40 + 10 + max(t.get_width() for _, t in signs)
-        w = 2 * pad + max(title.get_width(), heading.get_width(), columns * col_w + (columns - 1) * 18, signs_w, hint.get_width())
+        w = 2 * pad + max(
+            title.get_width(),
+            heading.get_width(),
+            columns * col_w + (columns - 1) * 18,
+            signs_w,
+            hint.get_width(),
+        )
         h = fixed + per_col * row_h
         card = pygame.Surface((w, h), pygame.SRCALPHA)
         pygame.draw.rect(card, CARD_BG, card.get_rect(), border_radius=8)
@@ -88,7 +94,9 @@ class MapLegend:
         self._card = (key, card)
         return card
 
-    def draw(self, surface: pygame.Surface, map_rect: pygame.Rect, entries: Sequence[tuple[str, str]]) -> None:
+    def draw(
+        self, surface: pygame.Surface, map_rect: pygame.Rect, entries: Sequence[tuple[str, str]]
+    ) -> None:
         """The card at the map's top-right, below its buttons, if shown."""
         if not self.shown:
             return

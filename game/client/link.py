@@ -280,7 +280,13 @@ class ServerLink:
                 raise
             except Exception as exc:  # a bug here must not kill the thread: report, reconnect
                 log.debug("link to %s failed", self.url, exc_info=exc)
-                self._post({"type": "link", "state": self._state, "detail": f"link error: {type(exc).__name__}: {exc}"})
+                self._post(
+                    {
+                        "type": "link",
+                        "state": self._state,
+                        "detail": f"link error: {type(exc).__name__}: {exc}",
+                    }
+                )
         self._set_state(OFFLINE, "closed")
 
     def _post(self, message: Message) -> None:
@@ -291,11 +297,21 @@ class ServerLink:
     async def _session(self) -> bool:
         """One connection: hello, then read and write until it drops.  Whether it got online."""
         async with connect(
-            self.address, compression=None, max_size=MAX_INCOMING, max_queue=None, open_timeout=WELCOME_TIMEOUT,
-            close_timeout=2, user_agent_header=self.client,
+            self.address,
+            compression=None,
+            max_size=MAX_INCOMING,
+            max_queue=None,
+            open_timeout=WELCOME_TIMEOUT,
+            close_timeout=2,
+            user_agent_header=self.client,
         ) as ws:
             hello_id = f"hello-{next(self._ids)}"
-            hello: Message = {"type": "hello", "protocol": PROTOCOL_VERSION, "id": hello_id, "client": self.client}
+            hello: Message = {
+                "type": "hello",
+                "protocol": PROTOCOL_VERSION,
+                "id": hello_id,
+                "client": self.client,
+            }
             if self._token is not None:
                 hello["token"] = self._token
                 if self._v is not None:
@@ -338,7 +354,9 @@ class ServerLink:
             if message.get("type") == "redirect":
                 raise _Redirected()
             if message.get("type") == "error" and message.get("ref") == hello_id:
-                raise LinkGaveUp(f"the server refused the seat: {message.get('message', message.get('code'))}")
+                raise LinkGaveUp(
+                    f"the server refused the seat: {message.get('message', message.get('code'))}"
+                )
         raise ConnectionClosed(None, None)
 
     async def _write(self, ws: ClientConnection) -> None:
@@ -368,8 +386,14 @@ class ServerLink:
             except Exception as exc:  # not msgpack-able: answer it as the server would, locally
                 with self._lock:
                     self._unanswered.pop(message["id"], None)
-                self._deliver({"type": "error", "code": "bad_frame", "ref": message["id"],
-                               "message": f"the client could not encode this message: {type(exc).__name__}"})
+                self._deliver(
+                    {
+                        "type": "error",
+                        "code": "bad_frame",
+                        "ref": message["id"],
+                        "message": f"the client could not encode this message: {type(exc).__name__}",
+                    }
+                )
                 continue
             await ws.send(frame)
 
@@ -381,15 +405,25 @@ class ServerLink:
             message = msgpack.unpackb(frame, raw=False, strict_map_key=True, max_bin_len=0, max_ext_len=0)
         except Exception as exc:
             log.debug("undecodable frame from the server", exc_info=exc)
-            self._post({"type": "link", "state": self._state, "detail": f"unreadable frame from the server: {type(exc).__name__}"})
+            self._post(
+                {
+                    "type": "link",
+                    "state": self._state,
+                    "detail": f"unreadable frame from the server: {type(exc).__name__}",
+                }
+            )
             return None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-            self._post({"type": "link", "state": self._state, "detail": "a frame from the server was not a message"})
+            self._post(
+                {"type": "link", "state": self._state, "detail": "a frame from the server was not a message"}
+            )
             return None
         if message["type"] == "redirect":
             address = message.get("address")
             if not isinstance(address, str) or not address.startswith(("ws://", "wss://")):
-                self._post({"type": "link", "state": self._state, "detail": "the server sent an unusable redirect"})
+                self._post(
+                    {"type": "link", "state": self._state, "detail": "the server sent an unusable redirect"}
+                )
                 return None
             self.address = address  # the command it answers stays unanswered: sent again there
             log.debug("redirected to %s", address)

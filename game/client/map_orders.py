@@ -71,7 +71,10 @@ class MapOrders:
         out = {}
         for r in view.get("map", {}).get("retreats", []):
             u = r["unit"]
-            out[territory_of(u["location"])] = (ViewUnit(u["state"], u["type"], u["location"]), list(r["options"]))
+            out[territory_of(u["location"])] = (
+                ViewUnit(u["state"], u["type"], u["location"]),
+                list(r["options"]),
+            )
         return out
 
     def targets(self, view: Mapping[str, Any]) -> frozenset[str]:
@@ -153,7 +156,11 @@ class MapOrders:
                 self.cancel()
                 return Outcome(order=f"{unit.text} H")
             if clicked is None:
-                return Outcome(hint="Click the unit to support." if self.mode == "support" else "Click the army to convoy.")
+                return Outcome(
+                    hint="Click the unit to support."
+                    if self.mode == "support"
+                    else "Click the army to convoy."
+                )
             if self.mode == "convoy" and (unit.type != "fleet" or clicked.type != "army"):
                 self.cancel()
                 return Outcome(hint="A convoy is a fleet carrying an army.")

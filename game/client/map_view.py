@@ -56,7 +56,9 @@ class MapView:
         self.board = board or Board.from_scenario(scenario)
         # Territories too small for their name carry an abbreviation ("Bel."): hover and the legend expand it.
         self.renderer = MapRenderer(
-            scenario, options=RenderOptions(abbreviate=True, names_always=True), camera=Camera((scenario.map.width, scenario.map.height))
+            scenario,
+            options=RenderOptions(abbreviate=True, names_always=True),
+            camera=Camera((scenario.map.width, scenario.map.height)),
         )
         self.renderer.camera.set_viewport(self.rect.size)
         self.cover()
@@ -171,7 +173,9 @@ class MapView:
 
     def _sync_buttons(self) -> None:
         for key, button in self._buttons.items():
-            on = key == self.orders.mode or (key == self.orders.build_kind and self._toolbar_phase == "adjustment")
+            on = key == self.orders.mode or (
+                key == self.orders.build_kind and self._toolbar_phase == "adjustment"
+            )
             if on:
                 button.select()
             else:
@@ -231,7 +235,9 @@ class MapView:
     def territory_at(self, pos: tuple[int, int]) -> str | None:
         if not self.rect.collidepoint(pos):
             return None
-        return self.abbreviation_at(pos) or self.renderer.territory_at((pos[0] - self.rect.x, pos[1] - self.rect.y))
+        return self.abbreviation_at(pos) or self.renderer.territory_at(
+            (pos[0] - self.rect.x, pos[1] - self.rect.y)
+        )
 
     def abbreviation_at(self, pos: tuple[int, int]) -> str | None:
         """The territory whose abbreviation ("Bel.") lies under a window pixel: it may overhang its border."""
@@ -261,7 +267,9 @@ class MapView:
 
     # --- input -------------------------------------------------------------------------------
 
-    def process_event(self, event: pygame.event.Event, view: Mapping[str, Any] | None, me: str) -> Outcome | None:
+    def process_event(
+        self, event: pygame.event.Event, view: Mapping[str, Any] | None, me: str
+    ) -> Outcome | None:
         """Handle pan, zoom, hover and clicks; return the outcome of an order click."""
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if self.legend_button is not None and event.ui_element is self.legend_button:
@@ -303,7 +311,11 @@ class MapView:
                 self.hint = ""
                 return None
             mods = pygame.key.get_mods()
-            if self.orders.selected is not None and self.orders.aim is None and mods & (pygame.KMOD_SHIFT | pygame.KMOD_CTRL):
+            if (
+                self.orders.selected is not None
+                and self.orders.aim is None
+                and mods & (pygame.KMOD_SHIFT | pygame.KMOD_CTRL)
+            ):
                 self.orders.mode = "support" if mods & pygame.KMOD_SHIFT else "convoy"
             territory = self._unit_at(event.pos, view) or self.territory_at(event.pos)
             return self._click(territory, event.pos, view, me)
@@ -311,11 +323,19 @@ class MapView:
             return self._key(event, view, me)
         return None
 
-    def _click(self, territory: str | None, pos: tuple[int, int], view: Mapping[str, Any], me: str) -> Outcome:
+    def _click(
+        self, territory: str | None, pos: tuple[int, int], view: Mapping[str, Any], me: str
+    ) -> Outcome:
         local = (pos[0] - self.rect.x, pos[1] - self.rect.y)
         world = self.renderer.camera.screen_to_world(local)
-        outcome = self.orders.click(territory, view, me, lambda options: nearest(options, self.renderer.anchor, world))
-        if outcome.order is not None and self.orders.mode in ("support", "convoy") and self.orders.selected is None:
+        outcome = self.orders.click(
+            territory, view, me, lambda options: nearest(options, self.renderer.anchor, world)
+        )
+        if (
+            outcome.order is not None
+            and self.orders.mode in ("support", "convoy")
+            and self.orders.selected is None
+        ):
             self.orders.mode = "move"  # a modifier-key support goes back to moving afterwards
         self._sync_buttons()
         self.hint = outcome.hint
@@ -415,13 +435,18 @@ class MapView:
             cached.fill(TOOLTIP_BG)
             cached.blit(ink, (10, 5))
             self._hint_surface = (self.hint, cached)
-        target.blit(cached, ((target.get_width() - cached.get_width()) // 2, target.get_height() - cached.get_height() - 10))
+        target.blit(
+            cached,
+            ((target.get_width() - cached.get_width()) // 2, target.get_height() - cached.get_height() - 10),
+        )
 
     def tooltip_lines(self, territory: str, view: Mapping[str, Any] | None) -> list[str]:
         """What hovering a territory tells: its name and kind, holder, supply and home, the unit there."""
         info = self.board.territories[territory]
         lines = [f"{info.name} ({territory})"]
-        short = next((a.text for a in self.renderer.label_layout().abbreviations if a.territory == territory), None)
+        short = next(
+            (a.text for a in self.renderer.label_layout().abbreviations if a.territory == territory), None
+        )
         kind = KIND_NAMES.get(info.kind, info.kind)
         if info.coasts:
             kind += ", coasts " + ", ".join(info.coasts)
@@ -451,7 +476,9 @@ class MapView:
         if self._tooltip[0] != key or self._tooltip[1] is None:
             lines = self.tooltip_lines(self.hover, view)
             bold, small = get_font(14, "bold"), get_font(13)
-            inks = [bold.render(lines[0], True, INK)] + [small.render(line, True, MUTED) for line in lines[1:]]
+            inks = [bold.render(lines[0], True, INK)] + [
+                small.render(line, True, MUTED) for line in lines[1:]
+            ]
             w = max(i.get_width() for i in inks) + 20
             h = sum(i.get_height() + 2 for i in inks) + 12
             box = pygame.Surface((w, h), pygame.SRCALPHA)

@@ -33,11 +33,31 @@ BAR_H = 104
 NEWS_ITEMS = 24
 INJECT_CHARS = 150
 """An inject's text on the projector stops here: the room reads the headline; the teacher tells the rest."""
-QUIET_KINDS = frozenset({
-    "ready", "phase", "clock", "seat", "started", "message_mark", "orders_submitted", "action_ordered", "standing",
-    "agreement", "me", "move", "bounce", "retreat", "disband", "build", "remove", "dislodged", "income",
-    "order_void", "hold",
-})
+QUIET_KINDS = frozenset(
+    {
+        "ready",
+        "phase",
+        "clock",
+        "seat",
+        "started",
+        "message_mark",
+        "orders_submitted",
+        "action_ordered",
+        "standing",
+        "agreement",
+        "me",
+        "move",
+        "bounce",
+        "retreat",
+        "disband",
+        "build",
+        "remove",
+        "dislodged",
+        "income",
+        "order_void",
+        "hold",
+    }
+)
 """Events a projector leaves out: the table's bookkeeping, and each unit's move (the map shows those)."""
 
 
@@ -69,7 +89,9 @@ class NewsLog:
         else:
             self.items.append((turn, text))
 
-    def absorb(self, view: Mapping[str, Any] | None, later: Sequence[Mapping[str, Any]], names: Names) -> None:
+    def absorb(
+        self, view: Mapping[str, Any] | None, later: Sequence[Mapping[str, Any]], names: Names
+    ) -> None:
         """Take in a view's news (what is new to the log) and the events since it, in order."""
         view = view or {}
         titles = {a["id"]: a.get("title", "") for a in view.get("agreements", []) if a.get("title")}
@@ -86,7 +108,12 @@ class NewsLog:
             kind = event.get("kind")
             if kind == "message":
                 if event.get("to") in (None, "all"):
-                    self._add(f"m:{event.get('id')}", event.get("turn", current), _statement(event, names), in_turn=False)
+                    self._add(
+                        f"m:{event.get('id')}",
+                        event.get("turn", current),
+                        _statement(event, names),
+                        in_turn=False,
+                    )
             elif kind not in QUIET_KINDS and not event.get("at_start"):
                 self._add(_key(event), current, told(event, names, titles), in_turn=False)
 
@@ -113,8 +140,9 @@ def _statement(m: Mapping[str, Any], names: Names) -> str:
     return f"{names.state(m.get('from'))} said in public: “{m.get('text', '')}”"
 
 
-def public_news(view: Mapping[str, Any] | None, later: Sequence[Mapping[str, Any]], names: Names,
-                limit: int = NEWS_ITEMS) -> list[tuple[int | None, str]]:
+def public_news(
+    view: Mapping[str, Any] | None, later: Sequence[Mapping[str, Any]], names: Names, limit: int = NEWS_ITEMS
+) -> list[tuple[int | None, str]]:
     """The latest public news, newest first, as (turn, sentence), for a screen that has just opened."""
     log = NewsLog()
     log.absorb(view, later, names)
@@ -148,8 +176,13 @@ class PublicNewsPanel(SidePanel):
         c = self.panel.get_container()
         w, h = self.inner.size
         self._html = ""
-        self.box = UITextBox("", pygame.Rect(4, 4, w - 8, h - 8), self.manager, container=c,
-                             object_id=ObjectID("#observer_news", "@thread"))
+        self.box = UITextBox(
+            "",
+            pygame.Rect(4, 4, w - 8, h - 8),
+            self.manager,
+            container=c,
+            object_id=ObjectID("#observer_news", "@thread"),
+        )
 
     def items(self) -> list[tuple[int | None, str]]:
         self.log.absorb(self.state.view, getattr(self.state, "events", []), self.names())
@@ -178,19 +211,34 @@ class ObserverBar(Band):
         w = rect.w
         clock_w = 250
         left_w = max(320, int((w - clock_w) * 0.45))
-        self.role = UILabel(pygame.Rect(16, 6, left_w, 34), "OBSERVER", m, container=self.panel, object_id="#observer_role")
-        self.heading = UILabel(pygame.Rect(16, 42, left_w, 50), self.title, m, container=self.panel,
-                               object_id="#observer_title")
+        self.role = UILabel(
+            pygame.Rect(16, 6, left_w, 34), "OBSERVER", m, container=self.panel, object_id="#observer_role"
+        )
+        self.heading = UILabel(
+            pygame.Rect(16, 42, left_w, 50), self.title, m, container=self.panel, object_id="#observer_title"
+        )
         mid_w = w - left_w - clock_w - 48
-        self.turn = UILabel(pygame.Rect(left_w + 24, 12, mid_w, 44), "", m, container=self.panel, object_id="#observer_turn")
-        self.phase = UILabel(pygame.Rect(left_w + 24, 58, mid_w, 34), "", m, container=self.panel,
-                             object_id="#observer_note")
-        self.clock = UILabel(pygame.Rect(w - clock_w - 12, 4, clock_w, 66), "", m, container=self.panel,
-                             object_id="#observer_clock")
-        self.clock_note = UILabel(pygame.Rect(w - clock_w - 12, 68, clock_w, 30), "", m, container=self.panel,
-                                  object_id="#observer_note")
+        self.turn = UILabel(
+            pygame.Rect(left_w + 24, 12, mid_w, 44), "", m, container=self.panel, object_id="#observer_turn"
+        )
+        self.phase = UILabel(
+            pygame.Rect(left_w + 24, 58, mid_w, 34), "", m, container=self.panel, object_id="#observer_note"
+        )
+        self.clock = UILabel(
+            pygame.Rect(w - clock_w - 12, 4, clock_w, 66),
+            "",
+            m,
+            container=self.panel,
+            object_id="#observer_clock",
+        )
+        self.clock_note = UILabel(
+            pygame.Rect(w - clock_w - 12, 68, clock_w, 30),
+            "",
+            m,
+            container=self.panel,
+            object_id="#observer_note",
+        )
         self._texts = {}
-
 
     def texts(self) -> dict[str, str]:
         return dict(self._texts)
@@ -220,7 +268,13 @@ class ObserverBar(Band):
         paused = bool((table.get("clock") or {}).get("paused"))
         running = status == "running"
         self._set("clock", self.clock, clock_text(remaining, table) if running else "")
-        note = "paused by the umpire" if paused else "left in this phase" if remaining is not None else "until all are ready"
+        note = (
+            "paused by the umpire"
+            if paused
+            else "left in this phase"
+            if remaining is not None
+            else "until all are ready"
+        )
         self._set("clock_note", self.clock_note, note if running else "")
 
     def process_event(self, event: pygame.event.Event) -> bool:
@@ -244,7 +298,9 @@ class ObserverScreen(GameScreen):
         self.status_bar = ObserverBar(self.manager, bar_rect, scenario.title)
 
         def news(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> PublicNewsPanel:
-            self.news = PublicNewsPanel(manager, rect, self.state, self.send, container=container, scenario=scenario)
+            self.news = PublicNewsPanel(
+                manager, rect, self.state, self.send, container=container, scenario=scenario
+            )
             return self.news
 
         self.side = SideArea(self.manager, side_rect, [("news", "Public news", news)])
@@ -263,8 +319,11 @@ class ObserverScreen(GameScreen):
 
     def _layout(self, w: int, h: int) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
         side = news_width(w)
-        return (pygame.Rect(0, BAR_H, w - side, h - BAR_H), pygame.Rect(w - side, BAR_H, side, h - BAR_H),
-                pygame.Rect(0, 0, w, BAR_H))
+        return (
+            pygame.Rect(0, BAR_H, w - side, h - BAR_H),
+            pygame.Rect(w - side, BAR_H, side, h - BAR_H),
+            pygame.Rect(0, 0, w, BAR_H),
+        )
 
     def caption(self) -> str:
         title = self.scenario.title if self.scenario is not None else ""

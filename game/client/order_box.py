@@ -86,21 +86,51 @@ class OrderBox:
         self.rect = rect
         self.panel = UIPanel(rect, manager=self.manager, container=self.container, object_id="#order_panel")
         w = rect.w - 16
-        self.title = UILabel(pygame.Rect(8, 6, w, 24), "Orders", self.manager, container=self.panel,
-                             object_id="#section_heading")
-        self.entry = UITextEntryLine(pygame.Rect(8, 34, w - 78, 32), self.manager, container=self.panel,
-                                     placeholder_text="Type an order, e.g. A par - bur")
-        self.add_button = UIButton(pygame.Rect(w - 62, 34, 70, 32), "Add", self.manager, container=self.panel,
-                                   tool_tip_text="Add the order (Enter)", object_id="#primary_button")
-        self.help = UILabel(pygame.Rect(8, 70, w, 20), HELP, self.manager, container=self.panel,
-                            object_id="#status_small")
+        self.title = UILabel(
+            pygame.Rect(8, 6, w, 24),
+            "Orders",
+            self.manager,
+            container=self.panel,
+            object_id="#section_heading",
+        )
+        self.entry = UITextEntryLine(
+            pygame.Rect(8, 34, w - 78, 32),
+            self.manager,
+            container=self.panel,
+            placeholder_text="Type an order, e.g. A par - bur",
+        )
+        self.add_button = UIButton(
+            pygame.Rect(w - 62, 34, 70, 32),
+            "Add",
+            self.manager,
+            container=self.panel,
+            tool_tip_text="Add the order (Enter)",
+            object_id="#primary_button",
+        )
+        self.help = UILabel(
+            pygame.Rect(8, 70, w, 20), HELP, self.manager, container=self.panel, object_id="#status_small"
+        )
         self.error_box = None
-        self.list = UIScrollingContainer(pygame.Rect(4, LIST_TOP, rect.w - 10, max(60, rect.h - 52 - LIST_TOP)),
-                                         self.manager, container=self.panel, allow_scroll_x=False)
-        self.clear_button = UIButton(pygame.Rect(8, rect.h - 42, 150, 32), "Clear all orders", self.manager,
-                                     container=self.panel, tool_tip_text="Remove every order of this phase")
-        self.count_label = UILabel(pygame.Rect(166, rect.h - 42, w - 160, 32), "", self.manager,
-                                   container=self.panel, object_id="#status_small")
+        self.list = UIScrollingContainer(
+            pygame.Rect(4, LIST_TOP, rect.w - 10, max(60, rect.h - 52 - LIST_TOP)),
+            self.manager,
+            container=self.panel,
+            allow_scroll_x=False,
+        )
+        self.clear_button = UIButton(
+            pygame.Rect(8, rect.h - 42, 150, 32),
+            "Clear all orders",
+            self.manager,
+            container=self.panel,
+            tool_tip_text="Remove every order of this phase",
+        )
+        self.count_label = UILabel(
+            pygame.Rect(166, rect.h - 42, w - 160, 32),
+            "",
+            self.manager,
+            container=self.panel,
+            object_id="#status_small",
+        )
         self._shown = None
 
     def set_rect(self, rect: pygame.Rect) -> None:
@@ -144,7 +174,9 @@ class OrderBox:
             self.turn, self.phase = turn, phase
             self.pending = None
             self._set_error("")
-            self.help.set_text(HELP_RETREAT if phase == "retreat" else HELP_ADJUST if phase == "adjustment" else HELP)
+            self.help.set_text(
+                HELP_RETREAT if phase == "retreat" else HELP_ADJUST if phase == "adjustment" else HELP
+            )
         self._settle()
         self.refresh_list()
 
@@ -155,7 +187,9 @@ class OrderBox:
         for entry in reversed(getattr(self.state, "news", ()) or ()):
             event = entry.get("event")
             if (
-                isinstance(event, dict) and event.get("kind") == "orders_submitted" and event.get("state") == me
+                isinstance(event, dict)
+                and event.get("kind") == "orders_submitted"
+                and event.get("state") == me
                 and (event.get("turn"), event.get("phase")) == key
             ):
                 author = event.get("author")
@@ -205,8 +239,13 @@ class OrderBox:
         where = view.get("map") or {}
         try:
             return check_parsed(
-                self.board, units_from_view(where.get("units", [])), me, self.phase, order,
-                retreats=retreats_from_view(where.get("retreats", [])), owners=where.get("owners", {}),
+                self.board,
+                units_from_view(where.get("units", [])),
+                me,
+                self.phase,
+                order,
+                retreats=retreats_from_view(where.get("retreats", [])),
+                owners=where.get("owners", {}),
                 others=others,
             )
         except (KeyError, TypeError, ValueError):
@@ -226,8 +265,12 @@ class OrderBox:
         if self.turn is None or self.phase is None:
             return
         orders = list(self.orders if orders is None else orders)
-        ref = self.send({"type": "act", "command": {"kind": "orders", "turn": self.turn, "phase": self.phase,
-                                                    "orders": orders}})
+        ref = self.send(
+            {
+                "type": "act",
+                "command": {"kind": "orders", "turn": self.turn, "phase": self.phase, "orders": orders},
+            }
+        )
         self.state.expect_orders(orders)
         self.pending = (ref, orders) if isinstance(ref, str | int) else None
         self.sent += 1
@@ -254,8 +297,13 @@ class OrderBox:
             self.error_box = None
         top = LIST_TOP
         if self.error:
-            self.error_box = Notice(pygame.Rect(4, 90, self.rect.w - 10, -1), self.manager, container=self.panel,
-                                    object_id="#order_error", text=self.error)
+            self.error_box = Notice(
+                pygame.Rect(4, 90, self.rect.w - 10, -1),
+                self.manager,
+                container=self.panel,
+                object_id="#order_error",
+                text=self.error,
+            )
             top = 90 + self.error_box.rect.height + 4
         height = max(60, self.rect.h - 52 - top)
         self.list.set_relative_position((4, top))
@@ -267,8 +315,13 @@ class OrderBox:
         given = set(self.given)
         author = self.given_by() if self.state.team_size(self.state.my_state) > 1 else None
         forecast = forecast_of(self.state.view)
-        shown = (*orders, self.pending is not None, author, *(o in given for o in orders),
-                 tuple(sorted(str(sorted(w.items())) for w in forecast)))
+        shown = (
+            *orders,
+            self.pending is not None,
+            author,
+            *(o in given for o in orders),
+            tuple(sorted(str(sorted(w.items())) for w in forecast)),
+        )
         if shown == self._shown:
             return
         self._shown = shown
@@ -290,19 +343,34 @@ class OrderBox:
             warned = by_order.get(text, []) if not sending else []
             shown_text = f"{text}  (sending…)" if sending else text
             tip = " ".join(warning_detail(w, names) for w in warned) or None
-            label = UILabel(pygame.Rect(6, y, width - 50, ROW_H - 4), ("⚠ " if warned else "") + shown_text,
-                            self.manager, container=self.list,
-                            object_id="#empty_hint" if sending else "#order_warned" if warned else None)
+            label = UILabel(
+                pygame.Rect(6, y, width - 50, ROW_H - 4),
+                ("⚠ " if warned else "") + shown_text,
+                self.manager,
+                container=self.list,
+                object_id="#empty_hint" if sending else "#order_warned" if warned else None,
+            )
             if tip:
                 label.set_tooltip(tip)  # the rules' evidence, on hover
-            button = UIButton(pygame.Rect(width - 40, y, 32, ROW_H - 4), "×", self.manager,
-                              container=self.list, tool_tip_text=f"Remove {text}", object_id="#remove_order")
+            button = UIButton(
+                pygame.Rect(width - 40, y, 32, ROW_H - 4),
+                "×",
+                self.manager,
+                container=self.list,
+                tool_tip_text=f"Remove {text}",
+                object_id="#remove_order",
+            )
             self._rows.append((label, button))
             y += ROW_H
             y = self._warn(warned, names, y, width)
         if not orders:
-            hint = UILabel(pygame.Rect(6, 4, width - 12, ROW_H), "No orders yet: click a unit on the map.",
-                           self.manager, container=self.list, object_id="#empty_hint")
+            hint = UILabel(
+                pygame.Rect(6, 4, width - 12, ROW_H),
+                "No orders yet: click a unit on the map.",
+                self.manager,
+                container=self.list,
+                object_id="#empty_hint",
+            )
             self._rows.append((hint, None))
             y += ROW_H
         y = self._warn(missing(forecast), names, y, width)
@@ -319,8 +387,14 @@ class OrderBox:
     def _warn(self, warnings: Sequence[Mapping[str, Any]], names: Names, y: int, width: int) -> int:
         """Each warning wrapped under its order (or under the list: a missing order); the new bottom."""
         for w in warnings:
-            note = Notice(pygame.Rect(14, y - 4, width - 20, -1), self.manager, container=self.list,
-                          colour=WARNING_COLOUR, object_id="#order_warning", text=warning_line(w, names))
+            note = Notice(
+                pygame.Rect(14, y - 4, width - 20, -1),
+                self.manager,
+                container=self.list,
+                colour=WARNING_COLOUR,
+                object_id="#order_warning",
+                text=warning_line(w, names),
+            )
             self._warnings.append(note)
             y += note.rect.height + 2
         return y

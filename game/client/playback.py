@@ -51,6 +51,7 @@ class Token:
 
 def banner_lines(events: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> list[str]:
     """The news worth a banner: breaches, leaks, falls of governments, captures of supply, game over."""
+
     def name(state: object) -> str:
         return names.get(str(state), str(state))
 
@@ -58,7 +59,11 @@ def banner_lines(events: Sequence[Mapping[str, Any]], names: Mapping[str, str]) 
     for e in events:
         kind = e.get("kind")
         if kind == "agreement_breached":
-            clause = str(e.get("clause_kind", "clause")).replace("non_aggression", "non-aggression").replace("_", " ")
+            clause = (
+                str(e.get("clause_kind", "clause"))
+                .replace("non_aggression", "non-aggression")
+                .replace("_", " ")
+            )
             lines.append(f"Breach: {name(e.get('breaker'))} broke a {clause} clause")
         elif kind == "agreement_leaked":
             parties = " and ".join(name(p) for p in e.get("parties", []))
@@ -98,8 +103,12 @@ class Playback:
         self.struck = [e.get("at", "") for e in events if e.get("kind") == "dislodged"]
         self.banners = banner_lines(events, names)
         self._banner_surfaces: list[pygame.Surface] | None = None
-        shown = {"moves": any(t.start != t.end or t.appears or t.vanishes for t in self.tokens if not t.bounce),
-                 "bounces": any(t.bounce for t in self.tokens), "dislodged": bool(self.struck), "hold": True}
+        shown = {
+            "moves": any(t.start != t.end or t.appears or t.vanishes for t in self.tokens if not t.bounce),
+            "bounces": any(t.bounce for t in self.tokens),
+            "dislodged": bool(self.struck),
+            "hold": True,
+        }
         steps = [(key, caption, seconds) for key, caption, seconds in STEPS if shown[key]]
         natural = sum(seconds for _, _, seconds in steps)
         scale = 1.0 if duration is None else duration / natural
@@ -123,7 +132,9 @@ class Playback:
             if kind in ("move", "retreat"):
                 moving[territory_of(e["from"])] = Token(e["state"], e["unit"], e["from"], e["to"])
             elif kind == "bounce":
-                moving[territory_of(e["from"])] = Token(e["state"], e["unit"], e["from"], e["to"], bounce=True)
+                moving[territory_of(e["from"])] = Token(
+                    e["state"], e["unit"], e["from"], e["to"], bounce=True
+                )
             elif kind in ("disband", "remove"):
                 moving[territory_of(e["at"])] = Token(e["state"], e["unit"], e["at"], e["at"], vanishes=True)
             elif kind == "build":
@@ -243,4 +254,6 @@ class Playback:
         box.blit(ink, (10, 4))
         bar = pygame.Rect(0, box.get_height() - 3, round(box.get_width() * p), 3)
         pygame.draw.rect(box, (230, 159, 0), bar)
-        surface.blit(box, ((surface.get_width() - box.get_width()) // 2, surface.get_height() - box.get_height() - 12))
+        surface.blit(
+            box, ((surface.get_width() - box.get_width()) // 2, surface.get_height() - box.get_height() - 12)
+        )

@@ -70,7 +70,7 @@ def refusal_text(error: Mapping[str, Any], context: Any = None) -> str:
     message = str(error.get("message") or "").strip()
     for prefix in (f"{code}:", f"{code.replace('_', ' ')}:", "rejected:"):
         if code and message.lower().startswith(prefix):
-            message = message[len(prefix):].strip()  # a code is for programs, not for the player
+            message = message[len(prefix) :].strip()  # a code is for programs, not for the player
     message = named(message, view, scenario)
     if not message:
         return label + "."
@@ -85,7 +85,9 @@ def named(message: str, view: Mapping[str, Any] | None, scenario: Any | None = N
     if not message:
         return message
     view = view or {}
-    titles = {str(a.get("id")): str(a.get("title")) for a in view.get("agreements", []) or [] if a.get("title")}
+    titles = {
+        str(a.get("id")): str(a.get("title")) for a in view.get("agreements", []) or [] if a.get("title")
+    }
 
     def title(match: re.Match[str]) -> str:
         ref = match.group(1)
@@ -105,8 +107,9 @@ def named(message: str, view: Mapping[str, Any] | None, scenario: Any | None = N
             return ("T" if m.group(1).isupper() else "t") + f"hat {w}"
 
         message = re.sub(rf"\bno {word} '?({prefix}-[0-9a-z]{{4,}})\b'?", no_such, message)
-        message = re.sub(rf"\b({word[0]}|{word[0].upper()}){word[1:]} '?({prefix}-[0-9a-z]{{4,}})\b'?", that_one,
-                         message)
+        message = re.sub(
+            rf"\b({word[0]}|{word[0].upper()}){word[1:]} '?({prefix}-[0-9a-z]{{4,}})\b'?", that_one, message
+        )
     message = ID.sub(title, message)
     if not view and scenario is None:
         return message

@@ -174,7 +174,9 @@ class ScenarioCache:
         """Write atomically: a half-written file is never read back.  A cache that cannot be
         written (read-only home) only costs time."""
         path = self.directory / f"{key}.json"
-        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # the gallery's worker writes too
+        partial = path.with_suffix(
+            f".{os.getpid()}.{threading.get_ident()}.tmp"
+        )  # the gallery's worker writes too
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             partial.write_text(scenario.model_dump_json(), encoding="utf-8")

@@ -108,7 +108,9 @@ class SideArea:
         if tab.panel is None and tab.container is not None:
             content = self._content_rect()
             tab.container.show()
-            tab.panel = tab.factory(self.manager, pygame.Rect(0, 0, content.w - 2, content.h - 2), tab.container)
+            tab.panel = tab.factory(
+                self.manager, pygame.Rect(0, 0, content.w - 2, content.h - 2), tab.container
+            )
 
     def tab(self, key: str) -> Tab:
         return next(t for t in self.tabs if t.key == key)

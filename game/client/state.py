@@ -31,23 +31,69 @@ REPLY_TYPES = frozenset({"ack", "created", "joined", "error", "scenario", "recor
 TOPICS = ("orders", "talk", "deals", "news", "goals")
 """What the side tabs count as unread (their keys)."""
 
-DEAL_KINDS = frozenset({
-    "agreement_proposed", "agreement_signature", "agreement_signed", "annex_signed", "agreement_rejected",
-    "agreement_renounced", "agreement_ratification", "agreement_ratified", "agreement_expired", "agreement_lapsed",
-    "agreement_breached", "agreement_leaked", "agreement_discovered", "denial", "justification", "breach_declared",
-})
+DEAL_KINDS = frozenset(
+    {
+        "agreement_proposed",
+        "agreement_signature",
+        "agreement_signed",
+        "annex_signed",
+        "agreement_rejected",
+        "agreement_renounced",
+        "agreement_ratification",
+        "agreement_ratified",
+        "agreement_expired",
+        "agreement_lapsed",
+        "agreement_breached",
+        "agreement_leaked",
+        "agreement_discovered",
+        "denial",
+        "justification",
+        "breach_declared",
+    }
+)
 """Events about an agreement: news for the Deals tab."""
-NEWS_KINDS = frozenset({
-    "agreement_leaked", "leak_done", "agreement_discovered", "message_intercepted", "agreement_breached",
-    "investigation", "interception", "denial", "justification", "backlash", "trust_shaken", "government_fell",
-    "propaganda", "action_failed", "payment", "agreement_ratified", "income", "game_over", "inject", "legitimacy",
-    "treasury", "unit_placed", "unit_removed",
-})
+NEWS_KINDS = frozenset(
+    {
+        "agreement_leaked",
+        "leak_done",
+        "agreement_discovered",
+        "message_intercepted",
+        "agreement_breached",
+        "investigation",
+        "interception",
+        "denial",
+        "justification",
+        "backlash",
+        "trust_shaken",
+        "government_fell",
+        "propaganda",
+        "action_failed",
+        "payment",
+        "agreement_ratified",
+        "income",
+        "game_over",
+        "inject",
+        "legitimacy",
+        "treasury",
+        "unit_placed",
+        "unit_removed",
+    }
+)
 """Events for the News tab: secrets, spying, betrayals, money (the intelligence panel's list)."""
-DONE_BY_ACTOR = frozenset({
-    "message", "payment", "agreement_proposed", "agreement_signature", "agreement_rejected", "agreement_renounced",
-    "agreement_ratification", "denial", "justification", "breach_declared",
-})
+DONE_BY_ACTOR = frozenset(
+    {
+        "message",
+        "payment",
+        "agreement_proposed",
+        "agreement_signature",
+        "agreement_rejected",
+        "agreement_renounced",
+        "agreement_ratification",
+        "denial",
+        "justification",
+        "breach_declared",
+    }
+)
 """Events a state causes by its own command: not news to the state that did it."""
 
 
@@ -248,7 +294,10 @@ class ClientState:
 
     def _on_seat(self, event: Message) -> None:
         if self.table is not None:
-            self.table.setdefault("seats", {})[event["state"]] = {"player": event.get("player", "human"), "taken": True}
+            self.table.setdefault("seats", {})[event["state"]] = {
+                "player": event.get("player", "human"),
+                "taken": True,
+            }
 
     def _on_message(self, event: Message) -> None:
         if self.view is None:
@@ -257,7 +306,13 @@ class ClientState:
         if any(m.get("id") == event.get("id") for m in messages):
             return
         # As the view holds it: an ask or an answer only where the message carries one.
-        messages.append({k: event[k] for k in ("id", "turn", "from", "to", "text", "ask", "answer") if event.get(k) is not None})
+        messages.append(
+            {
+                k: event[k]
+                for k in ("id", "turn", "from", "to", "text", "ask", "answer")
+                if event.get(k) is not None
+            }
+        )
 
     def _on_message_mark(self, event: Message) -> None:
         if self.view is None:
@@ -294,7 +349,9 @@ class ClientState:
             return
         where = event["at"].split("/")[0]
         board = self.view.setdefault("map", {})
-        board["units"] = [u for u in board.get("units", []) if str(u.get("location", "")).split("/")[0] != where]
+        board["units"] = [
+            u for u in board.get("units", []) if str(u.get("location", "")).split("/")[0] != where
+        ]
 
     def _on_legitimacy(self, event: Message) -> None:
         if self.view is None or not isinstance(event.get("legitimacy"), int):
@@ -344,8 +401,11 @@ class ClientState:
         kind = event.get("kind", "")
         mine = self.my_state
         key = str(v if v is not None else len(self.news))
-        if kind in DONE_BY_ACTOR and mine is not None and mine in (event.get("state"), event.get("from"),
-                                                                     event.get("by")):
+        if (
+            kind in DONE_BY_ACTOR
+            and mine is not None
+            and mine in (event.get("state"), event.get("from"), event.get("by"))
+        ):
             return
         if kind == "message":
             self.unread["talk"].add(str(event.get("id", key)))
@@ -362,7 +422,9 @@ class ClientState:
             for changed in self._objectives_changed(event.get("me")):
                 self.unread["goals"].add(changed)
         if kind in ("orders_submitted", "me"):
-            orders = event.get("orders") if kind == "orders_submitted" else (event.get("me") or {}).get("orders")
+            orders = (
+                event.get("orders") if kind == "orders_submitted" else (event.get("me") or {}).get("orders")
+            )
             if (
                 isinstance(orders, list)
                 and event.get("state", mine) == mine

@@ -53,7 +53,7 @@ class StatusLine(Protocol):
 
 
 def turn_words(view: Mapping[str, Any]) -> str:
-    """"Turn 1 · Summer 1914": the turn of a view, as the status bar shows it."""
+    """ "Turn 1 · Summer 1914": the turn of a view, as the status bar shows it."""
     if not view:
         return ""
     season = str(view.get("season", "")).capitalize()
@@ -80,8 +80,10 @@ def objectives_text(scenario: Scenario, me: str, view: Mapping[str, Any] | None 
     for o in objectives:
         mark = STATUS_MARKS.get(o.get("status") or "")
         status = f"<font color='{mark.colour}'>{mark.symbol} {mark.word.lower()}</font> " if mark else "• "
-        lines.append(f"{status}{esc(str(o.get('summary') or o.get('description') or o.get('kind')))} "
-                     f"({esc(points_text(o))})")
+        lines.append(
+            f"{status}{esc(str(o.get('summary') or o.get('description') or o.get('kind')))} "
+            f"({esc(points_text(o))})"
+        )
     if not lines:
         return "No objectives: hold as many supply territories as you can."
     return "<br>".join(lines) + "<br><i>Click (or G) for the whole panel</i>"
@@ -140,30 +142,59 @@ class StatusBar(Band):
         # Column widths scale with the bar; the ready button and the clock keep their size.
         x = 10
         turn_w = max(210, int(w * 0.22))
-        self.turn = UILabel(pygame.Rect(x, 6, turn_w, 26), "", m, container=self.panel, object_id="#status_turn")
-        self.phase = UILabel(pygame.Rect(x, 32, turn_w, 22), "", m, container=self.panel, object_id="#status_small")
+        self.turn = UILabel(
+            pygame.Rect(x, 6, turn_w, 26), "", m, container=self.panel, object_id="#status_turn"
+        )
+        self.phase = UILabel(
+            pygame.Rect(x, 32, turn_w, 22), "", m, container=self.panel, object_id="#status_small"
+        )
         x += turn_w + 6
-        self.clock = UILabel(pygame.Rect(x, 8, 120, 28), "", m, container=self.panel, object_id="#status_clock")
-        self.clock_note = UILabel(pygame.Rect(x, 34, 120, 20), "", m, container=self.panel,
-                                  object_id="#status_small")
+        self.clock = UILabel(
+            pygame.Rect(x, 8, 120, 28), "", m, container=self.panel, object_id="#status_clock"
+        )
+        self.clock_note = UILabel(
+            pygame.Rect(x, 34, 120, 20), "", m, container=self.panel, object_id="#status_small"
+        )
         x += 126
-        self.ready_button = UIButton(pygame.Rect(x, 10, 130, 42), "Ready  (R)", m, container=self.panel,
-                                     tool_tip_text="Tell the umpire your orders are final for this phase (R)",
-                                     object_id="#ready_button")
+        self.ready_button = UIButton(
+            pygame.Rect(x, 10, 130, 42),
+            "Ready  (R)",
+            m,
+            container=self.panel,
+            tool_tip_text="Tell the umpire your orders are final for this phase (R)",
+            object_id="#ready_button",
+        )
         x += 140
         rest = w - x - 180
         col = max(150, rest // 2)
-        self.score = UILabel(pygame.Rect(x, 6, col, 24), "", m, container=self.panel, object_id="#status_turn")
-        self.objectives = UIButton(pygame.Rect(x, 32, min(col - 10, 190), 24), "Objectives ▸", m,
-                                   container=self.panel, tool_tip_text="", object_id="#status_small")
+        self.score = UILabel(
+            pygame.Rect(x, 6, col, 24), "", m, container=self.panel, object_id="#status_turn"
+        )
+        self.objectives = UIButton(
+            pygame.Rect(x, 32, min(col - 10, 190), 24),
+            "Objectives ▸",
+            m,
+            container=self.panel,
+            tool_tip_text="",
+            object_id="#status_small",
+        )
         x += col
         self.legitimacy = UILabel(pygame.Rect(x, 6, col, 24), "", m, container=self.panel)
-        self.trust = UIButton(pygame.Rect(x, 32, min(col - 10, 230), 24), "", m, container=self.panel,
-                              tool_tip_text="", object_id="#status_small")
-        self.swatch = UIImage(pygame.Rect(w - 178, 12, 12, 12), pygame.Surface((12, 12)), m, container=self.panel)
+        self.trust = UIButton(
+            pygame.Rect(x, 32, min(col - 10, 230), 24),
+            "",
+            m,
+            container=self.panel,
+            tool_tip_text="",
+            object_id="#status_small",
+        )
+        self.swatch = UIImage(
+            pygame.Rect(w - 178, 12, 12, 12), pygame.Surface((12, 12)), m, container=self.panel
+        )
         self.swatch.hide()
-        self.playing = UILabel(pygame.Rect(w - 162, 6, 154, 24), "", m, container=self.panel,
-                               object_id="#status_playing")
+        self.playing = UILabel(
+            pygame.Rect(w - 162, 6, 154, 24), "", m, container=self.panel, object_id="#status_playing"
+        )
         self.connection = UILabel(pygame.Rect(w - 180, 32, 172, 22), "", m, container=self.panel)
         self._texts = {}
         self._score_key = None
@@ -175,7 +206,7 @@ class StatusBar(Band):
         back ("Turn 1 · Summer 1914"), shown instead of the next one until the playback ends."""
         view = state.view or {}
         table = state.table or {}
-        waiting = (table.get("status") == "lobby")
+        waiting = table.get("status") == "lobby"
         if waiting:
             turn = "Waiting for the umpire to start"
         elif playing:
@@ -198,8 +229,15 @@ class StatusBar(Band):
         remaining = state.deadline_remaining(now)
         self._set("clock", self.clock, clock_text(remaining, table))
         paused = bool((table.get("clock") or {}).get("paused"))
-        self._set("clock_note", self.clock_note, "to the deadline" if remaining is not None and not paused
-                  else "when all are ready" if not paused else "by the umpire")
+        self._set(
+            "clock_note",
+            self.clock_note,
+            "to the deadline"
+            if remaining is not None and not paused
+            else "when all are ready"
+            if not paused
+            else "by the umpire",
+        )
         if self._texts.get("lobby") != str(waiting):  # nothing to be ready for before the start
             self._texts["lobby"] = str(waiting)
             if waiting:

@@ -26,7 +26,8 @@ def _combined_ids(
     object_ids: list[str | None] | None,
 ) -> list[str]:
     key = tuple(
-        tuple(ids) if ids is not None else None for ids in (element_base_ids, element_ids, class_ids, object_ids)
+        tuple(ids) if ids is not None else None
+        for ids in (element_base_ids, element_ids, class_ids, object_ids)
     )
     found = _CACHE.get(key)
     if found is not None:
@@ -37,7 +38,9 @@ def _combined_ids(
         return ORIGINAL(theme, element_base_ids, element_ids, class_ids, object_ids)  # raises its ValueError
     combined: list[str] = []
     if element_ids:
-        theme._get_next_id_node(None, element_base_ids, element_ids, class_ids, object_ids, 0, len(element_ids), combined)
+        theme._get_next_id_node(
+            None, element_base_ids, element_ids, class_ids, object_ids, 0, len(element_ids), combined
+        )
     # Then every shorter suffix of each id ("a.b.c" -> "b.c" -> "c"), in pygame_gui's order.
     current = combined[:]
     while current:

@@ -68,7 +68,9 @@ def briefing_html(scenario: Scenario, state_id: str | None) -> str:
             state = None
         if state is not None:
             regime = REGIMES.get(state.regime, state.regime)
-            parts.append(f"<br><b>{html.escape(state.name)}</b> — {html.escape(regime)}, legitimacy {state.legitimacy}<br>")
+            parts.append(
+                f"<br><b>{html.escape(state.name)}</b> — {html.escape(regime)}, legitimacy {state.legitimacy}<br>"
+            )
             if state.objectives:
                 parts.append("<br><b>Objectives</b><br>")
                 for o in state.objectives:
@@ -183,80 +185,160 @@ class TitleScreen:
         self.root = UIPanel(pygame.Rect(0, 0, w, h), manager=m, object_id="#title_root")
         left_w = max(400, min(520, int(w * 0.42)))
         x, y = 40, 28
-        UILabel(pygame.Rect(x, y, left_w, 60), "Backchannel", m, container=self.root, object_id="#title_heading")
+        UILabel(
+            pygame.Rect(x, y, left_w, 60), "Backchannel", m, container=self.root, object_id="#title_heading"
+        )
         y += 60
-        UILabel(pygame.Rect(x, y, left_w, 24), "A game of secret diplomacy", m, container=self.root,
-                object_id="#title_tagline")
+        UILabel(
+            pygame.Rect(x, y, left_w, 24),
+            "A game of secret diplomacy",
+            m,
+            container=self.root,
+            object_id="#title_tagline",
+        )
         y += 40
-        UILabel(pygame.Rect(x, y, left_w, 24), "Play against bots", m, container=self.root,
-                object_id="#section_heading")
+        UILabel(
+            pygame.Rect(x, y, left_w, 24),
+            "Play against bots",
+            m,
+            container=self.root,
+            object_id="#section_heading",
+        )
         y += 28
-        self.scenario_label = UILabel(pygame.Rect(x, y, left_w - 196, 32), "", m, container=self.root,
-                                      object_id="#chosen_scenario")
-        self.open_button = UIButton(pygame.Rect(x + left_w - 184, y, 184, 32), "Open a scenario file…", m,
-                                    container=self.root,
-                                    tool_tip_text="Play any scenario file (YAML): your own or one you were given")
+        self.scenario_label = UILabel(
+            pygame.Rect(x, y, left_w - 196, 32), "", m, container=self.root, object_id="#chosen_scenario"
+        )
+        self.open_button = UIButton(
+            pygame.Rect(x + left_w - 184, y, 184, 32),
+            "Open a scenario file…",
+            m,
+            container=self.root,
+            tool_tip_text="Play any scenario file (YAML): your own or one you were given",
+        )
         y += 40
         list_h = max(110, min(220, h - y - 364))
-        self.state_list = UISelectionList(pygame.Rect(x, y, left_w - 150, list_h), [], m, container=self.root,
-                                          object_id="#state_list")
-        self.play_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 44), "Play", m, container=self.root,
-                                    object_id="#primary_button", tool_tip_text="Start a game against bots as this state")
+        self.state_list = UISelectionList(
+            pygame.Rect(x, y, left_w - 150, list_h), [], m, container=self.root, object_id="#state_list"
+        )
+        self.play_button = UIButton(
+            pygame.Rect(x + left_w - 138, y, 138, 44),
+            "Play",
+            m,
+            container=self.root,
+            object_id="#primary_button",
+            tool_tip_text="Start a game against bots as this state",
+        )
         if not self.can_play:
             self.play_button.disable()
         y += list_h + 16
-        UILabel(pygame.Rect(x, y, left_w, 24), "Join a game", m, container=self.root, object_id="#section_heading")
+        UILabel(
+            pygame.Rect(x, y, left_w, 24), "Join a game", m, container=self.root, object_id="#section_heading"
+        )
         y += 28
-        self.address = UITextEntryLine(pygame.Rect(x, y, left_w - 250, 32), m, container=self.root,
-                                       placeholder_text="ws://host:8765")
-        self.code = UITextEntryLine(pygame.Rect(x + left_w - 240, y, 130, 32), m, container=self.root,
-                                    placeholder_text="Join code")
+        self.address = UITextEntryLine(
+            pygame.Rect(x, y, left_w - 250, 32), m, container=self.root, placeholder_text="ws://host:8765"
+        )
+        self.code = UITextEntryLine(
+            pygame.Rect(x + left_w - 240, y, 130, 32), m, container=self.root, placeholder_text="Join code"
+        )
         self.join_button = UIButton(pygame.Rect(x + left_w - 100, y, 100, 32), "Join", m, container=self.root)
         y += 40
-        self.name = UITextEntryLine(pygame.Rect(x, y, left_w - 250, 32), m, container=self.root,
-                                    placeholder_text="Your name")
+        self.name = UITextEntryLine(
+            pygame.Rect(x, y, left_w - 250, 32), m, container=self.root, placeholder_text="Your name"
+        )
         self.name.set_text_length_limit(40)
-        UILabel(pygame.Rect(x + left_w - 240, y, 240, 32), "in a class: your team sees it", m, container=self.root,
-                object_id="#status_small")
+        UILabel(
+            pygame.Rect(x + left_w - 240, y, 240, 32),
+            "in a class: your team sees it",
+            m,
+            container=self.root,
+            object_id="#status_small",
+        )
         y += 48
-        UILabel(pygame.Rect(x, y, left_w, 24), "Teach a class", m, container=self.root, object_id="#section_heading")
+        UILabel(
+            pygame.Rect(x, y, left_w, 24),
+            "Teach a class",
+            m,
+            container=self.root,
+            object_id="#section_heading",
+        )
         y += 28
-        self.host_button = UIButton(pygame.Rect(x, y, 200, 32), "Host a game…", m, container=self.root,
-                                    tool_tip_text="Students join from their computers on this network; you umpire")
-        UILabel(pygame.Rect(x + 212, y, left_w - 212, 32), "students join; you umpire", m,
-                container=self.root, object_id="#status_small")
+        self.host_button = UIButton(
+            pygame.Rect(x, y, 200, 32),
+            "Host a game…",
+            m,
+            container=self.root,
+            tool_tip_text="Students join from their computers on this network; you umpire",
+        )
+        UILabel(
+            pygame.Rect(x + 212, y, left_w - 212, 32),
+            "students join; you umpire",
+            m,
+            container=self.root,
+            object_id="#status_small",
+        )
         if not self.can_host:
             self.host_button.disable()
         y += 48
-        UILabel(pygame.Rect(x, y, left_w, 24), "Continue", m, container=self.root, object_id="#section_heading")
+        UILabel(
+            pygame.Rect(x, y, left_w, 24), "Continue", m, container=self.root, object_id="#section_heading"
+        )
         y += 28
-        saved: list[str | tuple[str, str]] = [(s.label, s.game) for s in self.saved] or [("No unfinished local game", "")]
-        self.saved_menu = UIDropDownMenu(saved, saved[0], pygame.Rect(x, y, left_w - 150, 32), m, container=self.root)
-        self.continue_button = UIButton(pygame.Rect(x + left_w - 138, y, 138, 32), "Continue", m, container=self.root)
+        saved: list[str | tuple[str, str]] = [(s.label, s.game) for s in self.saved] or [
+            ("No unfinished local game", "")
+        ]
+        self.saved_menu = UIDropDownMenu(
+            saved, saved[0], pygame.Rect(x, y, left_w - 150, 32), m, container=self.root
+        )
+        self.continue_button = UIButton(
+            pygame.Rect(x + left_w - 138, y, 138, 32), "Continue", m, container=self.root
+        )
         if not self.saved:
             self.continue_button.disable()
         y += 48
         self.quit_button = UIButton(pygame.Rect(x, y, 120, 32), "Quit", m, container=self.root)
         # Two lines at most, wrapped: a refusal's reason (a name taken, a wrong code) is read whole.
-        self.status = UITextBox(_status_html(self.busy or self.message), pygame.Rect(x + 132, y - 4, left_w - 132, 48),
-                                m, container=self.root, object_id="#title_status")
+        self.status = UITextBox(
+            _status_html(self.busy or self.message),
+            pygame.Rect(x + 132, y - 4, left_w - 132, 48),
+            m,
+            container=self.root,
+            object_id="#title_status",
+        )
         if not (self.busy or self.message):
             self.status.hide()
-        UILabel(pygame.Rect(x, h - 40, left_w, 22), "In a game, press ? for the keyboard shortcuts · F11 full screen",
-                m, container=self.root, object_id="#status_small")
+        UILabel(
+            pygame.Rect(x, h - 40, left_w, 22),
+            "In a game, press ? for the keyboard shortcuts · F11 full screen",
+            m,
+            container=self.root,
+            object_id="#status_small",
+        )
         bx = x + left_w + 32
         self.right = pygame.Rect(bx, 28, w - bx - 32, h - 56)
         self.scenario(self.scenario_id)  # the chosen one is read here, before the gallery's worker would
         keys = [*self.scenario_ids, *self.files]
         gallery_h = ScenarioGallery.height_for(self.right.w, max(1, len(keys)), int(self.right.h * 0.52))
         self.gallery = ScenarioGallery(
-            m, pygame.Rect(bx, 28, self.right.w, gallery_h), keys, self.scenario, peek=self._known,
-            container=self.root, selected=self.scenario_id, state_id=self.state_id,
-            labels={path: Path(path).name for path in self.files}, shelf=self.thumbnails,
+            m,
+            pygame.Rect(bx, 28, self.right.w, gallery_h),
+            keys,
+            self.scenario,
+            peek=self._known,
+            container=self.root,
+            selected=self.scenario_id,
+            state_id=self.state_id,
+            labels={path: Path(path).name for path in self.files},
+            shelf=self.thumbnails,
         )
         brief_y = 28 + gallery_h + 12
-        self.briefing = UITextBox("", pygame.Rect(bx, brief_y, self.right.w, h - brief_y - 28), m,
-                                  container=self.root, object_id="#briefing")
+        self.briefing = UITextBox(
+            "",
+            pygame.Rect(bx, brief_y, self.right.w, h - brief_y - 28),
+            m,
+            container=self.root,
+            object_id="#briefing",
+        )
         self._fill_states()
 
     def _fill_states(self) -> None:
@@ -307,7 +389,9 @@ class TitleScreen:
         for sid in self.scenario_ids:
             known = self.scenario(sid)
             titles.append((known.title if known is not None else sid, sid))
-        self.host_window = HostWindow(self.manager, titles, self.scenario, self.scenario_id, self._host_chosen)
+        self.host_window = HostWindow(
+            self.manager, titles, self.scenario, self.scenario_id, self._host_chosen
+        )
         return self.host_window
 
     def _host_chosen(self, options: dict[str, Any]) -> None:
@@ -373,9 +457,16 @@ class TitleScreen:
         if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.file_dialog:
             self.file_dialog = None
             return
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_LEFT, pygame.K_RIGHT) and not _typing(self.manager):
-            after = self.gallery.neighbour(self.scenario_id, 1 if event.key == pygame.K_RIGHT else -1) \
-                if self.gallery is not None else None
+        if (
+            event.type == pygame.KEYDOWN
+            and event.key in (pygame.K_LEFT, pygame.K_RIGHT)
+            and not _typing(self.manager)
+        ):
+            after = (
+                self.gallery.neighbour(self.scenario_id, 1 if event.key == pygame.K_RIGHT else -1)
+                if self.gallery is not None
+                else None
+            )
             if after is not None:
                 self.choose_scenario(after)
         elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.state_list:
@@ -385,7 +476,11 @@ class TitleScreen:
                 self._show_briefing()
         elif event.type == pygame_gui.UI_BUTTON_PRESSED:
             self._button(event.ui_element)
-        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element in (self.address, self.code, self.name):
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element in (
+            self.address,
+            self.code,
+            self.name,
+        ):
             self._button(self.join_button)
 
     def open_file(self, path: str) -> bool:
@@ -430,8 +525,11 @@ class TitleScreen:
             self.open_host_window()
         elif element is self.open_button and self.file_dialog is None:
             self.file_dialog = UIFileDialog(
-                pygame.Rect(160, 60, 560, 440), self.manager, window_title="Open a scenario file",
-                initial_file_path=str(Path.cwd()), allow_picking_directories=False,
+                pygame.Rect(160, 60, 560, 440),
+                self.manager,
+                window_title="Open a scenario file",
+                initial_file_path=str(Path.cwd()),
+                allow_picking_directories=False,
             )
         elif element is self.quit_button:
             self.choice = Choice("quit")

@@ -63,15 +63,19 @@ def line_chart(
     return _png(fig)
 
 
-def trust_matrix(title: str, states: Sequence[tuple[str, str]], trust: Mapping[str, Mapping[str, int]]) -> bytes:
+def trust_matrix(
+    title: str, states: Sequence[tuple[str, str]], trust: Mapping[str, Mapping[str, int]]
+) -> bytes:
     """Who trusts whom at the end: row = the one who trusts, column = the one trusted (0-100)."""
     n = len(states)
     size = max(3.6, 0.42 * n + 1.6)
     fig = Figure(figsize=(size + 1.2, size), dpi=100, facecolor=PAPER)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.22, 0.06, 0.62, 0.72))
-    grid = [[float(trust.get(a, {}).get(b, float("nan"))) if a != b else float("nan") for b, _ in states]
-            for a, _ in states]
+    grid = [
+        [float(trust.get(a, {}).get(b, float("nan"))) if a != b else float("nan") for b, _ in states]
+        for a, _ in states
+    ]
     image = ax.imshow(grid, cmap="RdYlBu", vmin=0, vmax=100)
     names = [name for _, name in states]
     ax.set_xticks(range(n), names, rotation=60, ha="left", fontsize=8, color=INK)
@@ -81,8 +85,15 @@ def trust_matrix(title: str, states: Sequence[tuple[str, str]], trust: Mapping[s
         for j in range(n):
             value = grid[i][j]
             if value == value:  # not NaN
-                ax.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=7,
-                        color=INK if 25 <= value <= 75 else "white")
+                ax.text(
+                    j,
+                    i,
+                    f"{value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=INK if 25 <= value <= 75 else "white",
+                )
     colour_bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.03)
     colour_bar.ax.tick_params(labelsize=7, colors=MUTED)
     fig.suptitle(title, x=0.02, ha="left", color=INK, fontsize=12, fontweight="bold")

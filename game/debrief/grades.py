@@ -26,9 +26,20 @@ from game.debrief.objectives import ObjectiveResult
 from game.debrief.source import DebriefSource
 
 COLUMNS = (
-    "row", "name", "state", "state_name", "messages_sent", "orders_given", "agreements_proposed",
-    "agreements_signed", "agreements_kept", "agreements_breached", "leaks_suffered", "objectives_met",
-    "objectives_total", "score",
+    "row",
+    "name",
+    "state",
+    "state_name",
+    "messages_sent",
+    "orders_given",
+    "agreements_proposed",
+    "agreements_signed",
+    "agreements_kept",
+    "agreements_breached",
+    "leaks_suffered",
+    "objectives_met",
+    "objectives_total",
+    "score",
 )
 
 
@@ -79,11 +90,17 @@ def grade_rows(
         row.orders_given = sum(a.kind == "orders" for a in mine)
         row.agreements_proposed = sum(a.kind in ("propose", "counter") and bool(a.made) for a in mine)
         signed = {ref for a in mine for ref in _signed_by(a)}
-        in_force = [by_id[ref] for ref in signed if ref in by_id and by_id[ref].in_force and state in by_id[ref].parties]
+        in_force = [
+            by_id[ref]
+            for ref in signed
+            if ref in by_id and by_id[ref].in_force and state in by_id[ref].parties
+        ]
         row.agreements_signed = len(in_force)
         row.agreements_kept = sum(life.kept for life in in_force)
         row.leaks_suffered = sum(life.view.get("leak_level", "none") != "none" for life in in_force)
-        row.agreements_breached = sum(breaker == state and member.name in authors for breaker, authors in breakers.values())
+        row.agreements_breached = sum(
+            breaker == state and member.name in authors for breaker, authors in breakers.values()
+        )
         team(row, state)
         rows.append(row)
     for s in source.scenario.states:

@@ -120,19 +120,29 @@ def lives(chronicle: Chronicle, agreements: Sequence[Mapping[str, Any]], teller:
             end_turn=view.get("end_turn"),
             at_start=at_start,
             note=notes.get(str(view.get("name") or ""), ""),
-            signatures=([Signature(p, 1, None, at_start=True) for p in parties] if at_start
-                        else signatures.get(ref, [])),
+            signatures=(
+                [Signature(p, 1, None, at_start=True) for p in parties]
+                if at_start
+                else signatures.get(ref, [])
+            ),
         )
         for turn, fact in events:
             told = teller.tell(fact, brief=True)
             life.timeline.append((turn, told))
             if fact.get("kind") == "agreement_breached" and fact.get("agreement") == ref:
                 life.breaches.append((turn, told))
-            elif fact.get("kind") in ("agreement_leaked", "leak_done", "agreement_discovered") and fact.get("agreement") == ref:
+            elif (
+                fact.get("kind") in ("agreement_leaked", "leak_done", "agreement_discovered")
+                and fact.get("agreement") == ref
+            ):
                 life.leaks.append((turn, told))
-            if fact.get("agreement") == ref and life.public_from is None and (
-                (fact.get("kind") == "agreement_leaked" and fact.get("level") == "exposed")
-                or fact.get("kind") == "agreement_ratified"
+            if (
+                fact.get("agreement") == ref
+                and life.public_from is None
+                and (
+                    (fact.get("kind") == "agreement_leaked" and fact.get("level") == "exposed")
+                    or fact.get("kind") == "agreement_ratified"
+                )
             ):
                 life.public_from = turn
         if life.visibility == "public" and not life.view.get("annex") and life.in_force:
@@ -142,7 +152,9 @@ def lives(chronicle: Chronicle, agreements: Sequence[Mapping[str, Any]], teller:
     return out
 
 
-def _learned(chronicle: Chronicle, life: Life, events: Sequence[tuple[int, Mapping[str, Any]]]) -> list[Learned]:
+def _learned(
+    chronicle: Chronicle, life: Life, events: Sequence[tuple[int, Mapping[str, Any]]]
+) -> list[Learned]:
     """Who knew of the agreement, from which turn, and how they came to know it."""
     discovered = {e.get("by"): t for t, e in events if e.get("kind") == "agreement_discovered"}
     first: dict[str, int] = {}

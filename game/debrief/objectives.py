@@ -24,5 +24,7 @@ def objective_results(game: Game) -> dict[str, list[ObjectiveResult]]:
         for i, o in enumerate(state.objectives):
             if isinstance(o, KeepSecretObjective) and (a := game.diplomacy.by_name(o.agreement)) is not None:
                 r = out[state.id][i]
-                out[state.id][i] = replace(r, detail=f"“{a.title}”: leak level {a.leak_level}, {a.visibility}")
+                out[state.id][i] = replace(
+                    r, detail=f"“{a.title}”: leak level {a.leak_level}, {a.visibility}"
+                )
     return out

@@ -124,8 +124,13 @@ def build_report(source: DebriefSource) -> Report:
     moments = [chronicle.start, *chronicle.ends.values()]
     peak = {s.id: max(st.supply.get(s.id, 0) for st in moments) for s in source.scenario.states}
     states = [
-        StateInfo(s.id, s.name, s.colour, css_id(s.id),
-                  s.playable or s.id in student_states or (s.controller != "none" and peak[s.id] >= 3))
+        StateInfo(
+            s.id,
+            s.name,
+            s.colour,
+            css_id(s.id),
+            s.playable or s.id in student_states or (s.controller != "none" and peak[s.id] >= 3),
+        )
         for s in source.scenario.states
     ]
     if sum(s.charted for s in states) < 2:
@@ -133,11 +138,23 @@ def build_report(source: DebriefSource) -> Report:
     by_id = {s.id: s for s in states}
     d = game.diplomacy
     results = sorted(
-        (ResultRow(by_id[s.id], final[s.id], game.supply_count(s.id), len(game.units_of(s.id)), d.legitimacy[s.id],
-                   d.reputation(s.id), objectives[s.id]) for s in source.scenario.states),
+        (
+            ResultRow(
+                by_id[s.id],
+                final[s.id],
+                game.supply_count(s.id),
+                len(game.units_of(s.id)),
+                d.legitimacy[s.id],
+                d.reputation(s.id),
+                objectives[s.id],
+            )
+            for s in source.scenario.states
+        ),
         key=lambda r: (-r.score, -r.supply, r.state.name),
     )
-    bystanders = [r.state for r in results if not r.objectives and not r.score and not r.supply and not r.units]
+    bystanders = [
+        r.state for r in results if not r.objectives and not r.score and not r.supply and not r.units
+    ]
     results = [r for r in results if r.state not in bystanders]
     agreement_lives = lives(chronicle, record["agreements"], teller)
     lap("facts")
@@ -154,20 +171,44 @@ def build_report(source: DebriefSource) -> Report:
 
     messages = [
         MessageRow(
-            id=m["id"], turn=m["turn"], sender=m["from"], author=chronicle.authors_of_messages.get(m["id"]) or m.get("author"),
-            to=m["to"], text=m["text"], said="ask" if m.get("ask") else "answer" if m.get("answer") else "",
-            sincerity=m.get("sincerity"), audience=m["audience"],
-            intercepted_by=[] if m["audience"] == "all" else
-            [s for s in m["audience"] if s != m["from"] and (m["to"] == "all" or s not in m["to"])],
+            id=m["id"],
+            turn=m["turn"],
+            sender=m["from"],
+            author=chronicle.authors_of_messages.get(m["id"]) or m.get("author"),
+            to=m["to"],
+            text=m["text"],
+            said="ask" if m.get("ask") else "answer" if m.get("answer") else "",
+            sincerity=m.get("sincerity"),
+            audience=m["audience"],
+            intercepted_by=[]
+            if m["audience"] == "all"
+            else [s for s in m["audience"] if s != m["from"] and (m["to"] == "all" or s not in m["to"])],
         )
         for m in record["messages"]
     ]
     grades = grade_rows(source, chronicle, agreement_lives, objectives, final)
-    knowers = {k.state for life in agreement_lives if life.secret_part and life.in_force for k in life.learned}
+    knowers = {
+        k.state for life in agreement_lives if life.secret_part and life.in_force for k in life.learned
+    }
     knowledge_states = [s.id for s in source.scenario.states if s.id in knowers]
     lap("tables")
-    return Report(source, chronicle, record, states, results, bystanders, turns, start_map, chart_list, agreement_lives, messages,
-                  grades, knowledge_states, teller, timings)
+    return Report(
+        source,
+        chronicle,
+        record,
+        states,
+        results,
+        bystanders,
+        turns,
+        start_map,
+        chart_list,
+        agreement_lives,
+        messages,
+        grades,
+        knowledge_states,
+        teller,
+        timings,
+    )
 
 
 def _turn_page(chronicle: Chronicle, record: Any, teller: Teller, painter: MapPainter) -> TurnPage:
@@ -176,10 +217,16 @@ def _turn_page(chronicle: Chronicle, record: Any, teller: Teller, painter: MapPa
     told = [teller.tell(e) for e in record.events]
     sections = [(key, heading, [t for t in told if t.section == key]) for key, heading in SECTIONS]
     orders: dict[tuple[str, str], tuple[str, str, str | None, list[str]]] = {}
-    for act in chronicle.acts:  # a state's later list replaces its earlier one in the same phase, as in the rules
+    for (
+        act
+    ) in chronicle.acts:  # a state's later list replaces its earlier one in the same phase, as in the rules
         if act.kind == "orders" and act.turn == record.turn and act.state:
-            orders[(act.phase or "", act.state)] = (act.phase or "", act.state, act.author,
-                                                    list(act.command.get("orders", [])))
+            orders[(act.phase or "", act.state)] = (
+                act.phase or "",
+                act.state,
+                act.author,
+                list(act.command.get("orders", [])),
+            )
     in_progress = state.in_progress or (record.turn not in chronicle.ends)
     return TurnPage(
         turn=record.turn,
@@ -187,7 +234,9 @@ def _turn_page(chronicle: Chronicle, record: Any, teller: Teller, painter: MapPa
         in_progress=in_progress,
         map_uri=png_uri(painter.png(state, moves)),
         sections=[s for s in sections if s[2]],
-        orders=list(orders.values()),  # phases come in their order; in each, the states as they first gave orders
+        orders=list(
+            orders.values()
+        ),  # phases come in their order; in each, the states as they first gave orders
         messages=sum(1 for m in chronicle.game.diplomacy.messages if m["turn"] == record.turn),
     )
 
@@ -206,20 +255,55 @@ def _charts(chronicle: Chronicle, states: Sequence[StateInfo]) -> list[tuple[str
     charted = {x.id for x in states}
     thresholds = {s.legitimacy_threshold for s in chronicle.game.scenario.states if s.id in charted}
     guide = thresholds.pop() if len(thresholds) == 1 else None
-    below = (f"; the dashed line is {guide}, below which a government falls" if guide is not None
-             else "; a government falls below its state's threshold")
+    below = (
+        f"; the dashed line is {guide}, below which a government falls"
+        if guide is not None
+        else "; a government falls below its state's threshold"
+    )
     out = [
-        ("Supply centres", "Supply centres held at the end of each turn (holders change at the end of a year).",
-         png_uri(charts.line_chart("Supply centres held", ticks, series(lambda p, s: p.supply.get(s, 0)), "centres"))),
-        ("Legitimacy", f"Domestic legitimacy (0-100) at the end of each turn{below}.",
-         png_uri(charts.line_chart("Domestic legitimacy", ticks, series(lambda p, s: p.legitimacy.get(s, 0)),
-                                   "legitimacy", (0, 100), guide))),
-        ("Trust", "How far the other states trusted each state: the mean of their trust in it (0-100).",
-         png_uri(charts.line_chart("Trust in each state", ticks, series(trust_in), "mean trust", (0, 100)))),
+        (
+            "Supply centres",
+            "Supply centres held at the end of each turn (holders change at the end of a year).",
+            png_uri(
+                charts.line_chart(
+                    "Supply centres held", ticks, series(lambda p, s: p.supply.get(s, 0)), "centres"
+                )
+            ),
+        ),
+        (
+            "Legitimacy",
+            f"Domestic legitimacy (0-100) at the end of each turn{below}.",
+            png_uri(
+                charts.line_chart(
+                    "Domestic legitimacy",
+                    ticks,
+                    series(lambda p, s: p.legitimacy.get(s, 0)),
+                    "legitimacy",
+                    (0, 100),
+                    guide,
+                )
+            ),
+        ),
+        (
+            "Trust",
+            "How far the other states trusted each state: the mean of their trust in it (0-100).",
+            png_uri(
+                charts.line_chart("Trust in each state", ticks, series(trust_in), "mean trust", (0, 100))
+            ),
+        ),
     ]
     last = points[-1]
-    out.append(("Who trusts whom", "Trust at the end: each row is how far that state trusts each state in the columns.",
-                png_uri(charts.trust_matrix("Who trusts whom, at the end", [(s.id, s.name) for s in states], last.trust))))
+    out.append(
+        (
+            "Who trusts whom",
+            "Trust at the end: each row is how far that state trusts each state in the columns.",
+            png_uri(
+                charts.trust_matrix(
+                    "Who trusts whom, at the end", [(s.id, s.name) for s in states], last.trust
+                )
+            ),
+        )
+    )
     return out
 
 

@@ -146,12 +146,21 @@ def source_from_record(record: Mapping[str, Any], scenario: Scenario | None = No
             named = given[i]
         authors.append(str(named) if named else None)
     game = record.get("game")
-    origin = f"server game {game}" if game else ("a server game" if members else "a simulated game (bots in every seat)")
+    origin = (
+        f"server game {game}"
+        if game
+        else ("a server game" if members else "a simulated game (bots in every seat)")
+    )
     given_seats = record.get("seats")
     seats: dict[str, Any] = given_seats if isinstance(given_seats, dict) else {}
-    replaced = [s.id for s in scenario.states
-                if seats.get(s.id) == "bot" and any(m.state == s.id and m.role == "player" for m in members)]
-    return DebriefSource(scenario, int(record["seed"]), [dict(c) for c in commands], authors, members, origin, replaced)
+    replaced = [
+        s.id
+        for s in scenario.states
+        if seats.get(s.id) == "bot" and any(m.state == s.id and m.role == "player" for m in members)
+    ]
+    return DebriefSource(
+        scenario, int(record["seed"]), [dict(c) for c in commands], authors, members, origin, replaced
+    )
 
 
 def _scenario_of(record: Mapping[str, Any]) -> Scenario:

@@ -94,7 +94,9 @@ def adjudicate_command(scenario_ref: str, units_path: Path, orders_path: Path) -
     print(
         json.dumps(
             {
-                "results": [{"order": r.order, "result": r.result, "reason": r.reason} for r in result.results],
+                "results": [
+                    {"order": r.order, "result": r.result, "reason": r.reason} for r in result.results
+                ],
                 "dislodged": sorted(result.dislodged, key=index.__getitem__),
             },
             indent=2,

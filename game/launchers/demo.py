@@ -36,6 +36,8 @@ SIMPLE_CLAUSES = {
 
 class DemoStuck(RuntimeError):
     """The UI did not reach what the demo waited for within the bound."""
+
+
 WAIT_FRAMES = 20000
 """A bound on any wait (frames): a demo that cannot go on ends instead of hanging."""
 
@@ -83,8 +85,16 @@ class UiInput:
 class DemoDriver:
     """Plays `turns` movement turns for the seat through the UI; `tick()` once per frame."""
 
-    def __init__(self, app: Any, *, turns: int = 2, screenshots: Path | None = None, seed: int | None = None,
-                 personality: str = "loyal", progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        turns: int = 2,
+        screenshots: Path | None = None,
+        seed: int | None = None,
+        personality: str = "loyal",
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.app = app
         self.progress = progress
         """Told a line at each step of the demo (`play --demo` prints them): it is never silent."""
@@ -159,7 +169,9 @@ class DemoDriver:
 
     def _ready_to_play(self) -> bool:
         g = self.game
-        return g is not None and g.map_view is not None and g.state.view is not None and g.order_box is not None
+        return (
+            g is not None and g.map_view is not None and g.state.view is not None and g.order_box is not None
+        )
 
     def _diplomat(self) -> Diplomat:
         if self.bot is None:
@@ -186,7 +198,10 @@ class DemoDriver:
                 yield from self.diplomacy()
             yield from self.give_orders()
             yield from self.ready_and_wait()
-        self.say(f"demo: played {self.played} turn(s)" + (f"; screenshots in {self.screenshots}" if self.shots else ""))
+        self.say(
+            f"demo: played {self.played} turn(s)"
+            + (f"; screenshots in {self.screenshots}" if self.shots else "")
+        )
 
     def diplomacy(self) -> Step:
         """Open the diplomacy panel, draft and send a proposal, send a message (through the panels)."""
@@ -195,8 +210,11 @@ class DemoDriver:
         commands = self._diplomat().open_turn(view)
         proposal = next((c for c in commands if isinstance(c, Propose)), None)
         press = next((c for c in commands if isinstance(c, Press) and c.to), None)
-        self.say(f"demo: turn {g.state.turn}: diplomacy" + (" (a proposal)" if proposal else "")
-                 + (" and a message" if press else ""))
+        self.say(
+            f"demo: turn {g.state.turn}: diplomacy"
+            + (" (a proposal)" if proposal else "")
+            + (" and a message" if press else "")
+        )
         UiInput.key(pygame.K_d, "d")
         yield from self.frames(3)
         self.shot(f"turn-{g.state.turn}-diplomacy")
@@ -247,8 +265,9 @@ class DemoDriver:
                 yield
                 return
             UiInput.move_mouse(selection.get_abs_rect().center)
-            pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False, precise_x=0.0,
-                                                 precise_y=-1.0))
+            pygame.event.post(
+                pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1, flipped=False, precise_x=0.0, precise_y=-1.0)
+            )
             yield
             yield
 
@@ -257,19 +276,34 @@ class DemoDriver:
         g = self.game
         view = g.state.view
         mine = {territory_of(u["location"]) for u in view["map"]["units"] if u["state"] == g.me}
-        near = sorted({u["state"] for u in view["map"]["units"] if u["state"] != g.me
-                       and any(n in mine for n in g.board.neighbours[territory_of(u["location"])])})
+        near = sorted(
+            {
+                u["state"]
+                for u in view["map"]["units"]
+                if u["state"] != g.me
+                and any(n in mine for n in g.board.neighbours[territory_of(u["location"])])
+            }
+        )
         if not near:  # an island: the nearest great power will do
             near = [st.id for st in g.scenario.states if st.playable and st.id != g.me]
         if not near:
             return None
-        return Propose(state=g.me, parties=[g.me, near[0]], title="Quiet frontier", visibility="secret",
-                       clauses=[{"kind": "non_aggression"}], duration=4)
+        return Propose(
+            state=g.me,
+            parties=[g.me, near[0]],
+            title="Quiet frontier",
+            visibility="secret",
+            clauses=[{"kind": "non_aggression"}],
+            duration=4,
+        )
 
     def choose(self, menu: Any, text: str) -> Step:
         """Pick an option of a drop-down menu by clicking it open and clicking the option."""
-        if menu.selected_option and (menu.selected_option[0] if isinstance(menu.selected_option, tuple)
-                                     else menu.selected_option) == text:
+        if (
+            menu.selected_option
+            and (menu.selected_option[0] if isinstance(menu.selected_option, tuple) else menu.selected_option)
+            == text
+        ):
             return
         UiInput.press(menu)
         yield from self.frames(2)
@@ -323,8 +357,10 @@ class DemoDriver:
                 yield from self.type_order(text)
                 self.typed.append(text)
         yield from self.frames(3)
-        self.say(f"demo: turn {g.state.turn}, {g.state.phase}: {len(orders)} order(s) "
-                 f"({sum(1 for o in orders if o in self.clicked)} clicked on the map)")
+        self.say(
+            f"demo: turn {g.state.turn}, {g.state.phase}: {len(orders)} order(s) "
+            f"({sum(1 for o in orders if o in self.clicked)} clicked on the map)"
+        )
         self.shot(f"turn-{g.state.turn}-{g.state.phase}-orders")
 
     def click_order(self, text: str) -> Generator[None, None, bool]:
@@ -337,7 +373,11 @@ class DemoDriver:
         except OrderSyntaxError:
             return False
         if phase == "retreat" and isinstance(order, Retreat):
-            return (yield from self._click_all([mv.screen_of_location(order.location), mv.screen_of_place(order.dest)]))
+            return (
+                yield from self._click_all(
+                    [mv.screen_of_location(order.location), mv.screen_of_place(order.dest)]
+                )
+            )
         if phase == "adjustment" and isinstance(order, Build | Remove):
             if isinstance(order, Remove):
                 return (yield from self._click_all([mv.screen_of_location(order.location)]))
@@ -418,7 +458,9 @@ class DemoDriver:
         self.say(f"demo: turn {turn}: ready, waiting for the others…")
         yield from self.frames(2)
         yield from self.until(lambda: g.view_key != key or g.state.phase is None)
-        self.say(f"demo: turn {turn} resolved" + (" — watching the playback" if g.playback is not None else ""))
+        self.say(
+            f"demo: turn {turn} resolved" + (" — watching the playback" if g.playback is not None else "")
+        )
         if was_movement:
             self.played += 1
         if g.playback is not None:
@@ -441,7 +483,12 @@ def demo_driver(
     Handed to the client by the launcher, so the client never names this module nor the bots."""
 
     def make(app: Any) -> DemoDriver:
-        return DemoDriver(app, turns=turns or 2, screenshots=screenshots, seed=seed,
-                          progress=lambda line: print(line, flush=True))
+        return DemoDriver(
+            app,
+            turns=turns or 2,
+            screenshots=screenshots,
+            seed=seed,
+            progress=lambda line: print(line, flush=True),
+        )
 
     return make

@@ -104,7 +104,10 @@ class EmbeddedServer:
         self._started.clear()
         self._failure = None
         self._thread = threading.Thread(
-            target=self._run, args=(self.port if port is None else port,), name="backchannel-server", daemon=True
+            target=self._run,
+            args=(self.port if port is None else port,),
+            name="backchannel-server",
+            daemon=True,
         )
         self._thread.start()
         if not self._started.wait(START_TIMEOUT):

@@ -71,8 +71,16 @@ def cards(
     observer = codes.get("observer")
     if isinstance(observer, str):
         command = join_command(address, observer)
-        out.append(Card("Observers", observer, command, qr_svg(command, f"Observers: {observer}"), "#8a8a8a",
-                        "the public map and news (a projector, visitors)"))
+        out.append(
+            Card(
+                "Observers",
+                observer,
+                command,
+                qr_svg(command, f"Observers: {observer}"),
+                "#8a8a8a",
+                "the public map and news (a projector, visitors)",
+            )
+        )
     return out
 
 
@@ -154,13 +162,22 @@ def handout_html(
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(TEMPLATE)
     rows = [
-        {"title": c.title, "code_spaced": spaced(c.code), "command": c.command, "qr_svg": c.qr_svg,
-         "colour": c.colour, "note": c.note}
+        {
+            "title": c.title,
+            "code_spaced": spaced(c.code),
+            "command": c.command,
+            "qr_svg": c.qr_svg,
+            "colour": c.colour,
+            "note": c.note,
+        }
         for c in made
     ]
-    minutes = f"{deadline // 60} min" if deadline and deadline % 60 == 0 else f"{deadline} s" if deadline else ""
-    return template.render(title=title, game=game, address=address, cards=rows, columns=columns, qr_mm=qr_mm,
-                           deadline=minutes)
+    minutes = (
+        f"{deadline // 60} min" if deadline and deadline % 60 == 0 else f"{deadline} s" if deadline else ""
+    )
+    return template.render(
+        title=title, game=game, address=address, cards=rows, columns=columns, qr_mm=qr_mm, deadline=minutes
+    )
 
 
 def write_handout(path: Path, **page: object) -> Path:

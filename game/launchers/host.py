@@ -159,8 +159,10 @@ def seats_for(scenario: Any, playable: list[str], students: list[str] | None) ->
     chosen = playable if students is None else students
     unknown = [s for s in chosen if s not in playable]
     if unknown:
-        raise LocalPlayError(f"{scenario.id} has no playable state {', '.join(unknown)}; its playable states are "
-                             f"{', '.join(playable)}")
+        raise LocalPlayError(
+            f"{scenario.id} has no playable state {', '.join(unknown)}; its playable states are "
+            f"{', '.join(playable)}"
+        )
     if not chosen:
         raise LocalPlayError("choose at least one state for the students")
     return {s: ("human" if s in chosen else "bot") for s in playable}
@@ -198,7 +200,12 @@ def host_game(options: HostOptions | Mapping[str, Any], *, open_reports: bool = 
     link = ServerLink(server.url, client="backchannel-host")
     try:
         link.start()
-        create: dict[str, Any] = {"type": "create", "scenario": opts.scenario, "seats": seats, "deadline": opts.deadline}
+        create: dict[str, Any] = {
+            "type": "create",
+            "scenario": opts.scenario,
+            "seats": seats,
+            "deadline": opts.deadline,
+        }
         if opts.seed is not None:
             create["seed"] = opts.seed
         if opts.labels != "names":
@@ -213,15 +220,33 @@ def host_game(options: HostOptions | Mapping[str, Any], *, open_reports: bool = 
         folder = opts.out if opts.out is not None else classroom_dir() / game
         folder.mkdir(parents=True, exist_ok=True)
         handout = write_handout(
-            folder / HANDOUT_FILE, title=scenario.title, game=game, address=address, codes=codes,
-            states=[(s.id, s.name, s.colour) for s in scenario.states], people=opts.people, deadline=opts.deadline,
+            folder / HANDOUT_FILE,
+            title=scenario.title,
+            game=game,
+            address=address,
+            codes=codes,
+            states=[(s.id, s.name, s.colour) for s in scenario.states],
+            people=opts.people,
+            deadline=opts.deadline,
         )
     except BaseException:
         link.close()
         server.stop()
         raise
-    return HostedGame(server, link, game, scenario.title, codes, address, addresses, folder, handout, opts,
-                      open_reports=open_reports, state_names={s.id: s.name for s in scenario.states})
+    return HostedGame(
+        server,
+        link,
+        game,
+        scenario.title,
+        codes,
+        address,
+        addresses,
+        folder,
+        handout,
+        opts,
+        open_reports=open_reports,
+        state_names={s.id: s.name for s in scenario.states},
+    )
 
 
 class Hosting:
@@ -250,14 +275,22 @@ def describe(hosted: HostedGame) -> str:
     ]
     others = [a for a in hosted.addresses[1:]]
     if others:
-        lines.append("  (this computer's other addresses: " + ", ".join(f"ws://{a}:{hosted.port}" for a in others) + ")")
+        lines.append(
+            "  (this computer's other addresses: "
+            + ", ".join(f"ws://{a}:{hosted.port}" for a in others)
+            + ")"
+        )
     if not hosted.addresses:
-        lines.append("  No local network found: only this computer can join. Connect to the school's network first.")
+        lines.append(
+            "  No local network found: only this computer can join. Connect to the school's network first."
+        )
     rows = [(hosted.state_names.get(s, s), c) for s, c in (hosted.codes.get("states") or {}).items()]
     rows.append(("Observers", str(hosted.codes.get("observer"))))
     width = max(len(name) for name, _ in rows)
     lines += [f"  {name:<{width}}  {spaced(code)}" for name, code in rows]
-    lines.append(f"Umpire's code (yours alone, not on the handout): {spaced(str(hosted.codes.get('umpire')))}")
+    lines.append(
+        f"Umpire's code (yours alone, not on the handout): {spaced(str(hosted.codes.get('umpire')))}"
+    )
     lines.append(f"Handout to print: {hosted.handout}")
     lines.append(port_help(hosted.port))
     return "\n".join(lines)

@@ -105,13 +105,17 @@ class LocalGames:
             data.games = [g for g in data.games if g.game != entry.game] + [entry]
             self._write(data)
 
-    def update(self, game: str, *, status: Status | None = None, played: float | None = None) -> SavedGame | None:
+    def update(
+        self, game: str, *, status: Status | None = None, played: float | None = None
+    ) -> SavedGame | None:
         """Note progress: the game's status and when it was last played."""
         with self._lock:
             data = self._read()
             for i, entry in enumerate(data.games):
                 if entry.game == game:
-                    changes: dict[str, object] = {"last_played": played if played is not None else time.time()}
+                    changes: dict[str, object] = {
+                        "last_played": played if played is not None else time.time()
+                    }
                     if status is not None:
                         changes["status"] = status
                     data.games[i] = entry.model_copy(update=changes)
@@ -229,7 +233,9 @@ def _scenario(ref: str) -> Scenario:
         try:
             return ScenarioCache().bundled(ref)
         except KeyError:
-            raise LocalPlayError(f"no bundled scenario {ref!r}; give its id or the path of a scenario file") from None
+            raise LocalPlayError(
+                f"no bundled scenario {ref!r}; give its id or the path of a scenario file"
+            ) from None
     if not path.is_file():
         raise LocalPlayError(f"no scenario file at {path}")
     from game.scenario.loader import ScenarioError, load_scenario
@@ -247,7 +253,9 @@ def _seats(scenario_id: str, state: str) -> dict[str, str]:
     scenario = _scenario(scenario_id)
     playable = [s.id for s in scenario.states if s.playable and s.controller == "player"]
     if state not in {s.id for s in scenario.states}:
-        raise LocalPlayError(f"{scenario_id} has no state {state!r}; its playable states are {', '.join(playable)}")
+        raise LocalPlayError(
+            f"{scenario_id} has no state {state!r}; its playable states are {', '.join(playable)}"
+        )
     if not scenario.state(state).playable:
         raise LocalPlayError(f"{state} is not playable in {scenario_id}; choose one of {', '.join(playable)}")
     return {state: "human", **{s: "bot" for s in playable if s != state}}
@@ -308,11 +316,21 @@ def new_local_game(
     link = ServerLink(server.url)
     link.start()
     try:
-        joined = _reply(link, link.send({"type": "join", "code": codes["states"][state]}), "the seat could not be taken")
+        joined = _reply(
+            link, link.send({"type": "join", "code": codes["states"][state]}), "the seat could not be taken"
+        )
         now = time.time()
         entry = SavedGame(
-            game=str(created["game"]), scenario=scenario_id, state=state, token=str(joined["token"]),
-            umpire_token=umpire_token, seed=seed, status="lobby", demo=demo, created=now, last_played=now,
+            game=str(created["game"]),
+            scenario=scenario_id,
+            state=state,
+            token=str(joined["token"]),
+            umpire_token=umpire_token,
+            seed=seed,
+            status="lobby",
+            demo=demo,
+            created=now,
+            last_played=now,
         )
         registry.save(entry)  # from here on the game can be continued, even if the start fails
         _start(server.url, umpire_token, "the game could not be started")
@@ -351,7 +369,11 @@ class LocalPlay:
     holds at most one local game at a time and stops the embedded server when closed."""
 
     def __init__(
-        self, registry: LocalGames | None = None, *, seed: int | None = None, deadline: int | None = None,
+        self,
+        registry: LocalGames | None = None,
+        *,
+        seed: int | None = None,
+        deadline: int | None = None,
         demo: bool = False,
     ) -> None:
         self.registry = registry if registry is not None else LocalGames()
@@ -368,7 +390,11 @@ class LocalPlay:
         """Start a game against bots (it takes a moment: call it off the UI thread)."""
         self._leave()
         self.current = new_local_game(
-            scenario_id, state, seed if seed is not None else self.seed, self.deadline, registry=self.registry,
+            scenario_id,
+            state,
+            seed if seed is not None else self.seed,
+            self.deadline,
+            registry=self.registry,
             demo=self.demo,
         )
         return self.current
@@ -395,7 +421,9 @@ class LocalPlay:
         stop_embedded_servers()
 
 
-NO_DISPLAY = "no display: set DISPLAY (or run it on a desktop), or use --screenshots DIR with SDL_VIDEODRIVER=dummy"
+NO_DISPLAY = (
+    "no display: set DISPLAY (or run it on a desktop), or use --screenshots DIR with SDL_VIDEODRIVER=dummy"
+)
 
 
 def _no_display(exc: BaseException) -> bool:
@@ -448,20 +476,25 @@ def play_command(
                 return 1
             game = local.continue_game(entry)
         elif state is not None or demo:
-            game = local.new_game(scenario, state.strip().lower() if state else first_playable_state(scenario))
+            game = local.new_game(
+                scenario, state.strip().lower() if state else first_playable_state(scenario)
+            )
         from game.client.app import run_client
         from game.launchers.demo import demo_driver
 
-        return _client_or_no_display("backchannel play", lambda: run_client(
-            session=game,
-            state=game.state if game is not None else None,
-            title_screen=game is None,
-            local=local,
-            hosting=None if demo else hosting,
-            driver=demo_driver(turns=turns, screenshots=screenshots, seed=seed) if demo else None,
-            screenshots=screenshots,
-            seed=seed,
-        ))
+        return _client_or_no_display(
+            "backchannel play",
+            lambda: run_client(
+                session=game,
+                state=game.state if game is not None else None,
+                title_screen=game is None,
+                local=local,
+                hosting=None if demo else hosting,
+                driver=demo_driver(turns=turns, screenshots=screenshots, seed=seed) if demo else None,
+                screenshots=screenshots,
+                seed=seed,
+            ),
+        )
     except LocalPlayError as exc:
         print(f"backchannel play: {exc}", file=sys.stderr)
         return 1
@@ -498,11 +531,14 @@ def join_command(url: str, code: str, screenshots: Path | None = None, name: str
         from game.client.app import run_client
 
         seat = joined.get("seat")
-        return _client_or_no_display("backchannel join", lambda: run_client(
-            link=link,
-            state=seat.get("state") if isinstance(seat, dict) else None,
-            title_screen=False,
-            screenshots=screenshots,
-        ))
+        return _client_or_no_display(
+            "backchannel join",
+            lambda: run_client(
+                link=link,
+                state=seat.get("state") if isinstance(seat, dict) else None,
+                title_screen=False,
+                screenshots=screenshots,
+            ),
+        )
     finally:
         link.close()

@@ -49,8 +49,13 @@ LEAKS = ("rumoured", "exposed", "ratified")
 """What became known of a starting agreement's secret part: its parties (a rumour), its terms (an
 exposé), or the parties themselves made it public (a ratification)."""
 
-_END_STATUS = {ACTIVE: "kept to the end", "expired": "expired", "breached": "breached",
-               "renounced": "renounced", "lapsed": "lapsed"}
+_END_STATUS = {
+    ACTIVE: "kept to the end",
+    "expired": "expired",
+    "breached": "breached",
+    "renounced": "renounced",
+    "lapsed": "lapsed",
+}
 
 WIN_SHARE = 0.5
 """A state that wins more than this share of the games gets a warning: the scenario may favour it."""
@@ -59,7 +64,9 @@ WIN_SHARE = 0.5
 # --- one game ---------------------------------------------------------------------------------------
 
 
-def play_game(scenario: Scenario, seed: int, turns: int, bots: Mapping[str, str] | None = None) -> dict[str, Any]:
+def play_game(
+    scenario: Scenario, seed: int, turns: int, bots: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Play one game with bots in every seat (the mix of the seed unless `bots`) and read its figures."""
     driver = drive(start(scenario, seed, bots), turns)
     return figures(driver.game, turns, driver.failures)
@@ -79,7 +86,9 @@ def figures(game: Game, turns: int, failures: int = 0) -> dict[str, Any]:
         "how": v.how,
         "leaders": list(v.leaders),
         "scores": game.scores(),
-        "objectives": {s: [o.status for o in statuses] for s, statuses in all_objective_statuses(game).items()},
+        "objectives": {
+            s: [o.status for o in statuses] for s, statuses in all_objective_statuses(game).items()
+        },
         "agreements": starting_fates(game, named),
         "secrets": secrets(game, named),
         "bot_failures": failures,
@@ -113,8 +122,10 @@ def _leak_turns(facts: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, Any
     return out
 
 
-def starting_fates(game: Game, named: Mapping[str, list[tuple[int, Mapping[str, Any]]]] | None = None,
-                   ) -> dict[str, dict[str, Any]]:
+def starting_fates(
+    game: Game,
+    named: Mapping[str, list[tuple[int, Mapping[str, Any]]]] | None = None,
+) -> dict[str, dict[str, Any]]:
     """Each starting agreement (by its scenario id): how it ended, when, by whom, and what leaked of it."""
     named = _named_facts(game) if named is None else named
     by_name = {a.name: a for a in game.diplomacy.agreements.values() if a.name}
@@ -128,7 +139,10 @@ def starting_fates(game: Game, named: Mapping[str, list[tuple[int, Mapping[str, 
         if a.status == "breached" and a.breaches:
             by = a.breaches[0].get("breaker")
         elif a.status == "renounced":
-            by = next((f.get("state") for _, f in named.get(a.id, ()) if f.get("kind") == "agreement_renounced"), None)
+            by = next(
+                (f.get("state") for _, f in named.get(a.id, ()) if f.get("kind") == "agreement_renounced"),
+                None,
+            )
         out[spec.id] = {
             "fate": fate,
             "turn": a.end_turn if fate != "kept to the end" else None,
@@ -138,8 +152,10 @@ def starting_fates(game: Game, named: Mapping[str, list[tuple[int, Mapping[str, 
     return out
 
 
-def secrets(game: Game, named: Mapping[str, list[tuple[int, Mapping[str, Any]]]] | None = None,
-            ) -> list[dict[str, Any]]:
+def secrets(
+    game: Game,
+    named: Mapping[str, list[tuple[int, Mapping[str, Any]]]] | None = None,
+) -> list[dict[str, Any]]:
     """Every agreement that was in force with something secret (a secret one, or a public one with a
     secret annex), at the start or signed in play: when it began, and when it was rumoured or exposed."""
     named = _named_facts(game) if named is None else named
@@ -148,8 +164,16 @@ def secrets(game: Game, named: Mapping[str, list[tuple[int, Mapping[str, Any]]]]
         if a.start_turn is None or not (a.visibility == "secret" or a.annex):
             continue
         leaks = _leak_turns(named.get(a.id, ()))
-        out.append({"agreement": a.id, "name": a.name or None, "start": a.start_turn,
-                    "rumoured": leaks["rumoured"], "exposed": leaks["exposed"], "how": leaks["how"]})
+        out.append(
+            {
+                "agreement": a.id,
+                "name": a.name or None,
+                "start": a.start_turn,
+                "rumoured": leaks["rumoured"],
+                "exposed": leaks["exposed"],
+                "how": leaks["how"],
+            }
+        )
     return out
 
 
@@ -202,8 +226,9 @@ def play_games(
                 progress(out[-1])
         return out
     done: dict[int, dict[str, Any]] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(seeds)), initializer=_worker_init,
-                             initargs=(scenario,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(seeds)), initializer=_worker_init, initargs=(scenario,)
+    ) as pool:
         futures = [pool.submit(_worker_play, seed, turns, bots) for seed in seeds]
         for future in as_completed(futures):
             result = future.result()
@@ -220,8 +245,12 @@ def spread(values: Sequence[float]) -> dict[str, float] | None:
     """low, median, high and mean of some numbers (None for none)."""
     if not values:
         return None
-    return {"low": min(values), "median": statistics.median(values), "high": max(values),
-            "mean": round(statistics.fmean(values), 2)}
+    return {
+        "low": min(values),
+        "median": statistics.median(values),
+        "high": max(values),
+        "mean": round(statistics.fmean(values), 2),
+    }
 
 
 def balance_sheet(scenario: Scenario, games: Sequence[Mapping[str, Any]], turns: int) -> dict[str, Any]:
@@ -234,9 +263,17 @@ def balance_sheet(scenario: Scenario, games: Sequence[Mapping[str, Any]], turns:
     victories = {s: sum(g["winner"] == s and g["how"] == "victory" for g in games) for s in names}
     shared = {s: sum(g["how"] == "shared" and s in g["leaders"] for g in games) for s in names}
     states = [
-        {"state": s, "name": names[s], "seat": s in played, "wins": wins[s], "victories": victories[s],
-         "shared": shared[s], "score": spread([g["scores"][s] for g in games])}
-        for s in names if s in played or wins[s] or shared[s]
+        {
+            "state": s,
+            "name": names[s],
+            "seat": s in played,
+            "wins": wins[s],
+            "victories": victories[s],
+            "shared": shared[s],
+            "score": spread([g["scores"][s] for g in games]),
+        }
+        for s in names
+        if s in played or wins[s] or shared[s]
     ]
     objectives = []
     for state in scenario.states:
@@ -244,32 +281,58 @@ def balance_sheet(scenario: Scenario, games: Sequence[Mapping[str, Any]], turns:
             continue
         summaries = _objective_summaries(scenario, state.id)
         for i, o in enumerate(state.objectives):
-            counts: dict[str, int] = {status: sum(g["objectives"][state.id][i] == status for g in games) for status in STATUSES}
-            objectives.append({"state": state.id, "name": state.name, "index": i, "kind": o.kind,
-                               "objective": summaries[i], "points": getattr(o, "points", None), **counts})
+            counts: dict[str, int] = {
+                status: sum(g["objectives"][state.id][i] == status for g in games) for status in STATUSES
+            }
+            objectives.append(
+                {
+                    "state": state.id,
+                    "name": state.name,
+                    "index": i,
+                    "kind": o.kind,
+                    "objective": summaries[i],
+                    "points": getattr(o, "points", None),
+                    **counts,
+                }
+            )
     agreements = []
     for spec in scenario.agreements:
         lives = [g["agreements"][spec.id] for g in games if spec.id in g["agreements"]]
         fates = {
-            fate: {"games": sum(life["fate"] == fate for life in lives),
-                   "turns": spread([life["turn"] for life in lives if life["fate"] == fate and life["turn"]]),
-                   "by": _tally(life["by"] for life in lives if life["fate"] == fate and life["by"])}
+            fate: {
+                "games": sum(life["fate"] == fate for life in lives),
+                "turns": spread([life["turn"] for life in lives if life["fate"] == fate and life["turn"]]),
+                "by": _tally(life["by"] for life in lives if life["fate"] == fate and life["by"]),
+            }
             for fate in FATES
         }
         leaks = {
-            leak: {"games": sum(life[leak] is not None for life in lives),
-                   "turns": spread([life[leak] for life in lives if life[leak] is not None])}
+            leak: {
+                "games": sum(life[leak] is not None for life in lives),
+                "turns": spread([life[leak] for life in lives if life[leak] is not None]),
+            }
             for leak in LEAKS
         }
-        agreements.append({"agreement": spec.id, "title": spec.title, "parties": list(spec.parties),
-                           "visibility": spec.visibility, "annex": bool(spec.annex),
-                           "secret": spec.visibility == "secret" or bool(spec.annex),
-                           "fates": fates, "leaks": leaks})
+        agreements.append(
+            {
+                "agreement": spec.id,
+                "title": spec.title,
+                "parties": list(spec.parties),
+                "visibility": spec.visibility,
+                "annex": bool(spec.annex),
+                "secret": spec.visibility == "secret" or bool(spec.annex),
+                "fates": fates,
+                "leaks": leaks,
+            }
+        )
     every = [s for g in games for s in g["secrets"]]
     rumoured = [s for s in every if s["rumoured"] is not None]
     exposed = [s for s in every if s["exposed"] is not None]
-    first = [min(t for t in (s["rumoured"], s["exposed"]) if t is not None) for s in every
-             if s["rumoured"] is not None or s["exposed"] is not None]
+    first = [
+        min(t for t in (s["rumoured"], s["exposed"]) if t is not None)
+        for s in every
+        if s["rumoured"] is not None or s["exposed"] is not None
+    ]
     leaked_starts = [s["start"] for s in every if s["rumoured"] is not None or s["exposed"] is not None]
     secrets_sheet = {
         "in_force": len(every),
@@ -282,8 +345,9 @@ def balance_sheet(scenario: Scenario, games: Sequence[Mapping[str, Any]], turns:
         "first_leak_turns": spread(first),
         "exposed_turns": spread([s["exposed"] for s in exposed]),
         "age_at_leak": spread([t - start + 1 for t, start in zip(first, leaked_starts, strict=True)]),
-        "games_with_a_leak": sum(any(s["rumoured"] is not None or s["exposed"] is not None for s in g["secrets"])
-                                 for g in games),
+        "games_with_a_leak": sum(
+            any(s["rumoured"] is not None or s["exposed"] is not None for s in g["secrets"]) for g in games
+        ),
     }
     sheet = {
         "format": FORMAT,
@@ -331,8 +395,10 @@ def warnings(sheet: Mapping[str, Any]) -> list[str]:
         return out
     for s in sheet["states"]:
         if s["wins"] > WIN_SHARE * n:
-            out.append(f"{s['name']} won {s['wins']} of {n} games ({s['wins'] / n:.0%}): more than half; "
-                       "the scenario may favour it.")
+            out.append(
+                f"{s['name']} won {s['wins']} of {n} games ({s['wins'] / n:.0%}): more than half; "
+                "the scenario may favour it."
+            )
     for o in sheet["objectives"]:
         if o["met"] == 0:
             out.append(f"{o['name']} never met “{o['objective']}” (0 of {n} games): out of reach?")
@@ -353,7 +419,7 @@ def _num(x: float) -> str:
 
 
 def _when(turns: Mapping[str, float] | None) -> str:
-    """"turn 4 (2–9)": the median turn and the range; "turn 4" when it is always the same."""
+    """ "turn 4 (2–9)": the median turn and the range; "turn 4" when it is always the same."""
     if not turns:
         return ""
     if turns["low"] == turns["high"]:
@@ -377,35 +443,67 @@ def print_sheet(console: Any, sheet: Mapping[str, Any]) -> None:
     ends = ", ".join(f"{k} {end}" for end, k in sheet["ends"].items() if k)
     played = sheet["turns_played"]
     console.print(f"[bold]Balance sheet — {sheet['title']}[/bold]", highlight=False)
-    console.print(f"{n} games of up to {sheet['turns']} turns ({span}), bots in every seat; ended by: {ends}; "
-                  f"turns played: {_when(played).removeprefix('turn ')}.", highlight=False)
+    console.print(
+        f"{n} games of up to {sheet['turns']} turns ({span}), bots in every seat; ended by: {ends}; "
+        f"turns played: {_when(played).removeprefix('turn ')}.",
+        highlight=False,
+    )
 
-    wins = RichTable(title="Wins and scores (winner: a victory, else the highest score alone; a tie is shared)")
-    for title, left in (("state", True), ("wins", False), ("by victory", False), ("shared top", False),
-                        ("score low", False), ("median", False), ("high", False), ("mean", False)):
+    wins = RichTable(
+        title="Wins and scores (winner: a victory, else the highest score alone; a tie is shared)"
+    )
+    for title, left in (
+        ("state", True),
+        ("wins", False),
+        ("by victory", False),
+        ("shared top", False),
+        ("score low", False),
+        ("median", False),
+        ("high", False),
+        ("mean", False),
+    ):
         add_column(wins, title, left=left, wrap=title == "state")
     for s in sheet["states"]:
         score = s["score"] or {"low": 0, "median": 0, "high": 0, "mean": 0}
-        wins.add_row(s["name"], _share(s["wins"], n), str(s["victories"]), str(s["shared"]),
-                     *(_num(score[k]) for k in ("low", "median", "high", "mean")))
+        wins.add_row(
+            s["name"],
+            _share(s["wins"], n),
+            str(s["victories"]),
+            str(s["shared"]),
+            *(_num(score[k]) for k in ("low", "median", "high", "mean")),
+        )
     console.print(wins)
     if sheet["no_winner"]:
-        console.print(f"No single winner in {sheet['no_winner']} of {n} games (a tie for the highest score).",
-                      highlight=False)
+        console.print(
+            f"No single winner in {sheet['no_winner']} of {n} games (a tie for the highest score).",
+            highlight=False,
+        )
 
     objectives = RichTable(title="Objectives at the end of the game: how often met")
-    for title, left in (("state", True), ("objective", True), ("met", False), ("not yet", False),
-                        ("failed", False)):
+    for title, left in (
+        ("state", True),
+        ("objective", True),
+        ("met", False),
+        ("not yet", False),
+        ("failed", False),
+    ):
         add_column(objectives, title, left=left, wrap=title in ("state", "objective"))
     last = None
     for o in sheet["objectives"]:
-        objectives.add_row(o["name"] if o["state"] != last else "", o["objective"], _share(o["met"], n),
-                           str(o["not_yet"]), str(o["failed"]))
+        objectives.add_row(
+            o["name"] if o["state"] != last else "",
+            o["objective"],
+            _share(o["met"], n),
+            str(o["not_yet"]),
+            str(o["failed"]),
+        )
         last = o["state"]
     console.print(objectives)
 
     if sheet["agreements"]:
-        fates = RichTable(title="Starting agreements: how they ended, and what leaked (games; median turn and range)")
+        fates = RichTable(
+            title="Starting agreements: how they ended, and what leaked (games; median turn and range)"
+        )
         add_column(fates, "agreement", left=True, wrap=True)
         add_column(fates, "ended", left=True, wrap=True)
         add_column(fates, "leaked", left=True, wrap=True)
@@ -414,8 +512,12 @@ def print_sheet(console: Any, sheet: Mapping[str, Any]) -> None:
             for fate, f in a["fates"].items():
                 if f["games"]:
                     by = _by(sheet, f["by"])
-                    ended.append(f"{fate} {f['games']}" + (f", {_when(f['turns'])}" if f["turns"] else "") + by)
-            leaked = [f"{leak} {f['games']}, {_when(f['turns'])}" for leak, f in a["leaks"].items() if f["games"]]
+                    ended.append(
+                        f"{fate} {f['games']}" + (f", {_when(f['turns'])}" if f["turns"] else "") + by
+                    )
+            leaked = [
+                f"{leak} {f['games']}, {_when(f['turns'])}" for leak, f in a["leaks"].items() if f["games"]
+            ]
             if not a["secret"]:
                 leaked = ["— (public)"]
             elif not leaked:
@@ -431,8 +533,11 @@ def print_sheet(console: Any, sheet: Mapping[str, Any]) -> None:
             f"Secrets: {s['in_force']} secret agreements were in force in the {n} games "
             f"({s['per_game']:.1f} a game; {s['at_start']} from the start).",
             f"  leaked (a rumour or an exposé): {_share(s['leaked'], s['in_force'])}"
-            + (f", first at {_when(s['first_leak_turns'])}, {_num(age['median'])} turns after signing (median)"
-               if age else ""),
+            + (
+                f", first at {_when(s['first_leak_turns'])}, {_num(age['median'])} turns after signing (median)"
+                if age
+                else ""
+            ),
             f"  exposed: {_share(s['exposed'], s['in_force'])}"
             + (f", at {_when(s['exposed_turns'])}" if s["exposed"] else "")
             + (f"; {s['deliberate']} of them leaked on purpose by a party" if s["deliberate"] else ""),
@@ -448,11 +553,12 @@ def print_sheet(console: Any, sheet: Mapping[str, Any]) -> None:
             f"[yellow]warning:[/yellow] {sheet['bot_failures']} bot failures (refused commands or faulty decisions) "
             f"in the games of seeds {', '.join(map(str, sheet['seeds_with_bot_failures']))}; "
             f"`backchannel simulate --scenario FILE --seed N --turns {sheet['turns']}` shows them.",
-            highlight=False)
+            highlight=False,
+        )
 
 
 def _by(sheet: Mapping[str, Any], tally: Mapping[str, int]) -> str:
-    """", by France" when one state did it every time, else ", by France 3, Prussia 1"."""
+    """ ", by France" when one state did it every time, else ", by France 3, Prussia 1"."""
     if not tally:
         return ""
     if len(tally) == 1:
@@ -467,7 +573,9 @@ def _state_name(sheet: Mapping[str, Any], state: str) -> str:
 # --- the command ------------------------------------------------------------------------------------------
 
 
-def playtest_command(file: str, games: int, turns: int, seed: int, jobs: int = 1, json_out: Path | None = None) -> int:
+def playtest_command(
+    file: str, games: int, turns: int, seed: int, jobs: int = 1, json_out: Path | None = None
+) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from game.launchers.simulate import summary_console
@@ -503,5 +611,16 @@ def playtest_command(file: str, games: int, turns: int, seed: int, jobs: int = 1
     return 0
 
 
-__all__ = ["FATES", "LEAKS", "balance_sheet", "figures", "play_game", "play_games",
-           "playtest_command", "print_sheet", "secrets", "starting_fates", "warnings"]
+__all__ = [
+    "FATES",
+    "LEAKS",
+    "balance_sheet",
+    "figures",
+    "play_game",
+    "play_games",
+    "playtest_command",
+    "print_sheet",
+    "secrets",
+    "starting_fates",
+    "warnings",
+]

@@ -264,7 +264,9 @@ def verdict_words(game: Game) -> str:
     return f"Winner: none — {shared} share the highest score ({v.score})"
 
 
-def stats(scenario: Scenario, seeds: Sequence[int], turns: int, bots: Mapping[str, str] | None = None) -> dict[str, Any]:
+def stats(
+    scenario: Scenario, seeds: Sequence[int], turns: int, bots: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Play one game per seed; count agreements per game, and per personality the share broken."""
     games = []
     by_bot: dict[str, Tally] = {name: Tally() for name in PERSONALITIES}
@@ -299,7 +301,11 @@ def stats(scenario: Scenario, seeds: Sequence[int], turns: int, bots: Mapping[st
         "games": games,
         "personalities": {
             name: {
-                "signed": t.signed, "binding": t.binding, "kept": t.kept, "breached": t.breached, "leaked": t.leaked,
+                "signed": t.signed,
+                "binding": t.binding,
+                "kept": t.kept,
+                "breached": t.breached,
+                "leaked": t.leaked,
                 "breach_rate": round(t.breached / t.binding, 3) if t.binding else 0.0,
             }
             for name, t in by_bot.items()
@@ -370,11 +376,16 @@ def _print_failures(console: Any, failures: int) -> None:
     (each logged above, with its reason or traceback)."""
     if failures:
         plural = "s" if failures != 1 else ""
-        console.print(f"[yellow]warning:[/yellow] {failures} bot failure{plural} (refused commands or faulty "
-                      "decisions, logged above); the game went on without them", highlight=False)
+        console.print(
+            f"[yellow]warning:[/yellow] {failures} bot failure{plural} (refused commands or faulty "
+            "decisions, logged above); the game went on without them",
+            highlight=False,
+        )
 
 
-def _print_summary(console: Any, game: Game, scenario: Scenario, seed: int, turns: int, mix: Mapping[str, str]) -> None:
+def _print_summary(
+    console: Any, game: Game, scenario: Scenario, seed: int, turns: int, mix: Mapping[str, str]
+) -> None:
     from rich.table import Table as RichTable
 
     rows = summary_rows(game, Game(scenario, seed, game.board), mix)
@@ -383,10 +394,30 @@ def _print_summary(console: Any, game: Game, scenario: Scenario, seed: int, turn
     board = RichTable(title=f"{scenario.title} — seed {seed}, {turns} turns, ended {game.season} {game.year}")
     words = RichTable(title="Agreements, legitimacy and reputation")
     for table, columns in (
-        (board, (("state", "name"), ("bot", "bot"), ("supply", "supply"), ("units", "units"),
-                 ("captures", "captures"), ("dislodged", "dislodged_others"), ("score", "score"))),
-        (words, (("state", "name"), ("signed", "signed"), ("kept", "kept"), ("breached", "breached"),
-                 ("leaked", "leaked"), ("legitimacy", "legitimacy"), ("reputation", "reputation"))),
+        (
+            board,
+            (
+                ("state", "name"),
+                ("bot", "bot"),
+                ("supply", "supply"),
+                ("units", "units"),
+                ("captures", "captures"),
+                ("dislodged", "dislodged_others"),
+                ("score", "score"),
+            ),
+        ),
+        (
+            words,
+            (
+                ("state", "name"),
+                ("signed", "signed"),
+                ("kept", "kept"),
+                ("breached", "breached"),
+                ("leaked", "leaked"),
+                ("legitimacy", "legitimacy"),
+                ("reputation", "reputation"),
+            ),
+        ),
     ):
         for title, _ in columns:
             add_column(table, title, left=title in ("state", "bot"), wrap=title == "state")
@@ -411,11 +442,20 @@ def summary_console() -> Any:
 def add_column(table: Any, title: str, left: bool = False, wrap: bool = False) -> None:
     """A column whose header is never cut: at least as wide as its longest header word (rich would
     rather end a squeezed one-word header in "…"); the wrap columns give way instead."""
-    table.add_column(title, justify="left" if left else "right", no_wrap=not wrap, overflow="fold",
-                     min_width=max(len(word) for word in title.split()))
+    table.add_column(
+        title,
+        justify="left" if left else "right",
+        no_wrap=not wrap,
+        overflow="fold",
+        min_width=max(len(word) for word in title.split()),
+    )
 
 
-STATUS_WORDS = {"met": "[green]met[/green]", "not_yet": "[yellow]not yet[/yellow]", "failed": "[red]failed[/red]"}
+STATUS_WORDS = {
+    "met": "[green]met[/green]",
+    "not_yet": "[yellow]not yet[/yellow]",
+    "failed": "[red]failed[/red]",
+}
 
 
 def objectives_table(game: Game) -> Any:
@@ -433,8 +473,13 @@ def objectives_table(game: Game) -> Any:
     names = {s.id: s.name for s in game.scenario.states}
     for state, statuses in all_objective_statuses(game).items():
         for i, o in enumerate(statuses):
-            table.add_row(names[state] if i == 0 else "", o.summary, STATUS_WORDS[o.status],
-                          f"{o.points}/{o.worth}", o.detail)
+            table.add_row(
+                names[state] if i == 0 else "",
+                o.summary,
+                STATUS_WORDS[o.status],
+                f"{o.points}/{o.worth}",
+                o.detail,
+            )
     return table
 
 
@@ -447,15 +492,29 @@ def _print_stats(console: Any, result: Mapping[str, Any]) -> None:
     for g in result["games"]:
         games.add_row(*(str(g[k]) for k in ("seed", "signed", "kept", "breached", "leaked", "renounced")))
     n = len(result["games"]) or 1
-    games.add_row("mean", *(f"{sum(g[k] for g in result['games']) / n:.1f}"
-                            for k in ("signed", "kept", "breached", "leaked", "renounced")))
+    games.add_row(
+        "mean",
+        *(
+            f"{sum(g[k] for g in result['games']) / n:.1f}"
+            for k in ("signed", "kept", "breached", "leaked", "renounced")
+        ),
+    )
     console.print(games)
-    bots = RichTable(title="By personality (each party counts the agreement; the rate is of those binding it)")
+    bots = RichTable(
+        title="By personality (each party counts the agreement; the rate is of those binding it)"
+    )
     for column in ("bot", "signed", "binding it", "kept", "breached by it", "leaked", "breach rate"):
         bots.add_column(column, justify="left" if column == "bot" else "right")
     for name, t in result["personalities"].items():
-        bots.add_row(name, str(t["signed"]), str(t["binding"]), str(t["kept"]), str(t["breached"]), str(t["leaked"]),
-                     f"{100 * t['breach_rate']:.0f}%")
+        bots.add_row(
+            name,
+            str(t["signed"]),
+            str(t["binding"]),
+            str(t["kept"]),
+            str(t["breached"]),
+            str(t["leaked"]),
+            f"{100 * t['breach_rate']:.0f}%",
+        )
     console.print(bots)
     kinds = RichTable(title="By kind of agreement (its first clause)")
     for column in ("kind", "signed", "breached", "breach rate"):

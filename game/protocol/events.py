@@ -17,9 +17,7 @@ from game.rules.facts import ALL_FACTS, Audience, Fact, kind_of
 
 
 def _wire(model: type[Fact]) -> type[BaseModel]:
-    return create_model(
-        f"Wire{model.__name__}", __base__=model, audience=(Audience | None, None)
-    )
+    return create_model(f"Wire{model.__name__}", __base__=model, audience=(Audience | None, None))
 
 
 WIRE_EVENTS: dict[str, type[BaseModel]] = {kind_of(m): _wire(m) for m in ALL_FACTS}

@@ -222,7 +222,9 @@ class ReleaseInject(Message):
     @model_validator(mode="after")
     def _one_of_them(self) -> ReleaseInject:
         if (self.inject is None) == (self.card is None):
-            raise ValueError("give exactly one of inject (a prepared inject's id) and card (an event written now)")
+            raise ValueError(
+                "give exactly one of inject (a prepared inject's id) and card (an event written now)"
+            )
         return self
 
 
@@ -255,20 +257,66 @@ class Ping(Message):
 
 
 ClientMessage = Annotated[
-    Hello | Create | Join | Start | Act | Ready | Sync | Pause | Resume | Extend | ResolveNow | Leader | Replace
-    | Kick | ReleaseInject | RevokeCode | GetRecord | GetScenario | Ping,
+    Hello
+    | Create
+    | Join
+    | Start
+    | Act
+    | Ready
+    | Sync
+    | Pause
+    | Resume
+    | Extend
+    | ResolveNow
+    | Leader
+    | Replace
+    | Kick
+    | ReleaseInject
+    | RevokeCode
+    | GetRecord
+    | GetScenario
+    | Ping,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 CLIENT_TYPES: frozenset[str] = frozenset(
     m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
     for m in (
-        Hello, Create, Join, Start, Act, Ready, Sync, Pause, Resume, Extend, ResolveNow, Leader, Replace, Kick,
-        ReleaseInject, RevokeCode, GetRecord, GetScenario, Ping,
+        Hello,
+        Create,
+        Join,
+        Start,
+        Act,
+        Ready,
+        Sync,
+        Pause,
+        Resume,
+        Extend,
+        ResolveNow,
+        Leader,
+        Replace,
+        Kick,
+        ReleaseInject,
+        RevokeCode,
+        GetRecord,
+        GetScenario,
+        Ping,
     )
 )
 UMPIRE_TYPES: frozenset[str] = frozenset(
-    {"start", "pause", "resume", "extend", "resolve", "leader", "replace", "kick", "inject", "revoke_code", "get_record"}
+    {
+        "start",
+        "pause",
+        "resume",
+        "extend",
+        "resolve",
+        "leader",
+        "replace",
+        "kick",
+        "inject",
+        "revoke_code",
+        "get_record",
+    }
 )
 """What only the umpire may send: the server refuses it from anyone else (``umpire_only``)."""
 
@@ -486,7 +534,18 @@ class Redirect(Message):
 
 
 ServerMessage = Annotated[
-    Welcome | Created | Joined | Ack | Event | View | TableUpdate | Error | ScenarioText | Record | Pong | Redirect,
+    Welcome
+    | Created
+    | Joined
+    | Ack
+    | Event
+    | View
+    | TableUpdate
+    | Error
+    | ScenarioText
+    | Record
+    | Pong
+    | Redirect,
     Field(discriminator="type"),
 ]
 SERVER_MESSAGE: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

@@ -95,7 +95,9 @@ def draw_dashed(
     pygame.draw.circle(surface, outline, (round(end[0]), round(end[1])), max(1, ring - w), 1)
 
 
-def draw_hold(surface: pygame.Surface, centre: Vec, radius: float, colour: RGB, outline: RGB, width: float) -> None:
+def draw_hold(
+    surface: pygame.Surface, centre: Vec, radius: float, colour: RGB, outline: RGB, width: float
+) -> None:
     """A hold: a ring round the unit, in its state's colour with a dark edge."""
     c = (round(centre[0]), round(centre[1]))
     w = max(2, round(width))

@@ -115,9 +115,7 @@ def delta_e_2000(lab1: Lab, lab2: Lab) -> float:
     sc = 1 + 0.045 * cp_mean
     sh = 1 + 0.015 * cp_mean * t
     rt = -math.sin(math.radians(2 * d_theta)) * rc
-    return math.sqrt(
-        (dl / sl) ** 2 + (dc / sc) ** 2 + (dhh / sh) ** 2 + rt * (dc / sc) * (dhh / sh)
-    )
+    return math.sqrt((dl / sl) ** 2 + (dc / sc) ** 2 + (dhh / sh) ** 2 + rt * (dc / sc) * (dhh / sh))
 
 
 def difference(a: RGB, b: RGB, vision: Vision = "normal") -> float:

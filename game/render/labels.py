@@ -189,7 +189,9 @@ def short_names(name: str) -> list[tuple[str, ...]]:
     base = min([name, *forms], key=len)
     head, _, last = base.rpartition(" ")
     if len(last) > 5:
-        for keep in sorted({round(len(last) * 0.65), 4, 3} if head else {round(len(last) * 0.65), 4}, reverse=True):
+        for keep in sorted(
+            {round(len(last) * 0.65), 4, 3} if head else {round(len(last) * 0.65), 4}, reverse=True
+        ):
             if 3 <= keep < len(last) - 1:
                 forms.append(f"{head} {last[:keep].rstrip('-.,')}.".strip())
     out: list[tuple[str, ...]] = []
@@ -213,7 +215,10 @@ class _Shape:
         cells = (max(1, math.ceil(self.w / self.q) + 1), max(1, math.ceil(self.h / self.q) + 1))
         surface = pygame.Surface(cells, pygame.SRCALPHA)
         surface.fill((0, 0, 0, 0))
-        for ring, colour in [*((r, (255, 255, 255, 255)) for r in target.parts), *((r, (0, 0, 0, 0)) for r in target.holes)]:
+        for ring, colour in [
+            *((r, (255, 255, 255, 255)) for r in target.parts),
+            *((r, (0, 0, 0, 0)) for r in target.holes),
+        ]:
             points = [((x - self.x0) / self.q, (y - self.y0) / self.q) for x, y in ring]
             if len(points) >= 3:
                 pygame.draw.polygon(surface, colour, points)
@@ -270,7 +275,9 @@ def place_labels(
     mark_box = 2 * (mark_r + 2)
     mark_gap = 2
     marks_at = {
-        t.id: pygame.Rect(round(t.anchor[0]) - mark_r - 2, round(t.anchor[1]) - mark_r - 2, mark_box, mark_box)
+        t.id: pygame.Rect(
+            round(t.anchor[0]) - mark_r - 2, round(t.anchor[1]) - mark_r - 2, mark_box, mark_box
+        )
         for t in targets
         if t.supply and t.parts
     }
@@ -290,7 +297,16 @@ def place_labels(
             placed[target.id] = label
         elif forms:
             # In its turn, an abbreviation mostly inside; the rest, beside their territory, after all names.
-            label = _place_abbreviation(target, forms[target.id], shape, sizes[-1], mark_w, bounds, [*obstacles, *others], (INSIDE, 0.5))
+            label = _place_abbreviation(
+                target,
+                forms[target.id],
+                shape,
+                sizes[-1],
+                mark_w,
+                bounds,
+                [*obstacles, *others],
+                (INSIDE, 0.5),
+            )
             if label is not None:
                 short[target.id] = label
         if label is not None:
@@ -303,7 +319,14 @@ def place_labels(
             others = [r for tid, r in marks_at.items() if tid != target.id]
             mark_w = mark_box + mark_gap if target.supply else 0
             label = _place_abbreviation(
-                target, forms[target.id], shapes[target.id], sizes[-1], mark_w, bounds, [*obstacles, *others], ABBREVIATION_INSIDE
+                target,
+                forms[target.id],
+                shapes[target.id],
+                sizes[-1],
+                mark_w,
+                bounds,
+                [*obstacles, *others],
+                ABBREVIATION_INSIDE,
             )
             if label is not None:
                 short[target.id] = label
@@ -352,7 +375,13 @@ def _place_abbreviation(
 
 
 def _free_boxes(
-    centres: Sequence[Point], tw: int, w: int, h: int, mark_w: int, bounds: pygame.Rect, obstacles: Sequence[pygame.Rect]
+    centres: Sequence[Point],
+    tw: int,
+    w: int,
+    h: int,
+    mark_w: int,
+    bounds: pygame.Rect,
+    obstacles: Sequence[pygame.Rect],
 ) -> list[bool]:
     """For each centre, whether a w x h box there (its text, tw wide, centred on it) lies within
     `bounds` and, with a pixel to spare all round, touches no obstacle — as `pygame.Rect.contains`

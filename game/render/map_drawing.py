@@ -516,7 +516,12 @@ class MapRenderer:
                 text = halo_text(line, label.size, colour, halo, face, italic, 1)
                 tile.blit(text, (x - rect.x + (w - text.get_width()) // 2, y - rect.y + i * step))
             if label.mark is not None and self.options.supply:
-                self._draw_supply(tile, (label.mark[0] - rect.x, label.mark[1] - rect.y), mark_r, self._by_id[label.territory])
+                self._draw_supply(
+                    tile,
+                    (label.mark[0] - rect.x, label.mark[1] - rect.y),
+                    mark_r,
+                    self._by_id[label.territory],
+                )
         for territory, (mx, my) in layout.marks:
             if self.options.supply and view.collidepoint(mx - rect.x, my - rect.y):
                 self._draw_supply(tile, (mx - rect.x, my - rect.y), mark_r, self._by_id[territory])

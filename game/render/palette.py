@@ -84,6 +84,7 @@ DEFAULT_STATE_COLOURS: tuple[str, ...] = (
 )
 """Thirty colour-blind-safe state colours, the most distinct first: enough for a scenario of 30 states."""
 
+
 def hex_to_rgb(colour: str) -> RGB:
     """`#rrggbb` to an (r, g, b) tuple."""
     text = colour.lstrip("#")

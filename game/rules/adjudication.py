@@ -287,7 +287,12 @@ def _fleet_seas_reachable(ph: _Phase, start: str, without: str = "") -> set[str]
             return cached
 
     def fleet_sea(t: str) -> bool:
-        return t != without and board.territories[t].kind == "sea" and t in ph.at and ph.units[ph.at[t]].type == "fleet"
+        return (
+            t != without
+            and board.territories[t].kind == "sea"
+            and t in ph.at
+            and ph.units[ph.at[t]].type == "fleet"
+        )
 
     seen: set[str] = set()
     for first in board.neighbours[start]:
@@ -410,14 +415,18 @@ def _match(ph: _Phase, chosen: list[MovementOrder | None]) -> None:
                 ph.void[i] = f"the unit at {ph.units[t].territory} was not ordered to move to {ph.dest[i]}"
             elif ph.dest_loc[i] and ph.dest_loc[i] != ph.dest_loc[t]:
                 ph.kind[i] = HOLD
-                ph.void[i] = f"the unit at {ph.units[t].territory} moves to {ph.dest_loc[t]}, not {ph.dest_loc[i]}"
+                ph.void[i] = (
+                    f"the unit at {ph.units[t].territory} moves to {ph.dest_loc[t]}, not {ph.dest_loc[i]}"
+                )
             else:
                 ph.supports.setdefault(t, []).append(i)
         elif k == CONVOY:
             a = ph.target[i]
             if ph.kind[a] != MOVE or ph.dest[a] != ph.dest[i] or not ph.convoy_move[a]:
                 ph.kind[i] = HOLD
-                ph.void[i] = f"the army at {ph.units[a].territory} was not ordered to move to {ph.dest[i]} by convoy"
+                ph.void[i] = (
+                    f"the army at {ph.units[a].territory} was not ordered to move to {ph.dest[i]} by convoy"
+                )
             else:
                 ph.convoyers.setdefault(a, []).append(i)
     for i in range(n):
@@ -430,7 +439,12 @@ def _match(ph: _Phase, chosen: list[MovementOrder | None]) -> None:
     for i in range(n):
         if ph.kind[i] == MOVE and not ph.convoy_move[i]:
             j = ph.at.get(ph.dest[i], -1)
-            if j >= 0 and ph.kind[j] == MOVE and not ph.convoy_move[j] and ph.dest[j] == ph.units[i].territory:
+            if (
+                j >= 0
+                and ph.kind[j] == MOVE
+                and not ph.convoy_move[j]
+                and ph.dest[j] == ph.units[i].territory
+            ):
                 ph.h2h[i] = j
 
 
@@ -650,13 +664,16 @@ def _outcome(
             new_units.setdefault(unit.territory, unit)
         if ph.kind[i] == MOVE and not moved[i]:
             bounces.append((unit, ph.dest[i]))
+
     def contests(j: int, t: str) -> bool:
         if moved[j] or not _path_known(ph, j):
             return False
         beaten = dislodged.get(ph.units[j].territory)
         return beaten is None or beaten.attacker_from != t
 
-    standoffs = frozenset(t for t, movers in ph.moves_into.items() if t not in new_units and any(contests(j, t) for j in movers))
+    standoffs = frozenset(
+        t for t, movers in ph.moves_into.items() if t not in new_units and any(contests(j, t) for j in movers)
+    )
     results: list[OrderResult] = []
     for state, order, idx, why in given:
         text = order.text
@@ -703,11 +720,15 @@ def _result_of(
             why += f"; dislodged from {unit.territory}"
         return OrderResult(state, text, unit.location, FAILS, why)
     if gone is not None:
-        return OrderResult(state, text, unit.location, FAILS, f"dislodged by the unit from {gone.attacker_from}")
+        return OrderResult(
+            state, text, unit.location, FAILS, f"dislodged by the unit from {gone.attacker_from}"
+        )
     if k in (SUPPORT_HOLD, SUPPORT_MOVE) and not ph.res[i]:
         return OrderResult(state, text, unit.location, FAILS, "support cut")
     if k == CONVOY and not ph.res[i]:
         return OrderResult(state, text, unit.location, FAILS, "convoy disrupted")
     if k == CONVOY and ph.paradox_failed[ph.target[i]]:
-        return OrderResult(state, text, unit.location, FAILS, "convoy paradox: the convoy has no effect (Szykman rule)")
+        return OrderResult(
+            state, text, unit.location, FAILS, "convoy paradox: the convoy has no effect (Szykman rule)"
+        )
     return OrderResult(state, text, unit.location, SUCCEEDS, "")

@@ -54,7 +54,9 @@ def adjustment_balance(
     return balance
 
 
-def build_sites(board: Board, units: Mapping[str, Unit], owners: Mapping[str, str | None], state: str) -> list[str]:
+def build_sites(
+    board: Board, units: Mapping[str, Unit], owners: Mapping[str, str | None], state: str
+) -> list[str]:
     """Home supply territories the state holds and that are empty."""
     return [
         t
@@ -108,7 +110,11 @@ def resolve_adjustments(
         if due >= 0 or used.get(state, 0) >= -due:
             results.append(OrderResult(state, text, order.location, VOID, "no removal is due"))
         elif unit_there is None or unit_there.state != state or unit_there.type != order.unit_type:
-            results.append(OrderResult(state, text, order.location, VOID, f"no {order.unit_type} of {state} at {territory}"))
+            results.append(
+                OrderResult(
+                    state, text, order.location, VOID, f"no {order.unit_type} of {state} at {territory}"
+                )
+            )
         else:
             del new_units[territory]
             removed.append(unit_there)
@@ -121,7 +127,11 @@ def resolve_adjustments(
             for unit in civil_disorder_removals(board, new_units, state, missing):
                 del new_units[unit.territory]
                 removed.append(unit)
-                results.append(OrderResult(state, f"remove {unit.text}", unit.location, SUCCEEDS, "removed in civil disorder"))
+                results.append(
+                    OrderResult(
+                        state, f"remove {unit.text}", unit.location, SUCCEEDS, "removed in civil disorder"
+                    )
+                )
     return AdjustmentResult(results, new_units, built, removed)
 
 
@@ -155,7 +165,13 @@ def civil_disorder_removals(board: Board, units: Mapping[str, Unit], state: str,
     distance = _distances_from(board, board.homes.get(state, ()))
     own = [u for u in units.values() if u.state == state]
     far = len(board.ids) + 1
-    own.sort(key=lambda u: (-distance.get(u.territory, far), 0 if u.type == "fleet" else 1, board.index[u.territory]))
+    own.sort(
+        key=lambda u: (
+            -distance.get(u.territory, far),
+            0 if u.type == "fleet" else 1,
+            board.index[u.territory],
+        )
+    )
     return own[:count]
 
 

@@ -35,8 +35,13 @@ from game.rules.leaks import leak_chance
 
 
 def check_terms(
-    d: DiplomacyData, proposer: str, parties: tuple[str, ...], clauses: tuple[ClauseModel, ...],
-    annex: tuple[ClauseModel, ...], visibility: str, intermediary: str | None,
+    d: DiplomacyData,
+    proposer: str,
+    parties: tuple[str, ...],
+    clauses: tuple[ClauseModel, ...],
+    annex: tuple[ClauseModel, ...],
+    visibility: str,
+    intermediary: str | None,
 ) -> None:
     """Refuse terms the rules could not enforce: unknown states or places, promises by non-parties."""
     if len(set(parties)) != len(parties):
@@ -65,8 +70,15 @@ def check_terms(
 
 
 def new_agreement(
-    d: DiplomacyData, proposer: str, parties: tuple[str, ...], clauses: tuple[ClauseModel, ...],
-    annex: tuple[ClauseModel, ...], visibility: str, duration: int | None, intermediary: str | None, turn: int,
+    d: DiplomacyData,
+    proposer: str,
+    parties: tuple[str, ...],
+    clauses: tuple[ClauseModel, ...],
+    annex: tuple[ClauseModel, ...],
+    visibility: str,
+    duration: int | None,
+    intermediary: str | None,
+    turn: int,
     title: str,
 ) -> Agreement:
     """A proposal signed by its proposer, known to its parties and intermediary."""
@@ -97,17 +109,37 @@ def new_agreement(
 
 def _proposal_event(agreement: Agreement) -> Event:
     return facts.AgreementProposed(
-        agreement=agreement.id, by=agreement.proposer, parties=list(agreement.parties),
-        visibility=agreement.visibility, counter_of=agreement.counter_of, audience=audience_of(agreement.known_by),
+        agreement=agreement.id,
+        by=agreement.proposer,
+        parties=list(agreement.parties),
+        visibility=agreement.visibility,
+        counter_of=agreement.counter_of,
+        audience=audience_of(agreement.known_by),
     ).event()
 
 
 def propose(d: DiplomacyData, command: Propose, at: CommandContext) -> list[Event]:
     parties = tuple(command.parties)
-    check_terms(d, command.state, parties, tuple(command.clauses), tuple(command.annex), command.visibility, command.intermediary)
+    check_terms(
+        d,
+        command.state,
+        parties,
+        tuple(command.clauses),
+        tuple(command.annex),
+        command.visibility,
+        command.intermediary,
+    )
     agreement = new_agreement(
-        d, command.state, parties, tuple(command.clauses), tuple(command.annex), command.visibility,
-        command.duration, command.intermediary, at.turn, command.title,
+        d,
+        command.state,
+        parties,
+        tuple(command.clauses),
+        tuple(command.annex),
+        command.visibility,
+        command.duration,
+        command.intermediary,
+        at.turn,
+        command.title,
     )
     return [_proposal_event(agreement)]
 
@@ -118,10 +150,26 @@ def counter(d: DiplomacyData, command: Counter, at: CommandContext) -> list[Even
         raise WrongStatus(f"{old.id} is {d.seen_status(old, command.state)}, not a proposal")
     if command.state not in old.parties:
         raise NotAParty(f"{command.state} is not a party to {old.id}")
-    check_terms(d, command.state, old.parties, tuple(command.clauses), tuple(command.annex), command.visibility, old.intermediary)
+    check_terms(
+        d,
+        command.state,
+        old.parties,
+        tuple(command.clauses),
+        tuple(command.annex),
+        command.visibility,
+        old.intermediary,
+    )
     new = new_agreement(
-        d, command.state, old.parties, tuple(command.clauses), tuple(command.annex), command.visibility,
-        command.duration, old.intermediary, at.turn, command.title or old.title,
+        d,
+        command.state,
+        old.parties,
+        tuple(command.clauses),
+        tuple(command.annex),
+        command.visibility,
+        command.duration,
+        old.intermediary,
+        at.turn,
+        command.title or old.title,
     )
     new.counter_of = old.id
     old.status = SUPERSEDED
@@ -177,13 +225,19 @@ def ratify(d: DiplomacyData, command: AgreementAct, at: CommandContext) -> list[
         raise AlreadyDone(f"{state} has already ratified {a.id}")
     a.ratified_by.append(state)
     if set(a.ratified_by) != set(a.parties):
-        return [facts.AgreementRatification(agreement=a.id, state=state, audience=audience_of(a.known_by)).event()]
+        return [
+            facts.AgreementRatification(agreement=a.id, state=state, audience=audience_of(a.known_by)).event()
+        ]
     a.visibility = "public"
     a.annex_known_by = set(d.states)
     gain = d.constants.consequences.legitimacy_ratify
     for p in a.parties:
         d.legitimacy[p] = clamp(d.legitimacy[p] + gain)
-    return [facts.AgreementRatified(agreement=a.id, parties=list(a.parties), clauses=clauses_json(a, True), audience=ALL).event()]
+    return [
+        facts.AgreementRatified(
+            agreement=a.id, parties=list(a.parties), clauses=clauses_json(a, True), audience=ALL
+        ).event()
+    ]
 
 
 def activate(d: DiplomacyData, a: Agreement, turn: int) -> list[Event]:
@@ -209,13 +263,19 @@ def activate(d: DiplomacyData, a: Agreement, turn: int) -> list[Event]:
             d.watch_later.setdefault(turn + 1, []).extend((key, (number, index, a)) for key in later)
     events: list[Event] = [
         facts.AgreementSigned(
-            agreement=a.id, parties=list(a.parties), visibility=a.visibility, title=a.title,
-            clauses=clauses_json(a, False), audience=a.event_audience(),
+            agreement=a.id,
+            parties=list(a.parties),
+            visibility=a.visibility,
+            title=a.title,
+            clauses=clauses_json(a, False),
+            audience=a.event_audience(),
         ).event()
     ]
     if a.annex:
         events.append(
-            facts.AnnexSigned(agreement=a.id, annex=clauses_json(a, True)[len(a.clauses):], audience=a.annex_audience()).event()
+            facts.AnnexSigned(
+                agreement=a.id, annex=clauses_json(a, True)[len(a.clauses) :], audience=a.annex_audience()
+            ).event()
         )
     if not a.secret:
         events.extend(_cut_across(d, a))
@@ -236,7 +296,13 @@ def _cut_across(d: DiplomacyData, public: Agreement) -> list[Event]:
                 if other != partner and other not in public.parties:
                     d.adjust_trust(other, partner, -loss)
                     events.append(
-                        facts.TrustShaken(agreement=secret.id, state=other, in_=partner, because=public.id, audience=(other,)).event()
+                        facts.TrustShaken(
+                            agreement=secret.id,
+                            state=other,
+                            in_=partner,
+                            because=public.id,
+                            audience=(other,),
+                        ).event()
                     )
     return events
 
@@ -254,11 +320,15 @@ def expire(d: DiplomacyData, turn: int) -> list[Event]:
                         d.adjust_trust(p, q, gain)
                 if a.event_audience() == ALL:
                     d.record[p]["kept"] += 1
-            events.append(facts.AgreementExpired(agreement=a.id, kept=True, audience=a.event_audience()).event())
+            events.append(
+                facts.AgreementExpired(agreement=a.id, kept=True, audience=a.event_audience()).event()
+            )
         elif a.status == PROPOSED and turn - a.proposed_turn >= 1:
             # A proposal left unsigned for two turns (the one it was made in and the next) lapses.
             a.status = REJECTED
-            events.append(facts.AgreementRejected(agreement=a.id, state=None, audience=audience_of(a.known_by)).event())
+            events.append(
+                facts.AgreementRejected(agreement=a.id, state=None, audience=audience_of(a.known_by)).event()
+            )
     d.pending = {seq: a for seq, a in d.pending.items() if a.status == PROPOSED}
     return events
 

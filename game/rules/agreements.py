@@ -83,7 +83,9 @@ class Agreement:
         """(index, clause, in_annex); annex clauses are numbered after the main ones."""
         if self._numbered is None:
             main = [(i, c, False) for i, c in enumerate(self.clauses)]
-            self._numbered = tuple(main + [(len(self.clauses) + i, c, True) for i, c in enumerate(self.annex)])
+            self._numbered = tuple(
+                main + [(len(self.clauses) + i, c, True) for i, c in enumerate(self.annex)]
+            )
         return self._numbered
 
     def targets(self) -> set[str]:
@@ -113,7 +115,11 @@ class Agreement:
 
     def annex_audience(self) -> Audience:
         """Who may read its secret annex."""
-        if (self.leak_level == EXPOSED or self.ratified) and self.status not in (PROPOSED, REJECTED, SUPERSEDED):
+        if (self.leak_level == EXPOSED or self.ratified) and self.status not in (
+            PROPOSED,
+            REJECTED,
+            SUPERSEDED,
+        ):
             return ALL
         return audience_of(self.annex_known_by)
 

@@ -117,7 +117,8 @@ def ask_sentence(ask: AnyAsk, territory: Namer, state: Namer) -> str:
     if isinstance(ask, AskSupport):
         what = (
             f"the move from {territory(ask.target)} to {territory(ask.dest)}"
-            if ask.dest else f"the unit in {territory(ask.target)} to hold"
+            if ask.dest
+            else f"the unit in {territory(ask.target)} to hold"
         )
         return f"Will your unit in {territory(ask.unit_at)} support {what} this turn?"
     if isinstance(ask, AskIntentions):
@@ -147,7 +148,11 @@ def answer_sentence(ask: AnyAsk, yes: bool | None, territory: Namer, state: Name
     if isinstance(ask, AskIntentions):
         if ask.territory is not None:
             place = territory(ask.territory)
-            return f"I mean to move into {place} this turn." if yes else f"I have no plans to enter {place} this turn."
+            return (
+                f"I mean to move into {place} this turn."
+                if yes
+                else f"I have no plans to enter {place} this turn."
+            )
         assert ask.state is not None
         who = state(ask.state)
         return f"I will strike at {who} this turn." if yes else f"I have no quarrel with {who} this turn."

@@ -73,13 +73,17 @@ def declare_breach(d: DiplomacyData, command: DeclareBreach, at: CommandContext)
     if command.state not in a.parties:
         raise NotAParty(f"only a party to {a.id} can declare it breached")
     if a.status != ACTIVE:
-        raise WrongStatus(f"only an active agreement can be declared breached; {a.id} is {d.seen_status(a, command.state)}")
+        raise WrongStatus(
+            f"only an active agreement can be declared breached; {a.id} is {d.seen_status(a, command.state)}"
+        )
     clauses = a.all_clauses()
     if command.clause >= len(clauses):
         raise BadTerms(f"{a.id} has no clause {command.clause}")
     _, clause, in_annex = clauses[command.clause]
     if not isinstance(clause, FreeText):
-        raise BadTerms("only a free-text clause is breached by declaration; the others are checked by the umpire")
+        raise BadTerms(
+            "only a free-text clause is breached by declaration; the others are checked by the umpire"
+        )
     if command.breaker not in a.parties:
         raise NotAParty(f"{command.breaker} is not a party to {a.id}")
     others = tuple(p for p in a.parties if p != command.breaker)
@@ -88,7 +92,13 @@ def declare_breach(d: DiplomacyData, command: DeclareBreach, at: CommandContext)
 
 
 def breach(
-    d: DiplomacyData, a: Agreement, index: int, in_annex: bool, found: Breach, turn: int, more: list[Breach] | None = None
+    d: DiplomacyData,
+    a: Agreement,
+    index: int,
+    in_annex: bool,
+    found: Breach,
+    turn: int,
+    more: list[Breach] | None = None,
 ) -> list[Event]:
     """Clause `index` of `a` is broken: the agreement ends, and its breaker pays for it."""
     if in_annex and a.annex_audience() != ALL and a.outside_status is None:
@@ -105,8 +115,15 @@ def breach(
     # or is discovered: a breach told to it would tell it the secret.
     audience = a.annex_audience() if in_annex else a.event_audience()
     told = facts.AgreementBreached(
-        agreement=a.id, breaker=found.breaker, protected=list(found.protected), clause=index, clause_kind=kind,
-        evidence=found.evidence, order=found.order, more=[m.evidence for m in (more or [])], audience=audience,
+        agreement=a.id,
+        breaker=found.breaker,
+        protected=list(found.protected),
+        clause=index,
+        clause_kind=kind,
+        evidence=found.evidence,
+        order=found.order,
+        more=[m.evidence for m in (more or [])],
+        audience=audience,
     ).event()
     a.breaches.append(told)
     c = d.constants.consequences

@@ -192,9 +192,7 @@ class Board:
                 army_links.discard((territory_of(b), territory_of(a)))
             if "fleet" in link.units:
                 fleet_links = {
-                    (x, y)
-                    for x, y in fleet_links
-                    if not _matches(x, y, a, b) and not _matches(y, x, a, b)
+                    (x, y) for x, y in fleet_links if not _matches(x, y, a, b) and not _matches(y, x, a, b)
                 }
         return cls(infos, sorted(army_links), sorted(fleet_links))
 

@@ -60,19 +60,29 @@ class TurnFacts:
     attacks_by_pair: dict[tuple[str, str], list[Attack]] = field(default_factory=dict)
     attacks_on: dict[str, list[Attack]] = field(default_factory=dict)  # victim -> attacks
     attacks_by: dict[str, list[Attack]] = field(default_factory=dict)  # attacker -> attacks
-    aid_to_attack: dict[str, list[tuple[str, Attack, str]]] = field(default_factory=dict)  # supporter -> (state, attack, order)
-    supports_by: dict[str, list[tuple[str, str, Support]]] = field(default_factory=dict)  # supporter -> (territory, supported state, order)
-    moves_by: dict[str, list[tuple[str, Move, bool]]] = field(default_factory=dict)  # state -> (from, order, succeeded)
+    aid_to_attack: dict[str, list[tuple[str, Attack, str]]] = field(
+        default_factory=dict
+    )  # supporter -> (state, attack, order)
+    supports_by: dict[str, list[tuple[str, str, Support]]] = field(
+        default_factory=dict
+    )  # supporter -> (territory, supported state, order)
+    moves_by: dict[str, list[tuple[str, Move, bool]]] = field(
+        default_factory=dict
+    )  # state -> (from, order, succeeded)
     moved: set[str] = field(default_factory=set)
     units_by_state: dict[str, list[Unit]] = field(default_factory=dict)
-    moves_into: dict[str, list[tuple[str, Move, bool]]] = field(default_factory=dict)  # dest -> (state, order, succeeded)
+    moves_into: dict[str, list[tuple[str, Move, bool]]] = field(
+        default_factory=dict
+    )  # dest -> (state, order, succeeded)
     helpers: dict[str, set[str]] = field(default_factory=dict)  # state -> states whose units it supported
     keys: set[tuple[str, ...]] = field(default_factory=set)  # what happened, as watch keys (see watch_keys)
     # Breaches found for a clause's members this turn: a check that depends only on who the members
     # are (non-aggression, mutual defence, neutrality) runs once for however many agreements share them.
     memo: dict[tuple[Any, ...], list[Breach]] = field(default_factory=dict)
     memo_left_alone: dict[tuple[str, str], list[tuple[str, int, Breach]]] = field(default_factory=dict)
-    memo_hits: dict[str, tuple[list[tuple[int, Attack, dict[str, list[str]]]], set[str]]] = field(default_factory=dict)
+    memo_hits: dict[str, tuple[list[tuple[int, Attack, dict[str, list[str]]]], set[str]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def collect(
@@ -132,7 +142,9 @@ class TurnFacts:
                 keys.add(("aided_against", aider, attack.victim))
         keys.update(("in", t, u.state) for t, u in result.units.items())
         keys.update(("entered", t, state) for t, moves in facts.moves_into.items() for state, _, _ in moves)
-        keys.update(("arrived", t, state) for t, moves in facts.moves_into.items() for state, _, ok in moves if ok)
+        keys.update(
+            ("arrived", t, state) for t, moves in facts.moves_into.items() for state, _, ok in moves if ok
+        )
         return facts
 
     def add_undefended_keys(self) -> None:
@@ -161,13 +173,17 @@ class TurnFacts:
                         self.keys.add(("undefended", victim, state))
                         break
         self_aiders = [
-            aider for aider, aids in self.aid_to_attack.items() if any(attack.victim == aider for _, attack, _ in aids)
+            aider
+            for aider, aids in self.aid_to_attack.items()
+            if any(attack.victim == aider for _, attack, _ in aids)
         ]
         if not self_aiders:
             return
         # The pairs of the turn's `hostile` keys (an attack, or help to one), from where collect made them.
         pairs = list(self.attacks_by_pair)
-        pairs += [(aider, attack.victim) for aider, aids in self.aid_to_attack.items() for _, attack, _ in aids]
+        pairs += [
+            (aider, attack.victim) for aider, aids in self.aid_to_attack.items() for _, attack, _ in aids
+        ]
         hostile = {(x, y) if x < y else (y, x) for x, y in pairs if x != y}
         for aider in self_aiders:
             self.keys.update(("self_aid", aider, victim) for victim in hit)
@@ -188,7 +204,9 @@ def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int)
         keys: list[tuple[str, ...]] = [("undefended", m, a) for m in members for a in members if a != m]
         keys += [("self_aid", a, m) for a in members for m in members]
         keys += [("aided_against", a, b) for a in members for b in members if a != b]
-        return keys + [("self_aid_hostile", x, a, b) for x in members for a in members for b in members if a < b]
+        return keys + [
+            ("self_aid_hostile", x, a, b) for x in members for a in members for b in members if a < b
+        ]
     if isinstance(clause, SupportPromise):
         return [("turn", str(clause.turn if clause.turn is not None else active_since))]
     if isinstance(clause, Cession):
@@ -198,7 +216,9 @@ def watch_keys(clause: ClauseModel, parties: tuple[str, ...], active_since: int)
         # while it leaves); from the next turn on, any unit of a party in it (`later_watch_keys`).
         return [("arrived", t, p) for t in clause.territories for p in parties]
     if isinstance(clause, SpheresOfInfluence):
-        return [("entered", t, p) for s in clause.spheres for t in s.territories for p in parties if p != s.state]
+        return [
+            ("entered", t, p) for s in clause.spheres for t in s.territories for p in parties if p != s.state
+        ]
     if isinstance(clause, Neutrality):
         neutral = tuple(clause.neutral) or tuple(p for p in parties if p not in clause.conflict)
         return [(k, n, side) for n in neutral for side in clause.conflict for k in ("hostile", "aid")]
@@ -229,11 +249,20 @@ def _non_aggression(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
                 continue
             for attack in facts.attacks_by_pair.get((a, b), ()):
                 result = "and took it" if attack.succeeded else "(it failed)"
-                breaches.append(Breach(a, (b,), f"{a} attacked {b} at {attack.dest}: {attack.order} {result}", attack.order))
+                breaches.append(
+                    Breach(
+                        a, (b,), f"{a} attacked {b} at {attack.dest}: {attack.order} {result}", attack.order
+                    )
+                )
         for _, attack, order in facts.aid_to_attack.get(a, ()):
             if attack.victim in members and attack.victim != a:
                 breaches.append(
-                    Breach(a, (attack.victim,), f"{a} supported {attack.attacker}'s attack on {attack.victim}: {order}", order)
+                    Breach(
+                        a,
+                        (attack.victim,),
+                        f"{a} supported {attack.attacker}'s attack on {attack.victim}: {order}",
+                        order,
+                    )
                 )
     return breaches
 
@@ -243,7 +272,9 @@ def _mutual_defence(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
     for member in members:
         allies = [ally for ally in members if ally != member]
         if len(allies) == 1:
-            breaches.extend(b for attacker, _, b in _left_alone(member, allies[0], facts) if attacker not in members)
+            breaches.extend(
+                b for attacker, _, b in _left_alone(member, allies[0], facts) if attacker not in members
+            )
         elif allies:
             # Attack by attack, each ally in turn: the order in which the checks would find them.
             found = [
@@ -257,7 +288,12 @@ def _mutual_defence(members: tuple[str, ...], facts: TurnFacts) -> list[Breach]:
             for _, attack, order in facts.aid_to_attack.get(ally, ()):
                 if attack.victim in members and attack.attacker not in members:
                     breaches.append(
-                        Breach(ally, (attack.victim,), f"{ally} supported {attack.attacker} against its ally {attack.victim}: {order}", order)
+                        Breach(
+                            ally,
+                            (attack.victim,),
+                            f"{ally} supported {attack.attacker} against its ally {attack.victim}: {order}",
+                            order,
+                        )
                     )
     return breaches
 
@@ -295,7 +331,9 @@ def _left_alone(member: str, ally: str, facts: TurnFacts) -> list[tuple[str, int
     return out
 
 
-def _hits_on(member: str, facts: TurnFacts) -> tuple[list[tuple[int, Attack, dict[str, list[str]]]], set[str]]:
+def _hits_on(
+    member: str, facts: TurnFacts
+) -> tuple[list[tuple[int, Attack, dict[str, list[str]]]], set[str]]:
     """The successful attacks on a state, as (position among the attacks on it, attack, where each
     state had units that could have moved into the attacked territory, in the board's order of its
     neighbours), and every state that had such a unit."""
@@ -328,7 +366,13 @@ def _support_promise(clause: SupportPromise, facts: TurnFacts, active_since: int
     order = facts.result.final_orders.get(clause.unit_at)
     unit = facts.units_before.get(clause.unit_at)
     if unit is None or unit.state != clause.by:
-        return [Breach(clause.by, protected, f"{clause.by} has no unit at {clause.unit_at} to give the promised support")]
+        return [
+            Breach(
+                clause.by,
+                protected,
+                f"{clause.by} has no unit at {clause.unit_at} to give the promised support",
+            )
+        ]
     kept = (
         isinstance(order, Support)
         and order.target == clause.target
@@ -352,7 +396,11 @@ def _given_as_promised(clause: SupportPromise, facts: TurnFacts, unit: Unit) -> 
         order = parse_order(given, "movement") if given is not None else None
     except OrderSyntaxError:
         return False
-    if not (isinstance(order, Support) and order.target == clause.target and (order.dest or None) == (clause.dest or None)):
+    if not (
+        isinstance(order, Support)
+        and order.target == clause.target
+        and (order.dest or None) == (clause.dest or None)
+    ):
         return False
     if not facts.board.can_reach(unit.type, unit.location, clause.dest or clause.target):
         return False
@@ -371,10 +419,18 @@ def _cession(clause: Cession, parties: tuple[str, ...], facts: TurnFacts) -> lis
     holder = after.state if after is not None else facts.owners.get(clause.territory)
     if holder is None or holder not in parties or holder == clause.to:
         return []
-    return [Breach(holder, (clause.to,), f"{clause.territory} was to pass to {clause.to} by turn {clause.by_turn}; {holder} still holds it")]
+    return [
+        Breach(
+            holder,
+            (clause.to,),
+            f"{clause.territory} was to pass to {clause.to} by turn {clause.by_turn}; {holder} still holds it",
+        )
+    ]
 
 
-def _demilitarised(clause: DemilitarisedZone, parties: tuple[str, ...], facts: TurnFacts, active_since: int) -> list[Breach]:
+def _demilitarised(
+    clause: DemilitarisedZone, parties: tuple[str, ...], facts: TurnFacts, active_since: int
+) -> list[Breach]:
     breaches = []
     for territory in clause.territories:
         unit = facts.result.units.get(territory)
@@ -395,7 +451,14 @@ def _spheres(clause: SpheresOfInfluence, parties: tuple[str, ...], facts: TurnFa
             for state, order, ok in facts.moves_into.get(territory, ()):
                 if state != sphere.state and state in parties:
                     result = "" if ok else " (it failed)"
-                    breaches.append(Breach(state, (sphere.state,), f"{state} entered {sphere.state}'s sphere: {order.text}{result}", order.text))
+                    breaches.append(
+                        Breach(
+                            state,
+                            (sphere.state,),
+                            f"{state} entered {sphere.state}'s sphere: {order.text}{result}",
+                            order.text,
+                        )
+                    )
     return breaches
 
 
@@ -405,9 +468,20 @@ def _neutrality(conflict: tuple[str, str], neutral: tuple[str, ...], facts: Turn
     for state in neutral:
         for attack in facts.attacks_by.get(state, ()):
             if attack.victim in conflict:
-                breaches.append(Breach(state, (attack.victim,), f"neutral {state} attacked {attack.victim}: {attack.order}", attack.order))
+                breaches.append(
+                    Breach(
+                        state,
+                        (attack.victim,),
+                        f"neutral {state} attacked {attack.victim}: {attack.order}",
+                        attack.order,
+                    )
+                )
         for _, attack, order in facts.aid_to_attack.get(state, ()):
-            harmed = attack.victim if attack.victim in conflict else (b if attack.attacker == a else a if attack.attacker == b else None)
+            harmed = (
+                attack.victim
+                if attack.victim in conflict
+                else (b if attack.attacker == a else a if attack.attacker == b else None)
+            )
             if harmed is not None and (attack.attacker in conflict or attack.victim in conflict):
                 breaches.append(Breach(state, (harmed,), f"neutral {state} took a side: {order}", order))
     return breaches

@@ -360,7 +360,10 @@ class _Checker:
                             f"{suggest(objective.agreement, agreement_ids, 'agreements')}",
                         )
                 elif objective.kind == "obtain_agreement":
-                    if self.state_ref((*path, "partner"), objective.partner) and objective.partner == state.id:
+                    if (
+                        self.state_ref((*path, "partner"), objective.partner)
+                        and objective.partner == state.id
+                    ):
                         self.error((*path, "partner"), "an agreement needs another state")
                     if objective.clause not in CLAUSE_KINDS:
                         self.error(
@@ -386,12 +389,18 @@ class _Checker:
                     self.error((*path, "parties", k), f"{party!r} is named twice")
                 parties.add(party)
             if agreement.intermediary is not None:
-                if self.state_ref((*path, "intermediary"), agreement.intermediary) and agreement.intermediary in parties:
+                if (
+                    self.state_ref((*path, "intermediary"), agreement.intermediary)
+                    and agreement.intermediary in parties
+                ):
                     self.error((*path, "intermediary"), "the intermediary cannot be a party")
             for k, known in enumerate(agreement.known_by):
                 self.state_ref((*path, "known_by", k), known)
             if agreement.annex and agreement.visibility != "public":
-                self.error((*path, "annex"), "only a public agreement has a secret annex; the whole agreement is secret")
+                self.error(
+                    (*path, "annex"),
+                    "only a public agreement has a secret annex; the whole agreement is secret",
+                )
             for section in ("clauses", "annex"):
                 for k, clause in enumerate(getattr(agreement, section)):
                     where: FieldPath = (*path, section, k)
@@ -415,13 +424,17 @@ class _Checker:
         agreements = {a.id: a for a in self.s.agreements}
         calendar = self.s.calendar
         last_turn = (
-            None if calendar.end_year is None
+            None
+            if calendar.end_year is None
             else (calendar.end_year - calendar.start_year + 1) * len(calendar.seasons)
         )
         for i, inject in enumerate(self.s.injects):
             path: FieldPath = ("injects", i)
             if inject.id in seen:
-                self.error((*path, "id"), f"duplicate inject id {inject.id!r}: injects[{seen[inject.id]}] already has it")
+                self.error(
+                    (*path, "id"),
+                    f"duplicate inject id {inject.id!r}: injects[{seen[inject.id]}] already has it",
+                )
             seen.setdefault(inject.id, i)
             if inject.audience != "all":
                 named: set[str] = set()

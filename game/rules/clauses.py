@@ -27,7 +27,9 @@ class ClauseModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     against: list[StateId] = Field(
-        default_factory=list, max_length=12, description="States this clause is aimed at (they resent it if exposed)."
+        default_factory=list,
+        max_length=12,
+        description="States this clause is aimed at (they resent it if exposed).",
     )
 
 
@@ -54,8 +56,12 @@ class SupportPromise(ClauseModel):
     by: StateId
     unit_at: TerritoryId = Field(description="Territory of the promised supporting unit.")
     target: TerritoryId = Field(description="Territory of the unit to be supported.")
-    dest: TerritoryId | None = Field(None, description="Where the supported unit moves; none: support to hold.")
-    turn: int | None = Field(None, ge=1, description="Movement turn it is due; none: the first turn it is active.")
+    dest: TerritoryId | None = Field(
+        None, description="Where the supported unit moves; none: support to hold."
+    )
+    turn: int | None = Field(
+        None, ge=1, description="Movement turn it is due; none: the first turn it is active."
+    )
 
 
 class Cession(ClauseModel):
@@ -64,7 +70,9 @@ class Cession(ClauseModel):
     kind: Literal["cession"] = "cession"
     territory: TerritoryId
     to: StateId
-    by_turn: int = Field(ge=1, description="The movement turn by whose end the territory must be held by `to`.")
+    by_turn: int = Field(
+        ge=1, description="The movement turn by whose end the territory must be held by `to`."
+    )
 
 
 class DemilitarisedZone(ClauseModel):
@@ -93,7 +101,9 @@ class Neutrality(ClauseModel):
     nor support an attack on either, nor support either's attacks."""
 
     kind: Literal["neutrality"] = "neutrality"
-    conflict: Annotated[tuple[StateId, StateId], BeforeValidator(_pair)] = Field(description="The two states at war.")
+    conflict: Annotated[tuple[StateId, StateId], BeforeValidator(_pair)] = Field(
+        description="The two states at war."
+    )
     neutral: list[StateId] = Field(
         default_factory=list, max_length=12, description="Empty: every party not in the conflict."
     )
@@ -199,7 +209,9 @@ def describe(clause: ClauseModel) -> str:
     if isinstance(clause, DemilitarisedZone):
         return f"demilitarised zone: {', '.join(clause.territories)}"
     if isinstance(clause, SpheresOfInfluence):
-        return "spheres of influence: " + "; ".join(f"{s.state}: {', '.join(s.territories)}" for s in clause.spheres)
+        return "spheres of influence: " + "; ".join(
+            f"{s.state}: {', '.join(s.territories)}" for s in clause.spheres
+        )
     if isinstance(clause, Neutrality):
         who = ", ".join(clause.neutral) if clause.neutral else "the other parties"
         return f"{who} neutral in the conflict of {clause.conflict[0]} and {clause.conflict[1]}"

@@ -31,7 +31,9 @@ class SubmitOrders(CommandModel):
     turn: int = Field(ge=1)
     phase: Phase
     orders: list[Annotated[str, Field(max_length=200)]] = Field(max_length=2000)
-    author: str | None = Field(None, max_length=40, description="The team member who gave them (the server fills it in).")
+    author: str | None = Field(
+        None, max_length=40, description="The team member who gave them (the server fills it in)."
+    )
 
 
 class Resolve(CommandModel):
@@ -43,7 +45,9 @@ class Resolve(CommandModel):
 
 
 StateId = Annotated[str, Field(max_length=32)]
-AgreementRef = Annotated[str, Field(pattern=r"^agr-[0-9]{8}$", description="An agreement id, e.g. agr-40718263.")]
+AgreementRef = Annotated[
+    str, Field(pattern=r"^agr-[0-9]{8}$", description="An agreement id, e.g. agr-40718263.")
+]
 
 
 class Propose(CommandModel):
@@ -105,7 +109,9 @@ class Press(CommandModel):
     sincerity: Literal["sincere", "deceptive"] | None = None
     ask: Ask | None = None
     answer: Answer | None = None
-    author: str | None = Field(None, max_length=40, description="The team member who wrote it (the server fills it in).")
+    author: str | None = Field(
+        None, max_length=40, description="The team member who wrote it (the server fills it in)."
+    )
 
     @model_validator(mode="after")
     def _something_said(self) -> Press:
@@ -140,13 +146,17 @@ class Inject(CommandModel):
     apply it as any command (game/rules/injects.py)."""
 
     kind: Literal["inject"] = "inject"
-    inject: str | None = Field(None, pattern=ID_PATTERN, description="Id of a prepared inject of the scenario.")
+    inject: str | None = Field(
+        None, pattern=ID_PATTERN, description="Id of a prepared inject of the scenario."
+    )
     card: InjectCard | None = Field(None, description="A card written on the spot.")
 
     @model_validator(mode="after")
     def _one_of_them(self) -> Inject:
         if (self.inject is None) == (self.card is None):
-            raise ValueError("an inject names a prepared inject (`inject`) or carries a `card`, one of the two")
+            raise ValueError(
+                "an inject names a prepared inject (`inject`) or carries a `card`, one of the two"
+            )
         return self
 
 

@@ -37,8 +37,10 @@ def exposed(d: DiplomacyData, agreements: list[Agreement], turn: int) -> list[Ev
         for party in a.parties:
             public_partners = partners[party]
             statements = sum(
-                1 for m in d.messages
-                if m["from"] == party and m["audience"] == ALL
+                1
+                for m in d.messages
+                if m["from"] == party
+                and m["audience"] == ALL
                 and any(t in m["text"].lower() or _name(d, t) in m["text"].lower() for t in targets)
             )
             gap = credibility_gap(a, party, public_partners, statements)
@@ -48,8 +50,12 @@ def exposed(d: DiplomacyData, agreements: list[Agreement], turn: int) -> list[Ev
             d.record[party]["exposed"] += 1
             events.append(
                 facts.Backlash(
-                    agreement=a.id, state=party, credibility_gap=round(gap, 2), legitimacy_lost=loss,
-                    legitimacy=d.legitimacy[party], audience=ALL,
+                    agreement=a.id,
+                    state=party,
+                    credibility_gap=round(gap, 2),
+                    legitimacy_lost=loss,
+                    legitimacy=d.legitimacy[party],
+                    audience=ALL,
                 ).event()
             )
             for t in sorted(targets):
@@ -81,9 +87,15 @@ def _fall(d: DiplomacyData, state: str, turn: int) -> list[Event]:
             lapsed.append(a.id)
     d.legitimacy[state] = clamp(d.thresholds[state] + 25)
     d.fallen.append((turn, state))
-    events: list[Event] = [facts.GovernmentFell(state=state, legitimacy=d.legitimacy[state], audience=ALL).event()]
+    events: list[Event] = [
+        facts.GovernmentFell(state=state, legitimacy=d.legitimacy[state], audience=ALL).event()
+    ]
     for ref in lapsed:
-        events.append(facts.AgreementLapsed(agreement=ref, state=state, audience=d.agreements[ref].event_audience()).event())
+        events.append(
+            facts.AgreementLapsed(
+                agreement=ref, state=state, audience=d.agreements[ref].event_audience()
+            ).event()
+        )
     return events
 
 
@@ -118,4 +130,6 @@ def justify(d: DiplomacyData, command: AgreementAct, at: CommandContext) -> list
     lost = d.exposure_loss.get((a.id, state), 0)
     regained = round(lost * (1 - d.constants.consequences.justification_factor))
     d.legitimacy[state] = clamp(d.legitimacy[state] + regained)
-    return [facts.Justification(agreement=a.id, state=state, legitimacy_regained=regained, audience=ALL).event()]
+    return [
+        facts.Justification(agreement=a.id, state=state, legitimacy_regained=regained, audience=ALL).event()
+    ]

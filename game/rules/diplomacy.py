@@ -73,7 +73,9 @@ def _kinds_of(commands: object) -> set[str]:
 # import, rather than in a game.
 _UNMATCHED = set(HANDLERS) ^ _kinds_of(DiplomacyCommand)
 if _UNMATCHED:
-    raise RuntimeError(f"diplomatic command kinds without a handler, or handlers without a kind: {sorted(_UNMATCHED)}")
+    raise RuntimeError(
+        f"diplomatic command kinds without a handler, or handlers without a kind: {sorted(_UNMATCHED)}"
+    )
 
 
 class Diplomacy(DiplomacyData):
@@ -105,7 +107,9 @@ class Diplomacy(DiplomacyData):
 
     # --- commands ---------------------------------------------------------------------------------
 
-    def apply(self, command: DiplomacyCommand, turn: int, phase: str | None, treasury: dict[str, int]) -> list[Event]:
+    def apply(
+        self, command: DiplomacyCommand, turn: int, phase: str | None, treasury: dict[str, int]
+    ) -> list[Event]:
         """Apply a diplomatic command; raise CommandError (nothing changed) if it cannot be applied."""
         self.known_state(command.state)
         handler = HANDLERS.get(command.kind)
@@ -131,7 +135,9 @@ class Diplomacy(DiplomacyData):
         """Step 6: agreements whose time is up end as kept."""
         return agreement_lifecycle.expire(self, turn)
 
-    def year_end(self, turn: int, supply_before: Mapping[str, int], supply_after: Mapping[str, int]) -> list[Event]:
+    def year_end(
+        self, turn: int, supply_before: Mapping[str, int], supply_after: Mapping[str, int]
+    ) -> list[Event]:
         """Legitimacy from the year's war results, tribute due, and the governments that then fall."""
         consequences.war_results(self, supply_before, supply_after)
         events = tribute.tribute_due(self, turn)
@@ -150,7 +156,9 @@ class Diplomacy(DiplomacyData):
 
     # --- scoring -------------------------------------------------------------------------------------
 
-    def objective_met(self, kind: str, state: str, spec: Any, by_name: Callable[[str], Agreement | None]) -> bool:
+    def objective_met(
+        self, kind: str, state: str, spec: Any, by_name: Callable[[str], Agreement | None]
+    ) -> bool:
         """Whether a diplomatic objective is met now (scoring calls it at the end)."""
         return diplomatic_objectives.objective_met(self, kind, state, spec, by_name)
 

@@ -54,7 +54,9 @@ class DiplomacyData:
         self.message_by_id: dict[str, dict[str, Any]] = {}
         self.marks: dict[str, str] = {}  # message id -> sincere | deceptive (debrief only)
         start = self.constants.consequences.trust_start
-        self.trust: dict[str, dict[str, int]] = {a: {b: start for b in self.states if b != a} for a in self.states}
+        self.trust: dict[str, dict[str, int]] = {
+            a: {b: start for b in self.states if b != a} for a in self.states
+        }
         for relation in scenario.relations:
             a, b = relation.between
             if a in self.trust and b in self.trust[a]:
@@ -87,7 +89,9 @@ class DiplomacyData:
         self.rumoured = False
         # Expiry looks only at what can end this turn: active agreements by the turn they end, and proposals.
         self.ending: dict[int, list[Agreement]] = {}  # end turn -> agreements activated with that end
-        self.pending: dict[int, Agreement] = {}  # proposals by number (signed ones leave; others may since have been rejected or superseded)
+        self.pending: dict[
+            int, Agreement
+        ] = {}  # proposals by number (signed ones leave; others may since have been rejected or superseded)
 
     def new_id(self, prefix: str, author: str) -> str:
         """An id drawn from the author's own seeded stream (`agr-40718263`, an umpire's card's

@@ -119,7 +119,22 @@ class NoUnit(CommandError):
 
 
 REFUSALS: tuple[type[CommandError], ...] = (
-    InvalidCommand, GameOver, WrongPhase, UnknownState, UnknownTerritory, UnknownAgreement, UnknownMessage, NotAParty, WrongStatus,
-    AlreadyDone, BadTerms, TreasuryShort, BadOrder, UnknownInject, AlreadyReleased, BadPlacement, NoUnit,
+    InvalidCommand,
+    GameOver,
+    WrongPhase,
+    UnknownState,
+    UnknownTerritory,
+    UnknownAgreement,
+    UnknownMessage,
+    NotAParty,
+    WrongStatus,
+    AlreadyDone,
+    BadTerms,
+    TreasuryShort,
+    BadOrder,
+    UnknownInject,
+    AlreadyReleased,
+    BadPlacement,
+    NoUnit,
 )
 """Every kind of refusal the rules give, for the protocol's documentation and its tests."""

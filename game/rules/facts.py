@@ -521,16 +521,61 @@ class Standing(Fact):
 
 
 RULES_FACTS: tuple[type[Fact], ...] = (
-    AgreementProposed, AgreementSigned, AnnexSigned, AgreementSignature, AgreementRejected, AgreementRenounced,
-    AgreementRatification, AgreementRatified, LeakPlanned, Denial, Justification, TrustShaken, AgreementBreached,
-    AgreementDiscovered, AgreementLeaked, LeakDone, Backlash, GovernmentFell, AgreementLapsed, AgreementExpired,
-    ActionFailed, Propaganda, Investigation, Interception, MessageIntercepted, Payment, Income,
-    OrderVoid, Move, Bounce, Dislodged, Retreat, Disband, Build, Remove, Captured, GameOver,
-    InjectReleased, LegitimacyChanged, TreasuryChanged, UnitPlaced, UnitRemoved,
+    AgreementProposed,
+    AgreementSigned,
+    AnnexSigned,
+    AgreementSignature,
+    AgreementRejected,
+    AgreementRenounced,
+    AgreementRatification,
+    AgreementRatified,
+    LeakPlanned,
+    Denial,
+    Justification,
+    TrustShaken,
+    AgreementBreached,
+    AgreementDiscovered,
+    AgreementLeaked,
+    LeakDone,
+    Backlash,
+    GovernmentFell,
+    AgreementLapsed,
+    AgreementExpired,
+    ActionFailed,
+    Propaganda,
+    Investigation,
+    Interception,
+    MessageIntercepted,
+    Payment,
+    Income,
+    OrderVoid,
+    Move,
+    Bounce,
+    Dislodged,
+    Retreat,
+    Disband,
+    Build,
+    Remove,
+    Captured,
+    GameOver,
+    InjectReleased,
+    LegitimacyChanged,
+    TreasuryChanged,
+    UnitPlaced,
+    UnitRemoved,
 )
 TABLE_FACTS: tuple[type[Fact], ...] = (
-    SeatTaken, Started, PhaseBegan, ReadyFlag, ClockChanged, MessageSent, MessageMark, OrdersSubmitted, ActionOrdered,
-    MemberChanged, LeaderNamed,
+    SeatTaken,
+    Started,
+    PhaseBegan,
+    ReadyFlag,
+    ClockChanged,
+    MessageSent,
+    MessageMark,
+    OrdersSubmitted,
+    ActionOrdered,
+    MemberChanged,
+    LeaderNamed,
 )
 VIEW_DELTAS: tuple[type[Fact], ...] = (AgreementCard, SeatState, Standing)
 ALL_FACTS: tuple[type[Fact], ...] = RULES_FACTS + TABLE_FACTS + VIEW_DELTAS
@@ -544,14 +589,61 @@ def kind_of(model: type[Fact]) -> str:
 FACT_KINDS: dict[str, type[Fact]] = {kind_of(m): m for m in ALL_FACTS}
 
 AnyFact = Annotated[
-    AgreementProposed | AgreementSigned | AnnexSigned | AgreementSignature | AgreementRejected | AgreementRenounced
-    | AgreementRatification | AgreementRatified | LeakPlanned | Denial | Justification | TrustShaken
-    | AgreementBreached | AgreementDiscovered | AgreementLeaked | LeakDone | Backlash | GovernmentFell
-    | AgreementLapsed | AgreementExpired | ActionFailed | Propaganda | Investigation | Interception
-    | MessageIntercepted | Payment | Income | OrderVoid | Move | Bounce | Dislodged | Retreat | Disband | Build
-    | Remove | Captured | GameOver | InjectReleased | LegitimacyChanged | TreasuryChanged | UnitPlaced
-    | UnitRemoved | SeatTaken | Started | PhaseBegan | ReadyFlag | ClockChanged | MessageSent
-    | MessageMark | OrdersSubmitted | ActionOrdered | AgreementCard | SeatState | Standing | MemberChanged
+    AgreementProposed
+    | AgreementSigned
+    | AnnexSigned
+    | AgreementSignature
+    | AgreementRejected
+    | AgreementRenounced
+    | AgreementRatification
+    | AgreementRatified
+    | LeakPlanned
+    | Denial
+    | Justification
+    | TrustShaken
+    | AgreementBreached
+    | AgreementDiscovered
+    | AgreementLeaked
+    | LeakDone
+    | Backlash
+    | GovernmentFell
+    | AgreementLapsed
+    | AgreementExpired
+    | ActionFailed
+    | Propaganda
+    | Investigation
+    | Interception
+    | MessageIntercepted
+    | Payment
+    | Income
+    | OrderVoid
+    | Move
+    | Bounce
+    | Dislodged
+    | Retreat
+    | Disband
+    | Build
+    | Remove
+    | Captured
+    | GameOver
+    | InjectReleased
+    | LegitimacyChanged
+    | TreasuryChanged
+    | UnitPlaced
+    | UnitRemoved
+    | SeatTaken
+    | Started
+    | PhaseBegan
+    | ReadyFlag
+    | ClockChanged
+    | MessageSent
+    | MessageMark
+    | OrdersSubmitted
+    | ActionOrdered
+    | AgreementCard
+    | SeatState
+    | Standing
+    | MemberChanged
     | LeaderNamed,
     Field(discriminator="kind"),
 ]

@@ -63,11 +63,20 @@ class BreachWarning:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "agreement": self.agreement, "title": self.title, "clause": self.clause, "clause_kind": self.clause_kind,
-            "in_annex": self.in_annex, "order": self.order, "evidence": self.evidence,
-            "protected": list(self.protected), "public": self.public, "told": list(self.told),
-            "legitimacy": self.legitimacy, "reputation": self.reputation,
-            "trust_victim": self.trust_victim, "trust_witness": self.trust_witness,
+            "agreement": self.agreement,
+            "title": self.title,
+            "clause": self.clause,
+            "clause_kind": self.clause_kind,
+            "in_annex": self.in_annex,
+            "order": self.order,
+            "evidence": self.evidence,
+            "protected": list(self.protected),
+            "public": self.public,
+            "told": list(self.told),
+            "legitimacy": self.legitimacy,
+            "reputation": self.reputation,
+            "trust_victim": self.trust_victim,
+            "trust_witness": self.trust_witness,
         }
 
 
@@ -107,7 +116,11 @@ def breach_forecast(game: Game, state: str, orders: Sequence[str] | None = None)
         for index, clause, in_annex in a.all_clauses():
             if in_annex and state not in a.annex_known_by:
                 continue  # a clause the seat cannot read cannot be shown to it
-            found = [b for b in check_clause(clause, a.parties, facts, a.start_turn or game.turn) if b.breaker == state]
+            found = [
+                b
+                for b in check_clause(clause, a.parties, facts, a.start_turn or game.turn)
+                if b.breaker == state
+            ]
             if not found:
                 continue
             breach = found[0]
@@ -116,12 +129,24 @@ def breach_forecast(game: Game, state: str, orders: Sequence[str] | None = None)
             # Not the whole audience: who has discovered a secret is not the seat's to know.
             told = ("all",) if public else tuple(sorted(a.parties))
             reputation = d.reputation(state, more_breaches=1) - d.reputation(state) if public else 0
-            out.append(BreachWarning(
-                agreement=a.id, title=a.title, clause=index, clause_kind=str(getattr(clause, "kind", "clause")),
-                in_annex=in_annex, order=breach.order, evidence=breach.evidence, protected=breach.protected,
-                public=public, told=told, legitimacy=c.legitimacy_breach if public else 0, reputation=reputation,
-                trust_victim=c.trust_breach_victim, trust_witness=c.trust_breach_witness,
-            ))
+            out.append(
+                BreachWarning(
+                    agreement=a.id,
+                    title=a.title,
+                    clause=index,
+                    clause_kind=str(getattr(clause, "kind", "clause")),
+                    in_annex=in_annex,
+                    order=breach.order,
+                    evidence=breach.evidence,
+                    protected=breach.protected,
+                    public=public,
+                    told=told,
+                    legitimacy=c.legitimacy_breach if public else 0,
+                    reputation=reputation,
+                    trust_victim=c.trust_breach_victim,
+                    trust_witness=c.trust_breach_witness,
+                )
+            )
             break  # the first broken clause breaks the agreement, as at resolution
     return out
 

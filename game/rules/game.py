@@ -87,14 +87,20 @@ class Game:
         self.released: dict[str, Release] = {}  # injects released, by id, in the order released
         self.diplomacy = Diplomacy(scenario, self.board, seed)
         self.turns[0].events.extend(
-            {k: v for k, v in e.items()} for a in self.diplomacy.agreements.values() for e in self._starting_events(a.id)
+            {k: v for k, v in e.items()}
+            for a in self.diplomacy.agreements.values()
+            for e in self._starting_events(a.id)
         )
 
     def _starting_events(self, ref: str) -> list[Event]:
         a = self.diplomacy.agreements[ref]
         return [
             facts.AgreementSigned(
-                agreement=a.id, parties=list(a.parties), visibility=a.visibility, title=a.title, at_start=True,
+                agreement=a.id,
+                parties=list(a.parties),
+                visibility=a.visibility,
+                title=a.title,
+                at_start=True,
                 audience=a.event_audience(),
             ).event()
         ]
@@ -218,16 +224,27 @@ class Game:
         events: list[Event] = [_void_event(r, "movement") for r in result.results if r.result == VOID]
         # What happened on the map is public: every unit and holder is seen by everyone.
         for unit, dest in result.moves:
-            events.append(facts.Move(state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL).event())
+            events.append(
+                facts.Move(
+                    state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL
+                ).event()
+            )
         for unit, dest in result.bounces:
-            events.append(facts.Bounce(state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL).event())
+            events.append(
+                facts.Bounce(
+                    state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL
+                ).event()
+            )
         for territory in sorted(result.dislodged, key=self.board.index.__getitem__):
             dis = result.dislodged[territory]
             events.append(
                 facts.Dislodged(
-                    state=dis.unit.state, unit=dis.unit.type, at=dis.unit.location,
+                    state=dis.unit.state,
+                    unit=dis.unit.type,
+                    at=dis.unit.location,
                     by=self.units[dis.attacker_from].state if dis.attacker_from in self.units else None,
-                    from_=dis.attacker_from, audience=ALL,
+                    from_=dis.attacker_from,
+                    audience=ALL,
                 ).event()
             )
         self.units = result.units
@@ -249,9 +266,15 @@ class Game:
         self.last_results = result.results
         events: list[Event] = [_void_event(r, "retreat") for r in result.results if r.result == VOID]
         for unit, dest in result.retreats:
-            events.append(facts.Retreat(state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL).event())
+            events.append(
+                facts.Retreat(
+                    state=unit.state, unit=unit.type, from_=unit.location, to=dest, audience=ALL
+                ).event()
+            )
         for unit in result.disbanded:
-            events.append(facts.Disband(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
+            events.append(
+                facts.Disband(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event()
+            )
         self.units = result.units
         self.dislodged = {}
         self.standoffs = frozenset()
@@ -262,9 +285,13 @@ class Game:
         self.last_results = result.results
         events: list[Event] = [_void_event(r, "adjustment") for r in result.results if r.result == VOID]
         for unit in result.built:
-            events.append(facts.Build(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
+            events.append(
+                facts.Build(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event()
+            )
         for unit in result.removed:
-            events.append(facts.Remove(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
+            events.append(
+                facts.Remove(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event()
+            )
         self.units = result.units
         self._next_turn()
         return events
@@ -292,8 +319,11 @@ class Game:
             if territory in self.owners and self.owners[territory] != unit.state:
                 events.append(
                     facts.Captured(
-                        territory=territory, state=unit.state, from_=self.owners[territory],
-                        supply=self.board.territories[territory].supply, audience=ALL,
+                        territory=territory,
+                        state=unit.state,
+                        from_=self.owners[territory],
+                        supply=self.board.territories[territory].supply,
+                        audience=ALL,
                     ).event()
                 )
                 self.owners[territory] = unit.state
@@ -307,7 +337,9 @@ class Game:
             if income:
                 self.treasury[s] += income
                 # A treasury is its state's own business: others could tell from it who paid whom.
-                events.append(facts.Income(state=s, amount=income, treasury=self.treasury[s], audience=(s,)).event())
+                events.append(
+                    facts.Income(state=s, amount=income, treasury=self.treasury[s], audience=(s,)).event()
+                )
         total = len(self.board.supply)
         counts = supply_counts(self.board, self.owners)
         events += self.diplomacy.year_end(self.turn, supply_before, counts)

@@ -137,7 +137,9 @@ def apply_inject(game: InjectedGame, command: Inject) -> list[Event]:
     if command.inject is not None:
         spec = prepared_inject(game.scenario, command.inject)
         if spec.id in game.released:
-            raise AlreadyReleased(f"inject {spec.id!r} was already released, on turn {game.released[spec.id].turn}")
+            raise AlreadyReleased(
+                f"inject {spec.id!r} was already released, on turn {game.released[spec.id].turn}"
+            )
         card, ref, prepared = spec.card(), spec.id, True
     else:
         assert command.card is not None  # the command's own validator: one of the two
@@ -150,7 +152,9 @@ def apply_inject(game: InjectedGame, command: Inject) -> list[Event]:
     if not ref:
         ref = game.diplomacy.new_id("inj", UMPIRE)
     events = _carry_out(game, ref, card, audience, plan)
-    game.released[ref] = Release(ref, card.title, game.turn, game.phase, prepared, audience, tuple(plan.skipped))
+    game.released[ref] = Release(
+        ref, card.title, game.turn, game.phase, prepared, audience, tuple(plan.skipped)
+    )
     return events
 
 
@@ -221,7 +225,9 @@ class _Plan:
             self._can_stand(effect.type, effect.at, where)
             there = self.units.get(territory)
             if there is not None:
-                self.blocked(where, BadPlacement, f"{territory!r} is taken: {there.text} of {there.state} stands there")
+                self.blocked(
+                    where, BadPlacement, f"{territory!r} is taken: {there.text} of {there.state} stands there"
+                )
                 return
             unit = Unit(effect.state, effect.type, effect.at)
             self.units[territory] = unit
@@ -237,7 +243,11 @@ class _Plan:
             assert isinstance(effect, RevealAgreementEffect)
             agreement = self._agreement(effect.agreement, where)
             if agreement.id in self.revealed or not game.diplomacy.has_secret(agreement):
-                self.blocked(where, WrongStatus, f"{agreement.id} ({agreement.title}) has nothing secret left to reveal")
+                self.blocked(
+                    where,
+                    WrongStatus,
+                    f"{agreement.id} ({agreement.title}) has nothing secret left to reveal",
+                )
                 return
             self.revealed.add(agreement.id)
             self.steps.append(_Step(effect, agreement=agreement))
@@ -246,7 +256,9 @@ class _Plan:
         territory = territory_of(location)
         territories = self.game.board.territories
         if territory not in territories:
-            raise UnknownTerritory(f"{where}: unknown territory {territory!r}{suggest(territory, territories, 'territories')}")
+            raise UnknownTerritory(
+                f"{where}: unknown territory {territory!r}{suggest(territory, territories, 'territories')}"
+            )
         return territory
 
     def _can_stand(self, unit_type: str, location: str, where: str) -> None:
@@ -258,7 +270,9 @@ class _Plan:
             if info.kind == "sea":
                 raise BadPlacement(f"{where}: an army cannot stand on {territory!r}: it is sea")
             if slash:
-                raise BadPlacement(f"{where}: an army stands on the territory, not a coast: write {territory!r}")
+                raise BadPlacement(
+                    f"{where}: an army stands on the territory, not a coast: write {territory!r}"
+                )
         else:
             if info.kind == "land":
                 raise BadPlacement(f"{where}: a fleet cannot stand on {territory!r}: it is land")
@@ -275,14 +289,18 @@ class _Plan:
         if agreement is None:
             raise UnknownAgreement(f"{where}: no agreement {ref!r} in this game")
         if agreement.status in (PROPOSED, REJECTED, SUPERSEDED):
-            raise WrongStatus(f"{where}: {agreement.id} was never in force ({agreement.status}): there is nothing to reveal")
+            raise WrongStatus(
+                f"{where}: {agreement.id} was never in force ({agreement.status}): there is nothing to reveal"
+            )
         return agreement
 
 
 # --- applying ----------------------------------------------------------------------------------------------
 
 
-def _carry_out(game: InjectedGame, ref: str, card: InjectCard, audience: Audience, plan: _Plan) -> list[Event]:
+def _carry_out(
+    game: InjectedGame, ref: str, card: InjectCard, audience: Audience, plan: _Plan
+) -> list[Event]:
     d = game.diplomacy
     told: list[Event] = []
     applied: list[tuple[dict[str, Any], Audience]] = []  # each effect as applied, with who may know it
@@ -297,33 +315,49 @@ def _carry_out(game: InjectedGame, ref: str, card: InjectCard, audience: Audienc
                 lowered.add(effect.state)
             applied.append(({"kind": effect.kind, "state": effect.state, "delta": now - before}, ALL))
             told.append(
-                facts.LegitimacyChanged(state=effect.state, delta=now - before, legitimacy=now, audience=ALL).event()
+                facts.LegitimacyChanged(
+                    state=effect.state, delta=now - before, legitimacy=now, audience=ALL
+                ).event()
             )
         elif isinstance(effect, TreasuryEffect):
             before = game.treasury[effect.state]
             game.treasury[effect.state] = now = max(0, before + effect.delta)
             mine = (effect.state,)
             applied.append(({"kind": effect.kind, "state": effect.state, "delta": now - before}, mine))
-            told.append(facts.TreasuryChanged(state=effect.state, delta=now - before, treasury=now, audience=mine).event())
+            told.append(
+                facts.TreasuryChanged(
+                    state=effect.state, delta=now - before, treasury=now, audience=mine
+                ).event()
+            )
         elif isinstance(effect, PlaceUnitEffect):
             unit = step.unit
             assert unit is not None
             game.units[unit.territory] = unit
-            applied.append(({"kind": effect.kind, "state": unit.state, "type": unit.type, "at": unit.location}, ALL))
-            told.append(facts.UnitPlaced(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
+            applied.append(
+                ({"kind": effect.kind, "state": unit.state, "type": unit.type, "at": unit.location}, ALL)
+            )
+            told.append(
+                facts.UnitPlaced(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event()
+            )
         elif isinstance(effect, RemoveUnitEffect):
             unit = step.unit
             assert unit is not None
             del game.units[unit.territory]
-            applied.append(({"kind": effect.kind, "state": unit.state, "type": unit.type, "at": unit.location}, ALL))
-            told.append(facts.UnitRemoved(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event())
+            applied.append(
+                ({"kind": effect.kind, "state": unit.state, "type": unit.type, "at": unit.location}, ALL)
+            )
+            told.append(
+                facts.UnitRemoved(state=unit.state, unit=unit.type, at=unit.location, audience=ALL).event()
+            )
         else:
             assert step.agreement is not None
             revealed.append(step.agreement)
             # By its game id, which the exposé makes public; the scenario's name for it is the umpire's.
             applied.append(({"kind": effect.kind, "agreement": step.agreement.id}, ALL))
     shown = [effect for effect, who in applied if _covers(who, audience)]
-    card_fact = facts.InjectReleased(id=ref, title=card.title, text=card.text, effects=shown, audience=audience)
+    card_fact = facts.InjectReleased(
+        id=ref, title=card.title, text=card.text, effects=shown, audience=audience
+    )
     # Exposés bring their consequences as a leak's do; a government this card pushed below its
     # threshold falls (one already below it waits for the turn's consequences, as it would anyway).
     return [card_fact.event(), *told, *d.reveal(revealed, "inject", game.turn), *d.shaken(lowered, game.turn)]

@@ -51,7 +51,11 @@ def intelligence(d: DiplomacyData, turn: int, treasury: dict[str, int]) -> list[
     for kind, state, target in sorted(d.actions, key=lambda action: (action[0], action[1], action[2] or "")):
         cost = action_cost(kind, prices)
         if treasury[state] < cost:
-            events.append(facts.ActionFailed(state=state, action=kind, reason="treasury empty", audience=(state,)).event())
+            events.append(
+                facts.ActionFailed(
+                    state=state, action=kind, reason="treasury empty", audience=(state,)
+                ).event()
+            )
             continue
         treasury[state] -= cost
         if kind == "propaganda":
@@ -97,8 +101,10 @@ def _investigate(d: DiplomacyData, state: str, target: str, rng: Rng) -> list[Ev
     if not rng.chance(d.constants.intelligence.investigate_chance):
         return [facts.Investigation(state=state, target=target, found=False, audience=(state,)).event()]
     hidden = [
-        a for a in d.by_party[target]
-        if a.status == ACTIVE and state not in a.parties
+        a
+        for a in d.by_party[target]
+        if a.status == ACTIVE
+        and state not in a.parties
         and (state not in a.known_by or (a.annex and state not in a.annex_known_by))
         and d.has_secret(a)
     ]
@@ -110,8 +116,12 @@ def _investigate(d: DiplomacyData, state: str, target: str, rng: Rng) -> list[Ev
     found.annex_known_by |= learners
     return [
         facts.AgreementDiscovered(
-            agreement=found.id, by=state, target=target, parties=list(found.parties),
-            clauses=clauses_json(found, True), audience=audience_of(learners),
+            agreement=found.id,
+            by=state,
+            target=target,
+            parties=list(found.parties),
+            clauses=clauses_json(found, True),
+            audience=audience_of(learners),
         ).event()
     ]
 
@@ -120,8 +130,12 @@ def _intercept(d: DiplomacyData, state: str, target: str, turn: int, rng: Rng) -
     if not rng.chance(d.constants.intelligence.intercept_chance):
         return [facts.Interception(state=state, target=target, read=0, audience=(state,)).event()]
     candidates = [
-        m for m in d.messages
-        if m["turn"] == turn and m["audience"] != ALL and target in m["audience"] and state not in m["audience"]
+        m
+        for m in d.messages
+        if m["turn"] == turn
+        and m["audience"] != ALL
+        and target in m["audience"]
+        and state not in m["audience"]
     ]
     rng.shuffle(candidates)
     learners = {state} | _sharing_partners(d, state)
@@ -130,7 +144,12 @@ def _intercept(d: DiplomacyData, state: str, target: str, turn: int, rng: Rng) -
         m["audience"] = audience_of([*m["audience"], *learners])
         events.append(
             facts.MessageIntercepted(
-                by=state, target=target, message=m["id"], from_=m["from"], to=m["to"], text=m["text"],
+                by=state,
+                target=target,
+                message=m["id"],
+                from_=m["from"],
+                to=m["to"],
+                text=m["text"],
                 audience=audience_of(learners),
             ).event()
         )

@@ -77,7 +77,13 @@ def leaks(d: DiplomacyData, turn: int) -> list[Event]:
                 a.leak_level = RUMOUR
                 d.rumoured = True
                 events.append(
-                    facts.AgreementLeaked(agreement=a.id, level=RUMOUR, parties=list(a.parties), chance=round(p, 4), audience=ALL).event()
+                    facts.AgreementLeaked(
+                        agreement=a.id,
+                        level=RUMOUR,
+                        parties=list(a.parties),
+                        chance=round(p, 4),
+                        audience=ALL,
+                    ).event()
                 )
             else:
                 events.append(expose(a, "leak", p))
@@ -95,8 +101,13 @@ def expose(a: Agreement, how: str, chance: float | None = None) -> Event:
     """Everything of the agreement becomes public: the exposé everyone is told."""
     a.leak_level = EXPOSED
     return facts.AgreementLeaked(
-        agreement=a.id, level=EXPOSED, parties=list(a.parties), visibility=a.visibility,
-        clauses=clauses_json(a, True), how=how, chance=round(chance, 4) if chance is not None else None,
+        agreement=a.id,
+        level=EXPOSED,
+        parties=list(a.parties),
+        visibility=a.visibility,
+        clauses=clauses_json(a, True),
+        how=how,
+        chance=round(chance, 4) if chance is not None else None,
         audience=ALL,
     ).event()
 

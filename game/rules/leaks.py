@@ -46,7 +46,9 @@ def leak_chance(
             + constants.per_democracy * democracies
         )
         agreement.leak_static = static
-    age = turn - agreement.start_turn if agreement.start_turn is not None and turn > agreement.start_turn else 0
+    age = (
+        turn - agreement.start_turn if agreement.start_turn is not None and turn > agreement.start_turn else 0
+    )
     p = static + constants.per_turn_of_age * age + constants.per_investigation * agreement.investigations
     if agreement.intermediary is not None:
         p *= constants.intermediary_factor
@@ -55,7 +57,9 @@ def leak_chance(
     return 0.0 if p < 0 else min(constants.maximum, p)
 
 
-def leak_chance_bound(static: float, age: int, investigations: int, rumoured: bool, constants: LeakConstants) -> float:
+def leak_chance_bound(
+    static: float, age: int, investigations: int, rumoured: bool, constants: LeakConstants
+) -> float:
     """A chance no agreement's `leak_chance` exceeds if its unchanging part, age and investigations
     are at most these (and it is rumoured only if `rumoured`): the same sums in the same order, each
     term at least as large and the intermediary's factor (at most 1) left out, so rounding cannot

@@ -80,8 +80,13 @@ class ObjectiveStatus:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "summary": self.summary, "description": self.description,
-            "status": self.status, "detail": self.detail, "points": self.points, "worth": self.worth,
+            "kind": self.kind,
+            "summary": self.summary,
+            "description": self.description,
+            "status": self.status,
+            "detail": self.detail,
+            "points": self.points,
+            "worth": self.worth,
             "terms": dict(self.terms),
         }
 
@@ -100,9 +105,14 @@ def objective_statuses(game: ScoredGame, state_id: str) -> list[ObjectiveStatus]
         final = False  # failed for good, whatever happens next
         if isinstance(o, HoldObjective):
             held = [t for t in o.territories if owners.get(t) == state_id]
-            met, points, worth = len(held) == len(o.territories), o.points * len(held), o.points * len(o.territories)
+            met, points, worth = (
+                len(held) == len(o.territories),
+                o.points * len(held),
+                o.points * len(o.territories),
+            )
             detail = f"holds {len(held)} of {len(o.territories)}: " + ", ".join(
-                f"{names.get(t, t)} {'✓' if t in held else '✗'}" for t in o.territories)
+                f"{names.get(t, t)} {'✓' if t in held else '✗'}" for t in o.territories
+            )
         elif isinstance(o, SupplyObjective):
             met, worth = supply >= o.count, o.points
             points, detail = (o.points if met else 0), f"{supply} supply centres held, {o.count} wanted"
@@ -114,10 +124,15 @@ def objective_statuses(game: ScoredGame, state_id: str) -> list[ObjectiveStatus]
             final = not met and supply == 0 and not any(u.state == state_id for u in game.units.values())
         elif isinstance(o, PreventObjective):
             free = [t for t in o.territories if owners.get(t) != o.rival]
-            met, points, worth = len(free) == len(o.territories), o.points * len(free), o.points * len(o.territories)
+            met, points, worth = (
+                len(free) == len(o.territories),
+                o.points * len(free),
+                o.points * len(o.territories),
+            )
             rival = state_names.get(o.rival, o.rival)
             detail = f"{rival} holds {len(o.territories) - len(free)} of {len(o.territories)}: " + ", ".join(
-                f"{names.get(t, t)} {'✓' if t in free else '✗'}" for t in o.territories)
+                f"{names.get(t, t)} {'✓' if t in free else '✗'}" for t in o.territories
+            )
         elif isinstance(o, KeepSecretObjective):
             a = d.by_name(o.agreement)
             worth = o.points
@@ -132,18 +147,26 @@ def objective_statuses(game: ScoredGame, state_id: str) -> list[ObjectiveStatus]
             met, worth = d.objective_met(o.kind, state_id, o, d.by_name), o.points
             points = o.points if met else 0
             partner = state_names.get(o.partner, o.partner)
-            held = [a.title for a in d.agreements.values()
-                    if a.status == ACTIVE and state_id in a.parties and o.partner in a.parties]
+            held = [
+                a.title
+                for a in d.agreements.values()
+                if a.status == ACTIVE and state_id in a.parties and o.partner in a.parties
+            ]
             detail = f"an active agreement with {partner} holding {o.clause.replace('_', ' ')}" + (
-                f" (in force with {partner}: {', '.join(held)})" if held and not met else "")
+                f" (in force with {partner}: {', '.join(held)})" if held and not met else ""
+            )
         elif isinstance(o, LegitimacyObjective):
             met, worth = d.legitimacy.get(state_id, 0) >= o.above, o.points
-            points, detail = (o.points if met else 0), f"legitimacy {d.legitimacy.get(state_id, 0)}, {o.above} wanted"
+            points, detail = (
+                (o.points if met else 0),
+                f"legitimacy {d.legitimacy.get(state_id, 0)}, {o.above} wanted",
+            )
         elif isinstance(o, PreventWarObjective):
             met, worth = d.objective_met(o.kind, state_id, o, d.by_name), o.points
             first, second = o.between
             detail = f"between {state_names.get(first, first)} and {state_names.get(second, second)}: " + (
-                "no attack so far" if met else "they have fought")
+                "no attack so far" if met else "they have fought"
+            )
             final, points = not met, (o.points if met else 0)
         else:  # pragma: no cover - the Objective union is closed; a new kind must be added here
             raise TypeError(f"objective kind {o.kind!r} has no status")
@@ -152,8 +175,11 @@ def objective_statuses(game: ScoredGame, state_id: str) -> list[ObjectiveStatus]
         terms = o.model_dump(exclude={"kind", "points", "description"}, mode="json")
         if isinstance(o, KeepSecretObjective) and o.agreement in titles:
             terms["title"] = titles[o.agreement]
-        out.append(ObjectiveStatus(state_id, o.kind, summary, o.description or summary, status, detail,
-                                   points, worth, terms))
+        out.append(
+            ObjectiveStatus(
+                state_id, o.kind, summary, o.description or summary, status, detail, points, worth, terms
+            )
+        )
     return out
 
 
@@ -176,7 +202,11 @@ def objective_summary(
         return f"Keep {', '.join(names.get(t, t) for t in o.territories)} from {state_names.get(o.rival, o.rival)}"
     if isinstance(o, KeepSecretObjective):
         title = (titles or {}).get(o.agreement)
-        return f"Keep “{title}” secret" if title else f"Keep the secret {o.agreement.replace('_', ' ')} from exposure"
+        return (
+            f"Keep “{title}” secret"
+            if title
+            else f"Keep the secret {o.agreement.replace('_', ' ')} from exposure"
+        )
     if isinstance(o, ObtainAgreementObjective):
         return f"Obtain {o.clause.replace('_', ' ')} with {state_names.get(o.partner, o.partner)}"
     if isinstance(o, LegitimacyObjective):
@@ -187,5 +217,11 @@ def objective_summary(
     return str(getattr(o, "kind", "objective")).replace("_", " ").capitalize()
 
 
-__all__ = ["STATUSES", "ObjectiveStatus", "Status", "all_objective_statuses", "objective_statuses",
-           "objective_summary"]
+__all__ = [
+    "STATUSES",
+    "ObjectiveStatus",
+    "Status",
+    "all_objective_statuses",
+    "objective_statuses",
+    "objective_summary",
+]

@@ -80,7 +80,9 @@ def check_parsed(
     return f"no orders are given in a {phase} phase"
 
 
-def _retreat_reason(board: Board, units: Mapping[str, Unit], state: str, order: Order, retreats: Retreats) -> str:
+def _retreat_reason(
+    board: Board, units: Mapping[str, Unit], state: str, order: Order, retreats: Retreats
+) -> str:
     """The retreat rules' own verdict on one order.
 
     The view gives each dislodged unit's options, not the attack and standoffs they come from; the
@@ -92,7 +94,11 @@ def _retreat_reason(board: Board, units: Mapping[str, Unit], state: str, order: 
     if territory in retreats:  # only the ordered unit's options matter to its order
         unit, options = retreats[territory]
         dislodged[territory] = Dislodgement(unit, attacker_from="", by_convoy=False)
-        reach = board.army_adj.get(unit.location, ()) if unit.type == "army" else board.fleet_adj.get(unit.location, ())
+        reach = (
+            board.army_adj.get(unit.location, ())
+            if unit.type == "army"
+            else board.fleet_adj.get(unit.location, ())
+        )
         open_places = {territory_of(o) for o in options}
         standoffs = {territory_of(r) for r in reach if territory_of(r) not in open_places}
     result = resolve_retreats(board, units, dislodged, frozenset(standoffs), [(state, order)])

@@ -180,7 +180,9 @@ def parse_order(text: str, phase: str = "movement") -> Order:
         body = rest.split(" ", 1)[1].strip()
         target = _RE_TARGET.match(body)
         if target is None:
-            raise OrderSyntaxError(f"{line!r}: a support names a unit and, for a move, where it goes: 'S A bur - ruh'")
+            raise OrderSyntaxError(
+                f"{line!r}: a support names a unit and, for a move, where it goes: 'S A bur - ruh'"
+            )
         t_word, t_terr, _t_coast, d_terr, d_coast = target.groups()
         t_type = LETTER_UNIT[t_word[0]] if t_word else None
         return Support(unit_type, location, t_terr, d_terr, t_type, d_coast if d_terr else None)
@@ -206,7 +208,9 @@ def _parse_retreat(unit_type: str, location: str, rest: str, line: str) -> Retre
         # A movement order in a retreat phase is well-formed but void; the rules say why.
         return parse_order(line, "movement")  # type: ignore[return-value]
     if m is None:
-        raise OrderSyntaxError(f"{line!r}: a retreat is 'A bur R par' (or 'A bur - par'), or 'A bur D' to disband")
+        raise OrderSyntaxError(
+            f"{line!r}: a retreat is 'A bur R par' (or 'A bur - par'), or 'A bur D' to disband"
+        )
     return Retreat(unit_type, location, _norm_loc(m.group(1), m.group(2)))
 
 

@@ -46,7 +46,11 @@ def press(d: DiplomacyData, command: Press, at: CommandContext) -> list[Event]:
             raise BadTerms(f"message {command.answer.to} asks nothing to say yes or no to")
         said["answer"] = command.answer.model_dump(mode="json")
         if not text:
-            text = "Noted." if asked is None else answer_sentence(asked, command.answer.yes, territory_name, state_name)
+            text = (
+                "Noted."
+                if asked is None
+                else answer_sentence(asked, command.answer.yes, territory_name, state_name)
+            )
     mid = d.new_id("msg", command.state)
     audience: Audience = audience_of([command.state, *command.to]) if command.to else ALL
     message = {

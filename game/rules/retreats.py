@@ -70,15 +70,23 @@ def resolve_retreats(
             results.append(OrderResult(state, text, order.location, VOID, "not a retreat order"))
             continue
         if dis is None:
-            results.append(OrderResult(state, text, order.location, VOID, f"no dislodged unit at {territory}"))
+            results.append(
+                OrderResult(state, text, order.location, VOID, f"no dislodged unit at {territory}")
+            )
             continue
         if dis.unit.state != state:
             results.append(
-                OrderResult(state, text, order.location, VOID, f"the unit at {territory} belongs to {dis.unit.state}")
+                OrderResult(
+                    state, text, order.location, VOID, f"the unit at {territory} belongs to {dis.unit.state}"
+                )
             )
             continue
         if dis.unit.type != order.unit_type:
-            results.append(OrderResult(state, text, order.location, VOID, f"the unit at {territory} is a {dis.unit.type}"))
+            results.append(
+                OrderResult(
+                    state, text, order.location, VOID, f"the unit at {territory} is a {dis.unit.type}"
+                )
+            )
             continue
         if isinstance(order, Disband):
             wanted[territory] = ("", len(results))
@@ -86,7 +94,9 @@ def resolve_retreats(
             continue
         options = retreat_options(board, units, dis, standoffs)
         dest_t = territory_of(order.dest)
-        matching = [o for o in options if o == order.dest or ("/" not in order.dest and territory_of(o) == dest_t)]
+        matching = [
+            o for o in options if o == order.dest or ("/" not in order.dest and territory_of(o) == dest_t)
+        ]
         if len(matching) != 1:
             why = (
                 f"say which coast of {dest_t}"
@@ -109,7 +119,13 @@ def resolve_retreats(
         dest, ri = wanted.get(territory, ("", -1))
         if dest and targets[territory_of(dest)] > 1:
             r = results[ri]
-            results[ri] = OrderResult(r.state, r.order, r.unit_location, FAILS, f"bounced with another retreat to {territory_of(dest)}; disbanded")
+            results[ri] = OrderResult(
+                r.state,
+                r.order,
+                r.unit_location,
+                FAILS,
+                f"bounced with another retreat to {territory_of(dest)}; disbanded",
+            )
             dest = ""
         if dest:
             new_units[territory_of(dest)] = dis.unit.moved_to(dest)

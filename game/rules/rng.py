@@ -73,7 +73,9 @@ def roll_table(seed: int, turn: int, purpose: str, count: int) -> tuple[float, .
     item (e.g. one leak roll per agreement number), from SHAKE-256 in one call: item k's roll never
     depends on how many other items there are."""
     scale = 1.0 / float(1 << 53)
-    return tuple([(w >> 11) * scale for w in roll_words(seed, turn, purpose, count)])  # a list comprehension: the fastest exact way
+    return tuple(
+        [(w >> 11) * scale for w in roll_words(seed, turn, purpose, count)]
+    )  # a list comprehension: the fastest exact way
 
 
 def roll_words(seed: int, turn: int, purpose: str, count: int) -> array[int]:

@@ -38,8 +38,14 @@ class Sandbox:
             raise CommandError(f"unknown territory {territory!r}")
         if not self.board.unit_can_stand(unit_type, location):
             info = self.board.territories[territory]
-            hint = f" (say which coast: {', '.join(self.board.fleet_locations(territory))})" if info.coasts else ""
-            raise CommandError(f"{'an army' if unit_type == 'army' else 'a fleet'} cannot stand at {location}{hint}")
+            hint = (
+                f" (say which coast: {', '.join(self.board.fleet_locations(territory))})"
+                if info.coasts
+                else ""
+            )
+            raise CommandError(
+                f"{'an army' if unit_type == 'army' else 'a fleet'} cannot stand at {location}{hint}"
+            )
         if territory in self.units:
             raise CommandError(f"{territory} already holds {self.units[territory].text}")
         placed = Unit(state, unit_type, location)

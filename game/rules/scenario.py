@@ -65,7 +65,11 @@ def format_ring(ring: list[tuple[float, float]]) -> str:
 
 _RING_SCHEMA = {
     "anyOf": [
-        {"type": "array", "minItems": 3, "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}}},
+        {
+            "type": "array",
+            "minItems": 3,
+            "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}},
+        },
         {"type": "string", "pattern": r"^\s*-?[0-9.]+,-?[0-9.]+(\s+-?[0-9.]+,-?[0-9.]+){2,}\s*$"},
     ],
     "description": "A closed ring of at least three points, as [[x, y], ...] or as one string 'x,y x,y x,y'; "
@@ -115,9 +119,14 @@ class Territory(Model):
         description="land (armies only), sea (fleets only) or coast (land touching the sea: armies and fleets)."
     )
     # strict: only true and false are booleans; pydantic would otherwise read "yes" or "no" as one.
-    supply: bool = Field(False, strict=True, description="A supply territory: each one held supports one unit.")
+    supply: bool = Field(
+        False, strict=True, description="A supply territory: each one held supports one unit."
+    )
     value: int = Field(
-        0, ge=0, le=100, description="Income into the holder's treasury each year, and its weight in the score."
+        0,
+        ge=0,
+        le=100,
+        description="Income into the holder's treasury each year, and its weight in the score.",
     )
     home: Id | None = Field(None, description="State whose home territory this is: it may build here.")
     holder: Id | None = Field(None, description="State that holds the territory when the game starts.")
@@ -126,8 +135,12 @@ class Territory(Model):
         description="Outline on the canvas, one ring per part (an island is its own part). Written by the "
         "map builder; neighbours are derived from the edges territories share.",
     )
-    holes: list[Ring] = Field(default_factory=list, description="Rings cut out of the polygons (e.g. a lake).")
-    label: Point | None = Field(None, description="Where the territory's name is drawn; inside the territory.")
+    holes: list[Ring] = Field(
+        default_factory=list, description="Rings cut out of the polygons (e.g. a lake)."
+    )
+    label: Point | None = Field(
+        None, description="Where the territory's name is drawn; inside the territory."
+    )
     coasts: list[Coast] = Field(
         default_factory=list,
         description="Named coasts, only for a coast territory touching separate seas; otherwise empty.",
@@ -171,7 +184,9 @@ class MapSection(Model):
     height: float = Field(gt=0, description="Canvas height in scenario units.")
     projection: Projection | None = Field(None, description="Set by the map builder; not used by the rules.")
     territories: list[Territory] = Field(min_length=2, description="Every territory of the map.")
-    add_links: list[Link] = Field(default_factory=list, description="Links to add to those the polygons give.")
+    add_links: list[Link] = Field(
+        default_factory=list, description="Links to add to those the polygons give."
+    )
     remove_links: list[Link] = Field(
         default_factory=list, description="Links to remove from those the polygons give."
     )
@@ -181,7 +196,9 @@ class UnitStart(Model):
     """A unit on the board when the game starts."""
 
     type: UnitType = Field(description="army or fleet.")
-    at: str = Field(description="Where it stands: a territory id, or `territory/coast` for a fleet on a named coast.")
+    at: str = Field(
+        description="Where it stands: a territory id, or `territory/coast` for a fleet on a named coast."
+    )
 
 
 class HoldObjective(Model):
@@ -235,7 +252,9 @@ class ObtainAgreementObjective(Model):
 
     kind: Literal["obtain_agreement"] = "obtain_agreement"
     partner: Id = Field(description="The state the agreement must be with.")
-    clause: str = Field(description="Clause kind it must hold, e.g. mutual_defence, non_aggression, neutrality.")
+    clause: str = Field(
+        description="Clause kind it must hold, e.g. mutual_defence, non_aggression, neutrality."
+    )
     public: bool | None = Field(None, description="true: it must be public; false: secret; none: either.")
     points: int = Field(3, ge=0, le=100, description="Points if met.")
     description: str = Field("", max_length=300, description="The objective in the state's own words.")
@@ -296,8 +315,12 @@ class State(Model):
         description="Who plays it by default: a player's seat, a bot, or nobody (its units hold).",
     )
     units: list[UnitStart] = Field(default_factory=list, description="Units on the board at the start.")
-    objectives: list[Objective] = Field(default_factory=list, description="What this state is trying to achieve.")
-    briefing: str = Field("", max_length=4000, description="The state's own briefing: its situation and aims.")
+    objectives: list[Objective] = Field(
+        default_factory=list, description="What this state is trying to achieve."
+    )
+    briefing: str = Field(
+        "", max_length=4000, description="The state's own briefing: its situation and aims."
+    )
 
     @field_validator("colour")
     @classmethod
@@ -317,7 +340,9 @@ class Calendar(Model):
         max_length=12,
         description="Movement turns of one year, in order; adjustments come after the last.",
     )
-    end_year: int | None = Field(None, description="The game ends after this year's adjustments; none: no limit.")
+    end_year: int | None = Field(
+        None, description="The game ends after this year's adjustments; none: no limit."
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Calendar:
@@ -356,10 +381,16 @@ class LeakConstants(Model):
 
     base: float = Field(0.03, ge=0, le=1, description="Chance for a two-party secret among autocracies, new.")
     per_extra_party: float = Field(0.03, ge=0, le=1, description="Added for each party beyond two.")
-    per_democracy: float = Field(0.03, ge=0, le=1, description="Added for each democratic party (press, parliament).")
+    per_democracy: float = Field(
+        0.03, ge=0, le=1, description="Added for each democratic party (press, parliament)."
+    )
     per_turn_of_age: float = Field(0.005, ge=0, le=1, description="Added for each turn since signature.")
-    per_investigation: float = Field(0.06, ge=0, le=1, description="Added for each investigation of a party this turn.")
-    intermediary_factor: float = Field(0.6, ge=0, le=1, description="Multiplies the chance when an intermediary was used.")
+    per_investigation: float = Field(
+        0.06, ge=0, le=1, description="Added for each investigation of a party this turn."
+    )
+    intermediary_factor: float = Field(
+        0.6, ge=0, le=1, description="Multiplies the chance when an intermediary was used."
+    )
     rumour_bonus: float = Field(0.08, ge=0, le=1, description="Added when the agreement is already rumoured.")
     maximum: float = Field(0.5, ge=0, le=1, description="The chance never exceeds this.")
 
@@ -368,9 +399,13 @@ class IntelligenceConstants(Model):
     """Costs and chances of intelligence actions."""
 
     investigate_cost: int = Field(2, ge=0, description="Treasury cost of investigating a state.")
-    investigate_chance: float = Field(0.35, ge=0, le=1, description="Chance to discover one of its secret agreements.")
+    investigate_chance: float = Field(
+        0.35, ge=0, le=1, description="Chance to discover one of its secret agreements."
+    )
     intercept_cost: int = Field(1, ge=0, description="Treasury cost of intercepting a state's messages.")
-    intercept_chance: float = Field(0.4, ge=0, le=1, description="Chance to read some of its private messages of the turn.")
+    intercept_chance: float = Field(
+        0.4, ge=0, le=1, description="Chance to read some of its private messages of the turn."
+    )
     intercept_messages: int = Field(2, ge=1, le=20, description="At most this many messages are read.")
     propaganda_cost: int = Field(2, ge=0, description="Treasury cost of a propaganda campaign at home.")
     propaganda_gain: int = Field(4, ge=0, le=100, description="Legitimacy a propaganda campaign brings.")
@@ -379,19 +414,49 @@ class IntelligenceConstants(Model):
 class ConsequenceConstants(Model):
     """How trust and legitimacy move."""
 
-    trust_start: int = Field(50, ge=0, le=100, description="Trust between states at the start, unless `relations` says.")
-    trust_breach_victim: int = Field(25, ge=0, le=100, description="Trust the protected state loses in the breaker.")
-    trust_breach_witness: int = Field(8, ge=0, le=100, description="Trust others who know the agreement lose in the breaker.")
-    trust_kept: int = Field(6, ge=0, le=100, description="Trust parties gain in each other when an agreement is kept to its end.")
-    trust_exposed_target: int = Field(15, ge=0, le=100, description="Trust a targeted state loses in each party of an exposed secret.")
-    trust_attack: int = Field(4, ge=0, le=100, description="Trust a state loses in one that dislodges its unit or takes its territory.")
-    trust_cut_across: int = Field(10, ge=0, le=100, description="Trust a secret partner loses when a partner signs a public agreement that cuts across theirs.")
-    legitimacy_exposure: int = Field(8, ge=0, le=100, description="Legitimacy an exposed party loses at a credibility gap of 1.")
-    legitimacy_breach: int = Field(3, ge=0, le=100, description="Legitimacy lost by a state whose breach becomes public.")
-    legitimacy_ratify: int = Field(3, ge=0, le=100, description="Legitimacy gained by ratifying a secret agreement in public.")
-    legitimacy_supply_gain: int = Field(1, ge=0, le=100, description="Legitimacy per supply territory captured.")
+    trust_start: int = Field(
+        50, ge=0, le=100, description="Trust between states at the start, unless `relations` says."
+    )
+    trust_breach_victim: int = Field(
+        25, ge=0, le=100, description="Trust the protected state loses in the breaker."
+    )
+    trust_breach_witness: int = Field(
+        8, ge=0, le=100, description="Trust others who know the agreement lose in the breaker."
+    )
+    trust_kept: int = Field(
+        6, ge=0, le=100, description="Trust parties gain in each other when an agreement is kept to its end."
+    )
+    trust_exposed_target: int = Field(
+        15, ge=0, le=100, description="Trust a targeted state loses in each party of an exposed secret."
+    )
+    trust_attack: int = Field(
+        4,
+        ge=0,
+        le=100,
+        description="Trust a state loses in one that dislodges its unit or takes its territory.",
+    )
+    trust_cut_across: int = Field(
+        10,
+        ge=0,
+        le=100,
+        description="Trust a secret partner loses when a partner signs a public agreement that cuts across theirs.",
+    )
+    legitimacy_exposure: int = Field(
+        8, ge=0, le=100, description="Legitimacy an exposed party loses at a credibility gap of 1."
+    )
+    legitimacy_breach: int = Field(
+        3, ge=0, le=100, description="Legitimacy lost by a state whose breach becomes public."
+    )
+    legitimacy_ratify: int = Field(
+        3, ge=0, le=100, description="Legitimacy gained by ratifying a secret agreement in public."
+    )
+    legitimacy_supply_gain: int = Field(
+        1, ge=0, le=100, description="Legitimacy per supply territory captured."
+    )
     legitimacy_supply_loss: int = Field(2, ge=0, le=100, description="Legitimacy per supply territory lost.")
-    justification_factor: float = Field(0.5, ge=0, le=1, description="Share of the domestic backlash left after a public justification.")
+    justification_factor: float = Field(
+        0.5, ge=0, le=1, description="Share of the domestic backlash left after a public justification."
+    )
     regime_factor: dict[str, float] = Field(
         default_factory=lambda: {
             "democracy": 1.5,
@@ -426,12 +491,18 @@ class AgreementStart(Model):
     id: Id = Field(description="Scenario id of the agreement, used by objectives (e.g. `blank_cheque`).")
     title: str = Field(min_length=1, max_length=120, description="Its name, e.g. 'The Triple Alliance'.")
     parties: list[Id] = Field(min_length=2, max_length=12, description="The states bound by it.")
-    visibility: Literal["public", "secret"] = Field(description="public, or secret (known only to those who know).")
+    visibility: Literal["public", "secret"] = Field(
+        description="public, or secret (known only to those who know)."
+    )
     clauses: list[Clause] = Field(min_length=1, max_length=20, description="Its clauses.")
-    annex: list[Clause] = Field(default_factory=list, max_length=20, description="Secret annex of a public agreement.")
+    annex: list[Clause] = Field(
+        default_factory=list, max_length=20, description="Secret annex of a public agreement."
+    )
     duration: int | None = Field(None, ge=1, description="Movement turns it lasts; none: until renounced.")
     intermediary: Id | None = Field(None, description="A third state through which it was negotiated.")
-    known_by: list[Id] = Field(default_factory=list, description="Other states that know of a secret one at the start.")
+    known_by: list[Id] = Field(
+        default_factory=list, description="Other states that know of a secret one at the start."
+    )
     note: str = Field("", max_length=1000, description="Its history, for the debrief.")
 
 
@@ -442,7 +513,9 @@ class LegitimacyEffect(Model):
     """A state's legitimacy moves (a scandal, a rally round the flag).  Legitimacy is public, so
     everyone learns the change, whoever the card is told to."""
 
-    kind: Literal["legitimacy"] = Field("legitimacy", description="`legitimacy`: which kind of effect this is.")
+    kind: Literal["legitimacy"] = Field(
+        "legitimacy", description="`legitimacy`: which kind of effect this is."
+    )
     state: Id = Field(description="The state whose legitimacy moves.")
     delta: int = Field(
         ge=-100, le=100, description="Points added (negative: taken away); legitimacy stays within 0 to 100."
@@ -456,14 +529,18 @@ class TreasuryEffect(Model):
     kind: Literal["treasury"] = Field("treasury", description="`treasury`: which kind of effect this is.")
     state: Id = Field(description="The state whose treasury changes.")
     delta: int = Field(
-        ge=-100_000, le=100_000, description="Added to the treasury (negative: taken away; it never falls below 0)."
+        ge=-100_000,
+        le=100_000,
+        description="Added to the treasury (negative: taken away; it never falls below 0).",
     )
 
 
 class PlaceUnitEffect(Model):
     """A new unit appears on the board (mobilised reserves, a landing).  The map is public."""
 
-    kind: Literal["place_unit"] = Field("place_unit", description="`place_unit`: which kind of effect this is.")
+    kind: Literal["place_unit"] = Field(
+        "place_unit", description="`place_unit`: which kind of effect this is."
+    )
     state: Id = Field(description="The state the unit belongs to.")
     type: UnitType = Field(description="army or fleet.")
     at: str = Field(
@@ -476,7 +553,9 @@ class PlaceUnitEffect(Model):
 class RemoveUnitEffect(Model):
     """The unit in a territory leaves the board (a mutiny, troops sent overseas).  The map is public."""
 
-    kind: Literal["remove_unit"] = Field("remove_unit", description="`remove_unit`: which kind of effect this is.")
+    kind: Literal["remove_unit"] = Field(
+        "remove_unit", description="`remove_unit`: which kind of effect this is."
+    )
     at: str = Field(max_length=65, description="Territory id of the unit removed, whoever's it is.")
 
 
@@ -498,6 +577,8 @@ Effect = Annotated[
     LegitimacyEffect | TreasuryEffect | PlaceUnitEffect | RemoveUnitEffect | RevealAgreementEffect,
     Field(discriminator="kind"),
 ]
+
+
 def _audience_form(value: object) -> str:
     """Which form an audience is written in, so that a mistake is explained once, in that form's terms."""
     return "all" if isinstance(value, str) else "states"
@@ -512,7 +593,8 @@ def _audience_words(value: object) -> object:
 
 
 InjectAudience = Annotated[
-    Annotated[Literal["all"], Tag("all")] | Annotated[list[Id], Field(min_length=1, max_length=32), Tag("states")],
+    Annotated[Literal["all"], Tag("all")]
+    | Annotated[list[Id], Field(min_length=1, max_length=32), Tag("states")],
     Discriminator(_audience_form),
     BeforeValidator(_audience_words),
     Field(description="`all` (public news), or the list of states it is told to (a private report)."),
@@ -526,7 +608,9 @@ class InjectCard(Model):
     title: str = Field(min_length=1, max_length=120, description="Its headline.")
     text: str = Field("", max_length=4000, description="What the card says.")
     audience: InjectAudience
-    effects: list[Effect] = Field(default_factory=list, max_length=20, description="What the rules apply, in order.")
+    effects: list[Effect] = Field(
+        default_factory=list, max_length=20, description="What the rules apply, in order."
+    )
 
 
 class InjectSpec(Model):
@@ -544,8 +628,12 @@ class InjectSpec(Model):
     title: str = Field(min_length=1, max_length=120, description="Its headline.")
     text: str = Field("", max_length=4000, description="What the card says.")
     audience: InjectAudience
-    effects: list[Effect] = Field(default_factory=list, max_length=20, description="What the rules apply, in order.")
-    note: str = Field("", max_length=1000, description="Its history and sources, for the umpire and the debrief.")
+    effects: list[Effect] = Field(
+        default_factory=list, max_length=20, description="What the rules apply, in order."
+    )
+    note: str = Field(
+        "", max_length=1000, description="Its history and sources, for the umpire and the debrief."
+    )
 
     def card(self) -> InjectCard:
         return InjectCard(title=self.title, text=self.text, audience=self.audience, effects=self.effects)
@@ -563,12 +651,20 @@ class Scenario(Model):
     calendar: Calendar = Field(description="Turns and years.")
     victory: Victory = Field(default_factory=Victory, description="Outright victory condition.")
     states: list[State] = Field(min_length=1, description="Every state, playable or not.")
-    agreements: list[AgreementStart] = Field(default_factory=list, description="Agreements in force at the start.")
-    relations: list[Relation] = Field(default_factory=list, description="Starting trust between pairs of states.")
-    injects: list[InjectSpec] = Field(
-        default_factory=list, max_length=200, description="Prepared events the umpire releases, or that come at a turn."
+    agreements: list[AgreementStart] = Field(
+        default_factory=list, description="Agreements in force at the start."
     )
-    rules: RuleConstants = Field(default_factory=RuleConstants, description="Constants of the diplomatic rules.")
+    relations: list[Relation] = Field(
+        default_factory=list, description="Starting trust between pairs of states."
+    )
+    injects: list[InjectSpec] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Prepared events the umpire releases, or that come at a turn.",
+    )
+    rules: RuleConstants = Field(
+        default_factory=RuleConstants, description="Constants of the diplomatic rules."
+    )
     map: MapSection = Field(description="The map. Built by `backchannel scenario build-map`.")
 
     def state(self, state_id: str) -> State:

@@ -29,7 +29,9 @@ def objective_points(
             homes = board.homes.get(state_id, ())
             points += objective.points if any(owners.get(t) == state_id for t in homes) else 0
         elif isinstance(objective, PreventObjective):
-            points += objective.points * sum(1 for t in objective.territories if owners.get(t) != objective.rival)
+            points += objective.points * sum(
+                1 for t in objective.territories if owners.get(t) != objective.rival
+            )
     return points
 
 
@@ -47,7 +49,9 @@ def scores(
         points = supply + objective_points(scenario, board, owners, state.id)
         if diplomacy is not None:
             for objective in state.objectives:
-                if objective.kind in DIPLOMATIC and diplomacy.objective_met(objective.kind, state.id, objective, diplomacy.by_name):
+                if objective.kind in DIPLOMATIC and diplomacy.objective_met(
+                    objective.kind, state.id, objective, diplomacy.by_name
+                ):
                     points += objective.points
         result[state.id] = points
     return result

@@ -25,14 +25,24 @@ def pay(d: DiplomacyData, command: Pay, at: CommandContext) -> list[Event]:
     d.known_state(command.to)
     if command.to == command.state:
         raise BadTerms("a state cannot pay itself")
-    if command.amount + ordered_cost(d.actions, command.state, d.constants.intelligence) > treasury[command.state]:
-        raise TreasuryShort(f"{command.state}'s treasury holds {treasury[command.state]}, not enough to pay {command.amount}")
+    if (
+        command.amount + ordered_cost(d.actions, command.state, d.constants.intelligence)
+        > treasury[command.state]
+    ):
+        raise TreasuryShort(
+            f"{command.state}'s treasury holds {treasury[command.state]}, not enough to pay {command.amount}"
+        )
     treasury[command.state] -= command.amount
     treasury[command.to] += command.amount
     key = (command.state, command.to)
     d.paid[key] = d.paid.get(key, 0) + command.amount
     return [
-        facts.Payment(state=command.state, to=command.to, amount=command.amount, audience=audience_of([command.state, command.to])).event()
+        facts.Payment(
+            state=command.state,
+            to=command.to,
+            amount=command.amount,
+            audience=audience_of([command.state, command.to]),
+        ).event()
     ]
 
 
@@ -46,7 +56,11 @@ def tribute_due(d: DiplomacyData, turn: int) -> list[Event]:
         for index, clause, in_annex in a.all_clauses():
             if isinstance(clause, Tribute) and d.paid.get((clause.payer, clause.payee), 0) < clause.amount:
                 paid = d.paid.get((clause.payer, clause.payee), 0)
-                found = Breach(clause.payer, (clause.payee,), f"{clause.payer} paid {clause.payee} {paid} of the {clause.amount} due this year")
+                found = Breach(
+                    clause.payer,
+                    (clause.payee,),
+                    f"{clause.payer} paid {clause.payee} {paid} of the {clause.amount} due this year",
+                )
                 events.extend(breach(d, a, index, in_annex, found, turn))
                 break
     d.paid = {}

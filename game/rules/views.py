@@ -62,7 +62,9 @@ def author_shown(sender: str, viewer: str, blind: bool) -> bool:
     return not blind or viewer in (UMPIRE, sender)
 
 
-def _messages(game: Game, viewer: str, turn: int | None = None, *, blind: bool = False) -> list[dict[str, Any]]:
+def _messages(
+    game: Game, viewer: str, turn: int | None = None, *, blind: bool = False
+) -> list[dict[str, Any]]:
     out = []
     authors = message_authors(game)
     for m in game.diplomacy.messages:

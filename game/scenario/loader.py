@@ -220,7 +220,8 @@ def _validate(
                     problems.append(located(path, message, check.severity))
         return None, problems
     return scenario, [
-        located(_field_holding(data, c.path, c.ref, c.message), c.message, c.severity) for c in check_scenario(scenario)
+        located(_field_holding(data, c.path, c.ref, c.message), c.message, c.severity)
+        for c in check_scenario(scenario)
     ]
 
 

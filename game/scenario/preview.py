@@ -125,12 +125,16 @@ def _plan(scenario: Scenario, width: int, palette: Palette) -> _Plan:
     map_h = max(1, round(map_w * scenario.map.height / scenario.map.width))
     map_h = min(map_h, 4 * width)
     map_rect = pygame.Rect(margin, header_h, map_w, map_h)
-    renderer = MapRenderer(scenario, palette, RenderOptions(supersample=2, label_scale=1.2, names_always=True))
+    renderer = MapRenderer(
+        scenario, palette, RenderOptions(supersample=2, label_scale=1.2, names_always=True)
+    )
     renderer.camera.set_viewport(map_rect.size)
     names = renderer.label_layout()
     ox, oy = renderer.camera.origin
     labels = tuple(
-        PreviewLabel(label.territory, label.text, pygame.Rect(label.rect).move(map_rect.x - ox, map_rect.y - oy))
+        PreviewLabel(
+            label.territory, label.text, pygame.Rect(label.rect).move(map_rect.x - ox, map_rect.y - oy)
+        )
         for label in names.labels
     )
     unnamed_lines: list[pygame.Surface] = []
@@ -139,7 +143,9 @@ def _plan(scenario: Scenario, width: int, palette: Palette) -> _Plan:
         listed = ", ".join(f"{by_id[tid].name} ({tid})" for tid in names.unnamed)
         unnamed_lines = [
             legend_font.render(line, True, MUTED_INK)
-            for line in _wrap(legend_font, f"Not named on the map (too small at this width): {listed}.", map_w)
+            for line in _wrap(
+                legend_font, f"Not named on the map (too small at this width): {listed}.", map_w
+            )
         ]
 
     items = [_LegendItem("state", s.name, hex_to_rgb(s.colour)) for s in scenario.states]

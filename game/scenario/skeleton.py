@@ -58,10 +58,16 @@ def _quote(text: str) -> str:
 def _state_lines(state: StateDraft, colour: str, first: bool) -> list[str]:
     units = state.units
     lines = [
-        _line(2, f"- id: {state.id}", "state id: a lower-case letter, then letters, digits or _ (32 at most)"),
+        _line(
+            2, f"- id: {state.id}", "state id: a lower-case letter, then letters, digits or _ (32 at most)"
+        ),
         _line(4, f"name: {_quote(state.name)}", "shown to players, e.g. France"),
         _line(4, f"adjective: {_quote(state.adjective)}", "e.g. French; used in reports"),
-        _line(4, f'colour: "{colour}"', "#rrggbb, quoted (# starts a comment); one of 30 colour-blind-safe colours"),
+        _line(
+            4,
+            f'colour: "{colour}"',
+            "#rrggbb, quoted (# starts a comment); one of 30 colour-blind-safe colours",
+        ),
         _line(
             4,
             f"regime: {state.regime}",
@@ -70,7 +76,11 @@ def _state_lines(state: StateDraft, colour: str, first: bool) -> list[str]:
             else "democracy, constitutional_monarchy, autocracy, theocracy, junta or other",
         ),
         _line(4, "legitimacy: 60", "domestic support at the start, 0 to 100"),
-        _line(4, "legitimacy_threshold: 20", "below this (0 to 100) the government falls; its secret deals lapse"),
+        _line(
+            4,
+            "legitimacy_threshold: 20",
+            "below this (0 to 100) the government falls; its secret deals lapse",
+        ),
         _line(4, "treasury: 0", "money at the start (0 or more): pays for intelligence, propaganda, tribute"),
         _line(4, "playable: true", "true: a person may take it; false: a minor state for bots or the umpire"),
         _line(4, "controller: player", "who plays it by default: player, bot or none (its units hold)"),
@@ -79,10 +89,16 @@ def _state_lines(state: StateDraft, colour: str, first: bool) -> list[str]:
         lines.append(_line(4, "units:", "on the board at the start, one per territory"))
         for kind, at in units:
             lines.append(
-                _line(6, f"- {{type: {kind}, at: {at}}}", "type: army or fleet; at: territory id (or territory/coast)")
+                _line(
+                    6,
+                    f"- {{type: {kind}, at: {at}}}",
+                    "type: army or fleet; at: territory id (or territory/coast)",
+                )
             )
     else:
-        lines.append(_line(4, "units: []", "on the board at the start: - {type: army or fleet, at: territory id}"))
+        lines.append(
+            _line(4, "units: []", "on the board at the start: - {type: army or fleet, at: territory id}")
+        )
     lines.append(
         _line(
             4,
@@ -96,7 +112,13 @@ def _state_lines(state: StateDraft, colour: str, first: bool) -> list[str]:
         lines.append(_line(6, "- kind: hold", "hold these territories at the end"))
         lines.append(_line(8, f"territories: [{territories}]", "territory ids"))
         lines.append(_line(8, "points: 2", "points for each one held (0 to 100)"))
-        lines.append(_line(8, f"description: {_quote('TODO: the aim in the state' + chr(39) + 's words')}", "shown to the state"))
+        lines.append(
+            _line(
+                8,
+                f"description: {_quote('TODO: the aim in the state' + chr(39) + 's words')}",
+                "shown to the state",
+            )
+        )
     lines.append(_line(6, "- kind: survive", "still hold at least one home territory at the end"))
     lines.append(_line(8, "points: 3", "points if met (0 to 100)"))
     briefing = state.briefing or f"TODO: {state.name}'s situation and aims, read only by its players."
@@ -131,14 +153,22 @@ def scenario_text(
         _line(0, "history: >-", "what really happened, shown in the debrief (up to 8000 characters)"),
         "  TODO: what happened in history, to compare with the game.",
         _line(0, "sources:", "where the history comes from; each: title (required), author, year, url"),
-        _line(2, f"- title: {_quote('Natural Earth and GeoNames (the map)')}", "title of a book, article or archive"),
+        _line(
+            2,
+            f"- title: {_quote('Natural Earth and GeoNames (the map)')}",
+            "title of a book, article or archive",
+        ),
         _line(4, 'author: ""', "author or editor"),
         _line(4, "year: null", "year of publication, or null"),
         _line(4, f"url: {_quote('https://www.naturalearthdata.com/')}", "where to find it online, or empty"),
         _line(0, "calendar:", "turns and years"),
         _line(2, f"start_year: {start_year}", "TODO: the year of the first turn"),
-        _line(2, "seasons: [spring, autumn]", "movement turns of one year, in order; adjustments after the last"),
-        _line(2, f"end_year: {start_year + 5}", "the game ends after this year's adjustments; null: no limit"),
+        _line(
+            2, "seasons: [spring, autumn]", "movement turns of one year, in order; adjustments after the last"
+        ),
+        _line(
+            2, f"end_year: {start_year + 5}", "the game ends after this year's adjustments; null: no limit"
+        ),
         _line(0, "victory:", "how the game is won outright"),
         _line(2, "supply_fraction: 0.5", "more than this share (above 0, at most 1) of all supply wins"),
         _line(2, f"description: {_quote('TODO: what victory means here')}", "shown to players"),
@@ -196,7 +226,11 @@ def states_from_map(territories: list[tuple[str, str, str | None, str | None, bo
     ids = sorted({s for _, _, holder, home, _ in territories for s in (holder, home) if s is not None})
     drafts = []
     for state_id in ids or ["todo"]:
-        homes = [t for t, kind, holder, home, supply in territories if home == state_id and holder == state_id and kind != "sea"]
+        homes = [
+            t
+            for t, kind, holder, home, supply in territories
+            if home == state_id and holder == state_id and kind != "sea"
+        ]
         drafts.append(
             StateDraft(
                 id=state_id,

@@ -33,7 +33,9 @@ class Mistake:
     message: str
 
 
-_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[^\s#'\"\[\]{}:,-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?=\s|$)")
+_KEY_LINE = re.compile(
+    r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[^\s#'\"\[\]{}:,-][^:#]*?|'[^']*'|\"[^\"]*\")\s*:(?=\s|$)"
+)
 _NO_SPACE_AFTER_COLON = re.compile(r"^ *(?:- +)*(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s/:][^#]*)$")
 _NO_SPACE_AFTER_DASH = re.compile(r"^ *-(?P<rest>[A-Za-z_][\w-]*:.*)$")
 _QUOTE_TIP = "put the text in quotes"
@@ -67,7 +69,7 @@ def explain_syntax_error(error: MarkedYAMLError, text: str) -> list[Mistake]:
             Mistake(
                 line + 1,
                 column + 1,
-                f"a value cannot start with {char!r} in YAML; {_QUOTE_TIP}: \"{char}...\"",
+                f'a value cannot start with {char!r} in YAML; {_QUOTE_TIP}: "{char}..."',
             )
         ]
     if problem == "mapping values are not allowed here":
@@ -88,10 +90,28 @@ def explain_syntax_error(error: MarkedYAMLError, text: str) -> list[Mistake]:
     if "block end" in problem or "simple key" in context or "<document start>" in problem:
         return [_indentation(lines, line, column, problem, start.line if start is not None else None)]
     if "alias" in context:
-        return [Mistake(line + 1, column + 1, f"`*` starts an alias, which map files and scenarios do not use; {_QUOTE_TIP}")]
+        return [
+            Mistake(
+                line + 1,
+                column + 1,
+                f"`*` starts an alias, which map files and scenarios do not use; {_QUOTE_TIP}",
+            )
+        ]
     if "block scalar" in context:
-        return [Mistake(line + 1, column + 1, f"`|` and `>` start a block of text on the next lines; {_QUOTE_TIP} instead")]
-    return [Mistake(line + 1, column + 1, f"not valid YAML: {_jargon(error)}; check the indentation, and {_QUOTE_TIP} if it holds `: ` or ` #`")]
+        return [
+            Mistake(
+                line + 1,
+                column + 1,
+                f"`|` and `>` start a block of text on the next lines; {_QUOTE_TIP} instead",
+            )
+        ]
+    return [
+        Mistake(
+            line + 1,
+            column + 1,
+            f"not valid YAML: {_jargon(error)}; check the indentation, and {_QUOTE_TIP} if it holds `: ` or ` #`",
+        )
+    ]
 
 
 def _jargon(error: MarkedYAMLError) -> str:
@@ -158,7 +178,9 @@ def _no_space_after_colon(lines: list[str], first: int, last: int) -> Mistake | 
     return None
 
 
-_QUOTED_VALUE = re.compile(r"""^ *(?:- +)*(?:[^\s#'"\[\]{}:,-][^:#]*?\s*: +|- +)(?P<quote>["'])(?P<rest>.*)$""")
+_QUOTED_VALUE = re.compile(
+    r"""^ *(?:- +)*(?:[^\s#'"\[\]{}:,-][^:#]*?\s*: +|- +)(?P<quote>["'])(?P<rest>.*)$"""
+)
 
 
 def _unclosed_quote(lines: list[str], last: int) -> Mistake | None:
@@ -168,7 +190,9 @@ def _unclosed_quote(lines: list[str], last: int) -> Mistake | None:
         if match is None:
             continue
         quote, rest = match.group("quote"), match.group("rest")
-        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        closed = (
+            re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        )
         if closed is None:
             return Mistake(
                 number + 1,
@@ -197,7 +221,7 @@ def _colon_or_indent(lines: list[str], line: int, column: int) -> Mistake:
             line + 1,
             value_start + 2 if value_start < len(text) else value_start + 1,
             f"the value of `{key[1]}` holds a colon and a space (`: `), which YAML reads as another key; "
-            f"{_QUOTE_TIP}: {key[1]}: \"{value}\"",
+            f'{_QUOTE_TIP}: {key[1]}: "{value}"',
         )
     above = _previous_content(lines, line)
     if above is not None:
@@ -299,7 +323,9 @@ def _indentation(lines: list[str], line: int, column: int, problem: str, start: 
     """`expected <block end>` and friends: a line that does not line up with those above it."""
     text = lines[line] if line < len(lines) else ""
     if "'<scalar>'" in problem and text[:column].rstrip().endswith(("'", '"')):
-        return Mistake(line + 1, column + 1, "text after the closing quote; put the whole value inside the quotes")
+        return Mistake(
+            line + 1, column + 1, "text after the closing quote; put the whole value inside the quotes"
+        )
     if "could not find expected ':'" in problem and start is not None and start < len(lines):
         return Mistake(
             start + 1,
@@ -356,7 +382,9 @@ def _indentation(lines: list[str], line: int, column: int, problem: str, start: 
             )
         else:
             near = (lower or upper)[-1]
-            between = f"but {_name(lines[near[1]])} above it (line {near[1] + 1}) is indented {_spaces(near[0])}"
+            between = (
+                f"but {_name(lines[near[1]])} above it (line {near[1] + 1}) is indented {_spaces(near[0])}"
+            )
         return Mistake(
             line + 1,
             here + 1,
@@ -379,7 +407,9 @@ def _indentation(lines: list[str], line: int, column: int, problem: str, start: 
     )
 
 
-def _quote(error: MarkedYAMLError, lines: list[str], start: int, start_column: int, line: int, column: int) -> Mistake:
+def _quote(
+    error: MarkedYAMLError, lines: list[str], start: int, start_column: int, line: int, column: int
+) -> Mistake:
     quote = _char_at(lines, start, start_column)
     problem = error.problem or ""
     if "end of stream" in problem or "document separator" in problem:
@@ -413,8 +443,7 @@ def _flow(lines: list[str], start: int, start_column: int, line: int, column: in
         return Mistake(
             line + 1,
             column + 1,
-            f"a colon inside {opening}...{closing} starts another key here; {_QUOTE_TIP} "
-            "(e.g. name: \"a: b\")",
+            f'a colon inside {opening}...{closing} starts another key here; {_QUOTE_TIP} (e.g. name: "a: b")',
         )
     return Mistake(
         line + 1,

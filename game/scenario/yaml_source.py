@@ -145,7 +145,9 @@ def decode_source(raw: bytes, file: str, kind: YamlKind = SCENARIO_FILE) -> tupl
         ]
 
 
-def read_yaml(text: str, file: str, kind: YamlKind = SCENARIO_FILE) -> tuple[YamlDocument | None, list[Problem]]:
+def read_yaml(
+    text: str, file: str, kind: YamlKind = SCENARIO_FILE
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML 1.2 document into plain data with positions, collecting every problem.
 
     The document is None when the text cannot be used at all (a syntax error, an alias,
@@ -169,7 +171,9 @@ def read_yaml(text: str, file: str, kind: YamlKind = SCENARIO_FILE) -> tuple[Yam
     if builder.fatal:
         return None, problems
     if not builder.has_root or builder.root is None:
-        return None, [Problem(file, 1, 1, "", f"the file is empty; {kind.one} starts with `{kind.first_line}`")]
+        return None, [
+            Problem(file, 1, 1, "", f"the file is empty; {kind.one} starts with `{kind.first_line}`")
+        ]
     return YamlDocument(builder.root, builder.positions, builder.hints), problems
 
 
@@ -251,7 +255,9 @@ class _Builder:
         if not self.references:
             return self.problems
         event, path, _ = self.references[0]
-        said = list(dict.fromkeys(f"{said} on line {e.start_mark.line + 1}" for e, _, said in self.references))
+        said = list(
+            dict.fromkeys(f"{said} on line {e.start_mark.line + 1}" for e, _, said in self.references)
+        )
         where = ", ".join(said[:4])
         more = len(said) - 4
         if more > 0:
@@ -282,7 +288,12 @@ class _Builder:
             self.references.append((event, self.value_path(), f"*{event.anchor}"))
             self.fatal = True
             frame = self.stack[-1] if self.stack else None
-            if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.skip_value:
+            if (
+                frame is not None
+                and isinstance(frame.container, dict)
+                and frame.key is None
+                and not frame.skip_value
+            ):
                 frame.skip_value = True  # an alias as a key (`*a: x`): its value is left out too
                 return
             self.place(event, None, True)
@@ -392,7 +403,9 @@ class _Builder:
             return False
         assert frame.key is not None
         if frame.comment_after == frame.key and value is None and frame.attached:
-            self.hints[(*frame.path, frame.key)] = _comment_hint(frame.key, self.lines, frame.key_lines[frame.key])
+            self.hints[(*frame.path, frame.key)] = _comment_hint(
+                frame.key, self.lines, frame.key_lines[frame.key]
+            )
         frame.comment_after = None
         frame.container[frame.key] = value
         frame.key = None
@@ -409,7 +422,9 @@ class _Builder:
         check = _EXPLICIT.get(tag)
         if check is None:
             self.problem(
-                event, path, f"the tag {_show_tag(tag)} is not allowed; {self.kind.plural} hold plain values only"
+                event,
+                path,
+                f"the tag {_show_tag(tag)} is not allowed; {self.kind.plural} hold plain values only",
             )
             return None
         if not check(text):
@@ -426,7 +441,7 @@ def _comment_hint(key: str, lines: list[str], line: int) -> str:
     """``colour: #0072b2`` reads as an empty value and a comment: say so, with the fix."""
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     comment = text[text.find("#") :].strip() if "#" in text else "#..."
-    return f"(`#` starts a comment, so `{key}:` is empty here; put the text in quotes: {key}: \"{comment}\")"
+    return f'(`#` starts a comment, so `{key}:` is empty here; put the text in quotes: {key}: "{comment}")'
 
 
 def _show_tag(tag: str | None) -> str:

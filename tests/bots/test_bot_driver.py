@@ -129,7 +129,9 @@ def test_a_refused_command_is_dropped_and_logged_and_the_bot_goes_on(
     assert [m["text"] for m in game.diplomacy.messages] == ["still here"]
     warnings = [r.getMessage() for r in caplog.records if r.name == LOGGER and r.levelno == logging.WARNING]
     assert len(warnings) == 2 and driver.failures == 2
-    assert "eng" in warnings[0] and "sign" in warnings[0] and "agr-12345678" in warnings[0]  # state, kind, reason
+    assert (
+        "eng" in warnings[0] and "sign" in warnings[0] and "agr-12345678" in warnings[0]
+    )  # state, kind, reason
     assert "eng" in warnings[1] and "press" in warnings[1] and "own state" in warnings[1]
     assert all(r.exc_info is None for r in caplog.records)  # a refusal is no crash: no traceback
 
@@ -232,10 +234,14 @@ def test_answer_at_any_moment(classic: Scenario) -> None:
     game = Game(classic, 1)
     driver = driver_for(game, diplomats_for(game, dict.fromkeys(STATES, "loyal")))
     assert not driver.answer("eng")  # nothing awaits England: its bot is not asked
-    [proposed] = game.apply(Propose(state="fra", parties=["fra", "eng"], clauses=[{"kind": "non_aggression"}]))
+    [proposed] = game.apply(
+        Propose(state="fra", parties=["fra", "eng"], clauses=[{"kind": "non_aggression"}])
+    )
     assert driver.awaited("eng") and driver.answer("eng")
     assert not driver.awaited("eng") and driver.failures == 0
-    assert game.diplomacy.agreements[proposed["agreement"]].status != "proposed"  # signed, countered or rejected
+    assert (
+        game.diplomacy.agreements[proposed["agreement"]].status != "proposed"
+    )  # signed, countered or rejected
 
 
 # --- one driver for simulate and the server ----------------------------------------------------------
@@ -246,11 +252,19 @@ def bot_session(scenario_path: Path, seed: int) -> tuple[Session, Member]:
     scenario, board = BOOK.load(text, scenario_path.stem)
     seats = {s.id: "none" if s.controller == "none" else "bot" for s in scenario.states}
     header = GameHeader(
-        id="g-drv", created=0.0, scenario_ref=None, scenario_text=text, seed=seed,
-        settings={"deadline": None, "seats": seats,
-                  "personalities": personalities([s for s, k in seats.items() if k != "none"], seed),
-                  "codes": {"states": {}, "observer": "O", "umpire": "U"}},
-        status="lobby", clock=Clock(None).to_json(),
+        id="g-drv",
+        created=0.0,
+        scenario_ref=None,
+        scenario_text=text,
+        seed=seed,
+        settings={
+            "deadline": None,
+            "seats": seats,
+            "personalities": personalities([s for s, k in seats.items() if k != "none"], seed),
+            "codes": {"states": {}, "observer": "O", "umpire": "U"},
+        },
+        status="lobby",
+        clock=Clock(None).to_json(),
     )
     session = Session(header, scenario, board)
     umpire = Member("m1", "g-drv", "umpire", None, b"1")

@@ -75,11 +75,21 @@ def id_words(game: Game, text: str) -> list[str]:
 def test_a_person_asks_a_bot_each_kind_of_ask_and_gets_an_answer_in_words(classic: Scenario) -> None:
     game, driver = table(classic, 3, human="eng")
     driver.open_phase()
-    pact = game.apply({"kind": "propose", "state": "eng", "parties": ["eng", "fra"], "visibility": "secret",
-                       "title": "Channel understanding", "clauses": [{"kind": "non_aggression"}]})[0]["agreement"]
+    pact = game.apply(
+        {
+            "kind": "propose",
+            "state": "eng",
+            "parties": ["eng", "fra"],
+            "visibility": "secret",
+            "title": "Channel understanding",
+            "clauses": [{"kind": "non_aggression"}],
+        }
+    )[0]["agreement"]
     game.apply({"kind": "sign", "state": "fra", "agreement": pact})
     asked = {
-        "support": say(game, "eng", "fra", ask={"kind": "support", "unit_at": "bre", "target": "lon", "dest": "eng"}),
+        "support": say(
+            game, "eng", "fra", ask={"kind": "support", "unit_at": "bre", "target": "lon", "dest": "eng"}
+        ),
         "territory": say(game, "eng", "fra", ask={"kind": "intentions", "territory": "bur"}),
         "state": say(game, "eng", "fra", ask={"kind": "intentions", "state": "ger"}),
         "dmz": say(game, "eng", "fra", ask={"kind": "dmz", "territories": ["pic", "bel"]}),
@@ -108,7 +118,14 @@ def test_react_is_idempotent_and_remembers_nothing_a_restart_would_lose(classic:
     driver.open_phase()
     say(game, "eng", "fra", ask={"kind": "intentions", "territory": "bur"})
     say(game, "eng", "fra", text="Shall we talk?")
-    game.apply({"kind": "propose", "state": "eng", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]})
+    game.apply(
+        {
+            "kind": "propose",
+            "state": "eng",
+            "parties": ["eng", "fra"],
+            "clauses": [{"kind": "non_aggression"}],
+        }
+    )
     driver.react("fra")
     done = len(game.commands)
     assert driver.react("fra") and len(game.commands) == done  # nothing waits: nothing said
@@ -124,8 +141,15 @@ def test_a_proposal_is_answered_at_once_with_its_reason_in_words_threaded_to_the
         game, driver = table(classic, seed, human="eng")
         driver.open_phase()
         note = say(game, "eng", "fra", text="We would like peace on the Channel.")
-        ref = game.apply({"kind": "propose", "state": "eng", "parties": ["eng", "fra"], "title": "Channel peace",
-                          "clauses": [{"kind": "non_aggression"}]})[0]["agreement"]
+        ref = game.apply(
+            {
+                "kind": "propose",
+                "state": "eng",
+                "parties": ["eng", "fra"],
+                "title": "Channel peace",
+                "clauses": [{"kind": "non_aggression"}],
+            }
+        )[0]["agreement"]
         driver.react("fra")
         assert game.diplomacy.agreements[ref].status != "proposed"  # signed, countered or rejected, at once
         [reason] = replies(game, "fra", note)
@@ -134,18 +158,52 @@ def test_a_proposal_is_answered_at_once_with_its_reason_in_words_threaded_to_the
 
 def test_a_stale_support_offer_is_withdrawn_and_a_stale_one_received_is_refused(classic: Scenario) -> None:
     game, driver = table(classic, 1, human="eng")
-    offered = game.apply({"kind": "propose", "state": "fra", "parties": ["fra", "eng"], "title": "Help at sea",
-                          "clauses": [{"kind": "support_promise", "by": "eng", "unit_at": "lon", "target": "bre",
-                                       "dest": "eng", "turn": 1}]})[0]["agreement"]
+    offered = game.apply(
+        {
+            "kind": "propose",
+            "state": "fra",
+            "parties": ["fra", "eng"],
+            "title": "Help at sea",
+            "clauses": [
+                {
+                    "kind": "support_promise",
+                    "by": "eng",
+                    "unit_at": "lon",
+                    "target": "bre",
+                    "dest": "eng",
+                    "turn": 1,
+                }
+            ],
+        }
+    )[0]["agreement"]
     driver.play_phase()
     game.resolve()
-    received = game.apply({"kind": "propose", "state": "eng", "parties": ["eng", "fra"], "title": "Old help",
-                           "clauses": [{"kind": "support_promise", "by": "fra", "unit_at": "bre", "target": "lon",
-                                        "dest": "eng", "turn": 1}]})[0]["agreement"]
+    received = game.apply(
+        {
+            "kind": "propose",
+            "state": "eng",
+            "parties": ["eng", "fra"],
+            "title": "Old help",
+            "clauses": [
+                {
+                    "kind": "support_promise",
+                    "by": "fra",
+                    "unit_at": "bre",
+                    "target": "lon",
+                    "dest": "eng",
+                    "turn": 1,
+                }
+            ],
+        }
+    )[0]["agreement"]
     driver.open_phase()  # turn 2
     assert game.diplomacy.agreements[offered].status == "rejected"
     assert game.diplomacy.agreements[received].status == "rejected"
-    words = [m["text"] for m in game.diplomacy.messages if m["from"] == "fra" and m["turn"] == 2 and m["to"] == ["eng"]]
+    words = [
+        m["text"]
+        for m in game.diplomacy.messages
+        if m["from"] == "fra" and m["turn"] == 2 and m["to"] == ["eng"]
+    ]
     assert any("withdraws the Help at sea" in t for t in words), words
     assert any("Old help" in t and "passed" in t for t in words), words
 
@@ -157,8 +215,10 @@ def asks_for(game: Game, bot: str, human: str, rng: Rng) -> Iterator[dict[str, A
     """A person's asks to a bot about its neighbourhood: intentions, warnings, a zone, a support."""
     board = game.board
     mine = sorted((u for u in game.units.values() if u.state == bot), key=lambda u: board.index[u.territory])
-    near = sorted({t for u in mine for t in board.neighbours[u.territory] if board.territories[t].kind != "sea"},
-                  key=board.index.__getitem__)
+    near = sorted(
+        {t for u in mine for t in board.neighbours[u.territory] if board.territories[t].kind != "sea"},
+        key=board.index.__getitem__,
+    )
     others = [s for s in game.state_ids if s != bot]
     if near:
         yield {"kind": "intentions", "territory": rng.choice(near)}
@@ -167,7 +227,9 @@ def asks_for(game: Game, bot: str, human: str, rng: Rng) -> Iterator[dict[str, A
     yield {"kind": "intentions", "state": rng.choice(others)}
     yield {"kind": "warn", "state": rng.choice(others)}
     for u in mine:
-        for h in sorted((x for x in game.units.values() if x.state == human), key=lambda x: board.index[x.territory]):
+        for h in sorted(
+            (x for x in game.units.values() if x.state == human), key=lambda x: board.index[x.territory]
+        ):
             for loc in board.army_adj[h.location] if h.type == "army" else board.fleet_adj[h.location]:
                 t = loc.split("/")[0]
                 if t != u.territory and board.can_reach(u.type, u.location, t):
@@ -175,7 +237,9 @@ def asks_for(game: Game, bot: str, human: str, rng: Rng) -> Iterator[dict[str, A
                     return
 
 
-def words_and_deeds(scenario: Scenario, personality: str, seeds: range, turns: int = 6) -> list[tuple[bool, bool]]:
+def words_and_deeds(
+    scenario: Scenario, personality: str, seeds: range, turns: int = 6
+) -> list[tuple[bool, bool]]:
     """(kept, marked deceptive) for every yes-or-no answer bots gave a person's asks, checked against
     the orders they had given when the turn resolved."""
     out = []
@@ -191,7 +255,9 @@ def words_and_deeds(scenario: Scenario, personality: str, seeds: range, turns: i
                     driver.react(bot)
             driver.close_phase()
             if game.phase == "movement":
-                holders = {t: game.units[t].state if t in game.units else game.owners.get(t) for t in game.board.ids}
+                holders = {
+                    t: game.units[t].state if t in game.units else game.owners.get(t) for t in game.board.ids
+                }
                 for bot in driver.states():
                     orders = view_for(game, bot)["me"]["orders"]
                     for m in game.diplomacy.messages:
@@ -210,7 +276,9 @@ def words_and_deeds(scenario: Scenario, personality: str, seeds: range, turns: i
 def test_a_loyal_bot_does_what_it_says(classic: Scenario) -> None:
     answers = words_and_deeds(classic, "loyal", range(1, 4))
     rate = sum(kept for kept, _ in answers) / len(answers)
-    assert len(answers) >= 200 and rate >= 0.9, f"a loyal bot's answers matched its orders in {rate:.1%} of {len(answers)}"
+    assert len(answers) >= 200 and rate >= 0.9, (
+        f"a loyal bot's answers matched its orders in {rate:.1%} of {len(answers)}"
+    )
     assert not any(deceptive for _, deceptive in answers)
 
 
@@ -227,14 +295,24 @@ def test_a_schemer_marks_every_lie_deceptive(classic: Scenario) -> None:
 
 
 def pact(game: Game, a: str, b: str, visibility: str = "public", kind: str = "non_aggression") -> str:
-    ref = game.apply({"kind": "propose", "state": a, "parties": [a, b], "visibility": visibility, "title": "Adriatic pact",
-                      "clauses": [{"kind": kind}]})[0]["agreement"]
+    ref = game.apply(
+        {
+            "kind": "propose",
+            "state": a,
+            "parties": [a, b],
+            "visibility": visibility,
+            "title": "Adriatic pact",
+            "clauses": [{"kind": kind}],
+        }
+    )[0]["agreement"]
     game.apply({"kind": "sign", "state": b, "agreement": ref})
     return str(ref)
 
 
 def turn_words(game: Game, bot: str, to: str) -> list[dict[str, Any]]:
-    return [m for m in game.diplomacy.messages if m["from"] == bot and m["turn"] == game.turn and m["to"] == [to]]
+    return [
+        m for m in game.diplomacy.messages if m["from"] == bot and m["turn"] == game.turn and m["to"] == [to]
+    ]
 
 
 def test_a_breach_is_answered_with_a_complaint_in_words(classic: Scenario) -> None:
@@ -249,7 +327,9 @@ def test_a_breach_is_answered_with_a_complaint_in_words(classic: Scenario) -> No
     [complaint] = [m for m in turn_words(game, "aus", "ita") if m.get("ask", {}).get("kind") == "complain"]
     assert complaint["ask"]["agreement"] == ref
     text = complaint["text"]
-    assert "Italy" in text and "Trieste" in text and "Adriatic pact" in text and not id_words(game, text), text
+    assert "Italy" in text and "Trieste" in text and "Adriatic pact" in text and not id_words(game, text), (
+        text
+    )
 
 
 def test_an_attack_by_a_partner_and_a_lie_found_out_are_answered_in_words(classic: Scenario) -> None:
@@ -347,7 +427,9 @@ def test_bots_answer_each_others_asks_within_the_turn(classic: Scenario) -> None
     asks = [m for m in messages if "ask" in m and m["to"] != "all"]
     assert len(asks) >= 10
     for ask in asks:
-        answered = [m for m in messages if m.get("answer", {}).get("to") == ask["id"] and m["turn"] == ask["turn"]]
+        answered = [
+            m for m in messages if m.get("answer", {}).get("to") == ask["id"] and m["turn"] == ask["turn"]
+        ]
         assert len(answered) == len(ask["to"]), ask
 
 
@@ -357,6 +439,15 @@ def test_the_table_a_bot_reads_holds_nothing_secret(july: Scenario) -> None:
     from game.bots.table import Table
 
     assert {f.name for f in fields(Table)} == {
-        "board", "seasons", "states", "names", "regimes", "thresholds", "seated", "regime_factor",
-        "investigate_cost", "intercept_cost", "propaganda_cost",
+        "board",
+        "seasons",
+        "states",
+        "names",
+        "regimes",
+        "thresholds",
+        "seated",
+        "regime_factor",
+        "investigate_cost",
+        "intercept_cost",
+        "propaganda_cost",
     }, "a new field of the bots' table: make sure it holds nothing a state may not know"

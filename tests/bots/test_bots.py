@@ -42,7 +42,9 @@ def classic() -> Scenario:
 @pytest.fixture(scope="module")
 def rich(classic: Scenario) -> Scenario:
     """The classic board with a treasury for every state, so that the bots can spy and pay tribute."""
-    return classic.model_copy(update={"states": [s.model_copy(update={"treasury": 12}) for s in classic.states]})
+    return classic.model_copy(
+        update={"states": [s.model_copy(update={"treasury": 12}) for s in classic.states]}
+    )
 
 
 def decisions(game: Game, state: str, personality: str = "schemer") -> list[Any]:
@@ -69,8 +71,13 @@ def test_decisions_do_not_change_when_hidden_state_is_scrambled(rich: Scenario) 
                 row[other] = (row[other] * 7 + 13) % 101
     scrambled.treasury["ger"] += 50
     events = scrambled.apply(
-        {"kind": "propose", "state": "ger", "parties": ["ger", "rus"], "visibility": "secret",
-         "clauses": [{"kind": "non_aggression"}, {"kind": "mutual_defence", "against": ["fra"]}]}
+        {
+            "kind": "propose",
+            "state": "ger",
+            "parties": ["ger", "rus"],
+            "visibility": "secret",
+            "clauses": [{"kind": "non_aggression"}, {"kind": "mutual_defence", "against": ["fra"]}],
+        }
     )
     scrambled.apply({"kind": "sign", "state": "rus", "agreement": events[0]["agreement"]})
     scrambled.apply({"kind": "press", "state": "eng", "to": ["ita"], "text": "France is weak; strike now."})
@@ -109,7 +116,13 @@ def test_retreats_are_ordered_from_the_public_view(classic: Scenario) -> None:
 def test_break_factors_follow_the_history() -> None:
     # Berkemeier & Fuhrmann (2018): neutrality pacts were honoured far more often than
     # non-aggression or defence pacts.
-    assert BREAK_FACTOR["neutrality"] < 0.6 < 1.1 < BREAK_FACTOR["mutual_defence"] < BREAK_FACTOR["non_aggression"]
+    assert (
+        BREAK_FACTOR["neutrality"]
+        < 0.6
+        < 1.1
+        < BREAK_FACTOR["mutual_defence"]
+        < BREAK_FACTOR["non_aggression"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +154,14 @@ def pact(classic: Scenario, personality: str, seed: int) -> tuple[Game, str]:
     """France and Germany sign a public non-aggression pact for six turns, then bots play them."""
     game = Game(classic, seed)
     events = game.apply(
-        {"kind": "propose", "state": "fra", "parties": ["fra", "ger"], "visibility": "public",
-         "clauses": [{"kind": "non_aggression"}], "duration": 6}
+        {
+            "kind": "propose",
+            "state": "fra",
+            "parties": ["fra", "ger"],
+            "visibility": "public",
+            "clauses": [{"kind": "non_aggression"}],
+            "duration": 6,
+        }
     )
     ref = events[0]["agreement"]
     game.apply({"kind": "sign", "state": "ger", "agreement": ref})
@@ -180,20 +199,43 @@ def test_the_bots_play_every_part_of_the_diplomatic_game(rich: Scenario) -> None
                 shapes |= {c["visibility"]} | ({"annex"} if c["annex"] else set())
                 shapes |= {"intermediary"} if c["intermediary"] else set()
         events |= {e["kind"] for t in game.turns for e in t.events}
-    assert {"propose", "sign", "reject", "counter", "press", "investigate", "intercept", "leak", "justify",
-            "ratify", "pay", "orders"} <= kinds
+    assert {
+        "propose",
+        "sign",
+        "reject",
+        "counter",
+        "press",
+        "investigate",
+        "intercept",
+        "leak",
+        "justify",
+        "ratify",
+        "pay",
+        "orders",
+    } <= kinds
     assert "deny" in kinds or "renounce" in kinds
     assert sincerity == {"sincere", "deceptive"}
     assert {"public", "private", "secret", "annex", "intermediary"} <= shapes
-    assert {"agreement_signed", "agreement_expired", "agreement_breached", "agreement_leaked",
-            "agreement_discovered", "message_intercepted", "payment"} <= events
+    assert {
+        "agreement_signed",
+        "agreement_expired",
+        "agreement_breached",
+        "agreement_leaked",
+        "agreement_discovered",
+        "message_intercepted",
+        "payment",
+    } <= events
 
 
 # --- simulate: --bots, --views, --stats, determinism ------------------------------------------------
 
 
 def test_parse_bots() -> None:
-    assert parse_bots("loyal, Schemer,opportunist", ["a", "b", "c"]) == {"a": "loyal", "b": "schemer", "c": "opportunist"}
+    assert parse_bots("loyal, Schemer,opportunist", ["a", "b", "c"]) == {
+        "a": "loyal",
+        "b": "schemer",
+        "c": "opportunist",
+    }
     with pytest.raises(BotsError, match=r"none for c, d"):
         parse_bots("loyal,loyal", ["a", "b", "c", "d"])
     with pytest.raises(BotsError, match="too many"):
@@ -231,17 +273,31 @@ def test_bots_option_errors_name_the_states(tmp_path: Path) -> None:
 
 def test_views_are_written_for_every_state_and_the_observer(tmp_path: Path) -> None:
     views = tmp_path / "views"
-    result = simulate("--turns", "2", "--seed", "4", "--out", str(tmp_path), "--views", str(views),
-                      "--bots", "loyal,opportunist,schemer,loyal,opportunist,schemer,loyal")
+    result = simulate(
+        "--turns",
+        "2",
+        "--seed",
+        "4",
+        "--out",
+        str(tmp_path),
+        "--views",
+        str(views),
+        "--bots",
+        "loyal,opportunist,schemer,loyal,opportunist,schemer,loyal",
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in views.iterdir()) == ["turn-1", "turn-2"]
     for turn in ("turn-1", "turn-2"):
-        assert sorted(p.name for p in (views / turn).iterdir()) == sorted([f"{s}.json" for s in STATES] + ["observer.json"])
+        assert sorted(p.name for p in (views / turn).iterdir()) == sorted(
+            [f"{s}.json" for s in STATES] + ["observer.json"]
+        )
     fra = json.loads((views / "turn-2" / "fra.json").read_text())
     observer = json.loads((views / "turn-2" / "observer.json").read_text())
     assert fra["viewer"] == "fra" and "me" in fra and fra["turn"] == 3
     assert "me" not in observer and observer["viewer"] == "@observer"
-    secret = [a["id"] for a in fra["agreements"] if a.get("visibility") == "secret" and a["leak_level"] == "none"]
+    secret = [
+        a["id"] for a in fra["agreements"] if a.get("visibility") == "secret" and a["leak_level"] == "none"
+    ]
     text = json.dumps(observer)
     assert all(ref not in text for ref in secret)
     record = json.loads((tmp_path / "record.json").read_text())
@@ -272,8 +328,15 @@ def test_stats(classic: Scenario, tmp_path: Path) -> None:
 def test_a_promised_support_is_kept_even_if_the_supported_unit_does_not_move(classic: Scenario) -> None:
     game = Game(classic, 1)
     events = game.apply(
-        {"kind": "propose", "state": "aus", "parties": ["aus", "ger"], "visibility": "secret",
-         "clauses": [{"kind": "support_promise", "by": "ger", "unit_at": "mun", "target": "vie", "dest": "boh"}]}
+        {
+            "kind": "propose",
+            "state": "aus",
+            "parties": ["aus", "ger"],
+            "visibility": "secret",
+            "clauses": [
+                {"kind": "support_promise", "by": "ger", "unit_at": "mun", "target": "vie", "dest": "boh"}
+            ],
+        }
     )
     ref = events[0]["agreement"]
     game.apply({"kind": "sign", "state": "ger", "agreement": ref})
@@ -288,8 +351,18 @@ def test_a_schemer_signs_secret_deals_more_freely_than_a_loyal_bot(rich: Scenari
     game = play(rich, 2, 3, {s: "loyal" for s in STATES})
     view = view_for(game, "fra")
     table = Table.from_scenario(rich)
-    offer = Deal(id="agr-9999", parties=("fra", "ger"), status="proposed", leak_level="none", rumour=False,
-                 proposer="ger", visibility="secret", clauses=(NonAggression(),), signed=("ger",), duration=3)
+    offer = Deal(
+        id="agr-9999",
+        parties=("fra", "ger"),
+        status="proposed",
+        leak_level="none",
+        rumour=False,
+        proposer="ger",
+        visibility="secret",
+        clauses=(NonAggression(),),
+        signed=("ger",),
+        duration=3,
+    )
     scores = {}
     for p in (LOYAL, SCHEMER):
         bot = Diplomat("fra", p, table, 2)

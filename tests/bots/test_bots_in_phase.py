@@ -26,13 +26,20 @@ async def _seated(url: str, **settings: object) -> tuple[Client, Client, str]:
 async def test_a_bot_answers_a_proposal_within_the_phase_with_its_reason_in_words(tmp_path: Path) -> None:
     async with running_server(tmp_path) as (_, url):
         umpire, fra, ger = await _seated(url, bot_delay=0)
-        proposed = await fra.act(kind="propose", parties=["fra", ger], visibility="secret", title="Rhine quiet",
-                                 clauses=[{"kind": "non_aggression"}])
+        proposed = await fra.act(
+            kind="propose",
+            parties=["fra", ger],
+            visibility="secret",
+            title="Rhine quiet",
+            clauses=[{"kind": "non_aggression"}],
+        )
         ref = proposed["result"]["agreement"]
         answer = await fra.expect_any(
             ("event",),
-            lambda m: m["event"]["kind"] in ("agreement_signed", "agreement_rejected", "agreement_proposed")
-            and (m["event"]["agreement"] == ref or m["event"].get("counter_of") == ref),
+            lambda m: (
+                m["event"]["kind"] in ("agreement_signed", "agreement_rejected", "agreement_proposed")
+                and (m["event"]["agreement"] == ref or m["event"].get("counter_of") == ref)
+            ),
         )
         why = await fra.event("message", lambda e: e["from"] == ger)
         assert why["text"] and not ID_WORD.search(why["text"]), why["text"]
@@ -50,11 +57,15 @@ async def test_a_bot_answers_an_ask_and_free_text_in_the_thread(tmp_path: Path) 
         umpire, fra, ger = await _seated(url, bot_delay=0)
         asked = await fra.act(kind="press", to=[ger], ask={"kind": "intentions", "territory": "bel"})
         ask_id = asked["result"]["message"]
-        reply = await fra.event("message", lambda e: e["from"] == ger and (e.get("answer") or {}).get("to") == ask_id)
+        reply = await fra.event(
+            "message", lambda e: e["from"] == ger and (e.get("answer") or {}).get("to") == ask_id
+        )
         assert isinstance(reply["answer"]["yes"], bool) and not ID_WORD.search(reply["text"]), reply
         chat = await fra.act(kind="press", to=[ger], text="How is the weather in Berlin?")
         chat_id = chat["result"]["message"]
-        polite = await fra.event("message", lambda e: e["from"] == ger and (e.get("answer") or {}).get("to") == chat_id)
+        polite = await fra.event(
+            "message", lambda e: e["from"] == ger and (e.get("answer") or {}).get("to") == chat_id
+        )
         assert polite["text"] and polite["answer"]["yes"] is None
         refused = await fra.act(kind="press", to=[ger], ask={"kind": "warn", "territory": "atlantis"})
         assert refused["code"] == "unknown_territory" and "atlantis" in refused["message"]
@@ -105,11 +116,15 @@ async def test_bots_keep_their_word_and_mark_their_lies_over_seeded_games(tmp_pa
                 asked: dict[str, tuple[str, str]] = {}  # ask id -> (bot, territory)
                 for bot in MAJOR:
                     for place in _intentions(view, board, bot):
-                        reply = await fra.act(kind="press", to=[bot], ask={"kind": "intentions", "territory": place})
+                        reply = await fra.act(
+                            kind="press", to=[bot], ask={"kind": "intentions", "territory": place}
+                        )
                         asked[reply["result"]["message"]] = (bot, place)
                 answers: dict[str, bool] = {}
                 while len(answers) < len(asked):
-                    e = await fra.event("message", lambda e, asked=asked: (e.get("answer") or {}).get("to") in asked)
+                    e = await fra.event(
+                        "message", lambda e, asked=asked: (e.get("answer") or {}).get("to") in asked
+                    )
                     answers[e["answer"]["to"]] = e["answer"]["yes"]
                 assert (await umpire.request("resolve"))["type"] == "ack"
                 orders: dict[str, list[str]] = {}
@@ -123,8 +138,11 @@ async def test_bots_keep_their_word_and_mark_their_lies_over_seeded_games(tmp_pa
                         marked[ev["message"]] = ev["sincerity"]
                     elif ev["kind"] == "phase" and ev["turn"] != turn:
                         break
-                answer_ids = {e["event"]["answer"]["to"]: e["event"]["id"] for e in umpire.frames
-                              if e["type"] == "event" and e["event"]["kind"] == "message" and e["event"].get("answer")}
+                answer_ids = {
+                    e["event"]["answer"]["to"]: e["event"]["id"]
+                    for e in umpire.frames
+                    if e["type"] == "event" and e["event"]["kind"] == "message" and e["event"].get("answer")
+                }
                 for ref, (bot, place) in asked.items():
                     said = answers[ref]
                     did = any(
@@ -135,8 +153,14 @@ async def test_bots_keep_their_word_and_mark_their_lies_over_seeded_games(tmp_pa
                         total += 1
                         honest += said == did
                     schemed += mix.get(bot) == "schemer" and said != did
-                    if mix.get(bot) == "schemer" and said != did and marked.get(answer_ids[ref]) != "deceptive":
-                        lies.append(f"seed {seed} turn {turn}: {bot} ({mix.get(bot)}) said {said} of {place}, did {did}")
+                    if (
+                        mix.get(bot) == "schemer"
+                        and said != did
+                        and marked.get(answer_ids[ref]) != "deceptive"
+                    ):
+                        lies.append(
+                            f"seed {seed} turn {turn}: {bot} ({mix.get(bot)}) said {said} of {place}, did {did}"
+                        )
                 await fra.expect("view", lambda m, turn=turn: m["view"]["turn"] != turn)
             # No bot names an agreement its state does not know: the umpire knows every title and who knows it.
             final = await umpire.request("sync", v=0)
@@ -144,13 +168,17 @@ async def test_bots_keep_their_word_and_mark_their_lies_over_seeded_games(tmp_pa
             known: dict[str, set[str]] = {}  # a title (bots reuse titles) -> every state that knows one by it
             for a in umpire.view["view"]["agreements"]:  # type: ignore[index]
                 if len(a["title"]) > 12 and a["title"] != "Untitled agreement":
-                    public = (a["visibility"] == "public" and a["status"] != "proposed") or a["leak_level"] != "none"
+                    public = (a["visibility"] == "public" and a["status"] != "proposed") or a[
+                        "leak_level"
+                    ] != "none"
                     known.setdefault(a["title"], set()).update(MAJOR if public else a["known_by"])
             for message in umpire.view["view"]["messages"]:  # type: ignore[index]
                 if message["from"] in MAJOR:
                     for title, knowers in known.items():
                         if title in message["text"]:
-                            assert message["from"] in knowers, f"{message['from']} names {title!r}, which it may not know"
+                            assert message["from"] in knowers, (
+                                f"{message['from']} names {title!r}, which it may not know"
+                            )
             for client in (fra, umpire):
                 await client.close()
     assert total >= 10, f"too few asks to loyal bots to measure ({total})"

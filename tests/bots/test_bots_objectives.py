@@ -38,8 +38,13 @@ from game.rules.views import view_for
 from game.scenario.loader import bundled_scenarios, find_scenario, load_scenario
 
 CLASSIC = Path(__file__).resolve().parents[1] / "fixtures" / "classic_board.yaml"
-SECRET = AgreementStart(id="secret_pact", title="The Secret Pact", parties=["ger", "aus"], visibility="secret",
-                        clauses=[NonAggression()])
+SECRET = AgreementStart(
+    id="secret_pact",
+    title="The Secret Pact",
+    parties=["ger", "aus"],
+    visibility="secret",
+    clauses=[NonAggression()],
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +52,13 @@ def classic() -> Scenario:
     return load_scenario(CLASSIC)
 
 
-def told(scenario: Scenario, objectives: dict[str, list[Any]], agreements: tuple[AgreementStart, ...] = ()) -> Scenario:
+def told(
+    scenario: Scenario, objectives: dict[str, list[Any]], agreements: tuple[AgreementStart, ...] = ()
+) -> Scenario:
     """The scenario with these objectives for these states, and these agreements in force at the start."""
-    states = [s.model_copy(update={"objectives": objectives.get(s.id, list(s.objectives))}) for s in scenario.states]
+    states = [
+        s.model_copy(update={"objectives": objectives.get(s.id, list(s.objectives))}) for s in scenario.states
+    ]
     return scenario.model_copy(update={"states": states, "agreements": [*scenario.agreements, *agreements]})
 
 
@@ -95,15 +104,19 @@ def _own_leaks(scenario: Scenario, seeds: range) -> int:
         game.diplomacy.trust["ger"]["aus"] = 10  # reason enough for a schemer to embarrass its partner
         ref = game.diplomacy.by_name("secret_pact").id  # type: ignore[union-attr]
         commands = bot(scenario, "ger", SCHEMER, seed).open_turn(view_for(game, "ger"))
-        found += sum(isinstance(c, AgreementAct) and c.kind in ("leak", "ratify") and c.agreement == ref
-                     for c in commands)
+        found += sum(
+            isinstance(c, AgreementAct) and c.kind in ("leak", "ratify") and c.agreement == ref
+            for c in commands
+        )
     return found
 
 
 def test_a_bot_never_leaks_the_secret_it_is_told_to_keep(classic: Scenario) -> None:
     untold = told(classic, {}, (SECRET,))
     keeps = told(classic, {"ger": [KeepSecretObjective(agreement="secret_pact")]}, (SECRET,))
-    assert _own_leaks(untold, range(1, 13)) >= 1, "without the objective the schemer leaks: the test has teeth"
+    assert _own_leaks(untold, range(1, 13)) >= 1, (
+        "without the objective the schemer leaks: the test has teeth"
+    )
     assert _own_leaks(keeps, range(1, 13)) == 0
 
 
@@ -152,7 +165,9 @@ def test_a_bot_does_not_attack_a_state_it_must_keep_peace_with(classic: Scenario
     for seed in range(1, 7):
         for personality in PERSONALITIES.values():
             game = _open_france(classic, seed)
-            tempted += bool(_moves_into(bot(classic, "ger", personality, seed).orders(view_for(game, "ger")), french))
+            tempted += bool(
+                _moves_into(bot(classic, "ger", personality, seed).orders(view_for(game, "ger")), french)
+            )
             game = _open_france(peace, seed)
             orders = bot(peace, "ger", personality, seed).orders(view_for(game, "ger"))
             assert not _moves_into(orders, french), (seed, personality.name, orders)
@@ -183,8 +198,12 @@ def _alliances_offered(scenario: Scenario, seeds: range) -> int:
     for seed in seeds:
         game = Game(scenario, seed)
         commands = bot(scenario, "fra", LOYAL, seed).open_turn(view_for(game, "fra"))
-        found += any(isinstance(c, Propose) and "eng" in c.parties
-                     and any(isinstance(k, MutualDefence) for k in (*c.clauses, *c.annex)) for c in commands)
+        found += any(
+            isinstance(c, Propose)
+            and "eng" in c.parties
+            and any(isinstance(k, MutualDefence) for k in (*c.clauses, *c.annex))
+            for c in commands
+        )
     return found
 
 
@@ -203,8 +222,18 @@ def test_a_bot_signs_the_agreement_it_is_told_to_obtain(classic: Scenario, perso
     wants = told(classic, {"fra": [ObtainAgreementObjective(partner="eng", clause="mutual_defence")]})
     for seed in range(1, 5):
         game = Game(wants, seed)
-        events = game.apply({"kind": "propose", "state": "eng", "parties": ["eng", "fra"], "visibility": "public",
-                             "title": "Entente", "clauses": [{"kind": "mutual_defence"}]})
+        events = game.apply(
+            {
+                "kind": "propose",
+                "state": "eng",
+                "parties": ["eng", "fra"],
+                "visibility": "public",
+                "title": "Entente",
+                "clauses": [{"kind": "mutual_defence"}],
+            }
+        )
         ref = events[0]["agreement"]
         answers = bot(wants, "fra", PERSONALITIES[personality], seed).answer(view_for(game, "fra"))
-        assert any(isinstance(c, AgreementAct) and c.kind == "sign" and c.agreement == ref for c in answers), answers
+        assert any(
+            isinstance(c, AgreementAct) and c.kind == "sign" and c.agreement == ref for c in answers
+        ), answers

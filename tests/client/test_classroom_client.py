@@ -127,37 +127,92 @@ class RecordingLink:
 
 
 def umpire_table(game: Game, status: str = "running", **more: Any) -> dict[str, Any]:
-    members = [{"id": "m1", "role": "umpire", "state": None, "name": "Umpire", "connected": True, "ready": False,
-                "leader": False},
-               {"id": "m2", "role": "player", "state": "fra", "name": "Anna", "connected": True, "ready": False,
-                "leader": False},
-               {"id": "m3", "role": "player", "state": "fra", "name": "Ben", "connected": False, "ready": False,
-                "leader": True},
-               {"id": "m4", "role": "player", "state": "ger", "name": "Chloé", "connected": True, "ready": False,
-                "leader": False}]
+    members = [
+        {
+            "id": "m1",
+            "role": "umpire",
+            "state": None,
+            "name": "Umpire",
+            "connected": True,
+            "ready": False,
+            "leader": False,
+        },
+        {
+            "id": "m2",
+            "role": "player",
+            "state": "fra",
+            "name": "Anna",
+            "connected": True,
+            "ready": False,
+            "leader": False,
+        },
+        {
+            "id": "m3",
+            "role": "player",
+            "state": "fra",
+            "name": "Ben",
+            "connected": False,
+            "ready": False,
+            "leader": True,
+        },
+        {
+            "id": "m4",
+            "role": "player",
+            "state": "ger",
+            "name": "Chloé",
+            "connected": True,
+            "ready": False,
+            "leader": False,
+        },
+    ]
     table = {
-        "game": "g-test", "status": status, "scenario": game.scenario.id, "title": game.scenario.title,
-        "seats": {s.id: {"player": "human" if s.id in ("fra", "ger") else "bot" if s.playable else "none",
-                         "taken": s.id not in ("fra", "ger"), "members": 2 if s.id == "fra" else 1 if s.id == "ger" else 0}
-                  for s in game.scenario.states},
+        "game": "g-test",
+        "status": status,
+        "scenario": game.scenario.id,
+        "title": game.scenario.title,
+        "seats": {
+            s.id: {
+                "player": "human" if s.id in ("fra", "ger") else "bot" if s.playable else "none",
+                "taken": s.id not in ("fra", "ger"),
+                "members": 2 if s.id == "fra" else 1 if s.id == "ger" else 0,
+            }
+            for s in game.scenario.states
+        },
         "clock": {"seconds": 600, "deadline": time.time() + 600, "paused": False, "remaining": None},
-        "ready": ["ger"], "you": {"game": "g-test", "role": "umpire", "state": None},
-        "codes": {"states": {"fra": "FRAC2345", "ger": "GERC2345"}, "observer": "OBSV2345", "umpire": "UMPR2345"},
-        "members": members, "orders_in": {"fra": 2},
+        "ready": ["ger"],
+        "you": {"game": "g-test", "role": "umpire", "state": None},
+        "codes": {
+            "states": {"fra": "FRAC2345", "ger": "GERC2345"},
+            "observer": "OBSV2345",
+            "umpire": "UMPR2345",
+        },
+        "members": members,
+        "orders_in": {"fra": 2},
     }
     table.update(more)
     return table
 
 
-def umpire_app(apps: list[ClientApp], scenario: Any, game: Game, table: dict[str, Any],
-               make_report: Any = None) -> tuple[ClientApp, UmpireScreen, RecordingLink]:
-    link = RecordingLink([{"type": "link", "state": "online"},
-                          {"type": "view", "game": "g-test", "v": 1, "view": view_for(game, UMPIRE), "table": table}])
+def umpire_app(
+    apps: list[ClientApp], scenario: Any, game: Game, table: dict[str, Any], make_report: Any = None
+) -> tuple[ClientApp, UmpireScreen, RecordingLink]:
+    link = RecordingLink(
+        [
+            {"type": "link", "state": "online"},
+            {"type": "view", "game": "g-test", "v": 1, "view": view_for(game, UMPIRE), "table": table},
+        ]
+    )
     app = open_app(apps, link=link, fps=None)
     assert app.game is not None
     app.game.kill()
-    screen = UmpireScreen(app.manager, link, ClientState(), scenario=scenario, make_report=make_report,
-                          classroom={"address": "ws://10.0.0.5:8765", "bots": True})
+    screen = UmpireScreen(
+        app.manager,
+        link,
+        ClientState(),
+        scenario=scenario,
+        make_report=make_report,
+        classroom={"address": "ws://10.0.0.5:8765", "bots": True},
+    )
     app.game = screen
     steps(app, 4)
     return app, screen, link
@@ -167,12 +222,26 @@ def umpire_app(apps: list[ClientApp], scenario: Any, game: Game, table: dict[str
 
 
 def test_handout_holds_every_code_a_qr_code_each_and_nothing_outside() -> None:
-    codes = {"states": {"fra": "FRAC2345", "ger": "GERC6789", "rus": "RUSC2345"}, "observer": "OBSV2345",
-             "umpire": "UMPR2345"}
-    states = [("gbr", "Britain", "#e377c2"), ("fra", "France", "#0072b2"), ("ger", "Germany <b>", "#bcbd22"),
-              ("rus", "Russia", "#9467bd")]
-    page = handout_html(title="The July Crisis, 1914", game="g-1", address="ws://192.168.1.20:8765", codes=codes,
-                        states=states, people=5, deadline=600)
+    codes = {
+        "states": {"fra": "FRAC2345", "ger": "GERC6789", "rus": "RUSC2345"},
+        "observer": "OBSV2345",
+        "umpire": "UMPR2345",
+    }
+    states = [
+        ("gbr", "Britain", "#e377c2"),
+        ("fra", "France", "#0072b2"),
+        ("ger", "Germany <b>", "#bcbd22"),
+        ("rus", "Russia", "#9467bd"),
+    ]
+    page = handout_html(
+        title="The July Crisis, 1914",
+        game="g-1",
+        address="ws://192.168.1.20:8765",
+        codes=codes,
+        states=states,
+        people=5,
+        deadline=600,
+    )
     assert "ws://192.168.1.20:8765" in page and "10 min per phase" in page
     for code in ("FRAC2345", "GERC6789", "RUSC2345", "OBSV2345"):
         assert spaced(code) in page, code
@@ -196,8 +265,11 @@ def test_the_screen_follows_the_seat_role(apps: list[ClientApp], hosted: HostedG
     codes = hosted.codes
 
     observer = open_app(apps, join=(hosted.url, codes["observer"]))
-    step_until(observer, lambda: isinstance(observer.game, ObserverScreen) and observer.game.scenario is not None,
-               "the observer's screen")
+    step_until(
+        observer,
+        lambda: isinstance(observer.game, ObserverScreen) and observer.game.scenario is not None,
+        "the observer's screen",
+    )
     steps(observer, 3)
     screen = observer.game
     assert isinstance(screen, ObserverScreen)
@@ -208,8 +280,15 @@ def test_the_screen_follows_the_seat_role(apps: list[ClientApp], hosted: HostedG
     apps.remove(observer)
 
     player = open_app(apps, join=(hosted.url, codes["states"]["fra"], "Anna"))
-    step_until(player, lambda: player.game is not None and player.game.scenario is not None
-               and player.game.state.my_state == "fra", "the player's screen")
+    step_until(
+        player,
+        lambda: (
+            player.game is not None
+            and player.game.scenario is not None
+            and player.game.state.my_state == "fra"
+        ),
+        "the player's screen",
+    )
     steps(player, 3)
     assert type(player.game) is GameScreen and player.game.order_box is not None
     assert pygame.display.get_caption()[0] == "Backchannel — France (player) — The July Crisis, 1914"
@@ -218,21 +297,38 @@ def test_the_screen_follows_the_seat_role(apps: list[ClientApp], hosted: HostedG
     apps.remove(player)
 
     umpire = open_app(apps, session=hosted)
-    step_until(umpire, lambda: isinstance(umpire.game, UmpireScreen) and umpire.game.scenario is not None
-               and umpire.game.state.table is not None, "the umpire's screen")
+    step_until(
+        umpire,
+        lambda: (
+            isinstance(umpire.game, UmpireScreen)
+            and umpire.game.scenario is not None
+            and umpire.game.state.table is not None
+        ),
+        "the umpire's screen",
+    )
     steps(umpire, 3)
-    assert pygame.display.get_caption()[0] == f"Backchannel — Umpire — The July Crisis, 1914 — game {hosted.game}"
+    assert (
+        pygame.display.get_caption()[0]
+        == f"Backchannel — Umpire — The July Crisis, 1914 — game {hosted.game}"
+    )
     bar = umpire.game.status_bar
     assert bar is not None and bar.role.text == f"UMPIRE · game {hosted.game}"  # type: ignore[attr-defined]
     assert umpire.game.seats_panel is not None
 
 
-def test_a_name_taken_on_the_team_is_refused_with_the_reason(apps: list[ClientApp], hosted: HostedGame) -> None:
+def test_a_name_taken_on_the_team_is_refused_with_the_reason(
+    apps: list[ClientApp], hosted: HostedGame
+) -> None:
     first = open_app(apps, join=(hosted.url, hosted.codes["states"]["ger"], "Greta"))
-    step_until(first, lambda: first.game is not None and first.game.state.my_state == "ger", "the first Greta")
+    step_until(
+        first, lambda: first.game is not None and first.game.state.my_state == "ger", "the first Greta"
+    )
     second = open_app(apps, join=(hosted.url, hosted.codes["states"]["ger"], "Greta"))
-    step_until(second, lambda: second.title is not None and "Could not join" in second.title.message,
-               "the refusal on the title screen")
+    step_until(
+        second,
+        lambda: second.title is not None and "Could not join" in second.title.message,
+        "the refusal on the title screen",
+    )
     assert "name" in second.title.message.lower()  # type: ignore[union-attr]
     first.step()  # the first seat is untouched
     assert first.game is not None and first.game.state.my_state == "ger"
@@ -244,12 +340,19 @@ def test_a_name_taken_on_the_team_is_refused_with_the_reason(apps: list[ClientAp
 def test_umpire_buttons_send_the_right_messages(apps: list[ClientApp], scenario: Any) -> None:
     game = Game(scenario, 3)
     records: list[dict[str, Any]] = []
-    app, screen, link = umpire_app(apps, scenario, game, umpire_table(game, status="lobby"),
-                                   make_report=lambda record: records.append(record) or Path("/tmp/report.html"))
+    app, screen, link = umpire_app(
+        apps,
+        scenario,
+        game,
+        umpire_table(game, status="lobby"),
+        make_report=lambda record: records.append(record) or Path("/tmp/report.html"),
+    )
     bar = screen.status_bar
     assert bar is not None
     buttons = bar.buttons  # type: ignore[attr-defined]
-    assert buttons["start"].is_enabled and not buttons["pause"].is_enabled and not buttons["resolve"].is_enabled
+    assert (
+        buttons["start"].is_enabled and not buttons["pause"].is_enabled and not buttons["resolve"].is_enabled
+    )
     press(app, buttons["start"])
     assert link.sent[-1] == {"type": "start", "fill_bots": True, "id": link.sent[-1]["id"]}
 
@@ -259,8 +362,21 @@ def test_umpire_buttons_send_the_right_messages(apps: list[ClientApp], scenario:
     assert not buttons["start"].is_enabled and buttons["pause"].text == "Pause"
     press(app, buttons["pause"])
     assert link.sent[-1]["type"] == "pause"
-    link.messages.append({"type": "event", "game": "g-test", "v": 2, "event": {
-        "kind": "clock", "seconds": 600, "deadline": None, "paused": True, "remaining": 420.0, "audience": "all"}})
+    link.messages.append(
+        {
+            "type": "event",
+            "game": "g-test",
+            "v": 2,
+            "event": {
+                "kind": "clock",
+                "seconds": 600,
+                "deadline": None,
+                "paused": True,
+                "remaining": 420.0,
+                "audience": "all",
+            },
+        }
+    )
     steps(app)
     assert buttons["pause"].text == "Resume" and bar.clock.text == "07:00"  # type: ignore[attr-defined]
     press(app, buttons["pause"])
@@ -271,7 +387,9 @@ def test_umpire_buttons_send_the_right_messages(apps: list[ClientApp], scenario:
     assert link.sent[-1]["type"] == "resolve"
     press(app, buttons["report"])
     assert link.sent[-1]["type"] == "get_record"
-    link.messages.append({"type": "record", "ref": link.sent[-1]["id"], "game": "g-test", "record": {"commands": []}})
+    link.messages.append(
+        {"type": "record", "ref": link.sent[-1]["id"], "game": "g-test", "record": {"commands": []}}
+    )
     for _ in range(200):
         app.step()
         if screen.report_path is not None:
@@ -286,8 +404,11 @@ def test_umpire_buttons_send_the_right_messages(apps: list[ClientApp], scenario:
     seats = screen.seats_panel
     assert seats is not None
     assert [r.text for r in seats.rows][:4] == [
-        "Britain · bot", "France · 2 joined, 1 online · not ready · 2 orders", "      Anna — online",
-        "      Ben — away, leader"]
+        "Britain · bot",
+        "France · 2 joined, 1 online · not ready · 2 orders",
+        "      Anna — online",
+        "      Ben — away, leader",
+    ]
     seats.select("s_fra")
     sent = len(link.sent)
     press(app, seats.replace_button)
@@ -331,19 +452,38 @@ def test_umpire_buttons_send_the_right_messages(apps: list[ClientApp], scenario:
     window.effect_state.selected_option = ("Russia", "#rus")
     window.delta_entry.set_text("-15")
     press(app, window.release_button)
-    assert link.sent[-1]["card"] == {"title": "General strike in Petrograd", "text": "The capital is paralysed.",
-                                     "audience": "all", "effects": [{"kind": "legitimacy", "state": "rus", "delta": -15}]}
+    assert link.sent[-1]["card"] == {
+        "title": "General strike in Petrograd",
+        "text": "The capital is paralysed.",
+        "audience": "all",
+        "effects": [{"kind": "legitimacy", "state": "rus", "delta": -15}],
+    }
     # The server refuses it (say the effect names a state it does not know): the reason shows, the window stays.
-    link.messages.append({"type": "error", "code": "unknown_state", "ref": link.sent[-1]["id"],
-                          "message": "effect 1: no state 'rus' in this game"})
+    link.messages.append(
+        {
+            "type": "error",
+            "code": "unknown_state",
+            "ref": link.sent[-1]["id"],
+            "message": "effect 1: no state 'rus' in this game",
+        }
+    )
     steps(app)
     assert injects.window is window and "No such state" in window.error.text
 
 
-def test_seats_empty_asks_the_teacher_then_starts_confirmed(apps: list[ClientApp], hosted: HostedGame) -> None:
+def test_seats_empty_asks_the_teacher_then_starts_confirmed(
+    apps: list[ClientApp], hosted: HostedGame
+) -> None:
     app = open_app(apps, session=hosted)
-    step_until(app, lambda: isinstance(app.game, UmpireScreen) and app.game.status_bar is not None
-               and app.game.state.status == "lobby", "the umpire's screen")
+    step_until(
+        app,
+        lambda: (
+            isinstance(app.game, UmpireScreen)
+            and app.game.status_bar is not None
+            and app.game.state.status == "lobby"
+        ),
+        "the umpire's screen",
+    )
     screen = app.game
     assert isinstance(screen, UmpireScreen)
     start = screen.status_bar.buttons["start"]  # type: ignore[union-attr]
@@ -378,7 +518,9 @@ def test_the_report_button_hands_the_servers_record_to_the_launcher(
 
     hosted.make_report = make_report  # type: ignore[method-assign]
     app = open_app(apps, session=hosted)
-    step_until(app, lambda: isinstance(app.game, UmpireScreen) and app.game.status_bar is not None, "the screen")
+    step_until(
+        app, lambda: isinstance(app.game, UmpireScreen) and app.game.status_bar is not None, "the screen"
+    )
     screen = app.game
     assert isinstance(screen, UmpireScreen) and screen.make_report is make_report
     press(app, screen.status_bar.buttons["report"])  # type: ignore[union-attr]
@@ -391,7 +533,11 @@ def test_the_report_button_hands_the_servers_record_to_the_launcher(
 def test_the_hosts_report_is_the_debrief_page_and_the_grades(hosted: HostedGame) -> None:
     """The launcher's make_report turns the server's record into the debrief (game/debrief) and grades."""
     link = hosted.link
-    for message in ({"type": "start", "fill_bots": True, "confirm": True}, {"type": "resolve"}, {"type": "get_record"}):
+    for message in (
+        {"type": "start", "fill_bots": True, "confirm": True},
+        {"type": "resolve"},
+        {"type": "get_record"},
+    ):
         reply = link.wait_reply(link.send(message), 30)
         assert reply is not None and reply["type"] in ("ack", "record"), reply
     path = hosted.make_report(reply["record"])
@@ -410,12 +556,28 @@ def busy_game(scenario: Any) -> Game:
     game = Game(scenario, 5)
     for i in range(PAGE + 12):
         sender, to = ("fra", ["rus"]) if i % 3 else ("ger", ["aus"])
-        game.apply({"kind": "press", "state": sender, "to": to, "text": f"private word number {i}",
-                    "sincerity": "deceptive" if i == 7 else "sincere"})
+        game.apply(
+            {
+                "kind": "press",
+                "state": sender,
+                "to": to,
+                "text": f"private word number {i}",
+                "sincerity": "deceptive" if i == 7 else "sincere",
+            }
+        )
     game.apply({"kind": "press", "state": "gbr", "to": [], "text": "Britain stands by Belgium."})
-    events = game.apply({"kind": "propose", "state": "fra", "parties": ["fra", "rus"], "visibility": "public",
-                         "title": "Entente of the bench", "clauses": [{"kind": "non_aggression"}],
-                         "annex": [{"kind": "free_text", "text": "Russia mobilises first."}], "duration": 3})
+    events = game.apply(
+        {
+            "kind": "propose",
+            "state": "fra",
+            "parties": ["fra", "rus"],
+            "visibility": "public",
+            "title": "Entente of the bench",
+            "clauses": [{"kind": "non_aggression"}],
+            "annex": [{"kind": "free_text", "text": "Russia mobilises first."}],
+            "duration": 3,
+        }
+    )
     ref = next(e["agreement"] for e in events if e.get("kind") == "agreement_proposed")
     game.apply({"kind": "sign", "state": "rus", "agreement": ref})
     return game
@@ -425,9 +587,22 @@ def test_the_everything_page_lists_what_the_umpire_view_holds(apps: list[ClientA
     game = busy_game(scenario)
     view = view_for(game, UMPIRE)
     app, screen, link = umpire_app(apps, scenario, game, umpire_table(game))
-    link.messages.append({"type": "event", "game": "g-test", "v": 2, "event": {
-        "kind": "orders_submitted", "state": "fra", "turn": view["turn"], "phase": view["phase"],
-        "orders": ["A par - bur", "F bre - mao"], "audience": ["fra"], "author": "Anna"}})
+    link.messages.append(
+        {
+            "type": "event",
+            "game": "g-test",
+            "v": 2,
+            "event": {
+                "kind": "orders_submitted",
+                "state": "fra",
+                "turn": view["turn"],
+                "phase": view["phase"],
+                "orders": ["A par - bur", "F bre - mao"],
+                "audience": ["fra"],
+                "author": "Anna",
+            },
+        }
+    )
     assert screen.side is not None
     screen.side.show("everything")
     steps(app, 4)
@@ -469,7 +644,12 @@ def test_seat_rows_read_the_table(scenario: Any) -> None:
     game = Game(scenario, 3)
     table = umpire_table(game)
     names = Names(view_for(game, UMPIRE), scenario)
-    rows = seat_rows(table, names, {"fra": ["A par H", "F bre H", "A mar H"]}, [s.id for s in scenario.states if s.playable])
+    rows = seat_rows(
+        table,
+        names,
+        {"fra": ["A par H", "F bre H", "A mar H"]},
+        [s.id for s in scenario.states if s.playable],
+    )
     texts = [r.text for r in rows]
     assert "France · 2 joined, 1 online · not ready · 3 orders" in texts
     assert "Germany · 1 joined, 1 online · ready ✓ · 0 orders" in texts
@@ -484,19 +664,42 @@ def test_seat_rows_read_the_table(scenario: Any) -> None:
 def test_the_observer_screen_shows_public_news_and_the_clock(apps: list[ClientApp], scenario: Any) -> None:
     game = busy_game(scenario)
     view = view_for(game, OBSERVER)
-    table = {"game": "g-test", "status": "running", "scenario": "july-1914", "title": scenario.title, "seats": {},
-             "clock": {"seconds": 600, "deadline": time.time() + 125, "paused": False, "remaining": None},
-             "ready": ["fra"], "you": {"game": "g-test", "role": "observer", "state": None}}
-    link = RecordingLink([{"type": "link", "state": "online"},
-                          {"type": "view", "game": "g-test", "v": 1, "view": view, "table": table}])
+    table = {
+        "game": "g-test",
+        "status": "running",
+        "scenario": "july-1914",
+        "title": scenario.title,
+        "seats": {},
+        "clock": {"seconds": 600, "deadline": time.time() + 125, "paused": False, "remaining": None},
+        "ready": ["fra"],
+        "you": {"game": "g-test", "role": "observer", "state": None},
+    }
+    link = RecordingLink(
+        [
+            {"type": "link", "state": "online"},
+            {"type": "view", "game": "g-test", "v": 1, "view": view, "table": table},
+        ]
+    )
     app = open_app(apps, link=link, fps=None)
     step_until(app, lambda: isinstance(app.game, ObserverScreen), "the observer's screen from the role")
     app.game.kill()
     screen = ObserverScreen(app.manager, link, app.game.state, scenario=scenario)
     app.game = screen
-    link.messages.append({"type": "event", "game": "g-test", "v": 2, "event": {
-        "kind": "inject", "id": "ultimatum", "title": "Vienna's ultimatum to Belgrade", "text": "48 hours.",
-        "effects": [], "audience": "all"}})
+    link.messages.append(
+        {
+            "type": "event",
+            "game": "g-test",
+            "v": 2,
+            "event": {
+                "kind": "inject",
+                "id": "ultimatum",
+                "title": "Vienna's ultimatum to Belgrade",
+                "text": "48 hours.",
+                "effects": [],
+                "audience": "all",
+            },
+        }
+    )
     steps(app, 4)
     news = public_news(screen.state.view, screen.state.events, Names(screen.state.view, scenario))
     lines = [text for _, text in news]
@@ -546,10 +749,27 @@ def test_backchannel_host_prints_the_address_and_opens_the_umpire_screen(
     monkeypatch.setattr(app_module, "run_client", run_client)
     from game.cli import app as cli
 
-    result = CliRunner().invoke(cli, ["host", "--port", "0", "--states", "fra,rus", "--people", "4", "--deadline", "5",
-                                      "--out", str(tmp_path / "class")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "host",
+            "--port",
+            "0",
+            "--states",
+            "fra,rus",
+            "--people",
+            "4",
+            "--deadline",
+            "5",
+            "--out",
+            str(tmp_path / "class"),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert "Students join at: ws://" in result.output and f"Handout to print: {tmp_path / 'class'}" in result.output
+    assert (
+        "Students join at: ws://" in result.output
+        and f"Handout to print: {tmp_path / 'class'}" in result.output
+    )
     ((kind, seat, handout),) = opened
     assert kind == "HostedGame" and seat["role"] == "umpire" and handout
     page = (tmp_path / "class" / "handout.html").read_text(encoding="utf-8")
@@ -576,8 +796,15 @@ def test_host_a_game_from_the_title_screen(apps: list[ClientApp]) -> None:
         steps(app, 2)
         app.screenshot(SHOTS / "host-window.png")
         press(app, window.host_button)
-        step_until(app, lambda: isinstance(app.game, UmpireScreen) and app.game.scenario is not None
-                   and app.game.state.table is not None, "the umpire's screen of the hosted game")
+        step_until(
+            app,
+            lambda: (
+                isinstance(app.game, UmpireScreen)
+                and app.game.scenario is not None
+                and app.game.state.table is not None
+            ),
+            "the umpire's screen of the hosted game",
+        )
         hosted = hosting.current
         assert hosted is not None and set(hosted.codes["states"]) == {"fra", "rus"}
         screen = app.game
@@ -591,10 +818,14 @@ def test_host_a_game_from_the_title_screen(apps: list[ClientApp]) -> None:
         hosting.close()
 
 
-def test_a_student_pressing_umpire_buttons_is_refused_by_the_server(apps: list[ClientApp], hosted: HostedGame) -> None:
+def test_a_student_pressing_umpire_buttons_is_refused_by_the_server(
+    apps: list[ClientApp], hosted: HostedGame
+) -> None:
     student = open_app(apps, join=(hosted.url, hosted.codes["states"]["fra"], "Anna"))
     step_until(student, lambda: student.game is not None and student.game.state.my_state == "fra", "the seat")
     assert student.game is not None
     student.game.send({"type": "start", "fill_bots": True, "confirm": True})
-    step_until(student, lambda: any("Only the umpire can" in t.text for t in student.game.toasts), "the refusal")
+    step_until(
+        student, lambda: any("Only the umpire can" in t.text for t in student.game.toasts), "the refusal"
+    )
     assert student.game.state.status == "lobby"

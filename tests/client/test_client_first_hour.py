@@ -66,8 +66,15 @@ def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalPlay
 def app(local: LocalPlay) -> Iterator[ClientApp]:
     session = local.new_game("july-1914", "fra", seed=7)
     client = ClientApp(session=session, local=local, size=(1280, 800), playback_seconds=0.6)
-    step_until(client, lambda: client.game is not None and client.game.order_box is not None
-               and client.game.state.view is not None and client.game.state.phase == "movement")
+    step_until(
+        client,
+        lambda: (
+            client.game is not None
+            and client.game.order_box is not None
+            and client.game.state.view is not None
+            and client.game.state.phase == "movement"
+        ),
+    )
     yield client
     client.close()
 
@@ -75,8 +82,12 @@ def app(local: LocalPlay) -> Iterator[ClientApp]:
 def fed_app(scenario: Any, table: dict[str, Any], clock: Callable[[], float] | None = None) -> ClientApp:
     """A client whose game screen is fed france's first view of `scenario` and `table`."""
     view = view_for(Game(scenario, 1), "fra")
-    link = StandInLink([{"type": "link", "state": "online"},
-                        {"type": "view", "game": "g", "v": 1, "view": view, "table": table}])
+    link = StandInLink(
+        [
+            {"type": "link", "state": "online"},
+            {"type": "view", "game": "g", "v": 1, "view": view, "table": table},
+        ]
+    )
     options: dict[str, Any] = {"clock": clock} if clock is not None else {}
     client = ClientApp(link=link, size=(1280, 800), fps=None, **options)
     assert client.game is not None
@@ -88,11 +99,17 @@ def fed_app(scenario: Any, table: dict[str, Any], clock: Callable[[], float] | N
 
 
 def running_table(status: str = "running") -> dict[str, Any]:
-    return {"status": status, "ready": [], "clock": {"seconds": None, "deadline": None, "paused": False},
-            "seats": {"fra": {"player": "human", "taken": True, "members": 1},
-                      "ger": {"player": "human", "taken": False},
-                      "gbr": {"player": "bot", "taken": True}},
-            "you": {"game": "g", "role": "player", "state": "fra"}}
+    return {
+        "status": status,
+        "ready": [],
+        "clock": {"seconds": None, "deadline": None, "paused": False},
+        "seats": {
+            "fra": {"player": "human", "taken": True, "members": 1},
+            "ger": {"player": "human", "taken": False},
+            "gbr": {"player": "bot", "taken": True},
+        },
+        "you": {"game": "g", "role": "player", "state": "fra"},
+    }
 
 
 # --- 1. the forecast: before Ready, what my orders would break ----------------------------------------------
@@ -103,8 +120,10 @@ def test_an_order_that_breaks_a_treaty_is_marked_in_the_list_and_on_the_map(app:
     assert game is not None and game.order_box is not None and game.map_view is not None
     game.order_box.add("A bur - bel")
     game.order_box.add("F mar H")
-    step_until(app, lambda: bool((game.state.view or {}).get("me", {}).get("forecast"))
-               and game.order_box.warnings != [])
+    step_until(
+        app,
+        lambda: bool((game.state.view or {}).get("me", {}).get("forecast")) and game.order_box.warnings != [],
+    )
     for _ in range(3):
         app.step()
     # In the order list: the agreement, the clause in words, and what the rules would charge.
@@ -125,7 +144,11 @@ def test_an_order_that_breaks_a_treaty_is_marked_in_the_list_and_on_the_map(app:
     renderer = game.map_view.renderer
     a, b = renderer.unit_position("bur"), renderer.unit_position("bel")
     mid = (round((a[0] + b[0]) / 2) + game.map_view.rect.x, round((a[1] + b[1]) / 2) + game.map_view.rect.y)
-    near = [tuple(app.surface.get_at((mid[0] + dx, mid[1] + dy)))[:3] for dx in range(-6, 7) for dy in range(-6, 7)]
+    near = [
+        tuple(app.surface.get_at((mid[0] + dx, mid[1] + dy)))[:3]
+        for dx in range(-6, 7)
+        for dy in range(-6, 7)
+    ]
     assert WARNING_FILL in near, "the amber warning sign is drawn on the arrow"
     # Taking the order back takes the warning away.
     game.order_box.remove(0)
@@ -139,27 +162,64 @@ def test_a_missing_order_warning_shows_under_the_list(july: Any) -> None:
         assert game is not None and game.order_box is not None
         view = game.state.view
         assert view is not None
-        view["me"]["forecast"] = [{
-            "agreement": "agr-1", "title": "The promise of Burgundy", "clause": 0, "clause_kind": "support_promise",
-            "in_annex": False, "order": None, "evidence": "fra did not support A mun - bur", "protected": ["ger"],
-            "public": False, "told": ["fra", "ger"], "legitimacy": 0, "reputation": 0,
-            "trust_victim": 15, "trust_witness": 0}]
+        view["me"]["forecast"] = [
+            {
+                "agreement": "agr-1",
+                "title": "The promise of Burgundy",
+                "clause": 0,
+                "clause_kind": "support_promise",
+                "in_annex": False,
+                "order": None,
+                "evidence": "fra did not support A mun - bur",
+                "protected": ["ger"],
+                "public": False,
+                "told": ["fra", "ger"],
+                "legitimacy": 0,
+                "reputation": 0,
+                "trust_victim": 15,
+                "trust_witness": 0,
+            }
+        ]
         game.order_box.refresh_list()
         assert game.order_box.warnings == [
             "Missing order: breaks The promise of Burgundy: a promised support, owed to Germany"
-            " — told to Germany only; Germany's trust −15."]
+            " — told to Germany only; Germany's trust −15."
+        ]
     finally:
         client.close()
 
 
 def test_forecast_costs_read_as_words() -> None:
-    names = Names({"me": {"state": "fra"}, "states": [{"id": "fra", "name": "France"}, {"id": "bel", "name": "Belgium"},
-                                                     {"id": "ger", "name": "Germany"}]})
-    secret = {"title": "Secret pact", "clause_kind": "non_aggression", "in_annex": True, "order": "A bur - mun",
-              "protected": ["ger"], "public": False, "told": ["fra", "ger", "bel"], "legitimacy": 0,
-              "reputation": 0, "trust_victim": 25, "trust_witness": 8}
-    assert cost_words(secret, names) == "told to Germany and Belgium only; Germany's trust −25, the other parties' −8"
-    assert warning_line(secret, names).startswith("Breaks Secret pact: non-aggression with Germany, in its secret annex")
+    names = Names(
+        {
+            "me": {"state": "fra"},
+            "states": [
+                {"id": "fra", "name": "France"},
+                {"id": "bel", "name": "Belgium"},
+                {"id": "ger", "name": "Germany"},
+            ],
+        }
+    )
+    secret = {
+        "title": "Secret pact",
+        "clause_kind": "non_aggression",
+        "in_annex": True,
+        "order": "A bur - mun",
+        "protected": ["ger"],
+        "public": False,
+        "told": ["fra", "ger", "bel"],
+        "legitimacy": 0,
+        "reputation": 0,
+        "trust_victim": 25,
+        "trust_witness": 8,
+    }
+    assert (
+        cost_words(secret, names)
+        == "told to Germany and Belgium only; Germany's trust −25, the other parties' −8"
+    )
+    assert warning_line(secret, names).startswith(
+        "Breaks Secret pact: non-aggression with Germany, in its secret annex"
+    )
     assert "agr-" not in warning_line(secret, names)
 
 
@@ -172,7 +232,9 @@ def test_armies_and_fleets_differ_by_shape_at_the_smallest_size() -> None:
     army, fleet = unit_token("army", grey, 7), unit_token("fleet", grey, 7)
     # An army is a round badge: square box, transparent corners, solid middle (no frame to read as a letter).
     assert army.get_width() == army.get_height()
-    assert army.get_at((0, 0)).a == 0 and army.get_at((army.get_width() // 2, army.get_height() // 2)).a == 255
+    assert (
+        army.get_at((0, 0)).a == 0 and army.get_at((army.get_width() // 2, army.get_height() // 2)).a == 255
+    )
     # A fleet is a hull: wider than tall, its top corners (above the deck) empty.
     assert fleet.get_width() > fleet.get_height()
     assert fleet.get_at((2, 2)).a == 0 and fleet.get_at((fleet.get_width() - 3, 2)).a == 0
@@ -206,7 +268,9 @@ def test_hold_support_and_convoy_are_all_drawn(july: Any) -> None:
     renderer.draw(surface, MapPicture(units=units))
     x, y = renderer.unit_position("par")
     r = renderer.token_radius()
-    points = [(round(x + r * 1.55 * c), round(y + r * 1.55 * s)) for c, s in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+    points = [
+        (round(x + r * 1.55 * c), round(y + r * 1.55 * s)) for c, s in ((1, 0), (-1, 0), (0, 1), (0, -1))
+    ]
     before = [tuple(surface.get_at(p)) for p in points]
     renderer.draw(surface, MapPicture(units=units, arrows=(Arrow("hold", "par", "par", "fra"),)))
     after = [tuple(surface.get_at(p)) for p in points]
@@ -217,26 +281,56 @@ def test_hold_support_and_convoy_are_all_drawn(july: Any) -> None:
 
 
 def test_refusals_are_sentences_with_names() -> None:
-    view = {"states": [{"id": "fra", "name": "France"}],
-            "agreements": [{"id": "agr-16729260", "title": "Entente Cordiale"}]}
+    view = {
+        "states": [{"id": "fra", "name": "France"}],
+        "agreements": [{"id": "agr-16729260", "title": "Entente Cordiale"}],
+    }
     assert refusal_text({"code": "not_started", "message": "not_started: the game has not started"}) == (
-        "Not started yet — the game has not started.")
-    assert refusal_text({"code": "wrong_status", "message": "agreement agr-16729260 is not proposed"}, view) == (
-        "Not possible now — agreement “Entente Cordiale” is not proposed.")
-    assert refusal_text({"code": "unknown_agreement", "message": "no agreement agr-00000007 known to fra"}, view) == (
-        "No such agreement — no such agreement known to France.")
+        "Not started yet — the game has not started."
+    )
+    assert refusal_text(
+        {"code": "wrong_status", "message": "agreement agr-16729260 is not proposed"}, view
+    ) == ("Not possible now — agreement “Entente Cordiale” is not proposed.")
+    assert refusal_text(
+        {"code": "unknown_agreement", "message": "no agreement agr-00000007 known to fra"}, view
+    ) == ("No such agreement — no such agreement known to France.")
     assert refusal_text({"code": "bad_order", "message": "fra cannot order that: A par - mun"}, view) == (
-        "Order refused — France cannot order that: A par - mun."), "an order keeps its notation"
+        "Order refused — France cannot order that: A par - mun."
+    ), "an order keeps its notation"
 
 
 def test_the_report_keeps_each_section_to_its_heading() -> None:
-    view = {"turn": 2, "phase": "movement", "me": {"state": "fra"},
-            "states": [{"id": "fra", "name": "France"}, {"id": "ger", "name": "Germany"}],
-            "events": [{"turn": 1, "events": [
-                {"kind": "order_void", "state": "fra", "order": "A par - mos", "reason": "Moscow is out of reach"},
-                {"kind": "order_void", "state": "ger", "order": "A mun S A ber", "reason": "no unit in Berlin"},
-                {"kind": "agreement_proposed", "by": "ger", "parties": ["ger", "fra"], "visibility": "secret"},
-            ]}]}
+    view = {
+        "turn": 2,
+        "phase": "movement",
+        "me": {"state": "fra"},
+        "states": [{"id": "fra", "name": "France"}, {"id": "ger", "name": "Germany"}],
+        "events": [
+            {
+                "turn": 1,
+                "events": [
+                    {
+                        "kind": "order_void",
+                        "state": "fra",
+                        "order": "A par - mos",
+                        "reason": "Moscow is out of reach",
+                    },
+                    {
+                        "kind": "order_void",
+                        "state": "ger",
+                        "order": "A mun S A ber",
+                        "reason": "no unit in Berlin",
+                    },
+                    {
+                        "kind": "agreement_proposed",
+                        "by": "ger",
+                        "parties": ["ger", "fra"],
+                        "visibility": "secret",
+                    },
+                ],
+            }
+        ],
+    }
     html = report_html(view, Names(view))
     mine = html.split("Your orders")[1].split("<br><br>")[0]
     assert "A par - mos" in mine and "A mun S A ber" not in mine, "Your orders lists only mine"
@@ -267,13 +361,20 @@ def test_playback_goes_in_steps_and_the_status_bar_names_its_turn(july: Any) -> 
         {"kind": "bounce", "state": "ger", "unit": "army", "from": "mun", "to": "bur"},
         {"kind": "dislodged", "state": "ger", "unit": "army", "at": "ruh"},
     ]
-    before = [{"state": "fra", "type": "army", "location": "par"}, {"state": "ger", "type": "army", "location": "mun"},
-              {"state": "ger", "type": "army", "location": "ruh"}]
+    before = [
+        {"state": "fra", "type": "army", "location": "par"},
+        {"state": "ger", "type": "army", "location": "mun"},
+        {"state": "ger", "type": "army", "location": "ruh"},
+    ]
     playback = Playback(events, before, {"fra": "France"}, start=0.0, title="Turn 1 · Summer 1914")
     assert [s[0] for s in playback.steps] == ["moves", "bounces", "dislodged", "hold"]
     assert 5.0 <= playback.duration <= 9.0, "slow enough to follow"
     assert [playback.step(t)[0] for t in (0.5, 3.0, 4.5, playback.duration - 0.1)] == [
-        "moves", "bounces", "dislodged", "hold"]
+        "moves",
+        "bounces",
+        "dislodged",
+        "hold",
+    ]
     quiet = Playback(events[:1], before, {}, start=0.0, duration=1.0)
     assert [s[0] for s in quiet.steps] == ["moves", "hold"] and abs(quiet.duration - 1.0) < 1e-9
 
@@ -342,7 +443,9 @@ def test_an_idle_screen_is_drawn_only_now_and_then(july: Any) -> None:
             now[0] += 0.05
             client.step()
         assert client.draws - draws <= 11, "about two redraws a second (the clock), not a hundred"
-        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(300, 300), rel=(1, 0), buttons=(0, 0, 0)))
+        pygame.event.post(
+            pygame.event.Event(pygame.MOUSEMOTION, pos=(300, 300), rel=(1, 0), buttons=(0, 0, 0))
+        )
         draws = client.draws
         now[0] += 0.05
         client.step()
@@ -371,4 +474,8 @@ def test_the_help_card_has_a_legend_of_the_map_signs() -> None:
     help_card.toggle()
     surface = pygame.Surface((1024, 700))
     help_card.draw(surface)
-    assert help_card._card is not None and help_card._card.get_width() <= 1024 and help_card._card.get_height() <= 700
+    assert (
+        help_card._card is not None
+        and help_card._card.get_width() <= 1024
+        and help_card._card.get_height() <= 700
+    )

@@ -113,7 +113,11 @@ def test_hello_create_join_commands_and_events(server: EmbeddedServer, players: 
     url = server.url
     umpire, created = new_game(players, url, seats={"fra": "human", "ger": "human"})
     assert umpire.link.state == ONLINE and umpire.state.connection == ONLINE
-    assert [(m["type"], m.get("state")) for m in umpire.seen[:3]] == [("link", "connecting"), ("welcome", None), ("link", ONLINE)]
+    assert [(m["type"], m.get("state")) for m in umpire.seen[:3]] == [
+        ("link", "connecting"),
+        ("welcome", None),
+        ("link", ONLINE),
+    ]
     assert umpire.link.token == created["token"] == umpire.state.token
     assert umpire.state.seat == umpire.link.seat == {"game": created["game"], "role": "umpire", "state": None}
     assert umpire.state.codes is not None and {"fra", "ger"} <= set(umpire.state.codes["states"])
@@ -121,7 +125,11 @@ def test_hello_create_join_commands_and_events(server: EmbeddedServer, players: 
 
     fra = seat(players, url, created, "fra")
     ger = seat(players, url, created, "ger")
-    assert fra.state.my_state == "fra" and fra.link.seat == {"game": created["game"], "role": "player", "state": "fra"}
+    assert fra.state.my_state == "fra" and fra.link.seat == {
+        "game": created["game"],
+        "role": "player",
+        "state": "fra",
+    }
     assert fra.state.token == fra.link.token != created["token"]
     assert fra.state.codes is None, "only the umpire sees the codes"
 
@@ -159,7 +167,10 @@ def test_hello_create_join_commands_and_events(server: EmbeddedServer, players: 
     assert ger.act(kind="orders", turn=1, phase="movement", orders=[])["type"] == "ack"
     before = fra.state.revision
     assert ger.request({"type": "ready"})["type"] == "ack"
-    fra.pump(lambda: (fra.state.turn, fra.state.phase) != (1, "movement") and fra.state.events == [], "the next view")
+    fra.pump(
+        lambda: (fra.state.turn, fra.state.phase) != (1, "movement") and fra.state.events == [],
+        "the next view",
+    )
     assert fra.state.revision > before and fra.state.table["ready"] == []  # type: ignore[index]
     versions = [m["v"] for m in fra.seen if m["type"] == "event"]
     assert versions == list(range(versions[0], versions[0] + len(versions))), "a gapless sequence"
@@ -182,7 +193,9 @@ def test_poll_never_blocks(server: EmbeddedServer, players: list[Player]) -> Non
     assert time.perf_counter() - started < 0.5
 
 
-def test_scenario_is_asked_once_and_cached(server: EmbeddedServer, players: list[Player], tmp_path: Path) -> None:
+def test_scenario_is_asked_once_and_cached(
+    server: EmbeddedServer, players: list[Player], tmp_path: Path
+) -> None:
     _umpire, created = new_game(players, server.url)
     fra = seat(players, server.url, created, "fra")
     reply = fra.request({"type": "get_scenario"})
@@ -195,7 +208,10 @@ def test_scenario_is_asked_once_and_cached(server: EmbeddedServer, players: list
     assert ScenarioCache(tmp_path / "cache").from_message(reply) == scenario, "on disk"
     assert cache.bundled("july-1914").map == scenario.map
     assert fra.state.scenario_id == "july-1914" and fra.state.scenario_data == reply["scenario"]
-    assert fra.state.scenario_text is not None and cache.from_wire(json.loads(fra.state.scenario_text)) is scenario
+    assert (
+        fra.state.scenario_text is not None
+        and cache.from_wire(json.loads(fra.state.scenario_text)) is scenario
+    )
 
 
 def test_reconnect_after_a_server_restart_resumes_and_applies_once(
@@ -220,8 +236,10 @@ def test_reconnect_after_a_server_restart_resumes_and_applies_once(
     assert seen is not None and seen == fra.state.v
 
     # In flight when the server goes: each is applied at most once, and exactly once if acked.
-    in_flight = {fra.link.send({"type": "act", "command": {"kind": "press", "to": ["ger"], "text": t}}): t
-                 for t in (marker("INFLIGHT") for _ in range(5))}
+    in_flight = {
+        fra.link.send({"type": "act", "command": {"kind": "press", "to": ["ger"], "text": t}}): t
+        for t in (marker("INFLIGHT") for _ in range(5))
+    }
     server.stop()
     fra.pump(lambda: fra.state.connection == RECONNECTING, "the link noticing")
     down = marker("WHILE-DOWN")
@@ -236,7 +254,11 @@ def test_reconnect_after_a_server_restart_resumes_and_applies_once(
     assert [m["state"] for m in fra.seen if m["type"] == "link"][-2:] == [RECONNECTING, ONLINE]
     resumed = [h for h in hellos if h.get("token") == token]
     assert resumed and all(h["v"] >= seen for h in resumed), "the resuming hello carries the token and v"
-    assert fra.link.token == token and fra.link.seat == {"game": created["game"], "role": "player", "state": "fra"}
+    assert fra.link.token == token and fra.link.seat == {
+        "game": created["game"],
+        "role": "player",
+        "state": "fra",
+    }
     fra.pump(lambda: all(r in fra.state.replies for r in in_flight), "every in-flight reply")
 
     # What the other side holds: each command once.
@@ -244,7 +266,9 @@ def test_reconnect_after_a_server_restart_resumes_and_applies_once(
     synced = ger.request({"type": "sync"})
     assert synced["type"] == "ack"
     ger.pump(lambda: ger.state.events == [] and ger.seen[-1]["type"] in ("view", "ack"), "ger's fresh view")
-    ger.pump(lambda: any(m["text"] == down for m in ger.state.view["messages"]), "the message sent while down")  # type: ignore[index]
+    ger.pump(
+        lambda: any(m["text"] == down for m in ger.state.view["messages"]), "the message sent while down"
+    )  # type: ignore[index]
     texts = [m["text"] for m in ger.state.view["messages"]]  # type: ignore[index]
     assert texts.count(down) == 1
     for r, text in in_flight.items():
@@ -268,7 +292,9 @@ def test_a_fault_in_the_link_is_reported_and_it_reconnects(
 
     monkeypatch.setattr(ServerLink, "_deliver", faulty_deliver)
     player.link.send({"type": "ping", "id": "p1"})
-    player.pump(lambda: any("a bug while reading" in m.get("detail", "") for m in player.seen), "the fault reported")
+    player.pump(
+        lambda: any("a bug while reading" in m.get("detail", "") for m in player.seen), "the fault reported"
+    )
     reply = player.link.wait_reply("p1", TIMEOUT)  # unanswered as far as the link knows: sent again
     assert reply is not None and reply["type"] == "pong"
     player.pump(lambda: player.state.connection == ONLINE, "back online")
@@ -303,14 +329,34 @@ def test_close_is_prompt_while_reconnecting() -> None:
 
 def a_view(v: int = 10) -> Message:
     return {
-        "type": "view", "game": "g-1", "v": v,
-        "view": {"viewer": "fra", "scenario": "july-1914", "turn": 1, "year": 1914, "season": "summer",
-                 "phase": "movement", "winner": None, "map": {"units": [], "owners": {}}, "states": [],
-                 "agreements": [], "messages": [], "events": [],
-                 "me": {"state": "fra", "treasury": 20, "trust": {}, "orders": ["A par H"], "actions": []}},
-        "table": {"game": "g-1", "status": "running", "scenario": "july-1914", "title": "T", "seats": {},
-                  "clock": {"seconds": 600, "deadline": 1000.0, "paused": False, "remaining": None},
-                  "ready": [], "you": {"game": "g-1", "role": "player", "state": "fra"}},
+        "type": "view",
+        "game": "g-1",
+        "v": v,
+        "view": {
+            "viewer": "fra",
+            "scenario": "july-1914",
+            "turn": 1,
+            "year": 1914,
+            "season": "summer",
+            "phase": "movement",
+            "winner": None,
+            "map": {"units": [], "owners": {}},
+            "states": [],
+            "agreements": [],
+            "messages": [],
+            "events": [],
+            "me": {"state": "fra", "treasury": 20, "trust": {}, "orders": ["A par H"], "actions": []},
+        },
+        "table": {
+            "game": "g-1",
+            "status": "running",
+            "scenario": "july-1914",
+            "title": "T",
+            "seats": {},
+            "clock": {"seconds": 600, "deadline": 1000.0, "paused": False, "remaining": None},
+            "ready": [],
+            "you": {"game": "g-1", "role": "player", "state": "fra"},
+        },
     }
 
 
@@ -326,15 +372,21 @@ def test_events_update_the_picture_until_the_next_view() -> None:
     state.apply(an_event(12, kind="ready", state="fra", ready=True))
     state.apply(an_event(13, kind="ready", state="ger", ready=False))
     assert state.is_ready() and not state.is_ready("ger")
-    state.apply(an_event(14, kind="clock", change="pause", seconds=600, deadline=None, paused=True, remaining=42.5))
+    state.apply(
+        an_event(14, kind="clock", change="pause", seconds=600, deadline=None, paused=True, remaining=42.5)
+    )
     assert state.deadline_remaining(5000.0) == 42.5
-    state.apply(an_event(15, kind="orders_submitted", state="fra", turn=1, phase="movement", orders=["A par - bur"]))
+    state.apply(
+        an_event(15, kind="orders_submitted", state="fra", turn=1, phase="movement", orders=["A par - bur"])
+    )
     assert state.my_orders() == ["A par - bur"]
     state.apply(an_event(16, kind="message", id="msg-1", turn=1, **{"from": "ger"}, to=["fra"], text="hello"))
     state.apply(an_event(16, kind="message", id="msg-1", turn=1, **{"from": "ger"}, to=["fra"], text="hello"))
     assert [m["text"] for m in state.view["messages"]] == ["hello"]  # type: ignore[index]
     revision = state.revision
-    state.apply(an_event(17, kind="phase", turn=1, year=1914, season="summer", phase="retreat", deadline=2000.0))
+    state.apply(
+        an_event(17, kind="phase", turn=1, year=1914, season="summer", phase="retreat", deadline=2000.0)
+    )
     assert state.phase == "retreat" and state.table["ready"] == [] and state.my_orders() == []  # type: ignore[index]
     assert state.revision > revision and len(state.events) == 7 and state.v == 17
     assert state.news[-1]["turn"] == 1 and state.news[-1]["event"]["kind"] == "phase"
@@ -359,36 +411,66 @@ def test_view_deltas_keep_the_picture_current_and_count_what_is_unseen() -> None
     a resent event (v already seen) changes nothing; what came from others is counted per tab."""
     state = ClientState()
     state.apply(a_view())
-    card = {"id": "agr-11111111", "title": "Pact", "parties": ["ger", "fra"], "proposer": "ger", "status": "proposed",
-            "signed": ["ger"], "visibility": "secret", "clauses": [{"kind": "non_aggression", "between": []}]}
-    state.apply(an_event(11, kind="agreement_proposed", agreement=card["id"], by="ger", parties=["ger", "fra"]))
+    card = {
+        "id": "agr-11111111",
+        "title": "Pact",
+        "parties": ["ger", "fra"],
+        "proposer": "ger",
+        "status": "proposed",
+        "signed": ["ger"],
+        "visibility": "secret",
+        "clauses": [{"kind": "non_aggression", "between": []}],
+    }
+    state.apply(
+        an_event(11, kind="agreement_proposed", agreement=card["id"], by="ger", parties=["ger", "fra"])
+    )
     state.apply(an_event(12, kind="agreement", agreement=card))
     assert state.view["agreements"] == [card]  # type: ignore[index]
     assert state.unread_count("deals") == 1 and state.unread_count("talk") == 0
     signed = {**card, "status": "active", "signed": ["ger", "fra"], "start_turn": 1}
     state.apply(an_event(13, kind="agreement", agreement=signed))
-    state.apply(an_event(12, kind="agreement", agreement=card))  # a resend after a resume: already in the picture
+    state.apply(
+        an_event(12, kind="agreement", agreement=card)
+    )  # a resend after a resume: already in the picture
     assert state.view["agreements"] == [signed], "upserted by id, never listed twice"  # type: ignore[index]
     state.mark_read("deals")
     assert state.unread_count("deals") == 0
 
-    me = {"state": "fra", "treasury": 17, "trust": {"ger": 55}, "orders": ["A par H", "A bur - bel"],
-          "actions": [{"kind": "investigate", "target": "ger"}]}
+    me = {
+        "state": "fra",
+        "treasury": 17,
+        "trust": {"ger": 55},
+        "orders": ["A par H", "A bur - bel"],
+        "actions": [{"kind": "investigate", "target": "ger"}],
+    }
     state.apply(an_event(14, kind="me", me=me))
     assert state.view["me"] == me and state.my_orders() == ["A par H", "A bur - bel"]  # type: ignore[index]
     assert state.unread_count("orders") == 1, "orders I did not send: a teammate's"
     state.expect_orders(["A par - pic"])
-    state.apply(an_event(15, kind="orders_submitted", state="fra", turn=1, phase="movement", orders=["A par - pic"]))
+    state.apply(
+        an_event(15, kind="orders_submitted", state="fra", turn=1, phase="movement", orders=["A par - pic"])
+    )
     assert state.my_orders() == ["A par - pic"] and state.unread_count("orders") == 1, "my own: no news"
     state.apply(an_event(16, kind="action_ordered", state="fra", action="investigate", target="ger"))
     assert state.view["me"]["actions"] == [{"kind": "investigate", "target": "ger"}]  # type: ignore[index]
 
-    standing = [{"id": "fra", "name": "France", "supply": 5, "units": 4, "legitimacy": 61, "reputation": 52,
-                 "record": {"kept": 1}}]
+    standing = [
+        {
+            "id": "fra",
+            "name": "France",
+            "supply": 5,
+            "units": 4,
+            "legitimacy": 61,
+            "reputation": 52,
+            "record": {"kept": 1},
+        }
+    ]
     state.apply(an_event(17, kind="standing", states=standing))
     assert state.view["states"] == standing  # type: ignore[index]
     state.apply(an_event(18, kind="message", id="msg-2", turn=1, **{"from": "fra"}, to=["ger"], text="mine"))
-    state.apply(an_event(19, kind="message", id="msg-3", turn=1, **{"from": "ger"}, to=["fra"], text="theirs"))
+    state.apply(
+        an_event(19, kind="message", id="msg-3", turn=1, **{"from": "ger"}, to=["fra"], text="theirs")
+    )
     state.apply(an_event(20, kind="payment", state="ger", to="fra", amount=3))
     assert state.unread_count("talk") == 1 and state.unread_count("news") == 1
     assert state.v == 20

@@ -100,7 +100,9 @@ def distinct_colours(surface: pygame.Surface) -> int:
 # --- the gallery ---------------------------------------------------------------------------------
 
 
-def test_the_gallery_shows_every_bundled_scenario_with_its_map(apps: list[ClientApp], shelf: ThumbnailShelf) -> None:
+def test_the_gallery_shows_every_bundled_scenario_with_its_map(
+    apps: list[ClientApp], shelf: ThumbnailShelf
+) -> None:
     app = title_app(apps)
     title = app.title
     assert title is not None and title.gallery is not None
@@ -126,7 +128,9 @@ def test_the_gallery_shows_every_bundled_scenario_with_its_map(apps: list[Client
     app.screenshot(SHOTS / "title-gallery.png")
 
 
-def test_choosing_a_card_chooses_the_scenario_and_its_states(apps: list[ClientApp], shelf: ThumbnailShelf) -> None:
+def test_choosing_a_card_chooses_the_scenario_and_its_states(
+    apps: list[ClientApp], shelf: ThumbnailShelf
+) -> None:
     app = title_app(apps)
     title = app.title
     assert title is not None and title.gallery is not None
@@ -156,7 +160,9 @@ def test_choosing_a_card_chooses_the_scenario_and_its_states(apps: list[ClientAp
     assert title.scenario_id == keys[(keys.index("bismarck-1887") + 1) % len(keys)]
 
 
-def test_maps_are_drawn_off_the_frame_and_kept_in_memory(apps: list[ClientApp], shelf: ThumbnailShelf) -> None:
+def test_maps_are_drawn_off_the_frame_and_kept_in_memory(
+    apps: list[ClientApp], shelf: ThumbnailShelf
+) -> None:
     app = title_app(apps)
     title = app.title
     assert title is not None and title.gallery is not None
@@ -191,12 +197,20 @@ def test_maps_are_drawn_off_the_frame_and_kept_in_memory(apps: list[ClientApp], 
     assert app.title is not None and app.title.gallery is not None and app.title.gallery.done
 
 
-def test_a_scenario_that_cannot_be_read_is_a_card_that_says_so(apps: list[ClientApp], shelf: ThumbnailShelf) -> None:
+def test_a_scenario_that_cannot_be_read_is_a_card_that_says_so(
+    apps: list[ClientApp], shelf: ThumbnailShelf
+) -> None:
     app = title_app(apps)
     title = app.title
     assert title is not None and title.gallery is not None
-    gallery = ScenarioGallery(app.manager, pygame.Rect(0, 0, 640, 400), ["july-1914", "nowhere-1999"], title.scenario,
-                              selected="july-1914", shelf=shelf)
+    gallery = ScenarioGallery(
+        app.manager,
+        pygame.Rect(0, 0, 640, 400),
+        ["july-1914", "nowhere-1999"],
+        title.scenario,
+        selected="july-1914",
+        shelf=shelf,
+    )
     gallery.finish()
     broken = gallery.card("nowhere-1999")
     assert broken is not None and broken.line == "cannot be read" and not broken.button.is_enabled
@@ -219,7 +233,9 @@ def test_the_gallery_fits_the_window_and_scrolls_when_it_must(
     assert title.briefing.get_abs_rect().height >= 200, "the briefing keeps room to be read"
     rects = [c.rect for c in gallery.cards]
     assert all(r.right <= view.w for r in rects), "no card runs under the scroll bar or off the side"
-    assert not any(a.colliderect(b) for i, a in enumerate(rects) for b in rects[i + 1:]), "cards never overlap"
+    assert not any(a.colliderect(b) for i, a in enumerate(rects) for b in rects[i + 1 :]), (
+        "cards never overlap"
+    )
     needed = max(r.bottom for r in rects)
     if needed > view.h:
         assert gallery.scroll.vert_scroll_bar is not None, "more cards than fit: it scrolls"
@@ -246,10 +262,13 @@ def test_a_chosen_card_far_down_is_scrolled_into_sight(apps: list[ClientApp], sh
     assert view.top - 1 <= shown.top and shown.bottom <= view.bottom + 1, "the chosen card is in sight"
 
 
-def test_a_scenario_file_opened_joins_the_gallery_chosen(apps: list[ClientApp], shelf: ThumbnailShelf,
-                                                         tmp_path: Path) -> None:
+def test_a_scenario_file_opened_joins_the_gallery_chosen(
+    apps: list[ClientApp], shelf: ThumbnailShelf, tmp_path: Path
+) -> None:
     mine = tmp_path / "my-board.yaml"
-    mine.write_text((ROOT / "tests" / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    mine.write_text(
+        (ROOT / "tests" / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     app = title_app(apps)
     title = app.title
     assert title is not None and title.open_file(str(mine))
@@ -337,14 +356,25 @@ def test_the_objectives_panel_shows_my_statuses_and_follows_a_me_delta(
     button_before = screen.status_bar.objectives.text
 
     # An alliance with Russia, signed within the phase: the server's `me` delta moves the objective.
-    reply = table.apply({"kind": "propose", "state": "fra", "parties": ["fra", "rus"], "visibility": "secret",
-                         "title": "Franco-Russian alliance", "clauses": [{"kind": "mutual_defence"}]})
+    reply = table.apply(
+        {
+            "kind": "propose",
+            "state": "fra",
+            "parties": ["fra", "rus"],
+            "visibility": "secret",
+            "title": "Franco-Russian alliance",
+            "clauses": [{"kind": "mutual_defence"}],
+        }
+    )
     table.apply({"kind": "sign", "state": "rus", "agreement": reply["result"]["agreement"]})
     assert any(e.get("kind") == "me" for e in screen.state.events), "a `me` delta reached the client's state"
     before = panel_pixels(app, panel)
     steps(app, 3)
     assert statuses(screen)[alliance] == "met"
-    assert panel.objectives[alliance]["status"] == "met" and objective_html(panel.objectives[alliance]) in panel.html
+    assert (
+        panel.objectives[alliance]["status"] == "met"
+        and objective_html(panel.objectives[alliance]) in panel.html
+    )
     assert "✓ MET" in objective_html(panel.objectives[alliance])
     assert screen.status_bar.objectives.text != button_before, "the bar's count follows"
     assert panel_pixels(app, panel) != before, "what is drawn changed"
@@ -363,7 +393,9 @@ def test_a_status_that_changes_changes_what_is_drawn(apps: list[ClientApp], bism
     drawn = panel_pixels(app, panel)
     html = panel.html
     me["objectives"][met].update(status="failed", points=0, detail="lost for good")
-    screen.state.apply({"type": "event", "game": "g-test", "v": screen.state.v + 1, "event": {"kind": "me", "me": me}})
+    screen.state.apply(
+        {"type": "event", "game": "g-test", "v": screen.state.v + 1, "event": {"kind": "me", "me": me}}
+    )
     steps(app, 3)
     assert panel.objectives[met]["status"] == "failed"
     assert "✗ FAILED" in panel.html and "lost for good" in panel.html and panel.html != html
@@ -372,7 +404,9 @@ def test_a_status_that_changes_changes_what_is_drawn(apps: list[ClientApp], bism
     screen.side.show("orders")
     me = copy.deepcopy(me)
     me["objectives"][met].update(status="not_yet")
-    screen.state.apply({"type": "event", "game": "g-test", "v": screen.state.v + 1, "event": {"kind": "me", "me": me}})
+    screen.state.apply(
+        {"type": "event", "game": "g-test", "v": screen.state.v + 1, "event": {"kind": "me", "me": me}}
+    )
     steps(app, 2)
     assert screen.side.tab("goals").button.text == "Goals (1)"
     screen.show_objectives()
@@ -380,7 +414,9 @@ def test_a_status_that_changes_changes_what_is_drawn(apps: list[ClientApp], bism
     assert screen.side.tab("goals").button.text == "Goals"
 
 
-def test_without_statuses_the_panel_lists_the_scenario_s_objectives(apps: list[ClientApp], bismarck: Scenario) -> None:
+def test_without_statuses_the_panel_lists_the_scenario_s_objectives(
+    apps: list[ClientApp], bismarck: Scenario
+) -> None:
     """A view without `me.objectives` (an older server): the scenario's words and worth, status unknown."""
     app, screen, _ = france_screen(apps, bismarck)
     view = screen.state.view or {}

@@ -60,11 +60,19 @@ class Table:
     def __init__(self, scenario: Scenario, seed: int = 1914) -> None:
         states = [s.id for s in scenario.states]
         header = GameHeader(
-            id="g-test", created=0.0, scenario_ref="july-1914", scenario_text="", seed=seed,
-            settings={"deadline": None, "seats": dict.fromkeys(states, "human"),
-                      "personalities": dict.fromkeys(states, "loyal"),
-                      "codes": {"states": {}, "observer": "O", "umpire": "U"}},
-            status="lobby", clock=Clock(None).to_json(),
+            id="g-test",
+            created=0.0,
+            scenario_ref="july-1914",
+            scenario_text="",
+            seed=seed,
+            settings={
+                "deadline": None,
+                "seats": dict.fromkeys(states, "human"),
+                "personalities": dict.fromkeys(states, "loyal"),
+                "codes": {"states": {}, "observer": "O", "umpire": "U"},
+            },
+            status="lobby",
+            clock=Clock(None).to_json(),
         )
         self.session = Session(header, scenario, Board.from_scenario(scenario))
         self.members = {s: Member(f"m-{s}", "g-test", "player", s, s.encode()) for s in states}
@@ -106,7 +114,9 @@ class Table:
     def deliver(self, step: Any) -> None:
         for viewer, v, packed in step.events:
             if viewer in self.clients:
-                self.clients[viewer].apply({"type": "event", "game": "g-test", "v": v, "event": msgpack.unpackb(packed)})
+                self.clients[viewer].apply(
+                    {"type": "event", "game": "g-test", "v": v, "event": msgpack.unpackb(packed)}
+                )
         if step.new_phase:
             for state, client in self.clients.items():
                 client.apply(self.session.view_message(self.members[state]))
@@ -119,8 +129,15 @@ class Table:
         return reply
 
     def submit(self, state: str, orders: list[str]) -> None:
-        self.apply({"kind": "orders", "state": state, "turn": self.game.turn, "phase": self.game.phase,
-                    "orders": orders})
+        self.apply(
+            {
+                "kind": "orders",
+                "state": state,
+                "turn": self.game.turn,
+                "phase": self.game.phase,
+                "orders": orders,
+            }
+        )
 
     def resolve(self) -> None:
         self.deliver(self.session.advance(0.0, "umpire"))
@@ -230,12 +247,23 @@ def test_private_press_with_a_deceptive_mark(ui: Any, scenario: Scenario) -> Non
     panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
     click(manager, panel.contact_buttons["ger"], panel)
     assert panel.selected == {"ger"}
-    assert "Shall we talk about &lt;Belgium&gt;?" in panel._thread_html  # escaped: a player's text is no markup
+    assert (
+        "Shall we talk about &lt;Belgium&gt;?" in panel._thread_html
+    )  # escaped: a player's text is no markup
     type_text(manager, panel.text_entry, "Only if Belgium stays out of it.", panel)
     click(manager, panel.deceptive, panel)
     click(manager, panel.send_button, panel)
-    assert umpire.sent == [{"type": "act", "command": {
-        "kind": "press", "to": ["ger"], "text": "Only if Belgium stays out of it.", "sincerity": "deceptive"}}]
+    assert umpire.sent == [
+        {
+            "type": "act",
+            "command": {
+                "kind": "press",
+                "to": ["ger"],
+                "text": "Only if Belgium stays out of it.",
+                "sincerity": "deceptive",
+            },
+        }
+    ]
     assert panel.text_entry.get_text() == ""
     assert "Only if Belgium stays out of it." in panel._thread_html
     assert "you marked it deceptive" in panel._thread_html
@@ -250,7 +278,9 @@ def test_public_statement_when_nobody_is_chosen(ui: Any, scenario: Scenario) -> 
     click(manager, panel.public_button, panel)
     type_text(manager, panel.text_entry, "France wants only peace.", panel)
     click(manager, panel.send_button, panel)
-    assert umpire.commands == [{"kind": "press", "to": [], "text": "France wants only peace.", "sincerity": "sincere"}]
+    assert umpire.commands == [
+        {"kind": "press", "to": [], "text": "France wants only peace.", "sincerity": "sincere"}
+    ]
     assert state.view["messages"][-1]["to"] == "all"
 
 
@@ -367,26 +397,55 @@ def compose_agreement(manager: pygame_gui.UIManager, window: Any, panel: Any) ->
 
 
 ASK_CASES = [
-    ("support", compose_support, {"kind": "support", "unit_at": "ruh", "target": "bur", "dest": "bel"},
-     "Will your unit in Ruhr support the move from Burgundy to Belgium this turn?"),
-    ("support", compose_support_to_hold, {"kind": "support", "unit_at": "als", "target": "bur", "dest": None},
-     "Will your unit in Alsace-Lorraine support the unit in Burgundy to hold this turn?"),
-    ("intentions", compose_intentions_territory, {"kind": "intentions", "territory": "als"},
-     "What are your intentions toward Alsace-Lorraine? Will you move into it this turn?"),
-    ("intentions", compose_intentions_state, {"kind": "intentions", "state": "rus"},
-     "What are your intentions toward Russia? Will you attack it this turn?"),
-    ("dmz", compose_dmz, {"kind": "dmz", "territories": ["alb", "als"]},
-     "Shall we both keep our units out of Albania, Alsace-Lorraine?"),
+    (
+        "support",
+        compose_support,
+        {"kind": "support", "unit_at": "ruh", "target": "bur", "dest": "bel"},
+        "Will your unit in Ruhr support the move from Burgundy to Belgium this turn?",
+    ),
+    (
+        "support",
+        compose_support_to_hold,
+        {"kind": "support", "unit_at": "als", "target": "bur", "dest": None},
+        "Will your unit in Alsace-Lorraine support the unit in Burgundy to hold this turn?",
+    ),
+    (
+        "intentions",
+        compose_intentions_territory,
+        {"kind": "intentions", "territory": "als"},
+        "What are your intentions toward Alsace-Lorraine? Will you move into it this turn?",
+    ),
+    (
+        "intentions",
+        compose_intentions_state,
+        {"kind": "intentions", "state": "rus"},
+        "What are your intentions toward Russia? Will you attack it this turn?",
+    ),
+    (
+        "dmz",
+        compose_dmz,
+        {"kind": "dmz", "territories": ["alb", "als"]},
+        "Shall we both keep our units out of Albania, Alsace-Lorraine?",
+    ),
     ("warn", compose_warn, {"kind": "warn", "state": "srb"}, "A warning: leave Serbia alone."),
-    ("complain", compose_agreement, {"kind": "complain", "agreement": TREATY_OF_LONDON},
-     "You have broken our agreement. What do you have to say?"),
-    ("demand_justification", compose_agreement, {"kind": "demand_justification", "agreement": TREATY_OF_LONDON},
-     "That agreement is out in the open now. Explain yourself, in public."),
+    (
+        "complain",
+        compose_agreement,
+        {"kind": "complain", "agreement": TREATY_OF_LONDON},
+        "You have broken our agreement. What do you have to say?",
+    ),
+    (
+        "demand_justification",
+        compose_agreement,
+        {"kind": "demand_justification", "agreement": TREATY_OF_LONDON},
+        "That agreement is out in the open now. Explain yourself, in public.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("kind", "compose", "ask", "sentence"), ASK_CASES,
-                         ids=[f"{c[0]}-{c[1].__name__}" for c in ASK_CASES])
+@pytest.mark.parametrize(
+    ("kind", "compose", "ask", "sentence"), ASK_CASES, ids=[f"{c[0]}-{c[1].__name__}" for c in ASK_CASES]
+)
 def test_compose_an_ask_with_pickers_see_its_sentence_and_send_it(
     ui: Any, scenario: Scenario, kind: str, compose: Any, ask: dict[str, Any], sentence: str
 ) -> None:
@@ -404,7 +463,9 @@ def test_compose_an_ask_with_pickers_see_its_sentence_and_send_it(
     if kind == "support" and ask["dest"]:
         screenshot(screen, manager, "ask_window.png")
     click(manager, window.send_button, panel)
-    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "", "ask": ask, "sincerity": "sincere"}]
+    assert umpire.commands == [
+        {"kind": "press", "to": ["ger"], "text": "", "ask": ask, "sincerity": "sincere"}
+    ]
     assert not window.alive(), "the umpire's ack closes the window"
     sent = state.view["messages"][-1]
     assert sent["text"] == sentence, "the rules wrote the same sentence"
@@ -422,10 +483,14 @@ def test_the_pickers_offer_only_what_exists(ui: Any, scenario: Scenario) -> None
     def ids(menu: Any) -> list[str]:
         return [o[1][1:] for o in menu.options_list if o[1] != "#none"]
 
-    assert sorted(ids(window.fields["unit_at"])) == ["als", "ber", "kie", "pru", "ruh"], "Germany's units only"
+    assert sorted(ids(window.fields["unit_at"])) == ["als", "ber", "kie", "pru", "ruh"], (
+        "Germany's units only"
+    )
     assert sorted(ids(window.fields["target"])) == ["bre", "bur", "mar", "par"], "mine only"
     pick(manager, window.fields["target"], "par", panel)
-    assert sorted(ids(window.fields["dest"])) == ["bel", "bre", "bur", "gas", "pic"], "where Paris's army can go"
+    assert sorted(ids(window.fields["dest"])) == ["bel", "bre", "bur", "gas", "pic"], (
+        "where Paris's army can go"
+    )
     pick(manager, window.kind_menu, "intentions", panel)
     pick(manager, window.fields["about"], "state", panel)
     assert "ger" not in ids(window.fields["state"]) and "rus" in ids(window.fields["state"])
@@ -487,8 +552,15 @@ def test_answer_a_received_ask_with_yes_and_see_it_threaded(ui: Any, scenario: S
     assert panel.reply_to is not None and panel.reply_to["id"] == asked
     assert "asked about intentions" in panel._thread_html
     click(manager, panel.yes_button, panel)
-    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "", "answer": {"to": asked, "yes": True},
-                                "sincerity": "sincere"}]
+    assert umpire.commands == [
+        {
+            "kind": "press",
+            "to": ["ger"],
+            "text": "",
+            "answer": {"to": asked, "yes": True},
+            "sincerity": "sincere",
+        }
+    ]
     html = panel._thread_html
     assert "↳ re: “What are your intentions toward Belgium? Will you move into it this turn?”" in html
     assert "✓ Yes" in html and "I mean to move into Belgium this turn." in html
@@ -505,8 +577,15 @@ def test_answer_no_with_my_own_words_and_the_deceptive_mark(ui: Any, scenario: S
     type_text(manager, panel.text_entry, "Burgundy? We would never.", panel)
     click(manager, panel.deceptive, panel)
     click(manager, panel.no_button, panel)
-    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "Burgundy? We would never.",
-                                "answer": {"to": asked, "yes": False}, "sincerity": "deceptive"}]
+    assert umpire.commands == [
+        {
+            "kind": "press",
+            "to": ["ger"],
+            "text": "Burgundy? We would never.",
+            "answer": {"to": asked, "yes": False},
+            "sincerity": "deceptive",
+        }
+    ]
     assert "✗ No" in panel._thread_html and "you marked it deceptive" in panel._thread_html
     assert panel.text_entry.get_text() == ""
 
@@ -521,8 +600,15 @@ def test_a_complaint_is_answered_in_words(ui: Any, scenario: Scenario) -> None:
     assert panel.yes_button is None and panel.no_button is None, "no yes or no to a complaint"
     type_text(manager, panel.text_entry, "Necessity knows no law.", panel)
     click(manager, panel.reply_button, panel)
-    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "Necessity knows no law.",
-                                "answer": {"to": asked, "yes": None}, "sincerity": "sincere"}]
+    assert umpire.commands == [
+        {
+            "kind": "press",
+            "to": ["ger"],
+            "text": "Necessity knows no law.",
+            "answer": {"to": asked, "yes": None},
+            "sincerity": "sincere",
+        }
+    ]
     assert "↳ re: “You have broken our agreement. What do you have to say?”" in panel._thread_html
     assert "<b><font color='#9aa4ad'>—</font></b>  Necessity knows no law." in panel._thread_html
 
@@ -538,10 +624,15 @@ def test_later_puts_an_ask_aside_and_free_text_still_sends_plainly(ui: Any, scen
     click(manager, panel.skip_button, panel)
     assert panel.reply_to["id"] == first
     type_text(manager, panel.text_entry, "Let us talk first.", panel)
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_RETURN, "mod": pygame.KMOD_CTRL,
-                                                          "unicode": "\r", "scancode": 40}))
+    pygame.event.post(
+        pygame.event.Event(
+            pygame.KEYDOWN, {"key": pygame.K_RETURN, "mod": pygame.KMOD_CTRL, "unicode": "\r", "scancode": 40}
+        )
+    )
     pump(manager, panel)
-    assert umpire.commands == [{"kind": "press", "to": ["ger"], "text": "Let us talk first.", "sincerity": "sincere"}]
+    assert umpire.commands == [
+        {"kind": "press", "to": ["ger"], "text": "Let us talk first.", "sincerity": "sincere"}
+    ]
     assert panel.reply_to["id"] == first, "words alone answer nothing"
 
 
@@ -549,8 +640,16 @@ def test_a_refused_answer_shows_the_reason_whole(ui: Any, scenario: Scenario) ->
     _, manager = ui
     _, state, umpire = setup(scenario)
     # An ask the server never sent to France (say, from a stale picture): the umpire refuses the answer.
-    state.view["messages"].append({"id": "msg-00000042", "turn": 1, "from": "ger", "to": ["fra"],
-                                   "text": "Will you move into Belgium?", "ask": {"kind": "intentions", "territory": "bel"}})
+    state.view["messages"].append(
+        {
+            "id": "msg-00000042",
+            "turn": 1,
+            "from": "ger",
+            "to": ["fra"],
+            "text": "Will you move into Belgium?",
+            "ask": {"kind": "intentions", "territory": "bel"},
+        }
+    )
     panel = MessagesPanel(manager, SIDE, state, umpire, scenario=scenario)
     click(manager, panel.contact_buttons["ger"], panel)
     click(manager, panel.yes_button, panel)
@@ -583,8 +682,15 @@ def test_the_talk_panel_with_a_threaded_ask_and_answer(scenario: Scenario) -> No
     compose_support(manager, window, panel)
     click(manager, window.send_button, panel)
     (asked,) = [m["id"] for m in state.view["messages"] if m["text"].startswith("Will your unit")]
-    table.apply({"kind": "press", "state": "ger", "to": ["fra"], "answer": {"to": asked, "yes": False},
-                 "text": "Not while your army sits in Burgundy."})
+    table.apply(
+        {
+            "kind": "press",
+            "state": "ger",
+            "to": ["fra"],
+            "answer": {"to": asked, "yes": False},
+            "text": "Not while your army sits in Burgundy.",
+        }
+    )
     germany_asks(table, {"kind": "intentions", "territory": "bel"})
     pump(manager, panel)
     html = panel._thread_html
@@ -620,9 +726,13 @@ def test_team_members_names_show_beside_their_messages_and_orders(ui: Any, scena
     type_text(manager, panel.text_entry, "Ann too.", panel)
     click(manager, panel.send_button, panel)
     html = panel._thread_html
-    assert "France · Bea</b>" in html and "Germany · Otto</b>" in html  # a teammate's, from the view; an event's
+    assert (
+        "France · Bea</b>" in html and "Germany · Otto</b>" in html
+    )  # a teammate's, from the view; an event's
     assert "<b>You</b>" in html and "Ann" not in html.replace("Ann too.", "")  # my own: "You"
-    box = OrderBox(manager, pygame.Rect(0, 0, 420, 400), umpire, state=state, board=Board.from_scenario(scenario))
+    box = OrderBox(
+        manager, pygame.Rect(0, 0, 420, 400), umpire, state=state, board=Board.from_scenario(scenario)
+    )
     box.sync()  # the game screen calls it every frame
     assert box.given_by() is None and box.count_label.text == "0 orders given · movement"
     assert box.add("A par H"), box.error
@@ -657,12 +767,21 @@ def test_secret_proposal_with_a_cession_picked_by_mouse(ui: Any, scenario: Scena
     assert [c["kind"] for c, _ in draft.clauses] == ["non_aggression", "cession"]
     screenshot(screen, manager, "draft_window.png")
     click(manager, draft.send_button, panel)
-    assert umpire.commands == [{
-        "kind": "propose", "title": "Channel understanding", "visibility": "secret",
-        "clauses": [{"kind": "non_aggression", "between": []},
-                    {"kind": "cession", "territory": first, "to": "fra", "by_turn": 2}],
-        "annex": [], "duration": None, "parties": ["fra", "gbr"], "intermediary": None,
-    }]
+    assert umpire.commands == [
+        {
+            "kind": "propose",
+            "title": "Channel understanding",
+            "visibility": "secret",
+            "clauses": [
+                {"kind": "non_aggression", "between": []},
+                {"kind": "cession", "territory": first, "to": "fra", "by_turn": 2},
+            ],
+            "annex": [],
+            "duration": None,
+            "parties": ["fra", "gbr"],
+            "intermediary": None,
+        }
+    ]
     proposed = [a for a in state.view["agreements"] if a.get("title") == "Channel understanding"]
     assert proposed and proposed[0]["status"] == "proposed"
     pump(manager, panel)
@@ -687,8 +806,9 @@ def test_public_agreement_with_a_secret_annex(ui: Any, scenario: Scenario) -> No
     (command,) = umpire.commands
     assert command["visibility"] == "public"
     assert command["clauses"] == [{"kind": "non_aggression", "between": [], "against": ["ger"]}]
-    assert command["annex"] == [{"kind": "free_text", "text": "Each mobilises if the other is attacked.",
-                                 "against": ["ger"]}]
+    assert command["annex"] == [
+        {"kind": "free_text", "text": "Each mobilises if the other is attacked.", "against": ["ger"]}
+    ]
     assert command["duration"] == 4 and command["parties"] == ["fra", "rus"]
     assert command["title"] == "Non-aggression: France and Russia"  # none typed: named after its first clause
 
@@ -759,11 +879,17 @@ def test_the_servers_refusal_shows_in_the_window(ui: Any, scenario: Scenario) ->
 
 
 def proposal_from_germany(game: Table, title: str = "Belgian understanding") -> str:
-    reply = game.apply({
-        "kind": "propose", "state": "ger", "parties": ["ger", "fra"], "visibility": "secret", "title": title,
-        "clauses": [{"kind": "non_aggression"}, {"kind": "free_text", "text": "France ignores Belgium."}],
-        "duration": 4,
-    })
+    reply = game.apply(
+        {
+            "kind": "propose",
+            "state": "ger",
+            "parties": ["ger", "fra"],
+            "visibility": "secret",
+            "title": title,
+            "clauses": [{"kind": "non_aggression"}, {"kind": "free_text", "text": "France ignores Belgium."}],
+            "duration": 4,
+        }
+    )
     return str(reply["result"]["agreement"])
 
 
@@ -829,8 +955,16 @@ def test_tabs_count_what_arrived_while_another_tab_was_shown(ui: Any, scenario: 
     def factory(cls: Any) -> Any:
         return lambda m, rect, container: cls(m, rect, state, umpire, container=container, scenario=scenario)
 
-    side = SideArea(manager, SIDE, [("talk", "Talk", factory(MessagesPanel)), ("deals", "Deals", factory(AgreementsPanel)),
-                                    ("news", "News", factory(IntelPanel))], unread=state)
+    side = SideArea(
+        manager,
+        SIDE,
+        [
+            ("talk", "Talk", factory(MessagesPanel)),
+            ("deals", "Deals", factory(AgreementsPanel)),
+            ("news", "News", factory(IntelPanel)),
+        ],
+        unread=state,
+    )
     ref = proposal_from_germany(table)
     table.apply({"kind": "press", "state": "rus", "to": ["fra"], "text": "Mobilise?"})
     table.apply({"kind": "pay", "state": "ita", "to": "fra", "amount": 2})
@@ -856,7 +990,8 @@ def test_a_panel_shows_only_what_the_view_holds(ui: Any, scenario: Scenario) -> 
     german = table.client("ger")
     alliance = next(a for a in french.view["agreements"] if a.get("title") == "The Franco-Russian Alliance")
     assert alliance.get("annex") and "annex" not in next(
-        a for a in german.view["agreements"] if a["id"] == alliance["id"])
+        a for a in german.view["agreements"] if a["id"] == alliance["id"]
+    )
     fra_panel = AgreementsPanel(manager, SIDE, french, Umpire(table, "fra"), scenario=scenario)
     ger_panel = AgreementsPanel(manager, SIDE, german, Umpire(table, "ger"), scenario=scenario)
     assert "Military convention" in fra_panel.card_html(alliance, fra_panel.names())
@@ -905,8 +1040,11 @@ def test_pay_a_state(ui: Any, scenario: Scenario) -> None:
     panel = IntelPanel(manager, SIDE, state, umpire, scenario=scenario)
     pick(manager, panel.pay_menu, "srb", panel)
     click(manager, panel.amount_entry, panel)
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_BACKSPACE, "mod": 0, "unicode": "",
-                                                          "scancode": 42}))
+    pygame.event.post(
+        pygame.event.Event(
+            pygame.KEYDOWN, {"key": pygame.K_BACKSPACE, "mod": 0, "unicode": "", "scancode": 42}
+        )
+    )
     pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, {"text": "3"}))
     pump(manager, panel)
     click(manager, panel.pay_button, panel)
@@ -1009,7 +1147,9 @@ def test_leak_and_ratify_are_commands_the_rules_accept(ui: Any, scenario: Scenar
     _, manager = ui
     _, state, umpire = setup(scenario)
     panel = AgreementsPanel(manager, SIDE, state, umpire, scenario=scenario)
-    naval = next(a["id"] for a in state.view["agreements"] if a.get("title") == "Anglo-French naval arrangements")
+    naval = next(
+        a["id"] for a in state.view["agreements"] if a.get("title") == "Anglo-French naval arrangements"
+    )
     panel.do(naval, "ratify")
     panel.do(naval, "leak")
     assert umpire.commands == [{"kind": "ratify", "agreement": naval}, {"kind": "leak", "agreement": naval}]
@@ -1027,33 +1167,88 @@ EVERY_EVENT: list[dict[str, Any]] = [
     {"kind": "captured", "territory": "bel", "state": "ger", "from": "bel", "supply": True},
     {"kind": "income", "state": "fra", "amount": 6, "treasury": 16},
     {"kind": "payment", "state": "fra", "to": "srb", "amount": 3},
-    {"kind": "order_void", "state": "fra", "order": "A par - mos", "phase": "movement", "reason": "not a neighbour"},
-    {"kind": "agreement_breached", "agreement": "agr-00000001", "breaker": "ger", "protected": ["bel"],
-     "clause": 0, "clause_kind": "non_aggression", "evidence": "ger attacked bel at bel: A ruh - bel"},
+    {
+        "kind": "order_void",
+        "state": "fra",
+        "order": "A par - mos",
+        "phase": "movement",
+        "reason": "not a neighbour",
+    },
+    {
+        "kind": "agreement_breached",
+        "agreement": "agr-00000001",
+        "breaker": "ger",
+        "protected": ["bel"],
+        "clause": 0,
+        "clause_kind": "non_aggression",
+        "evidence": "ger attacked bel at bel: A ruh - bel",
+    },
     {"kind": "agreement_leaked", "agreement": "agr-00000001", "level": "rumour", "parties": ["fra", "rus"]},
-    {"kind": "agreement_leaked", "agreement": "agr-00000001", "level": "exposed", "parties": ["fra", "rus"],
-     "clauses": [{"kind": "mutual_defence", "members": []}], "how": "leak"},
+    {
+        "kind": "agreement_leaked",
+        "agreement": "agr-00000001",
+        "level": "exposed",
+        "parties": ["fra", "rus"],
+        "clauses": [{"kind": "mutual_defence", "members": []}],
+        "how": "leak",
+    },
     {"kind": "leak_done", "agreement": "agr-00000001", "state": "fra"},
     {"kind": "leak_planned", "agreement": "agr-00000001", "state": "fra"},
-    {"kind": "agreement_discovered", "agreement": "agr-00000001", "by": "ita", "target": "fra",
-     "parties": ["fra", "rus"], "clauses": [{"kind": "free_text", "text": "x"}]},
-    {"kind": "message_intercepted", "by": "ita", "target": "fra", "message": "msg-1", "from": "ger",
-     "to": ["fra"], "text": "Shall we talk?"},
+    {
+        "kind": "agreement_discovered",
+        "agreement": "agr-00000001",
+        "by": "ita",
+        "target": "fra",
+        "parties": ["fra", "rus"],
+        "clauses": [{"kind": "free_text", "text": "x"}],
+    },
+    {
+        "kind": "message_intercepted",
+        "by": "ita",
+        "target": "fra",
+        "message": "msg-1",
+        "from": "ger",
+        "to": ["fra"],
+        "text": "Shall we talk?",
+    },
     {"kind": "investigation", "state": "fra", "target": "ger", "found": False},
     {"kind": "interception", "state": "fra", "target": "ita", "read": 0},
     {"kind": "propaganda", "state": "fra", "legitimacy": 64},
     {"kind": "action_failed", "state": "fra", "action": "investigate", "reason": "treasury empty"},
     {"kind": "denial", "agreement": "agr-00000001", "state": "fra", "parties": ["fra", "rus"]},
     {"kind": "justification", "agreement": "agr-00000001", "state": "fra", "legitimacy_regained": 2},
-    {"kind": "backlash", "agreement": "agr-00000001", "state": "fra", "credibility_gap": 0.3,
-     "legitimacy_lost": 4, "legitimacy": 56},
-    {"kind": "trust_shaken", "agreement": "agr-00000001", "state": "rus", "in": "fra", "because": "agr-00000002"},
+    {
+        "kind": "backlash",
+        "agreement": "agr-00000001",
+        "state": "fra",
+        "credibility_gap": 0.3,
+        "legitimacy_lost": 4,
+        "legitimacy": 56,
+    },
+    {
+        "kind": "trust_shaken",
+        "agreement": "agr-00000001",
+        "state": "rus",
+        "in": "fra",
+        "because": "agr-00000002",
+    },
     {"kind": "government_fell", "state": "fra", "legitimacy": 19},
-    {"kind": "agreement_proposed", "agreement": "agr-00000001", "by": "ger", "parties": ["ger", "fra"],
-     "visibility": "secret", "counter_of": None},
+    {
+        "kind": "agreement_proposed",
+        "agreement": "agr-00000001",
+        "by": "ger",
+        "parties": ["ger", "fra"],
+        "visibility": "secret",
+        "counter_of": None,
+    },
     {"kind": "agreement_signature", "agreement": "agr-00000001", "state": "fra"},
-    {"kind": "agreement_signed", "agreement": "agr-00000001", "parties": ["ger", "fra"], "visibility": "secret",
-     "title": "Pact"},
+    {
+        "kind": "agreement_signed",
+        "agreement": "agr-00000001",
+        "parties": ["ger", "fra"],
+        "visibility": "secret",
+        "title": "Pact",
+    },
     {"kind": "annex_signed", "agreement": "agr-00000001", "annex": []},
     {"kind": "agreement_rejected", "agreement": "agr-00000001", "state": "fra"},
     {"kind": "agreement_renounced", "agreement": "agr-00000001", "state": "fra"},
@@ -1074,7 +1269,9 @@ def test_every_event_reads_as_a_sentence_with_names(scenario: Scenario) -> None:
         text = sentence(event, names, {"agr-00000001": "Pact"})
         untitled = sentence(event, names)
         assert untitled.lstrip("“")[0].isupper(), untitled
-        assert text.lstrip("“")[0].isupper() and text != event["kind"].replace("_", " ").capitalize() + ".", text
+        assert text.lstrip("“")[0].isupper() and text != event["kind"].replace("_", " ").capitalize() + ".", (
+            text
+        )
         prose = text.split(": A ")[0]  # an order quoted as evidence stays in the notation players type
         for raw in ("ger ", " fra ", "ruh", "agr-"):
             assert raw not in prose, (event["kind"], text)
@@ -1094,7 +1291,9 @@ def test_the_message_box_survives_pygame_gui_losing_its_rows() -> None:
         manager.update(0.01)
         box.select_range = [8, 11]
         box.edit_position = 11
-        manager.process_events(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_BACKSPACE, mod=0, unicode="", scancode=42))
+        manager.process_events(
+            pygame.event.Event(pygame.KEYDOWN, key=pygame.K_BACKSPACE, mod=0, unicode="", scancode=42)
+        )
         manager.update(0.01)
         manager.process_events(pygame.event.Event(pygame.TEXTINPUT, text="x"))
         manager.process_events(pygame.event.Event(pygame.TEXTINPUT, text="y"))
@@ -1107,7 +1306,9 @@ def test_the_message_box_survives_pygame_gui_losing_its_rows() -> None:
     assert text.startswith("first\nse") and text.endswith("y")
 
 
-def test_theme_ids_are_pygame_guis_own_and_quick(ui: tuple[pygame.Surface, pygame_gui.UIManager], scenario: Scenario) -> None:
+def test_theme_ids_are_pygame_guis_own_and_quick(
+    ui: tuple[pygame.Surface, pygame_gui.UIManager], scenario: Scenario
+) -> None:
     """The cached combined ids (game/client/theme_ids.py) are exactly those pygame_gui computes."""
     import time
 
@@ -1123,6 +1324,8 @@ def test_theme_ids_are_pygame_guis_own_and_quick(ui: tuple[pygame.Surface, pygam
     theme = manager.get_theme()
     elements = [panel.send_button, *panel.contact_buttons.values()]
     for element in elements:
-        expected = theme_ids.ORIGINAL(theme, element.element_base_ids, element.element_ids, element.class_ids, element.object_ids)
+        expected = theme_ids.ORIGINAL(
+            theme, element.element_base_ids, element.element_ids, element.class_ids, element.object_ids
+        )
         assert element.combined_element_ids == expected
     print(f"messages panel built in {built * 1000:.0f} ms")

@@ -53,8 +53,14 @@ def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalPlay
 def app(local: LocalPlay) -> Iterator[ClientApp]:
     session = local.new_game("july-1914", "fra", seed=7)
     client = ClientApp(session=session, local=local, size=(1280, 800), playback_seconds=0.6)
-    step_until(client, lambda: client.game is not None and client.game.order_box is not None
-               and client.game.state.view is not None)
+    step_until(
+        client,
+        lambda: (
+            client.game is not None
+            and client.game.order_box is not None
+            and client.game.state.view is not None
+        ),
+    )
     yield client
     client.close()
 
@@ -89,13 +95,17 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     camera = mv.renderer.camera
     zoom, centre = camera.zoom, camera.center
     UiInput.move_mouse(mv.rect.center)
-    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False, precise_x=0.0, precise_y=1.0))
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=1, flipped=False, precise_x=0.0, precise_y=1.0)
+    )
     steps(app)
     assert camera.zoom > zoom
     x, y = mv.rect.center
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1))
     for i in range(1, 6):
-        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(x + 10 * i, y), rel=(10, 0), buttons=(1, 0, 0)))
+        pygame.event.post(
+            pygame.event.Event(pygame.MOUSEMOTION, pos=(x + 10 * i, y), rel=(10, 0), buttons=(1, 0, 0))
+        )
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x + 50, y), button=1))
     steps(app)
     assert camera.center[0] < centre[0] and game.order_box.orders == [] and mv.orders.selected is None
@@ -120,7 +130,9 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     UiInput.click(mv.screen_of_place("gas"))
     steps(app)
     assert game.order_box.orders == ["A par - gas", "F bre S A par - gas"]
-    step_until(app, lambda: game.state.my_orders() == game.order_box.orders and game.order_box.pending is None)
+    step_until(
+        app, lambda: game.state.my_orders() == game.order_box.orders and game.order_box.pending is None
+    )
 
     # A fleet in Marseille cannot reach Gascony: the order box says so, whole, and sends nothing.
     sent = game.order_box.sent
@@ -132,7 +144,10 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     UiInput.click(mv.screen_of_place("gas"))
     steps(app)
     assert game.order_box.sent == sent and game.order_box.orders == ["A par - gas", "F bre S A par - gas"]
-    assert game.order_box.error == "Not sent: F mar S A par - gas — F mar cannot reach gas, so cannot support a move there"
+    assert (
+        game.order_box.error
+        == "Not sent: F mar S A par - gas — F mar cannot reach gas, so cannot support a move there"
+    )
     assert game.order_box.error_box is not None and game.order_box.error_box.lines() >= 2
     UiInput.press(game.order_box.entry)
     UiInput.type_text("A par - mos")
@@ -162,8 +177,12 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     UiInput.type_text("Shall we coordinate against Berlin?")
     steps(app)
     UiInput.press(talk.send_button)
-    step_until(app, lambda: any(m.get("from") == "fra" and m.get("to") == ["rus"]
-                                for m in game.state.view.get("messages", [])))
+    step_until(
+        app,
+        lambda: any(
+            m.get("from") == "fra" and m.get("to") == ["rus"] for m in game.state.view.get("messages", [])
+        ),
+    )
 
     # A secret agreement, drafted in the drafting window and signed by proposing it.
     UiInput.key(pygame.K_d, "d")
@@ -205,7 +224,8 @@ def test_plays_a_turn_through_the_ui(app: ClientApp, local: LocalPlay) -> None:
     steps(app)
     picture = mv.picture(game.state.view, game.state.revision, game.order_box.orders)
     assert {(u.at, u.state) for u in picture.units if not u.dislodged} == {
-        (u["location"], u["state"]) for u in game.state.view["map"]["units"]}
+        (u["location"], u["state"]) for u in game.state.view["map"]["units"]
+    }
     app.screenshot(SHOTS / "turn-report.png")
 
 
@@ -258,8 +278,12 @@ def test_map_clicks_make_orders_in_every_phase() -> None:
 
     board, view = _board_and_view("retreat")
     view["map"]["units"] = [u for u in view["map"]["units"] if u["location"] != "par"]  # type: ignore[index]
-    view["map"]["retreats"] = [{"unit": {"state": "fra", "type": "army", "location": "par"},  # type: ignore[index]
-                                "options": ["gas", "pic"]}]
+    view["map"]["retreats"] = [
+        {
+            "unit": {"state": "fra", "type": "army", "location": "par"},  # type: ignore[index]
+            "options": ["gas", "pic"],
+        }
+    ]
     orders = MapOrders(board)  # type: ignore[arg-type]
     orders.click("par", view, "fra")
     assert orders.targets(view) == frozenset({"gas", "pic"})
@@ -321,8 +345,17 @@ def test_a_refusal_shows_whole_over_the_map_in_words(app: ClientApp) -> None:
 
     game = app.game
     assert game is not None
-    game.send({"type": "act", "command": {"kind": "propose", "parties": ["fra", "rus"], "title": "x" * 200,
-                                          "clauses": [{"kind": "non_aggression"}]}})
+    game.send(
+        {
+            "type": "act",
+            "command": {
+                "kind": "propose",
+                "parties": ["fra", "rus"],
+                "title": "x" * 200,
+                "clauses": [{"kind": "non_aggression"}],
+            },
+        }
+    )
     step_until(app, lambda: bool(game.toasts))
     text = game.toasts[-1].text
     assert text.startswith("Not understood — ") and "invalid_command" not in text, text
@@ -333,10 +366,13 @@ def test_a_refusal_shows_whole_over_the_map_in_words(app: ClientApp) -> None:
 
 
 def test_title_screen_opens_any_scenario_file_and_plays_it(local: LocalPlay, tmp_path: Path) -> None:
-    """"Open a file…": the file dialog's pick is read by the scenario loader; a broken file says why;
+    """ "Open a file…": the file dialog's pick is read by the scenario loader; a broken file says why;
     a good one joins the list, shows its states and briefing, and Play starts a game of it."""
     mine = tmp_path / "my-board.yaml"
-    mine.write_text((Path(__file__).resolve().parents[1] / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    mine.write_text(
+        (Path(__file__).resolve().parents[1] / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     broken = tmp_path / "broken.yaml"
     broken.write_text("format: backchannel-scenario/1\nid: broken\n", encoding="utf-8")
     client = ClientApp(local=local, size=(1280, 800))
@@ -349,8 +385,12 @@ def test_title_screen_opens_any_scenario_file_and_plays_it(local: LocalPlay, tmp
         steps(client)
         assert title.file_dialog is not None, "the button opens pygame_gui's file dialog"
         for path in (broken, mine):
-            pygame.event.post(pygame.event.Event(pygame_gui.UI_FILE_DIALOG_PATH_PICKED,
-                                                 {"text": str(path), "ui_element": title.file_dialog}))
+            pygame.event.post(
+                pygame.event.Event(
+                    pygame_gui.UI_FILE_DIALOG_PATH_PICKED,
+                    {"text": str(path), "ui_element": title.file_dialog},
+                )
+            )
             steps(client)
             if path == broken:
                 assert "broken.yaml cannot be played" in title.message and title.scenario_id == first
@@ -361,8 +401,13 @@ def test_title_screen_opens_any_scenario_file_and_plays_it(local: LocalPlay, tmp
         assert [sid for _, sid in title._states][:2] == ["eng", "fra"]
         client.screenshot(SHOTS / "title-file.png")
         UiInput.press(title.play_button)
-        step_until(client, lambda: (client.game is not None and client.game.state.view is not None)
-                   or (client.title is not None and bool(client.title.message)))
+        step_until(
+            client,
+            lambda: (
+                (client.game is not None and client.game.state.view is not None)
+                or (client.title is not None and bool(client.title.message))
+            ),
+        )
         assert client.title is None or not client.title.message, client.title.message
         step_until(client, lambda: client.game is not None and client.game.state.view is not None)
         assert client.game is not None and client.game.state.view["scenario"] == "classic-diplomacy"  # type: ignore[index]

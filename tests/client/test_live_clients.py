@@ -141,27 +141,44 @@ def test_two_states_and_a_teammate_negotiate_and_order_within_one_phase(
     assert umpire.request({"type": "start", "fill_bots": True, "confirm": True})["type"] == "ack"
     for p in (germany, france, teammate):  # the view on joining, and the one every seat is sent at the start
         p.pump(lambda p=p: views(p) == 2, "the start")
-    assert all(p.state.status == "running" and p.state.phase == "movement" for p in (germany, france, teammate))
+    assert all(
+        p.state.status == "running" and p.state.phase == "movement" for p in (germany, france, teammate)
+    )
     assert teammate.state.my_state == "ger"
     phase = (germany.state.turn, germany.state.phase)
     seen_views = {id(p): views(p) for p in (germany, france, teammate)}
     board = Board.from_scenario(scenario)
 
     ger = Screen(germany)
-    ger_deals = ger.add(AgreementsPanel(ger.manager, SIDE, germany.state, germany.link.send, scenario=scenario))
-    ger_orders = ger.add(OrderBox(ger.manager, pygame.Rect(0, 0, 420, 500), germany.link.send, state=germany.state,
-                                  board=board))
+    ger_deals = ger.add(
+        AgreementsPanel(ger.manager, SIDE, germany.state, germany.link.send, scenario=scenario)
+    )
+    ger_orders = ger.add(
+        OrderBox(
+            ger.manager, pygame.Rect(0, 0, 420, 500), germany.link.send, state=germany.state, board=board
+        )
+    )
     fra = Screen(france)
     fra_deals = fra.add(AgreementsPanel(fra.manager, SIDE, france.state, france.link.send, scenario=scenario))
     mate = Screen(teammate)
-    mate_deals = mate.add(AgreementsPanel(mate.manager, SIDE, teammate.state, teammate.link.send, scenario=scenario))
-    mate_orders = mate.add(OrderBox(mate.manager, pygame.Rect(0, 0, 420, 500), teammate.link.send,
-                                    state=teammate.state, board=board))
+    mate_deals = mate.add(
+        AgreementsPanel(mate.manager, SIDE, teammate.state, teammate.link.send, scenario=scenario)
+    )
+    mate_orders = mate.add(
+        OrderBox(
+            mate.manager, pygame.Rect(0, 0, 420, 500), teammate.link.send, state=teammate.state, board=board
+        )
+    )
 
     # Germany proposes a secret pact; France's Deals inbox lists it at once, with Sign/Counter/Reject.
-    proposed = germany.act(kind="propose", parties=["ger", "fra"], visibility="secret", title="Belgian understanding",
-                           clauses=[{"kind": "non_aggression"}, {"kind": "free_text", "text": "France ignores Belgium."}],
-                           duration=4)
+    proposed = germany.act(
+        kind="propose",
+        parties=["ger", "fra"],
+        visibility="secret",
+        title="Belgian understanding",
+        clauses=[{"kind": "non_aggression"}, {"kind": "free_text", "text": "France ignores Belgium."}],
+        duration=4,
+    )
     assert proposed["type"] == "ack", proposed
     pact = proposed["result"]["agreement"]
     started = time.perf_counter()
@@ -186,18 +203,30 @@ def test_two_states_and_a_teammate_negotiate_and_order_within_one_phase(
     countered = france.state.replies[draft.pending_ref]
     assert countered["type"] == "ack", countered
     counter = countered["result"]["agreement"]
-    fra.pump(lambda: status(france, pact) == "superseded" and status(france, counter) == "proposed",
-             "France's cards after the counter")
+    fra.pump(
+        lambda: status(france, pact) == "superseded" and status(france, counter) == "proposed",
+        "France's cards after the counter",
+    )
 
     # Germany sees the counter at once, and signs it: it is in force on both sides.
-    ger.pump(lambda: status(germany, counter) == "proposed" and status(germany, pact) == "superseded",
-             "the counter in Germany's picture")
+    ger.pump(
+        lambda: status(germany, counter) == "proposed" and status(germany, pact) == "superseded",
+        "the counter in Germany's picture",
+    )
     assert counter in [a["id"] for a in ger_deals.sections()[0][1]], "in Germany's inbox"
     assert (pact, "sign") not in ger_deals.action_buttons, "a superseded proposal cannot be signed"
     ger.click(ger_deals.action_buttons[(counter, "sign")])
-    assert (counter, "sign") not in ger_deals.action_buttons, "no second click while the signature is on its way"
-    ger.pump(lambda: status(germany, counter) == "active" and not ger_deals.pending, "the pact in force for Germany")
-    assert (counter, "sign") not in ger_deals.action_buttons and (counter, "renounce") in ger_deals.action_buttons
+    assert (counter, "sign") not in ger_deals.action_buttons, (
+        "no second click while the signature is on its way"
+    )
+    ger.pump(
+        lambda: status(germany, counter) == "active" and not ger_deals.pending,
+        "the pact in force for Germany",
+    )
+    assert (counter, "sign") not in ger_deals.action_buttons and (
+        counter,
+        "renounce",
+    ) in ger_deals.action_buttons
     fra.pump(lambda: status(france, counter) == "active", "the pact in force for France")
     assert (counter, "renounce") in fra_deals.action_buttons
     mate.pump(lambda: status(teammate, counter) == "active", "the pact in force for the teammate")
@@ -207,20 +236,31 @@ def test_two_states_and_a_teammate_negotiate_and_order_within_one_phase(
 
     # Germany orders through its order box: the teammate sees the orders as given.
     assert ger_orders.add("A ruh - bel")
-    ger.pump(lambda: germany.state.my_orders() == ["A ruh - bel"] and ger_orders.pending is None, "Germany's orders")
-    mate.pump(lambda: teammate.state.my_orders() == ["A ruh - bel"], "Germany's orders in the teammate's picture")
+    ger.pump(
+        lambda: germany.state.my_orders() == ["A ruh - bel"] and ger_orders.pending is None,
+        "Germany's orders",
+    )
+    mate.pump(
+        lambda: teammate.state.my_orders() == ["A ruh - bel"], "Germany's orders in the teammate's picture"
+    )
     assert mate_orders.orders == mate_orders.given == ["A ruh - bel"]
     assert teammate.state.unread_count("orders") == 1 and germany.state.unread_count("orders") == 0
 
     # The teammate's order adds to the server's list (nothing of Germany's is lost), and shows for Germany.
     assert mate_orders.add("A ber H")
-    mate.pump(lambda: mate_orders.pending is None and teammate.state.my_orders() == ["A ruh - bel", "A ber H"],
-              "the teammate's orders held")
+    mate.pump(
+        lambda: mate_orders.pending is None and teammate.state.my_orders() == ["A ruh - bel", "A ber H"],
+        "the teammate's orders held",
+    )
     ger.pump(lambda: ger_orders.given == ["A ruh - bel", "A ber H"], "the teammate's order in Germany's box")
     assert germany.state.unread_count("orders") == 1
     assert ger_orders.add("A als H")
-    ger.pump(lambda: ger_orders.pending is None and germany.state.my_orders() == ["A ruh - bel", "A ber H", "A als H"],
-             "Germany's next edit, from the server's list")
+    ger.pump(
+        lambda: (
+            ger_orders.pending is None and germany.state.my_orders() == ["A ruh - bel", "A ber H", "A als H"]
+        ),
+        "Germany's next edit, from the server's list",
+    )
 
     # An order the map check refuses is never sent; one the server refuses is never listed as given.
     sent = ger_orders.sent
@@ -251,7 +291,9 @@ def test_a_refusal_tells_the_reason_whole_and_changes_nothing(
     france.pump(lambda: france.state.status == "running", "the start")
     fra = Screen(france)
     deals = fra.add(AgreementsPanel(fra.manager, SIDE, france.state, france.link.send, scenario=scenario))
-    alliance = next(a for a in france.state.view["agreements"] if a.get("title") == "The Franco-Russian Alliance")  # type: ignore[index]
+    alliance = next(
+        a for a in france.state.view["agreements"] if a.get("title") == "The Franco-Russian Alliance"
+    )  # type: ignore[index]
     before = dict(alliance)
     deals.do(alliance["id"], "sign")  # already in force: the server says so
     fra.pump(lambda: not deals.pending, "the refusal")

@@ -47,9 +47,13 @@ class StandInLink:
         pass
 
 
-TABLE = {"status": "running", "ready": [], "clock": {"seconds": None, "deadline": None, "paused": False},
-         "seats": {"fra": {"player": "human", "taken": True, "members": 1}},
-         "you": {"game": "g", "role": "player", "state": "fra"}}
+TABLE = {
+    "status": "running",
+    "ready": [],
+    "clock": {"seconds": None, "deadline": None, "paused": False},
+    "seats": {"fra": {"player": "human", "taken": True, "members": 1}},
+    "you": {"game": "g", "role": "player", "state": "fra"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +65,12 @@ def july() -> Any:
 def client(july: Any) -> Iterator[ClientApp]:
     """The client at 1280 x 800, fed france's first view of july-1914, at its default zoom."""
     view = view_for(Game(july, 1), "fra")
-    link = StandInLink([{"type": "link", "state": "online"},
-                        {"type": "view", "game": "g", "v": 1, "view": view, "table": TABLE}])
+    link = StandInLink(
+        [
+            {"type": "link", "state": "online"},
+            {"type": "view", "game": "g", "v": 1, "view": view, "table": TABLE},
+        ]
+    )
     app = ClientApp(link=link, size=(1280, 800), fps=None)  # type: ignore[arg-type]
     assert app.game is not None
     app.game.kill()
@@ -85,7 +93,13 @@ def _overlaps(a: pygame.Rect, b: pygame.Rect) -> bool:
 def test_abbreviations_are_short_title_case_unique_and_stable() -> None:
     assert abbreviation_candidates("Belgium")[0] == "Bel."
     assert abbreviation_candidates("Holland")[0] == "Hol."
-    names = [("bel", "Belgium"), ("ber", "Berlin"), ("hol", "Holland"), ("hols", "Holstein"), ("ser", "Serbia")]
+    names = [
+        ("bel", "Belgium"),
+        ("ber", "Berlin"),
+        ("hol", "Holland"),
+        ("hols", "Holstein"),
+        ("ser", "Serbia"),
+    ]
     forms = abbreviations(names)
     assert forms == abbreviations(names), "deterministic"
     assert forms["bel"] == "Bel." and forms["ber"] == "Ber." and forms["ser"] == "Ser."
@@ -148,7 +162,9 @@ def test_the_legend_opens_with_l_and_the_button_and_lists_every_abbreviation(cli
     assert mv.rect.contains(mv.legend.rect), "the card lies over the map"
     SHOTS.mkdir(parents=True, exist_ok=True)
     client.screenshot(SHOTS / "map-legend.png")
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, unicode="\x1b", mod=0, scancode=0))
+    pygame.event.post(
+        pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, unicode="\x1b", mod=0, scancode=0)
+    )
     client.step()
     assert not mv.legend.shown
     assert mv.legend_button is not None

@@ -40,7 +40,14 @@ FIRST = {
     "rus": ("Anya", "Boris", "Cyril", "Dasha", "Egor"),
     "ita": ("Alba", "Bruno", "Carla", "Dario", "Enzo"),
 }
-STATE_NAMES = {"gbr": "Britain", "fra": "France", "ger": "Germany", "aus": "Austria-Hungary", "rus": "Russia", "ita": "Italy"}
+STATE_NAMES = {
+    "gbr": "Britain",
+    "fra": "France",
+    "ger": "Germany",
+    "aus": "Austria-Hungary",
+    "rus": "Russia",
+    "ita": "Italy",
+}
 NEIGHBOUR = {"gbr": "fra", "fra": "ger", "ger": "aus", "aus": "rus", "rus": "ita", "ita": "gbr"}
 DROPPED = ("ita", 2)  # Carla drops; Italy goes to a bot
 
@@ -49,8 +56,10 @@ def one_year_scenario() -> str:
     """july-1914 as uploaded by the teacher, with the calendar ending in its first year (two movement
     turns); the shell scandal, due at turn 3, is left to the umpire (a card due after the end is refused)."""
     text = find_scenario("july-1914").read_text(encoding="utf-8")
-    for old, new in (("  end_year: 1923\n", "  end_year: 1914\n"),
-                     ("    turn: 3\n    title: The shell scandal\n", "    title: The shell scandal\n")):
+    for old, new in (
+        ("  end_year: 1923\n", "  end_year: 1914\n"),
+        ("    turn: 3\n    title: The shell scandal\n", "    title: The shell scandal\n"),
+    ):
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return text
@@ -78,7 +87,9 @@ async def play(tmp_path: Path) -> Rehearsal:
     out = Rehearsal()
     async with running_server(tmp_path) as (_, url):
         # The teacher hosts: a deadline per phase (so the clock can be paused and extended).
-        umpire, created = await new_game(url, scenario=None, scenario_text=one_year_scenario(), seed=SEED, deadline=600)
+        umpire, created = await new_game(
+            url, scenario=None, scenario_text=one_year_scenario(), seed=SEED, deadline=600
+        )
         codes = created["codes"]["states"]
         assert set(POWERS) <= set(codes), "the great powers are the people's"
         assert not set(codes) - set(POWERS), "the minor states are the bots'"
@@ -92,7 +103,9 @@ async def play(tmp_path: Path) -> Rehearsal:
                 assert joined["name"] == student_name(state, i) and joined["seat"]["state"] == state
                 students[state, i] = client
         table = (await umpire.fresh_view())["table"]
-        assert Counter(m["state"] for m in table["members"] if m["role"] == "player") == {s: 5 for s in POWERS}
+        assert Counter(m["state"] for m in table["members"] if m["role"] == "player") == {
+            s: 5 for s in POWERS
+        }
         assert all(m["connected"] for m in table["members"])
 
         # The start: no reserved seat is empty, so bots take only the rest.
@@ -129,8 +142,12 @@ async def play(tmp_path: Path) -> Rehearsal:
         # Britain's Barnaby proposes, France's Camille signs.
         title = out.title = "Rehearsal Channel entente"
         proposed = await students["gbr", 1].act(
-            kind="propose", parties=["gbr", "fra"], title=title, visibility="public",
-            clauses=[{"kind": "non_aggression"}], duration=4,
+            kind="propose",
+            parties=["gbr", "fra"],
+            title=title,
+            visibility="public",
+            clauses=[{"kind": "non_aggression"}],
+            duration=4,
         )
         assert proposed["type"] == "ack", proposed
         agreement = out.agreement = proposed["result"]["agreement"]
@@ -144,7 +161,9 @@ async def play(tmp_path: Path) -> Rehearsal:
         assert paused["type"] == "ack" and paused["result"]["clock"]["paused"], paused
         await students["rus", 0].event("clock", lambda e: e["change"] == "pause")
         released = await umpire.request("inject", inject="russian_mobilisation")
-        assert released["type"] == "ack" and released["result"] == {"inject": "russian_mobilisation"}, released
+        assert released["type"] == "ack" and released["result"] == {"inject": "russian_mobilisation"}, (
+            released
+        )
         for client in (students["rus", 0], students["ger", 4], umpire):
             card = await client.event("inject", lambda e: e["id"] == "russian_mobilisation")
             assert card["title"] == "Russia orders general mobilisation"
@@ -211,16 +230,26 @@ def test_the_record_holds_the_class(rehearsal: Rehearsal) -> None:
     assert record["final"]["scores"] and set(POWERS) <= set(record["final"]["scores"])
     assert {m["name"] for m in record["members"] if m["role"] == "player"} == set(EVERYONE)
     assert {m["name"]: m["state"] for m in record["members"] if m["role"] == "player"} == {
-        student_name(s, i): s for s in POWERS for i in range(5)}
+        student_name(s, i): s for s in POWERS for i in range(5)
+    }
     # The replaced state: Italy is a bot's in the record, and its orders after the replacement are the bot's.
-    assert record["seats"]["ita"] == "bot" and all(record["seats"][s] == "human" for s in POWERS if s != "ita")
-    italy = [(b, c) for b, c in zip(record["by"], record["commands"], strict=True)
-             if c["kind"] == "orders" and c.get("state") == "ita"]
+    assert record["seats"]["ita"] == "bot" and all(
+        record["seats"][s] == "human" for s in POWERS if s != "ita"
+    )
+    italy = [
+        (b, c)
+        for b, c in zip(record["by"], record["commands"], strict=True)
+        if c["kind"] == "orders" and c.get("state") == "ita"
+    ]
     ids = {m["name"]: m["id"] for m in record["members"]}
     assert italy[0][0] == ids[student_name("ita", 3)] and italy[-1][0] == "bot", italy
     # Both injects, the one due at turn 1 (the server's own) and the one the umpire released.
     assert [r["id"] for r in record["injects"]] == ["ultimatum", "russian_mobilisation"]
-    released = [(b, c["inject"]) for b, c in zip(record["by"], record["commands"], strict=True) if c["kind"] == "inject"]
+    released = [
+        (b, c["inject"])
+        for b, c in zip(record["by"], record["commands"], strict=True)
+        if c["kind"] == "inject"
+    ]
     umpire_id = next(m["id"] for m in record["members"] if m["role"] == "umpire")
     assert released == [(None, "ultimatum"), (umpire_id, "russian_mobilisation")]
     agreement = next(a for a in record["agreements"] if a["id"] == rehearsal.agreement)
@@ -240,7 +269,9 @@ def test_the_report_holds_what_happened(rehearsal: Rehearsal) -> None:
     assert "Russia orders general mobilisation" in html and "Red notices go up" in html
     # The agreement Britain proposed and France signed.
     assert f'id="{rehearsal.agreement}"' in html
-    assert re.search(rf"Britain</span> and <span[^>]*>France</span> signed .{{0,80}}{rehearsal.title}", html, re.S)
+    assert re.search(
+        rf"Britain</span> and <span[^>]*>France</span> signed .{{0,80}}{rehearsal.title}", html, re.S
+    )
     # Every message, under its author's name.
     for name, n in rehearsal.sent.items():
         for k in range(1, n + 1):
@@ -248,7 +279,7 @@ def test_the_report_holds_what_happened(rehearsal: Rehearsal) -> None:
     # The orders as given, under the student who gave them; Italy's last orders are its bot's (no name).
     for state in POWERS:
         if state != "ita":
-            assert f'{STATE_NAMES[state]}</span> ({student_name(state, 3)}):' in html, state
+            assert f"{STATE_NAMES[state]}</span> ({student_name(state, 3)}):" in html, state
     assert '<span class="st s-ita">Italy</span>: <code>' in html
     assert f"({student_name('ita', 3)}):" not in html  # replaced in the same phase by the bot's list
     # The end.

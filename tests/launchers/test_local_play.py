@@ -49,7 +49,9 @@ _unapplied: dict[int, list[dict[str, Any]]] = {}
 """Messages a link delivered that `follow` has not applied yet, by the ClientState they are for."""
 
 
-def follow(local: LocalGame, state: ClientState, until: Callable[[], bool], what: str) -> list[tuple[Any, Any]]:
+def follow(
+    local: LocalGame, state: ClientState, until: Callable[[], bool], what: str
+) -> list[tuple[Any, Any]]:
     """Feed `state` from the link until `until()`; the (turn, phase) pairs it passed through.
 
     One message at a time, `until` asked after each: the worst interleaving a loaded machine can
@@ -97,7 +99,9 @@ def test_new_local_game_then_continue_it(home: Path) -> None:
     # The player orders and is ready; the bots' seats need no one: the turn resolves.
     units = [u for u in state.view["map"]["units"] if u["state"] == "fra"]  # type: ignore[index]
     orders = [f"{'A' if u['type'] == 'army' else 'F'} {u['location']} H" for u in units]
-    local.link.send({"type": "act", "command": {"kind": "orders", "turn": 1, "phase": "movement", "orders": orders}})
+    local.link.send(
+        {"type": "act", "command": {"kind": "orders", "turn": 1, "phase": "movement", "orders": orders}}
+    )
     local.link.send({"type": "ready"})
     # Where the game waits for the player again: the next movement phase.  Not the first phase
     # after 1's movement: a retreat (or adjustment) only bots order resolves at once on the
@@ -122,7 +126,9 @@ def test_new_local_game_then_continue_it(home: Path) -> None:
     assert LocalGames().latest_unfinished() is None
 
 
-def test_a_game_created_but_never_started_is_started_on_continue(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_game_created_but_never_started_is_started_on_continue(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def interrupted(url: str, umpire_token: str, what: str) -> None:
         raise LocalPlayError("the program stopped before the start")
 
@@ -148,8 +154,15 @@ def test_refusals_are_explained(home: Path) -> None:
     with pytest.raises(LocalPlayError, match="no bundled scenario"):
         new_local_game("no-such-scenario", "fra")
     now = time.time()
-    forged = SavedGame(game="g-000000000000", scenario="july-1914", state="fra", token="t" * 43,
-                       umpire_token="u" * 43, created=now, last_played=now)
+    forged = SavedGame(
+        game="g-000000000000",
+        scenario="july-1914",
+        state="fra",
+        token="t" * 43,
+        umpire_token="u" * 43,
+        created=now,
+        last_played=now,
+    )
     with pytest.raises(LocalPlayError, match="could not be resumed"):
         continue_local_game(forged)
 
@@ -176,8 +189,17 @@ def test_a_damaged_registry_is_set_aside(home: Path) -> None:
     assert registry.all() == []
     assert registry.path.with_suffix(".damaged.json").read_text() == "{not json"
     now = time.time()
-    registry.save(SavedGame(game="g-1", scenario="july-1914", state="fra", token="t" * 43, umpire_token="u" * 43,
-                            created=now, last_played=now))
+    registry.save(
+        SavedGame(
+            game="g-1",
+            scenario="july-1914",
+            state="fra",
+            token="t" * 43,
+            umpire_token="u" * 43,
+            created=now,
+            last_played=now,
+        )
+    )
     assert json.loads(registry.path.read_text())["games"][0]["game"] == "g-1"
 
 
@@ -189,9 +211,15 @@ class FakeClient:
 
     def run_client(self, session: Any = None, **options: Any) -> int:
         link = session.link if session is not None else options.get("link")
-        self.calls.append({**options, "session": session, "link": link,
-                           "link_state": link.state if link is not None else None,
-                           "seat": link.seat if link is not None else None})
+        self.calls.append(
+            {
+                **options,
+                "session": session,
+                "link": link,
+                "link_state": link.state if link is not None else None,
+                "seat": link.seat if link is not None else None,
+            }
+        )
         return 0
 
 
@@ -204,7 +232,9 @@ def fake_client(monkeypatch: pytest.MonkeyPatch) -> FakeClient:
     return fake
 
 
-def test_the_play_command_plumbing(home: Path, fake_client: FakeClient, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_play_command_plumbing(
+    home: Path, fake_client: FakeClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert play_command("july-1914", None, True, False, None, None, None) == 1
     assert "No unfinished local game" in capsys.readouterr().err
     assert not fake_client.calls
@@ -232,8 +262,15 @@ def test_the_play_command_plumbing(home: Path, fake_client: FakeClient, capsys: 
     assert play_command("july-1914", None, False, True, 1, None, None) == 0
     demo = fake_client.calls[-1]
     assert demo["seat"]["state"] == "gbr", "the first great power"
-    driver = demo["driver"](object())  # the launcher hands the client the demo's driver; the client names none
-    assert isinstance(driver, DemoDriver) and driver.turns == 1 and driver.screenshots is None and driver.seed == 1
+    driver = demo["driver"](
+        object()
+    )  # the launcher hands the client the demo's driver; the client names none
+    assert (
+        isinstance(driver, DemoDriver)
+        and driver.turns == 1
+        and driver.screenshots is None
+        and driver.seed == 1
+    )
     assert title["driver"] is None and call["driver"] is None, "only the demo is played by a driver"
     assert [g.game for g in LocalGames().unfinished()] == [entry.game], "a demo is not offered to continue"
     assert sum(g.demo for g in LocalGames().all()) == 1
@@ -263,7 +300,10 @@ def test_the_join_command(home: Path, fake_client: FakeClient, capsys: pytest.Ca
 def test_any_scenario_file_can_be_played(home: Path, tmp_path: Path) -> None:
     """`play --scenario PATH`: a designer's own file, uploaded to the embedded server as its text."""
     mine = tmp_path / "my-board.yaml"
-    mine.write_text((Path(__file__).resolve().parents[1] / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    mine.write_text(
+        (Path(__file__).resolve().parents[1] / "fixtures" / "classic_board.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     assert first_playable_state(str(mine)) == "eng"
     local = new_local_game(str(mine), "fra", seed=5)
     state = ClientState()

@@ -30,8 +30,16 @@ def playtest(tmp: Path, *args: str) -> tuple[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def sheet(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
-    return playtest(tmp_path_factory.mktemp("playtest"), SCENARIO, "--games", str(GAMES), "--turns", str(TURNS),
-                    "--seed", str(SEED))
+    return playtest(
+        tmp_path_factory.mktemp("playtest"),
+        SCENARIO,
+        "--games",
+        str(GAMES),
+        "--turns",
+        str(TURNS),
+        "--seed",
+        str(SEED),
+    )
 
 
 def test_the_sheet_counts_what_happened_in_the_same_games(sheet: tuple[str, dict[str, Any]]) -> None:
@@ -74,11 +82,16 @@ def test_the_sheet_counts_what_happened_in_the_same_games(sheet: tuple[str, dict
         assert a["fates"]["kept to the end"]["games"] == sum(x.status == "active" for x in lives)
         assert a["leaks"]["exposed"]["games"] == sum(x.leak_level == "exposed" for x in lives)
         assert a["leaks"]["rumoured"]["games"] + a["leaks"]["exposed"]["games"] >= sum(
-            x.leak_level != "none" for x in lives)
+            x.leak_level != "none" for x in lives
+        )
         assert sum(f["games"] for f in a["fates"].values()) == GAMES
 
-    secret = [x for g in games for x in g.diplomacy.agreements.values()
-              if x.start_turn is not None and (x.visibility == "secret" or x.annex)]
+    secret = [
+        x
+        for g in games
+        for x in g.diplomacy.agreements.values()
+        if x.start_turn is not None and (x.visibility == "secret" or x.annex)
+    ]
     assert figures["secrets"]["in_force"] == len(secret)
     assert figures["secrets"]["leaked"] == sum(x.leak_level != "none" for x in secret)
     assert figures["secrets"]["exposed"] == sum(x.leak_level == "exposed" for x in secret)
@@ -88,7 +101,9 @@ def test_the_sheet_counts_what_happened_in_the_same_games(sheet: tuple[str, dict
     assert "Secrets:" in output
 
 
-def test_same_arguments_same_sheet_other_seed_other_games(tmp_path: Path, sheet: tuple[str, dict[str, Any]]) -> None:
+def test_same_arguments_same_sheet_other_seed_other_games(
+    tmp_path: Path, sheet: tuple[str, dict[str, Any]]
+) -> None:
     args = [SCENARIO, "--games", str(GAMES), "--turns", str(TURNS), "--seed", str(SEED)]
     output, figures = sheet
     again_output, again = playtest(tmp_path / "again", *args)
@@ -97,7 +112,9 @@ def test_same_arguments_same_sheet_other_seed_other_games(tmp_path: Path, sheet:
     _, parallel = playtest(tmp_path / "parallel", *args, "--jobs", "2")
     assert parallel == figures  # the games' order and figures do not depend on which process played them
     assert logging.getLogger("backchannel.bots").propagate  # quiet during the games only
-    _, other = playtest(tmp_path / "other", SCENARIO, "--games", str(GAMES), "--turns", str(TURNS), "--seed", "50")
+    _, other = playtest(
+        tmp_path / "other", SCENARIO, "--games", str(GAMES), "--turns", str(TURNS), "--seed", "50"
+    )
     assert other["per_game"] != figures["per_game"]
 
 
@@ -134,13 +151,33 @@ def test_warnings_name_a_dominant_state_and_objectives_never_or_always_met() -> 
 
 def test_a_tie_for_the_highest_score_is_no_single_winner() -> None:
     scenario = load_scenario(find_scenario(SCENARIO))
-    base = {"turns": 2, "ended": "", "end": "turn limit", "agreements": {}, "secrets": [], "bot_failures": 0,
-            "objectives": {s.id: ["not_yet"] * len(s.objectives) for s in scenario.states}}
+    base = {
+        "turns": 2,
+        "ended": "",
+        "end": "turn limit",
+        "agreements": {},
+        "secrets": [],
+        "bot_failures": 0,
+        "objectives": {s.id: ["not_yet"] * len(s.objectives) for s in scenario.states},
+    }
     scores = dict.fromkeys((s.id for s in scenario.states), 1)
     games = [
-        {**base, "seed": 1, "winner": "fra", "how": "score", "leaders": ["fra"], "scores": {**scores, "fra": 9}},
-        {**base, "seed": 2, "winner": None, "how": "shared", "leaders": ["fra", "aus"],
-         "scores": {**scores, "fra": 9, "aus": 9}},
+        {
+            **base,
+            "seed": 1,
+            "winner": "fra",
+            "how": "score",
+            "leaders": ["fra"],
+            "scores": {**scores, "fra": 9},
+        },
+        {
+            **base,
+            "seed": 2,
+            "winner": None,
+            "how": "shared",
+            "leaders": ["fra", "aus"],
+            "scores": {**scores, "fra": 9, "aus": 9},
+        },
     ]
     sheet = balance_sheet(scenario, games, 2)
     rows = {s["state"]: s for s in sheet["states"]}

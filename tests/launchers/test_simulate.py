@@ -19,7 +19,8 @@ CLASSIC = str(ROOT / "tests" / "fixtures" / "classic_board.yaml")
 
 def simulate(tmp: Path, seed: int, turns: int = 16, scenario: str = CLASSIC) -> tuple[str, bytes]:
     result = CliRunner().invoke(
-        app, ["simulate", "--scenario", scenario, "--seed", str(seed), "--turns", str(turns), "--out", str(tmp)]
+        app,
+        ["simulate", "--scenario", scenario, "--seed", str(seed), "--turns", str(turns), "--out", str(tmp)],
     )
     assert result.exit_code == 0, result.output
     return result.output, (tmp / "record.json").read_bytes()
@@ -69,9 +70,24 @@ def test_record_does_not_depend_on_hash_seed(tmp_path: Path, scenario: str) -> N
         out = tmp_path / hash_seed
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         subprocess.run(
-            [sys.executable, "-m", "game.cli", "simulate", "--scenario", scenario, "--seed", "3", "--turns", "8",
-             "--out", str(out)],
-            check=True, env=env, capture_output=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "game.cli",
+                "simulate",
+                "--scenario",
+                scenario,
+                "--seed",
+                "3",
+                "--turns",
+                "8",
+                "--out",
+                str(out),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+            cwd=ROOT,
         )
         records.append((out / "record.json").read_bytes())
     assert records[0] == records[1]
@@ -127,10 +143,14 @@ def test_record_carries_the_final_objective_statuses(tmp_path: Path) -> None:
     game = replay(load_scenario(find_scenario("plombieres-1858")), record["seed"], record["commands"])
     objectives = record["final"]["objectives"]
     assert list(objectives) == [s.id for s in game.scenario.states]
-    assert objectives == {s: [o.to_json() for o in statuses] for s, statuses in all_objective_statuses(game).items()}
+    assert objectives == {
+        s: [o.to_json() for o in statuses] for s, statuses in all_objective_statuses(game).items()
+    }
     france = objectives["fra"]
     assert france[0]["summary"] == "Hold Savoy, Nice"
-    assert all(o["status"] in ("met", "not_yet", "failed") for statuses in objectives.values() for o in statuses)
+    assert all(
+        o["status"] in ("met", "not_yet", "failed") for statuses in objectives.values() for o in statuses
+    )
 
 
 def test_verdict_is_the_rules_winner_else_the_highest_score_alone() -> None:

@@ -23,14 +23,17 @@ CORPUS = json.loads((FIXTURES / "protocol" / "bad_frames.json").read_text())["fr
 CODEC_CODES = {"bad_frame", "not_a_map", "unknown_type", "bad_message"}
 
 
-
 def test_event_frames_are_the_messages_packed() -> None:
     event = {"kind": "message", "id": "msg-1", "text": "hé", "to": ["fra"]}
-    assert event_frame("g-1", 300, pack(event)) == pack({"type": "event", "game": "g-1", "v": 300, "event": event})
+    assert event_frame("g-1", 300, pack(event)) == pack(
+        {"type": "event", "game": "g-1", "v": 300, "event": event}
+    )
+
 
 def test_the_smallest_hello_is_valid() -> None:
     message = decode_client(pack({"type": "hello", "protocol": 1}))
     assert message == Hello(type="hello", protocol=PROTOCOL_VERSION)
+
 
 @pytest.mark.parametrize("entry", CORPUS, ids=[e["name"] for e in CORPUS])
 def test_bad_frames_are_refused_by_the_codec_or_pass_to_the_server(entry: dict[str, Any]) -> None:
@@ -43,6 +46,7 @@ def test_bad_frames_are_refused_by_the_codec_or_pass_to_the_server(entry: dict[s
     else:
         decode_client(frame)  # well-formed: the server refuses it later, for its place or content
 
+
 def test_refusals_name_the_command_id_when_it_can_be_read() -> None:
     with pytest.raises(ProtocolError) as refused:
         decode_client(pack({"type": "ready", "id": "r7", "ready": "yes"}))
@@ -50,6 +54,7 @@ def test_refusals_name_the_command_id_when_it_can_be_read() -> None:
     with pytest.raises(ProtocolError) as unknown:
         decode_client(pack({"type": "nope", "id": 9}))
     assert unknown.value.ref == 9
+
 
 def test_models_are_strict_and_closed() -> None:
     for data in (
@@ -60,6 +65,7 @@ def test_models_are_strict_and_closed() -> None:
     ):
         with pytest.raises(ValidationError):
             CLIENT_MESSAGE.validate_python(data)
+
 
 def test_the_classroom_messages_are_checked_by_the_codec() -> None:
     """Names, leaders, removals and injects: every new field strict and bounded, before the server sees it."""
@@ -91,8 +97,20 @@ def test_the_classroom_messages_are_checked_by_the_codec() -> None:
         {"type": "inject", "id": 1},
         {"type": "inject", "id": 1, "inject": "ultimatum", "card": {"title": "News", "audience": "all"}},
         {"type": "inject", "id": 1, "inject": "Ultimatum!"},
-        {"type": "inject", "id": 1, "card": {"title": "News", "audience": "all", "effects": [{"kind": "legitimacy", "state": "fra", "delta": "5"}]}},
-        {"type": "inject", "id": 1, "card": {"title": "News", "audience": "all", "effects": [{"kind": "weather", "state": "fra"}]}},
+        {
+            "type": "inject",
+            "id": 1,
+            "card": {
+                "title": "News",
+                "audience": "all",
+                "effects": [{"kind": "legitimacy", "state": "fra", "delta": "5"}],
+            },
+        },
+        {
+            "type": "inject",
+            "id": 1,
+            "card": {"title": "News", "audience": "all", "effects": [{"kind": "weather", "state": "fra"}]},
+        },
         {"type": "inject", "id": 1, "card": {"title": "", "audience": "all"}},
         {"type": "get_record", "id": 1, "all": True},
         {"type": "create", "id": 1, "scenario": "july-1914", "labels": "anonymous"},
@@ -102,30 +120,66 @@ def test_the_classroom_messages_are_checked_by_the_codec() -> None:
             decode_client(pack(data))
         assert refused.value.code == "bad_message" and refused.value.ref == 1, data
 
+
 def test_commands_are_validated_strictly_for_the_seat() -> None:
     command = command_for("fra", {"kind": "press", "to": ["ger"], "text": "hi"})
     assert command.state == "fra"  # type: ignore[union-attr]
     with pytest.raises(ValidationError):
         command_for("fra", {"kind": "orders", "turn": "1", "phase": "movement", "orders": []})
 
+
 def test_server_messages_round_trip() -> None:
     welcome = Welcome(server="test", limits={"max_frame": MAX_FRAME_BYTES, "rate": 1.0, "burst": 2})  # type: ignore[arg-type]
     assert decode_server(encode(welcome)) == welcome
     error = Error(code="bad_frame", message="why", ref=None)
     assert msgpack.unpackb(encode(error)) == {
-        "type": "error", "code": "bad_frame", "message": "why", "ref": None, "problems": None, "states": None,
+        "type": "error",
+        "code": "bad_frame",
+        "message": "why",
+        "ref": None,
+        "problems": None,
+        "states": None,
     }
+
 
 def test_every_example_in_the_protocol_doc_is_a_valid_message() -> None:
     """docs/protocol.md shows each message as JSON; each example must validate, and every type appear."""
     text = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
     examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", text, re.S)]
     client_types = {
-        "hello", "create", "join", "start", "act", "ready", "sync", "pause", "resume", "extend", "resolve", "get_scenario",
-        "ping", "leader", "replace", "kick", "inject", "get_record", "revoke_code",
+        "hello",
+        "create",
+        "join",
+        "start",
+        "act",
+        "ready",
+        "sync",
+        "pause",
+        "resume",
+        "extend",
+        "resolve",
+        "get_scenario",
+        "ping",
+        "leader",
+        "replace",
+        "kick",
+        "inject",
+        "get_record",
+        "revoke_code",
     }
     server_types = {
-        "welcome", "created", "joined", "ack", "event", "view", "table", "error", "scenario", "record", "pong", "redirect",
+        "welcome",
+        "created",
+        "joined",
+        "ack",
+        "event",
+        "view",
+        "table",
+        "error",
+        "scenario",
+        "record",
+        "pong",
+        "redirect",
     }
     seen: dict[str, set[str]] = {"client": set(), "server": set()}
     for example in examples:
@@ -139,6 +193,7 @@ def test_every_example_in_the_protocol_doc_is_a_valid_message() -> None:
             seen["client"].add(example["type"])
     assert seen == {"client": client_types, "server": server_types}
 
+
 def test_every_fact_kind_and_refusal_code_is_documented() -> None:
     """docs/rules.md says who learns each kind and why; docs/protocol.md shows each on the wire and
     lists every refusal code: a new kind or code without its line fails here."""
@@ -150,12 +205,17 @@ def test_every_fact_kind_and_refusal_code_is_documented() -> None:
     for refusal in REFUSALS:
         assert f"`{refusal.code}`" in protocol, f"docs/protocol.md does not list the code {refusal.code}"
 
+
 def test_every_clause_kind_can_be_sent_over_the_wire() -> None:
     """msgpack has no tuples: a clause with a pair (neutrality's conflict) must still pass the strict check."""
-    data = {"kind": "propose", "parties": ["ita", "fra"],
-            "clauses": [{"kind": "neutrality", "conflict": ["fra", "ger"], "neutral": ["ita"]}]}
+    data = {
+        "kind": "propose",
+        "parties": ["ita", "fra"],
+        "clauses": [{"kind": "neutrality", "conflict": ["fra", "ger"], "neutral": ["ita"]}],
+    }
     command = command_for("ita", msgpack.unpackb(msgpack.packb(data)))
     assert command.clauses[0].conflict == ("fra", "ger")  # type: ignore[union-attr]
+
 
 def test_the_depth_limit_holds_whether_or_not_the_depth_walk_runs() -> None:
     """The depth is walked only when a frame has more containers than the limit (its depth is at

@@ -36,7 +36,10 @@ def test_simulated_red_green_blindness_confuses_red_and_green() -> None:
     for vision in CVD:
         assert simulate((128, 128, 128), vision) == pytest.approx((128, 128, 128), abs=2)  # greys stay grey
     # Red and green lose most of their difference: what the palette must make up for with lightness.
-    assert difference((200, 60, 60), (60, 140, 60), "deuteranopia") < difference((200, 60, 60), (60, 140, 60)) / 2
+    assert (
+        difference((200, 60, 60), (60, 140, 60), "deuteranopia")
+        < difference((200, 60, 60), (60, 140, 60)) / 2
+    )
 
 
 def test_thirty_distinct_colours() -> None:

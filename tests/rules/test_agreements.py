@@ -476,6 +476,7 @@ def test_a_fallen_government_s_secret_agreements_lapse(game: Game) -> None:
 
 # --- bad commands and no oracle -------------------------------------------------------------------------
 
+
 def with_refs(value: Any, refs: list[str]) -> Any:
     """Put the real (random) agreement ids in place of @1, @2, ...: the n-th agreement made."""
     if isinstance(value, str):

@@ -33,22 +33,39 @@ def last_message(game: Game, viewer: str) -> dict:
 
 
 def test_an_ask_is_written_out_in_words_and_kept_as_structure(game: Game) -> None:
-    game.apply({"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "territory": "bur"}})
+    game.apply(
+        {"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "territory": "bur"}}
+    )
     message = last_message(game, "ger")
     assert message["text"] == "What are your intentions toward Burgundy? Will you move into it this turn?"
     assert message["ask"] == {"kind": "intentions", "territory": "bur", "state": None}
-    game.apply({"kind": "press", "state": "fra", "to": ["eng"],
-                "ask": {"kind": "support", "unit_at": "lon", "target": "par", "dest": "pic"}})
+    game.apply(
+        {
+            "kind": "press",
+            "state": "fra",
+            "to": ["eng"],
+            "ask": {"kind": "support", "unit_at": "lon", "target": "par", "dest": "pic"},
+        }
+    )
     assert last_message(game, "eng")["text"] == (
         "Will your unit in London support the move from Paris to Picardy this turn?"
     )
 
 
 def test_an_answer_replies_in_words_with_the_senders_own_mark(game: Game) -> None:
-    game.apply({"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "territory": "bur"}})
+    game.apply(
+        {"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "territory": "bur"}}
+    )
     asked = last_message(game, "ger")["id"]
-    game.apply({"kind": "press", "state": "ger", "to": ["fra"], "answer": {"to": asked, "yes": False},
-                "sincerity": "deceptive"})
+    game.apply(
+        {
+            "kind": "press",
+            "state": "ger",
+            "to": ["fra"],
+            "answer": {"to": asked, "yes": False},
+            "sincerity": "deceptive",
+        }
+    )
     reply = last_message(game, "fra")
     assert reply["answer"] == {"to": asked, "yes": False}
     assert reply["text"] == "I have no plans to enter Burgundy this turn."
@@ -59,14 +76,20 @@ def test_an_answer_replies_in_words_with_the_senders_own_mark(game: Game) -> Non
 
 def test_an_ask_naming_what_does_not_exist_is_refused_in_words(game: Game) -> None:
     with pytest.raises(UnknownTerritory, match="no territory 'atlantis'"):
-        game.apply({"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "warn", "territory": "atlantis"}})
+        game.apply(
+            {"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "warn", "territory": "atlantis"}}
+        )
     with pytest.raises(UnknownState, match="no state 'zzz'"):
-        game.apply({"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "state": "zzz"}})
+        game.apply(
+            {"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "state": "zzz"}}
+        )
     assert game.diplomacy.messages == []
 
 
 def test_only_a_recipient_may_answer_and_an_unseen_message_is_as_one_that_does_not_exist(game: Game) -> None:
-    game.apply({"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "state": "eng"}})
+    game.apply(
+        {"kind": "press", "state": "fra", "to": ["ger"], "ask": {"kind": "intentions", "state": "eng"}}
+    )
     asked = game.diplomacy.messages[-1]["id"]
     answers = []
     for ref in (asked, "msg-00000000"):

@@ -31,7 +31,12 @@ TERRITORIES = [
     {"id": "wes", "name": "West", "kind": "coast", "polygons": [square(0, 0)]},
     {"id": "eas", "name": "East", "kind": "coast", "polygons": [square(10, 0)]},
     {"id": "inl", "name": "Inland", "kind": "land", "polygons": [square(20, 0)]},
-    {"id": "sou", "name": "South Sea", "kind": "sea", "polygons": [[[0, 10], [10, 10], [20, 10], [20, 20], [0, 20]]]},
+    {
+        "id": "sou",
+        "name": "South Sea",
+        "kind": "sea",
+        "polygons": [[[0, 10], [10, 10], [20, 10], [20, 20], [0, 20]]],
+    },
     {"id": "far", "name": "Far Sea", "kind": "sea", "polygons": [square(20, 10)]},
 ]
 
@@ -56,14 +61,42 @@ def test_coasts_whose_border_does_not_reach_a_shared_sea_are_not_fleet_neighbour
     # Anna and Bert are both on the sea, but a strip of land (Lido) lies between the sea and
     # the end of their border, so a fleet cannot sail from one to the other along the coast.
     territories = [
-        {"id": "ann", "name": "Anna", "kind": "coast", "polygons": [[[10, 0], [20, 0], [20, 10], [15, 10], [10, 10]]]},
-        {"id": "ber", "name": "Bert", "kind": "coast", "polygons": [[[20, 0], [30, 0], [30, 10], [25, 10], [20, 10]]]},
-        {"id": "lid", "name": "Lido", "kind": "coast", "polygons": [[[15, 10], [20, 10], [25, 10], [25, 15], [15, 15]]]},
+        {
+            "id": "ann",
+            "name": "Anna",
+            "kind": "coast",
+            "polygons": [[[10, 0], [20, 0], [20, 10], [15, 10], [10, 10]]],
+        },
+        {
+            "id": "ber",
+            "name": "Bert",
+            "kind": "coast",
+            "polygons": [[[20, 0], [30, 0], [30, 10], [25, 10], [20, 10]]],
+        },
+        {
+            "id": "lid",
+            "name": "Lido",
+            "kind": "coast",
+            "polygons": [[[15, 10], [20, 10], [25, 10], [25, 15], [15, 15]]],
+        },
         {
             "id": "sea",
             "name": "Sea",
             "kind": "sea",
-            "polygons": [[[0, 10], [10, 10], [15, 10], [15, 15], [25, 15], [25, 10], [30, 10], [40, 10], [40, 20], [0, 20]]],
+            "polygons": [
+                [
+                    [0, 10],
+                    [10, 10],
+                    [15, 10],
+                    [15, 15],
+                    [25, 15],
+                    [25, 10],
+                    [30, 10],
+                    [40, 10],
+                    [40, 20],
+                    [0, 20],
+                ]
+            ],
         },
     ]
     board = Board.from_scenario(scenario(territories))

@@ -116,7 +116,9 @@ def check_audiences(game: Game, ref: str, protected: Iterable[str], public: bool
         if public:
             assert breach_events_seen(game, viewer, ref), f"{viewer} does not see a public breach"
             if viewer in protected:
-                assert knows(game, viewer, ref), f"{viewer} suffered a public breach of {ref} and cannot read it"
+                assert knows(game, viewer, ref), (
+                    f"{viewer} suffered a public breach of {ref} and cannot read it"
+                )
         else:
             assert ref not in seen(game, viewer), f"{viewer} learnt of the secret {ref}"
             assert not breach_events_seen(game, viewer, ref)
@@ -602,7 +604,9 @@ def test_july_1914_germany_is_not_told_a_secret_neutrality_it_was_protected_by()
 
     scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "july-1914.yaml")
     game = Game(scenario, 1)
-    ref = agree(game, ["ita", "fra"], [{"kind": "neutrality", "conflict": ["fra", "ger"], "neutral": ["ita"]}])
+    ref = agree(
+        game, ["ita", "fra"], [{"kind": "neutrality", "conflict": ["fra", "ger"], "neutral": ["ita"]}]
+    )
     accord = game.diplomacy.agreements[ref]
     for orders in (["A ven - tyr"], ["A tyr - mun"]):
         turn = game.turn

@@ -24,9 +24,7 @@ from game.rules.scenario import Scenario
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "classic_board.yaml"
 VIA = "A swe - den via convoy"
 LAND = "A swe - den"
-NO_ROUTE = (
-    "ordered via convoy, but no fleets could convoy it from swe to den (without 'via convoy' it would move by land)"
-)
+NO_ROUTE = "ordered via convoy, but no fleets could convoy it from swe to den (without 'via convoy' it would move by land)"
 NOT_CONVOYED = "no fleet convoys it; a move via convoy does not fall back to the land route"
 
 # Who else is on the board, and their orders, around Russia's army in Sweden.
@@ -72,7 +70,9 @@ def placed(board: Board, order: str, others: tuple[tuple[str, str], ...]) -> San
         ("foreign fleet convoys", LAND, SUCCEEDS, "moved to den", "den"),
     ],
 )
-def test_sweden_to_denmark(board: Board, fleets: str, order: str, result: str, reason: str, army_at: str) -> None:
+def test_sweden_to_denmark(
+    board: Board, fleets: str, order: str, result: str, reason: str, army_at: str
+) -> None:
     sandbox, outcome = play(board, order, FLEETS[fleets])
     verdict = outcome.results[0]
     assert (verdict.order, verdict.result, verdict.reason) == (order, result, reason)
@@ -147,10 +147,15 @@ def test_the_breach_forecast_reads_the_same_rule() -> None:
 
     def germany_orders(move: str) -> tuple[int, list[str]]:
         game = Game(load_scenario(FIXTURE), 7)
-        events = game.apply({
-            "kind": "propose", "state": "ger", "parties": ["ger", "fra"], "visibility": "secret",
-            "clauses": [{"kind": "demilitarised_zone", "territories": ["pru"]}],
-        })
+        events = game.apply(
+            {
+                "kind": "propose",
+                "state": "ger",
+                "parties": ["ger", "fra"],
+                "visibility": "secret",
+                "clauses": [{"kind": "demilitarised_zone", "territories": ["pru"]}],
+            }
+        )
         game.apply({"kind": "sign", "state": "fra", "agreement": str(events[0]["agreement"])})
         orders = [move]
         warned = len(breach_forecast(game, "ger", orders))

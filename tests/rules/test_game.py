@@ -130,7 +130,9 @@ def test_civil_disorder_removes_the_farthest_units(classic: Scenario) -> None:
         "ion": Unit("tur", "fleet", "ion"),
         "tun": Unit("tur", "army", "tun"),
     }
-    result = resolve_adjustments(board, units, owners, ["tur"], [("tur", parse_order("remove A gre", "adjustment"))])
+    result = resolve_adjustments(
+        board, units, owners, ["tur"], [("tur", parse_order("remove A gre", "adjustment"))]
+    )
     removed = [u.location for u in result.removed]
     assert removed[0] == "gre"  # the ordered removal
     assert removed[1] == "tun"  # then the farthest from home: Tunis (3 steps) before the Ionian (2)

@@ -41,8 +41,13 @@ def july() -> Scenario:
     return load_scenario(find_scenario("july-1914"))
 
 
-def card(*effects: dict[str, Any], audience: Any = "all", title: str = "News", text: str = "Something happened.") -> dict[str, Any]:
-    return {"kind": "inject", "card": {"title": title, "text": text, "audience": audience, "effects": list(effects)}}
+def card(
+    *effects: dict[str, Any], audience: Any = "all", title: str = "News", text: str = "Something happened."
+) -> dict[str, Any]:
+    return {
+        "kind": "inject",
+        "card": {"title": title, "text": text, "audience": audience, "effects": list(effects)},
+    }
 
 
 def views(game: Game) -> dict[str, str]:
@@ -61,9 +66,20 @@ def snapshot(game: Game) -> str:
 
 def test_legitimacy_is_moved_in_public_and_kept_within_bounds(july: Scenario) -> None:
     game = Game(july, 1)
-    events = game.apply(card({"kind": "legitimacy", "state": "aus", "delta": -10}, {"kind": "legitimacy", "state": "che", "delta": 90}))
+    events = game.apply(
+        card(
+            {"kind": "legitimacy", "state": "aus", "delta": -10},
+            {"kind": "legitimacy", "state": "che", "delta": 90},
+        )
+    )
     assert [e["kind"] for e in events] == ["inject", "legitimacy", "legitimacy"]
-    assert events[1] == {"kind": "legitimacy", "state": "aus", "delta": -10, "legitimacy": 35, "audience": "all"}
+    assert events[1] == {
+        "kind": "legitimacy",
+        "state": "aus",
+        "delta": -10,
+        "legitimacy": 35,
+        "audience": "all",
+    }
     assert events[2]["delta"] == 30 and events[2]["legitimacy"] == 100  # 70 + 90, kept at 100
     assert events[0]["effects"] == [
         {"kind": "legitimacy", "state": "aus", "delta": -10},
@@ -111,9 +127,27 @@ def test_a_unit_placed_is_public_as_the_map_is(july: Scenario) -> None:
             {"kind": "place_unit", "state": "gbr", "type": "fleet", "at": "spa/sc"},
         )
     )
-    assert [e["kind"] for e in events[1:]] == ["unit_placed", "unit_removed", "unit_placed", "unit_removed", "unit_placed"]
-    assert events[1] == {"kind": "unit_placed", "state": "rus", "unit": "army", "at": "mos", "audience": "all"}
-    assert events[4] == {"kind": "unit_removed", "state": "esp", "unit": "fleet", "at": "spa/nc", "audience": "all"}
+    assert [e["kind"] for e in events[1:]] == [
+        "unit_placed",
+        "unit_removed",
+        "unit_placed",
+        "unit_removed",
+        "unit_placed",
+    ]
+    assert events[1] == {
+        "kind": "unit_placed",
+        "state": "rus",
+        "unit": "army",
+        "at": "mos",
+        "audience": "all",
+    }
+    assert events[4] == {
+        "kind": "unit_removed",
+        "state": "esp",
+        "unit": "fleet",
+        "at": "spa/nc",
+        "audience": "all",
+    }
     assert game.units["mos"].state == "rus"
     assert game.units["spa"].location == "spa/sc" and game.units["spa"].state == "gbr"
     for viewer in ("ger", OBSERVER):
@@ -125,7 +159,13 @@ def test_a_unit_removed_is_public_and_its_orders_come_to_nothing(july: Scenario)
     game = Game(july, 1)
     game.submit("fra", ["A par - pic", "A bur H"])
     events = game.apply(card({"kind": "remove_unit", "at": "par"}))
-    assert events[1] == {"kind": "unit_removed", "state": "fra", "unit": "army", "at": "par", "audience": "all"}
+    assert events[1] == {
+        "kind": "unit_removed",
+        "state": "fra",
+        "unit": "army",
+        "at": "par",
+        "audience": "all",
+    }
     assert "par" not in game.units
     assert {"state": "fra", "type": "army", "location": "par"} not in view_for(game, "ger")["map"]["units"]
     resolved = game.resolve()
@@ -152,8 +192,13 @@ def test_an_agreement_revealed_is_exposed_as_a_leak_would_expose_it(july: Scenar
     assert game.diplomacy.record["ger"]["exposed"] == 1
     # By its game id too, for an agreement signed during play.
     made = game.apply(
-        {"kind": "propose", "state": "fra", "parties": ["fra", "ita"], "visibility": "secret",
-         "clauses": [{"kind": "non_aggression"}]}
+        {
+            "kind": "propose",
+            "state": "fra",
+            "parties": ["fra", "ita"],
+            "visibility": "secret",
+            "clauses": [{"kind": "non_aggression"}],
+        }
     )[0]["agreement"]
     game.apply({"kind": "sign", "state": "ita", "agreement": made})
     events = game.apply(card({"kind": "reveal_agreement", "agreement": made}))
@@ -193,8 +238,15 @@ def test_only_the_umpire_sees_the_prepared_injects(july: Scenario) -> None:
     gold = next(p for p in umpire["prepared"] if p["id"] == "ottoman_gold")
     assert gold["released_turn"] == 1 and gold["note"]
     assert umpire["released"] == [
-        {"id": "ottoman_gold", "title": "German gold for Constantinople", "turn": 1, "phase": "movement",
-         "prepared": True, "audience": ["ger", "ott"], "skipped": []}
+        {
+            "id": "ottoman_gold",
+            "title": "German gold for Constantinople",
+            "turn": 1,
+            "phase": "movement",
+            "prepared": True,
+            "audience": ["ger", "ott"],
+            "skipped": [],
+        }
     ]
     for viewer in (*game.state_ids, OBSERVER):
         assert "injects" not in view_for(game, viewer)
@@ -247,21 +299,89 @@ def test_a_prepared_inject_skips_what_play_made_impossible(july: Scenario) -> No
 
 
 BAD: list[tuple[str, dict[str, Any], type[CommandError], str]] = [
-    ("unknown inject", {"kind": "inject", "inject": "ultimatun"}, UnknownInject, "no inject 'ultimatun'; did you mean 'ultimatum'"),
-    ("unknown state in the audience", card(audience=["fra", "xxx"]), UnknownState, "audience: unknown state 'xxx'"),
-    ("unknown state", card({"kind": "legitimacy", "state": "franc", "delta": 1}), UnknownState, "effect 1 (legitimacy): unknown state 'franc'; did you mean 'fra'"),
-    ("unknown territory", card({"kind": "place_unit", "state": "fra", "type": "army", "at": "pari"}), UnknownTerritory, "unknown territory 'pari'"),
-    ("army at sea", card({"kind": "place_unit", "state": "gbr", "type": "army", "at": "nth"}), BadPlacement, "an army cannot stand on 'nth': it is sea"),
-    ("fleet inland", card({"kind": "place_unit", "state": "fra", "type": "fleet", "at": "mos"}), BadPlacement, "a fleet cannot stand on 'mos': it is land"),
-    ("fleet without its coast", card({"kind": "place_unit", "state": "esp", "type": "fleet", "at": "bul"}), BadPlacement, "must name its coast: one of bul/ec, bul/sc"),
-    ("no such coast", card({"kind": "place_unit", "state": "esp", "type": "fleet", "at": "spa/wc"}), BadPlacement, "'spa' has no coast 'wc'"),
-    ("place taken", card({"kind": "place_unit", "state": "ger", "type": "army", "at": "par"}), BadPlacement, "'par' is taken: A par of fra stands there"),
+    (
+        "unknown inject",
+        {"kind": "inject", "inject": "ultimatun"},
+        UnknownInject,
+        "no inject 'ultimatun'; did you mean 'ultimatum'",
+    ),
+    (
+        "unknown state in the audience",
+        card(audience=["fra", "xxx"]),
+        UnknownState,
+        "audience: unknown state 'xxx'",
+    ),
+    (
+        "unknown state",
+        card({"kind": "legitimacy", "state": "franc", "delta": 1}),
+        UnknownState,
+        "effect 1 (legitimacy): unknown state 'franc'; did you mean 'fra'",
+    ),
+    (
+        "unknown territory",
+        card({"kind": "place_unit", "state": "fra", "type": "army", "at": "pari"}),
+        UnknownTerritory,
+        "unknown territory 'pari'",
+    ),
+    (
+        "army at sea",
+        card({"kind": "place_unit", "state": "gbr", "type": "army", "at": "nth"}),
+        BadPlacement,
+        "an army cannot stand on 'nth': it is sea",
+    ),
+    (
+        "fleet inland",
+        card({"kind": "place_unit", "state": "fra", "type": "fleet", "at": "mos"}),
+        BadPlacement,
+        "a fleet cannot stand on 'mos': it is land",
+    ),
+    (
+        "fleet without its coast",
+        card({"kind": "place_unit", "state": "esp", "type": "fleet", "at": "bul"}),
+        BadPlacement,
+        "must name its coast: one of bul/ec, bul/sc",
+    ),
+    (
+        "no such coast",
+        card({"kind": "place_unit", "state": "esp", "type": "fleet", "at": "spa/wc"}),
+        BadPlacement,
+        "'spa' has no coast 'wc'",
+    ),
+    (
+        "place taken",
+        card({"kind": "place_unit", "state": "ger", "type": "army", "at": "par"}),
+        BadPlacement,
+        "'par' is taken: A par of fra stands there",
+    ),
     ("nothing to remove", card({"kind": "remove_unit", "at": "mos"}), NoUnit, "no unit stands in 'mos'"),
-    ("unknown agreement", card({"kind": "reveal_agreement", "agreement": "agr-00000001"}), UnknownAgreement, "no agreement 'agr-00000001'"),
-    ("nothing secret", card({"kind": "reveal_agreement", "agreement": "belgian_guarantee"}), WrongStatus, "nothing secret left to reveal"),
-    ("revealed twice", card({"kind": "reveal_agreement", "agreement": "blank_cheque"}, {"kind": "reveal_agreement", "agreement": "blank_cheque"}), WrongStatus, "effect 2"),
+    (
+        "unknown agreement",
+        card({"kind": "reveal_agreement", "agreement": "agr-00000001"}),
+        UnknownAgreement,
+        "no agreement 'agr-00000001'",
+    ),
+    (
+        "nothing secret",
+        card({"kind": "reveal_agreement", "agreement": "belgian_guarantee"}),
+        WrongStatus,
+        "nothing secret left to reveal",
+    ),
+    (
+        "revealed twice",
+        card(
+            {"kind": "reveal_agreement", "agreement": "blank_cheque"},
+            {"kind": "reveal_agreement", "agreement": "blank_cheque"},
+        ),
+        WrongStatus,
+        "effect 2",
+    ),
     ("neither", {"kind": "inject"}, InvalidCommand, "one of the two"),
-    ("both", {"kind": "inject", "inject": "ultimatum", "card": card()["card"]}, InvalidCommand, "one of the two"),
+    (
+        "both",
+        {"kind": "inject", "inject": "ultimatum", "card": card()["card"]},
+        InvalidCommand,
+        "one of the two",
+    ),
     ("unknown effect", card({"kind": "earthquake", "at": "par"}), InvalidCommand, "effects"),
 ]
 
@@ -273,9 +393,17 @@ def test_bad_injects_are_refused_with_the_reason_and_change_nothing(
     game = Game(july, 1)
     # Good effects before the bad one: they must not have applied either.
     if "card" in command and command.get("inject") is None:
-        command = {**command, "card": {**command["card"], "effects": [
-            {"kind": "legitimacy", "state": "fra", "delta": 5}, {"kind": "remove_unit", "at": "ber"},
-            *command["card"]["effects"]]}}
+        command = {
+            **command,
+            "card": {
+                **command["card"],
+                "effects": [
+                    {"kind": "legitimacy", "state": "fra", "delta": 5},
+                    {"kind": "remove_unit", "at": "ber"},
+                    *command["card"]["effects"],
+                ],
+            },
+        }
         reason = reason.replace("effect 1", "effect 3").replace("effect 2", "effect 4")
     before = snapshot(game)
     with pytest.raises(error) as caught:
@@ -305,7 +433,9 @@ def test_replay_gives_the_same_record(july: Scenario) -> None:
     game.resolve()
     game.apply({"kind": "inject", "inject": "russian_mobilisation"})
     game.apply({"kind": "inject", "inject": "british_cabinet_belgium"})
-    game.apply(card({"kind": "remove_unit", "at": "mos"}, {"kind": "legitimacy", "state": "rus", "delta": -4}))
+    game.apply(
+        card({"kind": "remove_unit", "at": "mos"}, {"kind": "legitimacy", "state": "rus", "delta": -4})
+    )
     while game.phase != "movement" or game.turn < 3:
         game.resolve()
     game.apply({"kind": "inject", "inject": "shell_crisis"})
@@ -399,8 +529,12 @@ def test_the_loader_checks_injects_at_their_lines() -> None:
 
 def test_a_spec_in_code_is_checked_when_released_too(july: Scenario) -> None:
     """A scenario built in code skips the loader: the rules still refuse what cannot be."""
-    bad = InjectSpec(id="storm", title="A storm", audience="all",
-                     effects=[PlaceUnitEffect(state="gbr", type="army", at="nth")])
+    bad = InjectSpec(
+        id="storm",
+        title="A storm",
+        audience="all",
+        effects=[PlaceUnitEffect(state="gbr", type="army", at="nth")],
+    )
     scenario = july.model_copy(update={"injects": [bad]})
     game = Game(scenario, 1)
     with pytest.raises(BadPlacement):
@@ -419,7 +553,10 @@ map:
     text = TINY.read_text(encoding="utf-8").replace("map:\n", extra, 1)
     problems = [(p.field_path, p.message) for p in read_scenario_text(text, "tiny.yaml").errors]
     assert problems == [
-        ("injects[0].audience", "an audience is all, or a list of state ids such as [everyone]; not 'everyone'"),
+        (
+            "injects[0].audience",
+            "an audience is all, or a list of state ids such as [everyone]; not 'everyone'",
+        ),
         ("injects[1].audience", "needs at least 1 items, has 0"),
         ("injects[2].audience[1]", "must be text, not 3 (put it in quotes)"),
     ]

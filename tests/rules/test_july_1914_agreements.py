@@ -44,23 +44,64 @@ def play(scenario: Scenario, orders: dict[str, list[str]], agreement: str, break
 CASES = [
     # agreement, extra units, breaking orders, keeping orders, breaker, foreseen: the seat's own
     # orders break it (a failure to help an ally under attack depends on the attacker's orders)
-    ("belgian_guarantee", {}, {"ger": ["A ruh - bel"]}, {"fra": ["A bur - als"], "ger": ["A ruh - hol"]}, "ger", True),
+    (
+        "belgian_guarantee",
+        {},
+        {"ger": ["A ruh - bel"]},
+        {"fra": ["A bur - als"], "ger": ["A ruh - hol"]},
+        "ger",
+        True,
+    ),
     ("belgian_guarantee", {}, {"fra": ["A par - bel"]}, {"fra": ["A par - pic"]}, "fra", True),
     ("triple_alliance", {}, {"ita": ["A ven - tyr"]}, {"ita": ["A ven - pie"]}, "ita", True),
-    ("franco_russian_alliance", {"fra": ["A sil"]}, {"ger": ["A pru - war"], "fra": ["A sil S A pru - war"]},
-     {"ger": ["A pru - war"], "fra": ["A sil H"]}, "fra", True),
-    ("blank_cheque", {"ger": ["A sil"]}, {"rus": ["A war - gal", "A ukr S A war - gal"], "ger": ["A sil - boh"]},
-     {"rus": ["A war - gal", "A ukr S A war - gal"], "ger": ["A sil S A gal"]}, "ger", False),
-    ("anglo_french_naval", {}, {"fra": ["F bre - eng"]}, {"fra": ["F mar - lyo"], "gbr": ["F lon - eng"]}, "fra", True),
-    ("prinetti_barrere", {"ita": ["A pie"]}, {"ita": ["A pie - mar"]}, {"ita": ["A ven - tyr", "A pie - mil"]}, "ita", True),
+    (
+        "franco_russian_alliance",
+        {"fra": ["A sil"]},
+        {"ger": ["A pru - war"], "fra": ["A sil S A pru - war"]},
+        {"ger": ["A pru - war"], "fra": ["A sil H"]},
+        "fra",
+        True,
+    ),
+    (
+        "blank_cheque",
+        {"ger": ["A sil"]},
+        {"rus": ["A war - gal", "A ukr S A war - gal"], "ger": ["A sil - boh"]},
+        {"rus": ["A war - gal", "A ukr S A war - gal"], "ger": ["A sil S A gal"]},
+        "ger",
+        False,
+    ),
+    (
+        "anglo_french_naval",
+        {},
+        {"fra": ["F bre - eng"]},
+        {"fra": ["F mar - lyo"], "gbr": ["F lon - eng"]},
+        "fra",
+        True,
+    ),
+    (
+        "prinetti_barrere",
+        {"ita": ["A pie"]},
+        {"ita": ["A pie - mar"]},
+        {"ita": ["A ven - tyr", "A pie - mil"]},
+        "ita",
+        True,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("agreement", "extra", "breaking", "keeping", "breaker", "foreseen"), CASES,
-                         ids=[f"{c[0]}-{c[4]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("agreement", "extra", "breaking", "keeping", "breaker", "foreseen"),
+    CASES,
+    ids=[f"{c[0]}-{c[4]}" for c in CASES],
+)
 def test_each_starting_agreement_breaks_as_history_says(
-    july: Scenario, agreement: str, extra: dict[str, list[str]], breaking: dict[str, list[str]],
-    keeping: dict[str, list[str]], breaker: str, foreseen: bool,
+    july: Scenario,
+    agreement: str,
+    extra: dict[str, list[str]],
+    breaking: dict[str, list[str]],
+    keeping: dict[str, list[str]],
+    breaker: str,
+    foreseen: bool,
 ) -> None:
     scenario = with_units(july, extra)
     assert play(scenario, breaking, agreement, breaker) == (foreseen, True)
@@ -101,7 +142,9 @@ def test_a_secret_breach_is_told_only_to_those_who_know(july: Scenario) -> None:
 def test_the_forecast_tests_a_draft_and_changes_nothing(july: Scenario) -> None:
     game = Game(july, 1)
     before = (dict(game.units), dict(game.pending), game.diplomacy.record["ger"].copy())
-    assert [w.order for w in breach_forecast(game, "ger", ["A ruh - bel", "A ber - kie", "nonsense"])] == ["A ruh - bel"]
+    assert [w.order for w in breach_forecast(game, "ger", ["A ruh - bel", "A ber - kie", "nonsense"])] == [
+        "A ruh - bel"
+    ]
     assert (dict(game.units), dict(game.pending), game.diplomacy.record["ger"]) == before
 
 

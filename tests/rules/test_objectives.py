@@ -84,11 +84,17 @@ def test_a_quiet_leak_does_not_show_in_the_seat_s_objectives(europe: Scenario) -
     assert view_for(game, "ger")["me"]["objectives"] == before
 
 
-def test_an_objective_about_an_agreement_the_state_does_not_know_does_not_give_its_title(europe: Scenario) -> None:
+def test_an_objective_about_an_agreement_the_state_does_not_know_does_not_give_its_title(
+    europe: Scenario,
+) -> None:
     from game.rules.scenario import KeepSecretObjective
 
-    states = [s.model_copy(update={"objectives": [*s.objectives, KeepSecretObjective(agreement="secret_protocol")]})
-              if s.id == "pol" else s for s in europe.states]
+    states = [
+        s.model_copy(update={"objectives": [*s.objectives, KeepSecretObjective(agreement="secret_protocol")]})
+        if s.id == "pol"
+        else s
+        for s in europe.states
+    ]
     game = Game(europe.model_copy(update={"states": states}), 1)
     title = game.diplomacy.by_name("secret_protocol").title
     [poland] = [o for o in objective_statuses(game, "pol") if o.kind == "keep_secret"]

@@ -54,29 +54,33 @@ def movement_verdict(board: Board, units: dict[str, Unit], state: str, text: str
     return result.reason if result.result == VOID else ""
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("A par - bur", ""),
-    ("A par H", ""),
-    ("F bre - eng", ""),
-    ("A bur S A par - gas", ""),
-    ("A par - nth", "an army cannot move to sea"),
-    ("A par - mos", "mos is not adjacent to par and no fleets could convoy there"),
-    ("A par - par", "a unit cannot move to its own territory"),
-    ("A par - atlantis", "unknown territory 'atlantis'"),
-    ("A atlantis - par", "unknown territory 'atlantis'"),
-    ("A ber - sil", "the unit at ber belongs to ger, not fra"),
-    ("A pic H", "there is no unit at pic"),
-    ("F par H", "the unit at par is an army"),
-    ("F bre - par", "a fleet at bre cannot reach par"),
-    ("A par S A bur", ""),
-    ("A par S F mar - spa", "A par cannot reach spa, so cannot support a move there"),
-    ("A par S A mar - gas", "the unit at mar is not an army"),
-    ("F mar C A par - pie", "only a fleet at sea can convoy"),
-    ("A par - ", "'A par -': after the unit comes H (hold), - PLACE (move), S (support) or C (convoy)"),
-    ("build A par", "'build A par': an order starts with the unit type, A (army) or F (fleet)"),
-])
-def test_movement_orders_are_checked_as_the_adjudicator_checks_them(board: Board, game: Game, text: str,
-                                                                    reason: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("A par - bur", ""),
+        ("A par H", ""),
+        ("F bre - eng", ""),
+        ("A bur S A par - gas", ""),
+        ("A par - nth", "an army cannot move to sea"),
+        ("A par - mos", "mos is not adjacent to par and no fleets could convoy there"),
+        ("A par - par", "a unit cannot move to its own territory"),
+        ("A par - atlantis", "unknown territory 'atlantis'"),
+        ("A atlantis - par", "unknown territory 'atlantis'"),
+        ("A ber - sil", "the unit at ber belongs to ger, not fra"),
+        ("A pic H", "there is no unit at pic"),
+        ("F par H", "the unit at par is an army"),
+        ("F bre - par", "a fleet at bre cannot reach par"),
+        ("A par S A bur", ""),
+        ("A par S F mar - spa", "A par cannot reach spa, so cannot support a move there"),
+        ("A par S A mar - gas", "the unit at mar is not an army"),
+        ("F mar C A par - pie", "only a fleet at sea can convoy"),
+        ("A par - ", "'A par -': after the unit comes H (hold), - PLACE (move), S (support) or C (convoy)"),
+        ("build A par", "'build A par': an order starts with the unit type, A (army) or F (fleet)"),
+    ],
+)
+def test_movement_orders_are_checked_as_the_adjudicator_checks_them(
+    board: Board, game: Game, text: str, reason: str
+) -> None:
     assert check_order(board, game.units, "fra", "movement", text) == reason
 
 
@@ -90,8 +94,11 @@ def test_every_move_and_support_gives_the_adjudicators_own_reason(board: Board, 
             orders = [f"{unit.letter} {unit.location} - {place}"]
             if unit.type == "army":  # by convoy only, even to a neighbour: void when no fleets could carry it
                 orders.append(f"{unit.letter} {unit.location} - {place} via convoy")
-            orders += [f"{unit.letter} {unit.location} S {o.letter} {o.location}" for o in game.units.values()
-                       if o.territory == place]
+            orders += [
+                f"{unit.letter} {unit.location} S {o.letter} {o.location}"
+                for o in game.units.values()
+                if o.territory == place
+            ]
             orders += [f"{unit.letter} {unit.location} S A {t} - {place}" for t in ("par", "bur", "ruh")]
             if board.territories[place].kind == "sea":
                 orders.append(f"{unit.letter} {unit.location} C A par - {place}")
@@ -120,10 +127,16 @@ def test_units_read_from_a_view(game: Game) -> None:
 
 def dislodging(board: Board) -> tuple[dict[str, Unit], object]:
     """France's army in Burgundy is dislodged from Alsace, and Gascony is left empty by a standoff."""
-    units = {u.territory: u for u in (
-        Unit("fra", "army", "bur"), Unit("fra", "army", "par"), Unit("fra", "fleet", "bre"),
-        Unit("ger", "army", "als"), Unit("ger", "army", "bel"),
-    )}
+    units = {
+        u.territory: u
+        for u in (
+            Unit("fra", "army", "bur"),
+            Unit("fra", "army", "par"),
+            Unit("fra", "fleet", "bre"),
+            Unit("ger", "army", "als"),
+            Unit("ger", "army", "bel"),
+        )
+    }
     orders = [("ger", parse_order(t)) for t in ("A als - bur", "A bel S A als - bur")]
     orders += [("fra", parse_order(t)) for t in ("A par - gas", "F bre - gas")]
     return units, adjudicate(board, units, orders)
@@ -139,7 +152,13 @@ def test_retreats_are_checked_as_the_retreat_rules_check_them(board: Board) -> N
     assert "mar" in options and "gas" not in options and "als" not in options
 
     texts = [f"A bur R {place}" for place in board.ids] + [
-        "A bur D", "F bur D", "A gas R mar", "A bur S A par", "A bur H", "A xyz R par"]
+        "A bur D",
+        "F bur D",
+        "A gas R mar",
+        "A bur S A par",
+        "A bur H",
+        "A xyz R par",
+    ]
     for state in ("fra", "ger"):
         for text in texts:
             order = parse_order(text, "retreat")
@@ -151,7 +170,8 @@ def test_retreats_are_checked_as_the_retreat_rules_check_them(board: Board) -> N
             else:
                 assert got == expected, (state, text)
     assert check_order(board, units, "fra", "retreat", "A bur R als", retreats=retreats) == (
-        f"cannot retreat to als; possible: {', '.join(options)}")
+        f"cannot retreat to als; possible: {', '.join(options)}"
+    )
     assert check_order(board, units, "fra", "retreat", "A bur R mar", retreats=retreats) == ""
 
 
@@ -162,20 +182,45 @@ def test_adjustments_are_checked_as_the_adjustment_rules_check_them(board: Board
     owners = dict(game.owners)
     owners["bel"] = "fra"  # France took Belgium: two builds (Brest and Algiers are empty)
     units = {t: u for t, u in game.units.items() if t not in ("bre", "bel")}
-    texts = ["build A par", "build F bre", "build A bre", "build A mar", "build A bel", "build F ber",
-             "build A xyz", "remove A par", "remove F mar", "waive"]
+    texts = [
+        "build A par",
+        "build F bre",
+        "build A bre",
+        "build A mar",
+        "build A bel",
+        "build F ber",
+        "build A xyz",
+        "remove A par",
+        "remove F mar",
+        "waive",
+    ]
     for others in ([], ["build F bre"], ["build F bre", "build A alg"]):
         for text in texts:
             given = [("fra", parse_order(t, "adjustment")) for t in [*others, text]]
             results = resolve_adjustments(board, units, owners, list(game.state_ids), given).results
             verdict = results[len(given) - 1]
             expected = verdict.reason if verdict.result == VOID else ""
-            assert check_order(board, units, "fra", "adjustment", text, owners=owners, others=others) == expected, (
-                others, text)
+            assert (
+                check_order(board, units, "fra", "adjustment", text, owners=owners, others=others) == expected
+            ), (others, text)
     assert check_order(board, units, "fra", "adjustment", "build F bre", owners=owners) == ""
     assert check_order(board, units, "fra", "adjustment", "build A par", owners=owners) == "par is occupied"
-    assert check_order(board, units, "fra", "adjustment", "build A bre", owners=owners,
-                       others=["build F bre"]) == "bre is occupied"
-    assert check_order(board, units, "fra", "adjustment", "build A mar", owners=owners,
-                       others=["build F bre", "build A alg"]) == "no build is available"
-    assert check_order(board, units, "fra", "adjustment", "remove A par", owners=owners) == "no removal is due"
+    assert (
+        check_order(board, units, "fra", "adjustment", "build A bre", owners=owners, others=["build F bre"])
+        == "bre is occupied"
+    )
+    assert (
+        check_order(
+            board,
+            units,
+            "fra",
+            "adjustment",
+            "build A mar",
+            owners=owners,
+            others=["build F bre", "build A alg"],
+        )
+        == "no build is available"
+    )
+    assert (
+        check_order(board, units, "fra", "adjustment", "remove A par", owners=owners) == "no removal is due"
+    )

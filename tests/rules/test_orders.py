@@ -45,8 +45,16 @@ def test_movement_notation(text: str, expected: object) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["A par - bur", "F spa/sc - mao", "A lon - nwy via convoy", "A mun S A bur - ruh", "A mun S A bur",
-     "F nth C A lon - nwy", "A vie H", "F por S F mao - spa/nc"],
+    [
+        "A par - bur",
+        "F spa/sc - mao",
+        "A lon - nwy via convoy",
+        "A mun S A bur - ruh",
+        "A mun S A bur",
+        "F nth C A lon - nwy",
+        "A vie H",
+        "F por S F mao - spa/nc",
+    ],
 )
 def test_text_round_trips(text: str) -> None:
     order = parse_order(text)

@@ -225,9 +225,17 @@ def test_indexed_resolution_matches_a_full_scan() -> None:
     # The case exercises every index: each kind of checked clause broken, a zone kept after its
     # first turn, leaks, expiries.
     for kind in (
-        "non_aggression/other", "mutual_defence/other", "neutrality/other", "support_promise/other",
-        "spheres_of_influence/other", "demilitarised_zone/other", "demilitarised_zone/stayed",
-        "agreement_leaked", "agreement_expired", "agreement_rejected", "investigation",
+        "non_aggression/other",
+        "mutual_defence/other",
+        "neutrality/other",
+        "support_promise/other",
+        "spheres_of_influence/other",
+        "demilitarised_zone/other",
+        "demilitarised_zone/stayed",
+        "agreement_leaked",
+        "agreement_expired",
+        "agreement_rejected",
+        "investigation",
     ):
         assert kinds.get(kind, 0) > 0, (kind, kinds)
 
@@ -268,7 +276,13 @@ def _compare_turns(bench: Any, scenario: Scenario, board: Board, seed: int, kind
                 if e["kind"] == "agreement_breached":
                     how = "stayed" if "kept a unit in" in e["evidence"] else "other"
                     kinds[f"{e['clause_kind']}/{how}"] = kinds.get(f"{e['clause_kind']}/{how}", 0) + 1
-                elif e["kind"] in ("agreement_leaked", "agreement_expired", "agreement_rejected", "investigation", "agreement_discovered"):
+                elif e["kind"] in (
+                    "agreement_leaked",
+                    "agreement_expired",
+                    "agreement_rejected",
+                    "investigation",
+                    "agreement_discovered",
+                ):
                     kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
             if indexed.phase == "movement" or indexed.phase is None:
                 break
@@ -287,13 +301,32 @@ def test_leak_chance_bound_holds_for_every_secret_within_it() -> None:
     regimes = {"a": "democracy", "b": "autocracy", "c": "democracy", "d": "monarchy"}
     equal = 0
     for _ in range(3000):
-        constants = LeakConstants(**{f: round(rng.random() * 0.3, 3) for f in (
-            "base", "per_extra_party", "per_democracy", "per_turn_of_age", "per_investigation", "rumour_bonus"
-        )}, intermediary_factor=rng.random(), maximum=0.2 + 0.8 * rng.random())
+        constants = LeakConstants(
+            **{
+                f: round(rng.random() * 0.3, 3)
+                for f in (
+                    "base",
+                    "per_extra_party",
+                    "per_democracy",
+                    "per_turn_of_age",
+                    "per_investigation",
+                    "rumour_bonus",
+                )
+            },
+            intermediary_factor=rng.random(),
+            maximum=0.2 + 0.8 * rng.random(),
+        )
         parties = tuple(states[: 2 + rng.randrange(3)])
         a = Agreement(
-            id="agr-1", title="t", proposer=parties[0], parties=parties, clauses=(), annex=(),
-            visibility="secret", duration=None, proposed_turn=1,
+            id="agr-1",
+            title="t",
+            proposer=parties[0],
+            parties=parties,
+            clauses=(),
+            annex=(),
+            visibility="secret",
+            duration=None,
+            proposed_turn=1,
             intermediary="d" if rng.random() < 0.3 and "d" not in parties else None,
         )
         a.start_turn = 1 + rng.randrange(5)
@@ -302,7 +335,9 @@ def test_leak_chance_bound_holds_for_every_secret_within_it() -> None:
         turn = a.start_turn + rng.randrange(6)
         p = leak_chance(a, regimes, turn, constants)
         assert a.leak_static is not None
-        bound = leak_chance_bound(a.leak_static, turn - a.start_turn, a.investigations, a.leak_level == RUMOUR, constants)
+        bound = leak_chance_bound(
+            a.leak_static, turn - a.start_turn, a.investigations, a.leak_level == RUMOUR, constants
+        )
         assert p <= bound
         if a.intermediary is None:
             assert p == bound

@@ -10,7 +10,11 @@ from game.rules.rng import Rng
 def test_known_outputs_never_change() -> None:
     # Golden values: if these change, every recorded game would replay differently.
     rng = Rng(42, 3, "leak")
-    assert [rng.next_u64() for _ in range(3)] == [4719314903355727689, 4374872166244666201, 8712769159389750546]
+    assert [rng.next_u64() for _ in range(3)] == [
+        4719314903355727689,
+        4374872166244666201,
+        8712769159389750546,
+    ]
     assert Rng(42, 3, "leak").random() == 0.2558345735430748
 
 

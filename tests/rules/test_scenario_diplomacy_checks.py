@@ -59,7 +59,10 @@ def test_bad_agreements_are_reported_with_lines() -> None:
     def line_of(fragment: str) -> int:
         return next(i for i, line in enumerate(lines, 1) if fragment in line)
 
-    assert f"bad.yaml:{line_of('parties: [west, eastt]')}: agreements[0].parties[1]: unknown state 'eastt'" in report
+    assert (
+        f"bad.yaml:{line_of('parties: [west, eastt]')}: agreements[0].parties[1]: unknown state 'eastt'"
+        in report
+    )
     assert "only a public agreement has a secret annex" in report
     assert "unknown territory 'isth'" in report
     assert "'north' is not a party" in report or "unknown state 'north'" in report

@@ -64,6 +64,7 @@ def note(what: str) -> None:
     with contextlib.suppress(InvalidArgument):
         event(what)
 
+
 AGREEMENT_ID = re.compile(r"agr-[0-9]+")
 UNUSED = "agr-99999999"  # well formed, never made
 TERMS = re.compile(r"TERMSMARK-([0-9]{4})")
@@ -297,7 +298,9 @@ class Knowledge:
         for number in set(SECRET_MESSAGE.findall(text)):
             assert self.may(("msg", number), viewer), f"{where}: {viewer} reads private message {number}"
         for number in set(SECRET_CARD.findall(text)):
-            assert self.may(("card", number), viewer), f"{where}: {viewer} reads the umpire's private card {number}"
+            assert self.may(("card", number), viewer), (
+                f"{where}: {viewer} reads the umpire's private card {number}"
+            )
 
 
 def sent_to(game: Game, viewer: str, turns: list[int]) -> str:
@@ -393,7 +396,9 @@ class Secrecy(RuleBasedStateMachine):
             self.known.check_text(echoed, state, f"the error for {command['kind']}")
             if ref and state in self.states and not self.known.may(("exist", ref), state):
                 assert str(error) == f"no agreement {ref} known to {state}", "an oracle on agreements"
-                assert isinstance(error, UnknownAgreement), "an unseen agreement must be refused as an unknown id"
+                assert isinstance(error, UnknownAgreement), (
+                    "an unseen agreement must be refused as an unknown id"
+                )
             return None
         self.known.absorb(events)
         return events
@@ -566,25 +571,38 @@ class Secrecy(RuleBasedStateMachine):
         on legitimacy, treasuries, units and (now and then) an agreement revealed."""
         private = data.draw(st.booleans())
         audience: Any = (
-            data.draw(st.lists(st.sampled_from(self.states), min_size=1, max_size=3, unique=True)) if private else "all"
+            data.draw(st.lists(st.sampled_from(self.states), min_size=1, max_size=3, unique=True))
+            if private
+            else "all"
         )
         effects: list[dict[str, Any]] = []
         for _ in range(data.draw(st.integers(0, 3))):
-            kind = data.draw(st.sampled_from(["legitimacy", "treasury", "place_unit", "remove_unit", "reveal_agreement"]))
+            kind = data.draw(
+                st.sampled_from(["legitimacy", "treasury", "place_unit", "remove_unit", "reveal_agreement"])
+            )
             state = data.draw(st.sampled_from(self.states))
             if kind in ("legitimacy", "treasury"):
                 effects.append({"kind": kind, "state": state, "delta": data.draw(st.integers(-15, 15))})
             elif kind == "place_unit":
-                free = [t for t in self.g.board.territories if not self.g.board.is_sea(t) and t not in self.g.units]
+                free = [
+                    t
+                    for t in self.g.board.territories
+                    if not self.g.board.is_sea(t) and t not in self.g.units
+                ]
                 if free:
-                    effects.append({"kind": kind, "state": state, "type": "army", "at": data.draw(st.sampled_from(free))})
+                    effects.append(
+                        {"kind": kind, "state": state, "type": "army", "at": data.draw(st.sampled_from(free))}
+                    )
             elif kind == "remove_unit" and self.g.units:
                 effects.append({"kind": kind, "at": data.draw(st.sampled_from(sorted(self.g.units)))})
             elif kind == "reveal_agreement":
                 effects.append({"kind": kind, "agreement": self.pick_agreement(data)})
         number = self.marker()
         text = f"SECRETCARD-{number} for your eyes" if private else "PUBLICCARD for everyone"
-        command = {"kind": "inject", "card": {"title": "News", "text": text, "audience": audience, "effects": effects}}
+        command = {
+            "kind": "inject",
+            "card": {"title": "News", "text": text, "audience": audience, "effects": effects},
+        }
         if self.issue(command) is not None and private:
             self.known.allow(("card", number), audience)
 
@@ -906,10 +924,17 @@ def test_outsiders_cannot_tell_what_a_coalition_did_in_private(
             assert mine == theirs, f"{viewer} can tell what the coalition did"
 
 
-
 RARE_KINDS = {
-    "agreement_discovered", "agreement_lapsed", "government_fell", "game_over", "order_void",
-    "inject", "legitimacy", "treasury", "unit_placed", "unit_removed",
+    "agreement_discovered",
+    "agreement_lapsed",
+    "government_fell",
+    "game_over",
+    "order_void",
+    "inject",
+    "legitimacy",
+    "treasury",
+    "unit_placed",
+    "unit_removed",
 }
 """Facts the random games reach only now and then; the directed game below forces each of them.
 (`action_failed` is left out: an action is refused when ordered unless the treasury can pay for it,
@@ -943,23 +968,44 @@ def test_rare_fact_kinds_pass_the_same_account() -> None:
     # legitimacy.
     number = machine.marker()
     machine.issue(
-        {"kind": "inject", "card": {"title": "A loan", "text": f"SECRETCARD-{number}", "audience": spies[:2],
-                                    "effects": [{"kind": "treasury", "state": spies[0], "delta": 2}]}}
+        {
+            "kind": "inject",
+            "card": {
+                "title": "A loan",
+                "text": f"SECRETCARD-{number}",
+                "audience": spies[:2],
+                "effects": [{"kind": "treasury", "state": spies[0], "delta": 2}],
+            },
+        }
     )
     machine.known.allow(("card", number), spies[:2])
     free = next(t for t in board.territories if not board.is_sea(t) and t not in g.units)
     machine.issue(
-        {"kind": "inject", "card": {"title": "Unrest", "text": "PUBLICCARD", "audience": "all", "effects": [
-            {"kind": "place_unit", "state": spies[1], "type": "army", "at": free},
-            {"kind": "remove_unit", "at": free},  # gone again: the directed game below stays as it was
-            {"kind": "legitimacy", "state": spies[1], "delta": 3}]}}
+        {
+            "kind": "inject",
+            "card": {
+                "title": "Unrest",
+                "text": "PUBLICCARD",
+                "audience": "all",
+                "effects": [
+                    {"kind": "place_unit", "state": spies[1], "type": "army", "at": free},
+                    {
+                        "kind": "remove_unit",
+                        "at": free,
+                    },  # gone again: the directed game below stays as it was
+                    {"kind": "legitimacy", "state": spies[1], "delta": 3},
+                ],
+            },
+        }
     )
     machine.secrecy_holds()
     while not g.over:
         for spy in spies:
             machine.issue({"kind": "investigate", "state": spy, "target": machine.states[0]})
         if g.phase == "movement":
-            machine.issue({"kind": "orders", "state": spies[0], "turn": g.turn, "phase": g.phase, "orders": ["A zzz H"]})
+            machine.issue(
+                {"kind": "orders", "state": spies[0], "turn": g.turn, "phase": g.phase, "orders": ["A zzz H"]}
+            )
         machine.secrecy_holds()
         assert g.phase is not None
         events = machine.issue({"kind": "resolve", "turn": g.turn, "phase": g.phase})

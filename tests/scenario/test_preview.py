@@ -46,7 +46,12 @@ def test_preview_names_stay_on_the_map_and_apart(path: Path, width: int) -> None
     names = {t.id: t.name for t in scenario.map.territories}
     assert layout.labels, "no names at all"
     for label in layout.labels:
-        assert layout.map_rect.contains(label.rect), (label.territory, label.text, label.rect, layout.map_rect)
+        assert layout.map_rect.contains(label.rect), (
+            label.territory,
+            label.text,
+            label.rect,
+            layout.map_rect,
+        )
         assert picture.contains(label.rect)
         assert label.text != label.territory.upper(), f"a bare id on the map: {label.text}"
         assert label.text.replace(" ", "")[:3] == names[label.territory].replace(" ", "")[:3], label.text
@@ -174,9 +179,22 @@ def test_watch_command_line_redraws_on_save_and_exits_cleanly_on_ctrl_c(tmp_path
     file, out = tmp_path / "s.yaml", tmp_path / "map.png"
     file.write_text(_tiny_text(tmp_path), encoding="utf-8")
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "game.cli", "scenario", "preview", str(file), "--out", str(out),
-               "--width", "400", "--watch"]
-    child = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "game.cli",
+        "scenario",
+        "preview",
+        str(file),
+        "--out",
+        str(out),
+        "--width",
+        "400",
+        "--watch",
+    ]
+    child = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in child.stdout or []], daemon=True).start()
 

@@ -118,7 +118,10 @@ def test_billion_laughs_is_refused_before_expansion() -> None:
     )
     [problem] = problems_of(lol)  # one line, not one per alias
     assert problem.line == 1
-    assert "anchors and aliases are not allowed" in problem.message and "and 37 more up to line 21" in problem.message
+    assert (
+        "anchors and aliases are not allowed" in problem.message
+        and "and 37 more up to line 21" in problem.message
+    )
 
 
 def test_an_oversized_file_is_refused_with_its_size_and_the_cap(tmp_path: Path) -> None:

@@ -50,8 +50,23 @@ def test_every_field_is_commented(made: Path) -> None:
     scenario = (made / "baltic-1864.yaml").read_text(encoding="utf-8")
     assert _uncommented_keys(scenario) == []
     notes = "\n".join(MAP_SECTION_NOTES)
-    for field in ("width", "height", "projection", "territories", "kind", "supply", "value", "home",
-                  "holder", "label", "coasts", "polygons", "holes", "add_links", "remove_links"):
+    for field in (
+        "width",
+        "height",
+        "projection",
+        "territories",
+        "kind",
+        "supply",
+        "value",
+        "home",
+        "holder",
+        "label",
+        "coasts",
+        "polygons",
+        "holes",
+        "add_links",
+        "remove_links",
+    ):
         assert field in notes, field
     spec = (made / "maps" / "baltic-1864.yaml").read_text(encoding="utf-8")
     for line in spec.splitlines():
@@ -92,7 +107,9 @@ def test_new_refuses_a_bad_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_cli_new_into_a_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["scenario", "new", "demo-1", "--into", str(tmp_path / "work")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "work" / "demo-1.yaml").is_file() and (tmp_path / "work" / "maps" / "demo-1.yaml").is_file()
+    assert (tmp_path / "work" / "demo-1.yaml").is_file() and (
+        tmp_path / "work" / "maps" / "demo-1.yaml"
+    ).is_file()
     again = CliRunner().invoke(app, ["scenario", "new", "demo-1", "--into", str(tmp_path / "work")])
     assert again.exit_code == 1
 
@@ -128,7 +145,10 @@ def test_a_skeleton_of_thirty_states_has_no_colour_warning() -> None:
 
 def test_build_map_into_a_new_file_writes_the_same_commented_skeleton(tmp_path: Path) -> None:
     into = tmp_path / "sound.yaml"
-    assert build_map_command(Path(__file__).resolve().parents[1] / "fixtures" / "mapbuild" / "baltic.yaml", into) == 0
+    assert (
+        build_map_command(Path(__file__).resolve().parents[1] / "fixtures" / "mapbuild" / "baltic.yaml", into)
+        == 0
+    )
     text = into.read_text(encoding="utf-8")
     assert _uncommented_keys(text) == []
     assert "\n".join(MAP_SECTION_NOTES) in text

@@ -151,7 +151,10 @@ def test_a_hash_starts_a_comment_and_the_error_says_so(tmp_path: Path) -> None:
 def test_a_tab_gets_one_error_per_tabbed_line(tmp_path: Path) -> None:
     spec = replaced(IBERIA_TEXT, ("  width: 600", "\twidth: 600"), ("  add: [", "\tadd: ["))
     problems = spec_problems(tmp_path, spec)
-    assert [p.split(":")[1] for p in problems] == [str(line_of(spec, "width: 600")), str(line_of(spec, "add: ["))]
+    assert [p.split(":")[1] for p in problems] == [
+        str(line_of(spec, "width: 600")),
+        str(line_of(spec, "add: [")),
+    ]
     assert all("use spaces, not tabs" in p for p in problems)
 
 
@@ -190,9 +193,17 @@ def test_an_oversized_spec_is_refused_at_once_with_its_size_and_the_cap(tmp_path
     )
 
 
-@pytest.mark.parametrize(("word", "meant"), [("yes", "true"), ("on", "true"), ("no", "false"), ("Yes", "true")])
+@pytest.mark.parametrize(
+    ("word", "meant"), [("yes", "true"), ("on", "true"), ("no", "false"), ("Yes", "true")]
+)
 def test_a_spec_boolean_is_true_or_false_only(tmp_path: Path, word: str, meant: str) -> None:
-    spec = replaced(IBERIA_TEXT, ("    supply: true\n    anchors: [{city: Madrid", f"    supply: {word}\n    anchors: [{{city: Madrid"))
+    spec = replaced(
+        IBERIA_TEXT,
+        (
+            "    supply: true\n    anchors: [{city: Madrid",
+            f"    supply: {word}\n    anchors: [{{city: Madrid",
+        ),
+    )
     [problem] = spec_problems(tmp_path, spec)
     assert problem == (
         f"spec.yaml:{line_of(spec, f'supply: {word}')}: territories[1].supply: must be true or false, "
@@ -203,14 +214,24 @@ def test_a_spec_boolean_is_true_or_false_only(tmp_path: Path, word: str, meant: 
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        (IBERIA_TEXT.replace("land: natural-earth-110m", "land: natural-earth-110m\nland: natural-earth-50m"), "duplicate key 'land': it is already set on line"),
+        (
+            IBERIA_TEXT.replace(
+                "land: natural-earth-110m", "land: natural-earth-110m\nland: natural-earth-50m"
+            ),
+            "duplicate key 'land': it is already set on line",
+        ),
         (IBERIA_TEXT + "---\nformat: x\n", "a map spec holds one YAML document; remove the second `---`"),
-        (IBERIA_TEXT.replace("width: 600", "width: !!python/object:os.system 600"), "the tag !!python/object:os.system is not allowed"),
+        (
+            IBERIA_TEXT.replace("width: 600", "width: !!python/object:os.system 600"),
+            "the tag !!python/object:os.system is not allowed",
+        ),
         ("", "the file is empty; a map spec starts with `format: backchannel-mapspec/1`"),
         ("- a\n- b\n", "a map spec is a mapping of fields"),
     ],
 )
-def test_the_spec_reader_refuses_what_the_scenario_reader_refuses(tmp_path: Path, text: str, says: str) -> None:
+def test_the_spec_reader_refuses_what_the_scenario_reader_refuses(
+    tmp_path: Path, text: str, says: str
+) -> None:
     problems = spec_problems(tmp_path, text)
     assert any(says in p for p in problems), problems
 
@@ -252,7 +273,9 @@ def test_seven_mistakes_in_a_spec_are_reported_in_one_run(tmp_path: Path) -> Non
     ]
 
 
-def test_unknown_cities_stop_being_looked_up_after_a_few(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_cities_stop_being_looked_up_after_a_few(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each unknown city costs a search for close names: a spec of thousands cannot hang the check."""
     from game.scenario.mapbuild import check
 
@@ -262,10 +285,15 @@ def test_unknown_cities_stop_being_looked_up_after_a_few(tmp_path: Path, monkeyp
         spec = spec.replace(f"city: {city},", f"city: Zz{city},")
     problems = spec_problems(tmp_path, spec)
     assert sum("unknown city" in p for p in problems) == 3
-    assert problems[0] == "spec.yaml: 6 more city anchors not looked up after 3 unknown cities; fix these and run again"
+    assert (
+        problems[0]
+        == "spec.yaml: 6 more city anchors not looked up after 3 unknown cities; fix these and run again"
+    )
 
 
-def test_build_map_reports_every_problem_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_map_reports_every_problem_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(replaced(IBERIA_TEXT, *SEVEN_MISTAKES), encoding="utf-8")
     into = tmp_path / "scenario.yaml"
@@ -301,7 +329,9 @@ def test_a_duplicate_id_names_the_first_item_as_numbered_in_the_file(tmp_path: P
         ("- id: wco", "- id: ist"),
     )
     [problem] = [p for p in scenario_problems(text) if "duplicate" in p]
-    assert problem.endswith(": map.territories[3].id: duplicate territory id 'ist': map.territories[1] already has it")
+    assert problem.endswith(
+        ": map.territories[3].id: duplicate territory id 'ist': map.territories[1] already has it"
+    )
 
 
 def test_a_model_rule_naming_a_field_is_reported_at_that_field(tmp_path: Path) -> None:
@@ -318,7 +348,9 @@ def test_a_model_rule_naming_a_field_is_reported_at_that_field(tmp_path: Path) -
     ]
 
 
-def test_holders_and_homes_must_be_states_of_the_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_holders_and_homes_must_be_states_of_the_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(IBERIA_TEXT, encoding="utf-8")
     into = tmp_path / "scenario.yaml"
@@ -369,7 +401,10 @@ def test_into_a_folder_that_does_not_exist(tmp_path: Path, capsys: pytest.Captur
         ),
         (
             [
-                ("      - {type: army, at: wco}", "      - {type: tank, at: wco}\n      - {type: army, at: wco}"),
+                (
+                    "      - {type: army, at: wco}",
+                    "      - {type: tank, at: wco}\n      - {type: army, at: wco}",
+                ),
                 ("      - {type: fleet, at: eco}", "      - {type: army, at: wco}"),
             ],
             "states[1].units[0].at: two units in 'wco': states[0].units[1] is there too",
@@ -389,6 +424,7 @@ def test_an_item_a_message_names_is_numbered_as_in_the_file(
     """An earlier item is broken, so the checks run without it; the message still names the right one."""
     problems = scenario_problems(replaced(TINY_TEXT, *replacements))
     assert any(p.endswith(expected) for p in problems), problems
+
 
 AGREEMENT = """agreements:
   - id: pact
@@ -411,8 +447,16 @@ def test_an_annex_clause_error_is_at_the_clause_field_line() -> None:
     text = TINY_TEXT + AGREEMENT
     problems = [p for p in read_scenario_text(text, "s.yaml").problems if p.is_error]
     assert [(p.line, p.field_path, p.message) for p in problems] == [
-        (line_of(text, "territory: ixt"), "agreements[0].annex[0].territory", "unknown territory 'ixt'; did you mean 'ist'?"),
-        (line_of(text, "[west, eastt]"), "agreements[0].annex[1].between[1]", "unknown state 'eastt'; did you mean 'east'?"),
+        (
+            line_of(text, "territory: ixt"),
+            "agreements[0].annex[0].territory",
+            "unknown territory 'ixt'; did you mean 'ist'?",
+        ),
+        (
+            line_of(text, "[west, eastt]"),
+            "agreements[0].annex[1].between[1]",
+            "unknown state 'eastt'; did you mean 'east'?",
+        ),
     ]
 
 

@@ -85,13 +85,19 @@ async def test_names_on_join_and_a_name_taken_on_the_team(tmp_path: Path) -> Non
         # The same name on the same team, while Alice is connected: refused, and nothing changed.
         again = await Client.open(url, "again")
         refused = await again.request("join", code=created["codes"]["states"]["fra"], name="alice martin")
-        assert refused["type"] == "error" and refused["code"] == "name_taken" and "Alice" not in refused["message"]
+        assert (
+            refused["type"] == "error"
+            and refused["code"] == "name_taken"
+            and "Alice" not in refused["message"]
+        )
         # Another team may have its own Alice; a name left blank takes a default.
         other = await student(url, created, "eng", "Alice Martin")
         nameless = await Client.open(url, "nameless")
         assert (await nameless.join(created["codes"]["states"]["fra"]))["name"] == "Player 2"
         blank = await Client.open(url, "blank")
-        assert (await blank.request("join", code=created["codes"]["states"]["fra"], name="   "))["code"] == "bad_message"
+        assert (await blank.request("join", code=created["codes"]["states"]["fra"], name="   "))[
+            "code"
+        ] == "bad_message"
         assert (await blank.request("join", code="ZZZZ-ZZZZ", name="Zed"))["code"] == "bad_code"
 
         # The umpire's table lists every member with its name and whether it is connected; a team
@@ -103,7 +109,9 @@ async def test_names_on_join_and_a_name_taken_on_the_team(tmp_path: Path) -> Non
         assert {m["state"] for m in view["table"]["members"] if m["name"] == "Alice Martin"} == {"fra", "eng"}
         assert view["table"]["seats"]["fra"]["members"] == 2 and view["table"]["seats"]["eng"]["members"] == 1
         team = (await alice.fresh_view())["table"]
-        assert {m["name"] for m in team["members"]} == {"Alice Martin", "Player 2"} and team["me"] == joined["member"]
+        assert {m["name"] for m in team["members"]} == {"Alice Martin", "Player 2"} and team["me"] == joined[
+            "member"
+        ]
         assert "codes" not in team or team["codes"] is None
         observer = await Client.open(url, "observer")
         await observer.join(created["codes"]["observer"])
@@ -115,10 +123,16 @@ async def test_names_on_join_and_a_name_taken_on_the_team(tmp_path: Path) -> Non
         # Alice's connection closes: the umpire's table says so, and her name is free again.
         await alice.close()
         await umpire.expect(
-            "table", lambda m: any(x["name"] == "Alice Martin" and x["state"] == "fra" and not x["connected"] for x in m["table"]["members"])
+            "table",
+            lambda m: any(
+                x["name"] == "Alice Martin" and x["state"] == "fra" and not x["connected"]
+                for x in m["table"]["members"]
+            ),
         )
         back = await Client.open(url, "back")
-        assert (await back.join(created["codes"]["states"]["fra"], "Alice Martin"))["member"] != joined["member"]
+        assert (await back.join(created["codes"]["states"]["fra"], "Alice Martin"))["member"] != joined[
+            "member"
+        ]
         await close_all(umpire, again, other, nameless, blank, observer, back)
 
 
@@ -129,7 +143,10 @@ async def test_a_second_umpire_shares_the_seat_and_both_are_listed(tmp_path: Pat
         joined = await colleague.join(created["codes"]["umpire"], "Ms Okafor")
         assert joined["seat"]["role"] == "umpire"
         table = await umpire.expect("table", lambda m: len(m["table"]["members"]) == 2)
-        assert [(m["name"], m["role"]) for m in table["table"]["members"]] == [("Umpire", "umpire"), ("Ms Okafor", "umpire")]
+        assert [(m["name"], m["role"]) for m in table["table"]["members"]] == [
+            ("Umpire", "umpire"),
+            ("Ms Okafor", "umpire"),
+        ]
         third = await Client.open(url, "third")
         assert (await third.join(created["codes"]["umpire"]))["name"] == "Umpire 3"
         assert (await colleague.request("start"))["type"] == "ack"
@@ -161,7 +178,13 @@ async def test_authors_shown_to_all_or_blinded_to_other_states(tmp_path: Path) -
             for client, sees in ((bob, True), (umpire, True), (carol, told_all)):
                 got = await client.event("message", lambda e, text=private: e["text"] == text)
                 assert got.get("author") == (alice_name if sees else None), (labels, client.name)
-            for client, sees in ((bob, True), (umpire, True), (carol, told_all), (dan, told_all), (observer, told_all)):
+            for client, sees in (
+                (bob, True),
+                (umpire, True),
+                (carol, told_all),
+                (dan, told_all),
+                (observer, told_all),
+            ):
                 got = await client.event("message", lambda e, text=public: e["text"] == text)
                 assert got.get("author") == (alice_name if sees else None), (labels, client.name)
             mine = await alice.event("message", lambda e: e["text"] == "as someone else")
@@ -199,7 +222,9 @@ async def test_a_leader_alone_acts_on_agreements_for_the_state(tmp_path: Path) -
         assert named["type"] == "ack" and named["result"] == {"state": "fra", "member": alice_id}
         for client in (alice, bob, umpire):
             assert (await client.event("leader"))["name"] == "Alice"
-        await umpire.expect("table", lambda m: any(x["leader"] and x["name"] == "Alice" for x in m["table"]["members"]))
+        await umpire.expect(
+            "table", lambda m: any(x["leader"] and x["name"] == "Alice" for x in m["table"]["members"])
+        )
 
         deal = {"kind": "propose", "parties": ["fra", "eng"], "clauses": [{"kind": "non_aggression"}]}
         refused = await bob.act(**deal)
@@ -256,7 +281,9 @@ async def test_replace_an_absent_team_by_a_bot(tmp_path: Path) -> None:
         assert (await dan.request("ready"))["code"] == "seat_replaced"
         assert (await umpire.request("replace", state="ger"))["code"] == "seat_unavailable"
         late = await Client.open(url, "late")
-        assert (await late.request("join", code=created["codes"]["states"]["ger"]))["code"] == "seat_unavailable"
+        assert (await late.request("join", code=created["codes"]["states"]["ger"]))[
+            "code"
+        ] == "seat_unavailable"
         # Dan still watches Germany; and the phase waits only for the people left.
         statement = unique("STATEMENT")
         assert (await carol.act(kind="press", text=statement))["type"] == "ack"
@@ -331,7 +358,9 @@ async def test_injects_released_by_the_clock_and_the_umpire_reach_their_audience
         # Turn 1 begins: the report due at turn 1 reaches England (and the umpire) only.
         assert (await umpire.request("start"))["type"] == "ack"
         report = await carol.event("inject", lambda e: e["id"] == "opening_report")
-        assert report["text"] == "OPENING-REPORT-FOR-ENG" and report["effects"] == [{"kind": "treasury", "state": "eng", "delta": 3}]
+        assert report["text"] == "OPENING-REPORT-FOR-ENG" and report["effects"] == [
+            {"kind": "treasury", "state": "eng", "delta": 3}
+        ]
         assert (await carol.event("treasury"))["delta"] == 3
         assert (await umpire.event("inject", lambda e: e["id"] == "opening_report"))["audience"] == ["eng"]
         for client in everyone:
@@ -343,11 +372,17 @@ async def test_injects_released_by_the_clock_and_the_umpire_reach_their_audience
         released = await umpire.request("inject", inject="held_back")
         assert released["type"] == "ack" and released["result"] == {"inject": "held_back"}
         for client in (alice, dan):
-            assert (await client.event("inject", lambda e: e["id"] == "held_back"))["title"] == "Held for the umpire"
+            assert (await client.event("inject", lambda e: e["id"] == "held_back"))[
+                "title"
+            ] == "Held for the umpire"
         assert (await umpire.request("inject", inject="held_back"))["code"] == "already_released"
         assert (await umpire.request("inject", inject="no_such"))["code"] == "unknown_inject"
-        card = {"title": "Spot news", "text": "SPOT-NEWS-FOR-ALL", "audience": "all",
-                "effects": [{"kind": "legitimacy", "state": "fra", "delta": -4}]}
+        card = {
+            "title": "Spot news",
+            "text": "SPOT-NEWS-FOR-ALL",
+            "audience": "all",
+            "effects": [{"kind": "legitimacy", "state": "fra", "delta": -4}],
+        }
         spot = await umpire.request("inject", card=card)
         assert spot["type"] == "ack" and spot["result"]["inject"].startswith("inj-")
         for client in everyone:
@@ -355,14 +390,19 @@ async def test_injects_released_by_the_clock_and_the_umpire_reach_their_audience
             assert news["effects"] == [{"kind": "legitimacy", "state": "fra", "delta": -4}]
             now = (await client.event("legitimacy", lambda e: e["state"] == "fra"))["legitimacy"]
             # Everyone's whole view follows an inject: the standing as it left it.
-            await client.expect("view", lambda m, now=now: {s["id"]: s["legitimacy"] for s in m["view"]["states"]}["fra"] == now)
+            await client.expect(
+                "view",
+                lambda m, now=now: {s["id"]: s["legitimacy"] for s in m["view"]["states"]}["fra"] == now,
+            )
 
         # A card naming a state the scenario does not have: refused with the reason, nothing changed.
         before = (await umpire.request("sync", v=umpire.v))["v"]
         wrong = {**card, "effects": [{"kind": "legitimacy", "state": "xyz", "delta": 5}]}
         refused = await umpire.request("inject", card=wrong)
         assert refused["code"] == "unknown_state" and "xyz" in refused["message"]
-        assert (await umpire.request("inject", card={**card, "audience": ["fra", "qqq"]}))["code"] == "unknown_state"
+        assert (await umpire.request("inject", card={**card, "audience": ["fra", "qqq"]}))[
+            "code"
+        ] == "unknown_state"
         assert (await umpire.request("sync", v=umpire.v))["v"] == before
         assert (await umpire.request("inject", card={"title": "no audience"}))["code"] == "bad_message"
 
@@ -375,7 +415,11 @@ async def test_injects_released_by_the_clock_and_the_umpire_reach_their_audience
         for client in (carol, observer):
             assert not client.received("HELD-BACK-FOR-FRA-AND-GER"), client.name
         assert not any(
-            e.get("id") == "held_back" for m in observer.frames if m["type"] == "view" for t in m["view"]["events"] for e in t["events"]
+            e.get("id") == "held_back"
+            for m in observer.frames
+            if m["type"] == "view"
+            for t in m["view"]["events"]
+            for e in t["events"]
         )
         await close_all(*everyone)
 
@@ -397,9 +441,14 @@ async def test_the_record_is_the_umpires_alone(tmp_path: Path) -> None:
         record = reply["record"]
         assert record["format"] == "backchannel-record/1" and record["labels"] == "state"
         assert record["scenario_text"] == classic_with_injects()
-        assert {(m["role"], m["state"], m["name"]) for m in record["members"]} >= {("umpire", None, "Umpire"), ("player", "fra", "Alice")}
+        assert {(m["role"], m["state"], m["name"]) for m in record["members"]} >= {
+            ("umpire", None, "Umpire"),
+            ("player", "fra", "Alice"),
+        }
         assert len(record["by"]) == len(record["commands"])
-        press = next(i for i, c in enumerate(record["commands"]) if c["kind"] == "press" and c["text"] == text)
+        press = next(
+            i for i, c in enumerate(record["commands"]) if c["kind"] == "press" and c["text"] == text
+        )
         assert record["commands"][press]["author"] == "Alice"
         alice_id = next(m["id"] for m in record["members"] if m["name"] == "Alice")
         assert record["by"][press] == alice_id
@@ -410,16 +459,25 @@ async def test_the_record_is_the_umpires_alone(tmp_path: Path) -> None:
         await close_all(umpire, alice, observer)
 
 
-async def test_players_and_observers_pressing_umpire_buttons_are_refused_by_the_server(tmp_path: Path) -> None:
+async def test_players_and_observers_pressing_umpire_buttons_are_refused_by_the_server(
+    tmp_path: Path,
+) -> None:
     async with running_server(tmp_path) as (_, url):
         umpire, created = await classroom(url, deadline=600)
         alice = await student(url, created, "fra", "Alice")
         observer = await Client.open(url, "observer")
         await observer.join(created["codes"]["observer"])
         buttons: list[tuple[str, dict[str, Any]]] = [
-            ("start", {"fill_bots": True, "confirm": True}), ("pause", {}), ("resume", {}), ("extend", {"seconds": 60}),
-            ("resolve", {}), ("leader", {"state": "fra", "member": "m2"}), ("replace", {"state": "fra"}),
-            ("kick", {"member": "m1"}), ("inject", {"inject": "held_back"}), ("get_record", {}),
+            ("start", {"fill_bots": True, "confirm": True}),
+            ("pause", {}),
+            ("resume", {}),
+            ("extend", {"seconds": 60}),
+            ("resolve", {}),
+            ("leader", {"state": "fra", "member": "m2"}),
+            ("replace", {"state": "fra"}),
+            ("kick", {"member": "m1"}),
+            ("inject", {"inject": "held_back"}),
+            ("get_record", {}),
         ]
         for running in (False, True):
             if running:
@@ -429,10 +487,16 @@ async def test_players_and_observers_pressing_umpire_buttons_are_refused_by_the_
             for button, fields in buttons:
                 for client in (alice, observer):
                     refused = await client.request(button, **fields)
-                    assert refused["type"] == "error" and refused["code"] == "umpire_only", (button, client.name, refused)
+                    assert refused["type"] == "error" and refused["code"] == "umpire_only", (
+                        button,
+                        client.name,
+                        refused,
+                    )
             smuggled = await alice.act(kind="inject", inject="held_back")
             assert smuggled["code"] == "umpire_only"
-            assert (await umpire.request("sync", v=umpire.v))["v"] == before, "nothing changed, nobody was told"
+            assert (await umpire.request("sync", v=umpire.v))["v"] == before, (
+                "nothing changed, nobody was told"
+            )
         assert not any(e.get("id") == "held_back" for e in events_of(alice, "inject"))
         await close_all(umpire, alice, observer)
 
@@ -450,9 +514,13 @@ async def test_the_umpire_sees_orders_in_and_presence_live(tmp_path: Path) -> No
         assert table["table"]["orders_in"]["eng"] == 0
         assert (await umpire.fresh_view())["view"]["orders"]["fra"] == orders
         await alice.close()
-        await umpire.expect("table", lambda m: any(x["name"] == "Alice" and not x["connected"] for x in m["table"]["members"]))
+        await umpire.expect(
+            "table", lambda m: any(x["name"] == "Alice" and not x["connected"] for x in m["table"]["members"])
+        )
         back = await Client.open(url, "back", token=alice.token)
-        await umpire.expect("table", lambda m: any(x["name"] == "Alice" and x["connected"] for x in m["table"]["members"]))
+        await umpire.expect(
+            "table", lambda m: any(x["name"] == "Alice" and x["connected"] for x in m["table"]["members"])
+        )
         await close_all(umpire, back)
 
 

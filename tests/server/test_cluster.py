@@ -120,8 +120,10 @@ async def test_the_client_link_follows_redirects_and_a_takeover(database: str) -
     link reconnects, is sent to the new host, and its unanswered command is applied there once."""
     async with member_of(database) as (a, url_a), member_of(database) as (b, url_b):
         umpire, created = await new_game(url_a)
-        code = created["codes"]["states"]["aus"] if "aus" in created["codes"]["states"] else next(
-            iter(created["codes"]["states"].values())
+        code = (
+            created["codes"]["states"]["aus"]
+            if "aus" in created["codes"]["states"]
+            else next(iter(created["codes"]["states"].values()))
         )
         link = ServerLink(url_b)
         link.start()
@@ -134,7 +136,9 @@ async def test_the_client_link_follows_redirects_and_a_takeover(database: str) -
             started = await umpire.request("start", fill_bots=True, confirm=True)
             assert started["type"] == "ack", started
             await a.cluster._life.close()  # type: ignore[attr-defined]  # process A loses the game
-            ref = link.send({"type": "act", "command": {"kind": "press", "to": [], "text": "through the link"}})
+            ref = link.send(
+                {"type": "act", "command": {"kind": "press", "to": [], "text": "through the link"}}
+            )
             reply = await asyncio.to_thread(link.wait_reply, ref, TIMEOUT * 2)
             assert reply is not None and reply["type"] == "ack", reply
             # The game lives in exactly one process now (B took it over, or A came back as a new
@@ -154,15 +158,24 @@ async def test_the_client_link_follows_redirects_and_a_takeover(database: str) -
 @pytest.mark.parametrize(
     ("store", "said"),
     [
-        ("postgresql://someone:secret@127.0.0.1:1/games", "cannot reach the store postgresql://someone@127.0.0.1:1/games: "),
-        ("mysql://someone:secret@db/games", "--store 'mysql://someone:secret@db/games': give a PostgreSQL address"),
+        (
+            "postgresql://someone:secret@127.0.0.1:1/games",
+            "cannot reach the store postgresql://someone@127.0.0.1:1/games: ",
+        ),
+        (
+            "mysql://someone:secret@db/games",
+            "--store 'mysql://someone:secret@db/games': give a PostgreSQL address",
+        ),
     ],
     ids=["does-not-answer", "not-postgresql"],
 )
 def test_serve_with_a_bad_store_says_so_in_one_line(store: str, said: str) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "game.cli", "serve", "--port", "0", "--store", store],
-        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert run.returncode == 1
     lines = run.stderr.strip().splitlines()

@@ -37,8 +37,22 @@ async def serve_process(store: str, log: Path) -> AsyncIterator[tuple[subprocess
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log.open("ab") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "game.cli", "serve", "--port", "0", "--store", store, "--trust", "127.0.0.1"],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=err,
+            [
+                sys.executable,
+                "-m",
+                "game.cli",
+                "serve",
+                "--port",
+                "0",
+                "--store",
+                store,
+                "--trust",
+                "127.0.0.1",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=err,
         )
     try:
         assert proc.stdout is not None
@@ -80,10 +94,15 @@ async def enter(urls: list[str], first: int, **hello: Any) -> tuple[Client, str]
     raise AssertionError(f"no process answered: {last}")
 
 
-async def test_kill_9_of_the_busiest_process_loses_nothing_acknowledged(postgres_admin: str, tmp_path: Path) -> None:
+async def test_kill_9_of_the_busiest_process_loses_nothing_acknowledged(
+    postgres_admin: str, tmp_path: Path
+) -> None:
     store = fresh_database(postgres_admin)
     scenario = TINY.read_text(encoding="utf-8")
-    async with asyncio.timeout(300), AsyncExitStack() as stack:  # (a safety net: a hang fails, never blocks CI)
+    async with (
+        asyncio.timeout(300),
+        AsyncExitStack() as stack,
+    ):  # (a safety net: a hang fails, never blocks CI)
         procs: list[subprocess.Popen[bytes]] = []
         urls: list[str] = []
         for n in range(PROCESSES):
@@ -95,10 +114,14 @@ async def test_kill_9_of_the_busiest_process_loses_nothing_acknowledged(postgres
         for g in range(GAMES):
             where = urls[0] if g % 5 else urls[1 + (g // 5) % (PROCESSES - 1)]
             umpire = await Client.open(where, f"u{g}")
-            created = await umpire.request("create", scenario_text=scenario, bot_delay=0, seed=g, deadline=3600)
+            created = await umpire.request(
+                "create", scenario_text=scenario, bot_delay=0, seed=g, deadline=3600
+            )
             assert created["type"] == "created", created
             await umpire.expect("view")
-            games.append({"umpire": umpire, "created": created, "host": where, "umpire_token": created["token"]})
+            games.append(
+                {"umpire": umpire, "created": created, "host": where, "umpire_token": created["token"]}
+            )
         for g, game in enumerate(games):
             code = game["created"]["codes"]["states"]["west"]
             # The player enters through any process; a join code is known to all of them.
@@ -124,7 +147,9 @@ async def test_kill_9_of_the_busiest_process_loses_nothing_acknowledged(postgres
             for i in range(3):
                 ref = f"press-{g}-{i}"
                 text = f"game {g} message {i}"
-                await game["player"].send({"type": "act", "id": ref, "command": {"kind": "press", "to": [], "text": text}})
+                await game["player"].send(
+                    {"type": "act", "id": ref, "command": {"kind": "press", "to": [], "text": text}}
+                )
                 ack = await game["player"].expect_reply(ref)
                 assert ack["type"] == "ack", ack
                 game["said"].append((ref, text, ack))
@@ -152,7 +177,9 @@ async def test_kill_9_of_the_busiest_process_loses_nothing_acknowledged(postgres
                 assert text in texts, f"game {g}: an acknowledged message was lost"
             # A command id resent after the failover is answered with its first reply, not applied again.
             ref, text, ack = game["said"][-1]
-            await player.send({"type": "act", "id": ref, "command": {"kind": "press", "to": [], "text": text}})
+            await player.send(
+                {"type": "act", "id": ref, "command": {"kind": "press", "to": [], "text": text}}
+            )
             again = await player.expect_reply(ref)
             assert again["type"] == "ack" and again.get("result") == ack.get("result")
             fresh = await player.act(kind="press", to=[], text=f"game {g} after the failover")
@@ -167,8 +194,10 @@ async def test_kill_9_of_the_busiest_process_loses_nothing_acknowledged(postgres
             await umpire.expect("view")
             game["umpire"] = umpire
         assert moved >= GAMES // 2 and first_applied is not None
-        print(f"failover: {moved} games moved; kill -9 to the first command applied on a new host: "
-              f"{first_applied - killed_at:.2f} s")
+        print(
+            f"failover: {moved} games moved; kill -9 to the first command applied on a new host: "
+            f"{first_applied - killed_at:.2f} s"
+        )
         # Every game goes on: the umpire resolves the phase, the player sees the next one.
         for game in games:
             resolved = await game["umpire"].request("resolve")

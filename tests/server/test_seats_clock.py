@@ -24,6 +24,7 @@ def test_codes_are_short_and_unambiguous_and_tokens_long() -> None:
     assert tokens.find(token) == member
     assert tokens.find(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
 
+
 def test_clock_pause_resume_extend() -> None:
     clock = Clock(60)
     clock.start_phase(1000.0)
@@ -42,11 +43,13 @@ def test_clock_pause_resume_extend() -> None:
         ready_only.extend(10)
     assert Clock.from_json(clock.to_json()) == clock
 
+
 def test_token_bucket() -> None:
     bucket = TokenBucket(rate=2.0, burst=3, now=0.0)
     assert [bucket.take(0.0) for _ in range(4)] == [True, True, True, False]
     assert bucket.take(0.5) and not bucket.take(0.5)
     assert [bucket.take(100.0) for _ in range(4)] == [True, True, True, False]
+
 
 def test_stream_versions_and_resume_window() -> None:
     stream = Stream()

@@ -61,7 +61,9 @@ async def test_whole_game_each_client_gets_only_its_own_facts(tmp_path: Path) ->
         late = await Client.open(url, "late")
         botted = started["result"]["bots"][0]
         if botted in created["codes"]["states"]:  # a person's seat that a bot took at the start
-            assert (await late.request("join", code=created["codes"]["states"][botted]))["code"] == "seat_unavailable"
+            assert (await late.request("join", code=created["codes"]["states"][botted]))[
+                "code"
+            ] == "seat_unavailable"
         await late.close()
 
         # Press: private A -> B (marked deceptive, a debrief-only mark), public from C.
@@ -78,7 +80,11 @@ async def test_whole_game_each_client_gets_only_its_own_facts(tmp_path: Path) ->
         # A secret agreement, proposed by A and signed by B.
         title = marker("SECRET-TITLE")
         proposed = await a_client.act(
-            kind="propose", parties=[a, b], visibility="secret", title=title, clauses=[{"kind": "non_aggression"}]
+            kind="propose",
+            parties=[a, b],
+            visibility="secret",
+            title=title,
+            clauses=[{"kind": "non_aggression"}],
         )
         assert proposed["type"] == "ack", proposed
         agreement = proposed["result"]["agreement"]
@@ -92,7 +98,9 @@ async def test_whole_game_each_client_gets_only_its_own_facts(tmp_path: Path) ->
         for client, state in ((a_client, a), (b_client, b), (c_client, c)):
             view = client.view
             assert view is not None
-            reply = await client.act(kind="orders", turn=1, phase="movement", orders=hold_orders(view["view"], state))
+            reply = await client.act(
+                kind="orders", turn=1, phase="movement", orders=hold_orders(view["view"], state)
+            )
             assert reply["type"] == "ack", reply
         for client, _ in ((a_client, a), (b_client, b), (c_client, c)):
             assert (await client.request("ready"))["type"] == "ack"
@@ -108,8 +116,14 @@ async def test_whole_game_each_client_gets_only_its_own_facts(tmp_path: Path) ->
         for client in (c_client, observer):
             assert not client.received(private), f"{client.name} received a private message"
             early = b"".join(client.raw[: before_resolution[client.name]])
-            assert agreement.encode() not in early and title.encode() not in early, f"{client.name} learnt the secret"
-            later = [e for e in (m["event"] for m in client.frames if m["type"] == "event") if e["kind"] in LEAK_KINDS]
+            assert agreement.encode() not in early and title.encode() not in early, (
+                f"{client.name} learnt the secret"
+            )
+            later = [
+                e
+                for e in (m["event"] for m in client.frames if m["type"] == "event")
+                if e["kind"] in LEAK_KINDS
+            ]
             if client.received(agreement):  # only a leak, after resolution, may tell them
                 assert any(e.get("agreement") == agreement for e in later)
         for client in everyone:
@@ -216,7 +230,9 @@ async def test_the_deadline_resolves_the_phase_with_missing_orders_as_holds(tmp_
         units = [u for u in player.view["view"]["map"]["units"] if u["state"] == state]  # type: ignore[index]
         resolved = await player.event("phase", lambda e: (e["turn"], e["phase"]) != (1, "movement"))
         assert resolved["turn"] >= 2 or resolved["phase"] != "movement"
-        view = await player.expect("view", lambda m: m["view"]["turn"] > 1 or m["view"]["phase"] != "movement")
+        view = await player.expect(
+            "view", lambda m: m["view"]["turn"] > 1 or m["view"]["phase"] != "movement"
+        )
         still = [u for u in view["view"]["map"]["units"] if u["state"] == state]
         assert {u["location"] for u in units} & {u["location"] for u in still}, "units without orders held"
         for client in (player, umpire):
@@ -239,7 +255,9 @@ async def test_reconnect_with_the_token_resumes_the_seat_with_what_was_missed(tm
 
         back = await Client.open(url, "back", token=token, v=seen)
         assert back.seat == {"game": created["game"], "role": "player", "state": a}
-        texts = [(await back.event("message", lambda e: e["text"].startswith("MISSED")))["text"] for _ in missed]
+        texts = [
+            (await back.event("message", lambda e: e["text"].startswith("MISSED")))["text"] for _ in missed
+        ]
         assert texts == missed
         view = await back.expect("view")
         assert [m["text"] for m in view["view"]["messages"] if m["text"] in missed] == missed
@@ -250,7 +268,11 @@ async def test_reconnect_with_the_token_resumes_the_seat_with_what_was_missed(tm
         assert not [m for m in fresh.frames if m["type"] == "event"]
         # Asking again for events after a version.
         synced = await back.request("sync", v=seen)
-        assert synced["type"] == "ack" and synced["result"]["view"] is False and synced["result"]["events"] >= len(missed)
+        assert (
+            synced["type"] == "ack"
+            and synced["result"]["view"] is False
+            and synced["result"]["events"] >= len(missed)
+        )
         for client in (back, fresh, b_client, umpire):
             await client.close()
 
@@ -262,7 +284,9 @@ async def test_a_wrong_token_is_refused(tmp_path: Path) -> None:
         await stranger.send({"type": "hello", "protocol": 1, "id": "h", "token": "x" * 43})
         refused = await stranger.expect("error")
         assert refused["code"] == "bad_token" and refused["ref"] == "h"
-        assert (await stranger.request("act", command={"kind": "press", "text": "hi"}))["code"] == "hello_first"
+        assert (await stranger.request("act", command={"kind": "press", "text": "hi"}))[
+            "code"
+        ] == "hello_first"
         assert created["token"] not in str(stranger.frames)
         # A refused hello can be followed by a good one.
         await stranger.send({"type": "hello", "protocol": 1})
@@ -301,7 +325,9 @@ async def test_a_resent_command_is_applied_once(tmp_path: Path) -> None:
 async def test_bad_scenario_upload_sends_its_problems_back(tmp_path: Path) -> None:
     async with running_server(tmp_path) as (_, url):
         client = await Client.open(url, "designer")
-        broken = (Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "broken-refs.yaml").read_text()
+        broken = (
+            Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "broken-refs.yaml"
+        ).read_text()
         refused = await client.request("create", scenario_text=broken)
         assert refused["code"] == "bad_scenario" and refused["problems"]
         assert all(p.startswith("upload") for p in refused["problems"])
@@ -338,7 +364,9 @@ async def test_logs_carry_no_secret_content(tmp_path: Path, caplog: pytest.LogCa
         await umpire.request("start")
         text, title = marker("LOGGED-TEXT"), marker("LOGGED-TITLE")
         await a_client.act(kind="press", to=[b], text=text)
-        proposed = await a_client.act(kind="propose", parties=[a, b], title=title, clauses=[{"kind": "free_text", "text": text}])
+        proposed = await a_client.act(
+            kind="propose", parties=[a, b], title=title, clauses=[{"kind": "free_text", "text": text}]
+        )
         refused = await b_client.act(kind="sign", agreement="agr-12345678")
         assert refused["code"] == "unknown_agreement"
         for client in (a_client, b_client, umpire):
@@ -349,11 +377,20 @@ async def test_logs_carry_no_secret_content(tmp_path: Path, caplog: pytest.LogCa
     assert "cmd applied" not in logged
     assert logs.command_counts["applied"] > counted.get("applied", 0)
     assert logs.command_counts["refused"] > counted.get("refused", 0)
-    for secret in (text, title, proposed["result"]["agreement"], refused["message"], a_client.token, created["token"]):
+    for secret in (
+        text,
+        title,
+        proposed["result"]["agreement"],
+        refused["message"],
+        a_client.token,
+        created["token"],
+    ):
         assert secret not in logged
 
 
-async def test_a_store_fault_changes_nothing_and_the_game_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_store_fault_changes_nothing_and_the_game_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with running_server(tmp_path) as (server, url):
         umpire, created = await new_game(url)
         (a_client, _), (b_client, b) = await seat_players(url, created, 2)
@@ -419,4 +456,6 @@ def test_a_frame_header_written_by_the_server_is_the_one_websockets_writes() -> 
 
     for size in (0, 1, 125, 126, 127, 65_535, 65_536, 1 << 20):
         payload = bytes(size)
-        assert binary_header(size) + payload == Frame(Opcode.BINARY, payload).serialize(mask=False, extensions=[]), size
+        assert binary_header(size) + payload == Frame(Opcode.BINARY, payload).serialize(
+            mask=False, extensions=[]
+        ), size

@@ -75,9 +75,27 @@ async def test_bad_input_corpus_while_another_game_is_served(tmp_path: Path) -> 
             ("text frame", '{"type": "hello", "protocol": 1}', "binary_required"),
             ("nested 17 deep", nested(17), "bad_frame"),
             ("nested 20,000 deep", nested(20_000), "bad_frame"),
-            ("array of 5,000", msgpack.packb({"type": "act", "id": "big", "command": {"kind": "orders", "orders": ["A x H"] * 5000}}), "bad_frame"),
-            ("press of 60 kB", msgpack.packb({"type": "act", "id": "huge", "command": {"kind": "press", "text": "x" * 60_000}}), "invalid_command"),
-            ("twenty thousand nils", msgpack.packb({"type": "act", "id": "nils", "command": {"kind": "press", "x": [[None] * 4000] * 5}}), "bad_frame"),
+            (
+                "array of 5,000",
+                msgpack.packb(
+                    {"type": "act", "id": "big", "command": {"kind": "orders", "orders": ["A x H"] * 5000}}
+                ),
+                "bad_frame",
+            ),
+            (
+                "press of 60 kB",
+                msgpack.packb(
+                    {"type": "act", "id": "huge", "command": {"kind": "press", "text": "x" * 60_000}}
+                ),
+                "invalid_command",
+            ),
+            (
+                "twenty thousand nils",
+                msgpack.packb(
+                    {"type": "act", "id": "nils", "command": {"kind": "press", "x": [[None] * 4000] * 5}}
+                ),
+                "bad_frame",
+            ),
             ("string header claiming 4 GB", b"\x81\xa4type\xdb\xff\xff\xff\xff", "bad_frame"),
             ("array header claiming 4 billion", b"\xdd\xff\xff\xff\xff", "bad_frame"),
         ]

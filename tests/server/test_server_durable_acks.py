@@ -119,7 +119,9 @@ def test_a_write_after_a_failed_one_of_its_game_is_refused_never_committed_after
         store = SqliteStore(tmp_path / "db.sqlite3", inline=inline)
         for game in ("g-1", "g-2"):
             header = GameHeader(game, 0.0, None, "text", 1, {}, "lobby", {"seconds": None})
-            await store.create(header, [Member("m1", game, "umpire", None, token_digest(game))], [{"k": "join"}])
+            await store.create(
+                header, [Member("m1", game, "umpire", None, token_digest(game))], [{"k": "join"}]
+            )
         clash = Member("m2", "g-1", "player", "eng", token_digest("g-2"))  # a token digest already stored
         outcomes = await asyncio.gather(
             store.append("g-1", 2, [{"k": "a"}], members=[clash]),  # cannot apply

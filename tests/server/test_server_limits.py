@@ -118,7 +118,9 @@ async def test_uploads_do_not_hold_an_umpires_resolution(tmp_path: Path) -> None
         calm = await Client.open(url, "calm", source=CALM)
         # A designer's upload first: it is read in the upload worker, which is then running.
         designer = await Client.open(url, "designer")
-        uploaded = await designer.request("create", scenario_text=CLASSIC.read_text(encoding="utf-8") + "\n# v2\n")
+        uploaded = await designer.request(
+            "create", scenario_text=CLASSIC.read_text(encoding="utf-8") + "\n# v2\n"
+        )
         assert uploaded["type"] == "created", uploaded
         # Bots in every seat, answering within the phase only after a minute: the only bot work in this
         # test is the resolution's, in the pool that resolves phases.
@@ -133,7 +135,9 @@ async def test_uploads_do_not_hold_an_umpires_resolution(tmp_path: Path) -> None
         done: set[asyncio.Future[dict[str, object]]] = set()
         while len(done) < 4:
             done, _ = await asyncio.wait(replies, return_when=asyncio.FIRST_COMPLETED)
-        assert [r.result()["code"] for r in done] == ["busy"] * 4  # all six read; one parsing, one waiting its turn
+        assert [r.result()["code"] for r in done] == [
+            "busy"
+        ] * 4  # all six read; one parsing, one waiting its turn
         p99 = await ping_p99(calm)  # while the worker reads the first
         started = time.perf_counter()
         resolved = await umpire.request("resolve")
@@ -154,7 +158,9 @@ async def test_creating_games_needs_the_token_and_keeps_to_the_quota(tmp_path: P
         calm = await Client.open(url, "calm", source=CALM)
         creator = await Client.open(url, "creator")
         assert (await creator.request("create", scenario="july-1914"))["code"] == "create_forbidden"
-        assert (await creator.request("create", scenario="july-1914", create_token="wrong"))["code"] == "create_forbidden"
+        assert (await creator.request("create", scenario="july-1914", create_token="wrong"))[
+            "code"
+        ] == "create_forbidden"
         games = []
         for _ in range(2):
             maker = await Client.open(url, "maker")
@@ -164,7 +170,9 @@ async def test_creating_games_needs_the_token_and_keeps_to_the_quota(tmp_path: P
         # The flood: creates from many connections of one address.
         flood = [await Client.open(url, f"f{i}") for i in range(8)]
         for client in flood:
-            await client.send({"type": "create", "id": "c", "scenario": "july-1914", "create_token": "sesame-open"})
+            await client.send(
+                {"type": "create", "id": "c", "scenario": "july-1914", "create_token": "sesame-open"}
+            )
         p99 = await ping_p99(calm)
         print(f"create flood: calm ping p99 {p99 * 1000:.1f} ms")
         assert p99 < P99_BOUND
@@ -186,6 +194,7 @@ async def test_an_abandoned_game_is_archived_its_codes_and_tokens_dead(tmp_path:
         for client in (umpire, player):
             await client.close()
         host = server.lobby.games[created["game"]]
+
         async def gone() -> None:
             while host.connected():  # the server sees them leave
                 await asyncio.sleep(0)
@@ -225,7 +234,16 @@ async def test_sockets_that_never_say_hello_are_closed(tmp_path: Path) -> None:
 
 
 async def test_one_seat_over_five_sockets_keeps_to_one_seats_rate(tmp_path: Path) -> None:
-    limits = Limits(seat_rate=5.0, seat_burst=10, rate=1000.0, burst=1000, address_rate=1000.0, address_burst=1000, answered=1000, strikes=1000)
+    limits = Limits(
+        seat_rate=5.0,
+        seat_burst=10,
+        rate=1000.0,
+        burst=1000,
+        address_rate=1000.0,
+        address_burst=1000,
+        answered=1000,
+        strikes=1000,
+    )
     async with running_server(tmp_path, limits=limits) as (_, url):
         calm = await Client.open(url, "calm", source=CALM)
         umpire, created = await new_game(url, source=CALM)
@@ -237,12 +255,18 @@ async def test_one_seat_over_five_sockets_keeps_to_one_seats_rate(tmp_path: Path
         started = time.perf_counter()
         for n in range(40):
             for i, client in enumerate(sockets):
-                await client.send({"type": "act", "id": f"s{i}-{n}", "command": {"kind": "press", "text": f"statement {n}"}})
+                await client.send(
+                    {"type": "act", "id": f"s{i}-{n}", "command": {"kind": "press", "text": f"statement {n}"}}
+                )
         p99 = await ping_p99(calm)
-        replies = [await client.expect_reply(f"s{i}-{n}") for n in range(40) for i, client in enumerate(sockets)]
+        replies = [
+            await client.expect_reply(f"s{i}-{n}") for n in range(40) for i, client in enumerate(sockets)
+        ]
         elapsed = time.perf_counter() - started
         acked = sum(1 for r in replies if r["type"] == "ack")
-        print(f"one seat, five sockets: {acked} of 200 statements in {elapsed:.2f} s, calm ping p99 {p99 * 1000:.1f} ms")
+        print(
+            f"one seat, five sockets: {acked} of 200 statements in {elapsed:.2f} s, calm ping p99 {p99 * 1000:.1f} ms"
+        )
         assert p99 < P99_BOUND
         assert acked <= 10 + 5.0 * elapsed + 1
         assert {r["code"] for r in replies if r["type"] == "error"} == {"rate_limited"}
@@ -324,7 +348,11 @@ async def test_join_codes_are_guessed_slowly_and_the_umpire_revokes_one(tmp_path
 
 def _serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "game.cli", "serve", *args], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "game.cli", "serve", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -337,16 +365,28 @@ def test_serve_says_in_one_line_what_is_wrong_with_where_it_was_started(tmp_path
     blocker.write_text("not a folder")
     try:
         cases = {
-            "port taken": (["--port", str(port), "--data", str(tmp_path / "d1")], f"port {port} on 127.0.0.1 is already in use"),
-            "no such address": (["--host", "192.0.2.1", "--port", "0", "--data", str(tmp_path / "d2")], "not an address of this computer"),
-            "unknown host": (["--host", "no-such-host.invalid", "--port", "0", "--data", str(tmp_path / "d3")], "cannot find the host"),
+            "port taken": (
+                ["--port", str(port), "--data", str(tmp_path / "d1")],
+                f"port {port} on 127.0.0.1 is already in use",
+            ),
+            "no such address": (
+                ["--host", "192.0.2.1", "--port", "0", "--data", str(tmp_path / "d2")],
+                "not an address of this computer",
+            ),
+            "unknown host": (
+                ["--host", "no-such-host.invalid", "--port", "0", "--data", str(tmp_path / "d3")],
+                "cannot find the host",
+            ),
             "data folder": (["--port", "0", "--data", str(blocker / "data")], "cannot use the data folder"),
         }
         for name, (args, expected) in cases.items():
             done = _serve(tmp_path, *args)
             lines = [line for line in done.stderr.splitlines() if "INFO" not in line]
             assert done.returncode == 1, (name, done.stderr)
-            assert len(lines) == 1 and expected in lines[0] and lines[0].startswith("backchannel serve: "), (name, done.stderr)
+            assert len(lines) == 1 and expected in lines[0] and lines[0].startswith("backchannel serve: "), (
+                name,
+                done.stderr,
+            )
             assert "Traceback" not in done.stderr
     finally:
         taken.close()
@@ -376,13 +416,17 @@ async def test_a_seated_connection_may_not_send_an_upload_sized_frame(tmp_path: 
         umpire, created = await new_game(url)
         player = await Client.open(url, "player")
         await player.join(next(iter(created["codes"]["states"].values())))
-        await player.send_raw(msgpack.packb({"type": "ping", "id": 1}))  # the websocket's limit applies from the next frame
+        await player.send_raw(
+            msgpack.packb({"type": "ping", "id": 1})
+        )  # the websocket's limit applies from the next frame
         await player.expect("pong")
         await player.send_raw(msgpack.packb({"type": "ping", "id": "x" * 60, "pad": "y" * 100_000}))
         with pytest.raises(ConnectionClosed) as closed:
             while True:
                 await player.expect("never")
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # refused by the websocket layer, unread
+        assert (
+            closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        )  # refused by the websocket layer, unread
         await umpire.close()
 
 

@@ -27,8 +27,18 @@ async def server_process(data: Path, log: Path) -> AsyncIterator[tuple[asyncio.s
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "BACKCHANNEL_SNAPSHOT_EVERY": "1"}
     with log.open("ab") as err:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "game.cli", "serve", "--port", "0", "--data", str(data),
-            cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=err,
+            sys.executable,
+            "-m",
+            "game.cli",
+            "serve",
+            "--port",
+            "0",
+            "--data",
+            str(data),
+            cwd=REPO,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=err,
         )
     try:
         assert proc.stdout is not None
@@ -87,7 +97,9 @@ async def test_kill_9_mid_turn_loses_no_acknowledged_command(tmp_path: Path) -> 
         b_back = await Client.open(url, "b-again", token=b_client.token)
         await b_back.expect("view")
         await b_back.send(sign)
-        assert await b_back.expect_reply("sign-1") == signed, "a resent command is answered, not applied again"
+        assert await b_back.expect_reply("sign-1") == signed, (
+            "a resent command is answered, not applied again"
+        )
         assert (await b_back.request("ready"))["type"] == "ack"
         for client in (back, b_back):
             await client.event("phase", lambda e: (e["turn"], e["phase"]) != (1, "movement"))

@@ -21,7 +21,6 @@ from server.store import GameHeader
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-
 def classic_session(
     seats: dict[str, str] | None = None, deadline: int | None = None, labels: str = "names"
 ) -> tuple[Session, dict[str, Member]]:
@@ -29,18 +28,32 @@ def classic_session(
     states = [s.id for s in scenario.states]
     all_seats = {s: "human" for s in states} | (seats or {})
     header = GameHeader(
-        id="g-test", created=0.0, scenario_ref=None, scenario_text="", seed=11,
-        settings={"deadline": deadline, "seats": all_seats, "personalities": dict.fromkeys(states, "loyal"), "labels": labels,
-                  "codes": {"states": {}, "observer": "O", "umpire": "U"}},
-        status="lobby", clock=Clock(deadline).to_json(),
+        id="g-test",
+        created=0.0,
+        scenario_ref=None,
+        scenario_text="",
+        seed=11,
+        settings={
+            "deadline": deadline,
+            "seats": all_seats,
+            "personalities": dict.fromkeys(states, "loyal"),
+            "labels": labels,
+            "codes": {"states": {}, "observer": "O", "umpire": "U"},
+        },
+        status="lobby",
+        clock=Clock(deadline).to_json(),
     )
     session = Session(header, scenario, board)
-    members = {"umpire": Member("m1", "g-test", "umpire", None, b"1"), "observer": Member("m2", "g-test", "observer", None, b"2")}
+    members = {
+        "umpire": Member("m1", "g-test", "umpire", None, b"1"),
+        "observer": Member("m2", "g-test", "observer", None, b"2"),
+    }
     for i, state in enumerate(("eng", "fra", "ger"), start=3):
         members[state] = Member(f"m{i}", "g-test", "player", state, bytes([i]))
     for member in members.values():
         session.join(member)
     return session, members
+
 
 def test_a_viewer_versions_count_only_what_it_may_see() -> None:
     session, m = classic_session()
@@ -48,21 +61,30 @@ def test_a_viewer_versions_count_only_what_it_may_see() -> None:
     before = {v: session.streams[v].version for v in ("eng", "fra", "ger", OBSERVER, UMPIRE)}
     step = session.act(m["eng"], 1, {"kind": "press", "to": ["fra"], "text": "between us"})
     after = {v: session.streams[v].version for v in before}
-    assert after["eng"] == before["eng"] + 1 and after["fra"] == before["fra"] + 1 and after[UMPIRE] == before[UMPIRE] + 1
+    assert (
+        after["eng"] == before["eng"] + 1
+        and after["fra"] == before["fra"] + 1
+        and after[UMPIRE] == before[UMPIRE] + 1
+    )
     assert after["ger"] == before["ger"] and after[OBSERVER] == before[OBSERVER]
     assert {viewer for viewer, _, _ in step.events} == {"eng", "fra", UMPIRE}
     assert step.reply is not None and step.reply["type"] == "ack"
+
 
 def test_a_refused_command_changes_nothing() -> None:
     session, m = classic_session()
     session.start(m["umpire"], "s", fill_bots=False, now=0.0)
     logged, versions = session.logged, {v: s.version for v, s in session.streams.items()}
-    for data in ({"kind": "sign", "agreement": "agr-12345678"}, {"kind": "press", "to": ["eng"], "text": "me"},
-                 {"kind": "orders", "turn": 3, "phase": "movement", "orders": []}):
+    for data in (
+        {"kind": "sign", "agreement": "agr-12345678"},
+        {"kind": "press", "to": ["eng"], "text": "me"},
+        {"kind": "orders", "turn": 3, "phase": "movement", "orders": []},
+    ):
         with pytest.raises(SessionError):
             session.act(m["eng"], "x", data)
     assert session.logged == logged and {v: s.version for v, s in session.streams.items()} == versions
     assert session.game.diplomacy.messages == []
+
 
 def test_replaying_the_log_rebuilds_the_same_session() -> None:
     session, m = classic_session()
@@ -70,7 +92,11 @@ def test_replaying_the_log_rebuilds_the_same_session() -> None:
     for step in (
         session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True),
         session.act(m["eng"], 1, {"kind": "press", "to": ["fra"], "text": "psst"}),
-        session.act(m["fra"], 2, {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}),
+        session.act(
+            m["fra"],
+            2,
+            {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]},
+        ),
         session.set_ready(m["eng"], 3, True),
         session.advance(0.0, "umpire", m["umpire"], 4),
     ):
@@ -84,11 +110,14 @@ def test_replaying_the_log_rebuilds_the_same_session() -> None:
         assert fresh.streams[viewer].items == stream.items, viewer
     assert fresh.answered(m["eng"], 1) == session.answered(m["eng"], 1)
 
+
 def _joins(session: Session, members: dict[str, Member]) -> list[dict[str, Any]]:
     """The join entries of `classic_session`'s members, with the names the session gave them."""
     return [
-        {"k": "join", "m": mm.id, "role": mm.role, "state": mm.state, "name": session.names[mm.id]} for mm in members.values()
+        {"k": "join", "m": mm.id, "role": mm.role, "state": mm.state, "name": session.names[mm.id]}
+        for mm in members.values()
     ]
+
 
 def test_a_faulty_bot_does_not_stop_the_game() -> None:
     session, m = classic_session()
@@ -101,6 +130,7 @@ def test_a_faulty_bot_does_not_stop_the_game() -> None:
     session.bots["ita"] = Broken()  # type: ignore[assignment]
     step = session.advance(0.0, "deadline")
     assert step.new_phase and session.game.turn == 2
+
 
 def test_roles_in_the_session() -> None:
     session, m = classic_session(deadline=60)
@@ -116,10 +146,12 @@ def test_roles_in_the_session() -> None:
     assert other.value.code == "not_your_seat"
     assert session.wants_advance(61.0) and not session.wants_advance(1.0)
 
+
 def _stream_events(session: Session, viewer: str, since: int) -> list[dict[str, Any]]:
     missed = session.streams[viewer].since(since)
     assert missed is not None
     return [msgpack.unpackb(e) for _, e in missed]
+
 
 def test_a_deal_is_proposed_countered_and_signed_within_one_phase() -> None:
     """Each step reaches the other side at once as a card of the agreement cut for it; a third state
@@ -127,8 +159,17 @@ def test_a_deal_is_proposed_countered_and_signed_within_one_phase() -> None:
     session, m = classic_session()
     session.start(m["umpire"], "s", fill_bots=False, now=0.0)
     v = {viewer: session.streams[viewer].version for viewer in session.viewers}
-    step = session.act(m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "visibility": "secret",
-                                        "title": "Channel pact", "clauses": [{"kind": "non_aggression"}]})
+    step = session.act(
+        m["eng"],
+        "p",
+        {
+            "kind": "propose",
+            "parties": ["eng", "fra"],
+            "visibility": "secret",
+            "title": "Channel pact",
+            "clauses": [{"kind": "non_aggression"}],
+        },
+    )
     ref = step.reply["result"]["agreement"] if step.reply else ""
     fra = _stream_events(session, "fra", v["fra"])
     assert [e["kind"] for e in fra] == ["agreement_proposed", "agreement"]
@@ -141,11 +182,17 @@ def test_a_deal_is_proposed_countered_and_signed_within_one_phase() -> None:
     assert umpire[1]["agreement"]["known_by"] == ["eng", "fra"], "the umpire's own card, not a player's"
 
     v = {viewer: session.streams[viewer].version for viewer in session.viewers}
-    step = session.act(m["fra"], "c", {"kind": "counter", "agreement": ref, "clauses": [{"kind": "non_aggression"}],
-                                        "duration": 2})
+    step = session.act(
+        m["fra"],
+        "c",
+        {"kind": "counter", "agreement": ref, "clauses": [{"kind": "non_aggression"}], "duration": 2},
+    )
     new = step.reply["result"]["agreement"] if step.reply else ""
-    cards = {e["agreement"]["id"]: e["agreement"]["status"]
-             for e in _stream_events(session, "eng", v["eng"]) if e["kind"] == "agreement"}
+    cards = {
+        e["agreement"]["id"]: e["agreement"]["status"]
+        for e in _stream_events(session, "eng", v["eng"])
+        if e["kind"] == "agreement"
+    }
     assert cards == {ref: "superseded", new: "proposed"}
 
     v = {viewer: session.streams[viewer].version for viewer in session.viewers}
@@ -159,6 +206,7 @@ def test_a_deal_is_proposed_countered_and_signed_within_one_phase() -> None:
         session.act(m["eng"], "s2", {"kind": "sign", "agreement": new})
     assert again.value.code == "wrong_status" and "active" in again.value.message
 
+
 def test_teammates_see_each_others_orders_and_a_payment_moves_both_treasuries() -> None:
     session, m = classic_session()
     mate = Member("m9", "g-test", "player", "eng", b"9")
@@ -167,7 +215,9 @@ def test_teammates_see_each_others_orders_and_a_payment_moves_both_treasuries() 
     v = session.streams["eng"].version
     session.act(mate, "o", {"kind": "orders", "turn": 1, "phase": "movement", "orders": ["F lon - nth"]})
     me = [e for e in _stream_events(session, "eng", v) if e["kind"] == "me"]
-    assert me and me[-1]["me"]["orders"] == ["F lon - nth"], "both members of eng share one stream: the teammate sees it"
+    assert me and me[-1]["me"]["orders"] == ["F lon - nth"], (
+        "both members of eng share one stream: the teammate sees it"
+    )
     v = {s: session.streams[s].version for s in ("eng", "fra", "ger")}
     session.game.treasury["eng"] = 5  # the classic board starts with empty treasuries
     session.act(m["eng"], "p", {"kind": "pay", "to": "fra", "amount": 1})
@@ -176,10 +226,13 @@ def test_teammates_see_each_others_orders_and_a_payment_moves_both_treasuries() 
         assert me and me[-1]["treasury"] == session.game.treasury[state]
     assert session.streams["ger"].version == v["ger"]
 
+
 def test_an_unseen_agreement_is_refused_as_an_id_that_does_not_exist() -> None:
     session, m = classic_session()
     session.start(m["umpire"], "s", fill_bots=False, now=0.0)
-    step = session.act(m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]})
+    step = session.act(
+        m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}
+    )
     ref = step.reply["result"]["agreement"] if step.reply else ""
     answers = []
     for agreement in (ref, "agr-00000000"):
@@ -187,6 +240,7 @@ def test_an_unseen_agreement_is_refused_as_an_id_that_does_not_exist() -> None:
             session.act(m["ger"], agreement, {"kind": "sign", "agreement": agreement})
         answers.append((refused.value.code, refused.value.message.replace(agreement, "ID")))
     assert answers[0] == answers[1] and answers[0][0] == "unknown_agreement"
+
 
 def test_a_command_id_reused_for_another_command_is_refused() -> None:
     session, m = classic_session()
@@ -199,12 +253,15 @@ def test_a_command_id_reused_for_another_command_is_refused() -> None:
         session.answered(m["eng"], 7, "second")
     assert reused.value.code == "id_reused"
 
+
 def test_every_event_on_the_wire_is_one_of_the_described_kinds() -> None:
     """A few turns with bots and people: every event of every viewer's stream reads as its kind's wire
     model (game/protocol/events.py), carries its audience only for the umpire, and no kind is unknown."""
     session, m = classic_session(seats={"ita": "bot", "aus": "bot", "rus": "bot", "tur": "bot"})
     session.start(m["umpire"], "s", fill_bots=True, now=0.0, confirm=True)
-    session.act(m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]})
+    session.act(
+        m["eng"], "p", {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}
+    )
     session.act(m["eng"], "m", {"kind": "press", "to": ["fra"], "text": "soon", "sincerity": "deceptive"})
     for turn in range(3):
         session.advance(float(turn), "umpire", m["umpire"], f"r{turn}")
@@ -217,6 +274,7 @@ def test_every_event_on_the_wire_is_one_of_the_described_kinds() -> None:
             assert ("audience" in event) == (viewer == UMPIRE), (viewer, event["kind"])
             assert "_to" not in event
     assert {"agreement", "me", "message", "move", "phase"} <= kinds
+
 
 def test_classroom_entries_replay_to_the_same_session() -> None:
     """Names, a leader, an inject, a removal and a seat given to a bot are log entries like any other:
@@ -233,9 +291,13 @@ def test_classroom_entries_replay_to_the_same_session() -> None:
     with pytest.raises(SessionError) as not_leader:
         session.act(m["fra"], 1, deal)
     assert not_leader.value.code == "not_leader" and "Camille" in not_leader.value.message
-    log += session.act(m["fra"], 2, {"kind": "press", "to": ["eng"], "text": "from Player 1", "author": "forged"}).entries
+    log += session.act(
+        m["fra"], 2, {"kind": "press", "to": ["eng"], "text": "from Player 1", "author": "forged"}
+    ).entries
     with pytest.raises(SessionError):
-        session.act(m["fra"], 3, {"kind": "press", "to": ["fra"], "text": "to myself"})  # refused: no message, no author
+        session.act(
+            m["fra"], 3, {"kind": "press", "to": ["fra"], "text": "to myself"}
+        )  # refused: no message, no author
     log += session.act(camille, 4, {"kind": "press", "to": ["eng"], "text": "from Camille"}).entries
     log += session.act(camille, 5, deal).entries
     card = InjectCard(title="News", text="Riots", audience=["eng"], effects=[])
@@ -247,9 +309,15 @@ def test_classroom_entries_replay_to_the_same_session() -> None:
     assert replaced.value.code == "seat_replaced"
     log += session.advance(0.0, "umpire", m["umpire"], "a").entries
 
-    authors = {x["text"]: x.get("author") for x in session.view_message(m["fra"])["view"]["messages"] if x["from"] == "fra"}
+    authors = {
+        x["text"]: x.get("author")
+        for x in session.view_message(m["fra"])["view"]["messages"]
+        if x["from"] == "fra"
+    }
     assert authors == {"from Player 1": "Player 1", "from Camille": "Camille"}
-    assert all("author" not in x for x in session.view_message(m["eng"])["view"]["messages"]), "blinded labels"
+    assert all("author" not in x for x in session.view_message(m["eng"])["view"]["messages"]), (
+        "blinded labels"
+    )
     umpire_view = session.view_message(m["umpire"])["view"]
     assert {x.get("author") for x in umpire_view["messages"]} == {"Player 1", "Camille", None}  # None: bots
 
@@ -258,7 +326,9 @@ def test_classroom_entries_replay_to_the_same_session() -> None:
     entries = [json.loads(json.dumps(e)) for e in _joins(session, m) + log]
     fresh.replay([*m.values(), camille], entries)
     assert fresh.game.record() == session.game.record()
-    assert {v: st.items for v, st in fresh.streams.items()} == {v: st.items for v, st in session.streams.items()}
+    assert {v: st.items for v, st in fresh.streams.items()} == {
+        v: st.items for v, st in session.streams.items()
+    }
     for name in ("names", "leaders", "kicked", "seats", "by"):
         assert getattr(fresh, name) == getattr(session, name), name
     assert sorted(fresh.bots) == sorted(session.bots) and "ger" in fresh.bots

@@ -17,7 +17,6 @@ from server.store import GameHeader, SqliteStore, StoreError
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-
 @pytest.mark.parametrize("inline", [True, False], ids=["commit-on-loop", "commit-in-thread"])
 def test_sqlite_store_group_commit_and_reload(tmp_path: Path, inline: bool) -> None:
     async def scenario() -> None:
@@ -26,7 +25,9 @@ def test_sqlite_store_group_commit_and_reload(tmp_path: Path, inline: bool) -> N
         member = Member("m1", "g-1", "umpire", None, token_digest("t"))
         await store.create(header, [member], [{"k": "join", "m": "m1"}])
         # Many writes at once share commits; each still lands in order.
-        await asyncio.gather(*(store.append("g-1", 2 + i, [{"k": "n", "i": i}], clock={"seconds": i}) for i in range(20)))
+        await asyncio.gather(
+            *(store.append("g-1", 2 + i, [{"k": "n", "i": i}], clock={"seconds": i}) for i in range(20))
+        )
         with pytest.raises(StoreError):  # a write that cannot apply is refused alone
             await store.append("g-1", 2, [{"k": "dup"}])
         await store.close()
@@ -37,11 +38,13 @@ def test_sqlite_store_group_commit_and_reload(tmp_path: Path, inline: bool) -> N
 
     asyncio.run(scenario())
 
+
 def _played(session: Session, umpire: Member, phases: int, start: int = 0) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for n in range(start, start + phases):
         entries.extend(session.advance(0.0, "umpire", umpire, f"adv-{n}").entries)
     return entries
+
 
 def test_a_snapshot_and_the_log_after_it_rebuild_the_same_session() -> None:
     """Restoring from a snapshot plus the later entries is the same as replaying the whole log,
@@ -55,7 +58,9 @@ def test_a_snapshot_and_the_log_after_it_rebuild_the_same_session() -> None:
     log += _played(session, m["umpire"], 4)
     snapshot = take(session)
     assert snapshot.seq == len(log)
-    log += session.act(m["fra"], 2, {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}).entries
+    log += session.act(
+        m["fra"], 2, {"kind": "propose", "parties": ["eng", "fra"], "clauses": [{"kind": "non_aggression"}]}
+    ).entries
     log += _played(session, m["umpire"], 2, start=4)
     entries = [json.loads(json.dumps(e)) for e in log]
 
@@ -71,13 +76,16 @@ def test_a_snapshot_and_the_log_after_it_rebuild_the_same_session() -> None:
     restored.replay(list(m.values()), entries[snapshot.seq :])
     for other in (whole, restored):
         assert other.game.record() == session.game.record()
-        assert {v: s.items for v, s in other.streams.items()} == {v: s.items for v, s in session.streams.items()}
+        assert {v: s.items for v, s in other.streams.items()} == {
+            v: s.items for v, s in session.streams.items()
+        }
         _played(other, m["umpire"], 3, start=100)
     _played(session, m["umpire"], 3, start=100)
     assert whole.game.record() == restored.game.record() == session.game.record()
     # A snapshot from other code, or damaged, is not used: the caller replays the whole log.
     assert restore(Snapshot(snapshot.seq, "other-code", snapshot.data), fresh()) is None
     assert restore(Snapshot(snapshot.seq, snapshot.version, snapshot.data[:-20]), fresh()) is None
+
 
 def test_the_store_keeps_the_latest_snapshot(tmp_path: Path) -> None:
     from server.store import Snapshot
@@ -93,6 +101,7 @@ def test_the_store_keeps_the_latest_snapshot(tmp_path: Path) -> None:
         assert game.snapshot == Snapshot(2, "v", b"second") and len(game.entries) == 2
 
     asyncio.run(scenario())
+
 
 def test_the_scenario_book_keeps_checked_scenarios_as_json(tmp_path: Path) -> None:
     from server.lobby import ScenarioBook

@@ -44,14 +44,17 @@ async def test_acknowledged_writes_are_read_back_in_order_by_a_new_store(open_st
     player = Member("m2", "g-1", "player", "fra", token_digest("t2"))
     # Many writes at once share commits; each lands in order, the last clock and status win.
     await asyncio.gather(
-        *(store.append("g-1", 2 + i, [{"k": "n", "i": i, "text": "é\"\\\n"}], clock={"seconds": i}) for i in range(30)),
+        *(
+            store.append("g-1", 2 + i, [{"k": "n", "i": i, "text": 'é"\\\n'}], clock={"seconds": i})
+            for i in range(30)
+        ),
         store.append("g-1", 32, [{"k": "join", "m": "m2"}], members=[player], status="running"),
     )
     again = open_store()  # before the first is closed: what was acknowledged is already there
     (game,) = again.load()
     assert game.members == [umpire, player]
     assert [e.get("i") for e in game.entries] == [None, *range(30), None]
-    assert game.entries[1]["text"] == "é\"\\\n"
+    assert game.entries[1]["text"] == 'é"\\\n'
     assert game.header.clock == {"seconds": 29} and game.header.status == "running"
     assert game.header.settings == {"a": 1} and game.header.seed == 7
     await store.close()
@@ -112,7 +115,9 @@ async def test_a_token_digest_is_unique_across_games(open_store: Opener) -> None
     assert [g.header.id for g in open_store().load()] == ["g-1"]
 
 
-async def test_on_durable_runs_before_the_waiters_wake_and_close_finishes_the_queue(open_store: Opener) -> None:
+async def test_on_durable_runs_before_the_waiters_wake_and_close_finishes_the_queue(
+    open_store: Opener,
+) -> None:
     store = open_store()
     await store.create(header(), [], [{"k": "a"}])
     order: list[str] = []
@@ -146,7 +151,11 @@ def test_a_database_that_does_not_exist_is_one_line(postgres_admin: str) -> None
     with pytest.raises(StoreError) as caught:
         PostgresStore(psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v is not None}))
     message = str(caught.value)
-    assert "\n" not in message and "no_such_database" in message and message.startswith("cannot reach the store ")
+    assert (
+        "\n" not in message
+        and "no_such_database" in message
+        and message.startswith("cannot reach the store ")
+    )
 
 
 def test_a_newer_schema_is_refused_by_name(postgres_admin: str) -> None:
@@ -172,7 +181,9 @@ def test_a_store_of_the_first_schema_is_migrated_and_its_codes_found(postgres_ad
         conn.execute(SCHEMA)
         conn.execute("create table backchannel_schema (version integer not null)")
         conn.execute("insert into backchannel_schema (version) values (1)")
-        settings = '{"codes": {"states": {"fra": "ABCD-EFGH"}, "observer": "OBSV-OBSV", "umpire": "UMPI-UMPI"}}'
+        settings = (
+            '{"codes": {"states": {"fra": "ABCD-EFGH"}, "observer": "OBSV-OBSV", "umpire": "UMPI-UMPI"}}'
+        )
         conn.execute(
             "insert into games values ('g-old', 0, null, 'text', 1, %s, 'running', '{}', 0)", (settings,)
         )
@@ -182,5 +193,7 @@ def test_a_store_of_the_first_schema_is_migrated_and_its_codes_found(postgres_ad
         codes = sorted(conn.execute("select code, game_id, role, state from codes").fetchall())
     assert version == (SCHEMA_VERSION,) and SCHEMA_VERSION == 2
     assert codes == [
-        ("ABCD-EFGH", "g-old", "player", "fra"), ("OBSV-OBSV", "g-old", "observer", None), ("UMPI-UMPI", "g-old", "umpire", None),
+        ("ABCD-EFGH", "g-old", "player", "fra"),
+        ("OBSV-OBSV", "g-old", "observer", None),
+        ("UMPI-UMPI", "g-old", "umpire", None),
     ]

@@ -34,7 +34,9 @@ def certificate(tmp_path: Path) -> tuple[trustme.CA, Path, Path]:
     return ca, cert, key
 
 
-async def test_a_player_says_hello_over_wss(certificate: tuple[trustme.CA, Path, Path], tmp_path: Path) -> None:
+async def test_a_player_says_hello_over_wss(
+    certificate: tuple[trustme.CA, Path, Path], tmp_path: Path
+) -> None:
     ca, cert, key = certificate
     server = BackchannelServer(SqliteStore(tmp_path / "db.sqlite3"), tls=tls_context(cert, key))
     port = await server.start("127.0.0.1", 0)
@@ -55,7 +57,9 @@ async def test_a_player_says_hello_over_wss(certificate: tuple[trustme.CA, Path,
 
 
 @pytest.mark.parametrize("mistake", ["missing", "swapped", "only-cert"])
-def test_a_bad_certificate_is_one_line(certificate: tuple[trustme.CA, Path, Path], tmp_path: Path, mistake: str) -> None:
+def test_a_bad_certificate_is_one_line(
+    certificate: tuple[trustme.CA, Path, Path], tmp_path: Path, mistake: str
+) -> None:
     _, cert, key = certificate
     options = {
         "missing": ["--certfile", str(tmp_path / "nope.pem"), "--keyfile", str(key)],
@@ -63,10 +67,27 @@ def test_a_bad_certificate_is_one_line(certificate: tuple[trustme.CA, Path, Path
         "only-cert": ["--certfile", str(cert)],
     }[mistake]
     run = subprocess.run(
-        [sys.executable, "-m", "game.cli", "serve", "--port", "0", "--data", str(tmp_path / "data"), *options],
-        capture_output=True, text=True, timeout=60, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "game.cli",
+            "serve",
+            "--port",
+            "0",
+            "--data",
+            str(tmp_path / "data"),
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
     )
     lines = run.stderr.strip().splitlines()
     assert run.returncode == 1 and len(lines) == 1 and lines[0].startswith("backchannel serve: "), run.stderr
-    expected = {"missing": "nope.pem: no such file", "swapped": "cannot use the certificate", "only-cert": "give both"}[mistake]
+    expected = {
+        "missing": "nope.pem: no such file",
+        "swapped": "cannot use the certificate",
+        "only-cert": "give both",
+    }[mistake]
     assert expected in lines[0]

@@ -109,7 +109,9 @@ class Account:
             assert isinstance(current, set)
             current.update(who)
 
-    def allow_agreement(self, ref: str, who: Any, layers: tuple[str, ...] = ("exist", "terms", "annex")) -> None:
+    def allow_agreement(
+        self, ref: str, who: Any, layers: tuple[str, ...] = ("exist", "terms", "annex")
+    ) -> None:
         for layer in layers:
             self.allow((layer, ref), who)
 
@@ -142,12 +144,16 @@ class Account:
         elif kind == "agreement_ratified":
             self.allow_agreement(ref, ALL)
         elif kind == "agreement_leaked":
-            self.allow_agreement(ref, ALL, ("exist",) if event["level"] == "rumour" else ("exist", "terms", "annex"))
+            self.allow_agreement(
+                ref, ALL, ("exist",) if event["level"] == "rumour" else ("exist", "terms", "annex")
+            )
         elif kind == "agreement_discovered":
             self.allow_agreement(ref, audience)
         elif kind == "message":
             expected = ALL if event["to"] == ALL else sorted({event["from"], *event["to"]})
-            assert (list(audience) if audience != ALL else ALL) == expected, f"a message's audience is wrong: {event}"
+            assert (list(audience) if audience != ALL else ALL) == expected, (
+                f"a message's audience is wrong: {event}"
+            )
             self.allow(("msgid", event["id"]), audience)
             self.senders[event["id"]] = event["from"]
             self._allow_text(event["text"], audience)
@@ -219,7 +225,9 @@ def readable_scenario(scenario: Any) -> str:
     """Everything of the scenario that some seat may read (`get_scenario`), as JSON text; once per scenario."""
     if scenario.id not in _READABLE:
         viewers = (OBSERVER, *(state.id for state in scenario.states))
-        _READABLE[scenario.id] = "\n".join(json.dumps(scenario_for(scenario, v), ensure_ascii=False) for v in viewers)
+        _READABLE[scenario.id] = "\n".join(
+            json.dumps(scenario_for(scenario, v), ensure_ascii=False) for v in viewers
+        )
     return _READABLE[scenario.id]
 
 
@@ -275,7 +283,9 @@ class Table:
         seats = {s: ("human" if s in self.humans else "bot") for s in PLAYABLE}
         # Bots answer before the phase resolves (the driver's rounds), never on their in-phase timer: a
         # timer's answer would land between the test's commands at a moment the clock chose.
-        self.umpire, created = await new_game(self.url, scenario="july-1914", seed=seed, seats=seats, bot_delay=120)
+        self.umpire, created = await new_game(
+            self.url, scenario="july-1914", seed=seed, seats=seats, bot_delay=120
+        )
         self.host = self.server.lobby.games[created["game"]]
         self.clients: dict[str, list[Client]] = {}
         self.viewer: dict[str, str] = {}
@@ -322,7 +332,9 @@ class Table:
         ref = f"{client.name}#{self.ids}"  # apart from the ids Client.request makes up (name-n)
         self.sent.setdefault(client.name, {})[ref] = message
         note(f"{client.name}: {message}")
-        reply = await client.request(message["type"], id=ref, **{k: v for k, v in message.items() if k != "type"})
+        reply = await client.request(
+            message["type"], id=ref, **{k: v for k, v in message.items() if k != "type"}
+        )
         what = message.get("command", {}).get("kind", message["type"])
         if reply["type"] == "error":
             note(f"  refused: {reply['code']}: {reply['message']}")
@@ -335,7 +347,9 @@ class Table:
         """A rules command; a command about an agreement or a message the state may not know is sent
         again with an id that never existed, and the two answers must be the same.  Flushed and checked."""
         ref, twin_command = referred(command)
-        hidden = ref not in (None, UNUSED, UNUSED_MESSAGE) and not self.account.may(knowledge_key(str(ref)), state)
+        hidden = ref not in (None, UNUSED, UNUSED_MESSAGE) and not self.account.may(
+            knowledge_key(str(ref)), state
+        )
         reply = await self.send(state, {"type": "act", "command": command})
         if reply["type"] == "ack" and command["kind"] in ("propose", "counter"):
             self.register(command, reply["result"]["agreement"])
@@ -343,13 +357,16 @@ class Table:
             self._status_named_as_seen(state, ref, reply)
         if hidden:
             assert ref is not None and twin_command is not None
-            assert reply["type"] == "error", f"{state} may not know {ref}, yet its {command['kind']} naming it was applied: {reply}"
+            assert reply["type"] == "error", (
+                f"{state} may not know {ref}, yet its {command['kind']} naming it was applied: {reply}"
+            )
             tally("a refusal compared with a made-up id's")
             twin = await self.send(state, {"type": "act", "command": twin_command})
             made_up = UNUSED if ref.startswith("agr-") else UNUSED_MESSAGE
             assert twin["type"] == "error"
             assert (reply["code"], reply["message"].replace(ref, "<id>")) == (
-                twin["code"], twin["message"].replace(made_up, "<id>")
+                twin["code"],
+                twin["message"].replace(made_up, "<id>"),
             ), (
                 f"{state}'s {command['kind']} naming {ref} (which it may not know) is refused otherwise than one naming "
                 f"an id that never existed: {reply['code']}: {reply['message']!r} vs {twin['code']}: {twin['message']!r}"
@@ -400,7 +417,9 @@ class Table:
         viewer = self.viewer[client.name]
         raw = client.raw[i]
         kind = message["type"]
-        where = f"frame {i} to {client.name} ({kind}{'/' + message['event']['kind'] if kind == 'event' else ''})"
+        where = (
+            f"frame {i} to {client.name} ({kind}{'/' + message['event']['kind'] if kind == 'event' else ''})"
+        )
         show = repr(message)[:600]
         own: frozenset[bytes] = frozenset()
         if kind in ("error", "ack") and message.get("ref") in self.sent.get(client.name, {}):
@@ -414,7 +433,9 @@ class Table:
             assert message["view"]["viewer"] == viewer, f"{where}: a view for {message['view']['viewer']}"
             for turn in message["view"]["events"]:
                 for event in turn["events"]:
-                    self._check_event(event, viewer, f"{where}, turn {turn['turn']}'s events", repr(event)[:600])
+                    self._check_event(
+                        event, viewer, f"{where}, turn {turn['turn']}'s events", repr(event)[:600]
+                    )
         self.checked[client.name] = i + 1
 
     def _check_event(self, event: dict[str, Any], viewer: str, where: str, show: str) -> None:
@@ -428,17 +449,23 @@ class Table:
             if kind == "message" and event.get("id") in self.messages:
                 self._check_cut(event, viewer, where, show)
                 return
-            raise AssertionError(f"{where}: {viewer} got a {kind} the umpire never got (so no audience)\n  {show}")
+            raise AssertionError(
+                f"{where}: {viewer} got a {kind} the umpire never got (so no audience)\n  {show}"
+            )
         if any(a != MISSING and visible(a, viewer) for a in audiences):
             return
         if all(a == MISSING for a in audiences):
-            raise AssertionError(f"{where}: a {kind} without an audience reached {viewer} (a default of everyone)\n  {show}")
+            raise AssertionError(
+                f"{where}: a {kind} without an audience reached {viewer} (a default of everyone)\n  {show}"
+            )
         raise AssertionError(f"{where}: {viewer} got a {kind} whose audience is {audiences}\n  {show}")
 
     def _check_cut(self, event: dict[str, Any], viewer: str, where: str, show: str) -> None:
         """A reader's own copy of a message: the umpire's, less what it refers to that the reader may not know."""
         whole = self.messages[event["id"]]
-        assert visible(whole.get("audience", MISSING), viewer), f"{where}: {viewer} reads a message for {whole.get('audience')}\n  {show}"
+        assert visible(whole.get("audience", MISSING), viewer), (
+            f"{where}: {viewer} reads a message for {whole.get('audience')}\n  {show}"
+        )
         for key, value in event.items():
             assert value == whole.get(key) or (key in CUT_FIELDS and value is None), (
                 f"{where}: {viewer}'s copy of {event['id']} differs from the umpire's in {key}: {whole}\n  {show}"
@@ -452,13 +479,21 @@ class Table:
         if kind == "agreement":
             card = event["agreement"]
             ref = card["id"]
-            assert self.account.may(("exist", ref), viewer), f"{where}: {viewer} gets a card of {ref}\n  {show}"
+            assert self.account.may(("exist", ref), viewer), (
+                f"{where}: {viewer} gets a card of {ref}\n  {show}"
+            )
             if "clauses" in card or "title" in card:
-                assert self.account.may(("terms", ref), viewer), f"{where}: {viewer} reads {ref}'s terms\n  {show}"
+                assert self.account.may(("terms", ref), viewer), (
+                    f"{where}: {viewer} reads {ref}'s terms\n  {show}"
+                )
             if "annex" in card:
-                assert self.account.may(("annex", ref), viewer), f"{where}: {viewer} reads {ref}'s annex\n  {show}"
+                assert self.account.may(("annex", ref), viewer), (
+                    f"{where}: {viewer} reads {ref}'s annex\n  {show}"
+                )
         elif kind == "me":
-            assert viewer != OBSERVER and event["me"].get("state", viewer) == viewer, f"{where}: another's `me`\n  {show}"
+            assert viewer != OBSERVER and event["me"].get("state", viewer) == viewer, (
+                f"{where}: another's `me`\n  {show}"
+            )
 
     # --- what the people do ----------------------------------------------------------------------
 
@@ -467,7 +502,11 @@ class Table:
 
     def partners(self, state: str, count: int) -> list[str]:
         """Other parties: mostly people (so that they can sign), now and then bots."""
-        pool = [s for s in self.humans if s != state] * 3 + [s for s in PLAYABLE if s not in self.humans] + ["srb", "bel"]
+        pool = (
+            [s for s in self.humans if s != state] * 3
+            + [s for s in PLAYABLE if s not in self.humans]
+            + ["srb", "bel"]
+        )
         return self.some(pool, count)
 
     def clauses(self, state: str, parties: list[str], marker: str) -> list[dict[str, Any]]:
@@ -475,8 +514,18 @@ class Table:
         protects a state outside the agreement (it must not learn of it when it is broken)."""
         out: list[dict[str, Any]] = [{"kind": "free_text", "text": f"{marker} in words"}]
         kind = self.rng.choice(
-            ["none", "non_aggression", "non_aggression", "mutual_defence", "neutrality", "demilitarised_zone",
-             "intelligence_sharing", "tribute", "support_promise", "cession"]
+            [
+                "none",
+                "non_aggression",
+                "non_aggression",
+                "mutual_defence",
+                "neutrality",
+                "demilitarised_zone",
+                "intelligence_sharing",
+                "tribute",
+                "support_promise",
+                "cession",
+            ]
         )
         game = self.game
         states = list(game.state_ids)
@@ -499,16 +548,27 @@ class Table:
         elif kind == "demilitarised_zone":
             out.append({"kind": kind, "territories": [self.rng.choice(near or ["bel"])]})
         elif kind == "tribute":
-            out.append({"kind": kind, "payer": state, "payee": next(p for p in parties if p != state), "amount": 1})
+            out.append(
+                {"kind": kind, "payer": state, "payee": next(p for p in parties if p != state), "amount": 1}
+            )
         elif kind == "support_promise" and mine:
             # This state's unit is to support a neighbouring unit (often another's) to hold this turn.
             at = self.rng.choice(mine)
             held = [t for t in game.board.neighbours[at] if t in game.units] or [at]
-            theirs = [t for t in held if game.units[t].state in self.humans and game.units[t].state not in parties]
+            theirs = [
+                t for t in held if game.units[t].state in self.humans and game.units[t].state not in parties
+            ]
             target = self.rng.choice(theirs * 3 + held)
             out.append({"kind": kind, "by": state, "unit_at": at, "target": target, "turn": game.turn})
         elif kind == "cession" and mine:
-            out.append({"kind": kind, "territory": self.rng.choice(mine), "to": self.rng.choice(outsiders), "by_turn": game.turn})
+            out.append(
+                {
+                    "kind": kind,
+                    "territory": self.rng.choice(mine),
+                    "to": self.rng.choice(outsiders),
+                    "by_turn": game.turn,
+                }
+            )
         return out
 
     def terms(self, state: str, parties: list[str]) -> dict[str, Any]:
@@ -528,7 +588,11 @@ class Table:
     def register(self, fields: dict[str, Any], ref: str) -> None:
         """The markers of an applied proposal belong to its agreement."""
         for key, layer in (("title", "terms"), ("clauses", "terms"), ("annex", "annex")):
-            for text in [fields[key]] if key == "title" and key in fields else [c.get("text", "") for c in fields.get(key, [])]:
+            for text in (
+                [fields[key]]
+                if key == "title" and key in fields
+                else [c.get("text", "") for c in fields.get(key, [])]
+            ):
                 for match in MARKER.finditer(str(text).encode()):
                     self.account.markers[match.group(0)] = (layer, {ref})
 
@@ -572,8 +636,11 @@ class Table:
     async def counter(self) -> None:
         """Mostly a person answering a proposal it is party to; now and then anything."""
         open_ = [
-            (a.id, p) for a in self.game.diplomacy.agreements.values() if a.status == "proposed"
-            for p in a.parties if p in self.humans
+            (a.id, p)
+            for a in self.game.diplomacy.agreements.values()
+            if a.status == "proposed"
+            for p in a.parties
+            if p in self.humans
         ]
         if open_ and self.rng.randint(0, 3):
             ref, state = self.rng.choice(open_)
@@ -581,7 +648,11 @@ class Table:
             state = self.rng.choice(self.humans)
             ref = self.pick_agreement(state)
         old = self.game.diplomacy.agreements.get(ref)
-        parties = list(old.parties) if old is not None and len(old.parties) > 1 else [state, *self.partners(state, 1)]
+        parties = (
+            list(old.parties)
+            if old is not None and len(old.parties) > 1
+            else [state, *self.partners(state, 1)]
+        )
         fields = self.terms(state, parties)
         await self.act(state, {"kind": "counter", "agreement": ref, **fields})
 
@@ -606,37 +677,59 @@ class Table:
         await self.act(state, {"kind": kind, "agreement": ref})
 
     async def ratify_all(self) -> None:
-        shared = [a for a in self.game.diplomacy.agreements.values() if a.status == "active" and set(a.parties) <= set(self.humans)]
+        shared = [
+            a
+            for a in self.game.diplomacy.agreements.values()
+            if a.status == "active" and set(a.parties) <= set(self.humans)
+        ]
         if shared:
             a = self.game.diplomacy.agreements[self.rng.choice([a.id for a in shared])]
             for party in a.parties:
                 await self.act(party, {"kind": "ratify", "agreement": a.id})
 
     async def answer_a_leak(self) -> None:
-        leaked = [a for a in self.game.diplomacy.agreements.values() if a.leak_level != "none" and set(a.parties) & set(self.humans)]
+        leaked = [
+            a
+            for a in self.game.diplomacy.agreements.values()
+            if a.leak_level != "none" and set(a.parties) & set(self.humans)
+        ]
         if leaked:
             a = self.game.diplomacy.agreements[self.rng.choice([a.id for a in leaked])]
             state = self.rng.choice(sorted(set(a.parties) & set(self.humans)))
-            await self.act(state, {"kind": "deny" if a.leak_level == "rumour" else "justify", "agreement": a.id})
+            await self.act(
+                state, {"kind": "deny" if a.leak_level == "rumour" else "justify", "agreement": a.id}
+            )
 
     async def declare_breach(self) -> None:
         state = self.rng.choice(self.humans)
         ref = self.pick_agreement(state)
         a = self.game.diplomacy.agreements.get(ref)
         breaker = self.rng.choice(sorted(a.parties) if a else self.humans)
-        await self.act(state, {"kind": "declare_breach", "agreement": ref, "clause": self.rng.randint(0, 2), "breaker": breaker})
+        await self.act(
+            state,
+            {
+                "kind": "declare_breach",
+                "agreement": ref,
+                "clause": self.rng.randint(0, 2),
+                "breaker": breaker,
+            },
+        )
 
     async def probe(self) -> None:
         """Ask about an agreement the state may not know of: the answer must be that of a made-up id."""
         state = self.rng.choice(self.humans)
-        hidden = [ref for ref in self.game.diplomacy.agreements if not self.account.may(("exist", ref), state)]
+        hidden = [
+            ref for ref in self.game.diplomacy.agreements if not self.account.may(("exist", ref), state)
+        ]
         if not hidden:
             return
         ref = self.rng.choice(hidden)
         kind = self.rng.choice([*AGREEMENT_ACTS, "declare_breach", "counter"])
         command: dict[str, Any] = {"kind": kind, "agreement": ref}
         if kind == "declare_breach":
-            command.update(clause=0, breaker=self.rng.choice(sorted(self.game.diplomacy.agreements[ref].parties)))
+            command.update(
+                clause=0, breaker=self.rng.choice(sorted(self.game.diplomacy.agreements[ref].parties))
+            )
         elif kind == "counter":
             command.update(visibility="secret", clauses=[{"kind": "non_aggression"}])
         await self.act(state, command)
@@ -648,7 +741,11 @@ class Table:
         to = self.some(self.others(state)[:12], 3)
         if self.rng.randint(0, 2) == 0:
             to = [self.rng.choice([s for s in self.humans if s != state])]
-        command: dict[str, Any] = {"kind": "press", "to": to, "sincerity": self.rng.choice([None, "sincere", "deceptive"])}
+        command: dict[str, Any] = {
+            "kind": "press",
+            "to": to,
+            "sincerity": self.rng.choice([None, "sincere", "deceptive"]),
+        }
         if self.rng.randint(0, 1):
             command["text"] = f"{self.marker('SECRETMSG', state)} for your eyes"
         what = self.rng.choice(["words", "ask", "answer"])
@@ -657,7 +754,11 @@ class Table:
         elif what == "answer":
             got = self.account.messages_to(state)
             others = [m for m in self.account.senders if m not in got]
-            to_what = self.rng.choice(got) if got and (self.rng.randint(0, 3) or not others) else self.rng.choice(others or [UNUSED_MESSAGE])
+            to_what = (
+                self.rng.choice(got)
+                if got and (self.rng.randint(0, 3) or not others)
+                else self.rng.choice(others or [UNUSED_MESSAGE])
+            )
             command["answer"] = {"to": to_what, "yes": self.rng.choice([True, False, None])}
         if not command.get("text") and what == "words":
             command["text"] = "a few words"
@@ -667,7 +768,9 @@ class Table:
     def ask(self, state: str) -> dict[str, Any]:
         """An ask: about a territory, a state, a support, a zone, or an agreement (mostly one it can see)."""
         game = self.game
-        land = sorted({n for u in game.units_of(state) for n in game.board.neighbours[u.territory]}) or ["bel"]
+        land = sorted({n for u in game.units_of(state) for n in game.board.neighbours[u.territory]}) or [
+            "bel"
+        ]
         kind = self.rng.choice(["intentions", "warn", "dmz", "support", "complain", "demand_justification"])
         if kind in ("intentions", "warn"):
             if self.rng.randint(0, 1):
@@ -682,19 +785,27 @@ class Table:
 
     async def public_press(self) -> None:
         state = self.rng.choice(self.humans)
-        await self.act(state, {"kind": "press", "text": f"a public word from {state}: we seek peace with all"})
+        await self.act(
+            state, {"kind": "press", "text": f"a public word from {state}: we seek peace with all"}
+        )
 
     async def action(self) -> None:
         state = self.rng.choice(self.humans)
         kind = self.rng.choice(["investigate", "investigate", "intercept", "intercept", "propaganda"])
         # Spies mostly go where there is something to find: the parties of secrets, the people.
-        leads = sorted({p for a in self.game.diplomacy.agreements.values() if a.secret for p in a.parties} | set(self.humans))
+        leads = sorted(
+            {p for a in self.game.diplomacy.agreements.values() if a.secret for p in a.parties}
+            | set(self.humans)
+        )
         target = None if kind == "propaganda" else self.rng.choice([s for s in leads if s != state])
         await self.act(state, {"kind": kind, "target": target} if target else {"kind": kind})
 
     async def pay(self) -> None:
         state = self.rng.choice(self.humans)
-        await self.act(state, {"kind": "pay", "to": self.rng.choice(self.others(state)[:8]), "amount": self.rng.randint(1, 3)})
+        await self.act(
+            state,
+            {"kind": "pay", "to": self.rng.choice(self.others(state)[:8]), "amount": self.rng.randint(1, 3)},
+        )
 
     async def orders(self, state: str) -> None:
         game = self.game
@@ -711,7 +822,11 @@ class Table:
             balance = game.adjustment_balance().get(state, 0)
             sites = build_sites(game.board, game.units, game.owners, state)
             units = game.units_of(state)
-            orders = [f"build A {t}" for t in sites[:balance]] if balance > 0 else [f"remove {u.text}" for u in units[: -balance]]
+            orders = (
+                [f"build A {t}" for t in sites[:balance]]
+                if balance > 0
+                else [f"remove {u.text}" for u in units[:-balance]]
+            )
         await self.act(state, {"kind": "orders", "turn": game.turn, "phase": game.phase, "orders": orders})
 
     def movement_orders(self, state: str) -> list[str]:
@@ -721,15 +836,25 @@ class Table:
         game = self.game
         board = game.board
         bound = [a for a in game.diplomacy.agreements.values() if state in a.parties and a.status == "active"]
-        friends = {p for a in bound for p in a.parties} | {s for a in bound for _, c, _ in a.all_clauses() for s in clause_states(c)}
+        friends = {p for a in bound for p in a.parties} | {
+            s for a in bound for _, c, _ in a.all_clauses() for s in clause_states(c)
+        }
         orders = []
         for unit in game.units_of(state):
-            reach = [t for t in board.neighbours[unit.territory] if board.can_reach(unit.type, unit.location, t)]
-            targets = [
-                t for t in reach
-                if (t in game.units and game.units[t].state != state) or game.owners.get(t) not in (None, state)
+            reach = [
+                t for t in board.neighbours[unit.territory] if board.can_reach(unit.type, unit.location, t)
             ]
-            liked = [t for t in targets if (game.units[t].state if t in game.units else game.owners.get(t)) in friends]
+            targets = [
+                t
+                for t in reach
+                if (t in game.units and game.units[t].state != state)
+                or game.owners.get(t) not in (None, state)
+            ]
+            liked = [
+                t
+                for t in targets
+                if (game.units[t].state if t in game.units else game.owners.get(t)) in friends
+            ]
             what = rng.choice(["hold", "move", "attack", "attack", "support"])
             if what == "attack" and (liked or targets):
                 orders.append(f"{unit.text} - {rng.choice(liked * 2 + targets)}")
@@ -786,7 +911,10 @@ class Table:
         The turn is a list of steps, each a name and the seed of its own choices: hypothesis shrinks a
         failing game by dropping steps and zeroing seeds, and dropping one step leaves the others'
         choices as they were (as far as the game around them allows)."""
-        plan = self.draw(st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 2**16)), min_size=6, max_size=30), "steps")
+        plan = self.draw(
+            st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 2**16)), min_size=6, max_size=30),
+            "steps",
+        )
         for name, seed in plan:
             self.rng = random.Random(seed)
             if name == "orders":
@@ -812,9 +940,30 @@ class Table:
 
 
 STEPS = (
-    "press", "propose", "propose", "propose", "counter", "sign_all", "sign_all", "agreement_act", "agreement_act",
-    "ratify_all", "answer_a_leak", "declare_breach", "probe", "press", "press", "public_press", "action", "action", "pay",
-    "ready", "resync", "reconnect", "read_scenario", "orders",
+    "press",
+    "propose",
+    "propose",
+    "propose",
+    "counter",
+    "sign_all",
+    "sign_all",
+    "agreement_act",
+    "agreement_act",
+    "ratify_all",
+    "answer_a_leak",
+    "declare_breach",
+    "probe",
+    "press",
+    "press",
+    "public_press",
+    "action",
+    "action",
+    "pay",
+    "ready",
+    "resync",
+    "reconnect",
+    "read_scenario",
+    "orders",
 )
 """What a person may do in a step (a name twice: twice as likely); the first is what shrinking leaves."""
 

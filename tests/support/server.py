@@ -67,7 +67,9 @@ class Client:
         self.view: Message | None = None
 
     @classmethod
-    async def open(cls, url: str, name: str = "", hello: bool = True, source: str | None = None, **fields: Any) -> Client:
+    async def open(
+        cls, url: str, name: str = "", hello: bool = True, source: str | None = None, **fields: Any
+    ) -> Client:
         """`source`: the local address to connect from (127.0.0.2...: another address, for the per-address limits)."""
         # max_queue=None: a test reads its frames when it likes; the client must keep reading the socket meanwhile.
         more: dict[str, Any] = {"local_addr": (source, 0)} if source is not None else {}
@@ -130,7 +132,9 @@ class Client:
             ("ack", "created", "joined", "error", "pong", "scenario", "record"), lambda m: m.get("ref") == ref
         )
 
-    async def expect_any(self, types: tuple[str, ...], where: Callable[[Message], bool] = lambda m: True) -> Message:
+    async def expect_any(
+        self, types: tuple[str, ...], where: Callable[[Message], bool] = lambda m: True
+    ) -> Message:
         for i, message in enumerate(self.inbox):
             if message["type"] in types and where(message):
                 return self.inbox.pop(i)

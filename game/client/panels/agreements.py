@@ -46,10 +46,21 @@ ACTION_LABELS = {
     "justify": "Justify",
     "declare_breach": "Declare breach…",
 }
-PENDING_WORDS = {"sign": "Signing", "reject": "Rejecting", "renounce": "Renouncing", "ratify": "Ratifying",
-                 "leak": "Leaking", "deny": "Denying", "justify": "Justifying"}
-ACTION_STYLES = {"sign": "@good_button", "reject": "@danger_button", "renounce": "@danger_button",
-                 "leak": "@danger_button"}
+PENDING_WORDS = {
+    "sign": "Signing",
+    "reject": "Rejecting",
+    "renounce": "Renouncing",
+    "ratify": "Ratifying",
+    "leak": "Leaking",
+    "deny": "Denying",
+    "justify": "Justifying",
+}
+ACTION_STYLES = {
+    "sign": "@good_button",
+    "reject": "@danger_button",
+    "renounce": "@danger_button",
+    "leak": "@danger_button",
+}
 ACTION_TIPS = {
     "sign": "Sign: when every party has signed, it is in force",
     "counter": "Answer with another draft (this proposal is then superseded)",
@@ -76,10 +87,18 @@ def leak_risk(a: dict[str, Any], scenario: Any | None, turn: int) -> float | Non
         return None
     regimes = {s.id: s.regime for s in scenario.states}
     stand_in = Agreement(
-        id=a["id"], title="", proposer=a.get("proposer", ""), parties=tuple(a.get("parties", [])), clauses=(),
-        annex=(), visibility=a.get("visibility", "secret"), duration=a.get("duration"),
-        intermediary=a.get("intermediary"), proposed_turn=a.get("proposed_turn") or turn,
-        start_turn=a.get("start_turn"), leak_level=a.get("leak_level", "none"),
+        id=a["id"],
+        title="",
+        proposer=a.get("proposer", ""),
+        parties=tuple(a.get("parties", [])),
+        clauses=(),
+        annex=(),
+        visibility=a.get("visibility", "secret"),
+        duration=a.get("duration"),
+        intermediary=a.get("intermediary"),
+        proposed_turn=a.get("proposed_turn") or turn,
+        start_turn=a.get("start_turn"),
+        leak_level=a.get("leak_level", "none"),
     )
     return leak_chance(stand_in, regimes, turn, scenario.rules.leaks)
 
@@ -110,17 +129,36 @@ class AgreementsPanel(SidePanel):
         self.action_buttons = {}
         self.cards = {}
         self._shown_key = ""
-        UILabel(pygame.Rect(pad, 6, w - 2 * pad - 160, 24), "Agreements", self.manager, container=c,
-                object_id=ObjectID("#agreements_heading", "@panel_heading"))
-        self.new_agreement_button = UIButton(pygame.Rect(w - pad - 156, 4, 156, 28), "New agreement", self.manager,
-                                             container=c, object_id=ObjectID("#new_agreement", "@primary_button"),
-                                             tool_tip_text="Draft an agreement clause by clause (N)",
-                                             command=self.new_draft)
-        self.list = UIScrollingContainer(pygame.Rect(pad, 38, w - 2 * pad, h - 38 - 28), self.manager, container=c,
-                                         object_id=ObjectID("#agreement_list", "@agreement_list"),
-                                         allow_scroll_x=False)
-        self.status = UILabel(pygame.Rect(pad, h - 24, w - 2 * pad, 20), "", self.manager, container=c,
-                              object_id=ObjectID("#panel_status", "@panel_status"))
+        UILabel(
+            pygame.Rect(pad, 6, w - 2 * pad - 160, 24),
+            "Agreements",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#agreements_heading", "@panel_heading"),
+        )
+        self.new_agreement_button = UIButton(
+            pygame.Rect(w - pad - 156, 4, 156, 28),
+            "New agreement",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#new_agreement", "@primary_button"),
+            tool_tip_text="Draft an agreement clause by clause (N)",
+            command=self.new_draft,
+        )
+        self.list = UIScrollingContainer(
+            pygame.Rect(pad, 38, w - 2 * pad, h - 38 - 28),
+            self.manager,
+            container=c,
+            object_id=ObjectID("#agreement_list", "@agreement_list"),
+            allow_scroll_x=False,
+        )
+        self.status = UILabel(
+            pygame.Rect(pad, h - 24, w - 2 * pad, 20),
+            "",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#panel_status", "@panel_status"),
+        )
 
     # --- picture ----------------------------------------------------------------------------------
 
@@ -186,8 +224,10 @@ class AgreementsPanel(SidePanel):
         """One agreement as a text box's HTML: only the layers the view holds."""
         parties = ", ".join(names.swatch(p) for p in a.get("parties", []))
         if a.get("rumour"):
-            return (f"<b>A secret agreement</b> <font color='#f0b060'>● rumoured</font><br>"
-                    f"Between {parties}<br><font color='#9aa4ad'>Only its parties are known, not its terms.</font>")
+            return (
+                f"<b>A secret agreement</b> <font color='#f0b060'>● rumoured</font><br>"
+                f"Between {parties}<br><font color='#9aa4ad'>Only its parties are known, not its terms.</font>"
+            )
         status = a.get("status", "")
         title = esc(a.get("title") or "Untitled agreement")
         colour = STATUS_COLOURS.get(status, "#e8e2d4")
@@ -195,7 +235,9 @@ class AgreementsPanel(SidePanel):
         lines.append(f"Between {parties}")
         facts = []
         vis = a.get("visibility", "")
-        facts.append("secret" if vis == "secret" else "public" + (" with a secret annex" if a.get("annex") else ""))
+        facts.append(
+            "secret" if vis == "secret" else "public" + (" with a secret annex" if a.get("annex") else "")
+        )
         if a.get("duration"):
             span = f"{a['duration']} turn{'s' if a['duration'] > 1 else ''}"
             if a.get("start_turn") and a.get("end_turn"):
@@ -207,7 +249,9 @@ class AgreementsPanel(SidePanel):
             facts.append(f"through {esc(names.state(a['intermediary']))}")
         if status == "proposed":
             unsigned = [p for p in a.get("parties", []) if p not in a.get("signed", [])]
-            facts.append(f"proposed by {esc(names.state(a.get('proposer')))}; awaiting {esc(names.states(unsigned))}")
+            facts.append(
+                f"proposed by {esc(names.state(a.get('proposer')))}; awaiting {esc(names.states(unsigned))}"
+            )
         lines.append("<font color='#b8c0c8'>" + " · ".join(facts) + "</font>")
         if vis == "secret" or a.get("annex") or a.get("leak_level") != "none":
             leak = LEAK_WORDS.get(a.get("leak_level", "none"), a.get("leak_level", ""))
@@ -219,8 +263,9 @@ class AgreementsPanel(SidePanel):
                 text += f" · denied by {names.states(a['denied_by'])}"
             if a.get("justified_by"):
                 text += f" · justified by {names.states(a['justified_by'])}"
-            leak_colour = {"none": "#9fd8b0", "rumour": "#f0b060", "exposed": "#ff8a6a"}.get(a.get("leak_level", ""),
-                                                                                              "#e8e2d4")
+            leak_colour = {"none": "#9fd8b0", "rumour": "#f0b060", "exposed": "#ff8a6a"}.get(
+                a.get("leak_level", ""), "#e8e2d4"
+            )
             lines.append(f"<font color='{leak_colour}'>{esc(text)}</font>")
         for i, clause in enumerate(a.get("clauses", []), 1):
             lines.append(f"{i}. {esc(names.clause(clause))}")
@@ -251,8 +296,17 @@ class AgreementsPanel(SidePanel):
         self._settle()
         # Most news (a ready flag, a message, the clock) leaves the agreements as they were: the cards,
         # costly to build, are rebuilt only when what they show changed.
-        key = json.dumps([self.view.get("agreements", []), self.view.get("turn"), self.me, sorted(self.pending),
-                          self.refusal], sort_keys=True, default=str)
+        key = json.dumps(
+            [
+                self.view.get("agreements", []),
+                self.view.get("turn"),
+                self.me,
+                sorted(self.pending),
+                self.refusal,
+            ],
+            sort_keys=True,
+            default=str,
+        )
         if key == self._shown_key:
             return
         self._shown_key = key
@@ -266,38 +320,63 @@ class AgreementsPanel(SidePanel):
         width = self.list.rect.width - 18
         y = 4
         if self.refusal:
-            notice = Notice(pygame.Rect(0, y, width, -1), self.manager, container=cc, object_id="#agreement_refusal",
-                            text=self.refusal)
+            notice = Notice(
+                pygame.Rect(0, y, width, -1),
+                self.manager,
+                container=cc,
+                object_id="#agreement_refusal",
+                text=self.refusal,
+            )
             y += notice.rect.height + GAP
         shown = 0
         for title, agreements in self.sections():
             if not agreements:
                 continue
-            UILabel(pygame.Rect(2, y, width, 22), f"{title} ({len(agreements)})", self.manager, container=cc,
-                    object_id=ObjectID("#agreement_section", "@panel_subheading"))
+            UILabel(
+                pygame.Rect(2, y, width, 22),
+                f"{title} ({len(agreements)})",
+                self.manager,
+                container=cc,
+                object_id=ObjectID("#agreement_section", "@panel_subheading"),
+            )
             y += 24
             for a in agreements:
                 y = self._card(a, names, cc, y, width, inbox=title == "Proposals to answer")
                 shown += 1
             y += 4
         if not shown:
-            UILabel(pygame.Rect(2, y, width, 22), "No agreement known yet: draft one!", self.manager, container=cc,
-                    object_id=ObjectID("#no_agreement", "@panel_hint"))
+            UILabel(
+                pygame.Rect(2, y, width, 22),
+                "No agreement known yet: draft one!",
+                self.manager,
+                container=cc,
+                object_id=ObjectID("#no_agreement", "@panel_hint"),
+            )
             y += 24
         self.list.set_scrollable_area_dimensions((width, y))
         if self.list.vert_scroll_bar is not None and scrolled:
             self.list.vert_scroll_bar.set_scroll_from_start_percentage(scrolled)
 
     def _card(self, a: dict[str, Any], names: Names, cc: Any, y: int, width: int, *, inbox: bool) -> int:
-        box = UITextBox(self.card_html(a, names), pygame.Rect(0, y, width, -1), self.manager, container=cc,
-                        object_id=ObjectID(f"#card_{a['id'].replace('-', '_')}", "@card_inbox" if inbox else "@card"))
+        box = UITextBox(
+            self.card_html(a, names),
+            pygame.Rect(0, y, width, -1),
+            self.manager,
+            container=cc,
+            object_id=ObjectID(f"#card_{a['id'].replace('-', '_')}", "@card_inbox" if inbox else "@card"),
+        )
         self.cards[a["id"]] = box
         y += box.rect.height + 4
         actions = self.actions_for(a)
         if a["id"] in self.pending:
             word = PENDING_WORDS.get(self.pending[a["id"]][1], "Sending")
-            UILabel(pygame.Rect(0, y, width, BUTTON_H), f"{word}… waiting for the umpire", self.manager, container=cc,
-                    object_id=ObjectID("#pending_action", "@panel_hint"))
+            UILabel(
+                pygame.Rect(0, y, width, BUTTON_H),
+                f"{word}… waiting for the umpire",
+                self.manager,
+                container=cc,
+                object_id=ObjectID("#pending_action", "@panel_hint"),
+            )
             y += BUTTON_H + 4
         x = 0
         for action in actions:
@@ -306,9 +385,15 @@ class AgreementsPanel(SidePanel):
             if x + bw > width:
                 x = 0
                 y += BUTTON_H + 4
-            button = UIButton(pygame.Rect(x, y, bw, BUTTON_H), label, self.manager, container=cc,
-                              object_id=ObjectID(f"#{action}", ACTION_STYLES.get(action, "@act_button")),
-                              tool_tip_text=ACTION_TIPS.get(action), command=partial(self.do, a["id"], action))
+            button = UIButton(
+                pygame.Rect(x, y, bw, BUTTON_H),
+                label,
+                self.manager,
+                container=cc,
+                object_id=ObjectID(f"#{action}", ACTION_STYLES.get(action, "@act_button")),
+                tool_tip_text=ACTION_TIPS.get(action),
+                command=partial(self.do, a["id"], action),
+            )
             self.action_buttons[(a["id"], action)] = button
             x += bw + 6
         if actions:
@@ -337,19 +422,34 @@ class AgreementsPanel(SidePanel):
         command = self.act({"kind": action, "agreement": ref})
         if isinstance(command, str | int):
             self.pending[ref] = (command, action)
-        done = {"sign": "Signed", "reject": "Rejected", "renounce": "Renounced", "ratify": "Ratified",
-                "leak": "Leaking", "deny": "Denied", "justify": "Justified"}[action]
+        done = {
+            "sign": "Signed",
+            "reject": "Rejected",
+            "renounce": "Renounced",
+            "ratify": "Ratified",
+            "leak": "Leaking",
+            "deny": "Denied",
+            "justify": "Justified",
+        }[action]
         self.status.set_text(f"{done}: {title}")
 
     def new_draft(self) -> AgreementDraftWindow:
         """The "New agreement" button: a fresh draft."""
         return self.open_draft()
 
-    def open_draft(self, counter_of: str | None = None, parties: list[str] | None = None) -> AgreementDraftWindow:
+    def open_draft(
+        self, counter_of: str | None = None, parties: list[str] | None = None
+    ) -> AgreementDraftWindow:
         """Open the drafting window (a fresh draft, or a counter-proposal)."""
         self._close(self.draft_window)
-        self.draft_window = AgreementDraftWindow(self.manager, self.state, self.send, parties=parties,
-                                                 counter_of=counter_of, scenario=self.scenario)
+        self.draft_window = AgreementDraftWindow(
+            self.manager,
+            self.state,
+            self.send,
+            parties=parties,
+            counter_of=counter_of,
+            scenario=self.scenario,
+        )
         return self.draft_window
 
     @staticmethod

@@ -104,7 +104,9 @@ def unit_label(unit: Mapping[str, Any], names: Names, mine: bool = False) -> str
     return f"my {kind} in {where}" if mine else f"{names.state(unit.get('state'))}'s {kind} in {where}"
 
 
-def said(messages: Iterable[Mapping[str, Any]], news: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+def said(
+    messages: Iterable[Mapping[str, Any]], news: Iterable[Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
     """The ask or answer of each message id, from the view's messages and the `message` events
     seen since (an event carries them beside the text, whatever the picture kept of it)."""
     found: dict[str, dict[str, Any]] = {}
@@ -158,15 +160,28 @@ class AskWindow(UIWindow):
         screen = screen_rect(manager)
         w, h = min(560, screen.width - 16), min(470, screen.height - 16)
         rect = pygame.Rect((screen.width - w) // 2, (screen.height - h) // 2, w, h)
-        super().__init__(rect, manager, window_display_title=f"Ask {self.names.states(self.recipients)}",
-                         object_id=ObjectID("#ask_window", "@draft_window"), resizable=False)
+        super().__init__(
+            rect,
+            manager,
+            window_display_title=f"Ask {self.names.states(self.recipients)}",
+            object_id=ObjectID("#ask_window", "@draft_window"),
+            resizable=False,
+        )
         self._build(kind if kind in KINDS else "support")
 
     # --- building --------------------------------------------------------------------------------
 
-    def _label(self, rect: pygame.Rect, text: str, klass: str = "@field_label", object_id: str = "#field_label",
-               form: bool = True) -> UILabel:
-        label = UILabel(rect, text, self.ui_manager, container=self.get_container(), object_id=ObjectID(object_id, klass))
+    def _label(
+        self,
+        rect: pygame.Rect,
+        text: str,
+        klass: str = "@field_label",
+        object_id: str = "#field_label",
+        form: bool = True,
+    ) -> UILabel:
+        label = UILabel(
+            rect, text, self.ui_manager, container=self.get_container(), object_id=ObjectID(object_id, klass)
+        )
         if form:
             self._form.append(label)
         return label
@@ -178,26 +193,59 @@ class AskWindow(UIWindow):
         pad = 12
         self.inner_w = w - 2 * pad
         self._label(pygame.Rect(pad, 8, self.inner_w, LABEL_H), "What to ask", form=False)
-        self.kind_menu = dropdown(m, pygame.Rect(pad, 8 + LABEL_H, 300, ROW_H),
-                                  [(title, f"#{k}") for k, title in KINDS.items()], container=c,
-                                  object_id="#ask_kind", start=kind)
+        self.kind_menu = dropdown(
+            m,
+            pygame.Rect(pad, 8 + LABEL_H, 300, ROW_H),
+            [(title, f"#{k}") for k, title in KINDS.items()],
+            container=c,
+            object_id="#ask_kind",
+            start=kind,
+        )
         self.form_top = 8 + LABEL_H + ROW_H + 10
         bottom = h - 42 - 8
         self.preview_top = bottom - 150
-        self._label(pygame.Rect(pad, self.preview_top, self.inner_w, LABEL_H),
-                    f"{self.names.states(self.recipients)} will read:", form=False)
-        self.preview = UITextBox("", pygame.Rect(pad, self.preview_top + LABEL_H, self.inner_w, 56), m, container=c,
-                                 object_id=ObjectID("#ask_preview", "@thread"))
-        self.deceptive = UICheckBox(pygame.Rect(pad, self.preview_top + LABEL_H + 64, 20, 20),
-                                    "Deceptive (a mark only you see)", m, container=c,
-                                    object_id=ObjectID("#ask_deceptive", "@check"),
-                                    tool_tip_text="Your private note for the debrief: this ask is not sincere")
-        self.error_label = Notice(pygame.Rect(pad, self.preview_top + LABEL_H + 90, self.inner_w, 40), m,
-                                  container=c, object_id="#ask_error")
-        self.cancel_button = UIButton(pygame.Rect(w - pad - 300, h - 42, 120, 32), "Cancel", m, container=c,
-                                      object_id=ObjectID("#ask_cancel", "@act_button"), command=self.kill)
-        self.send_button = UIButton(pygame.Rect(w - pad - 170, h - 42, 170, 32), "Send the ask", m, container=c,
-                                    object_id=ObjectID("#ask_send", "@primary_button"), command=self.submit)
+        self._label(
+            pygame.Rect(pad, self.preview_top, self.inner_w, LABEL_H),
+            f"{self.names.states(self.recipients)} will read:",
+            form=False,
+        )
+        self.preview = UITextBox(
+            "",
+            pygame.Rect(pad, self.preview_top + LABEL_H, self.inner_w, 56),
+            m,
+            container=c,
+            object_id=ObjectID("#ask_preview", "@thread"),
+        )
+        self.deceptive = UICheckBox(
+            pygame.Rect(pad, self.preview_top + LABEL_H + 64, 20, 20),
+            "Deceptive (a mark only you see)",
+            m,
+            container=c,
+            object_id=ObjectID("#ask_deceptive", "@check"),
+            tool_tip_text="Your private note for the debrief: this ask is not sincere",
+        )
+        self.error_label = Notice(
+            pygame.Rect(pad, self.preview_top + LABEL_H + 90, self.inner_w, 40),
+            m,
+            container=c,
+            object_id="#ask_error",
+        )
+        self.cancel_button = UIButton(
+            pygame.Rect(w - pad - 300, h - 42, 120, 32),
+            "Cancel",
+            m,
+            container=c,
+            object_id=ObjectID("#ask_cancel", "@act_button"),
+            command=self.kill,
+        )
+        self.send_button = UIButton(
+            pygame.Rect(w - pad - 170, h - 42, 170, 32),
+            "Send the ask",
+            m,
+            container=c,
+            object_id=ObjectID("#ask_send", "@primary_button"),
+            command=self.submit,
+        )
         self._make_form()
 
     def _make_form(self) -> None:
@@ -212,14 +260,31 @@ class AskWindow(UIWindow):
         getattr(self, f"_form_{kind}")()
         self._show_preview()
 
-    def _menu(self, name: str, row: int, label: str, options: list[tuple[str, str]], *, start: str | None = None,
-              none_label: str | None = "— choose —", x: int = 0, w: int | None = None) -> Any:
+    def _menu(
+        self,
+        name: str,
+        row: int,
+        label: str,
+        options: list[tuple[str, str]],
+        *,
+        start: str | None = None,
+        none_label: str | None = "— choose —",
+        x: int = 0,
+        w: int | None = None,
+    ) -> Any:
         pad = 12
         y = self.form_top + row * (LABEL_H + ROW_H + 6)
         width = w if w is not None else self.inner_w
         self._labels[name] = self._label(pygame.Rect(pad + x, y, width, LABEL_H), label)
-        menu = dropdown(self.ui_manager, pygame.Rect(pad + x, y + LABEL_H, width, ROW_H), options,
-                        container=self.get_container(), object_id=f"#ask_{name}", start=start, none_label=none_label)
+        menu = dropdown(
+            self.ui_manager,
+            pygame.Rect(pad + x, y + LABEL_H, width, ROW_H),
+            options,
+            container=self.get_container(),
+            object_id=f"#ask_{name}",
+            start=start,
+            none_label=none_label,
+        )
         self._form.append(menu)
         self.fields[name] = menu
         return menu
@@ -238,12 +303,20 @@ class AskWindow(UIWindow):
     def _form_support(self) -> None:
         theirs = self._units(self.recipients)
         mine = self._units([self.me])
-        self._menu("unit_at", 0, f"{self.names.states(self.recipients)}'s unit that would give support",
-                   self._unit_options(theirs, False))
-        self._menu("target", 1, "to support my unit in", self._unit_options(mine, True), start=self._ordered_unit())
+        self._menu(
+            "unit_at",
+            0,
+            f"{self.names.states(self.recipients)}'s unit that would give support",
+            self._unit_options(theirs, False),
+        )
+        self._menu(
+            "target", 1, "to support my unit in", self._unit_options(mine, True), start=self._ordered_unit()
+        )
         self._target = chosen(self.fields["target"])
         self._dest_menu()
-        self._hint(3, "Its answer says whether that support is coming; you can see at resolution if it was true.")
+        self._hint(
+            3, "Its answer says whether that support is coming; you can see at resolution if it was true."
+        )
 
     def _ordered_unit(self) -> str | None:
         """The first of my units I have ordered to move: the likeliest one to want support."""
@@ -265,12 +338,20 @@ class AskWindow(UIWindow):
         self._drop("dest")
         target = self._target
         places = self._reachable(target) if target else []
-        self._menu("dest", 2, "…moving to (or holding where it is)", territory_options(self.names, places),
-                   start=self._ordered_dest(target), none_label="(holding)")
+        self._menu(
+            "dest",
+            2,
+            "…moving to (or holding where it is)",
+            territory_options(self.names, places),
+            start=self._ordered_dest(target),
+            none_label="(holding)",
+        )
 
     def _reachable(self, target: str) -> list[str]:
         """Where my unit in `target` may move: its neighbours on the board (all places without a board)."""
-        unit = next((u for u in self._units([self.me]) if territory_of(str(u.get("location", ""))) == target), None)
+        unit = next(
+            (u for u in self._units([self.me]) if territory_of(str(u.get("location", ""))) == target), None
+        )
         if self.board is None or unit is None:
             return [t for t in self.names.territory_ids() if t != target]
         adjacency = self.board.army_adj if unit.get("type") in ("army", "A") else self.board.fleet_adj
@@ -311,11 +392,18 @@ class AskWindow(UIWindow):
 
     def _form_dmz(self) -> None:
         pad = 12
-        self._label(pygame.Rect(pad, self.form_top, self.inner_w, LABEL_H),
-                    f"Territories neither side enters (at most {MAX_DMZ})")
+        self._label(
+            pygame.Rect(pad, self.form_top, self.inner_w, LABEL_H),
+            f"Territories neither side enters (at most {MAX_DMZ})",
+        )
         height = max(80, self.preview_top - self.form_top - LABEL_H - 8)
-        selection = multi_list(self.ui_manager, pygame.Rect(pad, self.form_top + LABEL_H, self.inner_w, height),
-                               territory_options(self.names), container=self.get_container(), object_id="#ask_territories")
+        selection = multi_list(
+            self.ui_manager,
+            pygame.Rect(pad, self.form_top + LABEL_H, self.inner_w, height),
+            territory_options(self.names),
+            container=self.get_container(),
+            object_id="#ask_territories",
+        )
         self._form.append(selection)
         self.fields["territories"] = selection
 
@@ -327,14 +415,18 @@ class AskWindow(UIWindow):
         that learned it by investigation (or from the start) — not merely one whose terms became
         public, so only those are offered: the player is never offered a pick the umpire refuses."""
         view = self.state.view or {}
-        discovered = {str(e.get("agreement")) for e in self._events() if e.get("kind") == "agreement_discovered"}
+        discovered = {
+            str(e.get("agreement")) for e in self._events() if e.get("kind") == "agreement_discovered"
+        }
 
         def in_the_know(a: Mapping[str, Any]) -> bool:
             if a.get("rumour") or not a.get("id"):
                 return False
             if self.me in a.get("parties", []) or a.get("intermediary") == self.me or a["id"] in discovered:
                 return True
-            return a.get("visibility") == "secret" and a.get("leak_level") != "exposed"  # its terms: only insiders
+            return (
+                a.get("visibility") == "secret" and a.get("leak_level") != "exposed"
+            )  # its terms: only insiders
 
         known = [a for a in view.get("agreements", []) if in_the_know(a)]
 
@@ -350,7 +442,9 @@ class AskWindow(UIWindow):
 
     def _events(self) -> list[Mapping[str, Any]]:
         """Every event my seat has seen: the view's turns, and the live ones since."""
-        seen: list[Mapping[str, Any]] = [e for t in (self.state.view or {}).get("events", []) for e in t.get("events", [])]
+        seen: list[Mapping[str, Any]] = [
+            e for t in (self.state.view or {}).get("events", []) for e in t.get("events", [])
+        ]
         for entry in getattr(self.state, "news", ()) or ():
             if isinstance(entry.get("event"), Mapping):
                 seen.append(entry["event"])
@@ -361,7 +455,9 @@ class AskWindow(UIWindow):
         for a in self.agreements():
             title = a.get("title") or "Untitled agreement"
             status = "exposed" if a.get("leak_level") == "exposed" else a.get("status", "")
-            options.append((f"{title} ({self.names.states(a.get('parties', []))}; {status})"[:90], f"#{a['id']}"))
+            options.append(
+                (f"{title} ({self.names.states(a.get('parties', []))}; {status})"[:90], f"#{a['id']}")
+            )
         if options:
             self._menu("agreement", 0, label, options, none_label=None)
             self._hint(2, hint)
@@ -372,7 +468,9 @@ class AskWindow(UIWindow):
         self._agreement_form("The agreement they broke", "Answered in words: there is no yes or no to it.")
 
     def _form_demand_justification(self) -> None:
-        self._agreement_form("The agreement that came out", "They are asked to explain it in public; answered in words.")
+        self._agreement_form(
+            "The agreement that came out", "They are asked to explain it in public; answered in words."
+        )
 
     def _hint(self, row: int, text: str) -> None:
         y = self.form_top + row * (LABEL_H + ROW_H + 6)
@@ -388,7 +486,10 @@ class AskWindow(UIWindow):
         if k == "support":
             unit_at, target = chosen(f["unit_at"]), chosen(f["target"])
             if unit_at is None:
-                return None, f"Choose which of {self.names.states(self.recipients)}'s units is to give support."
+                return (
+                    None,
+                    f"Choose which of {self.names.states(self.recipients)}'s units is to give support.",
+                )
             if target is None:
                 return None, "Choose which of your units it is to support."
             data = {"kind": k, "unit_at": unit_at, "target": target, "dest": chosen(f["dest"])}
@@ -425,8 +526,13 @@ class AskWindow(UIWindow):
         data, _ = self.ask()
         if data is None:
             return None
-        return {"kind": "press", "to": list(self.recipients), "text": "", "ask": data,
-                "sincerity": "deceptive" if self.deceptive.is_checked else "sincere"}
+        return {
+            "kind": "press",
+            "to": list(self.recipients),
+            "text": "",
+            "ask": data,
+            "sincerity": "deceptive" if self.deceptive.is_checked else "sincere",
+        }
 
     def _show_preview(self) -> None:
         data, problem = self.ask()
@@ -476,8 +582,12 @@ class AskWindow(UIWindow):
     # --- pygame_gui hooks ------------------------------------------------------------------------
 
     def process_event(self, event: pygame.event.Event) -> bool:
-        if (event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
-                and event.mod & pygame.KMOD_CTRL and self.alive()):
+        if (
+            event.type == pygame.KEYDOWN
+            and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
+            and event.mod & pygame.KMOD_CTRL
+            and self.alive()
+        ):
             self.submit()
             return True
         return bool(super().process_event(event))

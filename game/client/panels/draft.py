@@ -39,11 +39,11 @@ VISIBILITIES = [("Secret", "#secret"), ("Public", "#public"), ("Public with a se
 DURATIONS = [(f"{n} turn{'s' if n > 1 else ''}", f"#{n}") for n in (1, 2, 3, 4, 6, 8, 10, 12, 20)]
 VISIBILITY_HINTS = {
     "secret": "Only the parties (and an intermediary) know of it. Each turn it may leak: first a rumour "
-              "that the parties have a deal, then its clauses. Deny a rumour and the exposé hurts more.",
+    "that the parties have a deal, then its clauses. Deny a rumour and the exposé hurts more.",
     "public": "Everyone reads its clauses once it is in force. Keeping it builds your reputation; "
-              "breaking it costs trust everywhere.",
+    "breaking it costs trust everywhere.",
     "annex": "Its clauses are public; the clauses you mark “in the secret annex” stay with the parties "
-             "until they leak or every party ratifies them.",
+    "until they leak or every party ratifies them.",
 }
 ROW_H = 28
 MAX_CLAUSES = 20
@@ -80,8 +80,13 @@ class AgreementDraftWindow(UIWindow):
             w, h = min(860, screen.width - 16), min(640, screen.height - 16)
             rect = pygame.Rect((screen.width - w) // 2, (screen.height - h) // 2, w, h)
         title = "Counter-proposal" if counter_of else "Draft an agreement"
-        super().__init__(rect, manager, window_display_title=title,
-                         object_id=ObjectID("#draft_window", "@draft_window"), resizable=False)
+        super().__init__(
+            rect,
+            manager,
+            window_display_title=title,
+            object_id=ObjectID("#draft_window", "@draft_window"),
+            resizable=False,
+        )
         wanted = parties if parties is not None else (self._original or {}).get("parties", [])
         self._build([p for p in wanted if p != self.me])
         if self._original:
@@ -95,8 +100,12 @@ class AgreementDraftWindow(UIWindow):
                 return dict(a)
         return None
 
-    def _label(self, rect: pygame.Rect, text: str, klass: str = "@field_label", object_id: str = "#field_label") -> UILabel:
-        return UILabel(rect, text, self.ui_manager, container=self.get_container(), object_id=ObjectID(object_id, klass))
+    def _label(
+        self, rect: pygame.Rect, text: str, klass: str = "@field_label", object_id: str = "#field_label"
+    ) -> UILabel:
+        return UILabel(
+            rect, text, self.ui_manager, container=self.get_container(), object_id=ObjectID(object_id, klass)
+        )
 
     def _build(self, parties: list[str]) -> None:
         c = self.get_container()
@@ -109,9 +118,13 @@ class AgreementDraftWindow(UIWindow):
 
         y = 8
         self._label(pygame.Rect(pad, y, left_w, 18), "Title")
-        self.title_entry = UITextEntryLine(pygame.Rect(pad, y + 18, left_w, ROW_H), m, container=c,
-                                           object_id=ObjectID("#draft_title", "@text_entry"),
-                                           placeholder_text="e.g. Entente on the Channel")
+        self.title_entry = UITextEntryLine(
+            pygame.Rect(pad, y + 18, left_w, ROW_H),
+            m,
+            container=c,
+            object_id=ObjectID("#draft_title", "@text_entry"),
+            placeholder_text="e.g. Entente on the Channel",
+        )
         self.title_entry.set_text_length_limit(120)
         y += 18 + ROW_H + 8
         if self.counter_of:
@@ -122,67 +135,140 @@ class AgreementDraftWindow(UIWindow):
         parties_h = max(120, h - 440)
         # A counter-proposal keeps the proposal's parties: the list shows just them, chosen.
         choices = parties if self.counter_of else names.others()
-        self.parties_list = multi_list(m, pygame.Rect(pad, y + 18, left_w, parties_h),
-                                       state_options(names, choices), container=c,
-                                       object_id="#draft_parties", selected=parties)
+        self.parties_list = multi_list(
+            m,
+            pygame.Rect(pad, y + 18, left_w, parties_h),
+            state_options(names, choices),
+            container=c,
+            object_id="#draft_parties",
+            selected=parties,
+        )
         if self.counter_of:
             self.parties_list.disable()
         y += 18 + parties_h + 8
         self._label(pygame.Rect(pad, y, left_w, 18), "Visibility")
-        self.visibility_menu = dropdown(m, pygame.Rect(pad, y + 18, left_w, ROW_H), VISIBILITIES, container=c,
-                                        object_id="#draft_visibility", start="secret")
+        self.visibility_menu = dropdown(
+            m,
+            pygame.Rect(pad, y + 18, left_w, ROW_H),
+            VISIBILITIES,
+            container=c,
+            object_id="#draft_visibility",
+            start="secret",
+        )
         y += 18 + ROW_H + 8
         self._label(pygame.Rect(pad, y, left_w, 18), "Duration")
-        self.duration_menu = dropdown(m, pygame.Rect(pad, y + 18, left_w, ROW_H), DURATIONS, container=c,
-                                      object_id="#draft_duration", none_label="Until renounced")
+        self.duration_menu = dropdown(
+            m,
+            pygame.Rect(pad, y + 18, left_w, ROW_H),
+            DURATIONS,
+            container=c,
+            object_id="#draft_duration",
+            none_label="Until renounced",
+        )
         y += 18 + ROW_H + 8
         self._label(pygame.Rect(pad, y, left_w, 18), "Intermediary (lowers the leak risk)")
-        self.intermediary_menu = dropdown(m, pygame.Rect(pad, y + 18, left_w, ROW_H),
-                                          state_options(names, names.others()), container=c,
-                                          object_id="#draft_intermediary", none_label="None")
+        self.intermediary_menu = dropdown(
+            m,
+            pygame.Rect(pad, y + 18, left_w, ROW_H),
+            state_options(names, names.others()),
+            container=c,
+            object_id="#draft_intermediary",
+            none_label="None",
+        )
         if self.counter_of:
             self.intermediary_menu.disable()
         y += 18 + ROW_H + 10
-        self.visibility_hint = UITextBox("", pygame.Rect(pad, y, left_w, max(40, h - y - 8)), m, container=c,
-                                         object_id=ObjectID("#visibility_hint", "@hint_box"))
+        self.visibility_hint = UITextBox(
+            "",
+            pygame.Rect(pad, y, left_w, max(40, h - y - 8)),
+            m,
+            container=c,
+            object_id=ObjectID("#visibility_hint", "@hint_box"),
+        )
 
         y = 8
         self._label(pygame.Rect(x2, y, right_w, 20), "Add a clause", "@panel_heading", "#clause_heading")
         y += 22
         kinds = [(title, f"#{kind}") for kind, title in CLAUSE_TITLES.items()]
-        self.kind_menu = dropdown(m, pygame.Rect(x2, y, 230, ROW_H), kinds, container=c, object_id="#clause_kind",
-                                  start="non_aggression")
-        self.annex_check = UICheckBox(pygame.Rect(x2 + 244, y + 4, 20, 20), "in the secret annex", m, container=c,
-                                      object_id=ObjectID("#clause_annex", "@check"),
-                                      tool_tip_text="Annex clauses stay secret while the agreement itself is public")
+        self.kind_menu = dropdown(
+            m,
+            pygame.Rect(x2, y, 230, ROW_H),
+            kinds,
+            container=c,
+            object_id="#clause_kind",
+            start="non_aggression",
+        )
+        self.annex_check = UICheckBox(
+            pygame.Rect(x2 + 244, y + 4, 20, 20),
+            "in the secret annex",
+            m,
+            container=c,
+            object_id=ObjectID("#clause_annex", "@check"),
+            tool_tip_text="Annex clauses stay secret while the agreement itself is public",
+        )
         y += ROW_H + 6
         self.form_rect = pygame.Rect(x2, y, right_w, 190)
         self.form: ClauseForm | None = None
         self._form_kind = ""
         self._make_form()
         y += 190 + 6
-        self.add_button = UIButton(pygame.Rect(x2, y, 150, ROW_H), "Add clause", m, container=c,
-                                   object_id=ObjectID("#add_clause", "@good_button"), command=self._add_clause)
+        self.add_button = UIButton(
+            pygame.Rect(x2, y, 150, ROW_H),
+            "Add clause",
+            m,
+            container=c,
+            object_id=ObjectID("#add_clause", "@good_button"),
+            command=self._add_clause,
+        )
         self._label(pygame.Rect(x2 + 162, y + 5, 70, 18), "aimed at")
-        self.against_menu = dropdown(m, pygame.Rect(x2 + 232, y, min(230, right_w - 232), ROW_H),
-                                     state_options(names, names.others()), container=c, object_id="#clause_against",
-                                     none_label="nobody in particular")
+        self.against_menu = dropdown(
+            m,
+            pygame.Rect(x2 + 232, y, min(230, right_w - 232), ROW_H),
+            state_options(names, names.others()),
+            container=c,
+            object_id="#clause_against",
+            none_label="nobody in particular",
+        )
         y += ROW_H + 10
-        self._label(pygame.Rect(x2, y, right_w, 20), "Clauses of this agreement", "@panel_heading", "#clauses_heading")
+        self._label(
+            pygame.Rect(x2, y, right_w, 20), "Clauses of this agreement", "@panel_heading", "#clauses_heading"
+        )
         y += 22
         list_h = h - y - 108
-        self.clause_list = UIScrollingContainer(pygame.Rect(x2, y, right_w, list_h), m, container=c,
-                                                object_id=ObjectID("#clause_list", "@contacts"), allow_scroll_x=False)
+        self.clause_list = UIScrollingContainer(
+            pygame.Rect(x2, y, right_w, list_h),
+            m,
+            container=c,
+            object_id=ObjectID("#clause_list", "@contacts"),
+            allow_scroll_x=False,
+        )
         self.list_rect = pygame.Rect(x2, y, right_w, list_h)
 
         shown: Notice | None = getattr(self, "error_label", None)  # a rebuild keeps what it said
-        self.error_label = Notice(pygame.Rect(x2, h - 100, right_w, 54), m, container=c, object_id="#draft_error",
-                                  text=shown.text if shown is not None else "")
-        self.cancel_button = UIButton(pygame.Rect(w - pad - 350, h - 42, 130, 32), "Cancel", m, container=c,
-                                      object_id=ObjectID("#draft_cancel", "@act_button"), command=self.kill)
+        self.error_label = Notice(
+            pygame.Rect(x2, h - 100, right_w, 54),
+            m,
+            container=c,
+            object_id="#draft_error",
+            text=shown.text if shown is not None else "",
+        )
+        self.cancel_button = UIButton(
+            pygame.Rect(w - pad - 350, h - 42, 130, 32),
+            "Cancel",
+            m,
+            container=c,
+            object_id=ObjectID("#draft_cancel", "@act_button"),
+            command=self.kill,
+        )
         label = "Send counter-proposal" if self.counter_of else "Propose and sign"
-        self.send_button = UIButton(pygame.Rect(w - pad - 210, h - 42, 210, 32), label, m, container=c,
-                                    object_id=ObjectID("#draft_send", "@primary_button"), command=self.submit)
+        self.send_button = UIButton(
+            pygame.Rect(w - pad - 210, h - 42, 210, 32),
+            label,
+            m,
+            container=c,
+            object_id=ObjectID("#draft_send", "@primary_button"),
+            command=self.submit,
+        )
         self._visibility = "secret"
         self._sync_annex()
         self._show_clauses()
@@ -191,23 +277,42 @@ class AgreementDraftWindow(UIWindow):
         """A counter-proposal starts from the proposal it answers (what I know of it)."""
         self.title_entry.set_text(str(original.get("title", ""))[:120])
         annex = original.get("annex") or []
-        self.clauses = [(dict(c), False) for c in original.get("clauses", [])] + [(dict(c), True) for c in annex]
+        self.clauses = [(dict(c), False) for c in original.get("clauses", [])] + [
+            (dict(c), True) for c in annex
+        ]
         vis = "annex" if annex else original.get("visibility", "secret")
         self._set_menu("visibility_menu", vis, VISIBILITIES)
         duration = original.get("duration")
         if duration:
-            self._set_menu("duration_menu", str(duration), [(f"{duration} turns", f"#{duration}"), *DURATIONS],
-                           none_label="Until renounced")
+            self._set_menu(
+                "duration_menu",
+                str(duration),
+                [(f"{duration} turns", f"#{duration}"), *DURATIONS],
+                none_label="Until renounced",
+            )
         self._show_clauses()
 
-    def _set_menu(self, attr: str, ident: str, options: list[tuple[str, str]], none_label: str | None = None) -> None:
+    def _set_menu(
+        self, attr: str, ident: str, options: list[tuple[str, str]], none_label: str | None = None
+    ) -> None:
         old = getattr(self, attr)
         rect = old.relative_rect.copy()
         object_id = old.object_ids[-1] if old.object_ids else None
         old.kill()
         unique = list(dict.fromkeys(options))
-        setattr(self, attr, dropdown(self.ui_manager, rect, unique, container=self.get_container(),
-                                     object_id=object_id or "#menu", start=ident, none_label=none_label))
+        setattr(
+            self,
+            attr,
+            dropdown(
+                self.ui_manager,
+                rect,
+                unique,
+                container=self.get_container(),
+                object_id=object_id or "#menu",
+                start=ident,
+                none_label=none_label,
+            ),
+        )
         if attr == "visibility_menu":
             self._visibility = ident
             self._sync_annex()
@@ -216,8 +321,14 @@ class AgreementDraftWindow(UIWindow):
         kind = chosen(self.kind_menu) or "non_aggression"
         if self.form is not None:
             self.form.kill()
-        self.form = ClauseForm(self.ui_manager, self.form_rect, kind, self.names, container=self.get_container(),
-                               turn=int((self.state.view or {}).get("turn") or 1))
+        self.form = ClauseForm(
+            self.ui_manager,
+            self.form_rect,
+            kind,
+            self.names,
+            container=self.get_container(),
+            turn=int((self.state.view or {}).get("turn") or 1),
+        )
         self._form_kind = kind
 
     def _sync_annex(self) -> None:
@@ -235,17 +346,33 @@ class AgreementDraftWindow(UIWindow):
         self.remove_buttons = []
         width = self.list_rect.width - 18
         if not self.clauses:
-            UILabel(pygame.Rect(6, 4, width, 22), "No clause yet: choose a kind above, fill it in, Add clause.",
-                    self.ui_manager, container=cc, object_id=ObjectID("#no_clause", "@panel_hint"))
+            UILabel(
+                pygame.Rect(6, 4, width, 22),
+                "No clause yet: choose a kind above, fill it in, Add clause.",
+                self.ui_manager,
+                container=cc,
+                object_id=ObjectID("#no_clause", "@panel_hint"),
+            )
         for i, (clause, in_annex) in enumerate(self.clauses):
             y = i * ROW_H
             prefix = "Annex · " if in_annex else ""
             text = f"{i + 1}. {prefix}{self.names.clause(clause)}"
-            UILabel(pygame.Rect(4, y + 2, width - 40, ROW_H - 4), text, self.ui_manager, container=cc,
-                    object_id=ObjectID("#clause_row", "@clause_row_annex" if in_annex else "@clause_row"))
-            button = UIButton(pygame.Rect(width - 32, y + 2, 30, ROW_H - 4), "✕", self.ui_manager, container=cc,
-                              object_id=ObjectID("#remove_clause", "@danger_button"),
-                              tool_tip_text="Remove this clause", command=partial(self._remove, i))
+            UILabel(
+                pygame.Rect(4, y + 2, width - 40, ROW_H - 4),
+                text,
+                self.ui_manager,
+                container=cc,
+                object_id=ObjectID("#clause_row", "@clause_row_annex" if in_annex else "@clause_row"),
+            )
+            button = UIButton(
+                pygame.Rect(width - 32, y + 2, 30, ROW_H - 4),
+                "✕",
+                self.ui_manager,
+                container=cc,
+                object_id=ObjectID("#remove_clause", "@danger_button"),
+                tool_tip_text="Remove this clause",
+                command=partial(self._remove, i),
+            )
             self.remove_buttons.append(button)
         self.clause_list.set_scrollable_area_dimensions((width, max(1, len(self.clauses) * ROW_H)))
 
@@ -343,8 +470,12 @@ class AgreementDraftWindow(UIWindow):
     # --- pygame_gui hooks ------------------------------------------------------------------------
 
     def process_event(self, event: pygame.event.Event) -> bool:
-        if (event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
-                and event.mod & pygame.KMOD_CTRL and self.alive()):
+        if (
+            event.type == pygame.KEYDOWN
+            and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
+            and event.mod & pygame.KMOD_CTRL
+            and self.alive()
+        ):
             self.submit()  # the keyboard's way to send: Ctrl+Enter anywhere in the window
             return True
         return super().process_event(event)

@@ -51,50 +51,122 @@ class IntelPanel(SidePanel):
         costs = self.costs()
         self._news_html = ""
         self._targets = tuple(names.others())
-        UILabel(pygame.Rect(pad, 6, w - 2 * pad - 130, 24), "Intelligence", m, container=c,
-                object_id=ObjectID("#intel_heading", "@panel_heading"))
-        self.treasury_label = UILabel(pygame.Rect(w - pad - 130, 6, 130, 24), "", m, container=c,
-                                      object_id=ObjectID("#treasury", "@panel_subheading"))
+        UILabel(
+            pygame.Rect(pad, 6, w - 2 * pad - 130, 24),
+            "Intelligence",
+            m,
+            container=c,
+            object_id=ObjectID("#intel_heading", "@panel_heading"),
+        )
+        self.treasury_label = UILabel(
+            pygame.Rect(w - pad - 130, 6, 130, 24),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#treasury", "@panel_subheading"),
+        )
         y = 34
-        UILabel(pygame.Rect(pad, y, 60, 28), "Target", m, container=c,
-                object_id=ObjectID("#field_label", "@field_label"))
-        self.target_menu = dropdown(m, pygame.Rect(pad + 60, y, w - 2 * pad - 60, 28), state_options(names, self._targets),
-                                    container=c, object_id="#intel_target")
+        UILabel(
+            pygame.Rect(pad, y, 60, 28),
+            "Target",
+            m,
+            container=c,
+            object_id=ObjectID("#field_label", "@field_label"),
+        )
+        self.target_menu = dropdown(
+            m,
+            pygame.Rect(pad + 60, y, w - 2 * pad - 60, 28),
+            state_options(names, self._targets),
+            container=c,
+            object_id="#intel_target",
+        )
         y += 34
         third = (w - 2 * pad - 12) // 3
         self.investigate_button = UIButton(
-            pygame.Rect(pad, y, third, 28), f"Investigate ({costs['investigate']})", m, container=c,
-            object_id=ObjectID("#investigate", "@act_button"), command=self._investigate,
-            tool_tip_text="At resolution: a chance to discover one of the target's secret agreements")
+            pygame.Rect(pad, y, third, 28),
+            f"Investigate ({costs['investigate']})",
+            m,
+            container=c,
+            object_id=ObjectID("#investigate", "@act_button"),
+            command=self._investigate,
+            tool_tip_text="At resolution: a chance to discover one of the target's secret agreements",
+        )
         self.intercept_button = UIButton(
-            pygame.Rect(pad + third + 6, y, third, 28), f"Intercept ({costs['intercept']})", m, container=c,
-            object_id=ObjectID("#intercept", "@act_button"), command=self._intercept,
-            tool_tip_text="At resolution: a chance to read some of the target's private messages of this turn")
+            pygame.Rect(pad + third + 6, y, third, 28),
+            f"Intercept ({costs['intercept']})",
+            m,
+            container=c,
+            object_id=ObjectID("#intercept", "@act_button"),
+            command=self._intercept,
+            tool_tip_text="At resolution: a chance to read some of the target's private messages of this turn",
+        )
         self.propaganda_button = UIButton(
-            pygame.Rect(pad + 2 * (third + 6), y, third, 28), f"Propaganda ({costs['propaganda']})", m, container=c,
-            object_id=ObjectID("#propaganda", "@act_button"), command=self._propaganda,
-            tool_tip_text="At resolution: legitimacy at home")
+            pygame.Rect(pad + 2 * (third + 6), y, third, 28),
+            f"Propaganda ({costs['propaganda']})",
+            m,
+            container=c,
+            object_id=ObjectID("#propaganda", "@act_button"),
+            command=self._propaganda,
+            tool_tip_text="At resolution: legitimacy at home",
+        )
         y += 36
-        UILabel(pygame.Rect(pad, y, 60, 28), "Pay", m, container=c, object_id=ObjectID("#field_label", "@field_label"))
+        UILabel(
+            pygame.Rect(pad, y, 60, 28),
+            "Pay",
+            m,
+            container=c,
+            object_id=ObjectID("#field_label", "@field_label"),
+        )
         pay_w = w - 2 * pad - 60 - 70 - 80
-        self.pay_menu = dropdown(m, pygame.Rect(pad + 60, y, pay_w, 28), state_options(names, self._targets),
-                                 container=c, object_id="#pay_to")
-        self.amount_entry = UITextEntryLine(pygame.Rect(pad + 66 + pay_w, y, 64, 28), m, container=c,
-                                            object_id=ObjectID("#pay_amount", "@text_entry"), initial_text="1")
+        self.pay_menu = dropdown(
+            m,
+            pygame.Rect(pad + 60, y, pay_w, 28),
+            state_options(names, self._targets),
+            container=c,
+            object_id="#pay_to",
+        )
+        self.amount_entry = UITextEntryLine(
+            pygame.Rect(pad + 66 + pay_w, y, 64, 28),
+            m,
+            container=c,
+            object_id=ObjectID("#pay_amount", "@text_entry"),
+            initial_text="1",
+        )
         self.amount_entry.set_allowed_characters("numbers")
         self.amount_entry.set_text_length_limit(6)
-        self.pay_button = UIButton(pygame.Rect(w - pad - 74, y, 74, 28), "Pay now", m, container=c,
-                                   object_id=ObjectID("#pay", "@act_button"), command=self._pay,
-                                   tool_tip_text="Paid at once: tribute, bribes, subsidies")
+        self.pay_button = UIButton(
+            pygame.Rect(w - pad - 74, y, 74, 28),
+            "Pay now",
+            m,
+            container=c,
+            object_id=ObjectID("#pay", "@act_button"),
+            command=self._pay,
+            tool_tip_text="Paid at once: tribute, bribes, subsidies",
+        )
         y += 34
-        self.ordered_label = UILabel(pygame.Rect(pad, y, w - 2 * pad, 20), "", m, container=c,
-                                     object_id=ObjectID("#ordered_actions", "@panel_hint"))
+        self.ordered_label = UILabel(
+            pygame.Rect(pad, y, w - 2 * pad, 20),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#ordered_actions", "@panel_hint"),
+        )
         y += 20
-        self.status = UILabel(pygame.Rect(pad, y, w - 2 * pad, 20), "", m, container=c,
-                              object_id=ObjectID("#panel_status", "@panel_status"))
+        self.status = UILabel(
+            pygame.Rect(pad, y, w - 2 * pad, 20),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#panel_status", "@panel_status"),
+        )
         y += 24
-        self.news = UITextBox("", pygame.Rect(pad, y, w - 2 * pad, h - y - pad), m, container=c,
-                              object_id=ObjectID("#intel_news", "@thread"))
+        self.news = UITextBox(
+            "",
+            pygame.Rect(pad, y, w - 2 * pad, h - y - pad),
+            m,
+            container=c,
+            object_id=ObjectID("#intel_news", "@thread"),
+        )
 
     # --- picture ----------------------------------------------------------------------------------
 
@@ -120,8 +192,10 @@ class IntelPanel(SidePanel):
             return
         me = self.view.get("me") or {}
         self.treasury_label.set_text(f"Treasury {me.get('treasury', '—')}")
-        ordered = [f"{a.get('kind')} {names.state(a['target'])}" if a.get("target") else str(a.get("kind"))
-                   for a in me.get("actions", [])]
+        ordered = [
+            f"{a.get('kind')} {names.state(a['target'])}" if a.get("target") else str(a.get("kind"))
+            for a in me.get("actions", [])
+        ]
         self.ordered_label.set_text("Ordered this turn: " + (", ".join(ordered) if ordered else "nothing"))
         self._show_news(names)
 
@@ -132,13 +206,17 @@ class IntelPanel(SidePanel):
         if learned:
             parts += [f"• {esc(sentence(e, names, titles))}" for e in learned]
         else:
-            parts.append("<font color='#9aa4ad'>Nothing yet. Investigate a state, or intercept its messages.</font>")
+            parts.append(
+                "<font color='#9aa4ad'>Nothing yet. Investigate a state, or intercept its messages.</font>"
+            )
         parts.append("<br><font color='#e69f00'><b>Public statements</b></font>")
         statements = [m for m in self.view.get("messages", []) if m.get("to") == "all" or not m.get("to")]
         if statements:
             for m in reversed(statements[-20:]):
-                parts.append(f"{names.swatch(m.get('from', ''))} <font color='#9aa4ad'>turn {m.get('turn')}</font>"
-                             f"<br>{esc(m.get('text', ''))}")
+                parts.append(
+                    f"{names.swatch(m.get('from', ''))} <font color='#9aa4ad'>turn {m.get('turn')}</font>"
+                    f"<br>{esc(m.get('text', ''))}"
+                )
         else:
             parts.append("<font color='#9aa4ad'>No statement yet.</font>")
         text = "<br>".join(parts)

@@ -65,7 +65,12 @@ def authors(messages: Any, news: Any) -> dict[str, str]:
             found[str(m["id"])] = str(m["author"])
     for entry in news:
         event = entry.get("event") if isinstance(entry.get("event"), dict) else entry
-        if isinstance(event, dict) and event.get("kind") == "message" and event.get("id") and event.get("author"):
+        if (
+            isinstance(event, dict)
+            and event.get("kind") == "message"
+            and event.get("id")
+            and event.get("author")
+        ):
             found.setdefault(str(event["id"]), str(event["author"]))
     return found
 
@@ -133,52 +138,99 @@ class MessagesPanel(SidePanel):
         self.contact_buttons = {}
         self._contacts_key = None
         self._thread_html = ""
-        self.heading = UILabel(pygame.Rect(pad, 4, 150, 24), "Contacts · trust", self.manager,
-                               container=c, object_id=ObjectID("#section_heading", "@panel_heading"))
+        self.heading = UILabel(
+            pygame.Rect(pad, 4, 150, 24),
+            "Contacts · trust",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#section_heading", "@panel_heading"),
+        )
         self._threads_rect = pygame.Rect(pad + 152, 4, w - 2 * pad - 152 - 76, 24)
         self.threads_menu: UIDropDownMenu | None = None
         self._threads_key: tuple[Any, ...] | None = None
-        self.public_button = UIButton(pygame.Rect(w - pad - 72, 4, 72, 24), "Public", self.manager, container=c,
-                                      object_id=ObjectID("#public_thread", "@small_button"),
-                                      tool_tip_text="Show public statements; what you write goes to everyone",
-                                      command=self._choose_public)
+        self.public_button = UIButton(
+            pygame.Rect(w - pad - 72, 4, 72, 24),
+            "Public",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#public_thread", "@small_button"),
+            tool_tip_text="Show public statements; what you write goes to everyone",
+            command=self._choose_public,
+        )
         contacts_h = max(3 * ROW_H + 4, min(int(h * 0.28), len(self.names().others()) * ROW_H + 6))
-        self.contacts = UIScrollingContainer(pygame.Rect(pad, 32, w - 2 * pad, contacts_h), self.manager,
-                                             container=c, object_id=ObjectID("#contacts", "@contacts"),
-                                             allow_scroll_x=False)
+        self.contacts = UIScrollingContainer(
+            pygame.Rect(pad, 32, w - 2 * pad, contacts_h),
+            self.manager,
+            container=c,
+            object_id=ObjectID("#contacts", "@contacts"),
+            allow_scroll_x=False,
+        )
         y = 32 + contacts_h + 6
-        self.thread_label = UILabel(pygame.Rect(pad, y, w - 2 * pad - 92, 22), "Public statements", self.manager,
-                                    container=c, object_id=ObjectID("#thread_title", "@panel_subheading"))
-        self.ask_button = UIButton(pygame.Rect(w - pad - 86, y - 1, 86, 24), "Ask…", self.manager, container=c,
-                                   object_id=ObjectID("#ask_button", "@act_button"),
-                                   tool_tip_text="A structured ask people and bots both understand: support of a "
-                                                 "move, intentions, a demilitarised zone, a warning, a complaint, "
-                                                 "a demand for a justification",
-                                   command=self.open_ask)
+        self.thread_label = UILabel(
+            pygame.Rect(pad, y, w - 2 * pad - 92, 22),
+            "Public statements",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#thread_title", "@panel_subheading"),
+        )
+        self.ask_button = UIButton(
+            pygame.Rect(w - pad - 86, y - 1, 86, 24),
+            "Ask…",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#ask_button", "@act_button"),
+            tool_tip_text="A structured ask people and bots both understand: support of a "
+            "move, intentions, a demilitarised zone, a warning, a complaint, "
+            "a demand for a justification",
+            command=self.open_ask,
+        )
         y += 26
         composer_h = 66 + 6 + 30 + 40
         self._thread_rect = pygame.Rect(pad, y, w - 2 * pad, max(60 + REPLY_BAR_H, h - y - composer_h - pad))
-        self._bar_rect = pygame.Rect(pad, self._thread_rect.bottom - REPLY_BAR_H + 6, w - 2 * pad, REPLY_BAR_H - 6)
+        self._bar_rect = pygame.Rect(
+            pad, self._thread_rect.bottom - REPLY_BAR_H + 6, w - 2 * pad, REPLY_BAR_H - 6
+        )
         self.thread = self._make_thread(self._thread_rect)
         self.reply_bar = None
         self._reply_key = None
         y = self._thread_rect.bottom + 6
-        self.text_entry = SafeTextEntryBox(pygame.Rect(pad, y, w - 2 * pad, 66), "", self.manager, container=c,
-                                         object_id=ObjectID("#message_text", "@text_entry"),
-                                         placeholder_text="Write a message… (Ctrl+Enter sends)")
+        self.text_entry = SafeTextEntryBox(
+            pygame.Rect(pad, y, w - 2 * pad, 66),
+            "",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#message_text", "@text_entry"),
+            placeholder_text="Write a message… (Ctrl+Enter sends)",
+        )
         if self._kept_text:
             self.text_entry.set_text(self._kept_text)
         y += 72
         mark = "Deceptive (a mark only you see)" if w >= 400 else "Deceptive (my mark)"
-        self.deceptive = UICheckBox(pygame.Rect(pad, y + 4, 20, 20), mark,
-                                    self.manager, container=c, object_id=ObjectID("#deceptive", "@check"),
-                                    tool_tip_text="Your private note for the debrief: this message is not sincere",
-                                    initial_state=self._kept_deceptive)
-        self.send_button = UIButton(pygame.Rect(w - pad - 132, y, 132, 28), "Announce", self.manager, container=c,
-                                    object_id=ObjectID("#send_message", "@primary_button"), command=self._send)
+        self.deceptive = UICheckBox(
+            pygame.Rect(pad, y + 4, 20, 20),
+            mark,
+            self.manager,
+            container=c,
+            object_id=ObjectID("#deceptive", "@check"),
+            tool_tip_text="Your private note for the debrief: this message is not sincere",
+            initial_state=self._kept_deceptive,
+        )
+        self.send_button = UIButton(
+            pygame.Rect(w - pad - 132, y, 132, 28),
+            "Announce",
+            self.manager,
+            container=c,
+            object_id=ObjectID("#send_message", "@primary_button"),
+            command=self._send,
+        )
         y += 30
-        self.status = Notice(pygame.Rect(pad, y, w - 2 * pad, 40), self.manager, container=c,
-                             colour=STATUS_COLOUR, object_id="#panel_status")
+        self.status = Notice(
+            pygame.Rect(pad, y, w - 2 * pad, 40),
+            self.manager,
+            container=c,
+            colour=STATUS_COLOUR,
+            object_id="#panel_status",
+        )
 
     def _keep(self) -> None:
         self._kept_text = self.text_entry.get_text()
@@ -198,7 +250,12 @@ class MessagesPanel(SidePanel):
         self._show_thread(names)  # first: reading the open thread clears its unread count
         self._show_reply_bar(names)
         unread = {s: self.unread(s) for s in others}
-        key = (tuple(others), tuple(trust.get(s) for s in others), tuple(sorted(self.selected)), tuple(unread.values()))
+        key = (
+            tuple(others),
+            tuple(trust.get(s) for s in others),
+            tuple(sorted(self.selected)),
+            tuple(unread.values()),
+        )
         if key != self._contacts_key:
             self._contacts_key = key
             self._build_contacts(names, others, trust, unread)
@@ -247,9 +304,15 @@ class MessagesPanel(SidePanel):
         if self.threads_menu is not None:
             self.threads_menu.kill()
         items: list[str | tuple[str, str]] = [(f"Conversations ({len(options)})", "#none"), *options]
-        self.threads_menu = UIDropDownMenu(items, items[0], self._threads_rect, self.manager,
-                                           container=self.panel.get_container(),
-                                           object_id=ObjectID("#threads", "@picker"), expansion_height_limit=300)
+        self.threads_menu = UIDropDownMenu(
+            items,
+            items[0],
+            self._threads_rect,
+            self.manager,
+            container=self.panel.get_container(),
+            object_id=ObjectID("#threads", "@picker"),
+            expansion_height_limit=300,
+        )
 
     def unread(self, state_id: str) -> int:
         """Messages in my one-to-one thread with a state that I have not had open since they came."""
@@ -257,7 +320,9 @@ class MessagesPanel(SidePanel):
         total = sum(1 for m in self.view.get("messages", []) if participants(m) == members)
         return max(0, total - self._read.get(members, 0))
 
-    def _build_contacts(self, names: Names, others: list[str], trust: dict[str, int], unread: dict[str, int]) -> None:
+    def _build_contacts(
+        self, names: Names, others: list[str], trust: dict[str, int], unread: dict[str, int]
+    ) -> None:
         clear(self.contacts.get_container())
         self.contact_buttons = {}
         inner_w = self.contacts.get_container().get_rect().width
@@ -270,16 +335,26 @@ class MessagesPanel(SidePanel):
             pygame.draw.rect(swatch, (20, 24, 28), swatch.get_rect(), 1)
             UIImage(pygame.Rect(4, y + 6, 14, 14), swatch, self.manager, container=cc)
             label = names.state(sid) + (f"  ● {unread[sid]} new" if unread.get(sid) else "")
-            button = UIButton(pygame.Rect(22, y + 1, row_w - 22 - 64, ROW_H - 2), label, self.manager,
-                              container=cc, object_id=ObjectID(f"#contact_{sid}", "@contact"),
-                              tool_tip_text=self._contact_tip(names, sid, trust.get(sid)),
-                              command=partial(self._toggle, sid))
+            button = UIButton(
+                pygame.Rect(22, y + 1, row_w - 22 - 64, ROW_H - 2),
+                label,
+                self.manager,
+                container=cc,
+                object_id=ObjectID(f"#contact_{sid}", "@contact"),
+                tool_tip_text=self._contact_tip(names, sid, trust.get(sid)),
+                command=partial(self._toggle, sid),
+            )
             if sid in self.selected:
                 button.select()
             self.contact_buttons[sid] = button
             value = trust.get(sid)
-            UILabel(pygame.Rect(row_w - 62, y + 1, 60, ROW_H - 2), "—" if value is None else str(value),
-                    self.manager, container=cc, object_id=ObjectID("#trust_value", f"@trust_{trust_level(value)}"))
+            UILabel(
+                pygame.Rect(row_w - 62, y + 1, 60, ROW_H - 2),
+                "—" if value is None else str(value),
+                self.manager,
+                container=cc,
+                object_id=ObjectID("#trust_value", f"@trust_{trust_level(value)}"),
+            )
         self.contacts.set_scrollable_area_dimensions((row_w, len(others) * ROW_H))
 
     @staticmethod
@@ -338,8 +413,11 @@ class MessagesPanel(SidePanel):
         if not self.selected:
             return []
         mine = self.answered_asks(self.me) | self._answering | self._dismissed
-        return [m for m in self.thread_messages()
-                if m.get("from") != self.me and self.ask_of(m) is not None and m.get("id") not in mine]
+        return [
+            m
+            for m in self.thread_messages()
+            if m.get("from") != self.me and self.ask_of(m) is not None and m.get("id") not in mine
+        ]
 
     def _show_reply_bar(self, names: Names) -> None:
         """Under the thread, for the latest ask I have not answered: Yes, No, a reply in words."""
@@ -367,47 +445,85 @@ class MessagesPanel(SidePanel):
         self._build_reply_bar(names, target, len(pending))
 
     def _make_thread(self, rect: pygame.Rect) -> UITextBox:
-        box = UITextBox(self._thread_html, rect, self.manager, container=self.panel.get_container(),
-                        object_id=ObjectID("#thread", "@thread"))
+        box = UITextBox(
+            self._thread_html,
+            rect,
+            self.manager,
+            container=self.panel.get_container(),
+            object_id=ObjectID("#thread", "@thread"),
+        )
         if box.scroll_bar is not None:
             box.scroll_bar.set_scroll_from_start_percentage(1.0)
         return box
 
     def _build_reply_bar(self, names: Names, target: dict[str, Any], count: int) -> None:
         c = self.panel.get_container()
-        bar = UIPanel(self._bar_rect, manager=self.manager, container=c,
-                      object_id=ObjectID("#reply_bar", "@contacts"))
+        bar = UIPanel(
+            self._bar_rect, manager=self.manager, container=c, object_id=ObjectID("#reply_bar", "@contacts")
+        )
         self.reply_bar = bar
         bc = bar.get_container()
         w = bc.get_rect().width
         ask = self.ask_of(target) or {}
         more = f" ({count} waiting)" if count > 1 else ""
-        self.reply_quote = UILabel(pygame.Rect(4, 2, w - 8, 20), "", self.manager, container=bc,
-                                   object_id=ObjectID("#reply_quote", "@panel_hint"))
-        self.reply_quote.set_text(fit(self.reply_quote.font, f"↳ Answer {names.state(target.get('from'))}{more}: "
-                                      f"“{target.get('text', '')}”", w - 16))
+        self.reply_quote = UILabel(
+            pygame.Rect(4, 2, w - 8, 20),
+            "",
+            self.manager,
+            container=bc,
+            object_id=ObjectID("#reply_quote", "@panel_hint"),
+        )
+        self.reply_quote.set_text(
+            fit(
+                self.reply_quote.font,
+                f"↳ Answer {names.state(target.get('from'))}{more}: “{target.get('text', '')}”",
+                w - 16,
+            )
+        )
         y = 26
         x = 4
         self.yes_button = self.no_button = None
         if ask.get("kind") in YES_NO:
             tip = "Answer yes (with the words in the box below, if any; the deceptive mark applies)"
-            self.yes_button = UIButton(pygame.Rect(x, y, 64, 28), "✓ Yes", self.manager, container=bc,
-                                       object_id=ObjectID("#answer_yes", "@good_button"), tool_tip_text=tip,
-                                       command=partial(self.answer, True))
-            self.no_button = UIButton(pygame.Rect(x + 70, y, 64, 28), "✗ No", self.manager, container=bc,
-                                      object_id=ObjectID("#answer_no", "@danger_button"),
-                                      tool_tip_text=tip.replace("yes", "no", 1), command=partial(self.answer, False))
+            self.yes_button = UIButton(
+                pygame.Rect(x, y, 64, 28),
+                "✓ Yes",
+                self.manager,
+                container=bc,
+                object_id=ObjectID("#answer_yes", "@good_button"),
+                tool_tip_text=tip,
+                command=partial(self.answer, True),
+            )
+            self.no_button = UIButton(
+                pygame.Rect(x + 70, y, 64, 28),
+                "✗ No",
+                self.manager,
+                container=bc,
+                object_id=ObjectID("#answer_no", "@danger_button"),
+                tool_tip_text=tip.replace("yes", "no", 1),
+                command=partial(self.answer, False),
+            )
             x += 140
         room = w - 4 - 56 - 6 - x
         label = "Reply with my words" if room >= 150 else "In words"
-        self.reply_button = UIButton(pygame.Rect(x, y, min(150, room), 28), label, self.manager, container=bc,
-                                     object_id=ObjectID("#answer_words", "@act_button"),
-                                     tool_tip_text="Send what is written below as the answer (empty: “Noted.”)",
-                                     command=partial(self.answer, None))
-        self.skip_button = UIButton(pygame.Rect(w - 4 - 56, y, 56, 28), "Later", self.manager, container=bc,
-                                    object_id=ObjectID("#answer_later", "@small_button"),
-                                    tool_tip_text="Put this ask aside; it stays in the thread",
-                                    command=self.dismiss)
+        self.reply_button = UIButton(
+            pygame.Rect(x, y, min(150, room), 28),
+            label,
+            self.manager,
+            container=bc,
+            object_id=ObjectID("#answer_words", "@act_button"),
+            tool_tip_text="Send what is written below as the answer (empty: “Noted.”)",
+            command=partial(self.answer, None),
+        )
+        self.skip_button = UIButton(
+            pygame.Rect(w - 4 - 56, y, 56, 28),
+            "Later",
+            self.manager,
+            container=bc,
+            object_id=ObjectID("#answer_later", "@small_button"),
+            tool_tip_text="Put this ask aside; it stays in the thread",
+            command=self.dismiss,
+        )
 
     def answer(self, yes: bool | None) -> Any:
         """Answer the ask of the reply bar: yes, no, or words alone, with the text typed (if any)."""
@@ -452,8 +568,9 @@ class MessagesPanel(SidePanel):
             self.ask_window.kill()
         names = self.names()
         to = sorted(self.selected, key=names.state_ids().index)
-        self.ask_window = AskWindow(self.manager, self.state, self.send, to, scenario=self.scenario,
-                                    on_sent=self._asked)
+        self.ask_window = AskWindow(
+            self.manager, self.state, self.send, to, scenario=self.scenario, on_sent=self._asked
+        )
         return self.ask_window
 
     def _asked(self, _command: dict[str, Any] | None, sentence: str) -> None:
@@ -483,8 +600,14 @@ class MessagesPanel(SidePanel):
     def my_name(self) -> str | None:
         """The name this seat's member joined with (the table lists the team and says who I am)."""
         table = getattr(self.state, "table", None) or {}
-        return next((str(m["name"]) for m in table.get("members") or []
-                     if isinstance(m, dict) and m.get("name") and m.get("id") == table.get("me")), None)
+        return next(
+            (
+                str(m["name"])
+                for m in table.get("members") or []
+                if isinstance(m, dict) and m.get("name") and m.get("id") == table.get("me")
+            ),
+            None,
+        )
 
     def _show_thread(self, names: Names) -> None:
         lines = []
@@ -518,15 +641,19 @@ class MessagesPanel(SidePanel):
                     body += "<br><font color='#f0e442'>↓ waiting for your answer</font>"
             elif answer is not None:
                 tag = " <font color='#e69f00'>answered</font>"
-                body = (f"<font color='#9aa4ad'>↳ re: “{esc(self.asked_sentence(answer, names))}”</font>"
-                        f"<br>{answer_mark(answer.get('yes'))}  {body}")
+                body = (
+                    f"<font color='#9aa4ad'>↳ re: “{esc(self.asked_sentence(answer, names))}”</font>"
+                    f"<br>{answer_mark(answer.get('yes'))}  {body}"
+                )
             lines.append(
                 f"<font color='{names.colour(sender)}'>■</font> <b>{who}</b>{tag}"
                 f" <font color='#9aa4ad'>turn {m.get('turn', '?')}</font>{mark}<br>{body}"
             )
         if not lines:
-            lines = ["<font color='#9aa4ad'>Nothing yet. Choose contacts above for a private thread, "
-                     "or write a public statement.</font>"]
+            lines = [
+                "<font color='#9aa4ad'>Nothing yet. Choose contacts above for a private thread, "
+                "or write a public statement.</font>"
+            ]
         text = "<br><br>".join(lines)
         if text != self._thread_html:
             self._thread_html = text

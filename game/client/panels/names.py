@@ -124,7 +124,7 @@ class Names:
         return self._states.get(state_id, state_id)
 
     def states(self, ids: Iterable[str]) -> str:
-        """"France, Britain and Russia"."""
+        """ "France, Britain and Russia"."""
         names = [self.state(s) for s in ids]
         if not names:
             return "nobody"
@@ -188,7 +188,9 @@ class Names:
     def _clause_body(self, kind: str, c: Mapping[str, Any]) -> str:
         if kind == "non_aggression":
             between = c.get("between") or []
-            return "Non-aggression" + (f" between {self.states(between)}" if between else " between all parties")
+            return "Non-aggression" + (
+                f" between {self.states(between)}" if between else " between all parties"
+            )
         if kind == "mutual_defence":
             members = c.get("members") or []
             return "Mutual defence" + (f" of {self.states(members)}" if members else " of all parties")
@@ -204,7 +206,10 @@ class Names:
         if kind == "demilitarised_zone":
             return f"Demilitarised zone: {self.territories(c.get('territories', []))}"
         if kind == "spheres_of_influence":
-            parts = [f"{self.state(s.get('state'))}: {self.territories(s.get('territories', []))}" for s in c.get("spheres", [])]
+            parts = [
+                f"{self.state(s.get('state'))}: {self.territories(s.get('territories', []))}"
+                for s in c.get("spheres", [])
+            ]
             return "Spheres of influence — " + "; ".join(parts)
         if kind == "neutrality":
             conflict = c.get("conflict") or ["?", "?"]

@@ -33,8 +33,14 @@ class Notice(UITextBox):
     ) -> None:
         self.text = text
         self.colour = colour
-        super().__init__(self._html(text), rect, manager, container=container,
-                         object_id=ObjectID(object_id, "@notice"), visible=int(bool(text)))
+        super().__init__(
+            self._html(text),
+            rect,
+            manager,
+            container=container,
+            object_id=ObjectID(object_id, "@notice"),
+            visible=int(bool(text)),
+        )
 
     def _html(self, text: str) -> str:
         return f"<font color='{self.colour}'>{escape(text)}</font>" if text else ""

@@ -42,7 +42,9 @@ UNKNOWN_MARK = StatusMark("?", "TO BE SEEN", "#9aa4ad")
 MUTED = "#9aa4ad"
 
 
-def objectives_of(view: Mapping[str, Any] | None, scenario: Any = None, me: str | None = None) -> list[dict[str, Any]]:
+def objectives_of(
+    view: Mapping[str, Any] | None, scenario: Any = None, me: str | None = None
+) -> list[dict[str, Any]]:
     """My objectives with their status, from the view (``me.objectives``); else the scenario's,
     status unknown (``status: None``), with their worth."""
     mine = (view or {}).get("me") or {}
@@ -58,8 +60,17 @@ def objectives_of(view: Mapping[str, Any] | None, scenario: Any = None, me: str 
     out = []
     for o in state.objectives:
         words = o.description or o.kind.replace("_", " ").capitalize()
-        out.append({"kind": o.kind, "summary": words, "description": words, "status": None, "detail": "",
-                    "points": 0, "worth": o.points})
+        out.append(
+            {
+                "kind": o.kind,
+                "summary": words,
+                "description": words,
+                "status": None,
+                "detail": "",
+                "points": 0,
+                "worth": o.points,
+            }
+        )
     return out
 
 
@@ -116,8 +127,10 @@ def objective_html(o: Mapping[str, Any]) -> str:
 def objectives_html(objectives: list[dict[str, Any]]) -> str:
     """The whole list, as the panel's text box shows it."""
     if not objectives:
-        return (f"<font color='{MUTED}'>No objectives of its own for this state: "
-                "hold as many supply territories as you can.</font>")
+        return (
+            f"<font color='{MUTED}'>No objectives of its own for this state: "
+            "hold as many supply territories as you can.</font>"
+        )
     return "<br><br>".join(objective_html(o) for o in objectives)
 
 
@@ -138,17 +151,41 @@ class ObjectivesPanel(SidePanel):
         m = self.manager
         self._html = ""
         self._summary = ""
-        UILabel(pygame.Rect(pad, 6, 120, 24), "Objectives", m, container=c,
-                object_id=ObjectID("#objectives_heading", "@panel_heading"))
-        self.state_label = UILabel(pygame.Rect(pad + 124, 6, w - 2 * pad - 124, 24), "", m, container=c,
-                                   object_id=ObjectID("#objectives_state", "@panel_subheading"))
-        self.summary = UILabel(pygame.Rect(pad, 32, w - 2 * pad, 22), "", m, container=c,
-                               object_id=ObjectID("#objectives_summary", "@panel_hint"))
-        self.list = UITextBox("", pygame.Rect(pad, 58, w - 2 * pad, h - 58 - 30), m, container=c,
-                              object_id=ObjectID("#objectives_list", "@thread"))
-        UILabel(pygame.Rect(pad, h - 26, w - 2 * pad, 20),
-                "As the game stands now; scored at the end.", m,
-                container=c, object_id=ObjectID("#objectives_note", "@panel_hint"))
+        UILabel(
+            pygame.Rect(pad, 6, 120, 24),
+            "Objectives",
+            m,
+            container=c,
+            object_id=ObjectID("#objectives_heading", "@panel_heading"),
+        )
+        self.state_label = UILabel(
+            pygame.Rect(pad + 124, 6, w - 2 * pad - 124, 24),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#objectives_state", "@panel_subheading"),
+        )
+        self.summary = UILabel(
+            pygame.Rect(pad, 32, w - 2 * pad, 22),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#objectives_summary", "@panel_hint"),
+        )
+        self.list = UITextBox(
+            "",
+            pygame.Rect(pad, 58, w - 2 * pad, h - 58 - 30),
+            m,
+            container=c,
+            object_id=ObjectID("#objectives_list", "@thread"),
+        )
+        UILabel(
+            pygame.Rect(pad, h - 26, w - 2 * pad, 20),
+            "As the game stands now; scored at the end.",
+            m,
+            container=c,
+            object_id=ObjectID("#objectives_note", "@panel_hint"),
+        )
 
     def _update(self) -> None:
         me = self.me

@@ -59,8 +59,15 @@ def dropdown(
     if not items:
         items = [("—", NONE_ID)]
     first = next((o for o in items if ident_of(o) == start), items[0])
-    return UIDropDownMenu(items, first, rect, manager, container=container,
-                          object_id=ObjectID(object_id, "@picker"), expansion_height_limit=260)
+    return UIDropDownMenu(
+        items,
+        first,
+        rect,
+        manager,
+        container=container,
+        object_id=ObjectID(object_id, "@picker"),
+        expansion_height_limit=260,
+    )
 
 
 def chosen(menu: UIDropDownMenu) -> str | None:
@@ -82,8 +89,15 @@ def multi_list(
     default = [o for o in options if o[1] in wanted]
     items: list[Item] = list(options)
     chosen_items: list[Item] = list(default)
-    return UISelectionList(rect, items, manager, allow_multi_select=True, container=container,
-                           object_id=ObjectID(object_id, "@picker"), default_selection=chosen_items or None)
+    return UISelectionList(
+        rect,
+        items,
+        manager,
+        allow_multi_select=True,
+        container=container,
+        object_id=ObjectID(object_id, "@picker"),
+        default_selection=chosen_items or None,
+    )
 
 
 def single_list(
@@ -95,8 +109,14 @@ def single_list(
     object_id: str,
 ) -> UISelectionList:
     items: list[Item] = list(options)
-    return UISelectionList(rect, items, manager, allow_multi_select=False, container=container,
-                           object_id=ObjectID(object_id, "@picker"))
+    return UISelectionList(
+        rect,
+        items,
+        manager,
+        allow_multi_select=False,
+        container=container,
+        object_id=ObjectID(object_id, "@picker"),
+    )
 
 
 def picked(selection: UISelectionList) -> list[str]:

@@ -18,12 +18,40 @@ SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("On the map", frozenset({"move", "bounce", "dislodged", "retreat", "disband", "build", "remove"})),
     ("Territory and supply", frozenset({"captured"})),
     ("Betrayals", frozenset({"agreement_breached"})),
-    ("Leaks and secrets", frozenset({"agreement_leaked", "leak_done", "agreement_discovered", "message_intercepted",
-                                     "denial", "justification", "backlash", "trust_shaken"})),
+    (
+        "Leaks and secrets",
+        frozenset(
+            {
+                "agreement_leaked",
+                "leak_done",
+                "agreement_discovered",
+                "message_intercepted",
+                "denial",
+                "justification",
+                "backlash",
+                "trust_shaken",
+            }
+        ),
+    ),
     ("Intelligence", frozenset({"investigation", "interception", "propaganda", "action_failed"})),
-    ("Agreements", frozenset({"agreement_proposed", "agreement_signature", "agreement_signed", "annex_signed",
-                              "agreement_rejected", "agreement_renounced", "agreement_ratification",
-                              "agreement_ratified", "agreement_expired", "agreement_lapsed", "leak_planned"})),
+    (
+        "Agreements",
+        frozenset(
+            {
+                "agreement_proposed",
+                "agreement_signature",
+                "agreement_signed",
+                "annex_signed",
+                "agreement_rejected",
+                "agreement_renounced",
+                "agreement_ratification",
+                "agreement_ratified",
+                "agreement_expired",
+                "agreement_lapsed",
+                "leak_planned",
+            }
+        ),
+    ),
     ("Events", frozenset({"inject", "legitimacy", "unit_placed", "unit_removed"})),
     ("Money", frozenset({"income", "payment", "treasury"})),
     ("Governments", frozenset({"government_fell", "game_over"})),
@@ -31,12 +59,31 @@ SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 """The turn report's sections, in reading order."""
 
-INTEL_KINDS = frozenset({
-    "agreement_leaked", "leak_done", "agreement_discovered", "message_intercepted", "agreement_breached",
-    "investigation", "interception", "denial", "justification", "backlash", "trust_shaken", "government_fell",
-    "propaganda", "action_failed", "payment", "agreement_ratified", "inject", "legitimacy", "treasury", "unit_placed",
-    "unit_removed",
-})
+INTEL_KINDS = frozenset(
+    {
+        "agreement_leaked",
+        "leak_done",
+        "agreement_discovered",
+        "message_intercepted",
+        "agreement_breached",
+        "investigation",
+        "interception",
+        "denial",
+        "justification",
+        "backlash",
+        "trust_shaken",
+        "government_fell",
+        "propaganda",
+        "action_failed",
+        "payment",
+        "agreement_ratified",
+        "inject",
+        "legitimacy",
+        "treasury",
+        "unit_placed",
+        "unit_removed",
+    }
+)
 """What the intelligence panel lists as "what I learned": secrets, spying, betrayals, money."""
 
 
@@ -104,13 +151,17 @@ def _sentence(event: Event, names: Names, titles: Mapping[str, str] | None) -> s
         return f"You will leak {agreement()} at the end of the turn."
     if k == "agreement_discovered":
         clauses = "; ".join(names.clause(c) for c in event.get("clauses", []))
-        return (f"{s(event.get('by'))}'s agents, investigating {s(event.get('target'))}, discovered a secret "
-                f"between {names.states(event.get('parties', []))}: {clauses}.")
+        return (
+            f"{s(event.get('by'))}'s agents, investigating {s(event.get('target'))}, discovered a secret "
+            f"between {names.states(event.get('parties', []))}: {clauses}."
+        )
     if k == "message_intercepted":
         to = event.get("to")
         to_text = "everyone" if to == "all" else names.states(to or [])
-        return (f"Intercepted ({s(event.get('by'))} on {s(event.get('target'))}): "
-                f"{s(event.get('from'))} to {to_text}: “{event.get('text', '')}”")
+        return (
+            f"Intercepted ({s(event.get('by'))} on {s(event.get('target'))}): "
+            f"{s(event.get('from'))} to {to_text}: “{event.get('text', '')}”"
+        )
     if k == "investigation":
         found = "found a secret" if event.get("found") else "found nothing new"
         return f"{who}'s investigation of {s(event.get('target'))} {found}."
@@ -125,8 +176,10 @@ def _sentence(event: Event, names: Names, titles: Mapping[str, str] | None) -> s
     if k == "justification":
         return f"{who} publicly justified {agreement()} (legitimacy regained: {event.get('legitimacy_regained')})."
     if k == "backlash":
-        return (f"Backlash in {who}: {event.get('legitimacy_lost')} legitimacy lost over {agreement()} "
-                f"(credibility gap {event.get('credibility_gap')}).")
+        return (
+            f"Backlash in {who}: {event.get('legitimacy_lost')} legitimacy lost over {agreement()} "
+            f"(credibility gap {event.get('credibility_gap')})."
+        )
     if k == "trust_shaken":
         return f"{who}'s trust in {s(event.get('in'))} is shaken: it signed in public with a state your secret targets."
     if k == "government_fell":

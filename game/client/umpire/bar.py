@@ -26,7 +26,9 @@ class UmpireBar(Band):
 
     `controls` (the umpire's screen) has start(), pause(), resume(), extend(seconds), resolve(), report()."""
 
-    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, controls: Any, game_label: str = "") -> None:
+    def __init__(
+        self, manager: pygame_gui.UIManager, rect: pygame.Rect, controls: Any, game_label: str = ""
+    ) -> None:
         self.manager = manager
         self.controls = controls
         self.game_label = game_label
@@ -40,27 +42,46 @@ class UmpireBar(Band):
         w = rect.w
         x = 10
         first_w = max(230, min(340, w - 800))
-        self.role = UILabel(pygame.Rect(x, 6, first_w, 26), "UMPIRE", m, container=self.panel, object_id="#role_badge")
-        self.turn = UILabel(pygame.Rect(x, 32, first_w, 22), "", m, container=self.panel, object_id="#status_small")
+        self.role = UILabel(
+            pygame.Rect(x, 6, first_w, 26), "UMPIRE", m, container=self.panel, object_id="#role_badge"
+        )
+        self.turn = UILabel(
+            pygame.Rect(x, 32, first_w, 22), "", m, container=self.panel, object_id="#status_small"
+        )
         x += first_w + 6
-        self.clock = UILabel(pygame.Rect(x, 8, 136, 28), "", m, container=self.panel, object_id="#status_clock")
-        self.clock_note = UILabel(pygame.Rect(x, 34, 136, 20), "", m, container=self.panel, object_id="#status_small")
+        self.clock = UILabel(
+            pygame.Rect(x, 8, 136, 28), "", m, container=self.panel, object_id="#status_clock"
+        )
+        self.clock_note = UILabel(
+            pygame.Rect(x, 34, 136, 20), "", m, container=self.panel, object_id="#status_small"
+        )
         x += 142
         buttons = (
             ("start", "Start", 84, "#umpire_start", "Start the game: every seat nobody took goes to a bot"),
-            ("pause", "Pause", 92, "#umpire_control", "Stop the clock (Resume restarts it with the time left)"),
+            (
+                "pause",
+                "Pause",
+                92,
+                "#umpire_control",
+                "Stop the clock (Resume restarts it with the time left)",
+            ),
             ("extend", "+5 min", 78, "#umpire_control", "Give this phase five more minutes"),
             ("resolve", "Resolve now", 118, "#umpire_danger", "Resolve this phase now, ready or not"),
             ("report", "Report", 92, "#umpire_control", "Write the debrief report of the game so far"),
         )
         self.buttons: dict[str, UIButton] = {}
         for key, text, width, object_id, tip in buttons:
-            self.buttons[key] = UIButton(pygame.Rect(x, 11, width, 40), text, m, container=self.panel,
-                                         object_id=object_id, tool_tip_text=tip)
+            self.buttons[key] = UIButton(
+                pygame.Rect(x, 11, width, 40),
+                text,
+                m,
+                container=self.panel,
+                object_id=object_id,
+                tool_tip_text=tip,
+            )
             x += width + 6
         self.connection = UILabel(pygame.Rect(w - 136, 18, 128, 26), "", m, container=self.panel)
         self._texts = {}
-
 
     def _enable(self, key: str, on: bool) -> None:
         button = self.buttons[key]

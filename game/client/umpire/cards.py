@@ -23,11 +23,18 @@ GAP = 4
 class CardColumn:
     """Cards (key, html) top to bottom in a scrolling container at `rect` of `container`."""
 
-    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, container: Any, object_id: str) -> None:
+    def __init__(
+        self, manager: pygame_gui.UIManager, rect: pygame.Rect, container: Any, object_id: str
+    ) -> None:
         self.manager = manager
         self.object_id = object_id
-        self.scroll = UIScrollingContainer(pygame.Rect(rect), manager, container=container, allow_scroll_x=False,
-                                           object_id=ObjectID(object_id, "@card_column"))
+        self.scroll = UIScrollingContainer(
+            pygame.Rect(rect),
+            manager,
+            container=container,
+            allow_scroll_x=False,
+            object_id=ObjectID(object_id, "@card_column"),
+        )
         self.width = rect.w - SCROLLBAR
         self.boxes: dict[str, UITextBox] = {}
         self.texts: dict[str, str] = {}
@@ -48,8 +55,13 @@ class CardColumn:
             old = self.boxes.pop(key, None)
             if old is not None:
                 old.kill()
-            self.boxes[key] = UITextBox(html, pygame.Rect(0, 0, self.width, -1), self.manager,
-                                        container=self.scroll, object_id=ObjectID(f"{self.object_id}_card", "@thread"))
+            self.boxes[key] = UITextBox(
+                html,
+                pygame.Rect(0, 0, self.width, -1),
+                self.manager,
+                container=self.scroll,
+                object_id=ObjectID(f"{self.object_id}_card", "@thread"),
+            )
             self.texts[key] = html
             made += 1
         keys = [key for key, _ in items]

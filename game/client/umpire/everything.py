@@ -43,8 +43,9 @@ def _heading(text: str) -> str:
 # --- orders --------------------------------------------------------------------------------------------
 
 
-def order_cards(names: Names, given: Mapping[str, Sequence[str]], table: Mapping[str, Any] | None,
-                view: Mapping[str, Any]) -> list[Card]:
+def order_cards(
+    names: Names, given: Mapping[str, Sequence[str]], table: Mapping[str, Any] | None, view: Mapping[str, Any]
+) -> list[Card]:
     """A heading, then a card per state: its orders as given this phase, its ready flag."""
     phase = view.get("phase")
     if phase is None:
@@ -94,9 +95,13 @@ def agreement_cards(names: Names, view: Mapping[str, Any], scenario: Any | None)
     head = _heading(f"Agreements · {len(agreements)}")
     if secret:
         top = max(secret, key=lambda a: chances[a["id"]] or 0.0)
-        head += (f"<br><font color='{MUTED}'>{len(secret)} secret in force; most at risk: "
-                 f"{esc(top.get('title') or top['id'])} ({chances[top['id']]:.0%} this turn)</font>")
-    return [("head", head)] + [(f"a_{a['id']}", agreement_card(a, names, chances.get(a["id"]))) for a in agreements]
+        head += (
+            f"<br><font color='{MUTED}'>{len(secret)} secret in force; most at risk: "
+            f"{esc(top.get('title') or top['id'])} ({chances[top['id']]:.0%} this turn)</font>"
+        )
+    return [("head", head)] + [
+        (f"a_{a['id']}", agreement_card(a, names, chances.get(a["id"]))) for a in agreements
+    ]
 
 
 def agreement_card(a: Mapping[str, Any], names: Names, chance: float | None) -> str:
@@ -106,7 +111,11 @@ def agreement_card(a: Mapping[str, Any], names: Names, chance: float | None) -> 
     visibility = "secret" if a.get("visibility") == "secret" else "public"
     if a.get("annex"):
         visibility += " with a secret annex"
-    through = f" <font color='{MUTED}'>through {esc(names.state(a['intermediary']))}</font>" if a.get("intermediary") else ""
+    through = (
+        f" <font color='{MUTED}'>through {esc(names.state(a['intermediary']))}</font>"
+        if a.get("intermediary")
+        else ""
+    )
     lines = [
         f"<b>{esc(a.get('title') or a['id'])}</b> <font color='{colour}'>{esc(STATUS_WORDS.get(status, status))}</font>"
         f" <font color='{MUTED}'>· {visibility}</font>",
@@ -149,12 +158,16 @@ def standing_cards(names: Names, view: Mapping[str, Any], major: Sequence[str] |
     for s in view.get("states") or []:
         sid = s["id"]
         money = f" · treasury {treasury[sid]}" if sid in treasury else ""
-        line = (f"{names.swatch(sid)}: legitimacy <b>{s.get('legitimacy')}</b> · supply {s.get('supply')}"
-                f" · units {s.get('units')}{money}")
+        line = (
+            f"{names.swatch(sid)}: legitimacy <b>{s.get('legitimacy')}</b> · supply {s.get('supply')}"
+            f" · units {s.get('units')}{money}"
+        )
         row = trust.get(sid) or {}
-        cells = [f"{esc(names.state(other))} <font color='{_trust_colour(int(v))}'>{int(v)}</font>"
-                 for other, v in sorted(row.items(), key=lambda kv: names.state(kv[0]))
-                 if other != sid and (keep is None or other in keep or int(v) != NEUTRAL_TRUST)]
+        cells = [
+            f"{esc(names.state(other))} <font color='{_trust_colour(int(v))}'>{int(v)}</font>"
+            for other, v in sorted(row.items(), key=lambda kv: names.state(kv[0]))
+            if other != sid and (keep is None or other in keep or int(v) != NEUTRAL_TRUST)
+        ]
         if cells:
             line += f"<br><font color='{MUTED}'>trusts</font> " + ", ".join(cells)
         cards.append((f"s_{sid}", line))
@@ -175,7 +188,7 @@ def message_page(view: Mapping[str, Any], who: str | None, page: int) -> tuple[l
     messages = [m for m in view.get("messages") or [] if who is None or involves(m, who)]
     total = len(messages)
     end = total - page * PAGE
-    return list(reversed(messages[max(0, end - PAGE):max(0, end)])), total
+    return list(reversed(messages[max(0, end - PAGE) : max(0, end)])), total
 
 
 def message_card(m: Mapping[str, Any], names: Names) -> str:
@@ -188,8 +201,10 @@ def message_card(m: Mapping[str, Any], names: Names) -> str:
     if mark:
         mark_colour = "#ff8a6a" if mark == "deceptive" else "#7fd49a"
         mark_html = f" <font color='{mark_colour}'><i>{esc(mark)}</i></font>"
-    return (f"{names.swatch(m.get('from', ''))}{author} → {esc(audience)} <font color='{MUTED}'>turn {m.get('turn')}"
-            f"</font>{mark_html}<br>{esc(m.get('text', ''))}")
+    return (
+        f"{names.swatch(m.get('from', ''))}{author} → {esc(audience)} <font color='{MUTED}'>turn {m.get('turn')}"
+        f"</font>{mark_html}<br>{esc(m.get('text', ''))}"
+    )
 
 
 def message_cards(names: Names, view: Mapping[str, Any], who: str | None, page: int) -> list[Card]:
@@ -236,24 +251,55 @@ class EverythingPanel(SidePanel):
         msg_y = top + agreements_h + pad + 32
         self.columns = {
             "orders": CardColumn(m, pygame.Rect(pad, top, left_w, orders_h), c, "#everything_orders"),
-            "standing": CardColumn(m, pygame.Rect(pad, top + orders_h + pad, left_w, h - top - orders_h - 2 * pad), c,
-                                   "#everything_standing"),
-            "agreements": CardColumn(m, pygame.Rect(rx, top, right_w, agreements_h), c, "#everything_agreements"),
-            "messages": CardColumn(m, pygame.Rect(rx, msg_y, right_w, h - msg_y - pad), c, "#everything_messages"),
+            "standing": CardColumn(
+                m,
+                pygame.Rect(pad, top + orders_h + pad, left_w, h - top - orders_h - 2 * pad),
+                c,
+                "#everything_standing",
+            ),
+            "agreements": CardColumn(
+                m, pygame.Rect(rx, top, right_w, agreements_h), c, "#everything_agreements"
+            ),
+            "messages": CardColumn(
+                m, pygame.Rect(rx, msg_y, right_w, h - msg_y - pad), c, "#everything_messages"
+            ),
         }
         y = top + agreements_h + pad
         label_w = 82 if right_w >= 440 else 0  # narrow: the filter's own "All states" says what it is
         if label_w:
-            UILabel(pygame.Rect(rx, y, label_w - 2, 28), "Messages", m, container=c,
-                    object_id=ObjectID("#field_label", "@field_label"))
+            UILabel(
+                pygame.Rect(rx, y, label_w - 2, 28),
+                "Messages",
+                m,
+                container=c,
+                object_id=ObjectID("#field_label", "@field_label"),
+            )
         pager_w = 160 if right_w >= 440 else 130
-        self.filter_menu = dropdown(m, pygame.Rect(rx + label_w, y, right_w - label_w - pager_w - pad, 28),
-                                    state_options(self.names()), container=c, object_id="#message_filter",
-                                    start=self.who, none_label="All states")
-        self.newer_button = UIButton(pygame.Rect(rx + right_w - pager_w, y, pager_w // 2 - 2, 28), "◀ Newer", m,
-                                     container=c, object_id=ObjectID("#newer", "@small_button"), command=self.newer)
-        self.older_button = UIButton(pygame.Rect(rx + right_w - pager_w // 2 + 2, y, pager_w // 2 - 2, 28), "Older ▶",
-                                     m, container=c, object_id=ObjectID("#older", "@small_button"), command=self.older)
+        self.filter_menu = dropdown(
+            m,
+            pygame.Rect(rx + label_w, y, right_w - label_w - pager_w - pad, 28),
+            state_options(self.names()),
+            container=c,
+            object_id="#message_filter",
+            start=self.who,
+            none_label="All states",
+        )
+        self.newer_button = UIButton(
+            pygame.Rect(rx + right_w - pager_w, y, pager_w // 2 - 2, 28),
+            "◀ Newer",
+            m,
+            container=c,
+            object_id=ObjectID("#newer", "@small_button"),
+            command=self.newer,
+        )
+        self.older_button = UIButton(
+            pygame.Rect(rx + right_w - pager_w // 2 + 2, y, pager_w // 2 - 2, 28),
+            "Older ▶",
+            m,
+            container=c,
+            object_id=ObjectID("#older", "@small_button"),
+            command=self.older,
+        )
 
     # --- what it shows ---------------------------------------------------------------------------
 
@@ -264,8 +310,14 @@ class EverythingPanel(SidePanel):
         table = state.table or {}
         if section == "orders":
             given = getattr(state, "orders_given", {}) or {}
-            return (view.get("turn"), view.get("phase"), tuple(sorted((s, tuple(o)) for s, o in given.items())),
-                    tuple(table.get("ready") or ()), repr(table.get("orders_in")), repr(table.get("seats")))
+            return (
+                view.get("turn"),
+                view.get("phase"),
+                tuple(sorted((s, tuple(o)) for s, o in given.items())),
+                tuple(table.get("ready") or ()),
+                repr(table.get("orders_in")),
+                repr(table.get("seats")),
+            )
         if section == "agreements":
             return (id(view), view.get("turn"), tuple(id(a) for a in view.get("agreements") or ()))
         if section == "standing":

@@ -63,20 +63,31 @@ def effect_text(effect: Mapping[str, Any], names: Names) -> str:
 
 
 def audience_text(audience: Any, names: Names) -> str:
-    return "everyone" if audience in (None, "all") else names.states(audience if isinstance(audience, list) else [audience])
+    return (
+        "everyone"
+        if audience in (None, "all")
+        else names.states(audience if isinstance(audience, list) else [audience])
+    )
 
 
 def inject_html(inject: Mapping[str, Any], names: Names, released: bool) -> str:
     """An inject's card as the umpire reads it before releasing it."""
     due = f"due at the start of turn {inject['turn']}" if inject.get("turn") else "released by the umpire"
-    parts = [f"<b>{esc(inject.get('title', ''))}</b>",
-             f"<font color='#9aa4ad'>{esc(due)} · told to {esc(audience_text(inject.get('audience'), names))}"
-             + (" · <font color='#7fd49a'>released</font>" if released else "") + "</font>"]
+    parts = [
+        f"<b>{esc(inject.get('title', ''))}</b>",
+        f"<font color='#9aa4ad'>{esc(due)} · told to {esc(audience_text(inject.get('audience'), names))}"
+        + (" · <font color='#7fd49a'>released</font>" if released else "")
+        + "</font>",
+    ]
     if inject.get("text"):
         parts.append(esc(inject["text"]))
     effects = inject.get("effects") or []
     if effects:
-        parts.append("<font color='#f0b060'>Effects: " + esc("; ".join(effect_text(e, names) for e in effects)) + "</font>")
+        parts.append(
+            "<font color='#f0b060'>Effects: "
+            + esc("; ".join(effect_text(e, names) for e in effects))
+            + "</font>"
+        )
     if inject.get("note"):
         parts.append(f"<font color='#9aa4ad'><i>{esc(inject['note'])}</i></font>")
     return "<br>".join(parts)
@@ -106,25 +117,57 @@ class InjectsPanel(SidePanel):
         pad = 8
         self.items = []
         self._card_html = ""
-        UILabel(pygame.Rect(pad, 6, w - 2 * pad, 24), "Injects: events you release", m, container=c,
-                object_id=ObjectID("#injects_heading", "@panel_heading"))
+        UILabel(
+            pygame.Rect(pad, 6, w - 2 * pad, 24),
+            "Injects: events you release",
+            m,
+            container=c,
+            object_id=ObjectID("#injects_heading", "@panel_heading"),
+        )
         list_h = max(120, int((h - 120) * 0.45))
-        self.inject_list = UISelectionList(pygame.Rect(pad, 34, w - 2 * pad, list_h), [], m, container=c,
-                                           object_id=ObjectID("#inject_list", "@picker"))
+        self.inject_list = UISelectionList(
+            pygame.Rect(pad, 34, w - 2 * pad, list_h),
+            [],
+            m,
+            container=c,
+            object_id=ObjectID("#inject_list", "@picker"),
+        )
         y = 34 + list_h + 6
         half = (w - 2 * pad - 6) // 2
-        self.release_button = UIButton(pygame.Rect(pad, y, half, 32), "Release", m, container=c,
-                                       object_id=ObjectID("#release_inject", "@primary_button"), command=self.release,
-                                       tool_tip_text="Release the selected inject now: its audience reads it at once")
-        self.write_button = UIButton(pygame.Rect(pad + half + 6, y, half, 32), "Write one…", m, container=c,
-                                     object_id=ObjectID("#write_inject", "@act_button"), command=self.open_writer,
-                                     tool_tip_text="An event card of your own: title, text, who is told, an effect")
+        self.release_button = UIButton(
+            pygame.Rect(pad, y, half, 32),
+            "Release",
+            m,
+            container=c,
+            object_id=ObjectID("#release_inject", "@primary_button"),
+            command=self.release,
+            tool_tip_text="Release the selected inject now: its audience reads it at once",
+        )
+        self.write_button = UIButton(
+            pygame.Rect(pad + half + 6, y, half, 32),
+            "Write one…",
+            m,
+            container=c,
+            object_id=ObjectID("#write_inject", "@act_button"),
+            command=self.open_writer,
+            tool_tip_text="An event card of your own: title, text, who is told, an effect",
+        )
         y += 38
-        self.status = UILabel(pygame.Rect(pad, y, w - 2 * pad, 22), "", m, container=c,
-                              object_id=ObjectID("#injects_status", "@panel_status"))
+        self.status = UILabel(
+            pygame.Rect(pad, y, w - 2 * pad, 22),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#injects_status", "@panel_status"),
+        )
         y += 26
-        self.card = UITextBox("", pygame.Rect(pad, y, w - 2 * pad, h - y - pad), m, container=c,
-                              object_id=ObjectID("#inject_card", "@thread"))
+        self.card = UITextBox(
+            "",
+            pygame.Rect(pad, y, w - 2 * pad, h - y - pad),
+            m,
+            container=c,
+            object_id=ObjectID("#inject_card", "@thread"),
+        )
 
     def injects(self) -> list[dict[str, Any]]:
         return prepared_injects(self.state)
@@ -150,8 +193,11 @@ class InjectsPanel(SidePanel):
     def _show_card(self) -> None:
         inject = next((i for i in self.injects() if i.get("id") == self.selected), None)
         names = self.names()
-        html = inject_html(inject, names, is_released(inject, self.released())) if inject else (
-            "<font color='#9aa4ad'>Select an inject to read its card before releasing it.</font>")
+        html = (
+            inject_html(inject, names, is_released(inject, self.released()))
+            if inject
+            else ("<font color='#9aa4ad'>Select an inject to read its card before releasing it.</font>")
+        )
         if html != self._card_html:
             self._card_html = html
             self.card.set_text(html)
@@ -213,7 +259,11 @@ class InjectsPanel(SidePanel):
             if isinstance(one, tuple) and one[1] != "#none":
                 self.select(one[1][1:])
             return True
-        if self.window is not None and event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window:
+        if (
+            self.window is not None
+            and event.type == pygame_gui.UI_WINDOW_CLOSE
+            and event.ui_element is self.window
+        ):
             self.window = None
             return True
         return False
@@ -230,8 +280,12 @@ class WriteInjectWindow(UIWindow):
     def __init__(self, manager: pygame_gui.UIManager, names: Names, send: Any) -> None:
         rect = pygame.Rect(0, 0, 560, 520)
         rect.center = screen_rect(manager).center
-        super().__init__(rect, manager, window_display_title="Write an inject",
-                         object_id=ObjectID("#write_inject_window", "@draft_window"))
+        super().__init__(
+            rect,
+            manager,
+            window_display_title="Write an inject",
+            object_id=ObjectID("#write_inject_window", "@draft_window"),
+        )
         self.names = names
         self.send_card = send
         self.pending: Any = None
@@ -240,46 +294,119 @@ class WriteInjectWindow(UIWindow):
         pad = 10
         y = 8
         m = manager
-        UILabel(pygame.Rect(pad, y, 80, 28), "Title", m, container=c, object_id=ObjectID("#field_label", "@field_label"))
-        self.title_entry = UITextEntryLine(pygame.Rect(pad + 80, y, w - 2 * pad - 80, 28), m, container=c,
-                                           object_id=ObjectID("#inject_title", "@text_entry"),
-                                           placeholder_text="e.g. General strike in Petrograd")
+        UILabel(
+            pygame.Rect(pad, y, 80, 28),
+            "Title",
+            m,
+            container=c,
+            object_id=ObjectID("#field_label", "@field_label"),
+        )
+        self.title_entry = UITextEntryLine(
+            pygame.Rect(pad + 80, y, w - 2 * pad - 80, 28),
+            m,
+            container=c,
+            object_id=ObjectID("#inject_title", "@text_entry"),
+            placeholder_text="e.g. General strike in Petrograd",
+        )
         self.title_entry.set_text_length_limit(120)
         y += 34
-        UILabel(pygame.Rect(pad, y, 80, 28), "Text", m, container=c, object_id=ObjectID("#field_label", "@field_label"))
-        self.text_entry = UITextEntryBox(pygame.Rect(pad + 80, y, w - 2 * pad - 80, 110), "", m, container=c,
-                                         object_id=ObjectID("#inject_text", "@text_entry"))
+        UILabel(
+            pygame.Rect(pad, y, 80, 28),
+            "Text",
+            m,
+            container=c,
+            object_id=ObjectID("#field_label", "@field_label"),
+        )
+        self.text_entry = UITextEntryBox(
+            pygame.Rect(pad + 80, y, w - 2 * pad - 80, 110),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#inject_text", "@text_entry"),
+        )
         y += 116
-        UILabel(pygame.Rect(pad, y, 80, 28), "Told to", m, container=c, object_id=ObjectID("#field_label", "@field_label"))
-        self.audience_menu = dropdown(m, pygame.Rect(pad + 80, y, 200, 28), [("Everyone", "#all"), ("Chosen states", "#some")],
-                                      container=c, object_id="#inject_audience")
+        UILabel(
+            pygame.Rect(pad, y, 80, 28),
+            "Told to",
+            m,
+            container=c,
+            object_id=ObjectID("#field_label", "@field_label"),
+        )
+        self.audience_menu = dropdown(
+            m,
+            pygame.Rect(pad + 80, y, 200, 28),
+            [("Everyone", "#all"), ("Chosen states", "#some")],
+            container=c,
+            object_id="#inject_audience",
+        )
         y += 32
-        self.state_list = multi_list(m, pygame.Rect(pad + 80, y, w - 2 * pad - 80, 110), state_options(names),
-                                     container=c, object_id="#inject_states")
+        self.state_list = multi_list(
+            m,
+            pygame.Rect(pad + 80, y, w - 2 * pad - 80, 110),
+            state_options(names),
+            container=c,
+            object_id="#inject_states",
+        )
         y += 116
-        UILabel(pygame.Rect(pad, y, 80, 28), "Effect", m, container=c, object_id=ObjectID("#field_label", "@field_label"))
-        self.effect_menu = dropdown(m, pygame.Rect(pad + 80, y, 140, 28), [(t, f"#{k}") for t, k in EFFECT_KINDS],
-                                    container=c, object_id="#inject_effect")
-        self.effect_state = dropdown(m, pygame.Rect(pad + 226, y, w - 2 * pad - 226 - 76, 28), state_options(names),
-                                     container=c, object_id="#inject_effect_state")
-        self.delta_entry = UITextEntryLine(pygame.Rect(w - pad - 70, y, 70, 28), m, container=c,
-                                           object_id=ObjectID("#inject_delta", "@text_entry"), initial_text="-10")
+        UILabel(
+            pygame.Rect(pad, y, 80, 28),
+            "Effect",
+            m,
+            container=c,
+            object_id=ObjectID("#field_label", "@field_label"),
+        )
+        self.effect_menu = dropdown(
+            m,
+            pygame.Rect(pad + 80, y, 140, 28),
+            [(t, f"#{k}") for t, k in EFFECT_KINDS],
+            container=c,
+            object_id="#inject_effect",
+        )
+        self.effect_state = dropdown(
+            m,
+            pygame.Rect(pad + 226, y, w - 2 * pad - 226 - 76, 28),
+            state_options(names),
+            container=c,
+            object_id="#inject_effect_state",
+        )
+        self.delta_entry = UITextEntryLine(
+            pygame.Rect(w - pad - 70, y, 70, 28),
+            m,
+            container=c,
+            object_id=ObjectID("#inject_delta", "@text_entry"),
+            initial_text="-10",
+        )
         self.delta_entry.set_allowed_characters([*"0123456789-+"])
         self.delta_entry.set_text_length_limit(7)
         y += 36
-        self.error = UILabel(pygame.Rect(pad, y, w - 2 * pad, 24), "", m, container=c,
-                             object_id=ObjectID("#inject_error", "@panel_error"))
+        self.error = UILabel(
+            pygame.Rect(pad, y, w - 2 * pad, 24),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#inject_error", "@panel_error"),
+        )
         y += 28
-        self.release_button = UIButton(pygame.Rect(w - pad - 160, y, 160, 34), "Release now", m, container=c,
-                                       object_id=ObjectID("#release_card", "@primary_button"), command=self.submit)
+        self.release_button = UIButton(
+            pygame.Rect(w - pad - 160, y, 160, 34),
+            "Release now",
+            m,
+            container=c,
+            object_id=ObjectID("#release_card", "@primary_button"),
+            command=self.submit,
+        )
 
     def card(self) -> dict[str, Any] | str:
         """The card as typed, or what is missing."""
         title = self.title_entry.get_text().strip()
         if not title:
             return "Give the inject a title."
-        card: dict[str, Any] = {"title": title, "text": self.text_entry.get_text().strip(), "audience": "all",
-                                "effects": []}
+        card: dict[str, Any] = {
+            "title": title,
+            "text": self.text_entry.get_text().strip(),
+            "audience": "all",
+            "effects": [],
+        }
         if chosen(self.audience_menu) == "some":
             states = picked(self.state_list)
             if not states:

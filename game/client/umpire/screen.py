@@ -86,8 +86,16 @@ class UmpireScreen(GameScreen):
         self.seats_panel: SeatsPanel | None = None
         self.everything: EverythingPanel | None = None
         self.injects: InjectsPanel | None = None
-        super().__init__(manager, link, state, scenario=scenario, cache=cache, clock=clock, wall_clock=wall_clock,
-                         playback_seconds=playback_seconds)
+        super().__init__(
+            manager,
+            link,
+            state,
+            scenario=scenario,
+            cache=cache,
+            clock=clock,
+            wall_clock=wall_clock,
+            playback_seconds=playback_seconds,
+        )
 
     # --- building ----------------------------------------------------------------------------------
 
@@ -103,26 +111,44 @@ class UmpireScreen(GameScreen):
 
     def _layout(self, w: int, h: int) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
         side = umpire_side_width(w)
-        return (pygame.Rect(0, 0, w - side, h - BAR_H), pygame.Rect(w - side, 0, side, h - BAR_H),
-                pygame.Rect(0, h - BAR_H, w, BAR_H))
+        return (
+            pygame.Rect(0, 0, w - side, h - BAR_H),
+            pygame.Rect(w - side, 0, side, h - BAR_H),
+            pygame.Rect(0, h - BAR_H, w, BAR_H),
+        )
 
     def _tabs(self) -> list[tuple[str, str, Any]]:
         def seats(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> SeatsPanel:
-            self.seats_panel = SeatsPanel(manager, rect, self.state, self.send, container=container,
-                                          scenario=self.scenario, classroom=self.classroom)
+            self.seats_panel = SeatsPanel(
+                manager,
+                rect,
+                self.state,
+                self.send,
+                container=container,
+                scenario=self.scenario,
+                classroom=self.classroom,
+            )
             return self.seats_panel
 
-        def everything(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> EverythingPanel:
-            self.everything = EverythingPanel(manager, rect, self.state, self.send, container=container,
-                                              scenario=self.scenario)
+        def everything(
+            manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel
+        ) -> EverythingPanel:
+            self.everything = EverythingPanel(
+                manager, rect, self.state, self.send, container=container, scenario=self.scenario
+            )
             return self.everything
 
         def injects(manager: pygame_gui.UIManager, rect: pygame.Rect, container: UIPanel) -> InjectsPanel:
-            self.injects = InjectsPanel(manager, rect, self.state, self.send, container=container,
-                                        scenario=self.scenario)
+            self.injects = InjectsPanel(
+                manager, rect, self.state, self.send, container=container, scenario=self.scenario
+            )
             return self.injects
 
-        return [("seats", "Seats", seats), ("everything", "Everything", everything), ("injects", "Injects", injects)]
+        return [
+            ("seats", "Seats", seats),
+            ("everything", "Everything", everything),
+            ("injects", "Injects", injects),
+        ]
 
     def caption(self) -> str:
         title = self.scenario.title if self.scenario is not None else ""
@@ -167,8 +193,10 @@ class UmpireScreen(GameScreen):
     def report(self) -> Any:
         """Ask for the game's record; the launcher's `make_report` turns it into the debrief page."""
         if self.make_report is None:
-            self.toast("This window cannot write reports: host the game with `backchannel host` (or the title "
-                       "screen's Host a game), or run `backchannel report` on the server's data folder.")
+            self.toast(
+                "This window cannot write reports: host the game with `backchannel host` (or the title "
+                "screen's Host a game), or run `backchannel report` on the server's data folder."
+            )
             return None
         if self.record_ref is not None or self.report_future is not None:
             self.toast("The report is on its way.")
@@ -182,7 +210,11 @@ class UmpireScreen(GameScreen):
     def _on_error(self, error: dict[str, Any]) -> None:
         if error.get("ref") == self.record_ref and self.record_ref is not None:
             self.record_ref = None
-        if error.get("code") == "seats_empty" and error.get("ref") == self.start_ref and self.start_ref is not None:
+        if (
+            error.get("code") == "seats_empty"
+            and error.get("ref") == self.start_ref
+            and self.start_ref is not None
+        ):
             self.ask_to_start_anyway(error)
             return
         super()._on_error(error)
@@ -200,8 +232,14 @@ class UmpireScreen(GameScreen):
             self.confirm_dialog.kill()
         rect = pygame.Rect(0, 0, 440, 220)
         rect.center = screen_rect(self.manager).center
-        self.confirm_dialog = UIConfirmationDialog(rect, esc(text), self.manager, window_title="Seats still empty",
-                                                   action_short_name="Start anyway", blocking=True)
+        self.confirm_dialog = UIConfirmationDialog(
+            rect,
+            esc(text),
+            self.manager,
+            window_title="Seats still empty",
+            action_short_name="Start anyway",
+            blocking=True,
+        )
         return self.confirm_dialog
 
     def confirm_start(self) -> Any:
@@ -244,10 +282,15 @@ class UmpireScreen(GameScreen):
         self._check_record()
         bar = self.status_bar
         if isinstance(bar, UmpireBar):
-            bar.game_label = str((self.state.table or {}).get("game") or (self.state.seat or {}).get("game") or "")
+            bar.game_label = str(
+                (self.state.table or {}).get("game") or (self.state.seat or {}).get("game") or ""
+            )
 
     def process_event(self, event: pygame.event.Event, consumed: bool) -> None:
-        if event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED and event.ui_element is self.confirm_dialog:
+        if (
+            event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED
+            and event.ui_element is self.confirm_dialog
+        ):
             self.confirm_start()
             return
         if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.confirm_dialog:
@@ -278,14 +321,23 @@ class UmpireScreen(GameScreen):
         """The map with every state's orders as given, each in its state's colour."""
         view = self.state.view
         given = self.state.orders_given
-        key = (id(view), self.state.revision if view is None else (view.get("turn"), view.get("phase")),
-               tuple(sorted((s, tuple(o)) for s, o in given.items())), playing,
-               len((view or {}).get("map", {}).get("units", [])))
+        key = (
+            id(view),
+            self.state.revision if view is None else (view.get("turn"), view.get("phase")),
+            tuple(sorted((s, tuple(o)) for s, o in given.items())),
+            playing,
+            len((view or {}).get("map", {}).get("units", [])),
+        )
         if key != self._picture_key or self._picture is None:
             base = picture_of_view(view)
             phase = (view or {}).get("phase")
-            arrows = () if playing else tuple(a for s, orders in sorted(given.items())
-                                              for a in arrows_of_orders(orders, s, phase))
+            arrows = (
+                ()
+                if playing
+                else tuple(
+                    a for s, orders in sorted(given.items()) for a in arrows_of_orders(orders, s, phase)
+                )
+            )
             self._picture = replace(base, arrows=arrows, units=() if playing else base.units)
             self._picture_key = key
         return self._picture

@@ -79,41 +79,94 @@ class SeatsPanel(SidePanel):
         pad = 8
         self.rows = []
         self._join_html = ""
-        UILabel(pygame.Rect(pad, 6, 120, 24), "Seats", m, container=c, object_id=ObjectID("#seats_heading", "@panel_heading"))
-        self.summary_label = UILabel(pygame.Rect(pad + 120, 6, w - 2 * pad - 120, 24), "", m, container=c,
-                                     object_id=ObjectID("#seats_summary", "@panel_subheading"))
+        UILabel(
+            pygame.Rect(pad, 6, 120, 24),
+            "Seats",
+            m,
+            container=c,
+            object_id=ObjectID("#seats_heading", "@panel_heading"),
+        )
+        self.summary_label = UILabel(
+            pygame.Rect(pad + 120, 6, w - 2 * pad - 120, 24),
+            "",
+            m,
+            container=c,
+            object_id=ObjectID("#seats_summary", "@panel_subheading"),
+        )
         join_h = 118
         handout = self.classroom.get("handout")
-        self.join_box = UITextBox("", pygame.Rect(pad, 34, w - 2 * pad - (128 if handout else 0), join_h), m,
-                                  container=c, object_id=ObjectID("#join_box", "@thread"))
+        self.join_box = UITextBox(
+            "",
+            pygame.Rect(pad, 34, w - 2 * pad - (128 if handout else 0), join_h),
+            m,
+            container=c,
+            object_id=ObjectID("#join_box", "@thread"),
+        )
         self.handout_button: UIButton | None = None
         if handout:
-            self.handout_button = UIButton(pygame.Rect(w - pad - 122, 34, 122, 30), "Open handout", m, container=c,
-                                           object_id=ObjectID("#open_handout", "@small_button"),
-                                           command=self.open_handout,
-                                           tool_tip_text="The page of codes to print, in your browser")
+            self.handout_button = UIButton(
+                pygame.Rect(w - pad - 122, 34, 122, 30),
+                "Open handout",
+                m,
+                container=c,
+                object_id=ObjectID("#open_handout", "@small_button"),
+                command=self.open_handout,
+                tool_tip_text="The page of codes to print, in your browser",
+            )
         y = 34 + join_h + 6
         actions_h = 76
-        self.seat_list = UISelectionList(pygame.Rect(pad, y, w - 2 * pad, h - y - actions_h - pad), [], m,
-                                         container=c, object_id=ObjectID("#seat_list", "@picker"))
+        self.seat_list = UISelectionList(
+            pygame.Rect(pad, y, w - 2 * pad, h - y - actions_h - pad),
+            [],
+            m,
+            container=c,
+            object_id=ObjectID("#seat_list", "@picker"),
+        )
         y = h - actions_h
         quarter = (w - 2 * pad - 18) // 4
-        self.replace_button = UIButton(pygame.Rect(pad, y, quarter, 30), "Replace by bot", m, container=c,
-                                       object_id=ObjectID("#replace", "@danger_button"), command=self.replace,
-                                       tool_tip_text="A bot plays the selected state from now on (an absent team)")
-        self.kick_button = UIButton(pygame.Rect(pad + quarter + 6, y, quarter, 30), "Kick", m, container=c,
-                                    object_id=ObjectID("#kick", "@danger_button"), command=self.kick,
-                                    tool_tip_text="Remove the selected person: their code's seat stops working for them")
-        self.leader_button = UIButton(pygame.Rect(pad + 2 * (quarter + 6), y, quarter, 30), "Set leader", m,
-                                      container=c, object_id=ObjectID("#set_leader", "@act_button"),
-                                      command=self.set_leader,
-                                      tool_tip_text="Only the selected person proposes and signs for their state")
-        self.no_leader_button = UIButton(pygame.Rect(pad + 3 * (quarter + 6), y, quarter, 30), "No leader", m,
-                                         container=c, object_id=ObjectID("#no_leader", "@act_button"),
-                                         command=self.clear_leader,
-                                         tool_tip_text="Every member of the selected state may sign again")
-        self.status = UILabel(pygame.Rect(pad, y + 36, w - 2 * pad, 24), self.status_text, m, container=c,
-                              object_id=ObjectID("#seats_status", "@panel_status"))
+        self.replace_button = UIButton(
+            pygame.Rect(pad, y, quarter, 30),
+            "Replace by bot",
+            m,
+            container=c,
+            object_id=ObjectID("#replace", "@danger_button"),
+            command=self.replace,
+            tool_tip_text="A bot plays the selected state from now on (an absent team)",
+        )
+        self.kick_button = UIButton(
+            pygame.Rect(pad + quarter + 6, y, quarter, 30),
+            "Kick",
+            m,
+            container=c,
+            object_id=ObjectID("#kick", "@danger_button"),
+            command=self.kick,
+            tool_tip_text="Remove the selected person: their code's seat stops working for them",
+        )
+        self.leader_button = UIButton(
+            pygame.Rect(pad + 2 * (quarter + 6), y, quarter, 30),
+            "Set leader",
+            m,
+            container=c,
+            object_id=ObjectID("#set_leader", "@act_button"),
+            command=self.set_leader,
+            tool_tip_text="Only the selected person proposes and signs for their state",
+        )
+        self.no_leader_button = UIButton(
+            pygame.Rect(pad + 3 * (quarter + 6), y, quarter, 30),
+            "No leader",
+            m,
+            container=c,
+            object_id=ObjectID("#no_leader", "@act_button"),
+            command=self.clear_leader,
+            tool_tip_text="Every member of the selected state may sign again",
+        )
+        self.status = UILabel(
+            pygame.Rect(pad, y + 36, w - 2 * pad, 24),
+            self.status_text,
+            m,
+            container=c,
+            object_id=ObjectID("#seats_status", "@panel_status"),
+        )
 
     # --- picture -----------------------------------------------------------------------------------
 
@@ -132,7 +185,9 @@ class SeatsPanel(SidePanel):
         if rows != self.rows:
             same_rows = [r.ident for r in rows] == [r.ident for r in self.rows]
             self.rows = rows
-            if same_rows:  # a flag or a count changed: new words on the rows, not a new list (a few ms, not 60)
+            if (
+                same_rows
+            ):  # a flag or a count changed: new words on the rows, not a new list (a few ms, not 60)
                 for item, row in zip(self.seat_list.item_list, rows, strict=False):
                     if item["text"] != row.text:
                         item["text"] = row.text
@@ -168,11 +223,19 @@ class SeatsPanel(SidePanel):
     def _sync_buttons(self) -> None:
         row = self.row()
         player = row is not None and row.member is not None and row.state is not None
-        state_ok = row is not None and row.state is not None and seat_kind(self.state.table, row.state) == "human"
+        state_ok = (
+            row is not None and row.state is not None and seat_kind(self.state.table, row.state) == "human"
+        )
         me = (self.state.table or {}).get("me")
-        kickable = row is not None and row.member is not None and row.member != me  # not the umpire's own seat
-        for button, on in ((self.replace_button, state_ok), (self.kick_button, kickable),
-                           (self.leader_button, player), (self.no_leader_button, row is not None and row.state is not None)):
+        kickable = (
+            row is not None and row.member is not None and row.member != me
+        )  # not the umpire's own seat
+        for button, on in (
+            (self.replace_button, state_ok),
+            (self.kick_button, kickable),
+            (self.leader_button, player),
+            (self.no_leader_button, row is not None and row.state is not None),
+        ):
             if on and not button.is_enabled:
                 button.enable()
             elif not on and button.is_enabled:
@@ -205,8 +268,12 @@ class SeatsPanel(SidePanel):
             self._say("Select a state first.")
             return
         name = self.names().state(row.state)
-        self._ask(f"A bot plays {name} from now on. Its people stay seated but can no longer act. Go ahead?",
-                  "Replace by bot", {"type": "replace", "state": row.state}, f"{name} is played by a bot")
+        self._ask(
+            f"A bot plays {name} from now on. Its people stay seated but can no longer act. Go ahead?",
+            "Replace by bot",
+            {"type": "replace", "state": row.state},
+            f"{name} is played by a bot",
+        )
 
     def kick(self) -> None:
         row = self.row()
@@ -214,8 +281,12 @@ class SeatsPanel(SidePanel):
             self._say("Select a person first.")
             return
         who = row.text.strip().split(" — ")[0]
-        self._ask(f"Remove {who}? Their seat token stops working; they could join again with the code.",
-                  "Kick", {"type": "kick", "member": row.member}, f"{who} removed")
+        self._ask(
+            f"Remove {who}? Their seat token stops working; they could join again with the code.",
+            "Kick",
+            {"type": "kick", "member": row.member},
+            f"{who} removed",
+        )
 
     def set_leader(self) -> None:
         row = self.row()
@@ -223,16 +294,20 @@ class SeatsPanel(SidePanel):
             self._say("Select a person in a team first.")
             return
         who = row.text.strip().split(" — ")[0]
-        self._umpire({"type": "leader", "state": row.state, "member": row.member},
-                     f"{who} leads {self.names().state(row.state)}")
+        self._umpire(
+            {"type": "leader", "state": row.state, "member": row.member},
+            f"{who} leads {self.names().state(row.state)}",
+        )
 
     def clear_leader(self) -> None:
         row = self.row()
         if row is None or row.state is None:
             self._say("Select a state first.")
             return
-        self._umpire({"type": "leader", "state": row.state, "member": None},
-                     f"every member of {self.names().state(row.state)} may sign")
+        self._umpire(
+            {"type": "leader", "state": row.state, "member": None},
+            f"every member of {self.names().state(row.state)} may sign",
+        )
 
     def _ask(self, question: str, verb: str, message: dict[str, Any], what: str) -> None:
         """Ask before sending `message` (what cannot be undone)."""
@@ -240,8 +315,9 @@ class SeatsPanel(SidePanel):
             self.confirm.kill()
         rect = pygame.Rect(0, 0, 420, 220)
         rect.center = screen_rect(self.manager).center
-        self.confirm = UIConfirmationDialog(rect, esc(question), self.manager, window_title=verb,
-                                            action_short_name=verb, blocking=True)
+        self.confirm = UIConfirmationDialog(
+            rect, esc(question), self.manager, window_title=verb, action_short_name=verb, blocking=True
+        )
         self._confirm_action = (what, message)
 
     def confirmed(self) -> None:

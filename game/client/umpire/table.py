@@ -89,18 +89,35 @@ def seat_rows(
             flags = ["online" if m.get("connected") else "away"]
             if m.get("leader"):
                 flags.append("leader")
-            rows.append(SeatRow(f"m_{m['id']}", f"      {m.get('name') or m['id']} — {', '.join(flags)}", state,
-                                str(m["id"])))
+            rows.append(
+                SeatRow(
+                    f"m_{m['id']}",
+                    f"      {m.get('name') or m['id']} — {', '.join(flags)}",
+                    state,
+                    str(m["id"]),
+                )
+            )
     if minor:
         bots = sum(1 for s in minor if seat_kind(table, s) == "bot")
-        rows.append(SeatRow("minor", f"Other states: {len(minor)} ({bots} played by bots, {len(minor) - bots} by nobody)",
-                            None))
+        rows.append(
+            SeatRow(
+                "minor",
+                f"Other states: {len(minor)} ({bots} played by bots, {len(minor) - bots} by nobody)",
+                None,
+            )
+        )
     watchers = [m for m in members(table) if m.get("role") in ("observer", "umpire")]
     for m in watchers:
         role = "umpire" if m.get("role") == "umpire" else "observer"
         presence = "online" if m.get("connected") else "away"
-        rows.append(SeatRow(f"m_{m['id']}", f"{role.capitalize()}: {m.get('name') or m['id']} — {presence}", None,
-                            str(m["id"])))
+        rows.append(
+            SeatRow(
+                f"m_{m['id']}",
+                f"{role.capitalize()}: {m.get('name') or m['id']} — {presence}",
+                None,
+                str(m["id"]),
+            )
+        )
     return rows
 
 

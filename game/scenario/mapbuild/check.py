@@ -67,7 +67,12 @@ def read_spec(file: Path) -> SpecReading:
         return SpecReading(
             file,
             None,
-            [*problems, SpecProblem(file, 1, "", "a map spec is a mapping of fields: format:, region:, territories:, ...")],
+            [
+                *problems,
+                SpecProblem(
+                    file, 1, "", "a map spec is a mapping of fields: format:, region:, territories:, ..."
+                ),
+            ],
         )
     already = {p.field for p in problems}  # a value the YAML reader refused (a duplicate key, a tag)
     try:
@@ -156,7 +161,10 @@ def state_problems(loaded: LoadedSpec, states: set[str]) -> list[tuple[Path_, st
             state = getattr(territory, name)
             if state is not None and state not in states:
                 problems.append(
-                    (("territories", index, name), f"unknown state {state!r}{suggest(state, states, 'the scenario states')}")
+                    (
+                        ("territories", index, name),
+                        f"unknown state {state!r}{suggest(state, states, 'the scenario states')}",
+                    )
                 )
     return problems
 
@@ -197,7 +205,9 @@ def _bad_fields(errors: list[ErrorDetails], data: Any, prefix: Path_) -> set[Pat
     return bad
 
 
-def _territory(item: Any, index: int, data: Any, errors: list[ErrorDetails], kept: dict[Path_, list[int]]) -> TerritorySpec | None:
+def _territory(
+    item: Any, index: int, data: Any, errors: list[ErrorDetails], kept: dict[Path_, list[int]]
+) -> TerritorySpec | None:
     """A territory with its broken optional fields and broken anchors left out, if the rest holds."""
     ok, territory = _validated(TerritorySpec, item)
     if ok or not isinstance(item, dict):
@@ -207,7 +217,11 @@ def _territory(item: Any, index: int, data: Any, errors: list[ErrorDetails], kep
     patched = dict(item)
     for path in bad:
         name = path[-1]
-        if isinstance(name, str) and name in patched and not TerritorySpec.model_fields.get(name, _REQUIRED).is_required():
+        if (
+            isinstance(name, str)
+            and name in patched
+            and not TerritorySpec.model_fields.get(name, _REQUIRED).is_required()
+        ):
             del patched[name]
     anchors = item.get("anchors")
     if isinstance(anchors, list):

@@ -103,7 +103,9 @@ class Gazetteer:
         key = fold(name)
         countries = [country] if country is not None else self.countries()
         for tier in ("primary", "alternate"):
-            matches: list[City] = [c for code in countries for c in getattr(self._index(code), tier).get(key, [])]
+            matches: list[City] = [
+                c for code in countries for c in getattr(self._index(code), tier).get(key, [])
+            ]
             if matches:
                 return max(matches, key=lambda c: (c.population, -c.lon, -c.lat))
         if country is not None:

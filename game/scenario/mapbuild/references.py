@@ -76,9 +76,13 @@ def reference_problems(loaded: LoadedSpec) -> list[RefProblem]:
             for s_index, sea in enumerate(coast.seas):
                 path: tuple[PathItem, ...] = ("territories", index, "coasts", c_index, "seas", s_index)
                 if sea not in kinds:
-                    problems.append((path, _unknown(sea, [k for k in known if kinds[k] == "sea"], "sea"), sea))
+                    problems.append(
+                        (path, _unknown(sea, [k for k in known if kinds[k] == "sea"], "sea"), sea)
+                    )
                 elif kinds[sea] != "sea":
-                    problems.append((path, f"{sea!r} is a land territory; a coast lists the seas it touches", None))
+                    problems.append(
+                        (path, f"{sea!r} is a land territory; a coast lists the seas it touches", None)
+                    )
     for index, border in enumerate(spec.borders):
         a, b = border.between
         for side, name in enumerate(border.between):
@@ -108,5 +112,7 @@ def reference_problems(loaded: LoadedSpec) -> list[RefProblem]:
                     has = f"its named coasts are {', '.join(named)}" if named else "it has no named coasts"
                     problems.append((path, f"{name!r} has no coast {coast!r}; {has}", None))
             if link.between[0] == link.between[1]:
-                problems.append((("links", group, index, "between"), "a link joins two different locations", None))
+                problems.append(
+                    (("links", group, index, "between"), "a link joins two different locations", None)
+                )
     return problems

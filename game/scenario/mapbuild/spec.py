@@ -261,7 +261,9 @@ class MapSpec(SpecModel):
         min_length=2, max_length=MAX_TERRITORIES, description="Every territory, land and sea."
     )
     borders: list[Border] = Field(
-        default_factory=list, max_length=MAX_TERRITORIES, description="Border lines that override the division."
+        default_factory=list,
+        max_length=MAX_TERRITORIES,
+        description="Border lines that override the division.",
     )
     links: Links = Field(default_factory=Links, description="Links copied into add_links and remove_links.")
 
