@@ -3,7 +3,8 @@
 Each `bench/*.py` is run as a user runs it — `python bench/NAME.py --quick`, a fresh process, from
 the repository, headless — and must exit 0 and print its figures (a number with its unit).  The
 quick mode is a check that the bench still works, in seconds; its full run, the measurement, stays
-manual.  A bench without `--quick` fails here by name, so a new one gets it too.
+manual.  A bench without `--quick` fails here by name, so a new one gets it too.  A bench with other
+modes worth a check (`MODES`) is also run once in each of them, quick.
 """
 
 from __future__ import annotations
@@ -32,17 +33,42 @@ PENDING: dict[str, str] = {}
 until then (an entry's bench passing shows as XPASS: remove the entry).  None now."""
 
 
-def _param(path: Path) -> object:
+MODES: dict[str, list[list[str]]] = {
+    "server_load.py": [["--store", "postgresql", "--processes", "2"]],
+}
+"""Benches with more than one way to run worth a check, by file name: each mode's arguments besides
+`--quick`.  server_load over PostgreSQL with two processes also kills one (issue 15's failover)."""
+
+POSTGRES_ENV = "BACKCHANNEL_TEST_POSTGRES"
+"""A running PostgreSQL for the tests (tests/postgres.py): handed to a bench as `--postgres`."""
+
+
+def _param(path: Path, mode: list[str] | None = None) -> object:
     marks = [pytest.mark.xfail(reason=PENDING[path.name], strict=False)] if path.name in PENDING else []
-    return pytest.param(path, id=path.stem, marks=marks)
+    name = path.stem if mode is None else f"{path.stem}[{' '.join(a.lstrip('-') for a in mode)}]"
+    return pytest.param(path, mode or [], id=name, marks=marks)
+
+
+def _postgres_arguments(mode: list[str]) -> list[str]:
+    """A mode over PostgreSQL runs on the tests' server when one is named, else on its own (pgserver)."""
+    if "postgresql" not in mode:
+        return mode
+    if os.environ.get(POSTGRES_ENV):
+        return [*mode, "--postgres", os.environ[POSTGRES_ENV]]
+    pytest.importorskip("pgserver", reason=f"no pgserver and no {POSTGRES_ENV}: no PostgreSQL to run on")
+    return mode
 
 
 def test_benches_exist() -> None:
     assert BENCHES, "bench/ has no benches"
 
 
-@pytest.mark.parametrize("bench", [_param(p) for p in BENCHES])
-def test_bench_quick(bench: Path) -> None:
+@pytest.mark.parametrize(
+    ("bench", "mode"),
+    [_param(p) for p in BENCHES] + [_param(p, m) for p in BENCHES for m in MODES.get(p.name, [])],
+)
+def test_bench_quick(bench: Path, mode: list[str]) -> None:
+    mode = _postgres_arguments(mode)
     source = bench.read_text(encoding="utf-8")
     assert "--quick" in source, (
         f"bench/{bench.name} has no --quick mode: every bench needs one (issue 14, point 4)"
@@ -50,7 +76,7 @@ def test_bench_quick(bench: Path) -> None:
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONUNBUFFERED": "1"}
     try:
         done = subprocess.run(
-            [sys.executable, str(bench), "--quick"],
+            [sys.executable, str(bench), "--quick", *mode],
             cwd=ROOT,
             env=env,
             capture_output=True,
