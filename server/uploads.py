@@ -16,6 +16,9 @@ import concurrent.futures
 import contextlib
 import multiprocessing
 import os
+import select
+import threading
+import time
 from typing import Any
 
 from server import logs
@@ -36,10 +39,36 @@ def parse_upload(text: str) -> tuple[str, Any, Any]:
     return "ok", scenario.model_dump_json(), None
 
 
-def _yield_cpu() -> None:
-    """The worker gives way to the server: on a busy machine, games come before strangers' uploads."""
+def _start_worker(server_pid: int) -> None:
+    """In the worker, first: it gives way to the server (on a busy machine, games come before
+    strangers' uploads), and it ends when the server does, however the server ended."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(19)
+    threading.Thread(target=_outlive_not, args=(server_pid,), name="server-watch", daemon=True).start()
+
+
+def _outlive_not(server_pid: int) -> None:
+    """Wait for the server process to end, then end this worker.  A server killed with SIGKILL closes
+    nothing in an orderly way: the worker holds its own ends of the pipes that would tell it, and the
+    fork server waits for its workers, so without this both would live on, orphaned, for ever."""
+    try:
+        watch = os.pidfd_open(server_pid)
+    except (AttributeError, OSError):  # no pidfds here: ask now and then instead
+        while _alive(server_pid):
+            time.sleep(1.0)
+    else:
+        select.select([watch], [], [])  # readable once the process has ended
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class UploadTimeout(Exception):
@@ -66,7 +95,7 @@ class UploadWorker:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["game.scenario.loader"])
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1, mp_context=context, initializer=_yield_cpu
+                max_workers=1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
             )
         return self._pool
 
