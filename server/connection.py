@@ -48,7 +48,11 @@ class Connection:
     """A websocket and what the server knows of it."""
 
     def __init__(
-        self, ws: ServerConnection, number: int, rate: float = RATE_PER_SECOND, burst: int = RATE_BURST,
+        self,
+        ws: ServerConnection,
+        number: int,
+        rate: float = RATE_PER_SECOND,
+        burst: int = RATE_BURST,
         strike_fade: float = 0.5,
     ) -> None:
         self.ws = ws
@@ -98,7 +102,9 @@ class Connection:
                 # and uncompressed, so each is a header and its payload; websockets' Frame object
                 # for each cost about 7% of the server's CPU in saturation (issue 14's profile).
                 # Anything else (a pong or a close queued, an extension) takes websockets' own path.
-                transport.write(b"".join([part for frame in frames for part in (binary_header(len(frame)), frame)]))
+                transport.write(
+                    b"".join([part for frame in frames for part in (binary_header(len(frame)), frame)])
+                )
             else:
                 for frame in frames:
                     protocol.send_binary(frame)
@@ -120,7 +126,9 @@ class Connection:
     def send_message(self, message: dict[str, Any]) -> None:
         self.send(pack(message))
 
-    def error(self, code: str, message: str, ref: str | int | None = None, problems: list[str] | None = None) -> None:
+    def error(
+        self, code: str, message: str, ref: str | int | None = None, problems: list[str] | None = None
+    ) -> None:
         error: dict[str, Any] = {"type": "error", "code": code, "message": message, "ref": ref}
         if problems is not None:
             error["problems"] = problems

@@ -94,27 +94,71 @@ UNKNOWN_SEAT = "unknown_seat"
 # The rules' refusals carry their own codes (game/rules/errors.py): unknown_agreement, wrong_status...
 
 
-WAKE_KINDS = frozenset({
-    "agreement_proposed", "agreement_signature", "agreement_signed", "agreement_rejected", "agreement_renounced",
-    "agreement_breached", "agreement_ratified", "denial", "justification", "message", "payment",
-})
+WAKE_KINDS = frozenset(
+    {
+        "agreement_proposed",
+        "agreement_signature",
+        "agreement_signed",
+        "agreement_rejected",
+        "agreement_renounced",
+        "agreement_breached",
+        "agreement_ratified",
+        "denial",
+        "justification",
+        "message",
+        "payment",
+    }
+)
 """Facts of a person's command that a bot told of them may want to answer within the phase."""
 DEFAULT_BOT_DELAY = 2.0
 """Seconds a bot takes to answer within a phase unless the game says otherwise: a person's pause."""
 
 TO = "_to"
 """The private key of a view delta naming the one viewer whose stream it is for (never sent)."""
-STANDING_KINDS = frozenset({
-    "agreement_ratified", "justification", "agreement_renounced", "agreement_breached", "denial", "legitimacy",
-})
+STANDING_KINDS = frozenset(
+    {
+        "agreement_ratified",
+        "justification",
+        "agreement_renounced",
+        "agreement_breached",
+        "denial",
+        "legitimacy",
+    }
+)
 """Public facts of a command that can move a state's public standing (legitimacy, record, reputation)."""
-OBJECTIVE_KINDS = frozenset({
-    "agreement_signed", "agreement_ratified", "agreement_renounced", "agreement_breached", "agreement_leaked",
-    "agreement_expired", "agreement_lapsed", "legitimacy", "backlash", "government_fell", "denial", "justification",
-    "unit_placed", "unit_removed",
-})
+OBJECTIVE_KINDS = frozenset(
+    {
+        "agreement_signed",
+        "agreement_ratified",
+        "agreement_renounced",
+        "agreement_breached",
+        "agreement_leaked",
+        "agreement_expired",
+        "agreement_lapsed",
+        "legitimacy",
+        "backlash",
+        "government_fell",
+        "denial",
+        "justification",
+        "unit_placed",
+        "unit_removed",
+    }
+)
 """Facts within a phase that can move an objective's status (met / not yet / failed) in a seat's `me`."""
-LEADER_KINDS = frozenset({"propose", "counter", "sign", "reject", "renounce", "ratify", "leak", "deny", "justify", "declare_breach"})
+LEADER_KINDS = frozenset(
+    {
+        "propose",
+        "counter",
+        "sign",
+        "reject",
+        "renounce",
+        "ratify",
+        "leak",
+        "deny",
+        "justify",
+        "declare_breach",
+    }
+)
 """What only a state's leader may do for it, once the umpire has named one: its agreements."""
 AUTHORED_KINDS = frozenset({"press", "orders"})
 """Commands that carry their author, the member who gave them (the session fills it in)."""
@@ -202,7 +246,9 @@ class Stream:
         """The events after version `v`, or None when they are no longer kept (or `v` is unknown)."""
         if v < self.base or v > self.version:
             return None
-        return [(self.base + i + 1, e) for i, e in enumerate(self.items[v - self.base :], start=v - self.base)]
+        return [
+            (self.base + i + 1, e) for i, e in enumerate(self.items[v - self.base :], start=v - self.base)
+        ]
 
 
 class Session:
@@ -294,7 +340,11 @@ class Session:
             for state in assignment:
                 self.seats[state] = "bot"
             self.bots = make_bots(self.scenario, self.board, self.header.seed, assignment)
-            return [fact_models.Started(bots=sorted(assignment, key=self.game.state_ids.index), audience=ALL).event()]
+            return [
+                fact_models.Started(
+                    bots=sorted(assignment, key=self.game.state_ids.index), audience=ALL
+                ).event()
+            ]
         if kind == "phase":
             self.clock = Clock.from_json(entry["clock"])
             self.ready.clear()
@@ -303,8 +353,12 @@ class Session:
                 self.status = "over"
             return [
                 fact_models.PhaseBegan(
-                    turn=game.turn, year=game.year, season=game.season, phase=game.phase,
-                    deadline=self.clock.deadline, audience=ALL,
+                    turn=game.turn,
+                    year=game.year,
+                    season=game.season,
+                    phase=game.phase,
+                    deadline=self.clock.deadline,
+                    audience=ALL,
                 ).event()
             ]
         if kind == "ready":
@@ -316,7 +370,9 @@ class Session:
             return [fact_models.ReadyFlag(state=state, ready=entry["ready"], audience=ALL).event()]
         if kind == "clock":
             self.clock = Clock.from_json(entry["clock"])
-            return [fact_models.ClockChanged(change=entry["op"], **self.clock.to_json(), audience=ALL).event()]
+            return [
+                fact_models.ClockChanged(change=entry["op"], **self.clock.to_json(), audience=ALL).event()
+            ]
         if kind == "codes":
             # A revoked join code: the seat's new code replaces it (the lobby forgets the old one).  The
             # codes live in the settings, which a snapshot keeps; the log has every change.
@@ -333,8 +389,12 @@ class Session:
         """A member joined or was removed: its team's business (and the umpire's)."""
         audience: Audience = (member.state,) if member.role == "player" and member.state is not None else ()
         return fact_models.MemberChanged(
-            member=member.id, name=self.names.get(member.id, member.id), role=member.role, state=member.state,
-            change=change, audience=audience,
+            member=member.id,
+            name=self.names.get(member.id, member.id),
+            role=member.role,
+            state=member.state,
+            change=change,
+            audience=audience,
         ).event()
 
     def _leader_fact(self, state: str) -> Event:
@@ -353,8 +413,14 @@ class Session:
             if not refers_to_secrets(m) and not (author is not None and self.blind):
                 out.append(
                     fact_models.MessageSent(
-                        id=m["id"], turn=m["turn"], from_=m["from"], to=m["to"], text=m["text"], ask=m.get("ask"),
-                        author=author, audience=m["audience"],
+                        id=m["id"],
+                        turn=m["turn"],
+                        from_=m["from"],
+                        to=m["to"],
+                        text=m["text"],
+                        ask=m.get("ask"),
+                        author=author,
+                        audience=m["audience"],
                     ).event()
                 )
             else:  # each reader's own cut of it (`message_for`): what it refers to passes the filter too,
@@ -363,20 +429,33 @@ class Session:
                     if visible(m["audience"], viewer):
                         cut = message_for(self.game, m, viewer)
                         fact = fact_models.MessageSent(
-                            id=cut["id"], turn=cut["turn"], from_=cut["from"], to=cut["to"], text=cut["text"],
-                            ask=cut.get("ask"), answer=cut.get("answer"),
+                            id=cut["id"],
+                            turn=cut["turn"],
+                            from_=cut["from"],
+                            to=cut["to"],
+                            text=cut["text"],
+                            ask=cut.get("ask"),
+                            answer=cut.get("answer"),
                             author=author if author_shown(m["from"], viewer, self.blind) else None,
                             audience=m["audience"],
                         ).event()
                         out.append({**fact, TO: viewer})
             if command.sincerity is not None:  # the sender's private mark, for the debrief
-                out.append(fact_models.MessageMark(message=m["id"], sincerity=command.sincerity, audience=(command.state,)).event())
+                out.append(
+                    fact_models.MessageMark(
+                        message=m["id"], sincerity=command.sincerity, audience=(command.state,)
+                    ).event()
+                )
         elif isinstance(command, SubmitOrders):
             # The state's own business, and so every member of its team sees the orders as given.
             given = [o.text for o in self.game.pending.get(command.state, ())]
             out.append(
                 fact_models.OrdersSubmitted(
-                    state=command.state, turn=command.turn, phase=command.phase, orders=given, author=command.author,
+                    state=command.state,
+                    turn=command.turn,
+                    phase=command.phase,
+                    orders=given,
+                    author=command.author,
                     audience=(command.state,),
                 ).event()
             )
@@ -424,16 +503,25 @@ class Session:
             if audience == ALL and kind in STANDING_KINDS:
                 standing = True
         out: list[Event] = []
-        if not (cards or mine or standing):  # most commands (a press message) change no card, part or standing
+        if not (
+            cards or mine or standing
+        ):  # most commands (a press message) change no card, part or standing
             return out
         for viewer in self.viewers:
             for ref in sorted(cards.get(viewer, ())):
                 card = agreement_view(agreements[ref], viewer)
                 if card is not None:
-                    out.append({**fact_models.AgreementCard(agreement=card, audience=_only(viewer)).event(), TO: viewer})
+                    out.append(
+                        {
+                            **fact_models.AgreementCard(agreement=card, audience=_only(viewer)).event(),
+                            TO: viewer,
+                        }
+                    )
         for state in game.state_ids:
             if state in mine:
-                out.append({**fact_models.SeatState(me=seat_view(game, state), audience=(state,)).event(), TO: state})
+                out.append(
+                    {**fact_models.SeatState(me=seat_view(game, state), audience=(state,)).event(), TO: state}
+                )
         if standing:
             out.append(fact_models.Standing(states=standing_view(game), audience=ALL).event())
         return out
@@ -468,7 +556,12 @@ class Session:
         self._step.entries.append(entry)
         self._emit(facts)
         self._step.tables.update(self._table_viewers(entry))
-        if self.bots and entry["k"] == "cmd" and entry.get("m") != "bot" and entry["cmd"]["kind"] != "resolve":
+        if (
+            self.bots
+            and entry["k"] == "cmd"
+            and entry.get("m") != "bot"
+            and entry["cmd"]["kind"] != "resolve"
+        ):
             for fact in facts:
                 if fact["kind"] in WAKE_KINDS:
                     self._step.wake.update(s for s in self.bots if visible(fact["audience"], s))
@@ -513,13 +606,21 @@ class Session:
 
     def team(self, state: str) -> list[Member]:
         """The people playing a state now (joined, not removed), in the order they joined."""
-        return [m for m in self.members.values() if m.role == "player" and m.state == state and m.id not in self.kicked]
+        return [
+            m
+            for m in self.members.values()
+            if m.role == "player" and m.state == state and m.id not in self.kicked
+        ]
 
     def member_info(self, member: Member, online: Collection[str]) -> dict[str, Any]:
         state = member.state
         return {
-            "id": member.id, "role": member.role, "state": state, "name": self.names.get(member.id, member.id),
-            "connected": member.id in online, "ready": state is not None and state in self.ready,
+            "id": member.id,
+            "role": member.role,
+            "state": state,
+            "name": self.names.get(member.id, member.id),
+            "connected": member.id in online,
+            "ready": state is not None and state in self.ready,
             "leader": state is not None and self.leaders.get(state) == member.id,
         }
 
@@ -544,7 +645,9 @@ class Session:
         }
         if member.role == "umpire":
             table["codes"] = self.settings["codes"]
-            table["members"] = [self.member_info(m, online) for m in self.members.values() if m.id not in self.kicked]
+            table["members"] = [
+                self.member_info(m, online) for m in self.members.values() if m.id not in self.kicked
+            ]
             table["orders_in"] = {s: len(self.game.pending.get(s, ())) for s in self.game.state_ids}
         elif member.role == "player" and member.state is not None:
             table["members"] = [self.member_info(m, online) for m in self.team(member.state)]
@@ -582,7 +685,13 @@ class Session:
             status=self.status,
             seats=dict(self.seats),
             members=[
-                {"id": m.id, "role": m.role, "state": m.state, "name": self.names.get(m.id, m.id), "kicked": m.id in self.kicked}
+                {
+                    "id": m.id,
+                    "role": m.role,
+                    "state": m.state,
+                    "name": self.names.get(m.id, m.id),
+                    "kicked": m.id in self.kicked,
+                }
                 for m in self.members.values()
             ],
             leaders=dict(self.leaders),
@@ -594,7 +703,9 @@ class Session:
         """The scenario as this member may read it (the rules decide what of it is whose)."""
         over = self.status == "over" or self.game.over
         return {
-            "type": "scenario", "ref": ref, "game": self.id,
+            "type": "scenario",
+            "ref": ref,
+            "game": self.id,
             "scenario": scenario_for(self.scenario, member.viewer, debrief=over),
         }
 
@@ -615,7 +726,10 @@ class Session:
         # Who has something to order changes only when a phase resolves: asked after every command, so cached.
         key = (self.game.turn, self.game.phase)
         if self._required[0] != key:
-            self._required = (key, frozenset(s for s in self.game.states_to_order() if self.seats.get(s) == "human"))
+            self._required = (
+                key,
+                frozenset(s for s in self.game.states_to_order() if self.seats.get(s) == "human"),
+            )
         return self._required[1]
 
     def wants_advance(self, now: float) -> bool:
@@ -652,7 +766,10 @@ class Session:
             return None
         digest, reply = first
         if digest is not None and asked is not None and digest != asked:
-            raise SessionError(ID_REUSED, f"the command id {ref!r} was already used for another command; give each command its own id")
+            raise SessionError(
+                ID_REUSED,
+                f"the command id {ref!r} was already used for another command; give each command its own id",
+            )
         return reply
 
     def refuse(self, member: Member, ref: str | int, error: SessionError) -> dict[str, Any]:
@@ -729,11 +846,16 @@ class Session:
     def _playing(self, state: str) -> None:
         """A state a bot took from its people: they stay seated, watching, but no longer act for it."""
         if self.seats.get(state) == "bot":
-            raise SessionError(SEAT_REPLACED, f"the umpire gave {state} to a bot; you can watch but no longer act for it")
+            raise SessionError(
+                SEAT_REPLACED, f"the umpire gave {state} to a bot; you can watch but no longer act for it"
+            )
 
     def _state(self, state: str) -> None:
         if state not in self.game.state_ids:
-            raise SessionError(UNKNOWN_STATE, f"the scenario has no state {state!r}; its states are {', '.join(self.game.state_ids)}")
+            raise SessionError(
+                UNKNOWN_STATE,
+                f"the scenario has no state {state!r}; its states are {', '.join(self.game.state_ids)}",
+            )
 
     def _not_over(self) -> None:
         if self.status == "over" or self.game.over:
@@ -754,14 +876,19 @@ class Session:
         self._running()
         self._playing(state)
         if kind == "resolve":
-            raise SessionError(NOT_ALLOWED, "phases are resolved by the server, at the deadline or when all are ready")
+            raise SessionError(
+                NOT_ALLOWED, "phases are resolved by the server, at the deadline or when all are ready"
+            )
         given = data.get("state", state)
         if given != state:
-            raise SessionError(NOT_YOUR_SEAT, f"this seat plays {state}; a command for another state is refused")
+            raise SessionError(
+                NOT_YOUR_SEAT, f"this seat plays {state}; a command for another state is refused"
+            )
         leader = self.leaders.get(state)
         if kind in LEADER_KINDS and leader is not None and leader != member.id:
             raise SessionError(
-                NOT_LEADER, f"only {state}'s leader, {self.names.get(leader, leader)}, may {kind} for it; messages and orders stay open to all"
+                NOT_LEADER,
+                f"only {state}'s leader, {self.names.get(leader, leader)}, may {kind} for it; messages and orders stay open to all",
             )
         fields = dict(data)
         if kind in AUTHORED_KINDS:  # who wrote it, from the seat: a client cannot sign another's name
@@ -822,8 +949,12 @@ class Session:
     def _same_seat(self, member: Member) -> list[Member]:
         """The members (not removed) who sit where `member` sits: its team, the observers, the umpires."""
         return [
-            m for m in self.members.values()
-            if m.role == member.role and m.state == member.state and m.id not in self.kicked and m.id != member.id
+            m
+            for m in self.members.values()
+            if m.role == member.role
+            and m.state == member.state
+            and m.id not in self.kicked
+            and m.id != member.id
         ]
 
     def _default_name(self, member: Member) -> str:
@@ -844,11 +975,18 @@ class Session:
         if member.role == "player":
             assert member.state is not None
             if self.seats.get(member.state) != "human":
-                raise SessionError(SEAT_UNAVAILABLE, f"{member.state} is not a seat for a person in this game")
+                raise SessionError(
+                    SEAT_UNAVAILABLE, f"{member.state} is not a seat for a person in this game"
+                )
         if name is not None:
-            if any(m.id in online and self.names.get(m.id, "").casefold() == name.casefold() for m in self._same_seat(member)):
+            if any(
+                m.id in online and self.names.get(m.id, "").casefold() == name.casefold()
+                for m in self._same_seat(member)
+            ):
                 where = "on your team" if member.role == "player" else "in this seat"
-                raise SessionError(NAME_TAKEN, f"someone connected {where} already has this name; choose another")
+                raise SessionError(
+                    NAME_TAKEN, f"someone connected {where} already has this name; choose another"
+                )
         else:
             name = self._default_name(member)
         step = self._begin()
@@ -858,7 +996,9 @@ class Session:
         self._append({"k": "join", "m": member.id, "role": member.role, "state": member.state, "name": name})
         return self._end()
 
-    def start(self, member: Member, ref: str | int, fill_bots: bool, now: float, confirm: bool = False) -> Step:
+    def start(
+        self, member: Member, ref: str | int, fill_bots: bool, now: float, confirm: bool = False
+    ) -> Step:
         """The umpire starts the game.  With `fill_bots`, bots take the human seats nobody joined, but
         only once the umpire has confirmed it (`confirm`): a student late for class is not replaced
         unawares."""
@@ -869,12 +1009,15 @@ class Session:
         if fill_bots and empty and not confirm:
             names = ", ".join(f"{self.scenario.state(s).name} ({s})" for s in empty)
             raise SessionError(
-                SEATS_EMPTY, f"nobody has joined {names}: bots would play them; start again with confirm to let them",
+                SEATS_EMPTY,
+                f"nobody has joined {names}: bots would play them; start again with confirm to let them",
                 states=empty,
             )
         personalities: dict[str, str] = self.settings["personalities"]
         assignment = {
-            s: personalities[s] for s in self.game.state_ids if self.seats.get(s) == "bot" or (fill_bots and s in empty)
+            s: personalities[s]
+            for s in self.game.state_ids
+            if self.seats.get(s) == "bot" or (fill_bots and s in empty)
         }
         step = self._begin()
         entry: Entry = {"k": "start", "m": member.id, "c": ref, "bots": assignment}
@@ -899,8 +1042,12 @@ class Session:
         self._not_over()
         self._state(state)
         if chosen is not None and all(m.id != chosen for m in self.team(state)):
-            raise SessionError(UNKNOWN_MEMBER, f"no member {chosen} plays {state} now; the table lists its members")
-        return self._umpire_entry(member, ref, {"k": "leader", "m": member.id, "c": ref, "state": state, "member": chosen})
+            raise SessionError(
+                UNKNOWN_MEMBER, f"no member {chosen} plays {state} now; the table lists its members"
+            )
+        return self._umpire_entry(
+            member, ref, {"k": "leader", "m": member.id, "c": ref, "state": state, "member": chosen}
+        )
 
     def replace(self, member: Member, ref: str | int, state: str) -> Step:
         """The umpire gives a state to a bot from now on (its students are absent): its members stay
@@ -938,7 +1085,9 @@ class Session:
             raise SessionError(
                 UNKNOWN_SEAT, f"no join code for {seat!r}: give a state played by people, observer or umpire"
             )
-        step = self._umpire_entry(member, ref, {"k": "codes", "m": member.id, "c": ref, "seat": seat, "code": code})
+        step = self._umpire_entry(
+            member, ref, {"k": "codes", "m": member.id, "c": ref, "seat": seat, "code": code}
+        )
         step.tables.add(UMPIRE)
         return step
 
@@ -963,13 +1112,18 @@ class Session:
         for spec in injects_due(self.scenario, game.turn, game.released):
             command = Inject(inject=spec.id)
             try:
-                self._append({"k": "cmd", "m": None, "c": None, "by": "schedule", "cmd": command_json(command)}, command)
+                self._append(
+                    {"k": "cmd", "m": None, "c": None, "by": "schedule", "cmd": command_json(command)},
+                    command,
+                )
             except CommandError as exc:  # (a prepared inject skips what play made impossible: not expected)
                 log.warning("game %s: inject %s not released (%s)", self.id, spec.id, exc.code)
 
     # --- changing: the turn --------------------------------------------------------------------------
 
-    def advance(self, now: float, by: str, member: Member | None = None, ref: str | int | None = None) -> Step:
+    def advance(
+        self, now: float, by: str, member: Member | None = None, ref: str | int | None = None
+    ) -> Step:
         """Resolve the current phase (its deadline passed, all were ready, or the umpire said so):
         the bots answer and order, the rules resolve, the next phase starts and its bots open.
         A retreat or adjustment phase that no person has to order resolves at once, in the same step."""
@@ -982,7 +1136,10 @@ class Session:
             self._bots_close()
             assert self.game.phase is not None
             entry: Entry = {
-                "k": "cmd", "m": asker.id if asker else None, "c": ref if asker else None, "by": by,
+                "k": "cmd",
+                "m": asker.id if asker else None,
+                "c": ref if asker else None,
+                "by": by,
                 "cmd": command_json(Resolve(turn=self.game.turn, phase=self.game.phase)),
             }
             facts = self._append(entry)
@@ -1025,7 +1182,12 @@ class Session:
         to answer makes none.  A bot's answer wakes no other bot here: bots deal with bots in the
         rounds before the phase resolves, so a conversation between bots cannot run on forever."""
         self._begin()
-        if self.status == "running" and not self.game.over and self.game.phase == "movement" and state in self.bots:
+        if (
+            self.status == "running"
+            and not self.game.over
+            and self.game.phase == "movement"
+            and state in self.bots
+        ):
             self._bot_driver().react(state)
         return self._end()
 

@@ -73,7 +73,16 @@ def view_frame(game: str, v: int, packed_view: bytes, packed_table: bytes) -> by
     ``pack({"type": "view", "game": game, "v": v, "view": view, "table": table})``.  A viewer's view
     is packed once for all its connections; the table, which names its member, for each."""
     return b"".join(
-        (_VIEW_HEAD, msgpack.packb(game), _V_KEY, msgpack.packb(v), _VIEW_KEY, packed_view, _TABLE_KEY, packed_table)
+        (
+            _VIEW_HEAD,
+            msgpack.packb(game),
+            _V_KEY,
+            msgpack.packb(v),
+            _VIEW_KEY,
+            packed_view,
+            _TABLE_KEY,
+            packed_table,
+        )
     )
 
 
@@ -137,9 +146,13 @@ def unpack(frame: bytes, max_items: int = MAX_ITEMS) -> Any:
             object_hook=shape.map,
         )
     except _TooMany:
-        raise ProtocolError(BAD_FRAME, f"more than {max_items:,} array items and map values in one frame") from None
+        raise ProtocolError(
+            BAD_FRAME, f"more than {max_items:,} array items and map values in one frame"
+        ) from None
     except msgpack.ExtraData:
-        raise ProtocolError(BAD_FRAME, "a frame holds exactly one msgpack value; this one has bytes after it") from None
+        raise ProtocolError(
+            BAD_FRAME, "a frame holds exactly one msgpack value; this one has bytes after it"
+        ) from None
     except msgpack.StackError:
         raise ProtocolError(BAD_FRAME, f"nested too deeply (at most {MAX_DEPTH} levels)") from None
     except UnicodeDecodeError:
@@ -175,7 +188,9 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
             return True
         below: list[Any] = []
         for item in level:
-            below.extend(v for v in (item.values() if isinstance(item, dict) else item) if isinstance(v, _CONTAINERS))
+            below.extend(
+                v for v in (item.values() if isinstance(item, dict) else item) if isinstance(v, _CONTAINERS)
+            )
         level = below
     return False
 
@@ -184,8 +199,13 @@ def peek_type(frame: bytes) -> str | None:
     """The ``type`` of a frame's top-level map, read without building its other values (msgpack skips
     them in C): a big frame is refused by its type before it is unpacked.  None when there is none."""
     unpacker = msgpack.Unpacker(
-        raw=False, max_buffer_size=len(frame) + 1, max_str_len=MAX_STRING, max_bin_len=0, max_ext_len=0,
-        max_array_len=MAX_ARRAY, max_map_len=MAX_MAP,
+        raw=False,
+        max_buffer_size=len(frame) + 1,
+        max_str_len=MAX_STRING,
+        max_bin_len=0,
+        max_ext_len=0,
+        max_array_len=MAX_ARRAY,
+        max_map_len=MAX_MAP,
     )
     unpacker.feed(frame)
     try:
@@ -254,6 +274,11 @@ def decode_server(frame: bytes) -> ServerMessage:
 
 
 def _kind(value: Any) -> str:
-    return {list: "array", str: "string", int: "integer", float: "float", bool: "boolean", type(None): "nil"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        list: "array",
+        str: "string",
+        int: "integer",
+        float: "float",
+        bool: "boolean",
+        type(None): "nil",
+    }.get(type(value), type(value).__name__)
