@@ -716,7 +716,7 @@ class ServeError(Exception):
 def _open_shared(url: str) -> tuple[Store, Cluster]:
     """A PostgreSQL store and the cluster of processes sharing it."""
     try:
-        from server.cluster import PostgresCluster
+        from server.cluster_pg import PostgresCluster
         from server.store_pg import PostgresStore
     except ImportError:
         raise ServeError(

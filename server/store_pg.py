@@ -21,7 +21,8 @@ from typing import Any
 
 import psycopg
 
-from server.cluster import LOCK_CLASS, Fence, PostgresCluster, codes_rows
+from server.cluster import LOCK_CLASS, Fence, codes_rows
+from server.cluster_pg import PostgresCluster
 from server.pg import connect_error, without_password
 from server.store import (
     GroupCommitStore,

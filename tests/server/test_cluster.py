@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosed
 
 from game.client.link import ONLINE, ServerLink
 from server.app import BackchannelServer
-from server.cluster import PostgresCluster
+from server.cluster_pg import PostgresCluster
 from server.game_host import MOVED_CLOSE_CODE
 from server.store_pg import PostgresStore
 
