@@ -28,7 +28,7 @@ from server.limits import Buckets, Limits
 from server.seats import Member, Tokens, new_code, new_game_id, new_token, normalise_code, token_digest
 from server.session import DEFAULT_BOT_DELAY, Session, Step
 from server.snapshots import code_version
-from server.store import ARCHIVED, Entry, GameHeader, Snapshot, Store
+from server.store import ARCHIVED, Entry, GameHeader, Snapshot, Store, StoredGame
 from server.uploads import MAX_PROBLEMS, UploadBusy, UploadTimeout, UploadWorker
 
 UNKNOWN_SCENARIO = "unknown_scenario"
@@ -392,8 +392,7 @@ class Lobby:
         for stored in self.store.load():
             header = stored.header
             try:
-                scenario, board = self.book.load(header.scenario_text, header.scenario_ref or "upload")
-                host = self._host(header, scenario, board, stored.members, stored.entries, stored.snapshot)
+                host = self._rebuild(stored)
             except Exception as exc:
                 logs.log.error("game %s cannot be restored (%s); left out", header.id, type(exc).__name__)
                 continue
@@ -407,6 +406,22 @@ class Lobby:
                 snapshot=stored.snapshot.seq if host.restored_from_snapshot and stored.snapshot else None,
             )
         return count
+
+    def _rebuild(self, stored: StoredGame) -> GameHost:
+        """A stored game in memory again: its scenario read (or found in the book), its log replayed
+        from its latest snapshot."""
+        header = stored.header
+        scenario, board = self.book.load(header.scenario_text, header.scenario_ref or "upload")
+        return self._host(header, scenario, board, stored.members, stored.entries, stored.snapshot)
+
+    def _load(self, game_id: str) -> tuple[GameHost, int] | None:
+        """In the reader thread, in one job (so that of many games taken over at once, each comes back
+        whole before the next starts): the game rebuilt, and its log's length; None if it is not
+        stored, or archived."""
+        stored = self.store.load_game(game_id)
+        if stored is None or stored.header.status == ARCHIVED:
+            return None
+        return self._rebuild(stored), len(stored.entries)
 
     async def take(self, game_id: str) -> bool:
         """Host a game of the shared store here: take its lease and load it from its log (and latest
@@ -434,36 +449,21 @@ class Lobby:
         address = await self.cluster.claim(game_id)
         if address is not None:
             raise Elsewhere(game_id, address)
-        loop = asyncio.get_running_loop()
         try:
-            stored = await loop.run_in_executor(self._reader, self.store.load_game, game_id)
-            if stored is None or stored.header.status == ARCHIVED:
+            loaded = await asyncio.get_running_loop().run_in_executor(self._reader, self._load, game_id)
+            if loaded is None:
                 await self.cluster.release(game_id)
                 return False
-            header = stored.header
-            scenario, board = await loop.run_in_executor(
-                self._reader, self.book.load, header.scenario_text, header.scenario_ref or "upload"
-            )
-            host = await loop.run_in_executor(
-                self._reader,
-                self._host,
-                header,
-                scenario,
-                board,
-                stored.members,
-                stored.entries,
-                stored.snapshot,
-            )
+            host, entries = loaded
         except Exception as exc:
             logs.log.error("game %s cannot be taken over (%s)", game_id, type(exc).__name__)
             await self.cluster.release(game_id)
             raise
         self._register(host)
         host.start_clock()
-        await self.cluster.set_codes(
-            game_id, host.session.settings["codes"]
-        )  # (a revoked code is in the log)
-        logs.game("taken over", game_id, entries=len(stored.entries), status=host.session.status)
+        # The codes as the log has them (a code revoked since the game was created).
+        await self.cluster.set_codes(game_id, host.session.settings["codes"])
+        logs.game("taken over", game_id, entries=entries, status=host.session.status)
         return True
 
     async def adopt(self, limit: int = 200) -> int:
