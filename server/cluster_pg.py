@@ -68,15 +68,19 @@ class PostgresCluster(Cluster):
         address = self.address
         self.process = secrets.token_hex(8)
         life = await self._connect()
-        row = await (
-            await life.execute(
-                "insert into processes (id, address) values (%s, %s) returning number",
-                (self.process, address),
-            )
-        ).fetchone()
-        assert row is not None
-        self.number = row[0]
-        await life.execute("select pg_advisory_lock(%s, %s)", (LOCK_CLASS, self.number))
+        # The row and its lock in one transaction: others see the row only once its lock is held.
+        # (Inserted first and locked after, a process starting at the same moment could take the row
+        # for one gone and forget it, and then the games of this live process for orphans.)
+        async with life.transaction():
+            row = await (
+                await life.execute(
+                    "insert into processes (id, address) values (%s, %s) returning number",
+                    (self.process, address),
+                )
+            ).fetchone()
+            assert row is not None
+            self.number = row[0]
+            await life.execute("select pg_advisory_lock(%s, %s)", (LOCK_CLASS, self.number))
         pid_row = await (await life.execute("select pg_backend_pid()")).fetchone()
         assert pid_row is not None
         self.fence = Fence(self.process, self.number, pid_row[0])

@@ -65,6 +65,8 @@ class GameHost:
         self.store = store
         self.members = list(members)  # durable
         self.broken = False
+        self.let_go = False
+        """Another process hosts the game now, or this one lost its database: see `lost`."""
         self.session = self._build(members, entries, snapshot)
         self._snapshot_seq = snapshot.seq if snapshot is not None and self.restored_from_snapshot else 0
         self.id = self.session.id
@@ -113,6 +115,8 @@ class GameHost:
         return self._build(stored.members, stored.entries, stored.snapshot)
 
     def _fail(self, what: str, exc: BaseException) -> None:
+        if self.let_go:  # (a write queued before the game was let go, failing after it: nothing to mend)
+            return
         if isinstance(exc, NotHost):
             self._moved()
             return
@@ -138,7 +142,7 @@ class GameHost:
         connections close with `code`; they reconnect and are sent where the game lives."""
         if self.broken:
             return
-        self.broken = True
+        self.broken = self.let_go = True
         log.warning("game %s: let go here (%s)", self.session.id, reason)
         if self._timer is not None:
             self._timer.cancel()
@@ -333,7 +337,7 @@ class GameHost:
                 await self._settled()
                 written = None
                 if not await self._persist(step, deliver):
-                    conn.error(INTERNAL, "the command could not be stored; nothing changed", ref)
+                    self._unstored(conn, "command", ref)
                     return
                 if not delivered:  # nothing to store
                     self._deliver(conn, step)
@@ -343,10 +347,17 @@ class GameHost:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                conn.error(INTERNAL, "the command could not be stored; nothing changed", ref)
+                self._unstored(conn, "command", ref)
                 return
         logs.command("applied", conn.id, kind, **fields)
         self._note_end()
+
+    def _unstored(self, conn: Connection, what: str, ref: str | int | None) -> None:
+        """A step that could not be stored: an error says so, unless the game was let go here (another
+        process took it over).  Then no reply: the connection is closing, and the client sends the
+        command again, with its id, where the game lives now, which applies it once."""
+        if not self.let_go:
+            conn.error(INTERNAL, f"the {what} could not be stored; nothing changed", ref)
 
     def _plain(self, step: Step) -> bool:
         """A step whose reply and events were all made when it was applied: nothing is read from the
@@ -410,7 +421,7 @@ class GameHost:
                     conn.error(INTERNAL, "the server could not seat you; nothing changed", ref)
                     return
                 if not await self._persist(step):
-                    conn.error(INTERNAL, "the seat could not be stored; nothing changed", ref)
+                    self._unstored(conn, "seat", ref)
                     return
                 result.extend(step.members)
                 self._deliver(None, step)
