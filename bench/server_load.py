@@ -1088,14 +1088,29 @@ async def echo_ceiling(generators: Generators, clients: int, seconds: float, log
 async def main(args: argparse.Namespace) -> None:
     connections = args.games * (args.players + args.teammates)
     limit = raise_open_files(2 * connections + 2 * args.echo_clients + 256)
-    work = Path(tempfile.mkdtemp(prefix="backchannel-bench-"))
-    with contextlib.ExitStack() as stack:
-        store = (
-            stack.enter_context(postgres_server(work / "pg", args.postgres))
-            if args.store == "postgresql"
-            else None
-        )
-        await run(args, connections, limit, work, store)
+    with tempfile.TemporaryDirectory(prefix="backchannel-bench-") as folder:
+        work = Path(folder)
+        try:
+            with contextlib.ExitStack() as stack:
+                store = (
+                    stack.enter_context(postgres_server(work / "pg", args.postgres))
+                    if args.store == "postgresql"
+                    else None
+                )
+                await run(args, connections, limit, work, store)
+        except BaseException:
+            said_by_servers(work)
+            raise
+
+
+def said_by_servers(work: Path, lines: int = 40) -> None:
+    """When the bench fails: what its server processes logged above INFO, the last lines of each, on
+    stderr (their logs go with the bench's temporary folder)."""
+    for log in sorted(work.glob("server-*.log")):
+        text = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        notable = [line for line in text if " INFO " not in line and line.strip()]
+        if notable:
+            print(f"-- {log.name}, above INFO (last {lines}):", *notable[-lines:], sep="\n", file=sys.stderr)
 
 
 async def run(args: argparse.Namespace, connections: int, limit: int, work: Path, store: str | None) -> None:
