@@ -7,9 +7,12 @@ command never pays for pygame or shapely unless it needs them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from server.store import GroupCommitStore
 
 app = typer.Typer(
     help="Backchannel: a game of secret diplomacy.",
@@ -268,9 +271,11 @@ def simulate(
 @app.command("report")
 def report(
     source: Annotated[
-        Path,
+        str,
         typer.Argument(
-            help="A record.json (from `simulate`, or saved from the server), or a server's data folder."
+            help="A record.json (from `simulate`, or saved from the server), a server's data folder, "
+            "or the PostgreSQL store of several (the postgresql://… address `serve --store` was given).",
+            metavar="SOURCE",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
@@ -280,7 +285,9 @@ def report(
     ] = None,
     game: Annotated[
         str | None,
-        typer.Option("--game", help="With a data folder: the game's id (the only game when omitted)."),
+        typer.Option(
+            "--game", help="With a data folder or a store: the game's id (the only game when omitted)."
+        ),
     ] = None,
     scenario: Annotated[
         Path | None,
@@ -301,7 +308,11 @@ def report(
     )
 
     try:
-        record = _server_record(source, game) if source.is_dir() else load_record_file(source)
+        record = (
+            _server_record(source, game)
+            if source.startswith(POSTGRES_SCHEMES) or Path(source).is_dir()
+            else load_record_file(Path(source))
+        )
         given = None
         if scenario is not None:
             from game.scenario.loader import ScenarioError, load_scenario
@@ -325,32 +336,60 @@ def report(
         typer.echo(f"Grades written to {grades} ({students} students, {len(built.grades) - students} states)")
 
 
-def _server_record(folder: Path, game_id: str | None) -> dict[str, object]:
-    """A server game's plain record, read from the data folder's store: the debrief never imports the server."""
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _server_record(source: str, game_id: str | None) -> dict[str, object]:
+    """A server game's plain record, read from its store (a data folder's SQLite, or PostgreSQL):
+    the debrief never imports the server."""
     from game.debrief import DebriefError, record_from_log
+    from server.store import StoreError
+
+    store, where = _stored_games(source)
+    try:
+        if game_id is None:
+            listed = store.listing()
+            if len(listed) != 1:
+                names = ", ".join(str(g) for g in listed[:20]) + (", …" if len(listed) > 20 else "")
+                raise DebriefError(
+                    f"{where} holds {len(listed)} games; choose one with --game: {names or 'none'}"
+                )
+            game_id = listed[0].id
+        stored = store.load_game(game_id)
+    except StoreError as exc:
+        raise DebriefError(str(exc)) from None
+    if stored is None:
+        raise DebriefError(f"{where}: no game {game_id!r}")
+    return record_from_log(stored.header.scenario_text, stored.header.seed, stored.entries, stored.header.id)
+
+
+def _stored_games(source: str) -> tuple[GroupCommitStore, str]:
+    """The store a server kept its games in, opened to read: and how to name it in a message."""
+    from game.debrief import DebriefError
+    from server.store import StoreError
+
+    if source.startswith(POSTGRES_SCHEMES):
+        try:
+            from server.pg import without_password
+            from server.store_pg import PostgresStore
+        except ImportError:
+            raise DebriefError(
+                "reading a PostgreSQL store needs psycopg: pip install 'backchannel[postgresql]'"
+            ) from None
+        try:
+            return PostgresStore(source, read_only=True), without_password(source)
+        except StoreError as exc:
+            raise DebriefError(str(exc)) from None
     from server.app import DB_FILE
     from server.store import SqliteStore
 
-    path = folder / DB_FILE
+    path = Path(source) / DB_FILE
     if not path.is_file():
         raise DebriefError(
-            f"{folder}: no {DB_FILE} here: give a server's data folder (`backchannel serve --data`)"
+            f"{source}: no {DB_FILE} here: give a server's data folder (`backchannel serve --data`)"
+            " or its store's address (`--store postgresql://…`)"
         )
-    store = SqliteStore(path)
-    if game_id is None:
-        games = store.load()
-        if len(games) != 1:
-            listed = ", ".join(
-                f"{g.header.id} ({g.header.scenario_ref or 'upload'}, {g.header.status})" for g in games
-            )
-            raise DebriefError(f"{path} holds {len(games)} games; choose one with --game: {listed or 'none'}")
-        stored = games[0]
-    else:
-        found = store.load_game(game_id)
-        if found is None:
-            raise DebriefError(f"{path}: no game {game_id!r}")
-        stored = found
-    return record_from_log(stored.header.scenario_text, stored.header.seed, stored.entries, stored.header.id)
+    return SqliteStore(path, inline=True), str(path)
 
 
 @app.command("adjudicate")

@@ -109,6 +109,18 @@ class GameHeader:
     clock: dict[str, Any]
 
 
+class Listed(NamedTuple):
+    """A stored game in a line: which it is, when it began, of which scenario, where it stands."""
+
+    id: str
+    created: float
+    scenario_ref: str | None
+    status: str
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.scenario_ref or 'upload'}, {self.status})"
+
+
 @dataclass(slots=True)
 class StoredGame:
     header: GameHeader
@@ -591,6 +603,20 @@ class GroupCommitStore(Store):
     def load_game(self, game_id: str) -> StoredGame | None:
         found = self._read(game_id)
         return found[0] if found else None
+
+    def listing(self) -> list[Listed]:
+        """Every stored game (archived ones too), oldest first, in a line each: to list the games of
+        a store that may hold thousands without reading their logs."""
+        conn = self._connect()
+        try:
+            return [
+                Listed(*row)
+                for row in conn.execute(
+                    "select id, created, scenario_ref, status from games order by created, id"
+                )
+            ]
+        finally:
+            conn.close()
 
 
 class SqliteStore(GroupCommitStore):

@@ -149,14 +149,16 @@ class PostgresStore(GroupCommitStore):
     cluster: PostgresCluster | None = None
     """Set when the process joins a cluster (server/cluster.py): every write must pass its fence."""
 
-    def __init__(self, url: str, *, inline: bool | None = None) -> None:
+    def __init__(self, url: str, *, inline: bool | None = None, read_only: bool = False) -> None:
+        """`read_only`: to read the games (`backchannel report`), not to serve them: the tables are
+        neither created nor migrated, and no writer thread starts."""
         self.url = url
         conn = self._connect()
         try:
-            _prepare(conn)
+            _check_readable(conn, url) if read_only else _prepare(conn)
         finally:
             conn.close()
-        self._start(inline)
+        self._start(True if read_only else inline)
 
     def __repr__(self) -> str:
         return f"PostgresStore({without_password(self.url)!r})"
@@ -240,6 +242,26 @@ def _check_fence(cur: Any, fence: Fence, writes: list[_Write]) -> None:
     missing = sorted(games - held)
     if missing:
         raise NotHost(f"this process does not host game {missing[0]} (any more)")
+
+
+def _check_readable(conn: Any, url: str) -> None:
+    """A database this program can read the games of, as it is (nothing created, nothing migrated)."""
+    if conn.execute("select to_regclass('backchannel_schema')").fetchone()[0] is None:
+        raise StoreError(
+            f"{without_password(url)} holds no Backchannel store "
+            "(the database `backchannel serve --store` was given)"
+        )
+    row = conn.execute("select version from backchannel_schema").fetchone()
+    version = row[0] if row is not None else 0
+    if version != SCHEMA_VERSION:
+        raise StoreError(
+            f"the store's schema is version {version}, this program reads version {SCHEMA_VERSION}: "
+            + (
+                "upgrade backchannel on this machine"
+                if version > SCHEMA_VERSION
+                else "start `backchannel serve --store` with it once to migrate it"
+            )
+        )
 
 
 def _prepare(conn: Any) -> None:

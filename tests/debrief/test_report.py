@@ -421,12 +421,23 @@ def test_backchannel_report_writes_the_html_and_the_grades(
 # --- through the real server -------------------------------------------------------------------------------
 
 
-async def test_the_report_of_a_game_played_on_the_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+async def test_the_report_of_a_game_played_on_the_server(
+    tmp_path: Path, store: str, request: pytest.FixtureRequest
+) -> None:
     """Two students on France through the real server: the umpire's record gives the report (the
-    umpire screen's button), and after the server stops its data folder gives the same grades."""
-    from support.server import Client, hold_orders, new_game, running_server
+    umpire screen's button), and after the server stops its store gives the same grades: its data
+    folder (SQLite), or the PostgreSQL database several processes share."""
+    from support.server import Client, cluster_member, hold_orders, new_game, running_server
 
-    async with running_server(tmp_path) as (_, url):
+    if store == "postgresql":
+        from support.postgres import fresh_database
+
+        source = fresh_database(request.getfixturevalue("postgres_admin"))
+        serving = cluster_member(source)
+    else:
+        source, serving = str(tmp_path), running_server(tmp_path)
+    async with serving as (_, url):
         umpire, created = await new_game(url)
         ann = await Client.open(url, "ann")
         await ann.join(created["codes"]["states"]["fra"], "Ann")
@@ -465,14 +476,42 @@ async def test_the_report_of_a_game_played_on_the_server(tmp_path: Path) -> None
 
     out, grades = tmp_path / "report.html", tmp_path / "grades.csv"
     result = CliRunner().invoke(
-        app, ["report", str(tmp_path), "--game", game_id, "--out", str(out), "--grades", str(grades)]
+        app, ["report", source, "--game", game_id, "--out", str(out), "--grades", str(grades)]
     )
     assert result.exit_code == 0, result.output
     assert "2 students" in result.output
     assert grades.read_text(encoding="utf-8") == grades_csv(report.grades)
     assert "ANN-SINCERE" in out.read_text(encoding="utf-8")
-    wrong = CliRunner().invoke(app, ["report", str(tmp_path), "--game", "nope", "--out", str(out)])
+    out.unlink()
+    alone = CliRunner().invoke(app, ["report", source, "--out", str(out)])  # its only game
+    assert alone.exit_code == 0, alone.output
+    assert "ANN-SINCERE" in out.read_text(encoding="utf-8")
+    wrong = CliRunner().invoke(app, ["report", source, "--game", "nope", "--out", str(out)])
     assert wrong.exit_code == 1 and "no game 'nope'" in wrong.output
+
+
+def test_report_from_a_database_without_a_store_says_so_and_creates_nothing(
+    tmp_path: Path, postgres_admin: str
+) -> None:
+    """A database `serve --store` never used (a wrong name, say): one line, and it is left as it was
+    (reading never creates the tables, nor migrates them)."""
+    import psycopg
+    from support.postgres import fresh_database
+
+    from server.pg import without_password
+
+    empty = fresh_database(postgres_admin)
+    out = tmp_path / "r.html"
+    said = CliRunner().invoke(app, ["report", empty, "--out", str(out)])
+    assert said.exit_code == 1
+    assert (
+        said.output
+        == f"error: {without_password(empty)} holds no Backchannel store (the database `backchannel serve --store` was given)\n"
+    )
+    assert not out.exists()
+    with psycopg.connect(empty) as conn:
+        tables = conn.execute("select count(*) from pg_tables where schemaname = 'public'").fetchone()
+    assert tables == (0,)
 
 
 def test_the_debrief_imports_only_the_rules_the_scenario_and_the_render() -> None:

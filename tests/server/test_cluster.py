@@ -8,34 +8,21 @@ tests/test_cluster_failover.py (real processes, kill -9).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from support.postgres import fresh_database
-from support.server import TIMEOUT, Client, new_game
+from support.server import TIMEOUT, Client, cluster_member, new_game
 from websockets.exceptions import ConnectionClosed
 
 from game.client.link import ONLINE, ServerLink
-from server.app import BackchannelServer
 from server.cluster_pg import PostgresCluster
 from server.game_host import MOVED_CLOSE_CODE
 from server.store_pg import PostgresStore
-
-
-@contextlib.asynccontextmanager
-async def member_of(url: str) -> AsyncIterator[tuple[BackchannelServer, str]]:
-    server = BackchannelServer(PostgresStore(url), cluster=PostgresCluster(url))
-    port = await server.start("127.0.0.1", 0)
-    try:
-        yield server, f"ws://127.0.0.1:{port}"
-    finally:
-        await server.close()
 
 
 @pytest.fixture
@@ -58,7 +45,7 @@ async def open_following(url: str, hops: int = 5, **hello: Any) -> tuple[Client,
 
 
 async def test_a_join_code_and_a_token_work_on_every_process_and_lead_to_the_host(database: str) -> None:
-    async with member_of(database) as (a, url_a), member_of(database) as (b, url_b):
+    async with cluster_member(database) as (a, url_a), cluster_member(database) as (b, url_b):
         umpire, created = await new_game(url_a)
         game = created["game"]
         code = next(iter(created["codes"]["states"].values()))
@@ -79,7 +66,7 @@ async def test_a_join_code_and_a_token_work_on_every_process_and_lead_to_the_hos
 
 
 async def test_a_process_gone_is_taken_over_and_its_late_writes_are_fenced(database: str) -> None:
-    async with member_of(database) as (a, url_a), member_of(database) as (b, url_b):
+    async with cluster_member(database) as (a, url_a), cluster_member(database) as (b, url_b):
         umpire, created = await new_game(url_a)
         game = created["game"]
         code = next(iter(created["codes"]["states"].values()))
@@ -120,7 +107,7 @@ async def test_the_client_link_follows_redirects_and_a_takeover(database: str) -
     """The client's real ServerLink (its own thread and loop): a join code given to a process that
     does not host the game lands it on the one that does; when that process loses the game, the
     link reconnects, is sent to the new host, and its unanswered command is applied there once."""
-    async with member_of(database) as (a, url_a), member_of(database) as (b, url_b):
+    async with cluster_member(database) as (a, url_a), cluster_member(database) as (b, url_b):
         umpire, created = await new_game(url_a)
         code = (
             created["codes"]["states"]["aus"]

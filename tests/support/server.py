@@ -50,6 +50,21 @@ async def running_server(data: Path, **options: Any) -> AsyncIterator[tuple[Back
         await server.close()
 
 
+@contextlib.asynccontextmanager
+async def cluster_member(store: str) -> AsyncIterator[tuple[BackchannelServer, str]]:
+    """A server process as `serve --store postgresql://…` runs one: its games in PostgreSQL, a member
+    of the processes sharing that database."""
+    from server.cluster_pg import PostgresCluster
+    from server.store_pg import PostgresStore
+
+    server = BackchannelServer(PostgresStore(store), cluster=PostgresCluster(store))
+    port = await server.start("127.0.0.1", 0)
+    try:
+        yield server, f"ws://127.0.0.1:{port}"
+    finally:
+        await server.close()
+
+
 class Client:
     """A test client that records everything it receives."""
 
