@@ -85,7 +85,6 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import msgpack
 from websockets.asyncio.client import ClientConnection, connect
@@ -613,50 +612,26 @@ class ServerProcess:
 
 @contextlib.contextmanager
 def postgres_server(folder: Path, named: str | None = None) -> Iterator[str]:
-    """A PostgreSQL 16 of the bench's own (pgserver, as tests/postgres.py starts one) in `folder`, or
-    the running one whose administrative database `named` gives (`--postgres`), and a fresh database
-    on it: that database's postgresql:// address, as `serve --store` takes it.  Unlike the tests'
+    """A PostgreSQL 16 of the bench's own (pgserver, as the tests start one) in `folder`, or the
+    running one whose administrative database `named` gives (`--postgres`), and a fresh database on
+    it: that database's postgresql:// address, as `serve --store` takes it.  Unlike the tests'
     server, the bench's keeps PostgreSQL's defaults (fsync on): the acknowledgement measured is a
     durable one."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
+    sys.path.insert(0, str(ROOT))  # (run as a script: the repository's tests/ is not on the path)
+    from tests.support.postgres import drop_database, fresh_database, local_postgres
 
-    server: Any = None
     name = f"backchannel_bench_{os.getpid()}"  # its own, on a server that others may use too (--postgres)
-    if named:
-        admin = named
-    else:
+    with contextlib.ExitStack() as stack:
         try:
-            import pgserver  # the [test] extra
-        except ImportError:
-            raise SystemExit(
-                "--store postgresql needs pgserver (pip install -e '.[test]') or --postgres URL"
-            ) from None
-        server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
-        admin = server.get_uri()
-    try:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}"')
-            conn.execute(f'create database "{name}"')
-        params = conninfo_to_dict(admin)
-        user = quote(str(params.get("user") or ""), safe="")
-        password = f":{quote(str(params['password']), safe='')}" if params.get("password") else ""
-        at = f"{user}{password}@" if user else ""
-        host = str(params.get("host") or "")
-        if host.startswith("/"):  # a Unix socket's folder goes in the query
-            yield f"postgresql://{at}/{name}?host={quote(host, safe='')}"
-        else:
-            yield f"postgresql://{at}{host}{':' + str(params['port']) if params.get('port') else ''}/{name}"
-    finally:
-        with contextlib.suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(
-                "select pg_terminate_backend(pid) from pg_stat_activity"
-                " where pid <> pg_backend_pid() and backend_type = 'client backend' and datname = %s",
-                (name,),
-            )
-            conn.execute(f'drop database if exists "{name}"')
-        if server is not None:
-            server.cleanup()
+            admin = named or stack.enter_context(local_postgres(folder, durable=True))
+        except RuntimeError as exc:  # no pgserver
+            raise SystemExit(f"--store postgresql: {exc}") from None
+        url = fresh_database(admin, name)
+        try:
+            yield url
+        finally:
+            with contextlib.suppress(Exception):
+                drop_database(admin, name)
 
 
 def postgres_commit_floor(url: str, commits: int = 60) -> tuple[float, str]:

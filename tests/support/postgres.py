@@ -1,4 +1,4 @@
-"""A real PostgreSQL for tests: the one named by BACKCHANNEL_TEST_POSTGRES, or one `pgserver` starts.
+"""A real PostgreSQL for tests (and the bench): the one named by BACKCHANNEL_TEST_POSTGRES, or one `pgserver` starts.
 
 `pgserver` (a test dependency) bundles the PostgreSQL 16 server and starts it in a second or two
 on a Unix socket of a temporary folder, as root too.  Each test gets a database of its own, so
@@ -13,9 +13,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 _counter = itertools.count(1)
@@ -28,42 +30,64 @@ def postgres_server() -> Iterator[str]:
     if named:
         yield named
         return
+    with (
+        tempfile.TemporaryDirectory(prefix="backchannel-pg-") as folder,
+        local_postgres(Path(folder), durable=False) as url,
+    ):
+        yield url
+
+
+@contextmanager
+def local_postgres(folder: Path, *, durable: bool) -> Iterator[str]:
+    """A PostgreSQL 16 of pgserver's in `folder`, stopped at the end: its administrative database's
+    address.  Not `durable` (the tests': they kill -9 the game server, never PostgreSQL), its own
+    flushes to disk are turned off, as they only slow the suite down; `durable` (the bench's, whose
+    acknowledgements must be durable ones), PostgreSQL's defaults stay."""
     try:
         import pgserver  # a test dependency (pyproject's [test] extra)
     except ImportError:
         raise RuntimeError(
-            "the store's tests need a real PostgreSQL: install pgserver (the [test] extra) "
-            "or name a server in BACKCHANNEL_TEST_POSTGRES (postgresql://USER:PASSWORD@HOST:PORT/postgres)"
+            "a local PostgreSQL needs pgserver (pip install -e '.[test]'), or name a running one: "
+            "BACKCHANNEL_TEST_POSTGRES for the tests, --postgres for the bench "
+            "(postgresql://USER:PASSWORD@HOST:PORT/postgres)"
         ) from None
-
-    with tempfile.TemporaryDirectory(prefix="backchannel-pg-") as folder:
-        server = pgserver.get_server(folder, cleanup_mode="stop")
-        url = server.get_uri()
-        # A test server: the kill -9 tests kill the game server, never PostgreSQL, so its own flushes to
-        # disk only slow the suite down (each test's new database is many files to sync at shutdown).
+    server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
+    url = str(server.get_uri())
+    if not durable:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("alter system set fsync = off")
             conn.execute("alter system set full_page_writes = off")
             conn.execute("select pg_reload_conf()")
-        try:
-            yield url
-        finally:
-            # Stores a test left open still hold connections: end them, or stopping waits for them.
-            with contextlib.suppress(psycopg.Error), psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(
-                    "select pg_terminate_backend(pid) from pg_stat_activity"
-                    " where pid <> pg_backend_pid() and backend_type = 'client backend'"
-                )
-            server.cleanup()
+    try:
+        yield url
+    finally:
+        # Stores left open still hold connections: end them, or stopping waits for them.
+        with contextlib.suppress(psycopg.Error), psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity"
+                " where pid <> pg_backend_pid() and backend_type = 'client backend'"
+            )
+        server.cleanup()
 
 
-def fresh_database(admin_url: str) -> str:
-    """A new, empty database on the server of `admin_url`; its address."""
-    name = f"bc_test_{os.getpid()}_{next(_counter)}"
+def fresh_database(admin_url: str, name: str | None = None) -> str:
+    """A new, empty database on the server of `admin_url` (named `name`, or one of the tests'); its address."""
+    name = name or f"bc_test_{os.getpid()}_{next(_counter)}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}"')
-        conn.execute(f'create database "{name}"')
+        conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     return database_url(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Database `name` gone, and the connections still open to it ended first."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            "select pg_terminate_backend(pid) from pg_stat_activity"
+            " where pid <> pg_backend_pid() and backend_type = 'client backend' and datname = %s",
+            (name,),
+        )
+        conn.execute(sql.SQL("drop database if exists {}").format(sql.Identifier(name)))
 
 
 def database_url(admin_url: str, name: str) -> str:
