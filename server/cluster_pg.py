@@ -8,19 +8,38 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import psycopg
+from psycopg_pool import AsyncConnectionPool
 
 from server.cluster import LOCK_CLASS, Cluster, CodeTarget, Fence, codes_rows
-from server.pg import connect_error
+from server.pg import connect_error, describe
 from server.store import StoreError
 
 log = logging.getLogger("backchannel.server")
 
 WATCH_SECONDS = 1.0
 """How often a process checks that its life line still answers."""
+
+POOL_SIZE = 8
+"""Connections a process keeps for its lookups and claims.  When a thousand players reconnect at
+once (a failover), their lookups wait a moment for one of these, instead of each opening its own
+and running past the database's `max_connections` (100 by default)."""
+
+POOL_WAIT_SECONDS = 10.0
+"""How long a lookup waits for a connection before the player is told the server is unavailable."""
+
+CONNECTION = {
+    "autocommit": True,
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+}
+"""Every connection of the cluster: a dead peer is noticed within seconds, not hours."""
 
 
 class PostgresCluster(Cluster):
@@ -34,6 +53,7 @@ class PostgresCluster(Cluster):
         self.number = 0
         self.fence: Fence | None = None
         self._life: psycopg.AsyncConnection[Any] | None = None
+        self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
         self._watch: asyncio.Task[None] | None = None
         self._alive = False
         self.on_lost: Callable[[], None] | None = None
@@ -45,21 +65,29 @@ class PostgresCluster(Cluster):
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         try:
-            return await psycopg.AsyncConnection.connect(
-                self.url,
-                autocommit=True,
-                connect_timeout=5,
-                keepalives=1,
-                keepalives_idle=5,
-                keepalives_interval=2,
-                keepalives_count=2,
-            )
+            return await psycopg.AsyncConnection.connect(self.url, **CONNECTION)  # type: ignore[arg-type]
         except psycopg.Error as exc:
             raise connect_error(self.url, exc) from None
 
     async def start(self, address: str) -> None:
         self.address = address
         await self._register()
+        pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
+            self.url,
+            kwargs=CONNECTION,
+            min_size=1,
+            max_size=POOL_SIZE,
+            timeout=POOL_WAIT_SECONDS,
+            check=AsyncConnectionPool.check_connection,  # one lost with a restarted database is replaced
+            open=False,
+            name="cluster",
+        )
+        try:
+            await pool.open(wait=True, timeout=10)
+        except psycopg.Error as exc:
+            await pool.close()
+            raise connect_error(self.url, exc) from None
+        self._pool = pool
         self._watch = asyncio.get_running_loop().create_task(self._watch_life())
 
     async def _register(self) -> None:
@@ -133,16 +161,31 @@ class PostgresCluster(Cluster):
             with contextlib.suppress(Exception):
                 await self._life.close()
             self._life = None
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            with contextlib.suppress(Exception):
+                await pool.close()
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """One of the pool's connections (the life line only watches); a database error, or none
+        free in time, is a StoreError (the player is told the server is unavailable)."""
+        if self._pool is None:
+            raise StoreError("this process has not joined the cluster")
+        try:
+            async with self._pool.connection() as conn:
+                yield conn
+        except psycopg.Error as exc:
+            raise StoreError(f"the store: {describe(exc)}") from None
 
     async def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
-        """A short query on a connection of its own (the life line only watches)."""
-        async with await self._connect() as conn:
+        async with self._connection() as conn:
             return await (await conn.execute(sql, args)).fetchall()
 
     async def claim(self, game_id: str) -> str | None:
         if not self._alive:
             raise StoreError("this process has lost its database")
-        async with await self._connect() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             # First, is this process's own life line still held?  (Its watch notices a lost one within
             # a second; meanwhile it must not take a game whose writes its fence would refuse.)
             fence = self.fence
@@ -207,7 +250,7 @@ class PostgresCluster(Cluster):
         return str(rows[0][0]) if rows else None
 
     async def set_codes(self, game_id: str, codes: dict[str, object]) -> None:
-        async with await self._connect() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             await conn.execute("delete from codes where game_id = %s", (game_id,))
             async with conn.cursor() as cur:
                 await cur.executemany(

@@ -20,7 +20,7 @@ from support.server import TIMEOUT, Client, cluster_member, new_game
 from websockets.exceptions import ConnectionClosed
 
 from game.client.link import ONLINE, ServerLink
-from server.cluster_pg import PostgresCluster
+from server.cluster_pg import POOL_SIZE, PostgresCluster
 from server.game_host import MOVED_CLOSE_CODE
 from server.store_pg import PostgresStore
 
@@ -190,3 +190,32 @@ async def test_processes_starting_together_each_keep_their_life_line(database: s
             await asyncio.gather(*(c.close() for c in clusters))
     finally:
         await asyncio.gather(*(c.close() for c in clusters))
+
+
+async def test_a_reconnect_storm_is_answered_within_the_databases_connections(database: str) -> None:
+    """300 players saying hello at once with tokens this process does not hold (as after a failover):
+    each lookup waits for one of the process's few pooled connections, so every hello is answered,
+    none dropped because the database refused its hundred-and-first connection."""
+    async with cluster_member(database) as (_, url):
+
+        async def hello(i: int) -> str:
+            client = await Client.open(url, hello=False)
+            try:
+                await client.send({"type": "hello", "protocol": 1, "id": i, "token": f"unknown-{i:040d}"})
+                reply = await client.expect_any(("welcome", "redirect", "error"))
+                return str(reply.get("code") or reply["type"])
+            except ConnectionClosed:
+                return "dropped"
+            finally:
+                await client.close()
+
+        answers = await asyncio.gather(*(hello(i) for i in range(300)))
+        assert answers.count("bad_token") == 300, sorted(set(answers))
+        async with await psycopg.AsyncConnection.connect(database, autocommit=True) as conn:
+            row = await (
+                await conn.execute(
+                    "select count(*) from pg_stat_activity where datname = current_database()"
+                    " and pid <> pg_backend_pid()"
+                )
+            ).fetchone()
+        assert row is not None and row[0] <= POOL_SIZE + 2  # the pool, the life line, the store's writer
