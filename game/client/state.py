@@ -389,7 +389,7 @@ class ClientState:
             self.view["me"] = me
 
     def _on_standing(self, event: Message) -> None:
-        """Every state's public standing: legitimacy, reputation, record."""
+        """Every state's public standing: legitimacy, reputation, conduct."""
         states = event.get("states")
         if self.view is not None and isinstance(states, list):
             self.view["states"] = states

@@ -24,6 +24,7 @@ from game.debrief.maps import MapPainter
 from game.debrief.objectives import ObjectiveResult, objective_results
 from game.debrief.source import DebriefSource, source_from_record
 from game.debrief.story import SECTIONS, Teller, Told, css_id
+from game.rules.game import TurnEvents
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,33 +212,33 @@ def build_report(source: DebriefSource) -> Report:
     )
 
 
-def _turn_page(chronicle: Chronicle, record: Any, teller: Teller, painter: MapPainter) -> TurnPage:
-    state: TurnState = chronicle.state_after(record.turn)
-    moves = [(e["state"], e["from"], e["to"]) for e in record.events if e["kind"] in ("move", "retreat")]
-    told = [teller.tell(e) for e in record.events]
+def _turn_page(chronicle: Chronicle, turn: TurnEvents, teller: Teller, painter: MapPainter) -> TurnPage:
+    state: TurnState = chronicle.state_after(turn.turn)
+    moves = [(e["state"], e["from"], e["to"]) for e in turn.events if e["kind"] in ("move", "retreat")]
+    told = [teller.tell(e) for e in turn.events]
     sections = [(key, heading, [t for t in told if t.section == key]) for key, heading in SECTIONS]
     orders: dict[tuple[str, str], tuple[str, str, str | None, list[str]]] = {}
     for (
         act
     ) in chronicle.acts:  # a state's later list replaces its earlier one in the same phase, as in the rules
-        if act.kind == "orders" and act.turn == record.turn and act.state:
+        if act.kind == "orders" and act.turn == turn.turn and act.state:
             orders[(act.phase or "", act.state)] = (
                 act.phase or "",
                 act.state,
                 act.author,
                 list(act.command.get("orders", [])),
             )
-    in_progress = state.in_progress or (record.turn not in chronicle.ends)
+    in_progress = state.in_progress or (turn.turn not in chronicle.ends)
     return TurnPage(
-        turn=record.turn,
-        label=f"{record.season.capitalize()} {record.year}",
+        turn=turn.turn,
+        label=f"{turn.season.capitalize()} {turn.year}",
         in_progress=in_progress,
         map_uri=png_uri(painter.png(state, moves)),
         sections=[s for s in sections if s[2]],
         orders=list(
             orders.values()
         ),  # phases come in their order; in each, the states as they first gave orders
-        messages=sum(1 for m in chronicle.game.diplomacy.messages if m["turn"] == record.turn),
+        messages=sum(1 for m in chronicle.game.diplomacy.messages if m["turn"] == turn.turn),
     )
 
 

@@ -207,7 +207,7 @@ def renounce(d: DiplomacyData, command: AgreementAct, at: CommandContext) -> lis
     a.end_turn = at.turn
     public = a.event_audience() == ALL
     if public:
-        d.record[state]["renounced"] += 1
+        d.conduct[state]["renounced"] += 1
     for other in a.parties:
         if other != state:
             d.adjust_trust(other, state, -5)
@@ -319,7 +319,7 @@ def expire(d: DiplomacyData, turn: int) -> list[Event]:
                     if p != q:
                         d.adjust_trust(p, q, gain)
                 if a.event_audience() == ALL:
-                    d.record[p]["kept"] += 1
+                    d.conduct[p]["kept"] += 1
             events.append(
                 facts.AgreementExpired(agreement=a.id, kept=True, audience=a.event_audience()).event()
             )

@@ -141,6 +141,6 @@ def breach(
             left = row[breaker] - loss
             row[breaker] = left if left > 0 else 0
     if audience == ALL:
-        d.record[found.breaker]["breached"] += 1
+        d.conduct[found.breaker]["breached"] += 1
         d.legitimacy[found.breaker] = clamp(d.legitimacy[found.breaker] - c.legitimacy_breach)
     return [told]

@@ -47,7 +47,7 @@ def exposed(d: DiplomacyData, agreements: list[Agreement], turn: int) -> list[Ev
             loss = round(c.legitimacy_exposure * c.regime_factor.get(d.regimes[party], 1.0) * gap)
             d.legitimacy[party] = clamp(d.legitimacy[party] - loss)
             d.exposure_loss[(a.id, party)] = loss
-            d.record[party]["exposed"] += 1
+            d.conduct[party]["exposed"] += 1
             events.append(
                 facts.Backlash(
                     agreement=a.id,

@@ -3,7 +3,7 @@
 The diplomatic rules are split by concern (agreement lifecycle, press, intelligence, leaks,
 consequences, tribute, betrayal), and each works on this one object, so that none of them
 needs another's private state: agreements, messages, trust, legitimacy, each state's public
-record, and what was ordered this turn.  `Diplomacy` (game/rules/diplomacy.py) is this object
+conduct, and what was ordered this turn.  `Diplomacy` (game/rules/diplomacy.py) is this object
 with the commands and resolution steps attached.
 """
 
@@ -62,7 +62,8 @@ class DiplomacyData:
             if a in self.trust and b in self.trust[a]:
                 self.trust[a][b] = self.trust[b][a] = relation.trust
         self.legitimacy: dict[str, int] = {s.id: s.legitimacy for s in scenario.states}
-        self.record: dict[str, dict[str, int]] = {
+        # Each state's conduct as everyone sees it (its reputation is made of it).
+        self.conduct: dict[str, dict[str, int]] = {
             s: {"kept": 0, "breached": 0, "exposed": 0, "renounced": 0} for s in self.states
         }
         self.actions: list[tuple[str, str, str | None]] = []  # kind, state, target (this turn)
@@ -109,9 +110,9 @@ class DiplomacyData:
     # --- reading ---------------------------------------------------------------------------------
 
     def reputation(self, state: str, *, more_breaches: int = 0) -> int:
-        """What everyone can see of a state's record: kept and broken public word, exposed secrets.
+        """What everyone can see of a state's conduct: kept and broken public word, exposed secrets.
         `more_breaches`: as it would be after that many more public breaches (the forecast's question)."""
-        r = self.record[state]
+        r = self.conduct[state]
         breached = r["breached"] + more_breaches
         return clamp(50 + 4 * r["kept"] - 12 * breached - 6 * r["exposed"] - 3 * r["renounced"])
 

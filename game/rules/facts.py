@@ -514,7 +514,7 @@ class SeatState(Fact):
 
 
 class Standing(Fact):
-    """Every state's public standing (`states` of a view: legitimacy, reputation, record): replace it."""
+    """Every state's public standing (`states` of a view: legitimacy, reputation, conduct): replace it."""
 
     kind: Literal["standing"] = "standing"
     states: list[dict[str, Any]]

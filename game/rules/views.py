@@ -144,7 +144,7 @@ def standing_view(game: Game) -> list[dict[str, Any]]:
             "units": units.get(s, 0),
             "legitimacy": d.legitimacy[s],
             "reputation": d.reputation(s),
-            "record": dict(d.record[s]),
+            "conduct": dict(d.conduct[s]),
         }
         for s in game.state_ids
     ]

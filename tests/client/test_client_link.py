@@ -462,7 +462,7 @@ def test_view_deltas_keep_the_picture_current_and_count_what_is_unseen() -> None
             "units": 4,
             "legitimacy": 61,
             "reputation": 52,
-            "record": {"kept": 1},
+            "conduct": {"kept": 1},
         }
     ]
     state.apply(an_event(17, kind="standing", states=standing))

@@ -217,7 +217,7 @@ def test_renounce(game: Game) -> None:
     assert event["kind"] == "agreement_renounced" and event["audience"] == "all"
     assert game.diplomacy.agreements[ref].status == "renounced"
     assert game.diplomacy.trust["aus"]["ger"] < trust
-    assert game.diplomacy.record["ger"]["renounced"] == 1
+    assert game.diplomacy.conduct["ger"]["renounced"] == 1
     with pytest.raises(CommandError, match="only an active"):
         act(game, "renounce", "aus", ref)
 
@@ -225,7 +225,7 @@ def test_renounce(game: Game) -> None:
 def test_renouncing_a_secret_is_secret(game: Game) -> None:
     ref = agree(game, ["ger", "aus"])
     act(game, "renounce", "aus", ref)
-    assert game.diplomacy.record["aus"]["renounced"] == 0  # the public record shows nothing
+    assert game.diplomacy.conduct["aus"]["renounced"] == 0  # the public conduct shows nothing
     assert ref not in seen(game, "fra") and ref not in seen(game, OBSERVER)
 
 
@@ -428,14 +428,14 @@ def test_an_agreement_expires_kept_at_the_end_of_its_duration(game: Game) -> Non
     assert expired["kept"] is True and expired["audience"] == "all"
     assert game.diplomacy.agreements[ref].status == "expired"
     assert game.diplomacy.trust["fra"]["eng"] == trust + game.scenario.rules.consequences.trust_kept
-    assert game.diplomacy.record["fra"]["kept"] == 1
+    assert game.diplomacy.conduct["fra"]["kept"] == 1
 
 
 def test_a_secret_agreement_expires_in_secret(game: Game) -> None:
     ref = agree(game, ["fra", "eng"], duration=1)
     game.resolve()
     assert game.diplomacy.agreements[ref].status == "expired"
-    assert game.diplomacy.record["fra"]["kept"] == 0
+    assert game.diplomacy.conduct["fra"]["kept"] == 0
     assert ref not in seen(game, "ger")
 
 

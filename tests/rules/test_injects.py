@@ -189,7 +189,7 @@ def test_an_agreement_revealed_is_exposed_as_a_leak_would_expose_it(july: Scenar
     seen = {v["id"]: v for v in view_for(game, "rus")["agreements"]}
     assert "clauses" in seen[cheque.id] and "name" not in seen[cheque.id]
     assert game.diplomacy.trust["rus"]["ger"] == trust_before - july.rules.consequences.trust_exposed_target
-    assert game.diplomacy.record["ger"]["exposed"] == 1
+    assert game.diplomacy.conduct["ger"]["exposed"] == 1
     # By its game id too, for an agreement signed during play.
     made = game.apply(
         {

@@ -141,11 +141,11 @@ def test_a_secret_breach_is_told_only_to_those_who_know(july: Scenario) -> None:
 
 def test_the_forecast_tests_a_draft_and_changes_nothing(july: Scenario) -> None:
     game = Game(july, 1)
-    before = (dict(game.units), dict(game.pending), game.diplomacy.record["ger"].copy())
+    before = (dict(game.units), dict(game.pending), game.diplomacy.conduct["ger"].copy())
     assert [w.order for w in breach_forecast(game, "ger", ["A ruh - bel", "A ber - kie", "nonsense"])] == [
         "A ruh - bel"
     ]
-    assert (dict(game.units), dict(game.pending), game.diplomacy.record["ger"]) == before
+    assert (dict(game.units), dict(game.pending), game.diplomacy.conduct["ger"]) == before
 
 
 def test_the_seat_s_view_carries_the_forecast_of_its_given_orders(july: Scenario) -> None:
