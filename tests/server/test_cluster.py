@@ -12,10 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 import pytest
-from support.postgres import fresh_database
+from psycopg.conninfo import conninfo_to_dict
+from support.postgres import fresh_database, own_folder
 from support.server import TIMEOUT, Client, cluster_member, new_game
 from websockets.exceptions import ConnectionClosed
 
@@ -171,6 +173,51 @@ def test_serve_with_a_bad_store_says_so_in_one_line(store: str, said: str) -> No
     assert len(lines) == 1 and lines[0].startswith(f"backchannel serve: {said}"), run.stderr
     if store.startswith("postgresql"):
         assert "secret" not in run.stderr
+
+
+def test_serve_and_report_with_bad_credentials_say_so_in_one_line(postgres_admin: str) -> None:
+    """A password PostgreSQL refuses: one line that names the store and PostgreSQL's reason, the
+    password left out, for `serve` and for `report` alike."""
+    folder = own_folder(postgres_admin)
+    if folder is None:
+        pytest.skip(
+            "the PostgreSQL named in BACKCHANNEL_TEST_POSTGRES is not the suite's own: its pg_hba.conf is not ours"
+        )
+    role, line = "bc_password_only", "local all bc_password_only scram-sha-256\n"
+    with psycopg.connect(postgres_admin, autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_roles where rolname = %s", (role,)).fetchone():
+            conn.execute(f"create role {role} login password 'the-right-one'")
+        hba = folder / "pg_hba.conf"
+        if line not in hba.read_text(encoding="utf-8"):
+            hba.write_text(line + hba.read_text(encoding="utf-8"), encoding="utf-8")
+            conn.execute("select pg_reload_conf()")
+    socket_folder = str(conninfo_to_dict(postgres_admin)["host"])
+    store = f"postgresql://{role}:the-wrong-one@/postgres?host={quote(socket_folder, safe='')}"
+    # The reload is a signal to PostgreSQL's postmaster: wait until it refuses the password (a bounded
+    # number of tries, no sleep: each try is a connection it answers).
+    for _ in range(1000):
+        try:
+            psycopg.connect(store).close()
+        except psycopg.OperationalError as exc:
+            if "password authentication failed" in str(exc):
+                break
+    else:
+        pytest.fail("PostgreSQL never began to ask for the password")
+    root = Path(__file__).resolve().parents[2]
+    for command, prefix in (
+        (["serve", "--port", "0", "--store", store], "backchannel serve: "),
+        (["report", store, "--out", "never.html"], "error: "),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "game.cli", *command], capture_output=True, text=True, timeout=60, cwd=root
+        )
+        assert run.returncode == 1, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1, run.stderr
+        assert lines[0].startswith(f"{prefix}cannot reach the store postgresql://{role}@"), lines[0]
+        assert f'password authentication failed for user "{role}"' in lines[0]
+        assert "the-wrong-one" not in run.stderr + run.stdout
+    assert not (root / "never.html").exists()
 
 
 async def test_processes_starting_together_each_keep_their_life_line(database: str) -> None:

@@ -22,6 +22,15 @@ from psycopg.conninfo import conninfo_to_dict
 
 _counter = itertools.count(1)
 
+_folders: dict[str, Path] = {}
+"""The data folder of each PostgreSQL these helpers started, by its administrative address."""
+
+
+def own_folder(admin_url: str) -> Path | None:
+    """The data folder of a PostgreSQL these helpers started (whose pg_hba.conf a test may change);
+    None for one named from outside (BACKCHANNEL_TEST_POSTGRES)."""
+    return _folders.get(admin_url)
+
 
 @contextmanager
 def postgres_server() -> Iterator[str]:
@@ -58,9 +67,11 @@ def local_postgres(folder: Path, *, durable: bool) -> Iterator[str]:
             conn.execute("alter system set fsync = off")
             conn.execute("alter system set full_page_writes = off")
             conn.execute("select pg_reload_conf()")
+    _folders[url] = folder
     try:
         yield url
     finally:
+        _folders.pop(url, None)
         # Stores left open still hold connections: end them, or stopping waits for them.
         with contextlib.suppress(psycopg.Error), psycopg.connect(url, autocommit=True) as conn:
             conn.execute(
