@@ -63,7 +63,9 @@ class Limits:
     """Addresses the per-address limits leave alone (`serve --trust`): a load generator, a school's one
     public address for a whole class.  Their connections and seats are still limited."""
     upload_seconds: float = 20.0
-    """CPU-bound wall time to parse an uploaded scenario, in a process of its own, before it is refused."""
+    """Processor time an uploaded scenario may take to parse, in a process of its own, before it is
+    refused (and a wall-clock bound of 10 times that, at least a minute, for a worker that never gets
+    a processor on a busy machine)."""
     uploads_waiting: int = 4
     """Uploads queued for that process at once; more are refused (`busy`)."""
 

@@ -200,7 +200,7 @@ class Lobby:
         except UploadTimeout:
             raise LobbyError(
                 UPLOAD_TOO_SLOW,
-                f"the scenario took longer than {self.limits.upload_seconds:g} s to read; "
+                f"the scenario took more than {self.limits.upload_seconds:g} s of processor time to read; "
                 "check it with `backchannel scenario validate` and send a smaller one",
             ) from None
         if outcome != "ok":

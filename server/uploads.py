@@ -1,12 +1,18 @@
-"""Uploaded scenarios are parsed in a process of their own, with a time bound.
+"""Uploaded scenarios are parsed in a process of their own, with a bound on their CPU time.
 
 Reading a scenario's YAML is pure Python and slow (seconds for a big file): in the server's
 process it would hold the GIL against the event loop, and in the thread pool that resolves
 phases and runs bots it would make a teacher's "resolve now" wait behind strangers' uploads.
 So an upload goes to one worker process (a fork server's child: started clean, with the loader
-already imported), one at a time, and a parse that runs past its time is ended by killing the
-worker.  The worker answers the checked scenario as JSON, which the server reads back in a
-hundredth of the time (the same trick as the scenario cache).
+already imported), one at a time.  The worker answers the checked scenario as JSON, which the
+server reads back in a hundredth of the time (the same trick as the scenario cache).
+
+The bound is on the processor time the parse uses, not on the clock: the worker gives way to the
+games (nice 19), so on a busy machine a small upload may take long to read without costing much,
+and must not be refused for it.  A parse that uses its time is stopped by a CPU-time timer (it
+answers "slow" and the worker lives on); one stuck where Python cannot interrupt it is ended by
+the kernel at twice that (RLIMIT_CPU).  A wall-clock bound stays, far longer, for a worker that
+never gets a processor at all.
 """
 
 from __future__ import annotations
@@ -14,9 +20,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import math
 import multiprocessing
 import os
+import resource
 import select
+import signal
 import threading
 import time
 from typing import Any
@@ -25,9 +34,51 @@ from server import logs
 
 MAX_PROBLEMS = 50
 
+WALL_FACTOR = 10.0
+WALL_MINIMUM_SECONDS = 60.0
+"""The wall-clock bound of a parse: this many times its CPU bound, and never less than this."""
 
-def parse_upload(text: str) -> tuple[str, Any, Any]:
-    """In the worker: ("ok", the scenario's JSON, None) or ("bad", error count, the first problems)."""
+
+class UploadOverCpu(BaseException):
+    """In the worker: the parse used its processor time.  (A BaseException, so that no `except
+    Exception` on the way out of the loader takes it for a problem of the file.)"""
+
+
+_parsing = False
+"""Whether the worker is inside a parse: a CPU-time signal that comes after one is ignored."""
+
+
+def _over_cpu(signum: int, frame: object) -> None:
+    if _parsing:
+        raise UploadOverCpu
+
+
+def parse_upload(text: str, cpu_seconds: float | None = None) -> tuple[str, Any, Any]:
+    """In the worker: ("ok", the scenario's JSON, None), ("bad", error count, the first problems), or
+    ("slow", None, None) once the parse has used `cpu_seconds` of processor time."""
+    global _parsing
+    limit_before = None
+    try:
+        if cpu_seconds is not None:
+            _parsing = True
+            used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+            limit_before = resource.getrlimit(resource.RLIMIT_CPU)
+            stop = math.ceil(used + 2 * cpu_seconds + 1)
+            if limit_before[1] == resource.RLIM_INFINITY or stop <= limit_before[1]:
+                resource.setrlimit(resource.RLIMIT_CPU, (stop, limit_before[1]))
+            signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+        return _parse(text)
+    except UploadOverCpu:
+        return "slow", None, None
+    finally:
+        _parsing = False
+        if cpu_seconds is not None:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            if limit_before is not None:
+                resource.setrlimit(resource.RLIMIT_CPU, limit_before)
+
+
+def _parse(text: str) -> tuple[str, Any, Any]:
     from game.scenario.loader import ScenarioError, load_scenario_text
 
     try:
@@ -44,6 +95,7 @@ def _start_worker(server_pid: int) -> None:
     strangers' uploads), and it ends when the server does, however the server ended."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(19)
+    signal.signal(signal.SIGPROF, _over_cpu)
     threading.Thread(target=_outlive_not, args=(server_pid,), name="server-watch", daemon=True).start()
 
 
@@ -72,7 +124,7 @@ def _alive(pid: int) -> bool:
 
 
 class UploadTimeout(Exception):
-    """The parse ran past its time; the worker was ended."""
+    """The parse ran past its processor time (or, the worker never getting one, its wall time)."""
 
 
 class UploadBusy(Exception):
@@ -84,6 +136,8 @@ class UploadWorker:
 
     def __init__(self, seconds: float, waiting: int) -> None:
         self.seconds = seconds
+        """Processor time a parse may use."""
+        self.wall_seconds = max(WALL_MINIMUM_SECONDS, WALL_FACTOR * seconds)
         self.waiting = waiting
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._turn = asyncio.Lock()
@@ -112,15 +166,21 @@ class UploadWorker:
                 loop = asyncio.get_running_loop()
                 submitted = await loop.run_in_executor(submitter, self._submit, text)
                 try:
-                    return await asyncio.wait_for(asyncio.wrap_future(submitted), self.seconds)
+                    outcome = await asyncio.wait_for(asyncio.wrap_future(submitted), self.wall_seconds)
+                except UploadOverCpu:  # (the timer went off just as the parse ended)
+                    raise UploadTimeout from None
                 except (TimeoutError, concurrent.futures.process.BrokenProcessPool):
                     await loop.run_in_executor(submitter, self._kill)
                     raise UploadTimeout from None
+                if outcome[0] == "slow":
+                    logs.log.info("upload refused: it used %g s of processor time", self.seconds)
+                    raise UploadTimeout
+                return outcome
         finally:
             self._queued -= 1
 
     def _submit(self, text: str) -> concurrent.futures.Future[tuple[str, Any, Any]]:
-        return self._executor().submit(parse_upload, text)
+        return self._executor().submit(parse_upload, text, self.seconds)
 
     def _kill(self) -> None:
         """End the worker mid-parse (a process pool cannot cancel a running call) and start afresh."""
@@ -131,7 +191,7 @@ class UploadWorker:
             with contextlib.suppress(Exception):
                 process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
-        logs.log.info("upload worker ended: a scenario took longer than %.0f s to read", self.seconds)
+        logs.log.info("upload worker ended: a scenario was not read within %.0f s", self.wall_seconds)
 
     def close(self) -> None:
         pool, self._pool = self._pool, None

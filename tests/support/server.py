@@ -107,8 +107,8 @@ class Client:
     async def send_raw(self, frame: bytes | str) -> None:
         await self.ws.send(frame)
 
-    async def _receive(self) -> Message:
-        frame = await asyncio.wait_for(self.ws.recv(), TIMEOUT)
+    async def _receive(self, patience: float = TIMEOUT) -> Message:
+        frame = await asyncio.wait_for(self.ws.recv(), patience)
         assert isinstance(frame, bytes), "the server sends binary frames only"
         decode_server(frame)  # every frame is a valid server message
         message: Message = msgpack.unpackb(frame)
@@ -141,20 +141,26 @@ class Client:
         await self.send({"type": type_, "id": ref, **fields})
         return await self.expect_reply(ref)
 
-    async def expect_reply(self, ref: str | int) -> Message:
-        """The reply to command `ref`: ack, created, joined, pong or error."""
+    async def expect_reply(self, ref: str | int, patience: float = TIMEOUT) -> Message:
+        """The reply to command `ref`: ack, created, joined, pong or error.  `patience`: how long to
+        wait for each frame (a safety net, for a reply that may come late by design)."""
         return await self.expect_any(
-            ("ack", "created", "joined", "error", "pong", "scenario", "record"), lambda m: m.get("ref") == ref
+            ("ack", "created", "joined", "error", "pong", "scenario", "record"),
+            lambda m: m.get("ref") == ref,
+            patience,
         )
 
     async def expect_any(
-        self, types: tuple[str, ...], where: Callable[[Message], bool] = lambda m: True
+        self,
+        types: tuple[str, ...],
+        where: Callable[[Message], bool] = lambda m: True,
+        patience: float = TIMEOUT,
     ) -> Message:
         for i, message in enumerate(self.inbox):
             if message["type"] in types and where(message):
                 return self.inbox.pop(i)
         while True:
-            message = await self._receive()
+            message = await self._receive(patience)
             if message["type"] in types and where(message):
                 return message
             self.inbox.append(message)
