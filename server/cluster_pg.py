@@ -15,7 +15,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from server.cluster import LOCK_CLASS, Cluster, CodeTarget, Fence, codes_rows
-from server.pg import connect_error, describe
+from server.pg import CONNECTION_OPTIONS, connect_error, describe
 from server.store import StoreError
 
 log = logging.getLogger("backchannel.server")
@@ -30,16 +30,6 @@ and running past the database's `max_connections` (100 by default)."""
 
 POOL_WAIT_SECONDS = 10.0
 """How long a lookup waits for a connection before the player is told the server is unavailable."""
-
-CONNECTION = {
-    "autocommit": True,
-    "connect_timeout": 5,
-    "keepalives": 1,
-    "keepalives_idle": 5,
-    "keepalives_interval": 2,
-    "keepalives_count": 2,
-}
-"""Every connection of the cluster: a dead peer is noticed within seconds, not hours."""
 
 
 class PostgresCluster(Cluster):
@@ -65,7 +55,7 @@ class PostgresCluster(Cluster):
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         try:
-            return await psycopg.AsyncConnection.connect(self.url, **CONNECTION)  # type: ignore[arg-type]
+            return await psycopg.AsyncConnection.connect(self.url, **CONNECTION_OPTIONS)
         except psycopg.Error as exc:
             raise connect_error(self.url, exc) from None
 
@@ -74,7 +64,7 @@ class PostgresCluster(Cluster):
         await self._register()
         pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
             self.url,
-            kwargs=CONNECTION,
+            kwargs=dict(CONNECTION_OPTIONS),
             min_size=1,
             max_size=POOL_SIZE,
             timeout=POOL_WAIT_SECONDS,

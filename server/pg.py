@@ -1,11 +1,24 @@
-"""PostgreSQL addresses and errors, said in one line (shared by the store and the cluster)."""
+"""PostgreSQL connections, addresses and errors, said in one line (shared by the store and the cluster)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from server.store import StoreError
+
+CONNECTION_OPTIONS: dict[str, Any] = {
+    "autocommit": True,
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+}
+"""Every connection to the store (the writer's, the readers', the cluster's): each statement commits
+unless a transaction is begun, and a dead peer is noticed within seconds, not hours."""
 
 
 def describe(exc: BaseException) -> str:

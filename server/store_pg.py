@@ -23,7 +23,7 @@ import psycopg
 
 from server.cluster import LOCK_CLASS, Fence, codes_rows
 from server.cluster_pg import PostgresCluster
-from server.pg import connect_error, without_password
+from server.pg import CONNECTION_OPTIONS, connect_error, without_password
 from server.store import (
     GroupCommitStore,
     NotHost,
@@ -165,15 +165,7 @@ class PostgresStore(GroupCommitStore):
 
     def _connect(self) -> Any:
         try:
-            conn = _WriterConnection.connect(
-                self.url,
-                autocommit=True,
-                connect_timeout=5,
-                keepalives=1,
-                keepalives_idle=5,
-                keepalives_interval=2,
-                keepalives_count=2,
-            )
+            conn = _WriterConnection.connect(self.url, **CONNECTION_OPTIONS)
         except psycopg.Error as exc:
             raise connect_error(self.url, exc) from None
         conn.store = self
